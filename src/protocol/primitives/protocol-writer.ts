@@ -1,0 +1,189 @@
+import type { RawTaggedField } from './protocol-reader.js';
+
+const INITIAL_CAPACITY = 256;
+/** Byte arrays at least this large are referenced as their own chunk instead of copied. */
+const ZERO_COPY_THRESHOLD = 4096;
+
+/**
+ * A growable big-endian writer. Output is kept as a list of chunks: small values are packed into
+ * the current chunk, large byte arrays (record batches) are referenced, not copied, so a Fetch
+ * response can be written to a socket with the log's bytes as they are (`toChunks`).
+ */
+export class ProtocolWriter {
+  private readonly chunks: Uint8Array[] = [];
+  private buf: Buffer;
+  private view: DataView;
+  private pos = 0;
+  /** Bytes in `chunks` (not counting the current buffer). */
+  private flushed = 0;
+
+  constructor(capacity = INITIAL_CAPACITY) {
+    this.buf = Buffer.allocUnsafe(capacity);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  /** Total bytes written so far. */
+  get length(): number {
+    return this.flushed + this.pos;
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    if (this.pos > 0) {
+      this.chunks.push(this.buf.subarray(0, this.pos));
+      this.flushed += this.pos;
+    }
+    const capacity = Math.max(n, this.buf.length * 2, INITIAL_CAPACITY);
+    this.buf = Buffer.allocUnsafe(capacity);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.pos = 0;
+  }
+
+  bool(v: boolean): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v ? 1 : 0;
+  }
+
+  int8(v: number): void {
+    this.ensure(1);
+    this.view.setInt8(this.pos, v);
+    this.pos += 1;
+  }
+
+  int16(v: number): void {
+    this.ensure(2);
+    this.view.setInt16(this.pos, v);
+    this.pos += 2;
+  }
+
+  uint16(v: number): void {
+    this.ensure(2);
+    this.view.setUint16(this.pos, v);
+    this.pos += 2;
+  }
+
+  int32(v: number): void {
+    this.ensure(4);
+    this.view.setInt32(this.pos, v);
+    this.pos += 4;
+  }
+
+  uint32(v: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.pos, v);
+    this.pos += 4;
+  }
+
+  int64(v: bigint): void {
+    this.ensure(8);
+    this.view.setBigInt64(this.pos, v);
+    this.pos += 8;
+  }
+
+  float64(v: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.pos, v);
+    this.pos += 8;
+  }
+
+  /** Writes a UUID given in Kafka's text form (URL-safe base64, 22 characters). */
+  uuid(v: string): void {
+    this.ensure(16);
+    const n = this.buf.write(v, this.pos, 16, 'base64url');
+    if (n !== 16 || v.length !== 22) throw new RangeError(`not a Kafka UUID (22 base64url characters): ${JSON.stringify(v)}`);
+    this.pos += 16;
+  }
+
+  unsignedVarint(v: number): void {
+    this.ensure(5);
+    let n = v >>> 0;
+    while (n >= 0x80) {
+      this.buf[this.pos++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    this.buf[this.pos++] = n;
+  }
+
+  nullableString(v: string | null, compact: boolean): void {
+    if (v === null) {
+      if (compact) this.unsignedVarint(0);
+      else this.int16(-1);
+      return;
+    }
+    const n = Buffer.byteLength(v, 'utf8');
+    if (n > 0x7fff) throw new RangeError(`string of ${n} bytes exceeds the protocol limit of 32767`);
+    if (compact) this.unsignedVarint(n + 1);
+    else this.int16(n);
+    this.ensure(n);
+    this.buf.write(v, this.pos, n, 'utf8');
+    this.pos += n;
+  }
+
+  nullableBytes(v: Uint8Array | null, compact: boolean): void {
+    if (v === null) {
+      if (compact) this.unsignedVarint(0);
+      else this.int32(-1);
+      return;
+    }
+    if (compact) this.unsignedVarint(v.length + 1);
+    else this.int32(v.length);
+    this.raw(v);
+  }
+
+  /** Array element count, or null for a null array. */
+  arrayLength(n: number | null, compact: boolean): void {
+    if (n === null) {
+      if (compact) this.unsignedVarint(0);
+      else this.int32(-1);
+    } else if (compact) {
+      this.unsignedVarint(n + 1);
+    } else {
+      this.int32(n);
+    }
+  }
+
+  /** Appends bytes as they are; large arrays become their own chunk (no copy). */
+  raw(v: Uint8Array): void {
+    if (v.length >= ZERO_COPY_THRESHOLD) {
+      if (this.pos > 0) {
+        this.chunks.push(this.buf.subarray(0, this.pos));
+        this.flushed += this.pos;
+        this.buf = this.buf.subarray(this.pos);
+        this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+        this.pos = 0;
+      }
+      this.chunks.push(v);
+      this.flushed += v.length;
+      return;
+    }
+    this.ensure(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
+  }
+
+  /** Writes a tagged-field section: the known fields already encoded by the caller, plus unknown ones. */
+  taggedFields(known: RawTaggedField[] | null, unknown: RawTaggedField[] | undefined): void {
+    const all = known === null ? unknown ?? [] : unknown === undefined ? known : [...known, ...unknown];
+    if (known !== null && unknown !== undefined) all.sort((a, b) => a.tag - b.tag);
+    this.unsignedVarint(all.length);
+    for (const f of all) {
+      this.unsignedVarint(f.tag);
+      this.unsignedVarint(f.data.length);
+      this.raw(f.data);
+    }
+  }
+
+  /** The output as chunks, without copying large referenced arrays. */
+  toChunks(): Uint8Array[] {
+    const out = this.chunks.slice();
+    if (this.pos > 0) out.push(this.buf.subarray(0, this.pos));
+    return out;
+  }
+
+  /** The output as one contiguous buffer. */
+  toBytes(): Buffer {
+    const chunks = this.toChunks();
+    if (chunks.length === 1) return Buffer.from(chunks[0]!.buffer, chunks[0]!.byteOffset, chunks[0]!.byteLength);
+    return Buffer.concat(chunks, this.length);
+  }
+}
