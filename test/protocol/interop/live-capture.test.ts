@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { ApiKey } from '../../../src/protocol/generated/index.js';
+import type { ProduceRequest } from '../../../src/protocol/generated/index.js';
 import { assertReencodesIdentically, assertRequestContent } from '../../../src/testkit/captured-request-check.js';
+import { assertProducedRecords } from '../../../src/testkit/captured-records-check.js';
 import { FrameCaptureServer } from '../../../src/testkit/frame-capture-server.js';
 import { INTEROP_CODECS, INTEROP_PRODUCE_SPEC } from '../../../src/testkit/interop-produce-spec.js';
 import type { InteropCodec } from '../../../src/testkit/interop-produce-spec.js';
@@ -30,7 +32,10 @@ function runName(run: LiveRun): string {
   return `${run.idempotent ? 'idempotent ' : ''}${run.codec}`;
 }
 
-/** The checks every live run ends with: the server had no trouble, a Produce came, and every frame round-trips. */
+/**
+ * The checks every live run ends with: the server had no trouble, a Produce came, every frame
+ * round-trips, and the records inside decode to what the client was given.
+ */
 function checkCapture(server: FrameCaptureServer, run: LiveRun, clientId: string, label: string): void {
   assert.deepEqual(server.problems, [], `${label}: capture server problems`);
   const frames = server.frames();
@@ -43,6 +48,9 @@ function checkCapture(server: FrameCaptureServer, run: LiveRun, clientId: string
     const frameLabel = `${label} frame ${frame.sequence}`;
     const decoded = assertReencodesIdentically(frame.frame, frameLabel);
     assertRequestContent(decoded, { spec: INTEROP_PRODUCE_SPEC, clientId, codec: run.codec, idempotent: run.idempotent, producerId: 1000n }, frameLabel);
+    if (frame.apiKey === ApiKey.Produce) {
+      assertProducedRecords(decoded.body as ProduceRequest, { spec: INTEROP_PRODUCE_SPEC, codec: run.codec, idempotent: run.idempotent, producerId: 1000n }, frameLabel);
+    }
   }
 }
 
