@@ -10,8 +10,6 @@ import type { KafkaRecord, RecordHeader } from './record.js';
 import { RecordBatchError } from './record-batch-error.js';
 import { VarintCursor } from './varint.js';
 
-/** The smallest possible record: seven one-byte fields. */
-const MIN_RECORD_SIZE = 7;
 /** The smallest possible header: key length and value length. */
 const MIN_HEADER_SIZE = 2;
 
@@ -37,6 +35,15 @@ function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
   return utf8.decode(buf.subarray(start, end));
 }
 
+const INT64_MAX = (1n << 63n) - 1n;
+const INT64_MIN = -(1n << 63n);
+
+/** a + b with int64 wrap-around, as Kafka computes record timestamps. */
+function addInt64(a: bigint, b: bigint): bigint {
+  const sum = a + b;
+  return sum > INT64_MAX || sum < INT64_MIN ? BigInt.asIntN(64, sum) : sum;
+}
+
 function badLength(what: string, length: number, remaining: number, position: number): RecordBatchError {
   return new RecordBatchError('BAD_LENGTH', `${what} length ${length} is invalid (${remaining} bytes remain)`, { position });
 }
@@ -47,11 +54,13 @@ function badLength(what: string, length: number, remaining: number, position: nu
  */
 export function decodeRecords(data: Uint8Array, start: number, end: number, count: number, context: DecodeRecordsContext): KafkaRecord[] {
   if (count < 0) throw new RecordBatchError('BAD_LENGTH', `negative record count ${count}`, { position: start });
-  if (count > (end - start) / MIN_RECORD_SIZE) {
+  // Every record takes at least one byte (its length varint): a larger count
+  // is impossible, and nothing is allocated for it.
+  if (count > end - start) {
     throw new RecordBatchError('RECORD_COUNT_MISMATCH', `${count} records cannot fit in ${end - start} bytes`, { position: start });
   }
   const { baseOffset, baseTimestamp, logAppendTime } = context;
-  const records: KafkaRecord[] = new Array<KafkaRecord>(count);
+  const records: KafkaRecord[] = [];
   const c = new VarintCursor(data, start, end);
   for (let i = 0; i < count; i++) {
     const recordPos = c.pos;
@@ -87,8 +96,8 @@ export function decodeRecords(data: Uint8Array, start: number, end: number, coun
     }
 
     const headerCount = c.varint();
-    if (headerCount < 0 || headerCount > (recordEnd - c.pos) / MIN_HEADER_SIZE) {
-      throw badLength('header count', headerCount, recordEnd - c.pos, c.pos);
+    if (headerCount < 0 || headerCount > (end - c.pos) / MIN_HEADER_SIZE) {
+      throw badLength('header count', headerCount, end - c.pos, c.pos);
     }
     const headers: RecordHeader[] = [];
     for (let h = 0; h < headerCount; h++) {
@@ -114,14 +123,14 @@ export function decodeRecords(data: Uint8Array, start: number, end: number, coun
         position: recordPos,
       });
     }
-    records[i] = {
+    records.push({
       offset: offsetDelta === 0 ? baseOffset : baseOffset + BigInt(offsetDelta),
       offsetDelta,
-      timestamp: logAppendTime ?? (timestampDelta === 0n ? baseTimestamp : baseTimestamp + timestampDelta),
+      timestamp: logAppendTime ?? (timestampDelta === 0n ? baseTimestamp : addInt64(baseTimestamp, timestampDelta)),
       key,
       value,
       headers,
-    };
+    });
   }
   if (c.pos !== end) {
     throw new RecordBatchError('RECORD_COUNT_MISMATCH', `${end - c.pos} bytes remain after the declared ${count} records`, { position: c.pos });

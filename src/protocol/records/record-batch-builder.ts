@@ -113,7 +113,8 @@ export class RecordBatchBuilder {
     const key = record.key ?? null;
     const value = record.value ?? null;
     const offsetDelta = record.offsetDelta ?? this.records.length;
-    const timestampDelta = timestamp - this.baseTimestamp;
+    // int64 arithmetic, wrapping like Kafka's (a delta between the int64 extremes wraps round).
+    const timestampDelta = BigInt.asIntN(64, timestamp - this.baseTimestamp);
     const headers = record.headers ?? [];
     let bodySize = 1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta) + sizeOfBytes(key) + sizeOfBytes(value);
     bodySize += sizeOfVarint(headers.length);
