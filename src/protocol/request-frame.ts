@@ -1,6 +1,6 @@
 import { API_DEFINITIONS, ApiKey } from './generated/api-table.js';
 import type { ApiDefinition, ApiRequestTypes, ApiResponseTypes } from './generated/api-table.js';
-import { decodeRequestHeader as decodeRequestHeaderBody, encodeRequestHeader } from './generated/request-header.js';
+import { decodeRequestHeader, encodeRequestHeader } from './generated/request-header.js';
 import type { RequestHeader } from './generated/request-header.js';
 import { decodeResponseHeader, encodeResponseHeader } from './generated/response-header.js';
 import { ProtocolDecodeError, ProtocolEncodeError } from './primitives/protocol-error.js';
@@ -44,7 +44,7 @@ export interface DecodedRequestHeader {
  * version of a known API key, including versions above what Samsa supports, so that an
  * ApiVersions request at an unknown version can still be answered.
  */
-export function decodeRequestHeader(frame: Uint8Array): DecodedRequestHeader {
+export function decodeRequestFrameHeader(frame: Uint8Array): DecodedRequestHeader {
   const r = new ProtocolReader(frame);
   if (frame.length < 4) throw new ProtocolDecodeError('BUFFER_UNDERFLOW', 'RequestApiKey', 'frame shorter than an API key and version').withContext('RequestHeader', -1);
   const apiKey = r.int16('RequestApiKey');
@@ -53,7 +53,7 @@ export function decodeRequestHeader(frame: Uint8Array): DecodedRequestHeader {
     throw new ProtocolDecodeError('UNKNOWN_API_KEY', 'RequestApiKey', `unknown API key ${apiKey}`).withContext('RequestHeader', -1);
   }
   r.pos = 0;
-  const header = decodeRequestHeaderBody(r, requestHeaderVersion(apiKey, apiVersion));
+  const header = decodeRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
   return { header, bodyOffset: r.pos };
 }
 
@@ -64,7 +64,7 @@ export interface DecodedRequest<K extends ApiKeyNumber = ApiKeyNumber> {
 
 /** Decodes a whole request frame (without the size prefix). Trailing bytes are an error. */
 export function decodeRequest(frame: Uint8Array): DecodedRequest {
-  const { header, bodyOffset } = decodeRequestHeader(frame);
+  const { header, bodyOffset } = decodeRequestFrameHeader(frame);
   const def = API_DEFINITIONS[header.requestApiKey]!;
   const r = new ProtocolReader(frame, bodyOffset);
   const body = def.request.decode(r, header.requestApiVersion);

@@ -12,7 +12,7 @@ import type {
   ProduceRequest,
   ProduceResponse,
 } from '../protocol/generated/index.js';
-import { decodeRequest, decodeRequestHeader, encodeResponse } from '../protocol/request-frame.js';
+import { decodeRequest, decodeRequestFrameHeader, encodeResponse } from '../protocol/request-frame.js';
 import { summarizeRecordBatches } from './record-batch-summary.js';
 
 /** One request frame as a client sent it, in arrival order. */
@@ -202,7 +202,7 @@ export class FrameCaptureServer {
   private handleFrame(connectionId: number, socket: Socket, frame: Buffer): boolean {
     let headerInfo;
     try {
-      headerInfo = decodeRequestHeader(frame);
+      headerInfo = decodeRequestFrameHeader(frame);
     } catch (err) {
       this.problems.push({ connectionId, message: `undecodable request header: ${(err as Error).message}` });
       return false;

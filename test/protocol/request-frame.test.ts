@@ -4,7 +4,7 @@ import { ApiKey } from '../../src/protocol/generated/api-table.js';
 import { ProtocolDecodeError, ProtocolEncodeError } from '../../src/protocol/primitives/protocol-error.js';
 import {
   decodeRequest,
-  decodeRequestHeader,
+  decodeRequestFrameHeader,
   decodeResponse,
   encodeRequest,
   encodeResponse,
@@ -41,7 +41,7 @@ describe('request frames', () => {
   it('parses the header of an ApiVersions request at a version the codec does not know', () => {
     const future = Buffer.from(apiVersionsV3);
     future.writeInt16BE(99, 2);
-    const { header, bodyOffset } = decodeRequestHeader(future);
+    const { header, bodyOffset } = decodeRequestFrameHeader(future);
     assert.equal(header.requestApiVersion, 99);
     assert.equal(header.clientId, 'cli');
     assert.equal(bodyOffset, 14);
@@ -51,9 +51,9 @@ describe('request frames', () => {
   });
 
   it('rejects unknown API keys, trailing bytes and short frames with typed errors', () => {
-    assert.equal(decodeError(() => decodeRequestHeader(hex('7fff 0000 00000001 0000'))).reason, 'UNKNOWN_API_KEY');
+    assert.equal(decodeError(() => decodeRequestFrameHeader(hex('7fff 0000 00000001 0000'))).reason, 'UNKNOWN_API_KEY');
     assert.equal(decodeError(() => decodeRequest(Buffer.concat([apiVersionsV3, hex('00')]))).reason, 'TRAILING_BYTES');
-    assert.equal(decodeError(() => decodeRequestHeader(hex('00'))).reason, 'BUFFER_UNDERFLOW');
+    assert.equal(decodeError(() => decodeRequestFrameHeader(hex('00'))).reason, 'BUFFER_UNDERFLOW');
   });
 
   it('names the API, version and field when a length is absurd', () => {

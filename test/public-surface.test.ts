@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { protocol } from '../src/index.js';
+
+it('the package exposes the protocol layer: frames, messages, records, errors', () => {
+  assert.equal(protocol.ApiKey.Produce, 0);
+  assert.equal(protocol.ErrorCode.NOT_LEADER_OR_FOLLOWER, 6);
+  const frame = protocol.encodeRequest({ apiKey: protocol.ApiKey.Metadata, apiVersion: 12, correlationId: 3, clientId: 'x', body: { topics: null } });
+  const { header, body } = protocol.decodeRequest(frame.subarray(4));
+  assert.equal(header.correlationId, 3);
+  assert.deepStrictEqual((body as protocol.MetadataRequest).topics, null);
+  const batch = protocol.buildRecordBatch([{ key: null, value: new Uint8Array([1, 2, 3]) }], {});
+  assert.equal(protocol.validateBatches(batch).recordCount, 1);
+});
