@@ -12,24 +12,19 @@
  * linked or independent blocks, block and content checksums, content size,
  * concatenated and skippable frames); preset dictionaries are not.
  */
+import { skippableFrameEnd, uint32LE } from './frame-bytes.js';
 import { compressSync } from 'lz4-napi';
 import { toBuffer } from './byte-views.js';
 import { RecordBatchError } from './record-batch-error.js';
 import { xxhash32 } from './xxhash32.js';
 
 const LZ4_FRAME_MAGIC = 0x184d2204;
-const SKIPPABLE_MAGIC_MIN = 0x184d2a50;
-const SKIPPABLE_MAGIC_MAX = 0x184d2a5f;
 const KAFKA_BLOCK_SIZE = 64 * 1024;
 /** FLG: version 01, independent blocks, no checksums, no content size, no dictionary. */
 const KAFKA_FLG = 0x60;
 /** BD: block maximum size id 4 (64 KiB). */
 const KAFKA_BD = 0x40;
 const UNCOMPRESSED_BLOCK_FLAG = 0x80000000;
-
-function uint32LE(d: Uint8Array, p: number): number {
-  return (d[p]! | (d[p + 1]! << 8) | (d[p + 2]! << 16) | (d[p + 3]! << 24)) >>> 0;
-}
 
 function writeUint32LE(d: Uint8Array, p: number, v: number): void {
   d[p] = v;
@@ -185,11 +180,9 @@ export function lz4Decompress(data: Uint8Array, maxBytes: number): Uint8Array {
   while (pos < data.length) {
     if (data.length - pos < 4) throw corrupt('data ends inside a frame magic', pos);
     const magic = uint32LE(data, pos);
-    if (magic >= SKIPPABLE_MAGIC_MIN && magic <= SKIPPABLE_MAGIC_MAX) {
-      if (data.length - pos < 8) throw corrupt('data ends inside a skippable frame header', pos);
-      const size = uint32LE(data, pos + 4);
-      if (size > data.length - pos - 8) throw corrupt('skippable frame runs past the end of the data', pos);
-      pos += 8 + size;
+    const skippedTo = skippableFrameEnd(data, pos, magic, corrupt);
+    if (skippedTo >= 0) {
+      pos = skippedTo;
       continue;
     }
     if (magic !== LZ4_FRAME_MAGIC) throw corrupt(`bad frame magic 0x${magic.toString(16)}`, pos);

@@ -16,14 +16,13 @@
  *   decoder (pure JS) runs with a running byte count and stops as soon as the
  *   limit is passed.
  */
+import { skippableFrameEnd, uint32LE } from './frame-bytes.js';
 import { Decoder, Encoder } from '@toondepauw/node-zstd';
 import { Decompress } from 'fzstd';
 import { toBuffer, toPlainBytes } from './byte-views.js';
 import { describeError, RecordBatchError } from './record-batch-error.js';
 
 const ZSTD_MAGIC = 0xfd2fb528;
-const SKIPPABLE_MAGIC_MIN = 0x184d2a50;
-const SKIPPABLE_MAGIC_MAX = 0x184d2a5f;
 const MAX_BLOCK_SIZE = 128 * 1024;
 /** Windows up to this size are always accepted (zstd level 19 uses 8 MiB). */
 const MIN_WINDOW_ALLOWANCE = 8 * 1024 * 1024;
@@ -31,10 +30,6 @@ export const ZSTD_DEFAULT_LEVEL = 3;
 
 const encoders = new Map<number, Encoder>();
 let decoder: Decoder | undefined;
-
-function uint32LE(d: Uint8Array, p: number): number {
-  return (d[p]! | (d[p + 1]! << 8) | (d[p + 2]! << 16) | (d[p + 3]! << 24)) >>> 0;
-}
 
 function corrupt(message: string, position?: number, cause?: unknown): RecordBatchError {
   return new RecordBatchError('CORRUPT_COMPRESSED_DATA', `zstd: ${message}`, { position, cause });
@@ -84,11 +79,9 @@ function walkFrames(data: Uint8Array, maxBytes: number): ZstdFramesSummary {
   while (pos < data.length) {
     if (data.length - pos < 4) throw corrupt('data ends inside a frame magic', pos);
     const magic = uint32LE(data, pos);
-    if (magic >= SKIPPABLE_MAGIC_MIN && magic <= SKIPPABLE_MAGIC_MAX) {
-      if (data.length - pos < 8) throw corrupt('data ends inside a skippable frame header', pos);
-      const size = uint32LE(data, pos + 4);
-      if (size > data.length - pos - 8) throw corrupt('skippable frame runs past the end of the data', pos);
-      pos += 8 + size;
+    const skippedTo = skippableFrameEnd(data, pos, magic, corrupt);
+    if (skippedTo >= 0) {
+      pos = skippedTo;
       continue;
     }
     if (magic !== ZSTD_MAGIC) throw corrupt(`bad frame magic 0x${magic.toString(16)}`, pos);

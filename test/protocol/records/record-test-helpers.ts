@@ -7,16 +7,7 @@ export const bytes = (s: string): Uint8Array => utf8.encode(s);
 export const text = (b: Uint8Array | null): string | null => (b === null ? null : new TextDecoder().decode(b));
 
 /** A small deterministic PRNG (mulberry32) so fuzz failures reproduce. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRng as prng } from '../../support/random-message.js';
 
 export function randomBytes(random: () => number, length: number, alphabet = 256): Uint8Array {
   const out = new Uint8Array(length);
