@@ -14,12 +14,13 @@ const src = join(root, 'src');
 /** Which top-level folders of src/ each folder may import. */
 const ALLOWED: Record<string, string[]> = {
   protocol: ['protocol'],
-  net: ['protocol', 'net'],
-  broker: ['protocol', 'net', 'broker'],
-  client: ['protocol', 'net', 'client'],
-  cli: ['protocol', 'net', 'client', 'cli'],
-  connect: ['protocol', 'net', 'client', 'connect'],
-  console: ['protocol', 'net', 'client', 'console'],
+  logging: ['logging'],
+  net: ['protocol', 'logging', 'net'],
+  broker: ['protocol', 'logging', 'net', 'broker'],
+  client: ['protocol', 'logging', 'net', 'client'],
+  cli: ['protocol', 'logging', 'net', 'client', 'cli'],
+  connect: ['protocol', 'logging', 'net', 'client', 'connect'],
+  console: ['protocol', 'logging', 'net', 'client', 'console'],
 };
 
 const IMPURE_NODE_MODULES = ['fs', 'fs/promises', 'net', 'tls', 'dgram', 'child_process', 'timers', 'timers/promises', 'http', 'https', 'worker_threads', 'cluster'];
