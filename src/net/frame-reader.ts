@@ -1,0 +1,177 @@
+/**
+ * Cuts a TCP byte stream into Kafka frames: an int32 big-endian size, then that many bytes.
+ * Used by the broker (request frames) and the client (response frames).
+ *
+ * - The size prefix is checked against `maxFrameBytes` as soon as its 4 bytes have arrived,
+ *   before any of the frame is assembled: a negative or larger size is reported as a
+ *   `FrameSizeError` value and nothing of the claimed size is ever allocated. The error is
+ *   sticky: once reported, the reader refuses everything (the caller closes the connection).
+ * - A frame lying entirely inside one pushed chunk is returned as a `subarray` of that chunk
+ *   (no copy). Only a frame split across chunks is copied, once, into a buffer of its exact size.
+ * - Frames are extracted lazily with `next()`, so a caller with a full request queue can leave
+ *   complete frames in the reader (and stop reading the socket) instead of growing a queue.
+ */
+
+/** Why a size prefix was refused. */
+export type FrameSizeError =
+  | { reason: 'FRAME_TOO_LARGE'; size: number; maxFrameBytes: number; message: string }
+  | { reason: 'NEGATIVE_FRAME_SIZE'; size: number; maxFrameBytes: number; message: string };
+
+export type FrameReadResult =
+  | { kind: 'frame'; frame: Buffer }
+  | { kind: 'incomplete' }
+  | { kind: 'invalid'; error: FrameSizeError };
+
+export interface FrameReaderOptions {
+  /** Largest frame accepted (bytes after the size prefix); Kafka's `socket.request.max.bytes` on the broker. */
+  maxFrameBytes: number;
+}
+
+const SIZE_PREFIX_BYTES = 4;
+const INCOMPLETE: FrameReadResult = Object.freeze({ kind: 'incomplete' });
+const EMPTY_FRAME = Buffer.alloc(0);
+
+export class FrameReader {
+  readonly maxFrameBytes: number;
+  /** Pushed chunks not fully consumed; `chunks[0]` is read from `offset`. */
+  private chunks: Buffer[] = [];
+  private offset = 0;
+  /** Unconsumed bytes across `chunks` (after `offset`). */
+  private buffered = 0;
+  /** Size of the frame being assembled once its prefix has been consumed, else -1. */
+  private pendingSize = -1;
+  private failure: FrameSizeError | undefined;
+
+  constructor(options: FrameReaderOptions) {
+    if (!Number.isInteger(options.maxFrameBytes) || options.maxFrameBytes < 0 || options.maxFrameBytes > 0x7fffffff) {
+      throw new RangeError(`maxFrameBytes must be an integer in [0, 2^31-1], got ${options.maxFrameBytes}`);
+    }
+    this.maxFrameBytes = options.maxFrameBytes;
+  }
+
+  /**
+   * Appends bytes read from the stream. Returns the error when the size prefix of the frame being
+   * assembled is invalid (as `next()` will also report), else undefined. The chunk is kept by
+   * reference: do not modify it afterwards.
+   */
+  push(chunk: Buffer): FrameSizeError | undefined {
+    if (this.failure !== undefined) return this.failure;
+    if (chunk.length === 0) return undefined;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    if (this.pendingSize < 0 && this.buffered >= SIZE_PREFIX_BYTES) this.consumePrefix();
+    return this.failure;
+  }
+
+  /** The next complete frame (without its size prefix), `incomplete` when more bytes are needed, or the sticky size error. */
+  next(): FrameReadResult {
+    if (this.failure !== undefined) return { kind: 'invalid', error: this.failure };
+    if (this.pendingSize < 0) {
+      if (this.buffered < SIZE_PREFIX_BYTES) return INCOMPLETE;
+      this.consumePrefix();
+      if (this.failure !== undefined) return { kind: 'invalid', error: this.failure };
+    }
+    const size = this.pendingSize;
+    if (this.buffered < size) return INCOMPLETE;
+    this.pendingSize = -1;
+    return { kind: 'frame', frame: this.take(size) };
+  }
+
+  /** Bytes held: the unconsumed part of the pushed chunks (size prefixes already read are not counted). */
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
+  /** True when `next()` would return a frame right now. */
+  get hasCompleteFrame(): boolean {
+    if (this.failure !== undefined) return false;
+    if (this.pendingSize >= 0) return this.buffered >= this.pendingSize;
+    if (this.buffered < SIZE_PREFIX_BYTES) return false;
+    const size = this.peekInt32();
+    return size >= 0 && size <= this.maxFrameBytes && this.buffered - SIZE_PREFIX_BYTES >= size;
+  }
+
+  /** The sticky error, once a size prefix has been refused. */
+  get error(): FrameSizeError | undefined {
+    return this.failure;
+  }
+
+  private consumePrefix(): void {
+    const size = this.peekInt32();
+    this.skip(SIZE_PREFIX_BYTES);
+    if (size < 0) {
+      this.fail({ reason: 'NEGATIVE_FRAME_SIZE', size, maxFrameBytes: this.maxFrameBytes, message: `invalid frame size ${size} (negative)` });
+    } else if (size > this.maxFrameBytes) {
+      this.fail({
+        reason: 'FRAME_TOO_LARGE',
+        size,
+        maxFrameBytes: this.maxFrameBytes,
+        message: `invalid frame size ${size} (larger than ${this.maxFrameBytes})`,
+      });
+    } else {
+      this.pendingSize = size;
+    }
+  }
+
+  private fail(error: FrameSizeError): void {
+    this.failure = error;
+    this.chunks = [];
+    this.offset = 0;
+    this.buffered = 0;
+    this.pendingSize = -1;
+  }
+
+  /** Reads the int32 at the read position; the caller has checked that 4 bytes are buffered. */
+  private peekInt32(): number {
+    const head = this.chunks[0]!;
+    if (head.length - this.offset >= SIZE_PREFIX_BYTES) return head.readInt32BE(this.offset);
+    const bytes = Buffer.allocUnsafe(SIZE_PREFIX_BYTES);
+    let filled = 0;
+    let offset = this.offset;
+    for (let i = 0; filled < SIZE_PREFIX_BYTES; i++) {
+      const c = this.chunks[i]!;
+      const n = Math.min(c.length - offset, SIZE_PREFIX_BYTES - filled);
+      c.copy(bytes, filled, offset, offset + n);
+      filled += n;
+      offset = 0;
+    }
+    return bytes.readInt32BE(0);
+  }
+
+  /** Removes `n` buffered bytes from the front; the caller has checked that they are buffered. */
+  private skip(n: number): void {
+    this.buffered -= n;
+    while (n > 0) {
+      const head = this.chunks[0]!;
+      const left = head.length - this.offset;
+      if (n < left) {
+        this.offset += n;
+        return;
+      }
+      n -= left;
+      this.chunks.shift();
+      this.offset = 0;
+    }
+  }
+
+  /** Removes and returns `n` buffered bytes: a view when they lie in one chunk, else one copy. */
+  private take(n: number): Buffer {
+    if (n === 0) return EMPTY_FRAME;
+    const head = this.chunks[0]!;
+    if (head.length - this.offset >= n) {
+      const frame = head.subarray(this.offset, this.offset + n);
+      this.skip(n);
+      return frame;
+    }
+    const frame = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[0]!;
+      const count = Math.min(c.length - this.offset, n - filled);
+      c.copy(frame, filled, this.offset, this.offset + count);
+      filled += count;
+      this.skip(count);
+    }
+    return frame;
+  }
+}

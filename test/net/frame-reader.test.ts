@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FrameReader } from '../../src/net/frame-reader.js';
+import type { FrameReadResult } from '../../src/net/frame-reader.js';
+import { seededRng } from '../support/random-message.js';
+
+function sizePrefixed(payload: Buffer): Buffer {
+  const prefix = Buffer.alloc(4);
+  prefix.writeInt32BE(payload.length, 0);
+  return Buffer.concat([prefix, payload]);
+}
+
+function prefix(size: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(size, 0);
+  return b;
+}
+
+/** Every frame `next()` yields until it needs more bytes (or fails). */
+function drain(reader: FrameReader): Buffer[] {
+  const out: Buffer[] = [];
+  for (;;) {
+    const r = reader.next();
+    if (r.kind === 'incomplete') return out;
+    if (r.kind === 'invalid') assert.fail(`unexpected error: ${r.error.message}`);
+    out.push(r.frame);
+  }
+}
+
+function payload(n: number, seed: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = (i * 31 + seed) & 0xff;
+  return b;
+}
+
+describe('FrameReader', () => {
+  it('returns a frame that lies inside one chunk as a view of that chunk (no copy)', () => {
+    const reader = new FrameReader({ maxFrameBytes: 1024 });
+    const chunk = sizePrefixed(payload(100, 1));
+    reader.push(chunk);
+    const r = reader.next();
+    assert.equal(r.kind, 'frame');
+    const frame = (r as Extract<FrameReadResult, { kind: 'frame' }>).frame;
+    assert.deepEqual(frame, payload(100, 1));
+    assert.equal(frame.buffer, chunk.buffer, 'same memory as the pushed chunk');
+    assert.equal(frame.byteOffset, chunk.byteOffset + 4);
+    assert.equal(reader.next().kind, 'incomplete');
+    assert.equal(reader.bufferedBytes, 0);
+  });
+
+  it('cuts many frames out of one chunk, each a view', () => {
+    const reader = new FrameReader({ maxFrameBytes: 1024 });
+    const payloads = [payload(5, 1), payload(0, 2), payload(300, 3), payload(1, 4), payload(17, 5)];
+    const chunk = Buffer.concat(payloads.map(sizePrefixed));
+    reader.push(chunk);
+    const frames = drain(reader);
+    assert.deepEqual(frames, payloads);
+    for (const f of frames) if (f.length > 0) assert.equal(f.buffer, chunk.buffer);
+  });
+
+  it('assembles frames fed one byte at a time', () => {
+    const reader = new FrameReader({ maxFrameBytes: 1024 });
+    const payloads = [payload(9, 1), payload(0, 2), payload(200, 3)];
+    const stream = Buffer.concat(payloads.map(sizePrefixed));
+    const frames: Buffer[] = [];
+    for (let i = 0; i < stream.length; i++) {
+      assert.equal(reader.push(stream.subarray(i, i + 1)), undefined);
+      frames.push(...drain(reader));
+    }
+    assert.deepEqual(frames, payloads);
+    assert.equal(reader.bufferedBytes, 0);
+  });
+
+  it('handles a size prefix split across chunks and a frame spanning three chunks', () => {
+    const reader = new FrameReader({ maxFrameBytes: 1024 });
+    const p = payload(50, 7);
+    const whole = sizePrefixed(p);
+    reader.push(whole.subarray(0, 2));
+    assert.equal(reader.next().kind, 'incomplete');
+    assert.equal(reader.bufferedBytes, 2);
+    reader.push(whole.subarray(2, 10));
+    assert.equal(reader.next().kind, 'incomplete');
+    assert.equal(reader.hasCompleteFrame, false);
+    reader.push(whole.subarray(10, 30));
+    assert.equal(reader.next().kind, 'incomplete');
+    reader.push(Buffer.concat([whole.subarray(30), sizePrefixed(payload(3, 8)).subarray(0, 5)]));
+    assert.equal(reader.hasCompleteFrame, true);
+    assert.deepEqual(drain(reader), [p]);
+    assert.equal(reader.bufferedBytes, 1, 'the next frame has its prefix read and one byte');
+    reader.push(sizePrefixed(payload(3, 8)).subarray(5));
+    assert.deepEqual(drain(reader), [payload(3, 8)]);
+  });
+
+  it('accepts a frame of exactly maxFrameBytes and an empty frame', () => {
+    const reader = new FrameReader({ maxFrameBytes: 64 });
+    reader.push(Buffer.concat([sizePrefixed(payload(64, 1)), sizePrefixed(Buffer.alloc(0))]));
+    const frames = drain(reader);
+    assert.equal(frames.length, 2);
+    assert.equal(frames[0]!.length, 64);
+    assert.equal(frames[1]!.length, 0);
+  });
+
+  it('refuses a size one above the maximum as soon as the prefix arrives, without buffering the frame', () => {
+    const reader = new FrameReader({ maxFrameBytes: 64 });
+    const err = reader.push(prefix(65));
+    assert.deepEqual(err, { reason: 'FRAME_TOO_LARGE', size: 65, maxFrameBytes: 64, message: 'invalid frame size 65 (larger than 64)' });
+    assert.equal(reader.bufferedBytes, 0);
+    const r = reader.next();
+    assert.equal(r.kind, 'invalid');
+    // Sticky: more bytes are refused and not kept.
+    assert.deepEqual(reader.push(Buffer.alloc(1000)), err);
+    assert.equal(reader.bufferedBytes, 0);
+    assert.equal(reader.next().kind, 'invalid');
+    assert.equal(reader.hasCompleteFrame, false);
+  });
+
+  it('refuses a huge claimed size split across chunks (no allocation of the claimed size)', () => {
+    const reader = new FrameReader({ maxFrameBytes: 100 * 1024 * 1024 });
+    const p = prefix(0x7fffffff);
+    assert.equal(reader.push(p.subarray(0, 3)), undefined);
+    const err = reader.push(p.subarray(3));
+    assert.equal(err?.reason, 'FRAME_TOO_LARGE');
+    assert.equal(err?.size, 0x7fffffff);
+  });
+
+  it('refuses a negative size', () => {
+    const reader = new FrameReader({ maxFrameBytes: 64 });
+    reader.push(Buffer.concat([sizePrefixed(payload(3, 1)), prefix(-1), Buffer.alloc(10)]));
+    // The push reported nothing: the first frame's prefix was valid; the bad one comes after it.
+    const first = reader.next();
+    assert.equal(first.kind, 'frame');
+    const r = reader.next();
+    assert.equal(r.kind, 'invalid');
+    assert.equal((r as Extract<FrameReadResult, { kind: 'invalid' }>).error.reason, 'NEGATIVE_FRAME_SIZE');
+    assert.equal((r as Extract<FrameReadResult, { kind: 'invalid' }>).error.size, -1);
+    assert.equal(reader.error?.reason, 'NEGATIVE_FRAME_SIZE');
+  });
+
+  it('refuses invalid maxFrameBytes', () => {
+    assert.throws(() => new FrameReader({ maxFrameBytes: -1 }), RangeError);
+    assert.throws(() => new FrameReader({ maxFrameBytes: 1.5 }), RangeError);
+    assert.throws(() => new FrameReader({ maxFrameBytes: 2 ** 31 }), RangeError);
+  });
+
+  it('ignores empty chunks', () => {
+    const reader = new FrameReader({ maxFrameBytes: 64 });
+    reader.push(Buffer.alloc(0));
+    assert.equal(reader.next().kind, 'incomplete');
+    reader.push(sizePrefixed(payload(2, 1)));
+    reader.push(Buffer.alloc(0));
+    assert.deepEqual(drain(reader), [payload(2, 1)]);
+  });
+
+  it('reproduces a random frame stream under random chunking (seeded)', () => {
+    const rng = seededRng(20240611);
+    for (let round = 0; round < 200; round++) {
+      const reader = new FrameReader({ maxFrameBytes: 4096 });
+      const payloads: Buffer[] = [];
+      const n = 1 + Math.floor(rng() * 20);
+      for (let i = 0; i < n; i++) payloads.push(payload(Math.floor(rng() < 0.2 ? rng() * 4096 : rng() * 40), round + i));
+      const stream = Buffer.concat(payloads.map(sizePrefixed));
+      const frames: Buffer[] = [];
+      let pos = 0;
+      while (pos < stream.length) {
+        const len = 1 + Math.floor(rng() * (rng() < 0.5 ? 8 : 3000));
+        reader.push(stream.subarray(pos, pos + len));
+        pos += len;
+        // Sometimes leave frames in the reader for a while (as a connection with a full queue does).
+        if (rng() < 0.7) frames.push(...drain(reader));
+      }
+      frames.push(...drain(reader));
+      assert.deepEqual(frames, payloads, `round ${round}`);
+      assert.equal(reader.bufferedBytes, 0);
+    }
+  });
+});
