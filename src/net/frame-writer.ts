@@ -1,0 +1,95 @@
+import type { Writable } from 'node:stream';
+
+/**
+ * Writes size-prefixed frames given as chunks (the protocol layer's `encode*Chunks` output) to a
+ * socket, with backpressure. Shared by the broker (responses) and the client (requests).
+ *
+ * The chunks of one frame are written between `cork()` and `uncork()`, so Node hands them to the
+ * kernel in one `writev` call without concatenating them: large record data is never copied.
+ * `write()` says whether the caller may write more now; when it says no, the caller awaits
+ * `drained()`, which resolves once fewer than `highWaterMark` bytes wait in user space (or the
+ * stream is gone, since nothing would ever drain then).
+ */
+export interface FrameWriterOptions {
+  /**
+   * Bytes that may wait in user space before `write()` asks the caller to wait; default the
+   * stream's own `writableHighWaterMark`.
+   */
+  highWaterMark?: number;
+  /** Called whenever written bytes have been handed to the kernel (progress, for idle tracking). */
+  onProgress?: () => void;
+}
+
+export class FrameWriter {
+  readonly highWaterMark: number;
+  private readonly waiters: Array<() => void> = [];
+  private readonly onProgress: (() => void) | undefined;
+  private readonly flushed = (): void => {
+    this.onProgress?.();
+    this.wake();
+  };
+
+  constructor(
+    private readonly stream: Writable,
+    options: FrameWriterOptions = {},
+  ) {
+    const hwm = options.highWaterMark ?? stream.writableHighWaterMark;
+    if (!Number.isInteger(hwm) || hwm < 1) throw new RangeError(`highWaterMark must be a positive integer, got ${hwm}`);
+    this.highWaterMark = hwm;
+    this.onProgress = options.onProgress;
+    stream.on('drain', this.flushed);
+    stream.on('close', () => this.wake());
+  }
+
+  /**
+   * Writes one frame (its chunks, size prefix included) without copying. Returns true when the
+   * caller may go on writing, false when it should await `drained()` first. Writing to a stream
+   * that is destroyed or ended drops the frame and returns true: nothing will ever drain it.
+   */
+  write(chunks: readonly Uint8Array[]): boolean {
+    const s = this.stream;
+    if (this.isGone()) return true;
+    let last = -1;
+    for (let i = 0; i < chunks.length; i++) if (chunks[i]!.length > 0) last = i;
+    if (last < 0) return this.hasRoom();
+    s.cork();
+    try {
+      for (let i = 0; i <= last; i++) {
+        const c = chunks[i]!;
+        if (c.length === 0) continue;
+        // The callback of the frame's last chunk runs once the whole frame has been flushed
+        // (or failed): that is when waiting writers may have room again.
+        if (i === last) s.write(c, this.flushed);
+        else s.write(c);
+      }
+    } finally {
+      s.uncork();
+    }
+    return this.hasRoom();
+  }
+
+  /** Resolves when the caller may write again: below the high-water mark, or the stream is gone. */
+  drained(): Promise<void> {
+    if (this.hasRoom()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Bytes written but not yet handed to the kernel. */
+  get pendingBytes(): number {
+    return this.stream.writableLength;
+  }
+
+  private hasRoom(): boolean {
+    return this.isGone() || this.stream.writableLength < this.highWaterMark;
+  }
+
+  private isGone(): boolean {
+    return this.stream.destroyed || this.stream.writableEnded;
+  }
+
+  private wake(): void {
+    if (this.waiters.length === 0 || !this.hasRoom()) return;
+    const waiters = this.waiters.splice(0);
+    for (const w of waiters) w();
+  }
+}

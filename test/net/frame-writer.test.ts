@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createConnection, createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { FrameReader } from '../../src/net/frame-reader.js';
+import { FrameWriter } from '../../src/net/frame-writer.js';
+
+/** A Writable whose writes complete only when the test says so; records each writev batch. */
+class HeldWritable extends Writable {
+  readonly batches: Buffer[][] = [];
+  private held: Array<() => void> = [];
+
+  constructor(highWaterMark: number) {
+    super({ highWaterMark });
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    this.batches.push(chunks.map((c) => c.chunk));
+    this.held.push(() => callback());
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.batches.push([chunk]);
+    this.held.push(() => callback());
+  }
+
+  release(): void {
+    const held = this.held.splice(0);
+    for (const h of held) h();
+  }
+}
+
+function frame(...parts: Buffer[]): Buffer[] {
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(parts.reduce((n, p) => n + p.length, 0), 0);
+  return [size, ...parts];
+}
+
+describe('FrameWriter', () => {
+  it('hands the chunks of a frame to the stream in one writev batch, as the same buffers (no copy)', () => {
+    const stream = new HeldWritable(1024);
+    const writer = new FrameWriter(stream);
+    // A first write goes straight to _write; the next frames are batched behind it.
+    writer.write(frame(Buffer.from('a')));
+    const big = Buffer.alloc(500, 7);
+    const chunks = frame(Buffer.from('head'), big, Buffer.alloc(0), Buffer.from('tail'));
+    writer.write(chunks);
+    stream.release();
+    assert.equal(stream.batches.length, 2);
+    const batch = stream.batches[1]!;
+    assert.deepEqual(batch, chunks.filter((c) => c.length > 0));
+    assert.ok(batch.includes(big), 'the large chunk itself was passed down, not a copy');
+  });
+
+  it('asks the caller to wait above the high-water mark and wakes it once the bytes are flushed', async () => {
+    const stream = new HeldWritable(1 << 20);
+    const progress: number[] = [];
+    const writer = new FrameWriter(stream, { highWaterMark: 100, onProgress: () => progress.push(writer.pendingBytes) });
+    assert.equal(writer.write(frame(Buffer.alloc(50))), true, '54 bytes pending < 100');
+    assert.equal(writer.write(frame(Buffer.alloc(50))), false, '108 bytes pending >= 100');
+    let woken = false;
+    const drained = writer.drained().then(() => (woken = true));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(woken, false);
+    stream.release(); // the first frame completes
+    await new Promise((r) => setImmediate(r));
+    stream.release(); // the second one
+    await drained;
+    assert.equal(woken, true);
+    assert.equal(writer.pendingBytes, 0);
+    assert.ok(progress.length >= 1);
+    assert.equal(writer.write([]), true, 'an empty frame writes nothing');
+  });
+
+  it('releases waiters when the stream is destroyed, and drops later writes without throwing', async () => {
+    const stream = new HeldWritable(1 << 20);
+    stream.on('error', () => {});
+    const writer = new FrameWriter(stream, { highWaterMark: 10 });
+    assert.equal(writer.write(frame(Buffer.alloc(20))), false);
+    const drained = writer.drained();
+    stream.destroy();
+    await drained;
+    assert.equal(writer.write(frame(Buffer.alloc(20))), true);
+    await writer.drained();
+  });
+
+  it('writes frames over a real socket that a FrameReader reads back', async () => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const accepted = once(server, 'connection');
+    const client = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
+    const [peer] = (await accepted) as [Socket];
+    try {
+      const writer = new FrameWriter(client);
+      const reader = new FrameReader({ maxFrameBytes: 1 << 20 });
+      const payloads = [Buffer.from('x'), Buffer.alloc(200_000, 3), Buffer.alloc(0), Buffer.from('last')];
+      const received: Buffer[] = [];
+      const done = new Promise<void>((resolve) => {
+        peer.on('data', (chunk: Buffer) => {
+          reader.push(chunk);
+          for (let r = reader.next(); r.kind === 'frame'; r = reader.next()) received.push(Buffer.from(r.frame));
+          if (received.length === payloads.length) resolve();
+        });
+      });
+      for (const p of payloads) if (!writer.write(frame(p.subarray(0, 1), p.subarray(1)))) await writer.drained();
+      await done;
+      assert.deepEqual(received, payloads);
+    } finally {
+      client.destroy();
+      peer.destroy();
+      server.close();
+    }
+  });
+});
