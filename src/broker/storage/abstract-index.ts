@@ -1,0 +1,209 @@
+/**
+ * What the offset index and the time index share (Kafka's AbstractIndex): a file of fixed-size
+ * big-endian entries, sorted by key, kept in memory in a Buffer (Node has no mmap) and written to
+ * the file entry by entry with positioned writes.
+ *
+ * The active segment's index file is preallocated to `segment.index.bytes` (rounded down to a
+ * multiple of the entry size; the tail is zeros) and cut back to the used bytes when the segment
+ * stops being active or is closed. When a file is opened, the leading run of well-ordered entries
+ * is taken as its content: a zero entry ends it (the preallocated tail after a crash); any other
+ * out-of-order entry marks the index corrupt, and the segment rebuilds it from the log.
+ */
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+
+export abstract class AbstractIndex {
+  /** Entries in use. */
+  protected count = 0;
+  /** Most entries the file may hold (the preallocated size while writable). */
+  protected maxCount: number;
+  /** The entries, in file layout; grown on demand. */
+  protected buf: Buffer;
+  private fd: number | null;
+  /** Why the loaded content was rejected, or null. */
+  protected loadProblem: string | null = null;
+
+  protected constructor(
+    private filePath: string,
+    readonly baseOffset: number,
+    maxIndexSize: number,
+    writable: boolean,
+    protected readonly entrySize: number,
+  ) {
+    this.fd = openSync(filePath, constants.O_RDWR | constants.O_CREAT, 0o644);
+    const fileSize = fstatSync(this.fd).size;
+    const fileEntries = Math.floor(fileSize / entrySize);
+    this.buf = Buffer.alloc(Math.max(fileEntries, 16) * entrySize);
+    let read = 0;
+    const want = fileEntries * entrySize;
+    while (read < want) {
+      const n = readSync(this.fd, this.buf, read, want - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    this.count = Math.floor(read / entrySize);
+    this.trimLoadedEntries();
+    this.maxCount = Math.max(this.count, 1, Math.floor(maxIndexSize / entrySize));
+    if (writable) this.resize(maxIndexSize);
+  }
+
+  get path(): string {
+    return this.filePath;
+  }
+
+  /** Number of entries. */
+  get entries(): number {
+    return this.count;
+  }
+
+  get maxEntries(): number {
+    return this.maxCount;
+  }
+
+  isFull(): boolean {
+    return this.count >= this.maxCount;
+  }
+
+  /** Bytes the entries take (the file size once trimmed). */
+  get sizeInBytes(): number {
+    return this.count * this.entrySize;
+  }
+
+  /** Why the index is unusable (out-of-order or out-of-range entries), or null when it looks sound. */
+  abstract sanityCheck(): string | null;
+
+  /** The key (relative offset or timestamp) of entry `i`, for the binary search. */
+  protected abstract keyAt(i: number): number;
+
+  /** True when entry `i` is not strictly after entry `i - 1`. */
+  protected abstract outOfOrder(i: number): boolean;
+
+  /**
+   * Cuts the loaded entries at the first out-of-order one: a zero entry is the preallocated tail
+   * (fine); anything else is recorded as a load problem.
+   */
+  private trimLoadedEntries(): void {
+    if (this.count > 0 && this.isZeroEntry(0)) {
+      this.count = 0;
+      return;
+    }
+    for (let i = 1; i < this.count; i++) {
+      if (this.outOfOrder(i)) {
+        if (!this.isZeroEntry(i)) this.loadProblem = `entry ${i} is out of order`;
+        this.count = i;
+        return;
+      }
+    }
+  }
+
+  private isZeroEntry(i: number): boolean {
+    const start = i * this.entrySize;
+    for (let p = start; p < start + this.entrySize; p++) if (this.buf[p] !== 0) return false;
+    return true;
+  }
+
+  /** Index of the last entry whose key is <= `target`, or -1. */
+  protected largestLowerBound(target: number): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    if (hi < 0 || this.keyAt(0) > target) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.keyAt(mid) <= target) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Makes room in memory for entry `this.count` and returns its byte position. */
+  protected prepareAppend(skipFullCheck = false): number {
+    if (this.isFull()) {
+      if (!skipFullCheck) throw new Error(`index ${this.filePath} is full (${this.count} entries)`);
+      this.maxCount = this.count + 1;
+    }
+    const pos = this.count * this.entrySize;
+    if (pos + this.entrySize > this.buf.length) {
+      const capacity = Math.max(this.count + 1, Math.min(this.maxCount, Math.max(16, this.count * 2)));
+      const grown = Buffer.alloc(capacity * this.entrySize);
+      this.buf.copy(grown, 0, 0, pos);
+      this.buf = grown;
+    }
+    return pos;
+  }
+
+  /** Writes the entry prepared at `pos` to the file and counts it. */
+  protected commitAppend(pos: number): void {
+    const fd = this.openFd();
+    let written = 0;
+    while (written < this.entrySize) written += writeSync(fd, this.buf, pos + written, this.entrySize - written, pos + written);
+    this.count++;
+  }
+
+  /** Keeps the first `n` entries; the file tail is zeroed so stale entries never reappear. */
+  protected truncateToEntries(n: number): void {
+    const keep = Math.max(0, Math.min(n, this.count));
+    if (keep === this.count) return;
+    this.count = keep;
+    this.buf.fill(0, keep * this.entrySize);
+    const fd = this.openFd();
+    const fileSize = fstatSync(fd).size;
+    ftruncateSync(fd, keep * this.entrySize);
+    if (fileSize > keep * this.entrySize) ftruncateSync(fd, Math.max(fileSize, keep * this.entrySize));
+  }
+
+  /** Removes every entry. */
+  reset(): void {
+    this.truncateToEntries(0);
+  }
+
+  /** Sets the maximum size (rounded down to whole entries, never below the entries in use) and sizes the file to it. */
+  resize(maxIndexSize: number): void {
+    this.maxCount = Math.max(this.count, 1, Math.floor(maxIndexSize / this.entrySize));
+    ftruncateSync(this.openFd(), this.maxCount * this.entrySize);
+  }
+
+  /** Cuts the file back to the entries in use (on roll and close). */
+  trimToValidSize(): void {
+    this.resize(this.count * this.entrySize);
+  }
+
+  /** Makes the file preallocated again (when its segment becomes active again). */
+  makeWritable(maxIndexSize: number): void {
+    this.resize(maxIndexSize);
+  }
+
+  flush(): void {
+    if (this.fd !== null) fsyncSync(this.fd);
+  }
+
+  /** Trims the file and closes it; the in-memory entries stay usable for lookups, and the file reopens on the next write. */
+  close(): void {
+    if (this.fd === null) return;
+    this.trimToValidSize();
+    closeSync(this.fd);
+    this.fd = null;
+  }
+
+  /** Closes (without trimming) and removes the file. */
+  deleteFile(): void {
+    if (this.fd !== null) {
+      closeSync(this.fd);
+      this.fd = null;
+    }
+    rmSync(this.filePath, { force: true });
+  }
+
+  /** Closes the file and renames it (e.g. to `*.deleted`); it reopens under the new name when written. */
+  renameTo(newPath: string): void {
+    if (this.fd !== null) {
+      closeSync(this.fd);
+      this.fd = null;
+    }
+    renameSync(this.filePath, newPath);
+    this.filePath = newPath;
+  }
+
+  private openFd(): number {
+    if (this.fd === null) this.fd = openSync(this.filePath, constants.O_RDWR | constants.O_CREAT, 0o644);
+    return this.fd;
+  }
+}

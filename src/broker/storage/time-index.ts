@@ -1,0 +1,79 @@
+/**
+ * The `.timeindex` file of a segment (Kafka's TimeIndex): sparse 12-byte entries of
+ * (timestamp int64, relative offset int32). An entry (T, O) says that T is the largest timestamp
+ * in the segment up to offset O: every record with a timestamp above T comes after O. Timestamps
+ * strictly increase; offsets never decrease.
+ */
+import { AbstractIndex } from './abstract-index.js';
+
+export const TIME_INDEX_ENTRY_SIZE = 12;
+
+export interface TimestampOffset {
+  timestamp: number;
+  offset: number;
+}
+
+export class TimeIndex extends AbstractIndex {
+  constructor(path: string, baseOffset: number, maxIndexSize: number, writable: boolean) {
+    super(path, baseOffset, maxIndexSize, writable, TIME_INDEX_ENTRY_SIZE);
+  }
+
+  protected keyAt(i: number): number {
+    return Number(this.buf.readBigInt64BE(i * TIME_INDEX_ENTRY_SIZE));
+  }
+
+  private relativeOffsetAt(i: number): number {
+    return this.buf.readInt32BE(i * TIME_INDEX_ENTRY_SIZE + 8);
+  }
+
+  protected outOfOrder(i: number): boolean {
+    return this.keyAt(i) <= this.keyAt(i - 1) || this.relativeOffsetAt(i) < this.relativeOffsetAt(i - 1);
+  }
+
+  entry(i: number): TimestampOffset {
+    if (i < 0 || i >= this.count) throw new RangeError(`time index entry ${i} out of range (${this.count} entries)`);
+    return { timestamp: this.keyAt(i), offset: this.baseOffset + this.relativeOffsetAt(i) };
+  }
+
+  /** The last entry, or (-1, baseOffset) when there is none. */
+  lastEntry(): TimestampOffset {
+    return this.count === 0 ? { timestamp: -1, offset: this.baseOffset } : this.entry(this.count - 1);
+  }
+
+  /** The entry with the largest timestamp <= `timestamp`, or (-1, baseOffset) when there is none. */
+  lookup(timestamp: number): TimestampOffset {
+    const i = this.largestLowerBound(timestamp);
+    return i < 0 ? { timestamp: -1, offset: this.baseOffset } : this.entry(i);
+  }
+
+  /**
+   * Adds (timestamp, offset) when the timestamp is above the last entry's. `skipFullCheck` lets the
+   * final entry written when the segment is rolled or closed go past the preallocated size.
+   */
+  maybeAppend(timestamp: number, offset: number, skipFullCheck = false): void {
+    const last = this.lastEntry();
+    if (this.count > 0 && offset < last.offset) {
+      throw new RangeError(`time index ${this.path}: offset ${offset} is below the last offset ${last.offset}`);
+    }
+    if (this.count > 0 && timestamp <= last.timestamp) return;
+    const rel = offset - this.baseOffset;
+    if (rel < 0 || rel > 0x7fffffff) throw new RangeError(`offset ${offset} does not fit in segment ${this.baseOffset}`);
+    const pos = this.prepareAppend(skipFullCheck);
+    this.buf.writeBigInt64BE(BigInt(timestamp), pos);
+    this.buf.writeInt32BE(rel, pos + 8);
+    this.commitAppend(pos);
+  }
+
+  /** Removes the entries for offsets >= `offset`. */
+  truncateTo(offset: number): void {
+    let keep = this.count;
+    while (keep > 0 && this.baseOffset + this.relativeOffsetAt(keep - 1) >= offset) keep--;
+    this.truncateToEntries(keep);
+  }
+
+  sanityCheck(): string | null {
+    if (this.loadProblem !== null) return this.loadProblem;
+    if (this.count > 0 && this.relativeOffsetAt(0) < 0) return 'negative relative offset';
+    return null;
+  }
+}
