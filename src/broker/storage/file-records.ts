@@ -1,0 +1,265 @@
+/**
+ * A segment's `.log` file (Kafka's FileRecords): record batches one after another, appended with
+ * positioned synchronous writes and read back either as raw byte ranges (for Fetch) or batch by
+ * batch through their headers (for offset and timestamp searches, recovery and producer-state
+ * rebuilds). Headers are read through a small window buffer, so a scan over batch headers costs
+ * one read per window rather than one per batch. Records are never decoded here.
+ */
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  checkBatchAt,
+  LOG_OVERHEAD,
+  MAGIC_V2,
+  readAttributes,
+  readBaseOffset,
+  readBaseSequence,
+  readBatchLength,
+  readLastOffsetDelta,
+  readMagic,
+  readMaxTimestamp,
+  readPartitionLeaderEpoch,
+  readProducerEpoch,
+  readProducerId,
+  readRecordsCount,
+  RECORD_BATCH_OVERHEAD,
+  RecordBatchError,
+} from '../../protocol/records/index.js';
+
+/** The header fields of one batch stored in a file, with offsets as numbers. */
+export interface FileBatch {
+  /** Byte position of the batch in the file. */
+  position: number;
+  /** Total size of the batch (batchLength + 12). */
+  size: number;
+  baseOffset: number;
+  lastOffset: number;
+  lastOffsetDelta: number;
+  maxTimestamp: number;
+  partitionLeaderEpoch: number;
+  attributes: number;
+  producerId: bigint;
+  producerEpoch: number;
+  baseSequence: number;
+  recordsCount: number;
+}
+
+/** Window used for header scans; batches larger than this are read on their own. */
+const WINDOW_SIZE = 64 * 1024;
+
+/** Converts an int64 offset read from a batch to a number, refusing values beyond 2^53. */
+export function offsetToNumber(value: bigint, what = 'offset'): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new RangeError(`${what} ${value} is beyond 2^53, which Samsa does not support`);
+  }
+  return Number(value);
+}
+
+export class FileRecords {
+  private fd: number | null;
+  private bytes: number;
+  private window = Buffer.alloc(0);
+  private windowStart = 0;
+  private windowLength = 0;
+
+  private constructor(
+    private filePath: string,
+    fd: number,
+    size: number,
+  ) {
+    this.fd = fd;
+    this.bytes = size;
+  }
+
+  /** Opens (creating it if needed) the file at `path`. */
+  static open(path: string): FileRecords {
+    const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
+    return new FileRecords(path, fd, fstatSync(fd).size);
+  }
+
+  get path(): string {
+    return this.filePath;
+  }
+
+  /** Bytes in the file. */
+  get size(): number {
+    return this.bytes;
+  }
+
+  /** Appends `data` at the end of the file; returns the position it was written at. */
+  append(data: Uint8Array): number {
+    const fd = this.openFd();
+    const position = this.bytes;
+    let written = 0;
+    try {
+      while (written < data.length) written += writeSync(fd, data, written, data.length - written, position + written);
+    } catch (err) {
+      // Leave no partial batch behind when we can help it.
+      try {
+        ftruncateSync(fd, position);
+      } catch {
+        // The caller reports the original error.
+      }
+      throw err;
+    }
+    this.bytes += data.length;
+    return position;
+  }
+
+  /** A fresh Buffer with `length` bytes from `position` (fewer if the file ends first). */
+  read(position: number, length: number): Buffer {
+    const len = Math.max(0, Math.min(length, this.bytes - position));
+    const out = Buffer.allocUnsafe(len);
+    this.readInto(out, 0, len, position);
+    return out;
+  }
+
+  private readInto(buf: Buffer, offset: number, length: number, position: number): number {
+    const fd = this.openFd();
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, buf, offset + done, length - done, position + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done;
+  }
+
+  /**
+   * A buffer and an offset in it where bytes [position, position + length) of the file are,
+   * served from the window when possible. Returns null when the file ends first.
+   */
+  private view(position: number, length: number): { buf: Buffer; at: number } | null {
+    if (position + length > this.bytes) return null;
+    if (position >= this.windowStart && position + length <= this.windowStart + this.windowLength) {
+      return { buf: this.window, at: position - this.windowStart };
+    }
+    if (length > WINDOW_SIZE) {
+      const own = Buffer.allocUnsafe(length);
+      if (this.readInto(own, 0, length, position) < length) return null;
+      return { buf: own, at: 0 };
+    }
+    if (this.window.length === 0) this.window = Buffer.allocUnsafe(WINDOW_SIZE);
+    const want = Math.min(WINDOW_SIZE, this.bytes - position);
+    this.windowStart = position;
+    this.windowLength = this.readInto(this.window, 0, want, position);
+    if (this.windowLength < length) return null;
+    return { buf: this.window, at: 0 };
+  }
+
+  /**
+   * The header of the batch at `position`, or null when no plausible whole batch starts there
+   * (fewer than 61 bytes left, a length below the header size or past the end of the file, or a
+   * magic other than 2). The CRC is not checked.
+   */
+  batchAt(position: number): FileBatch | null {
+    const v = this.view(position, RECORD_BATCH_OVERHEAD);
+    if (v === null) return null;
+    const { buf, at } = v;
+    const size = readBatchLength(buf, at) + LOG_OVERHEAD;
+    if (size < RECORD_BATCH_OVERHEAD || position + size > this.bytes || readMagic(buf, at) !== MAGIC_V2) return null;
+    const baseOffset = offsetToNumber(readBaseOffset(buf, at), 'base offset');
+    const lastOffsetDelta = readLastOffsetDelta(buf, at);
+    return {
+      position,
+      size,
+      baseOffset,
+      lastOffset: baseOffset + lastOffsetDelta,
+      lastOffsetDelta,
+      maxTimestamp: Number(readMaxTimestamp(buf, at)),
+      partitionLeaderEpoch: readPartitionLeaderEpoch(buf, at),
+      attributes: readAttributes(buf, at),
+      producerId: readProducerId(buf, at),
+      producerEpoch: readProducerEpoch(buf, at),
+      baseSequence: readBaseSequence(buf, at),
+      recordsCount: readRecordsCount(buf, at),
+    };
+  }
+
+  /** Batch headers from `position` on, stopping at the end of the file or at the first implausible batch. */
+  *batchesFrom(position = 0): Generator<FileBatch, void, undefined> {
+    let pos = position;
+    while (pos < this.bytes) {
+      const b = this.batchAt(pos);
+      if (b === null) return;
+      yield b;
+      pos += b.size;
+    }
+  }
+
+  /**
+   * Fully checks the batch at `position` (framing, magic, CRC-32C) and returns its header, or
+   * the RecordBatchError describing why it is invalid (TRUNCATED when the file ends inside it).
+   */
+  checkBatch(position: number): FileBatch | RecordBatchError {
+    const head = this.bytes - position < LOG_OVERHEAD ? null : this.view(position, LOG_OVERHEAD);
+    if (head === null) {
+      return new RecordBatchError('TRUNCATED', `${this.bytes - position} bytes left at position ${position}`, { position });
+    }
+    const size = readBatchLength(head.buf, head.at) + LOG_OVERHEAD;
+    if (size < RECORD_BATCH_OVERHEAD) {
+      return new RecordBatchError('BAD_LENGTH', `batch size ${size} at position ${position} is below the header size`, { position });
+    }
+    if (position + size > this.bytes) {
+      return new RecordBatchError('TRUNCATED', `batch of ${size} bytes at position ${position} passes the end of the file (${this.bytes})`, { position });
+    }
+    const v = this.view(position, size);
+    if (v === null) return new RecordBatchError('TRUNCATED', `cannot read ${size} bytes at position ${position}`, { position });
+    try {
+      checkBatchAt(v.buf.subarray(v.at, v.at + size), 0, { trailingPartial: 'reject' });
+    } catch (err) {
+      if (err instanceof RecordBatchError) return err;
+      throw err;
+    }
+    const b = this.batchAt(position);
+    if (b === null) return new RecordBatchError('BAD_LENGTH', `unreadable batch at position ${position}`, { position });
+    return b;
+  }
+
+  /** The whole bytes of `batch` (a fresh Buffer). */
+  readBatch(batch: FileBatch): Buffer {
+    return this.read(batch.position, batch.size);
+  }
+
+  /** Cuts the file to `size` bytes (no-op when it is not longer). Returns the bytes removed. */
+  truncateTo(size: number): number {
+    if (size >= this.bytes) return 0;
+    const removed = this.bytes - size;
+    ftruncateSync(this.openFd(), size);
+    this.bytes = size;
+    this.windowLength = 0;
+    return removed;
+  }
+
+  flush(): void {
+    if (this.fd !== null) fsyncSync(this.fd);
+  }
+
+  /** Modification time of the file, in ms. */
+  lastModified(): number {
+    return fstatSync(this.openFd()).mtimeMs;
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    closeSync(this.fd);
+    this.fd = null;
+    this.window = Buffer.alloc(0);
+    this.windowLength = 0;
+  }
+
+  deleteFile(): void {
+    this.close();
+    rmSync(this.filePath, { force: true });
+  }
+
+  renameTo(newPath: string): void {
+    this.close();
+    renameSync(this.filePath, newPath);
+    this.filePath = newPath;
+  }
+
+  private openFd(): number {
+    if (this.fd === null) this.fd = openSync(this.filePath, constants.O_RDWR | constants.O_CREAT, 0o644);
+    return this.fd;
+  }
+}
