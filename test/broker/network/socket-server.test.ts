@@ -11,10 +11,13 @@ import { seededRng } from '../../support/random-message.js';
 
 const servers: SocketServer[] = [];
 const clients: TestClient[] = [];
+const unhandled: unknown[] = [];
+process.on('unhandledRejection', (reason) => unhandled.push(reason));
 
 after(async () => {
   for (const c of clients) c.destroy();
   await Promise.all(servers.map((s) => s.shutdown(500)));
+  assert.deepEqual(unhandled, [], 'no unhandled promise rejections');
 });
 
 async function startServer(overrides: Partial<SocketServerOptions> = {}) {
@@ -99,6 +102,17 @@ describe('SocketServer', () => {
     for (const [i, c] of conns.entries()) assert.deepEqual(c.responses, Array.from({ length: perConn }, (_, k) => i * 1000 + k));
     assert.deepEqual(channel.violations, []);
     assert.ok(channel.maxInFlightOverall > 1, 'different connections are handled concurrently');
+  });
+
+  it('keeps order and completeness with tiny send and receive buffers and large responses', async () => {
+    const { channel, connect } = await startServer({ socketSendBufferBytes: 1024, socketReceiveBufferBytes: 1024, maxQueuedRequestsPerConnection: 2 });
+    const c = await connect();
+    const sizes = [300_000, 0, 5, 70_000, 1, 1_500_000, 2048];
+    c.sendRaw(Buffer.concat(sizes.map((responseBytes, i) => requestFrame(i, { responseBytes, paddingBytes: i * 1000 }))));
+    await c.waitForResponses(sizes.length, 5_000);
+    assert.deepEqual(c.responses, sizes.map((_, i) => i));
+    assert.deepEqual(c.responseSizes, sizes);
+    assert.deepEqual(channel.violations, []);
   });
 
   it('sends nothing for a noResponse outcome and keeps the order of the others', async () => {
