@@ -186,7 +186,8 @@ export class SocketServer {
   private accept(spec: ListenerSpec, socket: Socket): void {
     const remoteAddress = socket.remoteAddress;
     const remotePort = socket.remotePort;
-    if (this.state !== 'running' || remoteAddress === undefined || remotePort === undefined) {
+    // Accepted while the other listeners are still binding is fine; while stopping it is not.
+    if (this.state === 'stopping' || this.state === 'stopped' || remoteAddress === undefined || remotePort === undefined) {
       // Accepted while stopping, or already reset by the peer.
       socket.on('error', () => {});
       socket.destroy();
