@@ -50,6 +50,11 @@ export interface DescribeConfigsOptions {
  * per-broker ones, all dynamic defaults, all static ones, all defaults, each group in the keys'
  * precedence order). retention.ms with nothing set shows 604800000 from DEFAULT_CONFIG
  * log.retention.hours=168.
+ *
+ * Deviation: Kafka 3.x builds the same list but then drops every entry before the first one for
+ * the primary broker key (log.retention.ms), so with only log.retention.hours set it reports
+ * retention.ms as DEFAULT_CONFIG with no synonyms. Samsa keeps the whole list, so that the source
+ * says where the value really comes from.
  */
 export function describeTopicConfigs(
   broker: BrokerValueSources,
@@ -66,7 +71,7 @@ export function describeTopicConfigs(
     }
     const primary = def.brokerSynonyms[0]?.name;
     if (primary !== undefined) {
-      synonyms.push(...brokerKeySynonyms(broker, options.dynamic, primary, def.brokerSynonyms.map((s) => s.name), false));
+      synonyms.push(...brokerKeySynonyms(broker, options.dynamic, null, def.brokerSynonyms.map((s) => s.name), false));
     }
     const source = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG;
     entries.push(entry(def, resolved.value, false, source, synonyms, options));
@@ -108,15 +113,15 @@ export function describeBrokerConfigs(
 }
 
 /**
- * Kafka's broker synonym list for `name`: for each layer (dynamic per-broker, dynamic default,
- * static, default) the keys of `group` set in it, in the group's order; then everything before
- * the first entry for `name` is dropped (describing log.retention.hours does not show a
- * log.retention.ms set dynamically).
+ * Kafka's broker synonym list: for each layer (dynamic per-broker, dynamic default, static,
+ * default) the keys of `group` set in it, in the group's order; then, when `name` is given,
+ * everything before the first entry for `name` is dropped (describing log.retention.hours does
+ * not show a log.retention.ms set dynamically; an unset log.retention.ms has no synonyms).
  */
 function brokerKeySynonyms(
   broker: BrokerValueSources,
   dynamic: DynamicBrokerConfigs | undefined,
-  name: string,
+  name: string | null,
   group: readonly string[],
   sensitive: boolean,
 ): ConfigSynonym[] {
@@ -136,6 +141,7 @@ function brokerKeySynonyms(
       all.push({ name: key, value, source: layer });
     }
   }
+  if (name === null) return all;
   const first = all.findIndex((s) => s.name === name);
   return first < 0 ? [] : all.slice(first);
 }
