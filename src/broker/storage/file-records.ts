@@ -43,12 +43,14 @@ export interface FileBatch {
   recordsCount: number;
 }
 
+const MAX_SAFE_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Window used for header scans; batches larger than this are read on their own. */
 const WINDOW_SIZE = 64 * 1024;
 
 /** Converts an int64 offset read from a batch to a number, refusing values beyond 2^53. */
 export function offsetToNumber(value: bigint, what = 'offset'): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+  if (value > MAX_SAFE_OFFSET || value < -MAX_SAFE_OFFSET) {
     throw new RangeError(`${what} ${value} is beyond 2^53, which Samsa does not support`);
   }
   return Number(value);
@@ -157,8 +159,11 @@ export class FileRecords {
     const { buf, at } = v;
     const size = readBatchLength(buf, at) + LOG_OVERHEAD;
     if (size < RECORD_BATCH_OVERHEAD || position + size > this.bytes || readMagic(buf, at) !== MAGIC_V2) return null;
-    const baseOffset = offsetToNumber(readBaseOffset(buf, at), 'base offset');
+    const rawBase = readBaseOffset(buf, at);
     const lastOffsetDelta = readLastOffsetDelta(buf, at);
+    // Offsets beyond 2^53 (or negative) never come from this broker: treat them as garbage.
+    if (rawBase < 0n || rawBase + BigInt(lastOffsetDelta) > MAX_SAFE_OFFSET) return null;
+    const baseOffset = Number(rawBase);
     return {
       position,
       size,

@@ -32,6 +32,16 @@ export interface LogConfig {
   fileDeleteDelayMs: number;
   /** preallocate (log.preallocate), default false. */
   preallocate: boolean;
+  /**
+   * message.timestamp.before.max.ms (log.message.timestamp.before.max.ms): with CreateTime, how far
+   * in the past a batch's base timestamp may be; absent means unlimited (Kafka's default).
+   */
+  messageTimestampBeforeMaxMs?: number;
+  /**
+   * message.timestamp.after.max.ms (log.message.timestamp.after.max.ms): with CreateTime, how far
+   * in the future a batch's max timestamp may be; absent means unlimited.
+   */
+  messageTimestampAfterMaxMs?: number;
 }
 
 export const DEFAULT_LOG_CONFIG: LogConfig = {

@@ -1,0 +1,907 @@
+/**
+ * One partition's log (Kafka's UnifiedLog + LocalLog + LogLoader): a directory
+ * `<topic>-<partition>/` of segments, the leader-epoch cache, the producer state and
+ * `partition.metadata`.
+ *
+ * Appends validate batch headers (framing, magic, CRC, sizes, offsets/count sanity, idempotence),
+ * assign offsets by rewriting the batches' base offset in place, and write the bytes as they are.
+ * Reads hand back whole stored batches. Everything is synchronous and single-threaded: a call
+ * runs to completion before the next one starts.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../../logging/logger.js';
+import {
+  ATTRIBUTES_OFFSET,
+  checkBatchAt,
+  COMPRESSION_CODEC_MASK,
+  CONTROL_FLAG_MASK,
+  crc32c,
+  decodeRecordBatch,
+  readAttributes,
+  readBaseOffset,
+  readBaseSequence,
+  readBaseTimestamp,
+  readCrc,
+  readLastOffsetDelta,
+  readMaxTimestamp,
+  readPartitionLeaderEpoch,
+  readProducerEpoch,
+  readProducerId,
+  readRecordsCount,
+  RecordBatchError,
+  setBaseOffset,
+  setLogAppendTime,
+  setPartitionLeaderEpoch,
+  TIMESTAMP_TYPE_MASK,
+} from '../../protocol/records/index.js';
+import { fsyncDirectory, writeFileAtomically } from './checkpoint-file.js';
+import type { FileBatch } from './file-records.js';
+import { LeaderEpochCache } from './leader-epoch-cache.js';
+import type { LogConfig } from './log-config.js';
+import { DELETED_FILE_SUFFIX, INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, LogSegment, offsetFromFileName, TIME_INDEX_FILE_SUFFIX, type LogSegmentSettings } from './log-segment.js';
+import { ProducerStateManager, type ProducerStateEntry } from './producer-state.js';
+
+export const PARTITION_METADATA_FILE = 'partition.metadata';
+
+export type AppendErrorName =
+  | 'CORRUPT_MESSAGE'
+  | 'MESSAGE_TOO_LARGE'
+  | 'INVALID_RECORD'
+  | 'OUT_OF_ORDER_SEQUENCE_NUMBER'
+  | 'INVALID_PRODUCER_EPOCH'
+  | 'UNKNOWN_PRODUCER_ID'
+  | 'RECORD_LIST_TOO_LARGE'
+  | 'INVALID_TIMESTAMP'
+  | 'KAFKA_STORAGE_ERROR';
+
+export type AppendResult =
+  | {
+      ok: true;
+      firstOffset: number;
+      lastOffset: number;
+      /** The timestamp stamped on the batches under LogAppendTime, else -1. */
+      logAppendTime: number;
+      logStartOffset: number;
+      /** True when the batch repeats one already appended: nothing was written, the offsets are the original ones. */
+      duplicate: boolean;
+      /** Records appended (0 for a duplicate). */
+      recordCount: number;
+    }
+  | { ok: false; error: AppendErrorName; message: string };
+
+export type ReadResult = { ok: true; records: Uint8Array; firstOffset: number } | { ok: false; error: 'OFFSET_OUT_OF_RANGE'; message: string };
+
+export interface LogOpenOptions {
+  dir: string;
+  topic: string;
+  partition: number;
+  /** The topic id (22-character base64url): written to partition.metadata, or checked against it. */
+  topicId?: string;
+  config: LogConfig;
+  /** Offset up to which the log is known to be on disk; recovery re-validates from there. */
+  recoveryPoint: number;
+  /** From log-start-offset-checkpoint; defaults to the first segment's base offset. */
+  logStartOffset?: number;
+  /** True when the broker stopped cleanly: the segments are trusted and only their indexes are sanity-checked. */
+  hadCleanShutdown: boolean;
+  clock: Clock;
+  logger: Logger;
+  /** Randomness for segment.jitter.ms (default Math.random). */
+  random?: () => number;
+}
+
+/** One batch of an append, as analysed before it is written. */
+interface AppendBatch {
+  position: number;
+  size: number;
+  lastOffsetDelta: number;
+  recordsCount: number;
+  attributes: number;
+  producerId: bigint;
+  producerEpoch: number;
+  baseSequence: number;
+  /** Offsets: assigned for leader appends, read from the batch for follower appends. */
+  firstOffset: number;
+  lastOffset: number;
+  maxTimestamp: number;
+  partitionLeaderEpoch: number;
+}
+
+type Analysis = { ok: true; batches: AppendBatch[]; recordCount: number } | { ok: false; error: AppendErrorName; message: string };
+
+const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
+const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+function fail(error: AppendErrorName, message: string): { ok: false; error: AppendErrorName; message: string } {
+  return { ok: false, error, message };
+}
+
+export class Log {
+  readonly topic: string;
+  readonly partition: number;
+  readonly dir: string;
+  /** Hook the partition layer sets to wake long-polling fetches after each append. */
+  onAppend?: () => void;
+
+  private currentConfig: LogConfig;
+  private topicIdValue: string | undefined;
+  private segments: LogSegment[] = [];
+  private startOffset = 0;
+  private endOffset = 0;
+  private recoveryPointValue = 0;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly random: () => number;
+  private readonly leaderEpochCache: LeaderEpochCache;
+  private readonly producerState: ProducerStateManager;
+  private unflushedMessagesCount = 0;
+  private lastFlushTime: number;
+  private newSegmentsSinceFlush = false;
+  /** Why the log refuses work (closed, or an I/O error left it in an unknown state), or null. */
+  private offlineReason: string | null = null;
+
+  private constructor(opts: LogOpenOptions) {
+    this.topic = opts.topic;
+    this.partition = opts.partition;
+    this.dir = opts.dir;
+    this.currentConfig = opts.config;
+    this.clock = opts.clock;
+    this.logger = opts.logger;
+    this.random = opts.random ?? Math.random;
+    this.lastFlushTime = opts.clock.now();
+    mkdirSync(opts.dir, { recursive: true });
+    this.topicIdValue = Log.loadOrWritePartitionMetadata(opts.dir, opts.topicId);
+    this.leaderEpochCache = new LeaderEpochCache(opts.dir);
+    this.producerState = new ProducerStateManager(opts.dir, opts.logger);
+  }
+
+  /** Opens (creating if needed) the log in `opts.dir`, recovering it as needed. */
+  static open(opts: LogOpenOptions): Log {
+    const log = new Log(opts);
+    try {
+      log.load(opts);
+    } catch (err) {
+      log.closeHandles();
+      throw err;
+    }
+    return log;
+  }
+
+  get config(): LogConfig {
+    return this.currentConfig;
+  }
+
+  set config(c: LogConfig) {
+    this.updateConfig(c);
+  }
+
+  /** Applies new topic configs (AlterConfigs); sizes of existing index files are not changed. */
+  updateConfig(c: LogConfig): void {
+    this.currentConfig = c;
+    for (const s of this.segments) s.updateSettings(this.segmentSettings());
+  }
+
+  get topicId(): string | undefined {
+    return this.topicIdValue;
+  }
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.endOffset;
+  }
+
+  get recoveryPoint(): number {
+    return this.recoveryPointValue;
+  }
+
+  /** Total bytes of the segment files. */
+  get size(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.size;
+    return n;
+  }
+
+  get numberOfSegments(): number {
+    return this.segments.length;
+  }
+
+  /** Base offsets of the segments, oldest first. */
+  segmentBaseOffsets(): number[] {
+    return this.segments.map((s) => s.baseOffset);
+  }
+
+  /** Records appended since the last flush. */
+  get unflushedMessages(): number {
+    return this.unflushedMessagesCount;
+  }
+
+  /** The latest leader epoch in the epoch cache (-1 if none). */
+  get latestEpoch(): number {
+    return this.leaderEpochCache.latestEpoch;
+  }
+
+  /** The idempotent producers known to this partition (for DescribeProducers). */
+  activeProducers(): ReadonlyMap<bigint, ProducerStateEntry> {
+    return this.producerState.activeProducers();
+  }
+
+  /** True once closed or after an I/O failure. */
+  get isOffline(): boolean {
+    return this.offlineReason !== null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Loading
+
+  private segmentSettings(): LogSegmentSettings {
+    return { indexIntervalBytes: this.currentConfig.indexIntervalBytes, maxIndexSize: this.currentConfig.segmentIndexBytes };
+  }
+
+  private rollJitter(): number {
+    const jitter = Math.min(this.currentConfig.segmentJitterMs, this.currentConfig.segmentMs);
+    return jitter > 0 ? Math.floor(this.random() * jitter) : 0;
+  }
+
+  private static loadOrWritePartitionMetadata(dir: string, topicId: string | undefined): string | undefined {
+    const path = join(dir, PARTITION_METADATA_FILE);
+    let stored: string | undefined;
+    if (existsSync(path)) {
+      const text = readFileSync(path, 'utf8');
+      const fields = new Map<string, string>();
+      for (const line of text.split('\n')) {
+        const m = /^([^:]+):\s+(.*?)\s*$/.exec(line);
+        if (m !== null) fields.set(m[1]!.trim(), m[2]!);
+      }
+      const version = Number(fields.get('version'));
+      const id = fields.get('topic_id');
+      if (!Number.isInteger(version) || version < 0 || id === undefined || id === ZERO_UUID) {
+        throw new Error(`${path}: malformed partition metadata ${JSON.stringify(text)}`);
+      }
+      stored = id;
+    }
+    if (topicId !== undefined && topicId !== ZERO_UUID) {
+      if (stored !== undefined && stored !== topicId) {
+        throw new Error(`${path}: the log belongs to topic id ${stored}, not ${topicId} (INCONSISTENT_TOPIC_ID)`);
+      }
+      if (stored === undefined) writeFileAtomically(path, `version: 0\ntopic_id: ${topicId}`);
+      return topicId;
+    }
+    return stored;
+  }
+
+  private load(opts: LogOpenOptions): void {
+    const names = readdirSync(this.dir);
+    const logBases = new Set<number>();
+    for (const name of names) {
+      if (name.endsWith(DELETED_FILE_SUFFIX) || name.endsWith('.cleaned') || name.endsWith('.swap') || name.endsWith('.tmp')) {
+        rmSync(join(this.dir, name), { force: true });
+        continue;
+      }
+      if (name.endsWith(LOG_FILE_SUFFIX)) {
+        const base = offsetFromFileName(name);
+        if (base !== null && name === `${String(base).padStart(20, '0')}${LOG_FILE_SUFFIX}`) logBases.add(base);
+      }
+    }
+    for (const name of names) {
+      if (!name.endsWith(INDEX_FILE_SUFFIX) && !name.endsWith(TIME_INDEX_FILE_SUFFIX) && !name.endsWith('.txnindex')) continue;
+      const base = offsetFromFileName(name);
+      if (base !== null && !logBases.has(base)) {
+        this.logger.info({ file: name }, 'deleting index file without a log file');
+        rmSync(join(this.dir, name), { force: true });
+      }
+    }
+    const bases = [...logBases].sort((a, b) => a - b);
+    const now = this.clock.now();
+    const settings = this.segmentSettings();
+    for (let i = 0; i < bases.length; i++) {
+      const active = i === bases.length - 1;
+      this.segments.push(LogSegment.open(this.dir, bases[i]!, settings, { active, now, rollJitterMs: active ? this.rollJitter() : 0 }));
+    }
+
+    // Recovery: segments at or after the recovery point after an unclean stop, and any segment
+    // whose indexes do not pass the sanity check.
+    let recovered = false;
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      const next = this.segments[i + 1];
+      const unflushed = !opts.hadCleanShutdown && (next === undefined || next.baseOffset > opts.recoveryPoint);
+      const problem = seg.sanityCheck();
+      if (!unflushed && problem === null) continue;
+      if (problem !== null) this.logger.warn({ segment: seg.baseOffset, problem }, 'rebuilding the indexes of a segment');
+      const latest = this.leaderEpochCache;
+      const result = seg.recover((b) => {
+        if (b.partitionLeaderEpoch >= 0 && b.partitionLeaderEpoch > latest.latestEpoch) latest.assign(b.partitionLeaderEpoch, b.baseOffset);
+      });
+      recovered = true;
+      if (result.truncatedBytes > 0) {
+        this.logger.warn({ segment: seg.baseOffset, truncatedBytes: result.truncatedBytes, problem: result.problem }, 'truncated invalid bytes at the end of a segment');
+        if (unflushed) {
+          const dropped = this.segments.splice(i + 1);
+          for (const d of dropped) {
+            this.logger.warn({ segment: d.baseOffset }, 'deleting a segment after a truncated one');
+            d.deleteFiles();
+          }
+        }
+      }
+    }
+
+    if (this.segments.length === 0) {
+      const base = opts.logStartOffset ?? 0;
+      this.segments.push(this.createSegment(base));
+    }
+    this.segments[this.segments.length - 1]!.makeActive();
+    this.endOffset = this.activeSegment.readNextOffset();
+    this.startOffset = Math.max(opts.logStartOffset ?? 0, this.segments[0]!.baseOffset);
+    if (this.startOffset > this.endOffset) {
+      this.logger.warn({ logStartOffset: this.startOffset, logEndOffset: this.endOffset }, 'log start offset is beyond the log end: starting an empty log there');
+      this.truncateFullyAndStartAt(this.startOffset);
+    }
+    this.recoveryPointValue = opts.hadCleanShutdown ? this.endOffset : Math.min(opts.recoveryPoint, this.endOffset);
+    if (recovered) this.flushUpTo(this.endOffset);
+
+    this.leaderEpochCache.truncateFromEnd(this.endOffset);
+    this.leaderEpochCache.truncateFromStart(this.startOffset);
+    this.rebuildProducerState();
+    this.logger.debug({ logStartOffset: this.startOffset, logEndOffset: this.endOffset, segments: this.segments.length }, 'log loaded');
+  }
+
+  /** Loads the latest producer snapshot and replays the batches after it. */
+  private rebuildProducerState(): void {
+    this.producerState.loadLatestSnapshot(this.startOffset, this.endOffset);
+    const from = Math.max(this.producerState.mapEndOffset, this.segments[0]!.baseOffset);
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      const next = this.segments[i + 1];
+      if (next !== undefined && next.baseOffset <= from) continue;
+      const first = seg.translateOffset(from);
+      if (first === null) continue;
+      for (const b of seg.log.batchesFrom(first.position)) {
+        if (b.lastOffset < from || b.producerId < 0n || (b.attributes & CONTROL_FLAG_MASK) !== 0) continue;
+        this.producerState.update({ ...b, firstOffset: b.baseOffset });
+      }
+    }
+    this.producerState.updateMapEndOffset(this.endOffset);
+  }
+
+  private get activeSegment(): LogSegment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  private createSegment(baseOffset: number): LogSegment {
+    for (const path of [LogSegment.logPath(this.dir, baseOffset), LogSegment.indexPath(this.dir, baseOffset), LogSegment.timeIndexPath(this.dir, baseOffset)]) {
+      rmSync(path, { force: true });
+    }
+    this.newSegmentsSinceFlush = true;
+    return LogSegment.open(this.dir, baseOffset, this.segmentSettings(), { active: true, now: this.clock.now(), rollJitterMs: this.rollJitter() });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Appends
+
+  /** Produce path: validates, assigns offsets from the log end (rewriting `records` in place), stamps the epoch, appends. */
+  appendAsLeader(records: Uint8Array, leaderEpoch: number): AppendResult {
+    if (this.offlineReason !== null) return fail('KAFKA_STORAGE_ERROR', `log ${this.name} is offline: ${this.offlineReason}`);
+    const analysis = this.analyze(records, 'leader');
+    if (!analysis.ok) return analysis;
+    const { batches, recordCount } = analysis;
+
+    const check = this.producerState.validateAppend(batches);
+    if (check.kind === 'error') return fail(check.error, check.message);
+    if (check.kind === 'duplicate') {
+      return {
+        ok: true,
+        firstOffset: check.batch.firstOffset,
+        lastOffset: check.batch.lastOffset,
+        logAppendTime: this.currentConfig.messageTimestampType === 'LogAppendTime' ? check.batch.timestamp : -1,
+        logStartOffset: this.startOffset,
+        duplicate: true,
+        recordCount: 0,
+      };
+    }
+
+    const now = this.clock.now();
+    const logAppendTime = this.currentConfig.messageTimestampType === 'LogAppendTime';
+    let next = this.endOffset;
+    for (const b of batches) {
+      b.firstOffset = next;
+      b.lastOffset = next + b.lastOffsetDelta;
+      if (b.lastOffset > MAX_OFFSET) throw new RangeError(`log ${this.name}: offset ${b.lastOffset} is beyond 2^53`);
+      setBaseOffset(records, b.position, BigInt(next));
+      setPartitionLeaderEpoch(records, b.position, leaderEpoch);
+      b.partitionLeaderEpoch = leaderEpoch;
+      if (logAppendTime) {
+        setLogAppendTime(records, b.position, BigInt(now));
+        b.maxTimestamp = now;
+      }
+      next = b.lastOffset + 1;
+    }
+    const stored = this.appendBatches(records, batches);
+    if (stored !== null) return stored;
+    return {
+      ok: true,
+      firstOffset: batches[0]!.firstOffset,
+      lastOffset: batches[batches.length - 1]!.lastOffset,
+      logAppendTime: logAppendTime ? now : -1,
+      logStartOffset: this.startOffset,
+      duplicate: false,
+      recordCount,
+    };
+  }
+
+  /** Replication path: the batches already carry their offsets and epochs; they are validated and appended as they are. */
+  appendAsFollower(records: Uint8Array): AppendResult {
+    if (this.offlineReason !== null) return fail('KAFKA_STORAGE_ERROR', `log ${this.name} is offline: ${this.offlineReason}`);
+    const analysis = this.analyze(records, 'follower');
+    if (!analysis.ok) return analysis;
+    const { batches, recordCount } = analysis;
+    if (batches.length === 0) {
+      return { ok: true, firstOffset: -1, lastOffset: -1, logAppendTime: -1, logStartOffset: this.startOffset, duplicate: false, recordCount: 0 };
+    }
+    const stored = this.appendBatches(records, batches);
+    if (stored !== null) return stored;
+    return {
+      ok: true,
+      firstOffset: batches[0]!.firstOffset,
+      lastOffset: batches[batches.length - 1]!.lastOffset,
+      logAppendTime: -1,
+      logStartOffset: this.startOffset,
+      duplicate: false,
+      recordCount,
+    };
+  }
+
+  /**
+   * Header-level validation of an append. Leader appends follow Kafka's checks for client data:
+   * base offset 0, size vs max.message.bytes, CRC, record count vs lastOffsetDelta, no control
+   * batches, a sequence for every idempotent batch, one batch only when compressed, timestamps.
+   */
+  private analyze(records: Uint8Array, origin: 'leader' | 'follower'): Analysis {
+    const cfg = this.currentConfig;
+    const batches: AppendBatch[] = [];
+    let recordCount = 0;
+    let compressed = false;
+    let expectedNext = this.endOffset;
+    const now = this.clock.now();
+    let pos = 0;
+    if (records.length === 0 && origin === 'leader') return fail('INVALID_RECORD', 'the append holds no record batch');
+    while (pos < records.length) {
+      let size: number;
+      try {
+        size = checkBatchAt(records, pos, { trailingPartial: 'reject', verifyCrc: false });
+      } catch (err) {
+        if (err instanceof RecordBatchError) return fail('CORRUPT_MESSAGE', `batch at byte ${pos}: ${err.message}`);
+        throw err;
+      }
+      const baseOffset = readBaseOffset(records, pos);
+      if (origin === 'leader' && baseOffset !== 0n) {
+        return fail('INVALID_RECORD', `The baseOffset of the record batch in the append to ${this.name} should be 0, but it is ${baseOffset}`);
+      }
+      if (size > cfg.maxMessageBytes) {
+        return fail('MESSAGE_TOO_LARGE', `The record batch size in the append to ${this.name} is ${size} bytes which exceeds the maximum configured value of ${cfg.maxMessageBytes}.`);
+      }
+      const crc = crc32c(records.subarray(pos + ATTRIBUTES_OFFSET, pos + size));
+      if (crc !== readCrc(records, pos)) {
+        return fail('CORRUPT_MESSAGE', `Record batch at byte ${pos} is corrupt (stored crc = ${readCrc(records, pos)}, computed crc = ${crc})`);
+      }
+      const attributes = readAttributes(records, pos);
+      if ((attributes & COMPRESSION_CODEC_MASK) > 4) return fail('CORRUPT_MESSAGE', `unknown compression codec ${attributes & COMPRESSION_CODEC_MASK}`);
+      if ((attributes & COMPRESSION_CODEC_MASK) !== 0) compressed = true;
+      const lastOffsetDelta = readLastOffsetDelta(records, pos);
+      const recordsCount = readRecordsCount(records, pos);
+      const producerId = readProducerId(records, pos);
+      const baseSequence = readBaseSequence(records, pos);
+      const maxTimestamp = Number(readMaxTimestamp(records, pos));
+      if (lastOffsetDelta < 0) return fail('INVALID_RECORD', `Batch has an invalid offset range: lastOffsetDelta ${lastOffsetDelta}`);
+      if (origin === 'leader') {
+        if (recordsCount <= 0) return fail('INVALID_RECORD', `Invalid reported count for record batch: ${recordsCount}`);
+        if (lastOffsetDelta + 1 !== recordsCount) {
+          return fail('INVALID_RECORD', `Inconsistent batch offset range (lastOffsetDelta ${lastOffsetDelta}) and record count ${recordsCount}`);
+        }
+        if ((attributes & CONTROL_FLAG_MASK) !== 0) return fail('INVALID_RECORD', 'Clients are not allowed to write control records');
+        if (producerId >= 0n && baseSequence < 0) {
+          return fail('INVALID_RECORD', `Invalid sequence number ${baseSequence} in record batch with producerId ${producerId}`);
+        }
+        if ((attributes & TIMESTAMP_TYPE_MASK) === 0 && cfg.messageTimestampType === 'CreateTime') {
+          const error = this.checkTimestamps(records, pos, maxTimestamp, now);
+          if (error !== null) return fail('INVALID_TIMESTAMP', error);
+        }
+      }
+      let firstOffset = 0;
+      if (origin === 'follower') {
+        if (baseOffset < BigInt(expectedNext) || baseOffset + BigInt(lastOffsetDelta) > BigInt(MAX_OFFSET)) {
+          return fail('INVALID_RECORD', `Out of order offsets in the append to ${this.name}: batch at ${baseOffset}, expected at least ${expectedNext}`);
+        }
+        firstOffset = Number(baseOffset);
+        expectedNext = firstOffset + lastOffsetDelta + 1;
+      }
+      batches.push({
+        position: pos,
+        size,
+        lastOffsetDelta,
+        recordsCount,
+        attributes,
+        producerId,
+        producerEpoch: readProducerEpoch(records, pos),
+        baseSequence,
+        firstOffset,
+        lastOffset: firstOffset + lastOffsetDelta,
+        maxTimestamp,
+        partitionLeaderEpoch: readPartitionLeaderEpoch(records, pos),
+      });
+      recordCount += recordsCount;
+      pos += size;
+    }
+    if (origin === 'leader' && compressed && batches.length > 1) return fail('INVALID_RECORD', 'Compressed outer record has more than one batch');
+    if (records.length > cfg.segmentBytes) {
+      return fail('RECORD_LIST_TOO_LARGE', `Message batch size is ${records.length} bytes in append to partition ${this.name} which exceeds the maximum configured segment size of ${cfg.segmentBytes}.`);
+    }
+    return { ok: true, batches, recordCount };
+  }
+
+  /** message.timestamp.before/after.max.ms at batch granularity (base timestamp and max timestamp). */
+  private checkTimestamps(records: Uint8Array, pos: number, maxTimestamp: number, now: number): string | null {
+    const before = this.currentConfig.messageTimestampBeforeMaxMs;
+    const after = this.currentConfig.messageTimestampAfterMaxMs;
+    if (after !== undefined && maxTimestamp >= 0 && maxTimestamp - now > after) {
+      return `Timestamp ${maxTimestamp} of a record in ${this.name} is more than ${after} ms after the broker's time ${now}`;
+    }
+    const baseTimestamp = Number(readBaseTimestamp(records, pos));
+    if (before !== undefined && baseTimestamp >= 0 && now - baseTimestamp > before) {
+      return `Timestamp ${baseTimestamp} of a record in ${this.name} is more than ${before} ms before the broker's time ${now}`;
+    }
+    return null;
+  }
+
+  /**
+   * Writes analysed batches (offsets already in place): rolls when needed, appends as one chunk,
+   * updates the epoch cache, the producer state and the log end, applies flush.messages.
+   * Returns an error result on I/O failure, else null.
+   */
+  private appendBatches(records: Uint8Array, batches: AppendBatch[]): AppendResult | null {
+    const first = batches[0]!;
+    const last = batches[batches.length - 1]!;
+    let maxTimestamp = -1;
+    let offsetOfMaxTimestamp = first.lastOffset;
+    for (const b of batches) {
+      if (b.maxTimestamp > maxTimestamp) {
+        maxTimestamp = b.maxTimestamp;
+        offsetOfMaxTimestamp = b.lastOffset;
+      }
+    }
+    try {
+      this.maybeRoll(records.length, maxTimestamp, first.firstOffset, last.lastOffset);
+      this.activeSegment.append(last.lastOffset, maxTimestamp, offsetOfMaxTimestamp, records);
+    } catch (err) {
+      this.offlineReason = `append failed: ${(err as Error).message}`;
+      this.logger.error({ err, topic: this.topic, partition: this.partition }, 'append failed; the log is offline until restart');
+      return fail('KAFKA_STORAGE_ERROR', `append to ${this.name} failed: ${(err as Error).message}`);
+    }
+    for (const b of batches) {
+      if (b.partitionLeaderEpoch >= 0 && b.partitionLeaderEpoch > this.leaderEpochCache.latestEpoch) {
+        this.leaderEpochCache.assign(b.partitionLeaderEpoch, b.firstOffset);
+      }
+      if (b.producerId >= 0n && (b.attributes & CONTROL_FLAG_MASK) === 0) this.producerState.update(b);
+    }
+    this.endOffset = last.lastOffset + 1;
+    this.producerState.updateMapEndOffset(this.endOffset);
+    this.unflushedMessagesCount += batches.reduce((n, b) => n + b.recordsCount, 0);
+    if (this.unflushedMessagesCount >= this.currentConfig.flushMessages) this.flush();
+    this.notifyAppend();
+    return null;
+  }
+
+  private notifyAppend(): void {
+    if (this.onAppend === undefined) return;
+    try {
+      this.onAppend();
+    } catch (err) {
+      this.logger.error({ err }, 'onAppend hook failed');
+    }
+  }
+
+  /** Kafka's shouldRoll: segment.bytes, segment.ms (+jitter), full indexes, relative-offset overflow. */
+  private maybeRoll(messagesSize: number, maxTimestampInMessages: number, firstOffset: number, maxOffsetInMessages: number): void {
+    const seg = this.activeSegment;
+    const cfg = this.currentConfig;
+    const now = this.clock.now();
+    const reachedRollMs = seg.size > 0 && seg.timeWaitedForRoll(now, maxTimestampInMessages) > cfg.segmentMs - seg.rollJitterMs;
+    if (seg.size > cfg.segmentBytes - messagesSize || reachedRollMs || seg.indexesFull() || !seg.canConvertToRelativeOffset(maxOffsetInMessages)) {
+      this.logger.debug({ segment: seg.baseOffset, size: seg.size, reachedRollMs }, 'rolling a new segment');
+      this.roll(firstOffset);
+    }
+  }
+
+  /** Starts a new active segment at max(expectedNextOffset, log end offset); snapshots the producer state there. */
+  roll(expectedNextOffset = 0): void {
+    const newOffset = Math.max(expectedNextOffset, this.endOffset);
+    const active = this.activeSegment;
+    if (active.baseOffset === newOffset && active.size === 0) return;
+    if (active.size === 0) {
+      this.segments.pop();
+      active.deleteFiles();
+    } else {
+      active.onBecomeInactiveSegment();
+    }
+    this.producerState.updateMapEndOffset(newOffset);
+    this.producerState.takeSnapshot();
+    this.segments.push(this.createSegment(newOffset));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads
+
+  /** Fetch: whole batches from the one holding `startOffset`; see the class notes for the limits. */
+  read(startOffset: number, maxBytes: number, maxOffsetExclusive: number, minOneMessage: boolean): ReadResult {
+    if (startOffset < this.startOffset || startOffset > this.endOffset) {
+      return {
+        ok: false,
+        error: 'OFFSET_OUT_OF_RANGE',
+        message: `Received request for offset ${startOffset} for partition ${this.name}, but we only have log segments in the range ${this.startOffset} to ${this.endOffset}.`,
+      };
+    }
+    const empty: ReadResult = { ok: true, records: new Uint8Array(0), firstOffset: startOffset };
+    if (startOffset === this.endOffset || startOffset >= maxOffsetExclusive) return empty;
+    for (let i = this.floorSegmentIndex(startOffset); i < this.segments.length; i++) {
+      const r = this.segments[i]!.read(startOffset, maxBytes, maxOffsetExclusive, minOneMessage);
+      if (r !== null) return { ok: true, records: r.records, firstOffset: r.firstOffset };
+    }
+    return empty;
+  }
+
+  /** Index of the segment whose base offset is the largest <= `offset` (0 when below all). */
+  private floorSegmentIndex(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid]!.baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * ListOffsets by timestamp (ts >= 0): the first record at or after the log start whose
+   * timestamp is >= `ts`, found through the time indexes and batch headers, then within the one
+   * batch by decoding it. Null when every record is older.
+   */
+  fetchOffsetByTimestamp(ts: number): { offset: number; timestamp: number } | null {
+    for (const seg of this.segments) {
+      if (seg.maxTimestampSoFar < ts) continue;
+      const b = seg.findBatchByTimestamp(ts, this.startOffset);
+      if (b === null) continue;
+      const exact = this.firstRecordMatching(seg, b, (offset, timestamp) => timestamp >= ts && offset >= this.startOffset);
+      return exact ?? { offset: Math.max(b.baseOffset, this.startOffset), timestamp: b.maxTimestamp };
+    }
+    return null;
+  }
+
+  /** ListOffsets MAX_TIMESTAMP (-3): the first record carrying the log's largest timestamp, or null when the log is empty. */
+  maxTimestampAndOffset(): { offset: number; timestamp: number } | null {
+    let best: LogSegment | null = null;
+    for (const seg of this.segments) if (seg.maxTimestampSoFar >= 0 && (best === null || seg.maxTimestampSoFar > best.maxTimestampSoFar)) best = seg;
+    if (best === null) return null;
+    const b = best.batchWithMaxTimestamp();
+    if (b === null) return null;
+    const exact = this.firstRecordMatching(best, b, (_o, timestamp) => timestamp === b.maxTimestamp);
+    return exact ?? { offset: b.baseOffset, timestamp: b.maxTimestamp };
+  }
+
+  /** Decodes one stored batch and returns the first record matching `pred`, or null (also when it cannot be decoded). */
+  private firstRecordMatching(seg: LogSegment, b: FileBatch, pred: (offset: number, timestamp: number) => boolean): { offset: number; timestamp: number } | null {
+    try {
+      const decoded = decodeRecordBatch(seg.log.readBatch(b), 0, { verifyCrc: false });
+      for (const r of decoded.records) {
+        const offset = Number(r.offset);
+        const timestamp = Number(r.timestamp);
+        if (pred(offset, timestamp)) return { offset, timestamp };
+      }
+    } catch (err) {
+      this.logger.warn({ err, offset: b.baseOffset }, 'cannot decode a batch to find a record by timestamp');
+    }
+    return null;
+  }
+
+  /** OffsetForLeaderEpoch: the largest epoch <= `epoch` and its end offset; (-1, -1) when unknown. */
+  endOffsetForEpoch(epoch: number): { epoch: number; endOffset: number } {
+    return this.leaderEpochCache.endOffsetFor(epoch, this.endOffset);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Deletion, retention, truncation
+
+  /** DeleteRecords: moves the log start offset up to `offset` (<= log end) and deletes the segments wholly below it. */
+  deleteRecordsBefore(offset: number): void {
+    if (offset > this.endOffset) throw new RangeError(`cannot move the log start offset of ${this.name} to ${offset}, beyond the log end ${this.endOffset}`);
+    if (offset <= this.startOffset) return;
+    this.startOffset = offset;
+    this.leaderEpochCache.truncateFromStart(offset);
+    this.deleteLogStartOffsetBreachedSegments();
+  }
+
+  /**
+   * retention.ms and retention.bytes on whole segments (Kafka's deleteOldSegments), then the
+   * segments wholly below the log start offset. Only segments whose data is below
+   * `highWatermark` (default: the log end) are eligible; the active segment is deleted (after a
+   * roll) when it qualifies too, as in Kafka. Returns the number of segments deleted.
+   */
+  applyRetention(now: number, highWatermark = this.endOffset): number {
+    if (this.offlineReason !== null) return 0;
+    let deleted = 0;
+    const cfg = this.currentConfig;
+    if (cfg.cleanupPolicy.includes('delete')) {
+      if (cfg.retentionMs >= 0) {
+        deleted += this.deleteOldSegments((seg) => now - seg.largestTimestamp() > cfg.retentionMs, highWatermark, 'retention.ms');
+      }
+      if (cfg.retentionBytes >= 0 && this.size >= cfg.retentionBytes) {
+        let diff = this.size - cfg.retentionBytes;
+        deleted += this.deleteOldSegments(
+          (seg) => {
+            if (diff - seg.size >= 0) {
+              diff -= seg.size;
+              return true;
+            }
+            return false;
+          },
+          highWatermark,
+          'retention.bytes',
+        );
+      }
+    }
+    deleted += this.deleteLogStartOffsetBreachedSegments(highWatermark);
+    return deleted;
+  }
+
+  private deleteLogStartOffsetBreachedSegments(highWatermark = this.endOffset): number {
+    return this.deleteOldSegments((_seg, next) => next !== undefined && next.baseOffset <= this.startOffset, highWatermark, 'log start offset');
+  }
+
+  /** Deletes the leading segments for which `predicate` holds (stopping at the first that does not). */
+  private deleteOldSegments(predicate: (seg: LogSegment, next: LogSegment | undefined) => boolean, highWatermark: number, reason: string): number {
+    const deletable: LogSegment[] = [];
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      const next = this.segments[i + 1];
+      const upperBound = next === undefined ? this.endOffset : next.baseOffset;
+      const lastAndEmpty = next === undefined && seg.size === 0;
+      if (!lastAndEmpty && highWatermark >= upperBound && predicate(seg, next)) deletable.push(seg);
+      else break;
+    }
+    if (deletable.length === 0) return 0;
+    if (deletable.length === this.segments.length) this.roll();
+    this.segments.splice(0, deletable.length);
+    for (const seg of deletable) {
+      this.logger.info({ topic: this.topic, partition: this.partition, segment: seg.baseOffset, reason }, 'deleting segment');
+      seg.deleteFiles();
+    }
+    this.startOffset = Math.max(this.startOffset, this.segments[0]!.baseOffset);
+    this.leaderEpochCache.truncateFromStart(this.startOffset);
+    this.producerState.deleteSnapshotsBefore(this.segments[0]!.baseOffset);
+    return deletable.length;
+  }
+
+  /**
+   * Removes everything from `offset` on (whole batches: if `offset` falls inside a batch, the log
+   * ends before that batch). Below the log start, the log is emptied and restarts at `offset`.
+   */
+  truncateTo(offset: number): void {
+    if (offset < 0) throw new RangeError(`cannot truncate ${this.name} to a negative offset ${offset}`);
+    if (offset >= this.endOffset) return;
+    if (offset < this.startOffset) {
+      this.truncateFullyAndStartAt(offset);
+      return;
+    }
+    const dropped: LogSegment[] = [];
+    while (this.segments.length > 1 && this.activeSegment.baseOffset > offset) dropped.push(this.segments.pop()!);
+    for (const seg of dropped) seg.deleteFiles();
+    this.activeSegment.truncateTo(offset, this.clock.now());
+    this.endOffset = this.activeSegment.readNextOffset();
+    this.recoveryPointValue = Math.min(this.recoveryPointValue, this.endOffset);
+    this.leaderEpochCache.truncateFromEnd(this.endOffset);
+    this.producerState.deleteSnapshotsAfter(this.endOffset);
+    this.rebuildProducerState();
+  }
+
+  /** Deletes every segment and starts an empty log at `offset` (log start = log end = `offset`). */
+  truncateFullyAndStartAt(offset: number): void {
+    const old = this.segments;
+    this.segments = [];
+    for (const seg of old) seg.deleteFiles();
+    this.segments.push(this.createSegment(offset));
+    this.startOffset = offset;
+    this.endOffset = offset;
+    this.recoveryPointValue = Math.min(this.recoveryPointValue, offset);
+    this.leaderEpochCache.clear();
+    this.producerState.truncateFullyAndStartAt(offset);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Durability and lifecycle
+
+  /** fsyncs everything up to the log end and moves the recovery point there. */
+  flush(): void {
+    this.flushUpTo(this.endOffset);
+  }
+
+  /** fsyncs the segments holding offsets in [recovery point, `offset`) and moves the recovery point to `offset`. */
+  flushUpTo(offset: number): void {
+    const target = Math.min(offset, this.endOffset);
+    if (target <= this.recoveryPointValue && !this.newSegmentsSinceFlush) return;
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      const next = this.segments[i + 1];
+      const segEnd = next === undefined ? Number.MAX_SAFE_INTEGER : next.baseOffset;
+      if (segEnd > this.recoveryPointValue && seg.baseOffset < target) seg.flush();
+    }
+    if (this.newSegmentsSinceFlush) {
+      fsyncDirectory(this.dir);
+      this.newSegmentsSinceFlush = false;
+    }
+    if (target > this.recoveryPointValue) this.recoveryPointValue = target;
+    if (target === this.endOffset) this.unflushedMessagesCount = 0;
+    this.lastFlushTime = this.clock.now();
+  }
+
+  /**
+   * The periodic flusher's check: flush everything when flush.ms has passed since the last flush
+   * and there is unflushed data, else fsync the segments rolled since (Kafka flushes rolled
+   * segments right after a roll). Returns true when it flushed something.
+   */
+  flushIfDue(now: number): boolean {
+    if (this.offlineReason !== null) return false;
+    if (this.recoveryPointValue < this.endOffset && now - this.lastFlushTime >= this.currentConfig.flushMs) {
+      this.flush();
+      return true;
+    }
+    const activeBase = this.activeSegment.baseOffset;
+    if (this.recoveryPointValue < activeBase) {
+      this.flushUpTo(activeBase);
+      return true;
+    }
+    return false;
+  }
+
+  /** Forgets idempotent producers idle for longer than `expirationMs`. */
+  removeExpiredProducers(now: number, expirationMs: number): number {
+    return this.producerState.removeExpiredProducers(now, expirationMs);
+  }
+
+  /** Flushes, snapshots the producer state at the log end, trims the index files and closes every file. */
+  close(): void {
+    if (this.offlineReason === 'closed') return;
+    if (this.offlineReason === null) {
+      this.flush();
+      this.producerState.updateMapEndOffset(this.endOffset);
+      this.producerState.takeSnapshot();
+      this.producerState.deleteSnapshotsBefore(this.segments[0]!.baseOffset);
+    }
+    this.closeHandles();
+  }
+
+  /** Closes every file without flushing (before the directory is renamed or removed). */
+  closeHandles(): void {
+    for (const seg of this.segments) {
+      try {
+        seg.close();
+      } catch (err) {
+        this.logger.warn({ err, segment: seg.baseOffset }, 'error closing a segment');
+      }
+    }
+    this.offlineReason = 'closed';
+  }
+
+  /** Closes the files and removes the whole directory. */
+  delete(): void {
+    this.closeHandles();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private get name(): string {
+    return `${this.topic}-${this.partition}`;
+  }
+}
