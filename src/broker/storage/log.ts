@@ -298,9 +298,12 @@ export class Log {
     const bases = [...logBases].sort((a, b) => a - b);
     const now = this.clock.now();
     const settings = this.segmentSettings();
+    const missingIndexes = new Set<number>();
     for (let i = 0; i < bases.length; i++) {
+      const base = bases[i]!;
+      if (!existsSync(LogSegment.indexPath(this.dir, base)) || !existsSync(LogSegment.timeIndexPath(this.dir, base))) missingIndexes.add(base);
       const active = i === bases.length - 1;
-      this.segments.push(LogSegment.open(this.dir, bases[i]!, settings, { active, now, rollJitterMs: active ? this.rollJitter() : 0 }));
+      this.segments.push(LogSegment.open(this.dir, base, settings, { active, now, rollJitterMs: active ? this.rollJitter() : 0 }));
     }
 
     // Recovery: segments at or after the recovery point after an unclean stop, and any segment
@@ -310,7 +313,7 @@ export class Log {
       const seg = this.segments[i]!;
       const next = this.segments[i + 1];
       const unflushed = !opts.hadCleanShutdown && (next === undefined || next.baseOffset > opts.recoveryPoint);
-      const problem = seg.sanityCheck();
+      const problem = missingIndexes.has(seg.baseOffset) && seg.size > 0 ? 'missing index file' : seg.sanityCheck();
       if (!unflushed && problem === null) continue;
       if (problem !== null) this.logger.warn({ segment: seg.baseOffset, problem }, 'rebuilding the indexes of a segment');
       const latest = this.leaderEpochCache;
