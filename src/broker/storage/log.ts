@@ -846,8 +846,11 @@ export class Log {
       this.newSegmentsSinceFlush = false;
     }
     if (target > this.recoveryPointValue) this.recoveryPointValue = target;
-    if (target === this.endOffset) this.unflushedMessagesCount = 0;
-    this.lastFlushTime = this.clock.now();
+    if (target === this.endOffset) {
+      // flush.ms counts from the last time everything was on disk.
+      this.unflushedMessagesCount = 0;
+      this.lastFlushTime = this.clock.now();
+    }
   }
 
   /**
