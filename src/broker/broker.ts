@@ -1,0 +1,196 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createLogger, silentLogger } from '../logging/logger.js';
+import type { Logger } from '../logging/logger.js';
+import { codecApiVersions } from '../protocol/supported-api-versions.js';
+import { systemClock, timerScheduler } from './clock.js';
+import type { Clock, Scheduler } from './clock.js';
+import { parseBrokerConfig } from './config/broker-config.js';
+import type { BrokerConfig } from './config/broker-config.js';
+import { resolveLogConfig } from './config/topic-config.js';
+import type { BrokerServices } from './handlers/api-handler.js';
+import { HANDLERS } from './handlers/handler-registry.js';
+import { LocalMetadataStore } from './metadata/local-metadata-store.js';
+import type { BrokerEndpoint } from './metadata/metadata-store.js';
+import { SocketServer } from './network/socket-server.js';
+import { ProducerIdManager } from './producer-id-manager.js';
+import { ReplicaManager } from './replication/replica-manager.js';
+import { RequestDispatcher } from './request-dispatcher.js';
+import { LogManager } from './storage/log-manager.js';
+
+export interface StartBrokerOptions {
+  /** server.properties entries (Kafka's keys); the options below override them. */
+  properties?: Record<string, string>;
+  /** Port of the PLAINTEXT listener; 0 picks a free port. */
+  port?: number;
+  /** Host to bind; default all interfaces. */
+  host?: string;
+  logDirs?: string[];
+  nodeId?: number;
+  logger?: Logger;
+  clock?: Clock;
+  scheduler?: Scheduler;
+}
+
+export interface BoundListener {
+  listenerName: string;
+  host: string;
+  port: number;
+}
+
+export interface Broker {
+  readonly nodeId: number;
+  readonly clusterId: string;
+  /** The first listener's advertised host and port. */
+  readonly host: string;
+  readonly port: number;
+  /** `host:port` to give clients as bootstrap servers. */
+  readonly bootstrap: string;
+  readonly listeners: readonly BoundListener[];
+  readonly config: BrokerConfig;
+  /** Stops accepting, finishes in-flight requests, flushes and closes every file. */
+  close(): Promise<void>;
+}
+
+function buildConfig(options: StartBrokerOptions): { config: BrokerConfig; warnings: string[] } {
+  const props: Record<string, string> = { ...(options.properties ?? {}) };
+  if (options.port !== undefined || options.host !== undefined) {
+    const host = options.host ?? '';
+    const port = options.port ?? 9092;
+    const bracketed = host.includes(':') ? `[${host}]` : host;
+    props.listeners = `PLAINTEXT://${bracketed}:${port}`;
+    if (options.properties?.['advertised.listeners'] === undefined) delete props['advertised.listeners'];
+  }
+  if (options.logDirs !== undefined) {
+    props['log.dirs'] = options.logDirs.join(',');
+    delete props['log.dir'];
+  }
+  if (options.nodeId !== undefined) {
+    props['node.id'] = String(options.nodeId);
+    delete props['broker.id'];
+  }
+  return parseBrokerConfig(props);
+}
+
+/** The endpoint clients should use for a bound listener: the advertised one, with the real port when 0 was configured. */
+function advertisedEndpoints(config: BrokerConfig, bound: BoundListener[]): BrokerEndpoint[] {
+  return bound.map((b) => {
+    const adv = config.advertisedListeners.find((a) => a.name === b.listenerName);
+    const bindHost = b.host === '' || b.host === '0.0.0.0' || b.host === '::' ? 'localhost' : b.host;
+    const host = adv === undefined || adv.host === '' || adv.host === '0.0.0.0' ? bindHost : adv.host;
+    const port = adv === undefined || adv.port === 0 ? b.port : adv.port;
+    return { listenerName: b.listenerName, host, port, securityProtocol: config.listenerSecurityProtocolMap[b.listenerName] ?? 'PLAINTEXT' };
+  });
+}
+
+/**
+ * Starts a single broker in this process: storage recovery, metadata, partitions, then the
+ * listeners. `await broker.close()` shuts it down cleanly.
+ */
+export async function startBroker(options: StartBrokerOptions = {}): Promise<Broker> {
+  const { config, warnings } = buildConfig(options);
+  // Embedded brokers (tests) are quiet unless SAMSA_LOG_LEVEL asks otherwise; the CLI passes its own logger.
+  const logger = options.logger ?? (process.env.SAMSA_LOG_LEVEL !== undefined ? createLogger() : silentLogger());
+  for (const w of warnings) logger.warn(w);
+  const clock = options.clock ?? systemClock;
+  const scheduler = options.scheduler ?? timerScheduler();
+  const logDirs = config.logDirs.map((d) => resolve(d));
+  for (const d of logDirs) mkdirSync(d, { recursive: true });
+
+  const logManager = LogManager.open({
+    logDirs,
+    nodeId: config.nodeId,
+    defaultConfig: config.logConfig,
+    clock,
+    scheduler,
+    logger: logger.child({ component: 'log-manager' }),
+    retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+    flushCheckpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
+  });
+  const metadata = new LocalMetadataStore({ dir: logDirs[0]!, nodeId: config.nodeId, clusterId: logManager.clusterId, endpoints: [], logger: logger.child({ component: 'metadata' }) });
+  const replicaManager = new ReplicaManager(
+    config.nodeId,
+    logManager,
+    metadata,
+    (topic) => resolveLogConfig(config, topic.configs),
+    logManager.loadHighWatermarks(),
+    logger.child({ component: 'replica-manager' }),
+  );
+  replicaManager.start();
+  const cancelHwCheckpoint = scheduler.schedule('high-watermark-checkpoint', 5000, () => {
+    try {
+      logManager.checkpointHighWatermarks(replicaManager.highWatermarkSnapshot());
+    } catch (err) {
+      logger.error({ err }, 'failed to checkpoint high watermarks');
+    }
+  });
+
+  const shutdown = new AbortController();
+  const producerIds = new ProducerIdManager(metadata);
+  const supported = new Map(codecApiVersions({ unstable: config.unstableApiVersionsEnable }).map((r) => [r.apiKey, r]));
+  let services: BrokerServices | null = null;
+  const dispatcher = new RequestDispatcher(HANDLERS, () => services!, logger.child({ component: 'request' }));
+  const advertised = dispatcher.apiVersions().filter((h) => supported.has(h.apiKey)).map((h) => ({
+    apiKey: h.apiKey,
+    minVersion: Math.max(h.minVersion, supported.get(h.apiKey)!.minVersion),
+    maxVersion: Math.min(h.maxVersion, supported.get(h.apiKey)!.maxVersion),
+  }));
+  services = {
+    nodeId: config.nodeId,
+    config,
+    metadata,
+    replicaManager,
+    logManager,
+    producerIds,
+    clock,
+    logger,
+    shutdownSignal: shutdown.signal,
+    apiVersions: () => advertised,
+  };
+
+  const server = new SocketServer({
+    listeners: config.listeners.map((l) => ({ name: l.name, host: l.host, port: l.port })),
+    channel: dispatcher,
+    socketRequestMaxBytes: config.socketRequestMaxBytes,
+    connectionsMaxIdleMs: config.connectionsMaxIdleMs,
+    logger: logger.child({ component: 'network' }),
+  });
+  let bound: BoundListener[];
+  try {
+    bound = (await server.start()).map((b) => ({ listenerName: b.listenerName, host: b.host, port: b.port }));
+  } catch (err) {
+    cancelHwCheckpoint();
+    replicaManager.close();
+    logManager.close();
+    throw err;
+  }
+  const endpoints = advertisedEndpoints(config, bound);
+  metadata.setEndpoints(endpoints);
+  const first = endpoints[0]!;
+  logger.info({ nodeId: config.nodeId, clusterId: logManager.clusterId, listeners: endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`), logDirs }, 'broker started');
+
+  let closing: Promise<void> | null = null;
+  return {
+    nodeId: config.nodeId,
+    clusterId: logManager.clusterId,
+    host: first.host,
+    port: first.port,
+    bootstrap: `${first.host.includes(':') ? `[${first.host}]` : first.host}:${first.port}`,
+    listeners: bound,
+    config,
+    close(): Promise<void> {
+      closing ??= (async () => {
+        logger.info('broker shutting down');
+        shutdown.abort();
+        await server.shutdown(10_000);
+        cancelHwCheckpoint();
+        replicaManager.close();
+        logManager.checkpointHighWatermarks(replicaManager.highWatermarkSnapshot());
+        logManager.close();
+        await metadata.close();
+        logger.info('broker stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { Logger } from '../../logging/logger.js';
+import type { ApiRequestTypes, ApiResponseTypes } from '../../protocol/generated/api-table.js';
+import type { RequestHeader } from '../../protocol/generated/request-header.js';
+import type { ApiKeyNumber } from '../../protocol/request-frame.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { Clock } from '../clock.js';
+import type { MetadataStore } from '../metadata/metadata-store.js';
+import type { ConnectionContext } from '../network/socket-server.js';
+import type { ReplicaManager } from '../replication/replica-manager.js';
+import type { LogManager } from '../storage/log-manager.js';
+import type { ProducerIdManager } from '../producer-id-manager.js';
+
+/** Everything a handler may use: the broker's services. Handlers stay thin and delegate. */
+export interface BrokerServices {
+  nodeId: number;
+  config: BrokerConfig;
+  metadata: MetadataStore;
+  replicaManager: ReplicaManager;
+  logManager: LogManager;
+  producerIds: ProducerIdManager;
+  clock: Clock;
+  logger: Logger;
+  /** Aborted when the broker shuts down (ends long-polling fetches). */
+  shutdownSignal: AbortSignal;
+  /** The API versions this broker advertises (computed from the handler registry). */
+  apiVersions(): { apiKey: number; minVersion: number; maxVersion: number }[];
+}
+
+export interface RequestContext {
+  header: RequestHeader;
+  apiVersion: number;
+  connection: ConnectionContext;
+  services: BrokerServices;
+  logger: Logger;
+}
+
+/** One Kafka API served by the broker: its key, the versions implemented, and the handling. */
+export interface ApiHandler<K extends ApiKeyNumber = ApiKeyNumber> {
+  apiKey: K;
+  minVersion: number;
+  maxVersion: number;
+  /** Returns the response, or null when the request gets none (Produce with acks=0). */
+  handle(request: ApiRequestTypes[K], ctx: RequestContext): Promise<ApiResponseTypes[K] | null>;
+}
+
+/** Identity helper that keeps the request/response types tied to the API key. */
+export function defineHandler<K extends ApiKeyNumber>(handler: ApiHandler<K>): ApiHandler<K> {
+  return handler;
+}

@@ -1,0 +1,89 @@
+import { ApiKey } from '../../protocol/generated/api-table.js';
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import type { FetchResponseFetchableTopicResponse, FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
+import type { FetchPartitionRequest } from '../replication/replica-manager.js';
+import { defineHandler } from './api-handler.js';
+
+const EMPTY = new Uint8Array(0);
+const READ_COMMITTED = 1;
+
+/**
+ * Fetch: serves the log's bytes as they are stored. Long polls up to max.wait.ms for min.bytes.
+ * Fetch sessions (KIP-227): no session is ever created (the response's session id is 0, which
+ * clients take as "keep sending full fetches", exactly what Kafka answers when its session cache
+ * is full); an incremental fetch naming a session gets FETCH_SESSION_ID_NOT_FOUND.
+ */
+export const fetchHandler = defineHandler({
+  apiKey: ApiKey.Fetch,
+  minVersion: 4,
+  maxVersion: 17,
+  async handle(request, ctx) {
+    const { replicaManager, metadata } = ctx.services;
+    const version = ctx.apiVersion;
+    if ((request.sessionId ?? 0) !== 0) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+    }
+    const readCommitted = (request.isolationLevel ?? 0) === READ_COMMITTED;
+    const byId = version >= 13;
+    const wanted: FetchPartitionRequest[] = [];
+    // Where each requested partition's answer goes: [topic index, partition index], or an immediate error.
+    const responses: FetchResponseFetchableTopicResponse[] = [];
+    const slots: { topic: number; partition: number }[] = [];
+    for (const t of request.topics) {
+      const topicName = byId ? metadata.topicById(t.topicId ?? '')?.name : t.topic;
+      const out: FetchResponseFetchableTopicResponse = byId ? { topicId: t.topicId ?? '', partitions: [] } : { topic: t.topic ?? '', partitions: [] };
+      for (const p of t.partitions) {
+        if (topicName === undefined) {
+          out.partitions.push(errorPartition(p.partition, ErrorCode.UNKNOWN_TOPIC_ID));
+          continue;
+        }
+        slots.push({ topic: responses.length, partition: out.partitions.length });
+        out.partitions.push(errorPartition(p.partition, ErrorCode.NONE));
+        wanted.push({
+          topic: topicName,
+          partition: p.partition,
+          fetchOffset: Number(p.fetchOffset),
+          partitionMaxBytes: p.partitionMaxBytes,
+          currentLeaderEpoch: p.currentLeaderEpoch ?? -1,
+        });
+      }
+      responses.push(out);
+    }
+    const results = await replicaManager.fetch({
+      partitions: wanted,
+      maxWaitMs: request.maxWaitMs,
+      minBytes: request.minBytes,
+      maxBytes: request.maxBytes ?? 0x7fffffff,
+      isolation: 'highWatermark',
+      signal: ctx.services.shutdownSignal,
+    });
+    results.forEach((r, i) => {
+      const slot = slots[i]!;
+      const target = responses[slot.topic]!.partitions;
+      target[slot.partition] = {
+        partitionIndex: r.partition,
+        errorCode: r.error === null ? ErrorCode.NONE : ErrorCode[r.error],
+        highWatermark: BigInt(r.highWatermark),
+        lastStableOffset: BigInt(r.lastStableOffset),
+        logStartOffset: BigInt(r.logStartOffset),
+        abortedTransactions: readCommitted ? [] : null,
+        preferredReadReplica: -1,
+        records: r.records ?? EMPTY,
+      };
+    });
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+  },
+});
+
+function errorPartition(partitionIndex: number, errorCode: number): FetchResponsePartitionData {
+  return {
+    partitionIndex,
+    errorCode,
+    highWatermark: -1n,
+    lastStableOffset: -1n,
+    logStartOffset: -1n,
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records: EMPTY,
+  };
+}

@@ -1,0 +1,56 @@
+import { ApiKey } from '../../protocol/generated/api-table.js';
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import type { ProduceResponsePartitionProduceResponse, ProduceResponseTopicProduceResponse } from '../../protocol/generated/produce.js';
+import { defineHandler } from './api-handler.js';
+
+function partitionError(index: number, errorCode: number, errorMessage: string | null): ProduceResponsePartitionProduceResponse {
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
+}
+
+/**
+ * Produce: each partition's record batches go to its log as opaque bytes (validated, offsets
+ * assigned in place, appended). v3+ only: older versions carry message format v0/v1.
+ */
+export const produceHandler = defineHandler({
+  apiKey: ApiKey.Produce,
+  minVersion: 3,
+  maxVersion: 11,
+  async handle(request, ctx) {
+    const { replicaManager } = ctx.services;
+    const acks = request.acks;
+    const responses: ProduceResponseTopicProduceResponse[] = [];
+    for (const topic of request.topicData) {
+      const partitionResponses: ProduceResponsePartitionProduceResponse[] = [];
+      for (const p of topic.partitionData) {
+        if (acks !== 0 && acks !== 1 && acks !== -1) {
+          partitionResponses.push(partitionError(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `Invalid required acks ${acks}`));
+          continue;
+        }
+        if (p.records === null || p.records.length === 0) {
+          partitionResponses.push(partitionError(p.index, ErrorCode.CORRUPT_MESSAGE, 'Produce request with no record batches'));
+          continue;
+        }
+        const result = replicaManager.appendRecords(topic.name, p.index, p.records);
+        if (!result.ok) {
+          if (result.error !== 'UNKNOWN_TOPIC_OR_PARTITION') {
+            ctx.logger.debug({ topic: topic.name, partition: p.index, error: result.error, message: result.message }, 'produce rejected');
+          }
+          partitionResponses.push(partitionError(p.index, ErrorCode[result.error], result.message));
+          continue;
+        }
+        partitionResponses.push({
+          index: p.index,
+          errorCode: ErrorCode.NONE,
+          baseOffset: BigInt(result.firstOffset),
+          logAppendTimeMs: BigInt(result.logAppendTime),
+          logStartOffset: BigInt(result.logStartOffset),
+          recordErrors: [],
+          errorMessage: null,
+        });
+      }
+      responses.push({ name: topic.name, partitionResponses });
+    }
+    if (acks === 0) return null;
+    return { responses, throttleTimeMs: 0 };
+  },
+});

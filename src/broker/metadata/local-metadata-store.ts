@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../../logging/logger.js';
+import type {
+  BrokerRegistration,
+  CreateTopicSpec,
+  MetadataEvent,
+  MetadataResult,
+  MetadataStore,
+  MetadataWriteOptions,
+  PartitionState,
+  TopicMetadata,
+} from './metadata-store.js';
+import { collisionKey, hasCollisionChars, INTERNAL_TOPICS, topicNameProblem } from './topic-name.js';
+
+/** File (in the first log dir) where a broker without ZooKeeper keeps its cluster metadata. */
+export const LOCAL_METADATA_FILE = 'samsa-local-metadata.json';
+
+interface PersistedState {
+  version: 1;
+  clusterId: string;
+  nextProducerId: string;
+  topics: TopicMetadata[];
+  /** Dynamic broker configs by broker id, '<default>' for the cluster default (absent in older files). */
+  brokerConfigs?: Record<string, Record<string, string>>;
+}
+
+/** Kafka's entity name for the cluster-wide default broker configs. */
+const DEFAULT_BROKER_ENTITY = '<default>';
+
+export function newTopicId(): string {
+  for (;;) {
+    const id = randomBytes(16);
+    // Kafka reserves the all-zero UUID and ids whose base64 starts with '-'.
+    if (!id.every((b) => b === 0) && !id.toString('base64url').startsWith('-')) return id.toString('base64url');
+  }
+}
+
+export function newClusterId(): string {
+  return newTopicId();
+}
+
+function fail<T>(error: MetadataResult<T> & { ok: false }): MetadataResult<T> {
+  return error;
+}
+
+export interface LocalMetadataStoreOptions {
+  /** Folder for the metadata file (the broker's first log dir). */
+  dir: string;
+  nodeId: number;
+  clusterId: string;
+  /** This broker's advertised endpoints. */
+  endpoints: BrokerRegistration['endpoints'];
+  rack?: string | null;
+  logger: Logger;
+}
+
+/**
+ * Metadata of a single broker that runs without ZooKeeper: every partition is led by this broker,
+ * with itself as the only replica and the whole ISR. State is written atomically (temporary file,
+ * fsync, rename) on every change.
+ */
+export class LocalMetadataStore implements MetadataStore {
+  private readonly state: PersistedState;
+  private readonly byName = new Map<string, TopicMetadata>();
+  private readonly listeners = new Set<(event: MetadataEvent) => void>();
+  private readonly path: string;
+  private registration: BrokerRegistration;
+
+  constructor(private readonly opts: LocalMetadataStoreOptions) {
+    this.path = join(opts.dir, LOCAL_METADATA_FILE);
+    this.registration = { nodeId: opts.nodeId, endpoints: opts.endpoints, rack: opts.rack ?? null };
+    if (existsSync(this.path)) {
+      const parsed = JSON.parse(readFileSync(this.path, 'utf8')) as PersistedState;
+      if (parsed.version !== 1) throw new Error(`${this.path}: unsupported metadata version ${String(parsed.version)}`);
+      if (parsed.clusterId !== opts.clusterId) {
+        throw new Error(`${this.path} belongs to cluster ${parsed.clusterId}, but the log dirs belong to ${opts.clusterId}`);
+      }
+      this.state = parsed;
+    } else {
+      this.state = { version: 1, clusterId: opts.clusterId, nextProducerId: '0', topics: [] };
+      this.persist();
+    }
+    for (const t of this.state.topics) this.byName.set(t.name, t);
+  }
+
+  /** Updates the endpoints advertised for this broker (they are known only once listeners are bound). */
+  setEndpoints(endpoints: BrokerRegistration['endpoints']): void {
+    this.registration = { ...this.registration, endpoints };
+  }
+
+  clusterId(): string {
+    return this.state.clusterId;
+  }
+
+  controllerId(): number {
+    return this.opts.nodeId;
+  }
+
+  brokers(): BrokerRegistration[] {
+    return [this.registration];
+  }
+
+  topics(): TopicMetadata[] {
+    return this.state.topics;
+  }
+
+  topic(name: string): TopicMetadata | undefined {
+    return this.byName.get(name);
+  }
+
+  topicById(topicId: string): TopicMetadata | undefined {
+    return this.state.topics.find((t) => t.topicId === topicId);
+  }
+
+  private persist(): void {
+    const tmp = `${this.path}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, JSON.stringify(this.state, null, 1));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.path);
+  }
+
+  private emit(event: MetadataEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  private assign(count: number, replicationFactor: number, from: number): MetadataResult<PartitionState[]> {
+    if (replicationFactor !== 1 && replicationFactor !== -1) {
+      return fail({ ok: false, error: 'INVALID_REPLICATION_FACTOR', message: `Replication factor: ${replicationFactor} larger than available brokers: 1.` });
+    }
+    const out: PartitionState[] = [];
+    for (let p = from; p < from + count; p++) {
+      out.push({ partition: p, leader: this.opts.nodeId, leaderEpoch: 0, replicas: [this.opts.nodeId], isr: [this.opts.nodeId], partitionEpoch: 0 });
+    }
+    return { ok: true, value: out };
+  }
+
+  private explicit(assignments: number[][], from: number): MetadataResult<PartitionState[]> {
+    const out: PartitionState[] = [];
+    for (const [i, replicas] of assignments.entries()) {
+      if (replicas.length === 0 || new Set(replicas).size !== replicas.length) {
+        return fail({ ok: false, error: 'INVALID_REPLICA_ASSIGNMENT', message: `Duplicate or empty replica list for partition ${from + i}: ${replicas.join(',')}` });
+      }
+      const unknown = replicas.find((r) => r !== this.opts.nodeId);
+      if (unknown !== undefined) {
+        return fail({ ok: false, error: 'INVALID_REPLICA_ASSIGNMENT', message: `Unknown broker ${unknown} in replica assignment for partition ${from + i}` });
+      }
+      out.push({ partition: from + i, leader: replicas[0]!, leaderEpoch: 0, replicas, isr: [...replicas], partitionEpoch: 0 });
+    }
+    return { ok: true, value: out };
+  }
+
+  async createTopic(spec: CreateTopicSpec, options: MetadataWriteOptions = {}): Promise<MetadataResult<TopicMetadata>> {
+    const problem = topicNameProblem(spec.name);
+    if (problem !== null) return fail({ ok: false, error: 'INVALID_TOPIC_EXCEPTION', message: problem });
+    if (this.byName.has(spec.name)) return fail({ ok: false, error: 'TOPIC_ALREADY_EXISTS', message: `Topic '${spec.name}' already exists.` });
+    if (hasCollisionChars(spec.name)) {
+      const clash = this.state.topics.find((t) => collisionKey(t.name) === collisionKey(spec.name));
+      if (clash !== undefined) {
+        return fail({ ok: false, error: 'INVALID_TOPIC_EXCEPTION', message: `Topic '${spec.name}' collides with existing topic: ${clash.name}` });
+      }
+    }
+    let partitions: MetadataResult<PartitionState[]>;
+    if (spec.assignments !== undefined) {
+      partitions = this.explicit(spec.assignments, 0);
+    } else {
+      if (spec.numPartitions <= 0) return fail({ ok: false, error: 'INVALID_PARTITIONS', message: 'Number of partitions must be larger than 0.' });
+      partitions = this.assign(spec.numPartitions, spec.replicationFactor, 0);
+    }
+    if (!partitions.ok) return partitions;
+    const topic: TopicMetadata = {
+      name: spec.name,
+      topicId: newTopicId(),
+      internal: INTERNAL_TOPICS.has(spec.name),
+      partitions: partitions.value,
+      configs: { ...spec.configs },
+    };
+    if (options.validateOnly === true) return { ok: true, value: topic };
+    this.state.topics.push(topic);
+    this.byName.set(topic.name, topic);
+    this.persist();
+    this.opts.logger.info({ topic: topic.name, partitions: topic.partitions.length, topicId: topic.topicId }, 'created topic');
+    this.emit({ kind: 'topicCreated', topic });
+    return { ok: true, value: topic };
+  }
+
+  async deleteTopic(name: string): Promise<MetadataResult<TopicMetadata>> {
+    const topic = this.byName.get(name);
+    if (topic === undefined) return fail({ ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' });
+    this.state.topics = this.state.topics.filter((t) => t !== topic);
+    this.byName.delete(name);
+    this.persist();
+    this.opts.logger.info({ topic: name }, 'deleted topic');
+    this.emit({ kind: 'topicDeleted', topic });
+    return { ok: true, value: topic };
+  }
+
+  async createPartitions(name: string, totalCount: number, assignments?: number[][], options: MetadataWriteOptions = {}): Promise<MetadataResult<TopicMetadata>> {
+    const topic = this.byName.get(name);
+    if (topic === undefined) return fail({ ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' });
+    const from = topic.partitions.length;
+    if (totalCount <= from) {
+      return fail({ ok: false, error: 'INVALID_PARTITIONS', message: `Topic currently has ${from} partitions, which is higher than the requested ${totalCount}.` });
+    }
+    if (assignments !== undefined && assignments.length !== totalCount - from) {
+      return fail({ ok: false, error: 'INVALID_REPLICA_ASSIGNMENT', message: `Increasing the number of partitions by ${totalCount - from} but ${assignments.length} assignments provided.` });
+    }
+    const added = assignments !== undefined ? this.explicit(assignments, from) : this.assign(totalCount - from, topic.partitions[0]?.replicas.length ?? 1, from);
+    if (!added.ok) return added;
+    if (options.validateOnly === true) return { ok: true, value: { ...topic, partitions: [...topic.partitions, ...added.value] } };
+    topic.partitions.push(...added.value);
+    this.persist();
+    this.emit({ kind: 'partitionsCreated', topic, from });
+    return { ok: true, value: topic };
+  }
+
+  async setTopicConfigs(name: string, configs: Record<string, string>): Promise<MetadataResult<TopicMetadata>> {
+    const topic = this.byName.get(name);
+    if (topic === undefined) return fail({ ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' });
+    topic.configs = { ...configs };
+    this.persist();
+    this.emit({ kind: 'topicConfigChanged', topic });
+    return { ok: true, value: topic };
+  }
+
+  brokerConfigs(brokerId: number | null): Record<string, string> {
+    return { ...(this.state.brokerConfigs?.[brokerId === null ? DEFAULT_BROKER_ENTITY : String(brokerId)] ?? {}) };
+  }
+
+  async setBrokerConfigs(brokerId: number | null, configs: Record<string, string>): Promise<void> {
+    const entity = brokerId === null ? DEFAULT_BROKER_ENTITY : String(brokerId);
+    const all = { ...(this.state.brokerConfigs ?? {}) };
+    if (Object.keys(configs).length === 0) delete all[entity];
+    else all[entity] = { ...configs };
+    this.state.brokerConfigs = all;
+    this.persist();
+    this.emit({ kind: 'brokerConfigChanged', brokerId });
+  }
+
+  async allocateProducerIds(count: number): Promise<{ firstProducerId: bigint; count: number }> {
+    const first = BigInt(this.state.nextProducerId);
+    this.state.nextProducerId = String(first + BigInt(count));
+    this.persist();
+    return { firstProducerId: first, count };
+  }
+
+  subscribe(listener: (event: MetadataEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,89 @@
+import type { Logger } from '../logging/logger.js';
+import { ApiKey } from '../protocol/generated/api-table.js';
+import { encodeApiVersionsResponse } from '../protocol/generated/api-versions.js';
+import { ErrorCode } from '../protocol/generated/error-codes.js';
+import { ProtocolDecodeError } from '../protocol/primitives/protocol-error.js';
+import { ProtocolReader } from '../protocol/primitives/protocol-reader.js';
+import { ProtocolWriter } from '../protocol/primitives/protocol-writer.js';
+import { apiDefinition, decodeRequestFrameHeader, encodeResponseChunks } from '../protocol/request-frame.js';
+import type { ApiKeyNumber } from '../protocol/request-frame.js';
+import type { ApiHandler, BrokerServices } from './handlers/api-handler.js';
+import type { ConnectionContext, RequestChannel, RequestOutcome } from './network/socket-server.js';
+
+/**
+ * Turns request frames into handler calls and responses: decodes the header, checks the API and
+ * version against the registry, decodes the body with the generated codec, runs the handler and
+ * encodes its response. An undecodable frame or an unsupported API/version closes the connection
+ * (Kafka's rule), except ApiVersions at an unknown version, which gets UNSUPPORTED_VERSION in the
+ * v0 layout so the client can retry with a version the broker knows.
+ */
+export class RequestDispatcher implements RequestChannel {
+  private readonly handlers = new Map<number, ApiHandler>();
+
+  constructor(
+    handlers: readonly ApiHandler[],
+    private readonly services: () => BrokerServices,
+    private readonly logger: Logger,
+  ) {
+    for (const h of handlers) {
+      if (this.handlers.has(h.apiKey)) throw new Error(`two handlers for API key ${h.apiKey}`);
+      this.handlers.set(h.apiKey, h);
+    }
+  }
+
+  /** What ApiVersions advertises: exactly the versions the handlers implement. */
+  apiVersions(): { apiKey: number; minVersion: number; maxVersion: number }[] {
+    return [...this.handlers.values()]
+      .sort((a, b) => a.apiKey - b.apiKey)
+      .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
+  }
+
+  async handle(frame: Buffer, connection: ConnectionContext): Promise<RequestOutcome> {
+    let header;
+    let bodyOffset;
+    try {
+      ({ header, bodyOffset } = decodeRequestFrameHeader(frame));
+    } catch (err) {
+      return { kind: 'close', reason: err instanceof ProtocolDecodeError ? `undecodable request header: ${err.message}` : String(err) };
+    }
+    const apiKey = header.requestApiKey;
+    const version = header.requestApiVersion;
+    const handler = this.handlers.get(apiKey);
+    const apiName = apiDefinition(apiKey)?.name ?? String(apiKey);
+    if (handler === undefined) {
+      return { kind: 'close', reason: `unsupported API ${apiName} (key ${apiKey}) from client ${header.clientId ?? ''}` };
+    }
+    if (version < handler.minVersion || version > handler.maxVersion) {
+      if (apiKey === ApiKey.ApiVersions) return { kind: 'response', chunks: this.unsupportedApiVersions(header.correlationId, handler) };
+      return { kind: 'close', reason: `unsupported version ${version} of ${apiName} from client ${header.clientId ?? ''}` };
+    }
+    let body: object;
+    const def = apiDefinition(apiKey)!;
+    try {
+      const r = new ProtocolReader(frame, bodyOffset);
+      body = def.request.decode(r, version);
+      if (r.pos !== frame.length) return { kind: 'close', reason: `${frame.length - r.pos} trailing bytes after ${def.request.name} v${version}` };
+    } catch (err) {
+      if (err instanceof ProtocolDecodeError) return { kind: 'close', reason: `undecodable ${def.request.name}: ${err.message}` };
+      throw err;
+    }
+    const logger = this.logger.child({ api: apiName, version, clientId: header.clientId, connectionId: connection.connectionId });
+    const response = await handler.handle(body as never, { header, apiVersion: version, connection, services: this.services(), logger });
+    if (response === null) return { kind: 'noResponse' };
+    return { kind: 'response', chunks: encodeResponseChunks(apiKey as ApiKeyNumber, version, header.correlationId, response as never) };
+  }
+
+  /** ApiVersions v0 layout, error UNSUPPORTED_VERSION, listing the ApiVersions range only. */
+  private unsupportedApiVersions(correlationId: number, handler: ApiHandler): Uint8Array[] {
+    const w = new ProtocolWriter(64);
+    w.int32(correlationId);
+    encodeApiVersionsResponse(
+      w,
+      { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: [{ apiKey: ApiKey.ApiVersions, minVersion: handler.minVersion, maxVersion: handler.maxVersion }] },
+      0,
+    );
+    const size = Buffer.allocUnsafe(4);
+    size.writeInt32BE(w.length, 0);
+    return [size, ...w.toChunks()];
+  }
+}
