@@ -44,8 +44,8 @@ async function autoCreate(name: string, ctx: RequestContext): Promise<MetadataRe
   });
   if (created.ok) {
     ctx.logger.info({ topic: name }, 'auto-created topic from a Metadata request');
-    // Kafka answers LEADER_NOT_AVAILABLE for a topic it has just created; clients retry.
-    return { ...describeTopic(created.value), errorCode: ErrorCode.LEADER_NOT_AVAILABLE };
+    // Kafka answers LEADER_NOT_AVAILABLE, without partitions, for a topic it has just created; clients retry.
+    return errorTopic(name, created.value.topicId, ErrorCode.LEADER_NOT_AVAILABLE);
   }
   if (created.error === 'TOPIC_ALREADY_EXISTS') {
     const existing = metadata.topic(name);
