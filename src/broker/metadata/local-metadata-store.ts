@@ -14,6 +14,13 @@ import type {
 } from './metadata-store.js';
 import { collisionKey, hasCollisionChars, INTERNAL_TOPICS, topicNameProblem } from './topic-name.js';
 
+/**
+ * Upper bound on the partitions one request may create. Kafka has no such limit, but a single
+ * CreateTopics/CreatePartitions asking for millions of partitions (a typo, or a fuzzer) would
+ * exhaust memory and file handles; this refuses it with INVALID_PARTITIONS instead.
+ */
+export const MAX_PARTITIONS_PER_REQUEST = 100_000;
+
 /** File (in the first log dir) where a broker without ZooKeeper keeps its cluster metadata. */
 export const LOCAL_METADATA_FILE = 'samsa-local-metadata.json';
 
@@ -131,6 +138,9 @@ export class LocalMetadataStore implements MetadataStore {
   }
 
   private assign(count: number, replicationFactor: number, from: number): MetadataResult<PartitionState[]> {
+    if (count > MAX_PARTITIONS_PER_REQUEST) {
+      return fail({ ok: false, error: 'INVALID_PARTITIONS', message: `Cannot create ${count} partitions at once (at most ${MAX_PARTITIONS_PER_REQUEST}).` });
+    }
     if (replicationFactor !== 1 && replicationFactor !== -1) {
       return fail({ ok: false, error: 'INVALID_REPLICATION_FACTOR', message: `Replication factor: ${replicationFactor} larger than available brokers: 1.` });
     }
@@ -142,6 +152,9 @@ export class LocalMetadataStore implements MetadataStore {
   }
 
   private explicit(assignments: number[][], from: number): MetadataResult<PartitionState[]> {
+    if (assignments.length > MAX_PARTITIONS_PER_REQUEST) {
+      return fail({ ok: false, error: 'INVALID_PARTITIONS', message: `Cannot create ${assignments.length} partitions at once (at most ${MAX_PARTITIONS_PER_REQUEST}).` });
+    }
     const out: PartitionState[] = [];
     for (const [i, replicas] of assignments.entries()) {
       if (replicas.length === 0 || new Set(replicas).size !== replicas.length) {
