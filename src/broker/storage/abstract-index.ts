@@ -8,17 +8,25 @@
  * stops being active or is closed. When a file is opened, the leading run of well-ordered entries
  * is taken as its content: a zero entry ends it (the preallocated tail after a crash); any other
  * out-of-order entry marks the index corrupt, and the segment rebuilds it from the log.
+ *
+ * The index of an inactive segment is loaded lazily, on its first lookup, and its file is not
+ * kept open (it reopens if written again): a broker with many segments holds one file
+ * descriptor per inactive segment (its `.log`) and only the indexes it has used in memory.
  */
-import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 
 export abstract class AbstractIndex {
-  /** Entries in use. */
-  protected count = 0;
+  /** Entries in use (valid once loaded). */
+  private entryCount = 0;
   /** Most entries the file may hold (the preallocated size while writable). */
-  protected maxCount: number;
+  protected maxCount = 1;
   /** The entries, in file layout; grown on demand. */
-  protected buf: Buffer;
-  private fd: number | null;
+  protected buf: Buffer = Buffer.alloc(0);
+  private fd: number | null = null;
+  private loaded = false;
+  /** Whether the file handle stays open between writes (the active segment's indexes). */
+  private keepOpen: boolean;
+  private readonly initialMaxIndexSize: number;
   /** Why the loaded content was rejected, or null. */
   protected loadProblem: string | null = null;
 
@@ -29,21 +37,83 @@ export abstract class AbstractIndex {
     writable: boolean,
     protected readonly entrySize: number,
   ) {
-    this.fd = openSync(filePath, constants.O_RDWR | constants.O_CREAT, 0o644);
-    const fileSize = fstatSync(this.fd).size;
-    const fileEntries = Math.floor(fileSize / entrySize);
-    this.buf = Buffer.alloc(Math.max(fileEntries, 16) * entrySize);
+    this.initialMaxIndexSize = maxIndexSize;
+    this.keepOpen = writable;
+    if (writable) {
+      this.ensureLoaded();
+      this.resize(maxIndexSize);
+    } else {
+      // Make sure the file exists; its content is read on first use.
+      closeSync(openSync(filePath, constants.O_RDWR | constants.O_CREAT, 0o644));
+    }
+  }
+
+  /** Reads the file into memory (once). */
+  private ensureLoaded(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    const fd = this.openFd();
+    const fileSize = fstatSync(fd).size;
+    const fileEntries = Math.floor(fileSize / this.entrySize);
+    this.buf = Buffer.alloc(Math.max(fileEntries, 16) * this.entrySize);
     let read = 0;
-    const want = fileEntries * entrySize;
+    const want = fileEntries * this.entrySize;
     while (read < want) {
-      const n = readSync(this.fd, this.buf, read, want - read, read);
+      const n = readSync(fd, this.buf, read, want - read, read);
       if (n === 0) break;
       read += n;
     }
-    this.count = Math.floor(read / entrySize);
+    this.entryCount = Math.floor(read / this.entrySize);
     this.trimLoadedEntries();
-    this.maxCount = Math.max(this.count, 1, Math.floor(maxIndexSize / entrySize));
-    if (writable) this.resize(maxIndexSize);
+    this.maxCount = Math.max(this.entryCount, 1, Math.floor(this.initialMaxIndexSize / this.entrySize));
+    if (!this.keepOpen) this.closeFd();
+  }
+
+  /** Entries in use; loads the file on first use. */
+  protected get count(): number {
+    this.ensureLoaded();
+    return this.entryCount;
+  }
+
+  protected set count(n: number) {
+    this.ensureLoaded();
+    this.entryCount = n;
+  }
+
+  /** True once the file content is in memory. */
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
+  /**
+   * A cheap check that does not load the index: the file holds whole entries. Returns a problem
+   * or null.
+   */
+  quickCheck(): string | null {
+    let size: number;
+    try {
+      size = statSync(this.filePath).size;
+    } catch {
+      return 'missing';
+    }
+    return size % this.entrySize === 0 ? null : `file size ${size} is not a multiple of ${this.entrySize}`;
+  }
+
+  /** The last whole entry of the file as raw bytes, read without loading the index; null when there is none. */
+  protected readLastEntryFromFile(): Buffer | null {
+    if (this.loaded) {
+      return this.entryCount === 0 ? null : this.buf.subarray((this.entryCount - 1) * this.entrySize, this.entryCount * this.entrySize);
+    }
+    const fd = openSync(this.filePath, 'r');
+    try {
+      const entries = Math.floor(fstatSync(fd).size / this.entrySize);
+      if (entries === 0) return null;
+      const out = Buffer.alloc(this.entrySize);
+      if (readSync(fd, out, 0, this.entrySize, (entries - 1) * this.entrySize) !== this.entrySize) return null;
+      return out;
+    } finally {
+      closeSync(fd);
+    }
   }
 
   get path(): string {
@@ -56,6 +126,7 @@ export abstract class AbstractIndex {
   }
 
   get maxEntries(): number {
+    this.ensureLoaded();
     return this.maxCount;
   }
 
@@ -82,14 +153,14 @@ export abstract class AbstractIndex {
    * (fine); anything else is recorded as a load problem.
    */
   private trimLoadedEntries(): void {
-    if (this.count > 0 && this.isZeroEntry(0)) {
-      this.count = 0;
+    if (this.entryCount > 0 && this.isZeroEntry(0)) {
+      this.entryCount = 0;
       return;
     }
-    for (let i = 1; i < this.count; i++) {
+    for (let i = 1; i < this.entryCount; i++) {
       if (this.outOfOrder(i)) {
         if (!this.isZeroEntry(i)) this.loadProblem = `entry ${i} is out of order`;
-        this.count = i;
+        this.entryCount = i;
         return;
       }
     }
@@ -164,10 +235,13 @@ export abstract class AbstractIndex {
   /** Cuts the file back to the entries in use (on roll and close). */
   trimToValidSize(): void {
     this.resize(this.count * this.entrySize);
+    this.keepOpen = false;
+    this.closeFd();
   }
 
   /** Makes the file preallocated again (when its segment becomes active again). */
   makeWritable(maxIndexSize: number): void {
+    this.keepOpen = true;
     this.resize(maxIndexSize);
   }
 
@@ -177,8 +251,13 @@ export abstract class AbstractIndex {
 
   /** Trims the file and closes it; the in-memory entries stay usable for lookups, and the file reopens on the next write. */
   close(): void {
+    if (this.loaded) this.trimToValidSize();
+    this.closeFd();
+  }
+
+  /** Closes the file handle (it reopens on the next write); the entries stay in memory. */
+  closeFd(): void {
     if (this.fd === null) return;
-    this.trimToValidSize();
     closeSync(this.fd);
     this.fd = null;
   }

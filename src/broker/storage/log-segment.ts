@@ -55,6 +55,10 @@ export class LogSegment {
   private bytesSinceLastIndexEntry = 0;
   /** maxTimestamp of the first batch (the base of time-based rolling), or null while empty. */
   private rollingBasedTimestamp: number | null = null;
+  /** Whether the indexes have had their full sanity check (done on first use for lazily loaded ones). */
+  private indexesChecked: boolean;
+  /** Told when indexes found corrupt on first use are rebuilt. */
+  private readonly onIndexRebuild: ((problem: string) => void) | undefined;
 
   private constructor(
     readonly baseOffset: number,
@@ -66,8 +70,11 @@ export class LogSegment {
     private created: number,
     /** This segment's share of segment.jitter.ms. */
     readonly rollJitterMs: number,
+    onIndexRebuild?: (problem: string) => void,
   ) {
     this.offsetOfMaxTimestamp = baseOffset;
+    this.indexesChecked = offsetIndex.isLoaded && timeIndex.isLoaded;
+    this.onIndexRebuild = onIndexRebuild;
   }
 
   static logPath(dir: string, baseOffset: number): string {
@@ -84,14 +91,20 @@ export class LogSegment {
    * Opens the segment at `baseOffset` in `dir`, creating missing files. `active` preallocates
    * the index files. The caller checks `sanityCheck()` and runs `recover()` when needed.
    */
-  static open(dir: string, baseOffset: number, settings: LogSegmentSettings, options: { active: boolean; now: number; rollJitterMs?: number }): LogSegment {
+  static open(
+    dir: string,
+    baseOffset: number,
+    settings: LogSegmentSettings,
+    options: { active: boolean; now: number; rollJitterMs?: number; onIndexRebuild?: (problem: string) => void },
+  ): LogSegment {
     const log = FileRecords.open(LogSegment.logPath(dir, baseOffset));
     let offsetIndex: OffsetIndex | undefined;
     try {
       offsetIndex = new OffsetIndex(LogSegment.indexPath(dir, baseOffset), baseOffset, settings.maxIndexSize, options.active);
       const timeIndex = new TimeIndex(LogSegment.timeIndexPath(dir, baseOffset), baseOffset, settings.maxIndexSize, options.active);
-      const segment = new LogSegment(baseOffset, log, offsetIndex, timeIndex, settings, options.now, options.rollJitterMs ?? 0);
-      segment.loadDerivedState();
+      const segment = new LogSegment(baseOffset, log, offsetIndex, timeIndex, settings, options.now, options.rollJitterMs ?? 0, options.onIndexRebuild);
+      if (options.active) segment.loadDerivedState();
+      else segment.loadLargestTimestampFromIndex();
       return segment;
     } catch (err) {
       offsetIndex?.close();
@@ -109,6 +122,16 @@ export class LogSegment {
     this.settings = settings;
   }
 
+  /**
+   * An inactive segment's largest timestamp is the last entry of its time index (added when it was
+   * rolled); read without loading the index.
+   */
+  private loadLargestTimestampFromIndex(): void {
+    const last = this.timeIndex.lastEntryFromFile();
+    this.maxTimestamp = last.timestamp;
+    this.offsetOfMaxTimestamp = last.timestamp >= 0 ? last.offset : this.baseOffset;
+  }
+
   /** Recomputes the largest timestamp, the rolling timestamp and the bytes since the last index entry from the files. */
   private loadDerivedState(): void {
     this.maxTimestamp = -1;
@@ -118,7 +141,7 @@ export class LogSegment {
       this.maxTimestamp = lastTime.timestamp;
       this.offsetOfMaxTimestamp = lastTime.offset;
     }
-    const from = this.offsetIndex.lookup(this.timeIndex.entries > 0 ? lastTime.offset : this.baseOffset).position;
+    const from = this.indexedPosition(this.timeIndex.entries > 0 ? lastTime.offset : this.baseOffset);
     if (from < this.log.size) {
       for (const b of this.log.batchesFrom(from)) {
         if (b.maxTimestamp > this.maxTimestamp) {
@@ -132,8 +155,16 @@ export class LogSegment {
     this.bytesSinceLastIndexEntry = this.log.size - this.offsetIndex.lastEntry().position;
   }
 
-  /** Why the indexes cannot be trusted (then the segment must be recovered), or null. */
-  sanityCheck(): string | null {
+  /**
+   * Why the indexes cannot be trusted (then the segment must be recovered), or null. Without
+   * `full`, only what needs no loading is checked (whole entries in both files), as Kafka does
+   * for the inactive segments of a cleanly stopped log.
+   */
+  sanityCheck(full = true): string | null {
+    if (!full) {
+      const q = this.offsetIndex.quickCheck() ?? this.timeIndex.quickCheck();
+      return q === null ? null : `index files of segment ${this.baseOffset}: ${q}`;
+    }
     const o = this.offsetIndex.sanityCheck();
     if (o !== null) return `${this.offsetIndex.path}: ${o}`;
     const t = this.timeIndex.sanityCheck();
@@ -208,11 +239,33 @@ export class LogSegment {
   }
 
   /**
+   * Before the first lookup through lazily loaded indexes: the full sanity check, and a rebuild
+   * of both indexes from the log when it fails.
+   */
+  private checkIndexesOnFirstUse(): void {
+    if (this.indexesChecked) return;
+    this.indexesChecked = true;
+    const problem = this.sanityCheck(true);
+    if (problem === null) return;
+    this.onIndexRebuild?.(problem);
+    this.recover();
+    this.offsetIndex.trimToValidSize();
+    this.timeIndex.trimToValidSize();
+  }
+
+  /** The offset index's position for `offset`, or 0 when that entry does not point at a batch. */
+  private indexedPosition(offset: number): number {
+    this.checkIndexesOnFirstUse();
+    const pos = this.offsetIndex.lookup(offset).position;
+    return pos > 0 && this.log.batchAt(pos) === null ? 0 : pos;
+  }
+
+  /**
    * The first batch whose last offset is >= `offset`, searching from the index entry for it (or
    * from `startingPosition` if that is further). Null when the segment has no such batch.
    */
   translateOffset(offset: number, startingPosition = 0): FileBatch | null {
-    const from = Math.max(startingPosition, this.offsetIndex.lookup(offset).position);
+    const from = Math.max(startingPosition, this.indexedPosition(offset));
     for (const b of this.log.batchesFrom(from)) {
       if (b.lastOffset >= offset) return b;
     }
@@ -247,7 +300,7 @@ export class LogSegment {
   /** The offset after the last batch (the base offset when empty). */
   readNextOffset(): number {
     let next = this.baseOffset;
-    const from = this.offsetIndex.lastEntry().position;
+    const from = this.indexedPosition(Number.MAX_SAFE_INTEGER);
     for (const b of this.log.batchesFrom(from)) next = b.lastOffset + 1;
     return next;
   }
@@ -257,8 +310,9 @@ export class LogSegment {
    * through the time index and then batch headers; null when there is none in this segment.
    */
   findBatchByTimestamp(timestamp: number, startingOffset: number): FileBatch | null {
+    this.checkIndexesOnFirstUse();
     const entry = this.timeIndex.lookup(timestamp);
-    const from = this.offsetIndex.lookup(Math.max(entry.offset, startingOffset)).position;
+    const from = this.indexedPosition(Math.max(entry.offset, startingOffset));
     for (const b of this.log.batchesFrom(from)) {
       if (b.maxTimestamp >= timestamp && b.lastOffset >= startingOffset) return b;
     }
@@ -268,7 +322,7 @@ export class LogSegment {
   /** The first batch carrying the segment's largest timestamp, or null when the segment is empty. */
   batchWithMaxTimestamp(): FileBatch | null {
     if (this.maxTimestamp < 0) return null;
-    const from = this.offsetIndex.lookup(this.offsetOfMaxTimestamp).position;
+    const from = this.indexedPosition(this.offsetOfMaxTimestamp);
     for (const b of this.log.batchesFrom(from)) {
       if (b.lastOffset >= this.offsetOfMaxTimestamp && b.maxTimestamp === this.maxTimestamp) return b;
     }
@@ -281,6 +335,7 @@ export class LogSegment {
    * `onBatch` sees each valid batch (for the leader-epoch cache). Returns the bytes truncated.
    */
   recover(onBatch?: (batch: FileBatch) => void): { truncatedBytes: number; problem: string | null } {
+    this.indexesChecked = true;
     this.offsetIndex.reset();
     this.timeIndex.reset();
     this.maxTimestamp = -1;
@@ -342,6 +397,7 @@ export class LogSegment {
   makeActive(): void {
     this.offsetIndex.makeWritable(this.settings.maxIndexSize);
     this.timeIndex.makeWritable(this.settings.maxIndexSize);
+    this.loadDerivedState();
   }
 
   /** On roll: adds the final time-index entry and trims both index files to their entries. */
@@ -360,7 +416,8 @@ export class LogSegment {
 
   /** Adds the final time-index entry, trims the index files and closes every file. */
   close(): void {
-    if (this.maxTimestamp >= 0) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp, true);
+    // An index never loaded is as it was when the segment was rolled (final entry included).
+    if (this.maxTimestamp >= 0 && this.timeIndex.isLoaded) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp, true);
     this.offsetIndex.close();
     this.timeIndex.close();
     this.log.close();

@@ -303,7 +303,7 @@ export class Log {
       const base = bases[i]!;
       if (!existsSync(LogSegment.indexPath(this.dir, base)) || !existsSync(LogSegment.timeIndexPath(this.dir, base))) missingIndexes.add(base);
       const active = i === bases.length - 1;
-      this.segments.push(LogSegment.open(this.dir, base, settings, { active, now, rollJitterMs: active ? this.rollJitter() : 0 }));
+      this.segments.push(LogSegment.open(this.dir, base, settings, { active, now, rollJitterMs: active ? this.rollJitter() : 0, onIndexRebuild: this.indexRebuildLogger(base) }));
     }
 
     // Recovery: segments at or after the recovery point after an unclean stop, and any segment
@@ -313,7 +313,7 @@ export class Log {
       const seg = this.segments[i]!;
       const next = this.segments[i + 1];
       const unflushed = !opts.hadCleanShutdown && (next === undefined || next.baseOffset > opts.recoveryPoint);
-      const problem = missingIndexes.has(seg.baseOffset) && seg.size > 0 ? 'missing index file' : seg.sanityCheck();
+      const problem = missingIndexes.has(seg.baseOffset) && seg.size > 0 ? 'missing index file' : seg.sanityCheck(!opts.hadCleanShutdown || next === undefined);
       if (!unflushed && problem === null) continue;
       if (problem !== null) this.logger.warn({ segment: seg.baseOffset, problem }, 'rebuilding the indexes of a segment');
       const latest = this.leaderEpochCache;
@@ -369,6 +369,10 @@ export class Log {
       }
     }
     this.producerState.updateMapEndOffset(this.endOffset);
+  }
+
+  private indexRebuildLogger(base: number): (problem: string) => void {
+    return (problem) => this.logger.warn({ segment: base, problem }, 'rebuilding corrupt indexes found on first use');
   }
 
   private get activeSegment(): LogSegment {

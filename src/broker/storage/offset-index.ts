@@ -83,6 +83,7 @@ export class OffsetIndex extends AbstractIndex {
   }
 
   sanityCheck(): string | null {
+    if (this.count < 0) return 'negative entry count';
     if (this.loadProblem !== null) return this.loadProblem;
     if (this.count > 0 && this.keyAt(0) < 0) return 'negative relative offset';
     return null;

@@ -40,6 +40,17 @@ export class TimeIndex extends AbstractIndex {
     return this.count === 0 ? { timestamp: -1, offset: this.baseOffset } : this.entry(this.count - 1);
   }
 
+  /**
+   * The last entry without loading the whole index (an inactive segment's last entry holds its
+   * largest timestamp); falls back to loading when the file ends with a zero entry.
+   */
+  lastEntryFromFile(): TimestampOffset {
+    const raw = this.readLastEntryFromFile();
+    if (raw === null) return { timestamp: -1, offset: this.baseOffset };
+    if (raw.every((b) => b === 0)) return this.lastEntry();
+    return { timestamp: Number(raw.readBigInt64BE(0)), offset: this.baseOffset + raw.readInt32BE(8) };
+  }
+
   /** The entry with the largest timestamp <= `timestamp`, or (-1, baseOffset) when there is none. */
   lookup(timestamp: number): TimestampOffset {
     const i = this.largestLowerBound(timestamp);
@@ -72,6 +83,7 @@ export class TimeIndex extends AbstractIndex {
   }
 
   sanityCheck(): string | null {
+    if (this.count < 0) return 'negative entry count';
     if (this.loadProblem !== null) return this.loadProblem;
     if (this.count > 0 && this.relativeOffsetAt(0) < 0) return 'negative relative offset';
     return null;

@@ -167,6 +167,14 @@ describe('Log reopen and recovery', () => {
     bad.writeInt32BE(10, 8);
     bad.writeInt32BE(200, 12);
     writeFileSync(join(dir, indexes[2]!), bad);
+    // Well-ordered entries that point into the middle of batches: found on first use.
+    const base3 = Number(indexes[3]!.slice(0, 20));
+    const wrong = Buffer.alloc(16);
+    wrong.writeInt32BE(2, 0);
+    wrong.writeInt32BE(7, 4);
+    wrong.writeInt32BE(5, 8);
+    wrong.writeInt32BE(13, 12);
+    writeFileSync(join(dir, indexes[3]!), wrong);
     // An orphan index and leftovers of an interrupted deletion are removed.
     writeFileSync(join(dir, '00000000000099999999.index'), Buffer.alloc(8));
     writeFileSync(join(dir, '00000000000000000000.log.deleted'), 'x');
@@ -174,7 +182,7 @@ describe('Log reopen and recovery', () => {
     assert.ok(statSync(join(dir, indexes[0]!)).size > 0);
     assert.equal(readdirSync(dir).some((n) => n.startsWith('00000000000099999999') || n.endsWith('.deleted')), false);
     assert.equal(allOffsets(again).length, 240);
-    for (const target of [0, 100, 200, 239]) {
+    for (const target of [0, 100, 200, 239, base3, base3 + 4, base3 + 8]) {
       const r = again.read(target, 100, 240, true);
       assert.ok(r.ok);
       const [b] = decodeRecordBatches(r.records);

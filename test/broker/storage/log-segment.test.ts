@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { LogSegment } from '../../../src/broker/storage/log-segment.js';
 import { setBaseOffset, validateBatches } from '../../../src/protocol/records/index.js';
@@ -98,5 +98,33 @@ describe('LogSegment', () => {
     fill(seg, 30, 2, 2000);
     assert.equal(seg.readNextOffset(), 36);
     seg.close();
+  });
+
+  test('inactive segments load their indexes lazily and check them on first use', () => {
+    const dir = tempDir();
+    const seg = LogSegment.open(dir, 0, settings, { active: true, now: 0 });
+    fill(seg, 0, 30, 7000);
+    seg.onBecomeInactiveSegment();
+    seg.close();
+    const problems: string[] = [];
+    const lazy = LogSegment.open(dir, 0, settings, { active: false, now: 0, onIndexRebuild: (p) => problems.push(p) });
+    assert.equal(lazy.offsetIndex.isLoaded, false);
+    assert.equal(lazy.maxTimestampSoFar, 7029);
+    assert.equal(lazy.sanityCheck(false), null);
+    assert.equal(lazy.offsetIndex.isLoaded, false);
+    assert.equal(lazy.translateOffset(50)!.baseOffset, 48);
+    assert.equal(lazy.offsetIndex.isLoaded, true);
+    assert.equal(problems.length, 0);
+    lazy.close();
+    // An index whose last entry points into a batch is rebuilt on first use.
+    const wrong = Buffer.alloc(8);
+    wrong.writeInt32BE(5, 0);
+    wrong.writeInt32BE(3, 4);
+    writeFileSync(LogSegment.indexPath(dir, 0), wrong);
+    const broken = LogSegment.open(dir, 0, settings, { active: false, now: 0, onIndexRebuild: (p) => problems.push(p) });
+    assert.equal(broken.translateOffset(50)!.baseOffset, 48);
+    assert.equal(problems.length, 1);
+    assert.ok(broken.offsetIndex.entries > 1);
+    broken.close();
   });
 });
