@@ -12,3 +12,19 @@ it('the package exposes the protocol layer: frames, messages, records, errors', 
   const batch = protocol.buildRecordBatch([{ key: null, value: new Uint8Array([1, 2, 3]) }], {});
   assert.equal(protocol.validateBatches(batch).recordCount, 1);
 });
+
+it('the package exposes startBroker for tests and embedding', async () => {
+  const { startBroker } = await import('../src/index.js');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'samsa-embed-'));
+  const broker = await startBroker({ port: 0, host: '127.0.0.1', logDirs: [dir] });
+  try {
+    assert.ok(broker.port > 0);
+    assert.equal(broker.bootstrap, `127.0.0.1:${broker.port}`);
+  } finally {
+    await broker.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
