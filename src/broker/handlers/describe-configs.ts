@@ -1,5 +1,9 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
-import type { DescribeConfigsRequestDescribeConfigsResource, DescribeConfigsResponseDescribeConfigsResult } from '../../protocol/generated/describe-configs.js';
+import type {
+  DescribeConfigsRequestDescribeConfigsResource,
+  DescribeConfigsResponseDescribeConfigsResourceResult,
+  DescribeConfigsResponseDescribeConfigsResult,
+} from '../../protocol/generated/describe-configs.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { describeBrokerConfigs, describeTopicConfigs } from '../config/config-entry.js';
 import type { ConfigEntry } from '../config/config-entry.js';
@@ -36,6 +40,21 @@ function describe(
   }
 }
 
+/** An entry in the fields `version` has: is_default in v0, source and synonyms from v1, type and documentation from v3. */
+function forVersion(c: ConfigEntry, version: number): DescribeConfigsResponseDescribeConfigsResourceResult {
+  const entry: DescribeConfigsResponseDescribeConfigsResourceResult = { name: c.name, value: c.value, readOnly: c.readOnly, isSensitive: c.isSensitive };
+  if (version === 0) entry.isDefault = c.isDefault;
+  if (version >= 1) {
+    entry.configSource = c.configSource;
+    entry.synonyms = c.synonyms;
+  }
+  if (version >= 3) {
+    entry.configType = c.configType;
+    entry.documentation = c.documentation;
+  }
+  return entry;
+}
+
 /**
  * DescribeConfigs: the configs of topics (values in force, with their sources: topic override,
  * dynamic broker, static broker, default) and of this broker (by its id) or the cluster-wide
@@ -52,7 +71,7 @@ export const describeConfigsHandler = defineHandler({
       const base = { resourceType: resource.resourceType, resourceName: resource.resourceName };
       const described = describe(resource, options, ctx);
       if (!described.ok) return { ...base, errorCode: ErrorCode[described.error], errorMessage: described.message, configs: [] };
-      return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs: described.configs };
+      return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs: described.configs.map((c) => forVersion(c, ctx.apiVersion)) };
     });
     return { throttleTimeMs: 0, results };
   },
