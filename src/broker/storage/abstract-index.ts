@@ -24,6 +24,8 @@ export abstract class AbstractIndex {
   protected buf: Buffer = Buffer.alloc(0);
   private fd: number | null = null;
   private loaded = false;
+  /** First entry not yet written to the file, or -1. */
+  private pendingFrom = -1;
   /** Whether the file handle stays open between writes (the active segment's indexes). */
   private keepOpen: boolean;
   private readonly initialMaxIndexSize: number;
@@ -201,12 +203,26 @@ export abstract class AbstractIndex {
     return pos;
   }
 
-  /** Writes the entry prepared at `pos` to the file and counts it. */
+  /**
+   * Counts the entry prepared at `pos`. It reaches the file with the next writePending (flush,
+   * roll, close): until then only memory has it, which is safe because after an unclean stop the
+   * unflushed part of the log is re-read and its index entries rebuilt.
+   */
   protected commitAppend(pos: number): void {
+    if (this.pendingFrom < 0) this.pendingFrom = pos / this.entrySize;
+    this.count++;
+  }
+
+  /** Writes the entries appended since the last write to the file, in one positioned write. */
+  writePending(): void {
+    if (this.pendingFrom < 0) return;
+    const start = this.pendingFrom * this.entrySize;
+    const end = this.count * this.entrySize;
+    this.pendingFrom = -1;
+    if (end <= start) return;
     const fd = this.openFd();
     let written = 0;
-    while (written < this.entrySize) written += writeSync(fd, this.buf, pos + written, this.entrySize - written, pos + written);
-    this.count++;
+    while (written < end - start) written += writeSync(fd, this.buf, start + written, end - start - written, start + written);
   }
 
   /** Keeps the first `n` entries; the file tail is zeroed so stale entries never reappear. */
@@ -214,6 +230,7 @@ export abstract class AbstractIndex {
     const keep = Math.max(0, Math.min(n, this.count));
     if (keep === this.count) return;
     this.count = keep;
+    if (this.pendingFrom >= keep) this.pendingFrom = -1;
     this.buf.fill(0, keep * this.entrySize);
     const fd = this.openFd();
     const fileSize = fstatSync(fd).size;
@@ -234,6 +251,7 @@ export abstract class AbstractIndex {
 
   /** Cuts the file back to the entries in use (on roll and close). */
   trimToValidSize(): void {
+    this.writePending();
     this.resize(this.count * this.entrySize);
     this.keepOpen = false;
     this.closeFd();
@@ -245,7 +263,9 @@ export abstract class AbstractIndex {
     this.resize(maxIndexSize);
   }
 
+  /** Writes pending entries and fsyncs the file. */
   flush(): void {
+    this.writePending();
     if (this.fd !== null) fsyncSync(this.fd);
   }
 

@@ -14,22 +14,21 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../../logging/logger.js';
 import {
   ATTRIBUTES_OFFSET,
+  BASE_OFFSET_OFFSET,
+  BASE_SEQUENCE_OFFSET,
+  BASE_TIMESTAMP_OFFSET,
   checkBatchAt,
   COMPRESSION_CODEC_MASK,
   CONTROL_FLAG_MASK,
+  CRC_OFFSET,
   crc32c,
   decodeRecordBatch,
-  readAttributes,
-  readBaseOffset,
-  readBaseSequence,
-  readBaseTimestamp,
-  readCrc,
-  readLastOffsetDelta,
-  readMaxTimestamp,
-  readPartitionLeaderEpoch,
-  readProducerEpoch,
-  readProducerId,
-  readRecordsCount,
+  LAST_OFFSET_DELTA_OFFSET,
+  MAX_TIMESTAMP_OFFSET,
+  PARTITION_LEADER_EPOCH_OFFSET,
+  PRODUCER_EPOCH_OFFSET,
+  PRODUCER_ID_OFFSET,
+  RECORDS_COUNT_OFFSET,
   RecordBatchError,
   setBaseOffset,
   setLogAppendTime,
@@ -308,7 +307,7 @@ export class Log {
 
     // Recovery: segments at or after the recovery point after an unclean stop, and any segment
     // whose indexes do not pass the sanity check.
-    let recovered = false;
+    const recovered: LogSegment[] = [];
     for (let i = 0; i < this.segments.length; i++) {
       const seg = this.segments[i]!;
       const next = this.segments[i + 1];
@@ -320,7 +319,7 @@ export class Log {
       const result = seg.recover((b) => {
         if (b.partitionLeaderEpoch >= 0 && b.partitionLeaderEpoch > latest.latestEpoch) latest.assign(b.partitionLeaderEpoch, b.baseOffset);
       });
-      recovered = true;
+      recovered.push(seg);
       if (result.truncatedBytes > 0) {
         this.logger.warn({ segment: seg.baseOffset, truncatedBytes: result.truncatedBytes, problem: result.problem }, 'truncated invalid bytes at the end of a segment');
         if (unflushed) {
@@ -337,6 +336,12 @@ export class Log {
       const base = opts.logStartOffset ?? 0;
       this.segments.push(this.createSegment(base));
     }
+    // Rebuilt indexes go to disk now: trimmed for inactive segments, and fsynced with the data.
+    for (const seg of recovered) {
+      if (!this.segments.includes(seg)) continue;
+      if (seg !== this.segments[this.segments.length - 1]) seg.onBecomeInactiveSegment();
+      seg.flush();
+    }
     this.segments[this.segments.length - 1]!.makeActive();
     this.endOffset = this.activeSegment.readNextOffset();
     this.startOffset = Math.max(opts.logStartOffset ?? 0, this.segments[0]!.baseOffset);
@@ -345,7 +350,7 @@ export class Log {
       this.truncateFullyAndStartAt(this.startOffset);
     }
     this.recoveryPointValue = opts.hadCleanShutdown ? this.endOffset : Math.min(opts.recoveryPoint, this.endOffset);
-    if (recovered) this.flushUpTo(this.endOffset);
+    if (recovered.length > 0) this.flushUpTo(this.endOffset);
 
     this.leaderEpochCache.truncateFromEnd(this.endOffset);
     this.leaderEpochCache.truncateFromStart(this.startOffset);
@@ -469,6 +474,8 @@ export class Log {
    */
   private analyze(records: Uint8Array, origin: 'leader' | 'follower'): Analysis {
     const cfg = this.currentConfig;
+    // Header fields are read through a Buffer view of the same memory (no copy, no DataView per field).
+    const buf = Buffer.isBuffer(records) ? records : Buffer.from(records.buffer, records.byteOffset, records.byteLength);
     const batches: AppendBatch[] = [];
     let recordCount = 0;
     let compressed = false;
@@ -484,7 +491,7 @@ export class Log {
         if (err instanceof RecordBatchError) return fail('CORRUPT_MESSAGE', `batch at byte ${pos}: ${err.message}`);
         throw err;
       }
-      const baseOffset = readBaseOffset(records, pos);
+      const baseOffset = buf.readBigInt64BE(pos + BASE_OFFSET_OFFSET);
       if (origin === 'leader' && baseOffset !== 0n) {
         return fail('INVALID_RECORD', `The baseOffset of the record batch in the append to ${this.name} should be 0, but it is ${baseOffset}`);
       }
@@ -492,17 +499,18 @@ export class Log {
         return fail('MESSAGE_TOO_LARGE', `The record batch size in the append to ${this.name} is ${size} bytes which exceeds the maximum configured value of ${cfg.maxMessageBytes}.`);
       }
       const crc = crc32c(records.subarray(pos + ATTRIBUTES_OFFSET, pos + size));
-      if (crc !== readCrc(records, pos)) {
-        return fail('CORRUPT_MESSAGE', `Record batch at byte ${pos} is corrupt (stored crc = ${readCrc(records, pos)}, computed crc = ${crc})`);
+      const storedCrc = buf.readUInt32BE(pos + CRC_OFFSET);
+      if (crc !== storedCrc) {
+        return fail('CORRUPT_MESSAGE', `Record batch at byte ${pos} is corrupt (stored crc = ${storedCrc}, computed crc = ${crc})`);
       }
-      const attributes = readAttributes(records, pos);
+      const attributes = buf.readInt16BE(pos + ATTRIBUTES_OFFSET);
       if ((attributes & COMPRESSION_CODEC_MASK) > 4) return fail('CORRUPT_MESSAGE', `unknown compression codec ${attributes & COMPRESSION_CODEC_MASK}`);
       if ((attributes & COMPRESSION_CODEC_MASK) !== 0) compressed = true;
-      const lastOffsetDelta = readLastOffsetDelta(records, pos);
-      const recordsCount = readRecordsCount(records, pos);
-      const producerId = readProducerId(records, pos);
-      const baseSequence = readBaseSequence(records, pos);
-      const maxTimestamp = Number(readMaxTimestamp(records, pos));
+      const lastOffsetDelta = buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
+      const recordsCount = buf.readInt32BE(pos + RECORDS_COUNT_OFFSET);
+      const producerId = buf.readBigInt64BE(pos + PRODUCER_ID_OFFSET);
+      const baseSequence = buf.readInt32BE(pos + BASE_SEQUENCE_OFFSET);
+      const maxTimestamp = Number(buf.readBigInt64BE(pos + MAX_TIMESTAMP_OFFSET));
       if (lastOffsetDelta < 0) return fail('INVALID_RECORD', `Batch has an invalid offset range: lastOffsetDelta ${lastOffsetDelta}`);
       if (origin === 'leader') {
         if (recordsCount <= 0) return fail('INVALID_RECORD', `Invalid reported count for record batch: ${recordsCount}`);
@@ -514,7 +522,7 @@ export class Log {
           return fail('INVALID_RECORD', `Invalid sequence number ${baseSequence} in record batch with producerId ${producerId}`);
         }
         if ((attributes & TIMESTAMP_TYPE_MASK) === 0 && cfg.messageTimestampType === 'CreateTime') {
-          const error = this.checkTimestamps(records, pos, maxTimestamp, now);
+          const error = this.checkTimestamps(buf, pos, maxTimestamp, now);
           if (error !== null) return fail('INVALID_TIMESTAMP', error);
         }
       }
@@ -533,12 +541,12 @@ export class Log {
         recordsCount,
         attributes,
         producerId,
-        producerEpoch: readProducerEpoch(records, pos),
+        producerEpoch: buf.readInt16BE(pos + PRODUCER_EPOCH_OFFSET),
         baseSequence,
         firstOffset,
         lastOffset: firstOffset + lastOffsetDelta,
         maxTimestamp,
-        partitionLeaderEpoch: readPartitionLeaderEpoch(records, pos),
+        partitionLeaderEpoch: buf.readInt32BE(pos + PARTITION_LEADER_EPOCH_OFFSET),
       });
       recordCount += recordsCount;
       pos += size;
@@ -551,13 +559,13 @@ export class Log {
   }
 
   /** message.timestamp.before/after.max.ms at batch granularity (base timestamp and max timestamp). */
-  private checkTimestamps(records: Uint8Array, pos: number, maxTimestamp: number, now: number): string | null {
+  private checkTimestamps(buf: Buffer, pos: number, maxTimestamp: number, now: number): string | null {
     const before = this.currentConfig.messageTimestampBeforeMaxMs;
     const after = this.currentConfig.messageTimestampAfterMaxMs;
     if (after !== undefined && maxTimestamp >= 0 && maxTimestamp - now > after) {
       return `Timestamp ${maxTimestamp} of a record in ${this.name} is more than ${after} ms after the broker's time ${now}`;
     }
-    const baseTimestamp = Number(readBaseTimestamp(records, pos));
+    const baseTimestamp = Number(buf.readBigInt64BE(pos + BASE_TIMESTAMP_OFFSET));
     if (before !== undefined && baseTimestamp >= 0 && now - baseTimestamp > before) {
       return `Timestamp ${baseTimestamp} of a record in ${this.name} is more than ${before} ms before the broker's time ${now}`;
     }

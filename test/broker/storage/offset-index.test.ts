@@ -44,6 +44,9 @@ describe('OffsetIndex', () => {
     const idx = new OffsetIndex(path, 0, 800, true);
     idx.append(5, 100);
     idx.append(9, 200);
+    // Entries reach the file when flushed (or on roll/close), not on every append.
+    assert.equal(new OffsetIndex(path, 0, 800, false).entries, 0);
+    idx.flush();
     // No close: the file keeps its preallocated zeros.
     const reloaded = new OffsetIndex(path, 0, 800, true);
     assert.equal(reloaded.entries, 2);
