@@ -169,6 +169,31 @@ describe('Log appends and reads', () => {
     log.close();
   });
 
+  test('a follower batch beyond the Int32 relative range of the active segment rolls a new segment at its offset', () => {
+    const log = open(tempDir());
+    ok(log.appendAsFollower(batch({ count: 2, baseOffset: 0n })));
+    const far = 2 ** 31 + 10;
+    ok(log.appendAsFollower(batch({ count: 2, baseOffset: BigInt(far) })));
+    assert.deepEqual(log.segmentBaseOffsets(), [0, far]);
+    assert.equal(log.logEndOffset, far + 2);
+    const r = log.read(5, 1 << 20, far + 2, false);
+    assert.ok(r.ok);
+    assert.equal(r.firstOffset, far);
+    log.close();
+  });
+
+  test('a closed log refuses appends with KAFKA_STORAGE_ERROR; configs can be updated', () => {
+    const log = open(tempDir(), { segmentBytes: 100_000 });
+    ok(log.appendAsLeader(batch({ valueSize: 300 }), 0));
+    log.updateConfig(config({ segmentBytes: 500 }));
+    ok(log.appendAsLeader(batch({ valueSize: 300 }), 0));
+    assert.equal(log.numberOfSegments, 2);
+    assert.equal(log.config.segmentBytes, 500);
+    log.close();
+    const r = log.appendAsLeader(batch(), 0);
+    assert.equal(!r.ok && r.error, 'KAFKA_STORAGE_ERROR');
+  });
+
   test('leader epochs are recorded as they change', () => {
     const dir = tempDir();
     const log = open(dir);
