@@ -1,0 +1,3 @@
+import { clientSuite } from './interop-support.js';
+
+clientSuite({ client: 'confluent-kafka', reader: 'kcat', compression: 'zstd' });

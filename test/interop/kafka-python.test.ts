@@ -1,0 +1,3 @@
+import { clientSuite } from './interop-support.js';
+
+clientSuite({ client: 'kafka-python', reader: 'confluent-kafka', compression: 'none' });
