@@ -112,7 +112,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     config.nodeId,
     logManager,
     metadata,
-    (topic) => resolveLogConfig(config, topic.configs),
+    // Topic overrides, then dynamic broker configs (this broker, cluster default), then server.properties.
+    (topic) => resolveLogConfig(config, topic.configs, { broker: metadata.brokerConfigs(config.nodeId), clusterDefault: metadata.brokerConfigs(null) }),
     logManager.loadHighWatermarks(),
     logger.child({ component: 'replica-manager' }),
   );

@@ -1,5 +1,7 @@
 import type { Logger } from '../logging/logger.js';
+import * as generated from '../protocol/generated/index.js';
 import { ApiKey } from '../protocol/generated/api-table.js';
+import { MESSAGE_SCHEMAS } from '../protocol/generated/schema-table.js';
 import { encodeApiVersionsResponse } from '../protocol/generated/api-versions.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { ProtocolDecodeError } from '../protocol/primitives/protocol-error.js';
@@ -68,9 +70,32 @@ export class RequestDispatcher implements RequestChannel {
       throw err;
     }
     const logger = this.logger.child({ api: apiName, version, clientId: header.clientId, connectionId: connection.connectionId });
-    const response = await handler.handle(body as never, { header, apiVersion: version, connection, services: this.services(), logger });
-    if (response === null) return { kind: 'noResponse' };
-    return { kind: 'response', chunks: encodeResponseChunks(apiKey as ApiKeyNumber, version, header.correlationId, response as never) };
+    try {
+      const response = await handler.handle(body as never, { header, apiVersion: version, connection, services: this.services(), logger });
+      if (response === null) return { kind: 'noResponse' };
+      return { kind: 'response', chunks: encodeResponseChunks(apiKey as ApiKeyNumber, version, header.correlationId, response as never) };
+    } catch (err) {
+      // A bug, not bad input: log it and answer UNKNOWN_SERVER_ERROR where the response has a
+      // top-level error code; otherwise the connection is closed (the client reconnects).
+      logger.error({ err }, 'request failed with an unexpected error');
+      const chunks = this.unknownServerError(apiKey, version, header.correlationId);
+      return chunks === null ? { kind: 'close', reason: `unexpected error in ${apiName}: ${String(err)}` } : { kind: 'response', chunks };
+    }
+  }
+
+  private unknownServerError(apiKey: number, version: number, correlationId: number): Uint8Array[] | null {
+    const def = apiDefinition(apiKey)!;
+    const schema = MESSAGE_SCHEMAS.find((m) => m.name === def.response.name);
+    const field = schema?.structs[def.response.name]?.fields.find((f) => f.name === 'ErrorCode');
+    if (field === undefined || field.versions === null || version < field.versions.min || version > field.versions.max) return null;
+    const makeDefault = (generated as unknown as Record<string, unknown>)[`default${def.response.name}`] as (() => Record<string, unknown>) | undefined;
+    if (makeDefault === undefined) return null;
+    const response = { ...makeDefault(), errorCode: ErrorCode.UNKNOWN_SERVER_ERROR };
+    try {
+      return encodeResponseChunks(apiKey as ApiKeyNumber, version, correlationId, response as never);
+    } catch {
+      return null;
+    }
   }
 
   /** ApiVersions v0 layout, error UNSUPPORTED_VERSION, listing the ApiVersions range only. */

@@ -75,12 +75,19 @@ export class ReplicaManager {
       case 'topicDeleted':
         for (const p of event.topic.partitions) this.removePartition(event.topic.name, p.partition);
         break;
-      case 'topicConfigChanged': {
-        const config = this.logConfigFor(event.topic);
-        for (const p of event.topic.partitions) this.partitions.get(key(event.topic.name, p.partition))?.log.updateConfig(config);
+      case 'topicConfigChanged':
+        this.applyLogConfig(event.topic);
         break;
-      }
+      case 'brokerConfigChanged':
+        // A broker-level default may change what every topic without its own override uses.
+        for (const topic of this.metadata.topics()) this.applyLogConfig(topic);
+        break;
     }
+  }
+
+  private applyLogConfig(topic: TopicMetadata): void {
+    const config = this.logConfigFor(topic);
+    for (const p of topic.partitions) this.partitions.get(key(topic.name, p.partition))?.log.updateConfig(config);
   }
 
   private hostTopic(topic: TopicMetadata, from: number): void {
