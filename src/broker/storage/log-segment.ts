@@ -107,7 +107,7 @@ export class LogSegment {
       else segment.loadLargestTimestampFromIndex();
       return segment;
     } catch (err) {
-      offsetIndex?.close();
+      offsetIndex?.closeFd();
       log.close();
       throw err;
     }
@@ -359,8 +359,8 @@ export class LogSegment {
         this.offsetOfMaxTimestamp = b.lastOffset;
       }
       if (validBytes - lastIndexEntry > this.settings.indexIntervalBytes) {
-        this.offsetIndex.append(b.lastOffset, validBytes);
-        this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
+        this.offsetIndex.append(b.lastOffset, validBytes, true);
+        this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp, true);
         lastIndexEntry = validBytes;
       }
       previousLastOffset = b.lastOffset;

@@ -57,8 +57,11 @@ export class OffsetIndex extends AbstractIndex {
     return i < 0 ? { offset: this.baseOffset, position: 0 } : this.entry(i);
   }
 
-  /** Adds (offset, position); the offset must be above the last one and fit in a relative int32. */
-  append(offset: number, position: number): void {
+  /**
+   * Adds (offset, position); the offset must be above the last one and fit in a relative int32.
+   * `skipFullCheck` lets a rebuild go past the preallocated size (after segment.index.bytes shrank).
+   */
+  append(offset: number, position: number, skipFullCheck = false): void {
     const rel = offset - this.baseOffset;
     if (rel < 0 || rel > 0x7fffffff) throw new RangeError(`offset ${offset} does not fit in segment ${this.baseOffset}`);
     if (this.count > 0 && offset <= this.lastOffset) {
@@ -67,7 +70,7 @@ export class OffsetIndex extends AbstractIndex {
     if (this.count > 0 && position <= this.lastEntry().position) {
       throw new RangeError(`offset index ${this.path}: position ${position} is not above the last position`);
     }
-    const pos = this.prepareAppend();
+    const pos = this.prepareAppend(skipFullCheck);
     this.buf.writeInt32BE(rel, pos);
     this.buf.writeInt32BE(position, pos + 4);
     this.commitAppend(pos);

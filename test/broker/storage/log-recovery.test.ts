@@ -105,6 +105,20 @@ describe('Log reopen and recovery', () => {
     log.closeHandles();
   });
 
+  test('recovery rebuilds indexes larger than a since-reduced segment.index.bytes', () => {
+    const dir = tempDir();
+    const log = open(dir, { ...small, segmentBytes: 1 << 20 });
+    fill(log, 60);
+    const tiny = { ...small, segmentBytes: 1 << 20, segmentIndexBytes: 16 };
+    const again = open(dir, tiny, { hadCleanShutdown: false, recoveryPoint: 0 });
+    assert.equal(again.logEndOffset, 180);
+    ok(again.appendAsLeader(batch(), 0));
+    assert.equal(again.numberOfSegments, 2, 'the full index forces a roll');
+    assert.equal(allOffsets(again).length, 181);
+    again.close();
+    log.closeHandles();
+  });
+
   test('garbage after the last batch is cut off', () => {
     const dir = tempDir();
     const log = open(dir, small);
