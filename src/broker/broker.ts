@@ -118,6 +118,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     logger.child({ component: 'replica-manager' }),
   );
   replicaManager.start();
+  // Retention never deletes data consumers cannot have read yet (above the high watermark).
+  logManager.highWatermarkProvider = (topic, partition) => replicaManager.getPartition(topic, partition)?.highWatermark;
   const cancelHwCheckpoint = scheduler.schedule('high-watermark-checkpoint', 5000, () => {
     try {
       logManager.checkpointHighWatermarks(replicaManager.highWatermarkSnapshot());
