@@ -1,0 +1,708 @@
+/**
+ * Broker benchmark: `npm run bench` (builds, then runs dist/bench/broker/run-broker-bench.js).
+ * Not a test: it asserts nothing, it prints a table of figures next to baselines that show what
+ * this machine allows a Node process, and whether each target is met.
+ *
+ *   --quick          ~1 minute smoke run (small sizes, one round)
+ *   --rounds N       baseline/broker pairs per figure (default 3; quick 1)
+ *   --only LIST      comma-separated phases: start,latency,produce,consume
+ *   --profile DIR    run the main broker under `node --cpu-prof`, write the profile to DIR and
+ *                    print where its CPU time went
+ *   --diagnose       preload broker-probe.js into the main broker: event-loop delay and GC
+ *                    pauses per phase (no broker code changed)
+ *   --json FILE      also write every raw measurement as JSON
+ *
+ * Everything runs on 127.0.0.1. Temp dirs are removed and child processes killed at the end,
+ * on error and on SIGINT/SIGTERM. See bench/README.md for what each figure measures.
+ */
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { HOST, PROBE_PATH, startBareServer, startBrokerProcess } from './broker-under-test.js';
+import type { ServerProcess } from './broker-under-test.js';
+import { formatSummary, summarizeProfile } from './cpu-profile-summary.js';
+import { findRdkafkaPerformance, kcatConsume, kcatProduce, kcatVersion, rdkafkaPerformanceProduce, writeKcatInput } from './external-clients.js';
+import type { ThroughputResult } from './external-clients.js';
+import { cpuMs, killAll, runCommand, sampleRss, sleep, startWorker } from './processes.js';
+import { median, medianRatio } from './stats.js';
+import { createTopic, deleteTopic } from './wire.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const VALUE_BYTES = KiB;
+/** ~1 MB batches, as librdkafka builds under load (batch.size=1000000), below message.max.bytes. */
+const RECORDS_PER_BATCH = 960;
+const PHASES = ['start', 'latency', 'produce', 'consume'] as const;
+type Phase = (typeof PHASES)[number];
+
+interface Options {
+  quick: boolean;
+  rounds: number;
+  only: Set<Phase>;
+  profileDir: string | null;
+  jsonFile: string | null;
+  diagnose: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  let quick = false;
+  let rounds: number | null = null;
+  let only = new Set<Phase>(PHASES);
+  let profileDir: string | null = null;
+  let jsonFile: string | null = null;
+  let diagnose = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--quick') quick = true;
+    else if (a === '--rounds') rounds = Number(argv[++i]);
+    else if (a === '--only') {
+      const list = (argv[++i] ?? '').split(',').map((s) => s.trim()) as Phase[];
+      for (const p of list) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}; phases: ${PHASES.join(',')}`);
+      only = new Set(list);
+    } else if (a === '--profile') profileDir = argv[++i] ?? null;
+    else if (a === '--json') jsonFile = argv[++i] ?? null;
+    else if (a === '--diagnose') diagnose = true;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (rounds !== null && (!Number.isInteger(rounds) || rounds < 1)) throw new Error('--rounds expects a positive integer');
+  return { quick, rounds: rounds ?? (quick ? 1 : 3), only, profileDir, jsonFile, diagnose };
+}
+
+interface Sizes {
+  produceRecords: number;
+  fillRecords: number;
+  latencyMs: number;
+  latencyRate: number;
+  starts: number;
+  idleRssRounds: number;
+  pingPongCount: number;
+}
+
+function sizes(quick: boolean): Sizes {
+  return quick
+    ? { produceRecords: 96 * KiB, fillRecords: 256 * KiB, latencyMs: 3000, latencyRate: 10_000, starts: 3, idleRssRounds: 1, pingPongCount: 10_000 }
+    : { produceRecords: 512 * KiB, fillRecords: 2 * MiB, latencyMs: 10_000, latencyRate: 10_000, starts: 10, idleRssRounds: 3, pingPongCount: 30_000 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+interface Throughput {
+  mbps: number;
+  recordsPerSec: number;
+  /** Broker CPU time (user + system) per second of the run, for broker runs. */
+  brokerCpu?: number;
+}
+
+function throughput(bytes: number, records: number, ms: number): Throughput {
+  return { mbps: bytes / 1e3 / ms, recordsPerSec: (records * 1000) / ms };
+}
+
+interface Results {
+  startedAt: string;
+  machine: Record<string, unknown>;
+  notes: string[];
+  start: { bareMs: number[]; brokerMs: number[]; bareIdleRssMB: number[]; brokerIdleRssMB: number[] };
+  latency: { pingPong: { p50: number; p99: number }[]; e2e: E2eResult[] };
+  produce: { client: string; nullC: Throughput[]; c: Throughput[]; nullNode: Throughput[]; node: Throughput[]; peakRssMB: number };
+  fill: { bytes: number; records: number; rssBeforeMB: number; rssAfterQuarterMB: number[]; mbps: number };
+  consume: { storedBytes: number; nullKcat: Throughput[]; kcat: Throughput[]; nullNode: Throughput[]; node: Throughput[] };
+  restart: { startMs: number; rssMB: number };
+  errors: string[];
+}
+
+const results: Results = {
+  startedAt: new Date().toISOString(),
+  machine: {},
+  notes: [],
+  start: { bareMs: [], brokerMs: [], bareIdleRssMB: [], brokerIdleRssMB: [] },
+  latency: { pingPong: [], e2e: [] },
+  produce: { client: '', nullC: [], c: [], nullNode: [], node: [], peakRssMB: Number.NaN },
+  fill: { bytes: 0, records: 0, rssBeforeMB: Number.NaN, rssAfterQuarterMB: [], mbps: Number.NaN },
+  consume: { storedBytes: 0, nullKcat: [], kcat: [], nullNode: [], node: [] },
+  restart: { startMs: Number.NaN, rssMB: Number.NaN },
+  errors: [],
+};
+
+const NAN_THROUGHPUT: Throughput = { mbps: Number.NaN, recordsPerSec: Number.NaN };
+
+/** Runs a broker measurement and adds the broker's CPU use during it (CPU seconds per second). */
+async function withBrokerCpu(pid: number, fn: () => Promise<Throughput>): Promise<Throughput> {
+  const c0 = cpuMs(pid);
+  const t0 = performance.now();
+  const r = await fn();
+  return { ...r, brokerCpu: (cpuMs(pid) - c0) / (performance.now() - t0) };
+}
+
+/** Runs one measurement; a failure is recorded and NaN stands in for its figure. */
+async function attempt<T>(what: string, fallback: T, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const msg = `${what}: ${err instanceof Error ? err.message : String(err)}`;
+    results.errors.push(msg);
+    log(`  ! ${msg.split('\n')[0]}`);
+    return fallback;
+  }
+}
+
+/**
+ * Writes back every dirty page (`sync`) before a throughput run, so that no run pays for the
+ * writeback of the data an earlier one left in the page cache. Not timed.
+ */
+async function flushDirtyPages(): Promise<void> {
+  await runCommand('sync', [], 120_000);
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Baselines
+
+async function nullProduce(dir: string, bytes: number, round: string): Promise<Throughput> {
+  await flushDirtyPages();
+  const file = join(dir, `null-produce-${round}.bin`);
+  const sink = startWorker<{ bytes: number; ms: number }>('null-produce-sink', { file }, 120_000);
+  try {
+    const { port } = (await sink.ready) as { port: number };
+    const source = startWorker<{ bytes: number; ms: number }>('null-produce-source', { port, bytes }, 120_000);
+    await source.result;
+    const r = await sink.result;
+    if (r.bytes !== bytes) throw new Error(`null broker received ${r.bytes} of ${bytes} bytes`);
+    return throughput(r.bytes, r.bytes / VALUE_BYTES, r.ms);
+  } finally {
+    sink.kill();
+    rmSync(file, { force: true });
+  }
+}
+
+async function nullConsume(files: string[]): Promise<Throughput> {
+  await flushDirtyPages();
+  const server = startWorker<{ bytes: number }>('null-consume-server', { files }, 120_000);
+  try {
+    const { port } = (await server.ready) as { port: number };
+    const reader = startWorker<{ bytes: number; ms: number }>('stream-reader', { port }, 120_000);
+    const r = await reader.result;
+    await server.result;
+    return throughput(r.bytes, r.bytes / VALUE_BYTES, r.ms);
+  } finally {
+    server.kill();
+  }
+}
+
+async function pingPong(count: number): Promise<{ p50: number; p99: number }> {
+  const server = startWorker<Record<string, never>>('ping-pong', { role: 'server' }, 120_000);
+  try {
+    const { port } = (await server.ready) as { port: number };
+    const client = startWorker<{ p50: number; p99: number }>('ping-pong', { role: 'client', port, size: 64, warmup: 2000, count }, 120_000);
+    const r = await client.result;
+    return { p50: r.p50, p99: r.p99 };
+  } finally {
+    server.kill();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Broker runs
+
+async function nodeProduce(port: number, topic: string, records: number): Promise<Throughput> {
+  await flushDirtyPages();
+  const w = startWorker<{ records: number; valueBytes: number; ms: number }>(
+    'protocol-producer',
+    { port, topic, partition: 0, records, recordsPerBatch: RECORDS_PER_BATCH, valueBytes: VALUE_BYTES, maxInFlight: 8, acks: 1 },
+    300_000,
+  );
+  const r = await w.result;
+  return throughput(r.valueBytes, r.records, r.ms);
+}
+
+async function cProduce(port: number, topic: string, records: number, rdkafkaPerformance: string | null, kcatInput: string | null): Promise<Throughput> {
+  await flushDirtyPages();
+  const bootstrap = `${HOST}:${port}`;
+  let r: ThroughputResult;
+  if (rdkafkaPerformance !== null) r = await rdkafkaPerformanceProduce(rdkafkaPerformance, bootstrap, topic, records, VALUE_BYTES, 300_000);
+  else r = await kcatProduce(bootstrap, topic, kcatInput!, records, VALUE_BYTES, 300_000);
+  return throughput(r.bytes, r.records, r.ms);
+}
+
+interface E2eResult {
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  measured: number;
+  stallsOver2ms?: number;
+  worstStalls?: string[];
+}
+
+async function e2eLatency(port: number, topic: string, s: Sizes): Promise<E2eResult> {
+  await createTopic(HOST, port, topic);
+  const expected = Math.round((s.latencyRate * s.latencyMs) / 1000);
+  const consumer = startWorker<E2eResult & { received: number }>(
+    'latency-consumer',
+    { port, topic, expected, warmupRecords: Math.min(s.latencyRate, Math.floor(expected / 10)), timeoutMs: s.latencyMs + 30_000 },
+    s.latencyMs + 40_000,
+  );
+  try {
+    await consumer.ready;
+    const producer = startWorker<{ records: number }>('latency-producer', { port, topic, rate: s.latencyRate, durationMs: s.latencyMs, valueBytes: VALUE_BYTES, maxInFlight: 5 }, s.latencyMs + 30_000);
+    await producer.result;
+    const r = await consumer.result;
+    if (r.received !== expected) throw new Error(`latency consumer received ${r.received} of ${expected} records`);
+    return r;
+  } finally {
+    consumer.kill();
+    await deleteTopic(HOST, port, topic);
+  }
+}
+
+async function nodeFetch(port: number, topic: string, untilOffset: number): Promise<Throughput> {
+  await flushDirtyPages();
+  const w = startWorker<{ records: number; bytes: number; ms: number }>('fetch-consumer', { port, topic, partition: 0, fromOffset: 0, untilOffset, partitionMaxBytes: 8 * MiB }, 300_000);
+  const r = await w.result;
+  if (r.records !== untilOffset) throw new Error(`fetch loop read ${r.records} of ${untilOffset} records`);
+  return throughput(r.records * VALUE_BYTES, r.records, r.ms);
+}
+
+function segmentFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function fmt(v: number, digits = 0): string {
+  if (!Number.isFinite(v)) return 'n/a';
+  return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function tp(t: Throughput[]): string {
+  return `${fmt(median(t.map((x) => x.mbps)))} MB/s, ${fmt(median(t.map((x) => x.recordsPerSec)) / 1000)}k rec/s`;
+}
+
+function verdict(ok: boolean | null): string {
+  return ok === null ? 'n/a' : ok ? 'met' : 'MISSED';
+}
+
+interface Row {
+  figure: string;
+  samsa: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  result: string;
+}
+
+function buildRows(o: Options, s: Sizes): Row[] {
+  const rows: Row[] = [];
+  const r = results;
+  if (o.only.has('produce')) {
+    const ratioC = medianRatio(r.produce.c.map((x) => x.mbps), r.produce.nullC.map((x) => x.mbps));
+    rows.push({
+      figure: `Produce 1 KiB records, 1 partition, acks=1, ${r.produce.client} (${fmt(s.produceRecords / 1024)}Ki records per run)`,
+      samsa: tp(r.produce.c),
+      baseline: `null broker ${fmt(median(r.produce.nullC.map((x) => x.mbps)))} MB/s`,
+      ratio: fmt(ratioC, 2),
+      target: '>= 0.5',
+      result: verdict(Number.isFinite(ratioC) ? ratioC >= 0.5 : null),
+    });
+    const ratioN = medianRatio(r.produce.node.map((x) => x.mbps), r.produce.nullNode.map((x) => x.mbps));
+    rows.push({
+      figure: `Produce, same, protocol-level Node producer (pre-built ~1 MB Produce v9 requests, 8 in flight)`,
+      samsa: tp(r.produce.node),
+      baseline: `null broker ${fmt(median(r.produce.nullNode.map((x) => x.mbps)))} MB/s`,
+      ratio: fmt(ratioN, 2),
+      target: '>= 0.5',
+      result: verdict(Number.isFinite(ratioN) ? ratioN >= 0.5 : null),
+    });
+    rows.push({
+      figure: 'RSS under load (peak during the produce runs)',
+      samsa: `${fmt(r.produce.peakRssMB)} MB`,
+      baseline: '',
+      ratio: '',
+      target: '',
+      result: '',
+    });
+  }
+  if (o.only.has('consume')) {
+    const gb = fmt(r.consume.storedBytes / 1e9, 2);
+    const ratioK = medianRatio(r.consume.kcat.map((x) => x.mbps), r.consume.nullKcat.map((x) => x.mbps));
+    rows.push({
+      figure: `Consume ${gb} GB from the start, kcat -C -o beginning -e > /dev/null (librdkafka default fetch sizes)`,
+      samsa: tp(r.consume.kcat),
+      baseline: `null broker ${fmt(median(r.consume.nullKcat.map((x) => x.mbps)))} MB/s`,
+      ratio: fmt(ratioK, 2),
+      target: '>= 0.5',
+      result: verdict(Number.isFinite(ratioK) ? ratioK >= 0.5 : null),
+    });
+    const ratioN = medianRatio(r.consume.node.map((x) => x.mbps), r.consume.nullNode.map((x) => x.mbps));
+    rows.push({
+      figure: `Consume ${gb} GB from the start, Node fetch loop (Fetch v12, 8 MiB per request, one at a time)`,
+      samsa: tp(r.consume.node),
+      baseline: `null broker ${fmt(median(r.consume.nullNode.map((x) => x.mbps)))} MB/s`,
+      ratio: fmt(ratioN, 2),
+      target: '>= 0.5',
+      result: verdict(Number.isFinite(ratioN) ? ratioN >= 0.5 : null),
+    });
+  }
+  if (o.only.has('latency')) {
+    const e2e = r.latency.e2e;
+    const pp = r.latency.pingPong;
+    const ratio99 = medianRatio(e2e.map((x) => x.p99), pp.map((x) => x.p99));
+    const ratio50 = medianRatio(e2e.map((x) => x.p50), pp.map((x) => x.p50));
+    rows.push({
+      figure: `End-to-end latency at ${fmt(s.latencyRate)} rec/s, 1 KiB, acks=1, ${fmt(s.latencyMs / 1000)} s per run (p50 / p99)`,
+      samsa: `${fmt(median(e2e.map((x) => x.p50)), 3)} / ${fmt(median(e2e.map((x) => x.p99)), 3)} ms`,
+      baseline: `ping-pong ${fmt(median(pp.map((x) => x.p50)), 3)} / ${fmt(median(pp.map((x) => x.p99)), 3)} ms`,
+      ratio: `${fmt(ratio50, 1)} / ${fmt(ratio99, 1)}`,
+      target: 'p99 <= 6x',
+      result: verdict(Number.isFinite(ratio99) ? ratio99 <= 6 : null),
+    });
+  }
+  if (o.only.has('start')) {
+    const startMed = median(r.start.brokerMs);
+    rows.push({
+      figure: `Process start to first accepted connection (median of ${r.start.brokerMs.length}, empty log dir)`,
+      samsa: `${fmt(startMed)} ms`,
+      baseline: `bare Node TCP server ${fmt(median(r.start.bareMs))} ms`,
+      ratio: fmt(medianRatio(r.start.brokerMs, r.start.bareMs), 2),
+      target: '<= 150 ms',
+      result: verdict(Number.isFinite(startMed) ? startMed <= 150 : null),
+    });
+    const rssMed = median(r.start.brokerIdleRssMB);
+    rows.push({
+      figure: 'Idle RSS (1 s after start, nothing stored)',
+      samsa: `${fmt(rssMed)} MB`,
+      baseline: `bare Node TCP server ${fmt(median(r.start.bareIdleRssMB))} MB`,
+      ratio: fmt(medianRatio(r.start.brokerIdleRssMB, r.start.bareIdleRssMB), 2),
+      target: '<= 60 MB',
+      result: verdict(Number.isFinite(rssMed) ? rssMed <= 60 : null),
+    });
+  }
+  if (o.only.has('consume')) {
+    const f = r.fill;
+    const q = f.rssAfterQuarterMB;
+    const after = q[q.length - 1] ?? Number.NaN;
+    const growth = after - f.rssBeforeMB;
+    rows.push({
+      figure: `RSS vs data stored: settled RSS before the fill, after each quarter of ${fmt(f.bytes / 1e9, 2)} GB`,
+      samsa: `${fmt(f.rssBeforeMB)} -> ${q.map((v) => fmt(v)).join(' / ')} MB`,
+      baseline: 'before the fill',
+      ratio: `${growth >= 0 ? '+' : ''}${fmt(growth)} MB`,
+      target: '<= +16 MB',
+      result: verdict(Number.isFinite(growth) ? growth <= 16 : null),
+    });
+    const idle = median(r.start.brokerIdleRssMB);
+    const dRestart = r.restart.rssMB - idle;
+    rows.push({
+      figure: `RSS 1 s after a restart on the ${fmt(f.bytes / 1e9, 2)} GB log (start took ${fmt(r.restart.startMs)} ms)`,
+      samsa: `${fmt(r.restart.rssMB)} MB`,
+      baseline: Number.isFinite(idle) ? `idle, empty: ${fmt(idle)} MB` : 'idle, empty: not measured',
+      ratio: Number.isFinite(dRestart) ? `${dRestart >= 0 ? '+' : ''}${fmt(dRestart)} MB` : '',
+      target: '<= +16 MB',
+      result: verdict(Number.isFinite(dRestart) ? dRestart <= 16 : null),
+    });
+  }
+  return rows;
+}
+
+function renderTable(rows: Row[]): string {
+  const header: Row = { figure: 'Figure', samsa: 'Samsa', baseline: 'Baseline (median)', ratio: 'Ratio', target: 'Target', result: 'Result' };
+  const cols: (keyof Row)[] = ['figure', 'samsa', 'baseline', 'ratio', 'target', 'result'];
+  const lines = [`| ${cols.map((c) => header[c]).join(' | ')} |`, `|${cols.map((c) => (c === 'figure' || c === 'baseline' ? '---' : '---:')).join('|')}|`];
+  for (const r of rows) lines.push(`| ${cols.map((c) => r[c]).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const s = sizes(o.quick);
+  const root = mkdtempSync(join(tmpdir(), 'samsa-bench-'));
+  let cleaned = false;
+  const cleanup = (): void => {
+    if (cleaned) return;
+    cleaned = true;
+    killAll();
+    rmSync(root, { recursive: true, force: true });
+  };
+  process.on('exit', cleanup);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      log(`\n${sig}: stopping, cleaning up ${root}`);
+      cleanup();
+      process.exit(130);
+    });
+  }
+  // A hard bound on the whole run.
+  const hardLimitMs = o.quick ? 5 * 60_000 : 20 * 60_000;
+  setTimeout(() => {
+    log(`\nthe run exceeded ${hardLimitMs / 60_000} minutes: stopping`);
+    cleanup();
+    process.exit(2);
+  }, hardLimitMs).unref();
+
+  const t0 = performance.now();
+  const rdkafkaPerformance = findRdkafkaPerformance();
+  const kcat = await kcatVersion();
+  results.machine = {
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+    cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
+    loadavgAtStart: loadavg().map((v) => v.toFixed(2)).join(' '),
+    kcat,
+    rdkafkaPerformance,
+  };
+  log(`samsa broker benchmark${o.quick ? ' (--quick)' : ''}: ${results.machine.cpus}, Node ${process.version}, load average ${results.machine.loadavgAtStart}`);
+  log(`temp dir ${root}; rounds ${o.rounds}`);
+  const brokerLog = join(root, 'broker.log');
+  const nodeArgs: string[] = [];
+  if (o.profileDir !== null) {
+    mkdirSync(o.profileDir, { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${o.profileDir}`);
+  }
+
+  // ---- start time and idle RSS -------------------------------------------------------------
+  if (o.only.has('start')) {
+    log(`\n[start] ${s.starts} starts each of a bare Node TCP server and of the broker (fresh empty log dir each time)`);
+    for (let i = 0; i < s.starts; i++) {
+      const measureRss = i < s.idleRssRounds;
+      await attempt(`bare server start ${i}`, undefined, async () => {
+        const bare = await startBareServer();
+        try {
+          results.start.bareMs.push(bare.startMs);
+          if (measureRss) {
+            await sleep(1000);
+            results.start.bareIdleRssMB.push(bare.rss());
+          }
+        } finally {
+          await bare.stop();
+        }
+      });
+      await attempt(`broker start ${i}`, undefined, async () => {
+        const b = await startBrokerProcess({ logDir: join(root, `start-${i}`), logFile: brokerLog });
+        try {
+          results.start.brokerMs.push(b.startMs);
+          if (measureRss) {
+            await sleep(1000);
+            results.start.brokerIdleRssMB.push(b.rss());
+          }
+        } finally {
+          await b.stop();
+          rmSync(join(root, `start-${i}`), { recursive: true, force: true });
+        }
+      });
+      log(`  start ${i + 1}: bare ${fmt(results.start.bareMs[i] ?? Number.NaN, 1)} ms, broker ${fmt(results.start.brokerMs[i] ?? Number.NaN, 1)} ms`);
+    }
+    log(`  idle RSS: bare ${results.start.bareIdleRssMB.map((v) => fmt(v, 1)).join(', ')} MB; broker ${results.start.brokerIdleRssMB.map((v) => fmt(v, 1)).join(', ')} MB`);
+  }
+
+  // ---- the broker under test ---------------------------------------------------------------
+  const mainDir = join(root, 'main');
+  const probeOut = join(root, 'probe.json');
+  const probePhases: string[] = ['startup and idle'];
+  let broker: ServerProcess | null = null;
+  /** With --diagnose: starts a new probe phase in the broker (SIGUSR2). */
+  const markPhase = (name: string): void => {
+    if (!o.diagnose || broker === null) return;
+    broker.child.kill('SIGUSR2');
+    probePhases.push(name);
+  };
+  if (o.only.has('latency') || o.only.has('produce') || o.only.has('consume')) {
+    const env: Record<string, string> = {};
+    if (o.diagnose) {
+      nodeArgs.push('--import', pathToFileURL(PROBE_PATH).href);
+      env.SAMSA_BENCH_PROBE_OUT = probeOut;
+    }
+    broker = await startBrokerProcess({ logDir: mainDir, logFile: brokerLog, nodeArgs, env });
+    log(`\nbroker pid ${broker.pid} on ${HOST}:${broker.port}, log dir ${mainDir}${o.profileDir === null ? '' : ' (under --cpu-prof)'}`);
+  }
+
+  if (broker !== null && o.only.has('latency')) {
+    const port = broker.port;
+    markPhase('latency');
+    log(`\n[latency] ${o.rounds} x (ping-pong ${s.pingPongCount} round trips, then end-to-end ${s.latencyMs / 1000} s at ${s.latencyRate} rec/s)`);
+    for (let i = 0; i < o.rounds; i++) {
+      const pp = await attempt(`ping-pong ${i}`, { p50: Number.NaN, p99: Number.NaN }, () => pingPong(s.pingPongCount));
+      results.latency.pingPong.push(pp);
+      const e = await attempt(`e2e latency ${i}`, { p50: Number.NaN, p99: Number.NaN, p999: Number.NaN, max: Number.NaN, measured: 0 }, () => e2eLatency(port, `lat-${i}`, s));
+      results.latency.e2e.push(e);
+      log(`  round ${i + 1}: ping-pong p50 ${fmt(pp.p50, 3)} p99 ${fmt(pp.p99, 3)} ms; end-to-end p50 ${fmt(e.p50, 3)} p99 ${fmt(e.p99, 3)} p99.9 ${fmt(e.p999, 3)} max ${fmt(e.max, 1)} ms (${e.measured} records)`);
+      if (e.stallsOver2ms !== undefined) log(`    ${e.stallsOver2ms} stalls (runs of records over 2 ms); worst at s:latency/records: ${(e.worstStalls ?? []).join(' ')}`);
+    }
+  }
+
+  if (broker !== null && o.only.has('produce')) {
+    const port = broker.port;
+    const bytes = s.produceRecords * VALUE_BYTES;
+    let kcatInput: string | null = null;
+    if (rdkafkaPerformance === null) {
+      kcatInput = join(root, 'kcat-input.txt');
+      writeKcatInput(kcatInput, s.produceRecords, VALUE_BYTES);
+      results.notes.push('rdkafka_performance not built (bench/broker/build-rdkafka-performance.sh): the C producer is kcat -P -l FILE');
+    }
+    results.produce.client = rdkafkaPerformance !== null ? 'rdkafka_performance (librdkafka 2.0.2, C)' : 'kcat -P (librdkafka, C)';
+    markPhase('produce');
+    log(`\n[produce] ${o.rounds} x (null broker, ${results.produce.client}, null broker, protocol-level Node producer), ${fmt(bytes / MiB)} MiB each`);
+    let peak = Number.NaN;
+    const track = (v: number): void => {
+      if (!(v <= peak)) peak = v;
+    };
+    for (let i = 0; i < o.rounds; i++) {
+      const n1 = await attempt(`null produce ${i}a`, NAN_THROUGHPUT, () => nullProduce(root, bytes, `${i}a`));
+      const c = await attempt(`C produce ${i}`, NAN_THROUGHPUT, async () => {
+        await createTopic(HOST, port, `pc-${i}`);
+        const rss = sampleRss(broker!.pid);
+        try {
+          return await withBrokerCpu(broker!.pid, () => cProduce(port, `pc-${i}`, s.produceRecords, rdkafkaPerformance, kcatInput));
+        } finally {
+          track(rss.stop());
+          await deleteTopic(HOST, port, `pc-${i}`);
+        }
+      });
+      const n2 = await attempt(`null produce ${i}b`, NAN_THROUGHPUT, () => nullProduce(root, bytes, `${i}b`));
+      const nd = await attempt(`Node produce ${i}`, NAN_THROUGHPUT, async () => {
+        await createTopic(HOST, port, `pn-${i}`);
+        const rss = sampleRss(broker!.pid);
+        try {
+          return await withBrokerCpu(broker!.pid, () => nodeProduce(port, `pn-${i}`, s.produceRecords));
+        } finally {
+          track(rss.stop());
+          await deleteTopic(HOST, port, `pn-${i}`);
+        }
+      });
+      results.produce.nullC.push(n1);
+      results.produce.c.push(c);
+      results.produce.nullNode.push(n2);
+      results.produce.node.push(nd);
+      log(`  round ${i + 1}: null ${fmt(n1.mbps)} MB/s, C client ${fmt(c.mbps)} MB/s (broker CPU ${fmt(c.brokerCpu ?? Number.NaN, 2)}); null ${fmt(n2.mbps)} MB/s, Node producer ${fmt(nd.mbps)} MB/s (broker CPU ${fmt(nd.brokerCpu ?? Number.NaN, 2)})`);
+    }
+    results.produce.peakRssMB = peak;
+    log(`  broker RSS peak during produce: ${fmt(peak)} MB`);
+    if (kcatInput !== null) rmSync(kcatInput, { force: true });
+  }
+
+  if (broker !== null && o.only.has('consume')) {
+    const port = broker.port;
+    const fillBytes = s.fillRecords * VALUE_BYTES;
+    const free = freeBytes(root);
+    let fillRecords = s.fillRecords;
+    if (Number.isFinite(free) && free < fillBytes * 1.5) {
+      fillRecords = Math.floor(free / 2 / VALUE_BYTES / RECORDS_PER_BATCH / 4) * RECORDS_PER_BATCH * 4;
+      results.notes.push(`only ${fmt(free / 1e9, 1)} GB free under ${tmpdir()}: the consume log was scaled down to ${fmt((fillRecords * VALUE_BYTES) / 1e9, 2)} GB`);
+    }
+    const quarter = Math.ceil(fillRecords / 4 / RECORDS_PER_BATCH) * RECORDS_PER_BATCH;
+    log(`\n[fill] topic "fill": 4 x ${fmt((quarter * VALUE_BYTES) / MiB)} MiB with the protocol-level producer; settled RSS (1 s idle) before and after each quarter`);
+    markPhase('fill');
+    await createTopic(HOST, port, 'fill');
+    await sleep(1000);
+    results.fill.rssBeforeMB = broker.rss();
+    const fillStart = performance.now();
+    for (let q = 0; q < 4; q++) {
+      await attempt(`fill quarter ${q}`, NAN_THROUGHPUT, () => nodeProduce(port, 'fill', quarter));
+      await sleep(1000);
+      results.fill.rssAfterQuarterMB.push(broker.rss());
+    }
+    results.fill.records = quarter * 4;
+    results.fill.bytes = quarter * 4 * VALUE_BYTES;
+    results.fill.mbps = results.fill.bytes / 1e3 / (performance.now() - fillStart - 4000);
+    log(`  RSS ${fmt(results.fill.rssBeforeMB, 1)} MB before, ${results.fill.rssAfterQuarterMB.map((v) => fmt(v, 1)).join(' / ')} MB after each quarter`);
+    const files = segmentFiles(join(mainDir, 'fill-0'));
+    results.consume.storedBytes = files.reduce((n, f) => n + statSync(f).size, 0);
+    const records = results.fill.records;
+    markPhase('consume');
+    log(`\n[consume] ${o.rounds} x (null broker, kcat -C, null broker, Node fetch loop) over ${fmt(results.consume.storedBytes / 1e9, 2)} GB in ${files.length} segment file(s)`);
+    for (let i = 0; i < o.rounds; i++) {
+      const n1 = await attempt(`null consume ${i}a`, NAN_THROUGHPUT, () => nullConsume(files));
+      const k = await attempt(`kcat consume ${i}`, NAN_THROUGHPUT, async () => {
+        await flushDirtyPages();
+        return withBrokerCpu(broker!.pid, async () => {
+          const r = await kcatConsume(`${HOST}:${port}`, 'fill', records, VALUE_BYTES, 300_000);
+          return throughput(r.bytes, r.records, r.ms);
+        });
+      });
+      const n2 = await attempt(`null consume ${i}b`, NAN_THROUGHPUT, () => nullConsume(files));
+      const nd = await attempt(`Node fetch ${i}`, NAN_THROUGHPUT, () => withBrokerCpu(broker!.pid, () => nodeFetch(port, 'fill', records)));
+      results.consume.nullKcat.push(n1);
+      results.consume.kcat.push(k);
+      results.consume.nullNode.push(n2);
+      results.consume.node.push(nd);
+      log(`  round ${i + 1}: null ${fmt(n1.mbps)} MB/s, kcat ${fmt(k.mbps)} MB/s (broker CPU ${fmt(k.brokerCpu ?? Number.NaN, 2)}); null ${fmt(n2.mbps)} MB/s, Node fetch loop ${fmt(nd.mbps)} MB/s (broker CPU ${fmt(nd.brokerCpu ?? Number.NaN, 2)})`);
+    }
+  }
+
+  if (broker !== null) {
+    const how = await broker.stop(60_000);
+    if (how !== '0') results.errors.push(`broker exited with ${how} at shutdown`);
+  }
+
+  if (o.only.has('consume') && results.fill.bytes > 0) {
+    await attempt('restart on the filled log', undefined, async () => {
+      const b = await startBrokerProcess({ logDir: mainDir, logFile: brokerLog });
+      try {
+        results.restart.startMs = b.startMs;
+        await sleep(1000);
+        results.restart.rssMB = b.rss();
+      } finally {
+        await b.stop();
+      }
+    });
+    log(`\n[restart] on the filled log: accepting after ${fmt(results.restart.startMs)} ms, RSS ${fmt(results.restart.rssMB, 1)} MB after 1 s`);
+  }
+
+  results.machine.loadavgAtEnd = loadavg().map((v) => v.toFixed(2)).join(' ');
+  results.machine.minutes = ((performance.now() - t0) / 60_000).toFixed(1);
+  const rows = buildRows(o, s);
+  const out: string[] = [];
+  out.push('');
+  out.push(`Samsa broker benchmark, ${results.startedAt.slice(0, 10)}, Node ${process.version}, ${String(results.machine.cpus)}; load average ${String(results.machine.loadavgAtStart)} at start, ${String(results.machine.loadavgAtEnd)} at end; ${String(results.machine.minutes)} min${o.quick ? ' (--quick)' : ''}`);
+  out.push(`Ratios are medians of per-round Samsa/baseline ratios over ${o.rounds} round(s), each broker run next to its own baseline run. MB = 10^6 bytes of record values (baselines: raw bytes).`);
+  out.push('');
+  out.push(renderTable(rows));
+  for (const n of results.notes) out.push(`note: ${n}`);
+  for (const e of results.errors) out.push(`error: ${e.split('\n')[0]}`);
+  console.log(out.join('\n'));
+
+  if (o.profileDir !== null) {
+    const profiles = readdirSync(o.profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(o.profileDir!, f));
+    const newest = profiles.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+    if (newest !== undefined) {
+      console.log(`\nCPU profile of the main broker: ${newest}\n`);
+      console.log(formatSummary(summarizeProfile(newest, 30)));
+    }
+  }
+  if (o.diagnose && existsSync(probeOut)) {
+    const phases = JSON.parse(readFileSync(probeOut, 'utf8')) as { loopDelayMs: { p50: number; p99: number; max: number }; gc: Record<string, { count: number; totalMs: number; maxMs: number }>; pausesOver5ms: number }[];
+    console.log('\nMain broker, per phase (--diagnose): event-loop delay (1 ms resolution) and GC pauses');
+    phases.forEach((ph, i) => {
+      const gc = Object.entries(ph.gc).map(([k, g]) => `${k} ${g.count}x ${fmt(g.totalMs)} ms (max ${fmt(g.maxMs, 1)})`).join(', ');
+      console.log(`  ${probePhases[i] ?? `phase ${i}`}: loop delay p50 ${fmt(ph.loopDelayMs.p50, 1)} p99 ${fmt(ph.loopDelayMs.p99, 1)} max ${fmt(ph.loopDelayMs.max, 1)} ms; GC ${gc === '' ? 'none' : gc}; ${ph.pausesOver5ms} pauses > 5 ms`);
+    });
+    (results as unknown as Record<string, unknown>).probe = phases.map((ph, i) => ({ phase: probePhases[i], ...ph }));
+  }
+  if (o.jsonFile !== null) writeFileSync(o.jsonFile, JSON.stringify(results, null, 2));
+  cleanup();
+}
+
+/** Free bytes on the filesystem holding `dir` (NaN if unknown). */
+function freeBytes(dir: string): number {
+  try {
+    const st = statfsSync(dir);
+    return st.bavail * st.bsize;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`broker benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  killAll();
+  process.exitCode = 1;
+});

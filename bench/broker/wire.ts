@@ -1,0 +1,241 @@
+/**
+ * Protocol plumbing shared by the benchmark's Node workers: a pipelined connection that sends
+ * pre-encoded request frames and hands back raw response frames in order (the broker answers
+ * each connection's requests in order), and helpers to build Produce/Fetch frames and to walk
+ * the record batches of a Fetch response without decoding records.
+ *
+ * It is written for the benchmark, not as a client library: no retries, no metadata handling.
+ */
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
+import { FrameReader } from '../../src/net/frame-reader.js';
+import { ApiKey } from '../../src/protocol/generated/api-table.js';
+import type { ApiKeyNumber } from '../../src/protocol/request-frame.js';
+import { decodeResponse, encodeRequest } from '../../src/protocol/request-frame.js';
+import type { ApiRequestTypes, ApiResponseTypes } from '../../src/protocol/generated/api-table.js';
+import { buildRecordBatch } from '../../src/protocol/records/index.js';
+import type { RecordInput } from '../../src/protocol/records/index.js';
+import { LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD, RECORDS_COUNT_OFFSET } from '../../src/protocol/records/record-batch-header.js';
+
+export const CLIENT_ID = 'samsa-bench';
+export const PRODUCE_VERSION = 9;
+export const FETCH_VERSION = 12;
+
+/** A frame received, with the monotonic time (ns) at which its last byte was read. */
+export interface ReceivedFrame {
+  frame: Buffer;
+  receivedAtNs: bigint;
+}
+
+/**
+ * One TCP connection; `send(frame)` resolves with the response frame (size prefix removed).
+ * Any number of requests may be in flight: responses are matched in order.
+ */
+export class PipelinedConnection {
+  private readonly reader = new FrameReader({ maxFrameBytes: 0x7fffffff });
+  private readonly waiting: { resolve: (f: ReceivedFrame) => void; reject: (e: Error) => void }[] = [];
+  private failure: Error | null = null;
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.reader.push(chunk);
+      let now: bigint | null = null;
+      for (;;) {
+        const r = this.reader.next();
+        if (r.kind !== 'frame') break;
+        now ??= process.hrtime.bigint();
+        const w = this.waiting.shift();
+        if (w === undefined) {
+          this.fail(new Error('response without a request'));
+          return;
+        }
+        w.resolve({ frame: r.frame, receivedAtNs: now });
+      }
+    });
+    socket.on('error', (err) => this.fail(err));
+    socket.on('close', () => this.fail(new Error('connection closed')));
+  }
+
+  static open(host: string, port: number): Promise<PipelinedConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host, port });
+      socket.setNoDelay(true);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        resolve(new PipelinedConnection(socket));
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  get inFlight(): number {
+    return this.waiting.length;
+  }
+
+  /** Writes a whole request frame (size prefix included). Returns false when the socket buffer is full. */
+  send(frame: Uint8Array): Promise<ReceivedFrame> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.socket.write(frame);
+    });
+  }
+
+  /** Encodes, sends and decodes one request (for setup calls; not for the measured paths). */
+  async call<K extends ApiKeyNumber>(apiKey: K, apiVersion: number, body: ApiRequestTypes[K]): Promise<ApiResponseTypes[K]> {
+    const frame = encodeRequest({ apiKey, apiVersion, correlationId: 1, clientId: CLIENT_ID, body });
+    const { frame: response } = await this.send(frame);
+    return decodeResponse(apiKey, apiVersion, response).body;
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const w of this.waiting.splice(0)) w.reject(err);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/** A record batch of `count` records with `valueBytes`-byte values filled from `seed` (no key, uncompressed). */
+export function buildValueBatch(count: number, valueBytes: number, seed: number): Uint8Array {
+  const records: RecordInput[] = [];
+  let x = (seed * 2654435761) >>> 0 || 1;
+  for (let i = 0; i < count; i++) {
+    const value = new Uint8Array(valueBytes);
+    for (let j = 0; j < valueBytes; j++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      value[j] = 32 + ((x >>> 0) % 95);
+    }
+    records.push({ value });
+  }
+  return buildRecordBatch(records, { timestamp: BigInt(Date.now()) });
+}
+
+/** A complete Produce v9 request frame (size prefix included) for one partition. */
+export function produceFrame(topic: string, partition: number, acks: number, batches: Uint8Array, correlationId = 1): Buffer {
+  return encodeRequest({
+    apiKey: ApiKey.Produce,
+    apiVersion: PRODUCE_VERSION,
+    correlationId,
+    clientId: CLIENT_ID,
+    body: { transactionalId: null, acks, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: partition, records: batches }] }] },
+  });
+}
+
+/** Returns the first error code found in a Produce response frame, or 0. */
+export function produceError(frame: Buffer): { errorCode: number; baseOffset: bigint } {
+  const body = decodeResponse(ApiKey.Produce, PRODUCE_VERSION, frame).body;
+  for (const t of body.responses) {
+    for (const p of t.partitionResponses) {
+      if (p.errorCode !== 0) return { errorCode: p.errorCode, baseOffset: -1n };
+      return { errorCode: 0, baseOffset: p.baseOffset };
+    }
+  }
+  return { errorCode: -1, baseOffset: -1n };
+}
+
+/** A complete Fetch v12 request frame for one partition. */
+export function fetchFrame(topic: string, partition: number, offset: bigint, options: { maxWaitMs: number; minBytes: number; maxBytes: number; partitionMaxBytes: number }): Buffer {
+  return encodeRequest({
+    apiKey: ApiKey.Fetch,
+    apiVersion: FETCH_VERSION,
+    correlationId: 1,
+    clientId: CLIENT_ID,
+    body: {
+      replicaId: -1,
+      maxWaitMs: options.maxWaitMs,
+      minBytes: options.minBytes,
+      maxBytes: options.maxBytes,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: options.partitionMaxBytes }] }],
+      forgottenTopicsData: [],
+      rackId: '',
+    },
+  });
+}
+
+export interface FetchedPartition {
+  errorCode: number;
+  highWatermark: bigint;
+  records: Uint8Array;
+}
+
+export function decodeFetch(frame: Buffer): FetchedPartition {
+  const body = decodeResponse(ApiKey.Fetch, FETCH_VERSION, frame).body;
+  if ((body.errorCode ?? 0) !== 0) return { errorCode: body.errorCode ?? -1, highWatermark: -1n, records: new Uint8Array(0) };
+  const p = body.responses[0]?.partitions[0];
+  if (p === undefined) return { errorCode: -1, highWatermark: -1n, records: new Uint8Array(0) };
+  return { errorCode: p.errorCode, highWatermark: p.highWatermark, records: p.records ?? new Uint8Array(0) };
+}
+
+export interface BatchWalk {
+  /** Offset after the last complete batch, or -1n when there is none. */
+  nextOffset: bigint;
+  records: number;
+  /** Bytes of the complete batches. */
+  bytes: number;
+  /** [position, size] of each complete batch. */
+  batches: [number, number][];
+}
+
+/** Walks the complete v2 batches of a records field (a trailing partial batch is ignored, as clients do). */
+export function walkBatches(records: Uint8Array, keepPositions = false): BatchWalk {
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  let pos = 0;
+  let nextOffset = -1n;
+  let count = 0;
+  const batches: [number, number][] = [];
+  while (records.length - pos >= LOG_OVERHEAD) {
+    const size = view.getInt32(pos + 8) + LOG_OVERHEAD;
+    if (size > records.length - pos) break;
+    const base = view.getBigInt64(pos);
+    nextOffset = base + BigInt(view.getInt32(pos + LAST_OFFSET_DELTA_OFFSET)) + 1n;
+    count += view.getInt32(pos + RECORDS_COUNT_OFFSET);
+    if (keepPositions) batches.push([pos, size]);
+    pos += size;
+  }
+  return { nextOffset, records: count, bytes: pos, batches };
+}
+
+/** Creates a topic (ignoring TOPIC_ALREADY_EXISTS) and waits until a Produce to partition 0 would be accepted. */
+export async function createTopic(host: string, port: number, topic: string, partitions = 1): Promise<void> {
+  const conn = await PipelinedConnection.open(host, port);
+  try {
+    const res = await conn.call(ApiKey.CreateTopics, 5, {
+      topics: [{ name: topic, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }],
+      timeoutMs: 10_000,
+      validateOnly: false,
+    });
+    const code = res.topics[0]?.errorCode ?? -1;
+    if (code !== 0 && code !== 36) throw new Error(`CreateTopics ${topic} failed with error code ${code}`);
+    // Wait for the leader to be known (Metadata without error for partition 0).
+    for (let i = 0; i < 200; i++) {
+      const md = await conn.call(ApiKey.Metadata, 9, { topics: [{ name: topic }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+      const t = md.topics[0];
+      if (t !== undefined && t.errorCode === 0 && t.partitions.length === partitions && t.partitions.every((p) => p.errorCode === 0)) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`topic ${topic} has no leader after 5 s`);
+  } finally {
+    conn.close();
+  }
+}
+
+/** Deletes a topic; errors are ignored (disk space is reclaimed at the end anyway). */
+export async function deleteTopic(host: string, port: number, topic: string): Promise<void> {
+  let conn: PipelinedConnection | null = null;
+  try {
+    conn = await PipelinedConnection.open(host, port);
+    await conn.call(ApiKey.DeleteTopics, 5, { topicNames: [topic], timeoutMs: 10_000 });
+  } catch {
+    // best effort
+  } finally {
+    conn?.close();
+  }
+}

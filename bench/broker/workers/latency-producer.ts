@@ -1,0 +1,63 @@
+/**
+ * End-to-end latency, producing side: produces `rate` records per second for `durationMs`, with
+ * acks=1, over one connection. Every ~1 ms tick, the records that are due go out as one batch
+ * (what a producer with linger.ms of about 1 does); each record's value starts with the
+ * monotonic time in ns at which its batch was built and sent (`process.hrtime.bigint()`, the
+ * same clock in every process). At most `maxInFlight` requests are outstanding; records not
+ * yet sendable wait and are stamped when they go out, so producer-side queueing is not counted.
+ */
+import { buildRecordBatch } from '../../../src/protocol/records/index.js';
+import { emit, runWorker, workerParams } from '../worker-io.js';
+import { PipelinedConnection, produceError, produceFrame } from '../wire.js';
+
+interface Params {
+  port: number;
+  topic: string;
+  rate: number;
+  durationMs: number;
+  valueBytes: number;
+  maxInFlight: number;
+}
+
+runWorker(async () => {
+  const p = workerParams<Params>();
+  const conn = await PipelinedConnection.open('127.0.0.1', p.port);
+  const total = Math.round((p.rate * p.durationMs) / 1000);
+  const template = Buffer.alloc(p.valueBytes, 'x');
+  const start = process.hrtime.bigint();
+  let sent = 0;
+  let acked = 0;
+  let requests = 0;
+  let maxBatch = 0;
+  await new Promise<void>((resolve, reject) => {
+    const tick = (): void => {
+      const now = process.hrtime.bigint();
+      const due = Math.min(total, Math.floor((Number(now - start) / 1e9) * p.rate));
+      if (due > sent && conn.inFlight < p.maxInFlight) {
+        const n = due - sent;
+        const value = Buffer.from(template);
+        const stamp = process.hrtime.bigint();
+        value.writeBigInt64BE(stamp, 0);
+        const records = [];
+        for (let i = 0; i < n; i++) records.push({ value });
+        const frame = produceFrame(p.topic, 0, 1, buildRecordBatch(records, { timestamp: BigInt(Date.now()) }));
+        sent += n;
+        requests++;
+        if (n > maxBatch) maxBatch = n;
+        conn.send(frame).then(({ frame: response }) => {
+          const { errorCode } = produceError(response);
+          if (errorCode !== 0) {
+            reject(new Error(`produce failed with error code ${errorCode}`));
+            return;
+          }
+          acked += n;
+          if (acked === total) resolve();
+        }, reject);
+      }
+      if (sent < total) setTimeout(tick, 1);
+    };
+    tick();
+  });
+  conn.close();
+  emit({ type: 'result', records: sent, requests, maxBatch, ms: Number(process.hrtime.bigint() - start) / 1e6 });
+});
