@@ -210,5 +210,9 @@ export function toLogConfig(t: TopicConfig): LogConfig {
     cleanupPolicy: t.cleanupPolicy,
     fileDeleteDelayMs: t.fileDeleteDelayMs,
     preallocate: t.preallocate,
+    deleteRetentionMs: t.deleteRetentionMs,
+    minCleanableDirtyRatio: t.minCleanableDirtyRatio,
+    minCompactionLagMs: t.minCompactionLagMs,
+    maxCompactionLagMs: t.maxCompactionLagMs,
   };
 }

@@ -42,6 +42,18 @@ export interface LogConfig {
    * in the future a batch's max timestamp may be; absent means unlimited.
    */
   messageTimestampAfterMaxMs?: number;
+  /** delete.retention.ms (log.cleaner.delete.retention.ms): how long the cleaner keeps tombstones once it has seen them; default 1 day. */
+  deleteRetentionMs: number;
+  /** min.cleanable.dirty.ratio (log.cleaner.min.cleanable.ratio): the dirty share of the log that makes it worth cleaning; default 0.5. */
+  minCleanableDirtyRatio: number;
+  /** min.compaction.lag.ms (log.cleaner.min.compaction.lag.ms): records younger than this are not compacted; default 0. */
+  minCompactionLagMs: number;
+  /**
+   * max.compaction.lag.ms (log.cleaner.max.compaction.lag.ms): a dirty record older than this makes
+   * the log cleanable whatever its dirty ratio, and caps segment.ms of compacted logs; default
+   * unlimited (MAX_SAFE_INTEGER).
+   */
+  maxCompactionLagMs: number;
 }
 
 export const DEFAULT_LOG_CONFIG: LogConfig = {
@@ -59,4 +71,8 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
   cleanupPolicy: ['delete'],
   fileDeleteDelayMs: 60000,
   preallocate: false,
+  deleteRetentionMs: 24 * 60 * 60 * 1000,
+  minCleanableDirtyRatio: 0.5,
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
 };

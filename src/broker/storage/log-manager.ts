@@ -12,6 +12,7 @@ import type { Clock, Scheduler } from '../clock.js';
 import type { Logger } from '../../logging/logger.js';
 import { fsyncDirectory, offsetCheckpointFile, writeFileAtomically, type TopicPartitionOffset } from './checkpoint-file.js';
 import type { LogConfig } from './log-config.js';
+import { LogCleaner } from './log-cleaner.js';
 import { Log } from './log.js';
 
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
@@ -42,6 +43,16 @@ export interface LogManagerOptions {
   producerIdExpirationMs?: number;
   /** producer.id.expiration.check.interval.ms (default 600000). */
   producerIdExpirationCheckIntervalMs?: number;
+  /** log.cleaner.enable: whether the background cleaner compacts logs (default true; `cleaner.cleanNow` works either way). */
+  cleanerEnable?: boolean;
+  /** log.cleaner.backoff.ms: how often an idle cleaner looks for a log to clean (default 15000). */
+  cleanerBackoffMs?: number;
+  /** log.cleaner.dedupe.buffer.size (default 128 MiB). */
+  cleanerDedupeBufferSize?: number;
+  /** Bytes the cleaner reads per step before it yields to the event loop (default 1 MiB). */
+  cleanerStepBytes?: number;
+  /** How the cleaner schedules its next step while it has work (default: setImmediate, so I/O is served in between). */
+  cleanerDefer?: (step: () => void) => void;
 }
 
 /** Kafka's legal topic names: [a-zA-Z0-9._-], 1 to 249 characters, not "." or "..". */
@@ -97,6 +108,9 @@ export class LogManager {
   private readonly cancels: Array<() => void> = [];
   private readonly pendingDeletions = new Set<Promise<void>>();
   private closed = false;
+  /** Log compaction; its background steps run from the 'log-cleaner' task. */
+  readonly cleaner: LogCleaner;
+  private cleanerRunning = false;
 
   private constructor(
     private readonly opts: LogManagerOptions,
@@ -104,6 +118,18 @@ export class LogManager {
   ) {
     this.clusterId = clusterId;
     this.logDirs = opts.logDirs;
+    this.cleaner = new LogCleaner({
+      source: {
+        allLogs: () => this.logs.values(),
+        logDirOf: (topic, partition) => this.logDirOf(topic, partition),
+        highWatermark: (log) => this.highWatermarkProvider?.(log.topic, log.partition),
+      },
+      logDirs: opts.logDirs,
+      clock: opts.clock,
+      logger: opts.logger.child({ component: 'log-cleaner' }),
+      dedupeBufferSize: opts.cleanerDedupeBufferSize,
+      stepBytes: opts.cleanerStepBytes,
+    });
   }
 
   /** Checks and loads every log directory, recovering each partition as needed, then starts the periodic tasks. */
@@ -241,6 +267,9 @@ export class LogManager {
     this.cancels.push(
       scheduler.schedule('log-recovery-point-checkpoint', this.opts.flushCheckpointIntervalMs ?? 60_000, guard('log-recovery-point-checkpoint', () => this.checkpointLogs())),
     );
+    if (this.opts.cleanerEnable !== false) {
+      this.cancels.push(scheduler.schedule('log-cleaner', this.opts.cleanerBackoffMs ?? 15_000, guard('log-cleaner', () => this.runCleaner())));
+    }
     const expirationMs = this.opts.producerIdExpirationMs ?? 86_400_000;
     this.cancels.push(
       scheduler.schedule('producer-id-expiration', this.opts.producerIdExpirationCheckIntervalMs ?? 600_000, guard('producer-id-expiration', () => {
@@ -248,6 +277,29 @@ export class LogManager {
         for (const log of this.logs.values()) log.removeExpiredProducers(now, expirationMs);
       })),
     );
+  }
+
+  /**
+   * Runs the cleaner until it is idle, one bounded step at a time, each step in its own turn of
+   * the event loop (`cleanerDefer`), so that produce and fetch requests are served in between.
+   */
+  private runCleaner(): void {
+    if (this.closed || this.cleanerRunning) return;
+    this.cleanerRunning = true;
+    const defer = this.opts.cleanerDefer ?? ((step: () => void) => setImmediate(step).unref());
+    const step = (): void => {
+      let more = false;
+      if (!this.closed) {
+        try {
+          more = this.cleaner.tick();
+        } catch (err) {
+          this.logger.error({ err }, 'log cleaner step failed');
+        }
+      }
+      if (more) defer(step);
+      else this.cleanerRunning = false;
+    };
+    step();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -311,8 +363,10 @@ export class LogManager {
     const log = this.logs.get(k);
     const dir = this.dirOf.get(k);
     if (log === undefined || dir === undefined) return;
+    this.cleaner.abort(log);
     this.logs.delete(k);
     this.dirOf.delete(k);
+    this.cleaner.forget(topic, partition);
     log.closeHandles();
     const suffix = `.${randomBytes(16).toString('hex')}${DELETE_DIR_SUFFIX}`;
     const room = 255 - suffix.length - `-${partition}`.length;
@@ -320,6 +374,7 @@ export class LogManager {
     renameSync(log.dir, target);
     fsyncDirectory(dir);
     this.writeCheckpointsForDir(dir);
+    this.cleaner.writeCheckpoints();
     this.removeLater(target);
     this.logger.info({ topic, partition }, 'deleted log');
   }
@@ -418,6 +473,7 @@ export class LogManager {
     if (this.closed) return;
     this.closed = true;
     for (const cancel of this.cancels) cancel();
+    this.cleaner.close();
     const failedDirs = new Set<string>();
     for (const [k, log] of this.logs) {
       try {

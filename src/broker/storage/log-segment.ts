@@ -17,6 +17,10 @@ export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
 export const TIME_INDEX_FILE_SUFFIX = '.timeindex';
 export const DELETED_FILE_SUFFIX = '.deleted';
+/** A segment the log cleaner is writing (deleted at startup: the old segments are intact). */
+export const CLEANED_FILE_SUFFIX = '.cleaned';
+/** A complete cleaned segment about to replace old ones (the swap is completed at startup). */
+export const SWAP_FILE_SUFFIX = '.swap';
 
 const INT32_MAX = 0x7fffffff;
 
@@ -90,18 +94,20 @@ export class LogSegment {
   /**
    * Opens the segment at `baseOffset` in `dir`, creating missing files. `active` preallocates
    * the index files. The caller checks `sanityCheck()` and runs `recover()` when needed.
+   * `fileSuffix` (e.g. `.cleaned`) is appended to the three file names.
    */
   static open(
     dir: string,
     baseOffset: number,
     settings: LogSegmentSettings,
-    options: { active: boolean; now: number; rollJitterMs?: number; onIndexRebuild?: (problem: string) => void },
+    options: { active: boolean; now: number; rollJitterMs?: number; onIndexRebuild?: (problem: string) => void; fileSuffix?: string },
   ): LogSegment {
-    const log = FileRecords.open(LogSegment.logPath(dir, baseOffset));
+    const suffix = options.fileSuffix ?? '';
+    const log = FileRecords.open(LogSegment.logPath(dir, baseOffset) + suffix);
     let offsetIndex: OffsetIndex | undefined;
     try {
-      offsetIndex = new OffsetIndex(LogSegment.indexPath(dir, baseOffset), baseOffset, settings.maxIndexSize, options.active);
-      const timeIndex = new TimeIndex(LogSegment.timeIndexPath(dir, baseOffset), baseOffset, settings.maxIndexSize, options.active);
+      offsetIndex = new OffsetIndex(LogSegment.indexPath(dir, baseOffset) + suffix, baseOffset, settings.maxIndexSize, options.active);
+      const timeIndex = new TimeIndex(LogSegment.timeIndexPath(dir, baseOffset) + suffix, baseOffset, settings.maxIndexSize, options.active);
       const segment = new LogSegment(baseOffset, log, offsetIndex, timeIndex, settings, options.now, options.rollJitterMs ?? 0, options.onIndexRebuild);
       if (options.active) segment.loadDerivedState();
       else segment.loadLargestTimestampFromIndex();
@@ -421,6 +427,18 @@ export class LogSegment {
     this.offsetIndex.close();
     this.timeIndex.close();
     this.log.close();
+  }
+
+  /**
+   * Renames the three files from `<name><oldSuffix>` to `<name><newSuffix>` (the log cleaner's
+   * `.cleaned` → `.swap` → no suffix): the indexes first, the `.log` last, since the `.log`'s name
+   * is what recovery goes by.
+   */
+  changeFileSuffixes(oldSuffix: string, newSuffix: string): void {
+    for (const f of [this.offsetIndex, this.timeIndex, this.log]) {
+      if (!f.path.endsWith(oldSuffix)) throw new Error(`${f.path} does not end with ${JSON.stringify(oldSuffix)}`);
+      f.renameTo(f.path.slice(0, f.path.length - oldSuffix.length) + newSuffix);
+    }
   }
 
   /**

@@ -8,7 +8,7 @@
  * Reads hand back whole stored batches. Everything is synchronous and single-threaded: a call
  * runs to completion before the next one starts.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../../logging/logger.js';
@@ -36,11 +36,23 @@ import {
   TIMESTAMP_TYPE_MASK,
 } from '../../protocol/records/index.js';
 import { fsyncDirectory, writeFileAtomically } from './checkpoint-file.js';
-import type { FileBatch } from './file-records.js';
+import { FileRecords, type FileBatch } from './file-records.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import type { LogConfig } from './log-config.js';
-import { DELETED_FILE_SUFFIX, INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, LogSegment, offsetFromFileName, TIME_INDEX_FILE_SUFFIX, type LogSegmentSettings } from './log-segment.js';
+import {
+  CLEANED_FILE_SUFFIX,
+  DELETED_FILE_SUFFIX,
+  filenamePrefixFromOffset,
+  INDEX_FILE_SUFFIX,
+  LOG_FILE_SUFFIX,
+  LogSegment,
+  offsetFromFileName,
+  SWAP_FILE_SUFFIX,
+  TIME_INDEX_FILE_SUFFIX,
+  type LogSegmentSettings,
+} from './log-segment.js';
 import { ProducerStateManager, type ProducerStateEntry } from './producer-state.js';
+import { firstKeylessRecord } from './scan-record-keys.js';
 
 export const PARTITION_METADATA_FILE = 'partition.metadata';
 
@@ -140,6 +152,8 @@ export class Log {
   private newSegmentsSinceFlush = false;
   /** Why the log refuses work (closed, or an I/O error left it in an unknown state), or null. */
   private offlineReason: string | null = null;
+  /** How many times data was removed from the end of the log (the cleaner's offset map is void then). */
+  private truncations = 0;
 
   private constructor(opts: LogOpenOptions) {
     this.topic = opts.topic;
@@ -214,6 +228,16 @@ export class Log {
     return this.segments.map((s) => s.baseOffset);
   }
 
+  /** The segments, oldest first (a copy of the list; the last one is the active segment). For the log cleaner. */
+  logSegments(): LogSegment[] {
+    return [...this.segments];
+  }
+
+  /** Counts truncations (data removed from the end); the log cleaner drops its work when it changes. */
+  get truncationCount(): number {
+    return this.truncations;
+  }
+
   /** Records appended since the last flush. */
   get unflushedMessages(): number {
     return this.unflushedMessagesCount;
@@ -273,11 +297,59 @@ export class Log {
     return stored;
   }
 
+  /**
+   * Finishes a log cleaner swap that a crash interrupted, as Kafka's LogLoader does. A
+   * `<base>.log.swap` is a whole cleaned segment (fsynced before it got that name) replacing the
+   * old segments whose base offsets are in [base, its next offset) (always including the one at
+   * `base`): those still there are deleted and the swap file takes the `.log` name; its indexes
+   * are rebuilt by the load. `.cleaned` files (a cleaning not yet committed: the old segments are
+   * intact) and index `.swap` files are deleted by the load.
+   */
+  private completeInterruptedSwaps(): void {
+    const names = readdirSync(this.dir);
+    const swapSuffix = LOG_FILE_SUFFIX + SWAP_FILE_SUFFIX;
+    const swaps = names
+      .filter((n) => n.endsWith(swapSuffix))
+      .map((n) => offsetFromFileName(n))
+      .filter((b): b is number => b !== null)
+      .sort((a, b) => a - b);
+    if (swaps.length === 0) return;
+    const logBases = names
+      .filter((n) => n.endsWith(LOG_FILE_SUFFIX))
+      .map((n) => offsetFromFileName(n))
+      .filter((b): b is number => b !== null);
+    for (const base of swaps) {
+      const swapPath = LogSegment.logPath(this.dir, base) + SWAP_FILE_SUFFIX;
+      const records = FileRecords.open(swapPath);
+      let next = base;
+      try {
+        for (let pos = 0; pos < records.size; ) {
+          const b = records.checkBatch(pos);
+          if (!('baseOffset' in b)) break;
+          next = b.lastOffset + 1;
+          pos += b.size;
+        }
+      } finally {
+        records.close();
+      }
+      const end = Math.max(next, base + 1);
+      const replaced = logBases.filter((b) => b >= base && b < end);
+      this.logger.info({ swap: swapPath, replaces: replaced }, 'completing a segment swap interrupted by a crash');
+      for (const old of replaced) {
+        const prefix = join(this.dir, filenamePrefixFromOffset(old));
+        for (const suffix of [INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX, '.txnindex', LOG_FILE_SUFFIX]) rmSync(prefix + suffix, { force: true });
+      }
+      renameSync(swapPath, LogSegment.logPath(this.dir, base));
+    }
+    fsyncDirectory(this.dir);
+  }
+
   private load(opts: LogOpenOptions): void {
+    this.completeInterruptedSwaps();
     const names = readdirSync(this.dir);
     const logBases = new Set<number>();
     for (const name of names) {
-      if (name.endsWith(DELETED_FILE_SUFFIX) || name.endsWith('.cleaned') || name.endsWith('.swap') || name.endsWith('.tmp')) {
+      if (name.endsWith(DELETED_FILE_SUFFIX) || name.endsWith(CLEANED_FILE_SUFFIX) || name.endsWith(SWAP_FILE_SUFFIX) || name.endsWith('.tmp')) {
         rmSync(join(this.dir, name), { force: true });
         continue;
       }
@@ -481,6 +553,7 @@ export class Log {
     let compressed = false;
     let expectedNext = this.endOffset;
     const now = this.clock.now();
+    const compacted = cfg.cleanupPolicy.includes('compact');
     let pos = 0;
     if (records.length === 0 && origin === 'leader') return fail('INVALID_RECORD', 'the append holds no record batch');
     while (pos < records.length) {
@@ -524,6 +597,17 @@ export class Log {
         if ((attributes & TIMESTAMP_TYPE_MASK) === 0 && cfg.messageTimestampType === 'CreateTime') {
           const error = this.checkTimestamps(buf, pos, maxTimestamp, now);
           if (error !== null) return fail('INVALID_TIMESTAMP', error);
+        }
+        // Kafka's LogValidator: the records of a compacted topic need keys (this walks the records).
+        if (compacted) {
+          let keyless: number;
+          try {
+            keyless = firstKeylessRecord(buf, pos);
+          } catch (err) {
+            if (err instanceof RecordBatchError) return fail('CORRUPT_MESSAGE', `batch at byte ${pos}: ${err.message}`);
+            throw err;
+          }
+          if (keyless >= 0) return fail('INVALID_RECORD', `Compacted topic cannot accept message without key in topic partition ${this.name}.`);
         }
       }
       let firstOffset = 0;
@@ -624,7 +708,9 @@ export class Log {
     const seg = this.activeSegment;
     const cfg = this.currentConfig;
     const now = this.clock.now();
-    const reachedRollMs = seg.size > 0 && seg.timeWaitedForRoll(now, maxTimestampInMessages) > cfg.segmentMs - seg.rollJitterMs;
+    // Compacted logs roll by max.compaction.lag.ms too, so that no record waits longer in the active segment (KIP-354).
+    const segmentMs = cfg.cleanupPolicy.includes('compact') ? Math.min(cfg.segmentMs, cfg.maxCompactionLagMs) : cfg.segmentMs;
+    const reachedRollMs = seg.size > 0 && seg.timeWaitedForRoll(now, maxTimestampInMessages) > segmentMs - seg.rollJitterMs;
     if (seg.size > cfg.segmentBytes - messagesSize || reachedRollMs || seg.indexesFull() || !seg.canConvertToRelativeOffset(maxOffsetInMessages)) {
       this.logger.debug({ segment: seg.baseOffset, size: seg.size, reachedRollMs }, 'rolling a new segment');
       this.roll(firstOffset);
@@ -807,6 +893,7 @@ export class Log {
   truncateTo(offset: number): void {
     if (offset < 0) throw new RangeError(`cannot truncate ${this.name} to a negative offset ${offset}`);
     if (offset >= this.endOffset) return;
+    this.truncations++;
     if (offset < this.startOffset) {
       this.truncateFullyAndStartAt(offset);
       return;
@@ -824,6 +911,7 @@ export class Log {
 
   /** Deletes every segment and starts an empty log at `offset` (log start = log end = `offset`). */
   truncateFullyAndStartAt(offset: number): void {
+    this.truncations++;
     const old = this.segments;
     this.segments = [];
     for (const seg of old) seg.deleteFiles();
@@ -833,6 +921,34 @@ export class Log {
     this.recoveryPointValue = Math.min(this.recoveryPointValue, offset);
     this.leaderEpochCache.clear();
     this.producerState.truncateFullyAndStartAt(offset);
+  }
+
+  /**
+   * The log cleaner's swap: `cleaned` (a complete, flushed segment whose files end in `.cleaned`,
+   * with the base offset of the first old segment) replaces `old` (consecutive inactive segments
+   * of this log), in Kafka's crash-safe order: `.cleaned` → `.swap` (the commit point: from here
+   * on a restart completes the swap), the old segments are deleted, `.swap` → the plain names.
+   * Throws with nothing changed when `old` is not (any more) such a run of segments; an I/O error
+   * after the commit point takes the log offline.
+   */
+  replaceSegments(old: readonly LogSegment[], cleaned: LogSegment): void {
+    if (this.offlineReason !== null) throw new Error(`log ${this.name} is offline: ${this.offlineReason}`);
+    const i = old.length === 0 ? -1 : this.segments.indexOf(old[0]!);
+    if (i < 0 || i + old.length >= this.segments.length || old.some((s, k) => this.segments[i + k] !== s) || cleaned.baseOffset !== old[0]!.baseOffset) {
+      throw new Error(`log ${this.name}: the segments to replace are not a run of inactive segments of the log any more`);
+    }
+    cleaned.changeFileSuffixes(CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
+    fsyncDirectory(this.dir);
+    try {
+      this.segments.splice(i, old.length, cleaned);
+      for (const seg of old) seg.deleteFiles();
+      cleaned.changeFileSuffixes(SWAP_FILE_SUFFIX, '');
+      fsyncDirectory(this.dir);
+    } catch (err) {
+      this.offlineReason = `segment swap failed: ${(err as Error).message}`;
+      this.logger.error({ err, topic: this.topic, partition: this.partition }, 'segment swap failed; the log is offline until restart');
+      throw err;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
