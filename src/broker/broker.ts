@@ -9,6 +9,7 @@ import { parseBrokerConfig } from './config/broker-config.js';
 import type { BrokerConfig } from './config/broker-config.js';
 import { resolveLogConfig } from './config/topic-config.js';
 import type { BrokerServices } from './handlers/api-handler.js';
+import { GroupCoordinator } from './group/group-coordinator.js';
 import { HANDLERS } from './handlers/handler-registry.js';
 import { LocalMetadataStore } from './metadata/local-metadata-store.js';
 import type { BrokerEndpoint } from './metadata/metadata-store.js';
@@ -130,6 +131,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
 
   const shutdown = new AbortController();
   const producerIds = new ProducerIdManager(metadata);
+  const groupCoordinator = new GroupCoordinator({ nodeId: config.nodeId, config, metadata, replicaManager, clock, scheduler, logger: logger.child({ component: 'group-coordinator' }) });
   const supported = new Map(codecApiVersions({ unstable: config.unstableApiVersionsEnable }).map((r) => [r.apiKey, r]));
   let services: BrokerServices | null = null;
   const dispatcher = new RequestDispatcher(HANDLERS, () => services!, logger.child({ component: 'request' }));
@@ -145,6 +147,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     replicaManager,
     logManager,
     producerIds,
+    groupCoordinator,
     clock,
     logger,
     shutdownSignal: shutdown.signal,
@@ -169,6 +172,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   }
   const endpoints = advertisedEndpoints(config, bound);
   metadata.setEndpoints(endpoints);
+  groupCoordinator.start();
   const first = endpoints[0]!;
   logger.info({ nodeId: config.nodeId, clusterId: logManager.clusterId, listeners: endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`), logDirs }, 'broker started');
 
@@ -185,6 +189,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
       closing ??= (async () => {
         logger.info('broker shutting down');
         shutdown.abort();
+        // Waiting JoinGroup/SyncGroup requests are answered (NOT_COORDINATOR) so connections can drain.
+        groupCoordinator.close();
         await server.shutdown(10_000);
         cancelHwCheckpoint();
         replicaManager.close();

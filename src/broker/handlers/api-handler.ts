@@ -9,6 +9,7 @@ import type { ConnectionContext } from '../network/socket-server.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { ProducerIdManager } from '../producer-id-manager.js';
+import type { GroupCoordinator } from '../group/group-coordinator.js';
 
 /** Everything a handler may use: the broker's services. Handlers stay thin and delegate. */
 export interface BrokerServices {
@@ -18,6 +19,8 @@ export interface BrokerServices {
   replicaManager: ReplicaManager;
   logManager: LogManager;
   producerIds: ProducerIdManager;
+  /** The classic group coordinator (state in __consumer_offsets). */
+  groupCoordinator: GroupCoordinator;
   clock: Clock;
   logger: Logger;
   /** Aborted when the broker shuts down (ends long-polling fetches). */

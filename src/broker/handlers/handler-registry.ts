@@ -14,6 +14,17 @@ import { listOffsetsHandler } from './list-offsets.js';
 import { metadataHandler } from './metadata.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
+import { deleteGroupsHandler } from './delete-groups.js';
+import { describeGroupsHandler } from './describe-groups.js';
+import { findCoordinatorHandler } from './find-coordinator.js';
+import { heartbeatHandler } from './heartbeat.js';
+import { joinGroupHandler } from './join-group.js';
+import { leaveGroupHandler } from './leave-group.js';
+import { listGroupsHandler } from './list-groups.js';
+import { offsetCommitHandler } from './offset-commit.js';
+import { offsetDeleteHandler } from './offset-delete.js';
+import { offsetFetchHandler } from './offset-fetch.js';
+import { syncGroupHandler } from './sync-group.js';
 
 /** Every API the broker serves. ApiVersions advertises exactly these handlers' version ranges. */
 export const HANDLERS: readonly ApiHandler[] = [
@@ -32,4 +43,16 @@ export const HANDLERS: readonly ApiHandler[] = [
   alterConfigsHandler,
   createPartitionsHandler,
   incrementalAlterConfigsHandler,
+  // group coordinator
+  findCoordinatorHandler,
+  joinGroupHandler,
+  syncGroupHandler,
+  heartbeatHandler,
+  leaveGroupHandler,
+  offsetCommitHandler,
+  offsetFetchHandler,
+  describeGroupsHandler,
+  listGroupsHandler,
+  deleteGroupsHandler,
+  offsetDeleteHandler,
 ] as readonly ApiHandler[];
