@@ -101,4 +101,52 @@ describe('consumer groups with kafkajs', () => {
     assert.ok(ms >= sessionTimeoutMs - 1500, `reassigned after ${ms} ms, before the ${sessionTimeoutMs} ms session timeout`);
     for (const m of survivors) m.child.kill('SIGTERM');
   });
+
+  it('a consumer resumes exactly after the last commit when the broker restarts', { timeout: 40_000 }, async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'samsa-group-restart-'));
+    let b = await startBroker({ port: 0, host: '127.0.0.1', logDirs: [dir2], properties: PROPS });
+    try {
+      let kafka = new Kafka({ clientId: 'resume', brokers: [b.bootstrap], logLevel: logLevel.NOTHING });
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: 'resume', numPartitions: 1 }] });
+      await admin.disconnect();
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({ topic: 'resume', messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) });
+      await producer.disconnect();
+
+      // First consumer reads everything but commits only up to offset 20 (the next to read).
+      const first = kafka.consumer({ groupId: 'resumers', sessionTimeout: 6000, heartbeatInterval: 500 });
+      await first.connect();
+      await first.subscribe({ topic: 'resume', fromBeginning: true });
+      const seen: number[] = [];
+      await first.run({ autoCommit: false, eachMessage: async ({ message }) => void seen.push(Number(message.offset)) });
+      await waitFor('the first consumer to read 30 records', 20_000, () => seen.length >= 30);
+      await first.commitOffsets([{ topic: 'resume', partition: 0, offset: '20' }]);
+      await first.disconnect();
+
+      await b.close();
+      b = await startBroker({ port: 0, host: '127.0.0.1', logDirs: [dir2], properties: PROPS });
+      kafka = new Kafka({ clientId: 'resume', brokers: [b.bootstrap], logLevel: logLevel.NOTHING });
+      const admin2 = kafka.admin();
+      await admin2.connect();
+      const committed = await admin2.fetchOffsets({ groupId: 'resumers', topics: ['resume'] });
+      await admin2.disconnect();
+      assert.deepEqual(committed, [{ topic: 'resume', partitions: [{ partition: 0, offset: '20', metadata: null }] }]);
+
+      const second = kafka.consumer({ groupId: 'resumers', sessionTimeout: 6000, heartbeatInterval: 500 });
+      await second.connect();
+      await second.subscribe({ topic: 'resume', fromBeginning: true });
+      const resumed: string[] = [];
+      await second.run({ autoCommit: false, eachMessage: async ({ message }) => void resumed.push(`${message.offset}:${message.value?.toString()}`) });
+      await waitFor('the second consumer to read the uncommitted records', 20_000, () => resumed.length >= 10);
+      await new Promise((r) => setTimeout(r, 300));
+      await second.disconnect();
+      assert.deepEqual(resumed, Array.from({ length: 10 }, (_, i) => `${20 + i}:v${20 + i}`));
+    } finally {
+      await b.close();
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  });
 });
