@@ -30,6 +30,8 @@ export const AUTO_PARTITIONS = 3;
 
 /** Set SAMSA_INTEROP_DEBUG=1 for the clients' protocol debug logs (on failure they are in the message). */
 export const DEBUG = process.env.SAMSA_INTEROP_DEBUG === '1';
+/** SAMSA_INTEROP_AUTO_CREATE=1 takes the auto-creation path even where the broker serves CreateTopics. */
+const FORCE_AUTO_CREATE = process.env.SAMSA_INTEROP_AUTO_CREATE === '1';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root, from dist/test/interop/. */
@@ -206,7 +208,7 @@ export interface CreatedTopic {
  * when it has one and the broker serves it, else by auto-creation (the broker's num.partitions).
  */
 export async function createTopic(ctx: InteropContext, tool: InteropTool, topic: string): Promise<CreatedTopic> {
-  const mode = tool !== 'kcat' && ctx.createTopicsServed ? 'admin' : 'auto';
+  const mode = tool !== 'kcat' && ctx.createTopicsServed && !FORCE_AUTO_CREATE ? 'admin' : 'auto';
   switch (tool) {
     case 'kcat': {
       // kcat has no admin API. `-L -t TOPIC` sends a Metadata request for the topic, which
@@ -235,14 +237,25 @@ export async function createTopic(ctx: InteropContext, tool: InteropTool, topic:
           if (mode === 'admin') {
             const created = await admin.createTopics({ topics: [{ topic, numPartitions: ADMIN_PARTITIONS, replicationFactor: 1 }], waitForLeaders: true, timeout: 10_000 });
             if (!created) throw new Error(`kafkajs createTopics returned false: ${topic} already existed`);
+          } else {
+            // kafkajs's admin never asks for auto-creation (its Metadata requests say
+            // allowAutoTopicCreation=false) and its producer has no metadata call: the test's
+            // own client asks for it; kafkajs then waits for the partitions.
+            const tc = await KafkaTestClient.connect('127.0.0.1', ctx.broker.port);
+            try {
+              await tc.send(ApiKey.Metadata, 12, { topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: topic }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+            } finally {
+              tc.close();
+            }
           }
-          // kafkajs's Metadata request allows auto-creation; retry until leaders are there.
-          for (;;) {
+          const deadline = Date.now() + 20_000;
+          while (Date.now() < deadline) {
             const { topics } = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => ({ topics: [] as import('kafkajs').ITopicMetadata[] }));
             const t = topics.find((x) => x.name === topic);
             if (t !== undefined && t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)) return { mode, partitions: t.partitions.length };
             await new Promise((r2) => setTimeout(r2, 100));
           }
+          throw new Error(`kafkajs: topic ${topic} has no partitions with leaders after 20 s`);
         });
       } finally {
         await admin.disconnect().catch(() => undefined);
@@ -464,7 +477,8 @@ export function clientSuite(options: ClientSuiteOptions): void {
       const created = await createTopic(ctx!, client, topic);
       t.diagnostic(created.mode === 'admin'
         ? `topic created with ${client}'s admin API (CreateTopics), ${created.partitions} partitions`
-        : `topic auto-created through ${client}'s Metadata request (num.partitions=${AUTO_PARTITIONS})${client === 'kcat' ? ': kcat has no admin API' : ': the broker does not serve CreateTopics yet'}`);
+        : `topic auto-created (num.partitions=${AUTO_PARTITIONS}) ${client === 'kafkajs' ? 'by a Metadata request of the test client (kafkajs never asks for auto-creation)' : `through ${client}'s Metadata request`}: ` +
+          (client === 'kcat' ? 'kcat has no admin API' : ctx!.createTopicsServed ? 'SAMSA_INTEROP_AUTO_CREATE=1' : 'the broker does not serve CreateTopics'));
       assert.equal(created.partitions, created.mode === 'admin' ? ADMIN_PARTITIONS : AUTO_PARTITIONS);
       assertTopicDescribed(await listMetadata(ctx!, client), topic, created.partitions, ctx!.broker.nodeId);
 
