@@ -113,8 +113,9 @@ def produce(args):
 def consume(args):
     deadline = Deadline(args.timeout)
     conf = base_config(args)
-    # librdkafka's consumer needs a group.id, but with assign() and no commits it never uses the
-    # group: no FindCoordinator, JoinGroup or OffsetCommit is sent.
+    # librdkafka's consumer needs a group.id. With assign(), explicit start offsets and no commits
+    # it never joins or commits: at most FindCoordinator (when the broker serves it), never
+    # JoinGroup, OffsetFetch or OffsetCommit.
     conf.update({
         'group.id': 'samsa-interop-unused',
         'enable.auto.commit': False,
