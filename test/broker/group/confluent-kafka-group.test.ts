@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startBroker } from '../../../src/broker/broker.js';
+import type { Broker } from '../../../src/broker/broker.js';
+import { ProcessTracker, SYSTEM_PYTHON, assertToolsPresent, expectSuccess, skipUnlessTools } from '../../../src/testkit/interop-tools.js';
+
+const require = createRequire(import.meta.url);
+const { Kafka, logLevel } = require('kafkajs') as typeof import('kafkajs');
+/** The repository root, from dist/test/broker/group/. */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const SCRIPT = join(root, 'test', 'broker', 'group', 'python', 'confluent_group_consumer.py');
+
+interface ConsumerRun {
+  assigned: number[];
+  records: [number, number, string][];
+  committed: Record<string, number>;
+}
+
+describe('consumer groups with confluent-kafka (librdkafka)', { skip: skipUnlessTools(['confluent-kafka']) }, () => {
+  let dir: string;
+  let broker: Broker;
+  const tracker = new ProcessTracker();
+
+  before(async () => {
+    assertToolsPresent(['confluent-kafka']);
+    dir = mkdtempSync(join(tmpdir(), 'samsa-group-rdkafka-'));
+    broker = await startBroker({
+      port: 0,
+      host: '127.0.0.1',
+      logDirs: [dir],
+      properties: { 'offsets.topic.replication.factor': '1', 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '1000' },
+    });
+    const kafka = new Kafka({ clientId: 'setup', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'rd', numPartitions: 3 }] });
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'rd', messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: `v${i}`, partition: i % 3 })) });
+    await producer.disconnect();
+  });
+
+  after(async () => {
+    tracker.killAll();
+    await broker?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function consume(group: string, expected: number, instance?: string): Promise<ConsumerRun> {
+    const r = expectSuccess(await tracker.run(SYSTEM_PYTHON, [SCRIPT, broker.bootstrap, group, 'rd', String(expected), ...(instance === undefined ? [] : [instance])], { timeoutMs: 40_000 }));
+    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ConsumerRun;
+  }
+
+  it('a member subscribes, gets every partition, consumes and commits; the next member of the group starts at the commits', { timeout: 60_000 }, async () => {
+    const first = await consume('rdkafka-group', 30);
+    assert.deepEqual(first.assigned, [0, 1, 2]);
+    assert.equal(first.records.length, 30);
+    assert.deepEqual(first.committed, { 0: 10, 1: 10, 2: 10 });
+    const kafka = new Kafka({ clientId: 'check', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const described = await admin.describeGroups(['rdkafka-group']);
+    const fetched = await admin.fetchOffsets({ groupId: 'rdkafka-group', topics: ['rd'] });
+    await admin.disconnect();
+    assert.equal(described.groups[0]!.state, 'Empty');
+    assert.equal(described.groups[0]!.protocolType, 'consumer');
+    assert.deepEqual(fetched[0]!.partitions.map((p) => [p.partition, p.offset]).sort(), [[0, '10'], [1, '10'], [2, '10']]);
+    // Nothing new: a second run of the group reads nothing (it starts at the committed offsets).
+    const second = await consume('rdkafka-group', 0);
+    assert.deepEqual(second.records, []);
+  });
+
+  it('a restarted static member (same group.instance.id) rejoins without a rebalance and keeps its partitions', { timeout: 60_000 }, async () => {
+    const kafka = new Kafka({ clientId: 'check', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const run = await consume('rdkafka-static', 30, 'static-1');
+      assert.deepEqual(run.assigned, [0, 1, 2]);
+      assert.equal(run.records.length, 30);
+      // A static member does not leave on close: the group stays Stable with it as a member.
+      const before = (await admin.describeGroups(['rdkafka-static'])).groups[0]!;
+      assert.equal(before.state, 'Stable');
+      assert.equal(before.members.length, 1);
+      const oldMemberId = before.members[0]!.memberId;
+      // Restart within the session timeout: watch the group state while the new process joins.
+      const states = new Set<string>();
+      let watching = true;
+      const watcher = (async () => {
+        while (watching) {
+          states.add((await admin.describeGroups(['rdkafka-static'])).groups[0]!.state);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      const again = await consume('rdkafka-static', 0, 'static-1');
+      watching = false;
+      await watcher;
+      assert.deepEqual(again.assigned, [0, 1, 2]);
+      assert.deepEqual(again.records, [], 'it resumes at the commits');
+      assert.deepEqual([...states], ['Stable'], 'no rebalance happened');
+      const after = (await admin.describeGroups(['rdkafka-static'])).groups[0]!;
+      assert.equal(after.members.length, 1);
+      assert.notEqual(after.members[0]!.memberId, oldMemberId, 'the restarted member got a new member id');
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
