@@ -562,7 +562,7 @@ export class LogCleaner {
         const base = b.baseOffset;
         scanRecordKeys(buf, b.at, (delta, data, keyStart, keyLength) => {
           const offset = base + delta;
-          if (keyLength >= 0 && offset >= firstDirty) map.put(OffsetMap.keyOf(data, keyStart, keyLength), offset);
+          if (keyLength >= 0 && offset >= firstDirty) map.put(data, keyStart, keyLength, offset);
         });
       }
       map.latestOffset = b.lastOffset;
@@ -713,7 +713,7 @@ export class LogCleaner {
       let ok = false;
       if (keyLength >= 0) {
         const offset = base + delta;
-        const latest = map.get(OffsetMap.keyOf(data, keyStart, keyLength));
+        const latest = map.get(data, keyStart, keyLength);
         if (offset >= latest) {
           if (valueLength >= 0) ok = true;
           else if (keepTombstones) {

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CLEANER_OFFSET_CHECKPOINT_FILE } from '../../../src/broker/storage/log-cleaner.js';
+import { OffsetMap } from '../../../src/broker/storage/offset-map.js';
 import {
   ATTRIBUTES_OFFSET,
   CompressionCodec,
@@ -126,6 +127,64 @@ describe('LogCleaner', () => {
       keys.slice(5).map((k, i) => [15 + i, k, `${k}-2`]),
     );
     assert.equal(log.logEndOffset, 25);
+    m.close();
+  });
+
+  test('a consumer reading from the beginning while the cleaner runs (and a producer appends) sees every key at its latest value, offsets going up, whole batches', () => {
+    const clock = new ManualClock(T0);
+    const steps: Array<() => void> = [];
+    const m = openManager(tempDir(), clock, { cleanerEnable: true, cleanerBackoffMs: 1000, cleanerStepBytes: 1024, cleanerDefer: (s) => steps.push(s) });
+    const log = m.createLog('live', 0, compactConfig({ segmentBytes: 8 * 1024, indexIntervalBytes: 256 }));
+    const random = prng(7);
+    const latest = new Map<string, string>();
+    let n = 0;
+    const produce = (count: number) => {
+      const records: KV[] = Array.from({ length: count }, () => ({ key: `k${Math.floor(random() * 200)}`, value: `v${n++}` }));
+      ok(log.appendAsLeader(keyedBatch(records, clock.now()), 0));
+      for (const r of records) latest.set(r.key!, r.value!);
+    };
+    for (let i = 0; i < 600; i++) produce(5);
+    log.roll();
+    clock.advance(1000);
+    assert.ok(m.cleaner.inProgress);
+
+    const seen = new Map<string, string>();
+    let next = 0;
+    let lastOffset = -1;
+    let reads = 0;
+    let readsDuringPass = 0;
+    let batches = 0;
+    while (next < log.logEndOffset || steps.length > 0) {
+      if (next < log.logEndOffset) {
+        const r = log.read(next, 700, Number.MAX_SAFE_INTEGER, true);
+        assert.ok(r.ok, `read at ${next}`);
+        reads++;
+        if (m.cleaner.inProgress) readsDuringPass++;
+        // Whole batches with valid CRCs (decodeRecordBatches refuses a partial or corrupt one).
+        for (const b of decodeRecordBatches(r.records)) {
+          batches++;
+          for (const rec of b.records) {
+            const offset = Number(rec.offset);
+            if (offset < next) continue;
+            assert.ok(offset > lastOffset, `offset ${offset} after ${lastOffset}`);
+            lastOffset = offset;
+            seen.set(Buffer.from(rec.key!).toString(), Buffer.from(rec.value!).toString());
+          }
+          next = Math.max(next, Number(b.header.baseOffset) + b.header.lastOffsetDelta + 1);
+        }
+      }
+      if (reads % 3 === 0 && n < 4000) produce(3);
+      if (steps.length > 0) steps.shift()!();
+    }
+    assert.equal(next, log.logEndOffset);
+    assert.deepEqual(seen, latest);
+    assert.ok(readsDuringPass > 20, `${readsDuringPass} reads during the pass`);
+    assert.ok((m.cleaner.checkpointOf('live', 0) ?? 0) >= 3000);
+    assert.ok(m.cleaner.history.some((h) => h.segmentsCleaned > 0 && !h.aborted));
+    // A second reader of the compacted log: the latest of every key, and nothing else from the cleaned part.
+    const after = readLog(log).records;
+    assert.deepEqual(new Map([...latestByKey(after)].map(([k, r]) => [k, r.value])), latest);
+    assert.ok(batches > 0);
     m.close();
   });
 
@@ -355,6 +414,70 @@ describe('LogCleaner', () => {
       ['k0', 'k1', 'k2'],
     );
     assert.equal(view.length, 101, 'k0 and k1 lost their first values');
+    m.close();
+  });
+});
+
+describe('OffsetMap', () => {
+  test('exact keys: latest offsets, prefixes and the empty key are distinct, growth keeps everything', () => {
+    const m = new OffsetMap(64 * 1024 * 1024);
+    const key = (s: string) => Buffer.from(`xx${s}yy`);
+    const put = (s: string, offset: number) => {
+      const b = key(s);
+      m.put(b, 2, b.length - 4, offset);
+    };
+    const get = (s: string) => {
+      const b = key(s);
+      return m.get(b, 2, b.length - 4);
+    };
+    for (let i = 0; i < 50_000; i++) put(`key-${i}`, i);
+    for (let i = 0; i < 50_000; i += 2) put(`key-${i}`, 100_000 + i);
+    put('', 7);
+    put('a', 8);
+    put('ab', 9);
+    assert.equal(m.size, 50_003);
+    for (let i = 0; i < 50_000; i++) assert.equal(get(`key-${i}`), i % 2 === 0 ? 100_000 + i : i);
+    assert.deepEqual([get(''), get('a'), get('ab'), get('abc'), get('key-50000')], [7, 8, 9, -1, -1]);
+    assert.ok(!m.isFull);
+  });
+
+  test('full once its memory bound is reached', () => {
+    const m = new OffsetMap(100_000);
+    let i = 0;
+    while (!m.isFull) {
+      const b = Buffer.from(`k${i}`);
+      m.put(b, 0, b.length, i++);
+    }
+    assert.ok(m.bytes <= 100_000, `${m.bytes} bytes`);
+    assert.ok(i > 1000, `${i} keys`);
+  });
+});
+
+describe('LogCleaner with a small offset map', () => {
+  test('a full map cleans what it covers; later passes go on from the checkpoint and end with the same result', () => {
+    const clock = new ManualClock(T0);
+    const m = openManager(tempDir(), clock, { cleanerDedupeBufferSize: 64 * 1024 });
+    const log = m.createLog('small', 0, compactConfig({ segmentBytes: 16 * 1024 }));
+    const random = prng(3);
+    const latest = new Map<string, string>();
+    for (let b = 0; b < 400; b++) {
+      const records: KV[] = Array.from({ length: 10 }, (_, i) => ({ key: `key-${Math.floor(random() * 3000)}`, value: `v${b * 10 + i}` }));
+      ok(log.appendAsLeader(keyedBatch(records, T0), 0));
+      for (const r of records) latest.set(r.key!, r.value!);
+    }
+    log.roll();
+    const checkpoints: number[] = [];
+    for (let pass = 0; pass < 20 && (m.cleaner.checkpointOf('small', 0) ?? 0) < 4000; pass++) {
+      const stats = m.cleaner.cleanNow('small', 0)!;
+      assert.ok(!stats.aborted);
+      checkpoints.push(stats.endOffset);
+      // Every pass keeps every key at its latest value.
+      const view = readLog(log).records;
+      assert.deepEqual(new Map([...latestByKey(view)].map(([k, r]) => [k, r.value])), latest);
+    }
+    assert.ok(checkpoints.length > 1, `passes ended at ${checkpoints.join(', ')}`);
+    assert.equal(checkpoints[checkpoints.length - 1], 4000);
+    assert.equal(readLog(log).records.length, latest.size);
     m.close();
   });
 });
