@@ -141,6 +141,21 @@ export function cpuMs(pid: number): number {
   }
 }
 
+/** /proc/PID/schedstat of a process's main thread: ns on CPU, ns waiting on a run queue, timeslices. */
+export function schedStat(pid: number | 'self'): { runNs: number; waitNs: number; slices: number } {
+  try {
+    const [run, wait, slices] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return { runNs: run!, waitNs: wait!, slices: slices! };
+  } catch {
+    return { runNs: Number.NaN, waitNs: Number.NaN, slices: Number.NaN };
+  }
+}
+
+/** Run-queue wait between two schedstat readings: ms waited per second of wall time, and µs per timeslice. */
+export function runQueueWait(a: ReturnType<typeof schedStat>, b: ReturnType<typeof schedStat>, wallMs: number): { waitMsPerSec: number; waitUsPerSlice: number } {
+  return { waitMsPerSec: (b.waitNs - a.waitNs) / 1e6 / (wallMs / 1000), waitUsPerSlice: (b.waitNs - a.waitNs) / 1e3 / Math.max(1, b.slices - a.slices) };
+}
+
 /** Samples a process's RSS every `intervalMs` until stopped; `stop()` returns the peak in MB. */
 export function sampleRss(pid: number, intervalMs = 100): { stop: () => number } {
   let peak = rssMB(pid);

@@ -4,7 +4,7 @@
  * this machine allows a Node process, and whether each target is met.
  *
  *   --quick          ~1 minute smoke run (small sizes, one round)
- *   --rounds N       baseline/broker pairs per figure (default 3; quick 1)
+ *   --rounds N       baseline/broker pairs per figure (default 5; quick 1)
  *   --only LIST      comma-separated phases: start,latency,produce,consume
  *   --profile DIR    run the main broker under `node --cpu-prof`, write the profile to DIR and
  *                    print where its CPU time went
@@ -24,7 +24,7 @@ import type { ServerProcess } from './broker-under-test.js';
 import { formatSummary, summarizeProfile } from './cpu-profile-summary.js';
 import { findRdkafkaPerformance, kcatConsume, kcatProduce, kcatVersion, rdkafkaPerformanceProduce, writeKcatInput } from './external-clients.js';
 import type { ThroughputResult } from './external-clients.js';
-import { cpuMs, killAll, runCommand, sampleRss, sleep, startWorker } from './processes.js';
+import { cpuMs, killAll, runCommand, runQueueWait, sampleRss, schedStat, sleep, startWorker } from './processes.js';
 import { median, medianRatio } from './stats.js';
 import { createTopic, deleteTopic } from './wire.js';
 
@@ -66,7 +66,7 @@ function parseArgs(argv: string[]): Options {
     else throw new Error(`unknown argument ${a}`);
   }
   if (rounds !== null && (!Number.isInteger(rounds) || rounds < 1)) throw new Error('--rounds expects a positive integer');
-  return { quick, rounds: rounds ?? (quick ? 1 : 3), only, profileDir, jsonFile, diagnose };
+  return { quick, rounds: rounds ?? (quick ? 1 : 5), only, profileDir, jsonFile, diagnose };
 }
 
 interface Sizes {
@@ -236,7 +236,11 @@ interface E2eResult {
   measured: number;
   stallsOver2ms?: number;
   worstStalls?: string[];
+  /** Run-queue wait (ms per second, µs per timeslice) of the consumer, producer and broker main threads. */
+  runQueue?: Record<string, { waitMsPerSec: number; waitUsPerSlice: number }>;
 }
+
+let brokerPidForSched = 0;
 
 async function e2eLatency(port: number, topic: string, s: Sizes): Promise<E2eResult> {
   await createTopic(HOST, port, topic);
@@ -246,12 +250,21 @@ async function e2eLatency(port: number, topic: string, s: Sizes): Promise<E2eRes
     { port, topic, expected, warmupRecords: Math.min(s.latencyRate, Math.floor(expected / 10)), timeoutMs: s.latencyMs + 30_000 },
     s.latencyMs + 40_000,
   );
+  const brokerPid = brokerPidForSched;
+  const sched0 = schedStat(brokerPid);
+  const wall0 = performance.now();
   try {
     await consumer.ready;
-    const producer = startWorker<{ records: number }>('latency-producer', { port, topic, rate: s.latencyRate, durationMs: s.latencyMs, valueBytes: VALUE_BYTES, maxInFlight: 5 }, s.latencyMs + 30_000);
-    await producer.result;
+    const producer = startWorker<{ records: number; waitMsPerSec: number; waitUsPerSlice: number }>('latency-producer', { port, topic, rate: s.latencyRate, durationMs: s.latencyMs, valueBytes: VALUE_BYTES, maxInFlight: 5 }, s.latencyMs + 30_000);
+    const pr = await producer.result;
     const r = await consumer.result;
     if (r.received !== expected) throw new Error(`latency consumer received ${r.received} of ${expected} records`);
+    const c = r as unknown as { waitMsPerSec: number; waitUsPerSlice: number };
+    r.runQueue = {
+      broker: runQueueWait(sched0, schedStat(brokerPid), performance.now() - wall0),
+      producer: { waitMsPerSec: pr.waitMsPerSec, waitUsPerSlice: pr.waitUsPerSlice },
+      consumer: { waitMsPerSec: c.waitMsPerSec, waitUsPerSlice: c.waitUsPerSlice },
+    };
     return r;
   } finally {
     consumer.kill();
@@ -265,6 +278,21 @@ async function nodeFetch(port: number, topic: string, untilOffset: number): Prom
   const r = await w.result;
   if (r.records !== untilOffset) throw new Error(`fetch loop read ${r.records} of ${untilOffset} records`);
   return throughput(r.records * VALUE_BYTES, r.records, r.ms);
+}
+
+const SETTLE_MS = 3000;
+
+/**
+ * RSS once the process is idle: the lowest of the samples taken every 200 ms for SETTLE_MS.
+ * A single sample mostly measures how much garbage the last run left before the next GC.
+ */
+async function settledRss(p: ServerProcess): Promise<number> {
+  let low = Number.POSITIVE_INFINITY;
+  for (let t = 0; t < SETTLE_MS; t += 200) {
+    await sleep(200);
+    low = Math.min(low, p.rss());
+  }
+  return Number.isFinite(low) ? low : Number.NaN;
 }
 
 function segmentFiles(dir: string): string[] {
@@ -388,13 +416,14 @@ function buildRows(o: Options, s: Sizes): Row[] {
   if (o.only.has('consume')) {
     const f = r.fill;
     const q = f.rssAfterQuarterMB;
-    const after = q[q.length - 1] ?? Number.NaN;
-    const growth = after - f.rssBeforeMB;
+    // Growth with the data stored: after the last quarter vs after the first, both right after the
+    // same kind of load (the step from "before" to the first quarter is the heap warming up).
+    const growth = (q[q.length - 1] ?? Number.NaN) - (q[0] ?? Number.NaN);
     rows.push({
-      figure: `RSS vs data stored: settled RSS before the fill, after each quarter of ${fmt(f.bytes / 1e9, 2)} GB`,
+      figure: `RSS vs data stored (settled: lowest over 3 s idle): before the fill -> after each quarter of ${fmt(f.bytes / 1e9, 2)} GB`,
       samsa: `${fmt(f.rssBeforeMB)} -> ${q.map((v) => fmt(v)).join(' / ')} MB`,
-      baseline: 'before the fill',
-      ratio: `${growth >= 0 ? '+' : ''}${fmt(growth)} MB`,
+      baseline: `after the first quarter (${fmt(f.bytes / 4e9, 2)} GB)`,
+      ratio: Number.isFinite(growth) ? `${growth >= 0 ? '+' : ''}${fmt(growth)} MB` : '',
       target: '<= +16 MB',
       result: verdict(Number.isFinite(growth) ? growth <= 16 : null),
     });
@@ -528,6 +557,7 @@ async function main(): Promise<void> {
   if (broker !== null && o.only.has('latency')) {
     const port = broker.port;
     markPhase('latency');
+    brokerPidForSched = broker.pid;
     log(`\n[latency] ${o.rounds} x (ping-pong ${s.pingPongCount} round trips, then end-to-end ${s.latencyMs / 1000} s at ${s.latencyRate} rec/s)`);
     for (let i = 0; i < o.rounds; i++) {
       const pp = await attempt(`ping-pong ${i}`, { p50: Number.NaN, p99: Number.NaN }, () => pingPong(s.pingPongCount));
@@ -536,6 +566,9 @@ async function main(): Promise<void> {
       results.latency.e2e.push(e);
       log(`  round ${i + 1}: ping-pong p50 ${fmt(pp.p50, 3)} p99 ${fmt(pp.p99, 3)} ms; end-to-end p50 ${fmt(e.p50, 3)} p99 ${fmt(e.p99, 3)} p99.9 ${fmt(e.p999, 3)} max ${fmt(e.max, 1)} ms (${e.measured} records)`);
       if (e.stallsOver2ms !== undefined) log(`    ${e.stallsOver2ms} stalls (runs of records over 2 ms); worst at s:latency/records: ${(e.worstStalls ?? []).join(' ')}`);
+      if (e.runQueue !== undefined) {
+        log(`    run-queue wait of the main threads (ms per s / µs per timeslice): ${Object.entries(e.runQueue).map(([k, v]) => `${k} ${fmt(v.waitMsPerSec, 1)} / ${fmt(v.waitUsPerSlice)}`).join(', ')}`);
+      }
     }
   }
 
@@ -599,20 +632,18 @@ async function main(): Promise<void> {
       results.notes.push(`only ${fmt(free / 1e9, 1)} GB free under ${tmpdir()}: the consume log was scaled down to ${fmt((fillRecords * VALUE_BYTES) / 1e9, 2)} GB`);
     }
     const quarter = Math.ceil(fillRecords / 4 / RECORDS_PER_BATCH) * RECORDS_PER_BATCH;
-    log(`\n[fill] topic "fill": 4 x ${fmt((quarter * VALUE_BYTES) / MiB)} MiB with the protocol-level producer; settled RSS (1 s idle) before and after each quarter`);
+    log(`\n[fill] topic "fill": 4 x ${fmt((quarter * VALUE_BYTES) / MiB)} MiB with the protocol-level producer; settled RSS (lowest over 3 s idle) before and after each quarter`);
     markPhase('fill');
     await createTopic(HOST, port, 'fill');
-    await sleep(1000);
-    results.fill.rssBeforeMB = broker.rss();
+    results.fill.rssBeforeMB = await settledRss(broker);
     const fillStart = performance.now();
     for (let q = 0; q < 4; q++) {
       await attempt(`fill quarter ${q}`, NAN_THROUGHPUT, () => nodeProduce(port, 'fill', quarter));
-      await sleep(1000);
-      results.fill.rssAfterQuarterMB.push(broker.rss());
+      results.fill.rssAfterQuarterMB.push(await settledRss(broker));
     }
     results.fill.records = quarter * 4;
     results.fill.bytes = quarter * 4 * VALUE_BYTES;
-    results.fill.mbps = results.fill.bytes / 1e3 / (performance.now() - fillStart - 4000);
+    results.fill.mbps = results.fill.bytes / 1e3 / (performance.now() - fillStart - 4 * SETTLE_MS);
     log(`  RSS ${fmt(results.fill.rssBeforeMB, 1)} MB before, ${results.fill.rssAfterQuarterMB.map((v) => fmt(v, 1)).join(' / ')} MB after each quarter`);
     const files = segmentFiles(join(mainDir, 'fill-0'));
     results.consume.storedBytes = files.reduce((n, f) => n + statSync(f).size, 0);

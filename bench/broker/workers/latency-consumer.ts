@@ -7,6 +7,7 @@
  */
 import { decodeRecords, iterateBatches } from '../../../src/protocol/records/index.js';
 import { percentile } from '../stats.js';
+import { runQueueWait, schedStat } from '../processes.js';
 import { emit, runWorker, workerParams } from '../worker-io.js';
 import { decodeFetch, fetchFrame, PipelinedConnection } from '../wire.js';
 
@@ -21,6 +22,8 @@ interface Params {
 runWorker(async () => {
   const p = workerParams<Params>();
   const conn = await PipelinedConnection.open('127.0.0.1', p.port);
+  const sched0 = schedStat('self');
+  const wall0 = performance.now();
   const latencies: number[] = [];
   // Stalls: runs of consecutive records above STALL_MS, as [seconds since the first record, worst latency ms, records].
   const STALL_MS = 2;
@@ -69,6 +72,7 @@ runWorker(async () => {
   latencies.sort((a, b) => a - b);
   emit({
     type: 'result',
+    ...runQueueWait(sched0, schedStat('self'), performance.now() - wall0),
     received,
     measured: latencies.length,
     fetches,

@@ -7,6 +7,7 @@
  * yet sendable wait and are stamped when they go out, so producer-side queueing is not counted.
  */
 import { buildRecordBatch } from '../../../src/protocol/records/index.js';
+import { runQueueWait, schedStat } from '../processes.js';
 import { emit, runWorker, workerParams } from '../worker-io.js';
 import { PipelinedConnection, produceError, produceFrame } from '../wire.js';
 
@@ -22,6 +23,8 @@ interface Params {
 runWorker(async () => {
   const p = workerParams<Params>();
   const conn = await PipelinedConnection.open('127.0.0.1', p.port);
+  const sched0 = schedStat('self');
+  const wall0 = performance.now();
   const total = Math.round((p.rate * p.durationMs) / 1000);
   const template = Buffer.alloc(p.valueBytes, 'x');
   const start = process.hrtime.bigint();
@@ -59,5 +62,5 @@ runWorker(async () => {
     tick();
   });
   conn.close();
-  emit({ type: 'result', records: sent, requests, maxBatch, ms: Number(process.hrtime.bigint() - start) / 1e6 });
+  emit({ type: 'result', ...runQueueWait(sched0, schedStat('self'), performance.now() - wall0), records: sent, requests, maxBatch, ms: Number(process.hrtime.bigint() - start) / 1e6 });
 });
