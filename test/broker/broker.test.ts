@@ -55,8 +55,10 @@ describe('single broker over TCP', () => {
     const res = await client.send(ApiKey.ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
     assert.equal(res.errorCode, ErrorCode.NONE);
     const produceRange = res.apiKeys.find((k) => k.apiKey === ApiKey.Produce);
-    assert.deepStrictEqual({ min: produceRange?.minVersion, max: produceRange?.maxVersion }, { min: 3, max: 11 });
-    assert.equal(res.apiKeys.find((k) => k.apiKey === ApiKey.JoinGroup), undefined, 'no group APIs before the groups issue');
+    assert.deepStrictEqual({ min: produceRange?.minVersion, max: produceRange?.maxVersion }, { min: 0, max: 11 });
+    assert.equal(res.apiKeys.find((k) => k.apiKey === ApiKey.Fetch)?.minVersion, 4, 'Fetch starts where message format v2 does');
+    assert.equal(res.apiKeys.find((k) => k.apiKey === ApiKey.Vote), undefined, 'KRaft-only APIs are not advertised');
+    assert.equal(res.apiKeys.find((k) => k.apiKey === ApiKey.EndTxn), undefined, 'no transaction APIs before the transactions issue');
 
     const raw = await KafkaTestClient.connect('127.0.0.1', broker.port);
     try {
@@ -124,6 +126,19 @@ describe('single broker over TCP', () => {
     assert.equal(bad.errorCode, ErrorCode.CORRUPT_MESSAGE);
     const after = await fetchFrom(client, 'orders', 1, 0n);
     assert.equal(after.highWatermark, 0n, 'nothing was appended');
+  });
+
+  it('accepts record batches in Produce v0-2 requests and refuses message format v0/v1', async () => {
+    const v2 = await produce(client, 'orders', 1, batch(['via-v2']), 2);
+    assert.equal(v2.errorCode, ErrorCode.NONE);
+    // A magic 1 message: offset, size, crc, magic=1, attributes, timestamp, null key, value.
+    const legacy = Buffer.alloc(8 + 4 + 4 + 1 + 1 + 8 + 4 + 4 + 3);
+    legacy.writeInt32BE(legacy.length - 12, 8);
+    legacy[16] = 1;
+    legacy.writeInt32BE(-1, 26);
+    legacy.writeInt32BE(3, 30);
+    const old = await produce(client, 'orders', 1, legacy, 2);
+    assert.equal(old.errorCode, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT);
   });
 
   it('long-polls a fetch until data arrives', async () => {

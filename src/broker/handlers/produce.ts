@@ -7,13 +7,17 @@ function partitionError(index: number, errorCode: number, errorMessage: string |
   return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
 }
 
+/** Offset of the magic byte in a record batch (and in a v0/v1 message). */
+const MAGIC_OFFSET = 16;
+
 /**
  * Produce: each partition's record batches go to its log as opaque bytes (validated, offsets
- * assigned in place, appended). v3+ only: older versions carry message format v0/v1.
+ * assigned in place, appended). Every request version is served, but only record batches
+ * (magic 2): v0-2 requests carrying message format v0/v1 get UNSUPPORTED_FOR_MESSAGE_FORMAT.
  */
 export const produceHandler = defineHandler({
   apiKey: ApiKey.Produce,
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 11,
   async handle(request, ctx) {
     const { replicaManager } = ctx.services;
@@ -28,6 +32,12 @@ export const produceHandler = defineHandler({
         }
         if (p.records === null || p.records.length === 0) {
           partitionResponses.push(partitionError(p.index, ErrorCode.CORRUPT_MESSAGE, 'Produce request with no record batches'));
+          continue;
+        }
+        // Versions 0-2 are served for magic 2 batches only (librdkafka enables gzip/snappy/lz4 only
+        // when Produce v0 is advertised); message formats v0/v1 are refused.
+        if (p.records.length > MAGIC_OFFSET && p.records[MAGIC_OFFSET]! < 2) {
+          partitionResponses.push(partitionError(p.index, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, 'Message format v0/v1 is not supported: use record batches (magic 2)'));
           continue;
         }
         const result = replicaManager.appendRecords(topic.name, p.index, p.records);
