@@ -101,6 +101,8 @@ export interface CleanerStats {
   /** Old segments replaced, and cleaned segments swapped in. */
   segmentsCleaned: number;
   segmentsWritten: number;
+  /** Groups of segments left as they were because the log changed under them (retention, DeleteRecords). */
+  groupsSkipped: number;
   /** Wall-clock milliseconds spent in the pass's steps (not the pauses between them). */
   elapsedMs: number;
   /** True when the pass was given up (the log changed under it, or an error). */
@@ -470,6 +472,7 @@ export class LogCleaner {
         emptyBatchesRetained: 0,
         segmentsCleaned: 0,
         segmentsWritten: 0,
+        groupsSkipped: 0,
         elapsedMs: 0,
         aborted: false,
       },
@@ -652,6 +655,7 @@ export class LogCleaner {
     if (group.some((s) => !segments.includes(s))) {
       // Retention or DeleteRecords removed some of them: skip the group.
       this.discardCleaned(pass);
+      pass.stats.groupsSkipped++;
       this.nextGroup(pass);
       return 1;
     }
@@ -814,6 +818,7 @@ export class LogCleaner {
       // The log changed under us before the commit point: the old segments stay.
       this.logger.debug({ err, topic: pass.log.topic, partition: pass.log.partition }, 'a cleaned segment could not be swapped in');
       this.discardCleaned(pass);
+      pass.stats.groupsSkipped++;
       this.nextGroup(pass);
       return;
     }
