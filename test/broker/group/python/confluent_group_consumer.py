@@ -2,7 +2,9 @@
 
 Usage: confluent_group_consumer.py BOOTSTRAP GROUP TOPIC EXPECTED [INSTANCE_ID]
 Subscribes, consumes EXPECTED records (bounded by a deadline), commits synchronously, closes,
-and prints one JSON object: the assignment, the records read, the committed offsets.
+and prints one JSON object: the assignment, the records read, the committed offsets, the
+assignments over time ("history": [unix time, partitions]; [] on revoke) and when it left. A negative EXPECTED means: stay in the group for that many
+seconds (a member of a mixed group) and commit nothing.
 """
 import json
 import sys
@@ -25,12 +27,28 @@ if instance:
     conf["group.instance.id"] = instance
 consumer = Consumer(conf)
 assigned = []
-consumer.subscribe([topic], on_assign=lambda c, ps: assigned.extend(p.partition for p in ps))
+current = []
+history = []
+
+
+def on_assign(c, ps):
+    assigned.extend(p.partition for p in ps)
+    current[:] = sorted(p.partition for p in ps)
+    history.append([time.time(), list(current)])
+
+
+def on_revoke(c, ps):
+    current[:] = []
+    history.append([time.time(), []])
+
+
+consumer.subscribe([topic], on_assign=on_assign, on_revoke=on_revoke)
 records = []
-deadline = time.time() + 20
+stay = -expected if expected < 0 else None
+deadline = time.time() + (stay if stay is not None else 20)
 quiet_until = None
 while time.time() < deadline:
-    if len(records) >= expected and assigned:
+    if stay is None and len(records) >= expected and assigned:
         # Poll a little longer: nothing beyond the expected records may arrive.
         quiet_until = quiet_until or time.time() + 1.0
         if time.time() >= quiet_until:
@@ -42,12 +60,14 @@ while time.time() < deadline:
         print(json.dumps({"error": str(msg.error())}), file=sys.stderr)
         continue
     records.append([msg.partition(), msg.offset(), msg.value().decode()])
-if records:
+if records and stay is None:
     consumer.commit(asynchronous=False)
 committed = consumer.committed([TopicPartition(topic, p) for p in sorted(set(assigned))], timeout=10)
+left_at = time.time()
 consumer.close()
 print(json.dumps({
     "assigned": sorted(set(assigned)),
     "records": records,
     "committed": {str(tp.partition): tp.offset for tp in committed},
+    "history": history, "left_at": left_at,
 }))
