@@ -107,6 +107,9 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     logger: logger.child({ component: 'log-manager' }),
     retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
     flushCheckpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
+    cleanerEnable: config.logCleanerEnable && config.logCleanerThreads > 0,
+    cleanerBackoffMs: config.logCleanerBackoffMs,
+    cleanerDedupeBufferSize: config.logCleanerDedupeBufferSize,
   });
   const metadata = new LocalMetadataStore({ dir: logDirs[0]!, nodeId: config.nodeId, clusterId: logManager.clusterId, endpoints: [], logger: logger.child({ component: 'metadata' }) });
   const replicaManager = new ReplicaManager(
