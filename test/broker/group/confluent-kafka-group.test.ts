@@ -10,7 +10,7 @@ import type { Broker } from '../../../src/broker/broker.js';
 import { ProcessTracker, SYSTEM_PYTHON, assertToolsPresent, expectSuccess, skipUnlessTools } from '../../../src/testkit/interop-tools.js';
 
 const require = createRequire(import.meta.url);
-const { Kafka, logLevel } = require('kafkajs') as typeof import('kafkajs');
+const { AssignerProtocol, Kafka, logLevel } = require('kafkajs') as typeof import('kafkajs');
 /** The repository root, from dist/test/broker/group/. */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const SCRIPT = join(root, 'test', 'broker', 'group', 'python', 'confluent_group_consumer.py');
@@ -19,7 +19,49 @@ interface ConsumerRun {
   assigned: number[];
   records: [number, number, string][];
   committed: Record<string, number>;
+  /** [unix seconds, partitions held from then on]. */
+  history: [number, number[]][];
+  left_at: number;
 }
+
+/** What a member held at `t` (unix seconds). */
+function heldAt(history: [number, number[]][], t: number): number[] {
+  let held: number[] = [];
+  for (const [at, partitions] of history) if (at <= t) held = partitions;
+  return held;
+}
+
+/**
+ * Kafka's range assignor for kafkajs (which ships only its own round robin), over the standard
+ * consumer protocol encoding, so that kafkajs and librdkafka members can agree on a protocol.
+ */
+const rangeAssigner: import('kafkajs').PartitionAssigner = ({ cluster }) => ({
+  name: 'range',
+  version: 0,
+  async assign({ members, topics }) {
+    const assignment = new Map<string, Record<string, number[]>>();
+    const subscriptions = members.map((m) => ({ memberId: m.memberId, topics: AssignerProtocol.MemberMetadata.decode(m.memberMetadata)!.topics }));
+    for (const topic of topics) {
+      const partitions = cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId).sort((a, b) => a - b);
+      const consumers = subscriptions.filter((s) => s.topics.includes(topic)).map((s) => s.memberId).sort();
+      const per = Math.floor(partitions.length / consumers.length);
+      const extra = partitions.length % consumers.length;
+      consumers.forEach((id, i) => {
+        const start = per * i + Math.min(i, extra);
+        const own = assignment.get(id) ?? {};
+        own[topic] = partitions.slice(start, start + per + (i < extra ? 1 : 0));
+        assignment.set(id, own);
+      });
+    }
+    return members.map((m) => ({
+      memberId: m.memberId,
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: assignment.get(m.memberId) ?? {}, userData: Buffer.alloc(0) }),
+    }));
+  },
+  protocol({ topics }) {
+    return { name: 'range', metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };
+  },
+});
 
 describe('consumer groups with confluent-kafka (librdkafka)', { skip: skipUnlessTools(['confluent-kafka']) }, () => {
   let dir: string;
@@ -110,5 +152,26 @@ describe('consumer groups with confluent-kafka (librdkafka)', { skip: skipUnless
     } finally {
       await admin.disconnect();
     }
+  });
+
+  it('a group mixing a librdkafka and a kafkajs member (both with the range assignor) splits the partitions without overlap', { timeout: 60_000 }, async () => {
+    const kafka = new Kafka({ clientId: 'mixed-kafkajs', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: 'mixed-rd-js', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100, partitionAssigners: [rangeAssigner] });
+    const history: [number, number[]][] = [];
+    consumer.on(consumer.events.GROUP_JOIN, (e) => void history.push([Date.now() / 1000, [...(e.payload.memberAssignment['rd'] ?? [])].sort((a, b) => a - b)]));
+    const rd = consume('mixed-rd-js', -6);
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'rd', fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachMessage: async () => undefined });
+    await new Promise((r) => setTimeout(r, 6000));
+    const jsLeftAt = Date.now() / 1000;
+    await consumer.disconnect();
+    const other = await rd;
+    const t = Math.min(jsLeftAt, other.left_at) - 0.5;
+    const held = `kafkajs ${JSON.stringify(history)}, librdkafka ${JSON.stringify(other.history)}`;
+    const js = heldAt(history, t);
+    const lib = heldAt(other.history, t);
+    assert.ok(js.length > 0 && lib.length > 0, held);
+    assert.deepEqual([...js, ...lib].sort(), [0, 1, 2], held);
   });
 });

@@ -80,7 +80,7 @@ describe('consumer groups with kafka-python, and a group mixing kafka-python and
   });
 
   it('kafka-python and librdkafka members (range assignor) share one group without overlap', { timeout: 60_000 }, async () => {
-    const [a, b] = await Promise.all([consume('kafka-python', 'mixed', -8), consume('confluent-kafka', 'mixed', -8)]);
+    const [a, b] = await Promise.all([consume('kafka-python', 'mixed', -6), consume('confluent-kafka', 'mixed', -6)]);
     // Just before the first of them left, each held half of the partitions.
     const t = Math.min(a.left_at, b.left_at) - 0.5;
     const held = `kafka-python ${JSON.stringify(a.history)}, librdkafka ${JSON.stringify(b.history)}`;

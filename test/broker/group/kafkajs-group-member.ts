@@ -11,7 +11,7 @@ const { Kafka, logLevel } = require('kafkajs') as typeof import('kafkajs');
 
 const [bootstrap, groupId, topic, sessionTimeout] = process.argv.slice(2);
 const kafka = new Kafka({ clientId: 'group-member', brokers: [bootstrap!], logLevel: logLevel.NOTHING, retry: { retries: 20, initialRetryTime: 100, maxRetryTime: 1000 } });
-const consumer = kafka.consumer({ groupId: groupId!, sessionTimeout: Number(sessionTimeout), heartbeatInterval: 300, rebalanceTimeout: 10_000, retry: { retries: 20 } });
+const consumer = kafka.consumer({ groupId: groupId!, sessionTimeout: Number(sessionTimeout), heartbeatInterval: 300, rebalanceTimeout: 10_000, maxWaitTimeInMs: 100, retry: { retries: 20 } });
 consumer.on(consumer.events.GROUP_JOIN, (e) => {
   const partitions = (e.payload.memberAssignment[topic!] ?? []).slice().sort((a, b) => a - b);
   process.stdout.write(`${JSON.stringify({ memberId: e.payload.memberId, partitions })}\n`);

@@ -117,7 +117,7 @@ describe('consumer groups with kafkajs', () => {
       await producer.disconnect();
 
       // First consumer reads everything but commits only up to offset 20 (the next to read).
-      const first = kafka.consumer({ groupId: 'resumers', sessionTimeout: 6000, heartbeatInterval: 500 });
+      const first = kafka.consumer({ groupId: 'resumers', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
       await first.connect();
       await first.subscribe({ topic: 'resume', fromBeginning: true });
       const seen: number[] = [];
@@ -135,7 +135,7 @@ describe('consumer groups with kafkajs', () => {
       await admin2.disconnect();
       assert.deepEqual(committed, [{ topic: 'resume', partitions: [{ partition: 0, offset: '20', metadata: null }] }]);
 
-      const second = kafka.consumer({ groupId: 'resumers', sessionTimeout: 6000, heartbeatInterval: 500 });
+      const second = kafka.consumer({ groupId: 'resumers', sessionTimeout: 6000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
       await second.connect();
       await second.subscribe({ topic: 'resume', fromBeginning: true });
       const resumed: string[] = [];
