@@ -370,8 +370,8 @@ export class LogCleaner {
     const done = this.runStep(pass, this.stepBytes);
     if (!done) return true;
     this.pass = null;
-    // Another log may be waiting; a pass that moved nothing does not make us spin.
-    return !pass.stats.aborted && (pass.stats.endOffset > pass.stats.firstDirtyOffset || pass.stats.segmentsCleaned > 0);
+    // Another log may be waiting; a pass that moved neither its checkpoint nor a tombstone does not make us spin.
+    return !pass.stats.aborted && (pass.stats.endOffset > pass.stats.firstDirtyOffset || pass.stats.tombstonesRemoved > 0);
   }
 
   /**

@@ -6,6 +6,7 @@ import { CLEANER_OFFSET_CHECKPOINT_FILE } from '../../../src/broker/storage/log-
 import { OffsetMap } from '../../../src/broker/storage/offset-map.js';
 import {
   ATTRIBUTES_OFFSET,
+  buildRecordBatch,
   CompressionCodec,
   decodeRecordBatches,
   DELETE_HORIZON_FLAG_MASK,
@@ -337,6 +338,34 @@ describe('LogCleaner', () => {
       ]),
     );
     for (const [i, b] of batches.entries()) for (const r of b.records) assert.equal(r.timestamp, BigInt(T0 + i));
+    m.close();
+  });
+
+  test('rebuilt batches keep record headers, LogAppendTime and the leader epoch', () => {
+    const clock = new ManualClock(T0);
+    const m = openManager(tempDir(), clock);
+    const log = m.createLog('lat', 0, compactConfig({ messageTimestampType: 'LogAppendTime' }));
+    const records = [
+      { key: Buffer.from('a'), value: Buffer.from('a1'), headers: [{ key: 'h', value: Buffer.from('x') }], timestamp: 5n },
+      { key: Buffer.from('b'), value: Buffer.from('b1'), headers: [{ key: 'trace', value: null }, { key: 'é', value: Buffer.from('y') }], timestamp: 6n },
+    ];
+    ok(log.appendAsLeader(buildRecordBatch(records, { baseOffset: 0n }), 4));
+    clock.advance(10);
+    ok(log.appendAsLeader(keyedBatch([{ key: 'a', value: 'a2' }], 7), 5));
+    log.roll();
+    m.cleaner.cleanNow('lat', 0);
+    const read = log.read(0, 1 << 20, Number.MAX_SAFE_INTEGER, true);
+    assert.ok(read.ok);
+    const [first, second] = decodeRecordBatches(read.records);
+    assert.equal(first!.header.timestampType, 'LogAppendTime');
+    assert.equal(first!.header.maxTimestamp, BigInt(T0));
+    assert.equal(first!.header.partitionLeaderEpoch, 4);
+    assert.equal(first!.header.lastOffsetDelta, 1);
+    assert.deepEqual(
+      first!.records.map((r) => [Number(r.offset), Buffer.from(r.key!).toString(), r.timestamp, r.headers.map((h) => [h.key, h.value === null ? null : Buffer.from(h.value).toString()])]),
+      [[1, 'b', BigInt(T0), [['trace', null], ['é', 'y']]]],
+    );
+    assert.equal(second!.header.maxTimestamp, BigInt(T0 + 10));
     m.close();
   });
 
