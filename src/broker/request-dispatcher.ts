@@ -1,7 +1,5 @@
 import type { Logger } from '../logging/logger.js';
-import * as generated from '../protocol/generated/index.js';
 import { ApiKey } from '../protocol/generated/api-table.js';
-import { MESSAGE_SCHEMAS } from '../protocol/generated/schema-table.js';
 import { encodeApiVersionsResponse } from '../protocol/generated/api-versions.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { ProtocolDecodeError } from '../protocol/primitives/protocol-error.js';
@@ -84,15 +82,15 @@ export class RequestDispatcher implements RequestChannel {
   }
 
   private unknownServerError(apiKey: number, version: number, correlationId: number): Uint8Array[] | null {
+    // Encoders fill missing fields with their defaults, so this is the default response with the
+    // error set. Decoding it back tells whether this version has a top-level error code at all.
     const def = apiDefinition(apiKey)!;
-    const schema = MESSAGE_SCHEMAS.find((m) => m.name === def.response.name);
-    const field = schema?.structs[def.response.name]?.fields.find((f) => f.name === 'ErrorCode');
-    if (field === undefined || field.versions === null || version < field.versions.min || version > field.versions.max) return null;
-    const makeDefault = (generated as unknown as Record<string, unknown>)[`default${def.response.name}`] as (() => Record<string, unknown>) | undefined;
-    if (makeDefault === undefined) return null;
-    const response = { ...makeDefault(), errorCode: ErrorCode.UNKNOWN_SERVER_ERROR };
     try {
-      return encodeResponseChunks(apiKey as ApiKeyNumber, version, correlationId, response as never);
+      const w = new ProtocolWriter(64);
+      def.response.encode(w, { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR }, version);
+      const check = def.response.decode(new ProtocolReader(w.toBytes()), version) as { errorCode?: number };
+      if (check.errorCode !== ErrorCode.UNKNOWN_SERVER_ERROR) return null;
+      return encodeResponseChunks(apiKey as ApiKeyNumber, version, correlationId, { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR } as never);
     } catch {
       return null;
     }

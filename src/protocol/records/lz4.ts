@@ -13,10 +13,12 @@
  * concatenated and skippable frames); preset dictionaries are not.
  */
 import { skippableFrameEnd, uint32LE } from './frame-bytes.js';
-import { compressSync } from 'lz4-napi';
+import { lazyModule } from './lazy-module.js';
 import { toBuffer } from './byte-views.js';
 import { RecordBatchError } from './record-batch-error.js';
 import { xxhash32 } from './xxhash32.js';
+
+const lz4Native = lazyModule<typeof import('lz4-napi')>('lz4-napi');
 
 const LZ4_FRAME_MAGIC = 0x184d2204;
 const KAFKA_BLOCK_SIZE = 64 * 1024;
@@ -46,7 +48,7 @@ export function lz4Compress(data: Uint8Array): Uint8Array {
   for (let pos = 0; pos < input.length; pos += KAFKA_BLOCK_SIZE) {
     const chunk = input.subarray(pos, Math.min(input.length, pos + KAFKA_BLOCK_SIZE));
     // lz4-napi prefixes the block with its uncompressed size (4 bytes, little-endian).
-    const compressed = compressSync(chunk).subarray(4);
+    const compressed = lz4Native().compressSync(chunk).subarray(4);
     const storeRaw = compressed.length >= chunk.length;
     blocks.push(storeRaw ? chunk : compressed);
     raw.push(storeRaw);

@@ -12,9 +12,11 @@
  * On decompression plain raw snappy (no xerial header) is accepted too, as
  * snappy-java's own input stream does; so are concatenated xerial streams.
  */
-import { compressSync, uncompressSync } from 'snappy';
+import { lazyModule } from './lazy-module.js';
 import { toBuffer } from './byte-views.js';
 import { describeError, RecordBatchError } from './record-batch-error.js';
+
+const snappy = lazyModule<typeof import('snappy')>('snappy');
 
 const XERIAL_MAGIC = [0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00] as const;
 const XERIAL_HEADER_SIZE = 16;
@@ -37,7 +39,7 @@ export function snappyCompress(data: Uint8Array): Uint8Array {
   const blocks: Buffer[] = [];
   let total = XERIAL_HEADER_SIZE;
   for (let pos = 0; pos < input.length; pos += XERIAL_BLOCK_SIZE) {
-    const block = compressSync(input.subarray(pos, Math.min(input.length, pos + XERIAL_BLOCK_SIZE)));
+    const block = snappy().compressSync(input.subarray(pos, Math.min(input.length, pos + XERIAL_BLOCK_SIZE)));
     blocks.push(block);
     total += 4 + block.length;
   }
@@ -115,7 +117,7 @@ export function snappyDecompress(data: Uint8Array, maxBytes: number): Uint8Array
   for (const block of blocks) {
     let chunk: Buffer;
     try {
-      chunk = uncompressSync(toBuffer(data).subarray(block.start, block.end), { asBuffer: true }) as Buffer;
+      chunk = snappy().uncompressSync(toBuffer(data).subarray(block.start, block.end), { asBuffer: true }) as Buffer;
     } catch (error) {
       throw corrupt(`invalid snappy block: ${describeError(error)}`, block.start, error);
     }

@@ -17,10 +17,13 @@
  *   limit is passed.
  */
 import { skippableFrameEnd, uint32LE } from './frame-bytes.js';
-import { Decoder, Encoder } from '@toondepauw/node-zstd';
-import { Decompress } from 'fzstd';
+import type { Decoder, Encoder } from '@toondepauw/node-zstd';
+import { lazyModule } from './lazy-module.js';
 import { toBuffer, toPlainBytes } from './byte-views.js';
 import { describeError, RecordBatchError } from './record-batch-error.js';
+
+const zstdNative = lazyModule<typeof import('@toondepauw/node-zstd')>('@toondepauw/node-zstd');
+const fzstd = lazyModule<typeof import('fzstd')>('fzstd');
 
 const ZSTD_MAGIC = 0xfd2fb528;
 const MAX_BLOCK_SIZE = 128 * 1024;
@@ -42,7 +45,7 @@ function limitExceeded(message: string, position?: number): RecordBatchError {
 export function zstdCompress(data: Uint8Array, level = ZSTD_DEFAULT_LEVEL): Uint8Array {
   let encoder = encoders.get(level);
   if (encoder === undefined) {
-    encoder = new Encoder(level);
+    encoder = new (zstdNative().Encoder)(level);
     encoders.set(level, encoder);
   }
   return toPlainBytes(encoder.encodeSync(toBuffer(data)));
@@ -148,7 +151,7 @@ export function zstdDecompress(data: Uint8Array, maxBytes: number): Uint8Array {
   let out: Uint8Array;
   if (outputBound <= maxBytes + MAX_BLOCK_SIZE) {
     try {
-      decoder ??= new Decoder();
+      decoder ??= new (zstdNative().Decoder)();
       out = toPlainBytes(decoder.decodeSync(toBuffer(data)));
     } catch (error) {
       throw corrupt(`invalid data: ${describeError(error)}`, undefined, error);
@@ -164,7 +167,7 @@ export function zstdDecompress(data: Uint8Array, maxBytes: number): Uint8Array {
 function streamingDecompress(data: Uint8Array, maxBytes: number): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const stream = new Decompress((chunk) => {
+  const stream = new (fzstd().Decompress)((chunk) => {
     total += chunk.length;
     if (total > maxBytes) throw limitExceeded(`data decompresses to more than ${maxBytes} bytes`);
     chunks.push(chunk);
