@@ -94,8 +94,13 @@ describe('consumer groups with confluent-kafka (librdkafka)', { skip: skipUnless
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function consume(group: string, expected: number, instance?: string): Promise<ConsumerRun> {
-    const r = expectSuccess(await tracker.run(SYSTEM_PYTHON, [SCRIPT, broker.bootstrap, group, 'rd', String(expected), ...(instance === undefined ? [] : [instance])], { timeoutMs: 40_000 }));
+  async function consume(group: string, expected: number, instance?: string, assignor = 'range'): Promise<ConsumerRun> {
+    const r = expectSuccess(
+      await tracker.run(SYSTEM_PYTHON, [SCRIPT, broker.bootstrap, group, 'rd', String(expected), ...(instance === undefined ? [] : [instance])], {
+        timeoutMs: 40_000,
+        env: { ...process.env, ASSIGNOR: assignor },
+      }),
+    );
     return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as ConsumerRun;
   }
 
@@ -173,5 +178,13 @@ describe('consumer groups with confluent-kafka (librdkafka)', { skip: skipUnless
     const lib = heldAt(other.history, t);
     assert.ok(js.length > 0 && lib.length > 0, held);
     assert.deepEqual([...js, ...lib].sort(), [0, 1, 2], held);
+  });
+
+  it('two librdkafka members with the cooperative-sticky assignor (incremental rebalancing) split the partitions without overlap', { timeout: 60_000 }, async () => {
+    const [a, b] = await Promise.all([consume('cooperative', -6, undefined, 'cooperative-sticky'), consume('cooperative', -6, undefined, 'cooperative-sticky')]);
+    const t = Math.min(a.left_at, b.left_at) - 0.5;
+    const held = `${JSON.stringify(a.history)} / ${JSON.stringify(b.history)}`;
+    assert.ok(heldAt(a.history, t).length > 0 && heldAt(b.history, t).length > 0, held);
+    assert.deepEqual([...heldAt(a.history, t), ...heldAt(b.history, t)].sort(), [0, 1, 2], held);
   });
 });

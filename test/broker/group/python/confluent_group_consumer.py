@@ -7,6 +7,7 @@ assignments over time ("history": [unix time, partitions]; [] on revoke) and whe
 seconds (a member of a mixed group) and commit nothing.
 """
 import json
+import os
 import sys
 import time
 
@@ -21,7 +22,8 @@ conf = {
     "enable.auto.commit": False,
     "session.timeout.ms": 6000,
     "heartbeat.interval.ms": 500,
-    "partition.assignment.strategy": "range",
+    # ASSIGNOR=cooperative-sticky for incremental (cooperative) rebalancing; the broker only relays.
+    "partition.assignment.strategy": os.environ.get("ASSIGNOR", "range"),
 }
 if instance:
     conf["group.instance.id"] = instance
@@ -33,12 +35,13 @@ history = []
 
 def on_assign(c, ps):
     assigned.extend(p.partition for p in ps)
-    current[:] = sorted(p.partition for p in ps)
+    # Incremental: an eager assignor revokes everything first, a cooperative one only what moves.
+    current[:] = sorted(set(current) | {p.partition for p in ps})
     history.append([time.time(), list(current)])
 
 
 def on_revoke(c, ps):
-    current[:] = []
+    current[:] = sorted(set(current) - {p.partition for p in ps})
     history.append([time.time(), []])
 
 
