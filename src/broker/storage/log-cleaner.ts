@@ -31,11 +31,14 @@ import {
   BASE_TIMESTAMP_OFFSET,
   COMPRESSION_CODEC_MASK,
   CONTROL_FLAG_MASK,
-  decodeRecordBatch,
+  decodeRecords,
+  decompress,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
   DELETE_HORIZON_FLAG_MASK,
   LAST_OFFSET_DELTA_OFFSET,
   MAX_TIMESTAMP_OFFSET,
   PRODUCER_ID_OFFSET,
+  readBatchHeader,
   RECORD_BATCH_OVERHEAD,
   RecordBatchBuilder,
   RecordBatchError,
@@ -48,7 +51,7 @@ import type { LogConfig } from './log-config.js';
 import { CLEANED_FILE_SUFFIX, LogSegment } from './log-segment.js';
 import type { Log } from './log.js';
 import { OffsetMap } from './offset-map.js';
-import { scanRecordKeys } from './scan-record-keys.js';
+import { scanRecordKeys, scanRecordKeysIn } from './scan-record-keys.js';
 
 export const CLEANER_OFFSET_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 
@@ -713,7 +716,11 @@ export class LogCleaner {
     let retained = 0;
     let retainedTombstone = false;
     const base = b.baseOffset;
-    scanRecordKeys(buf, b.at, (delta, data, keyStart, keyLength, valueLength) => {
+    // Compressed records are decompressed once, for the keys and for a rebuild.
+    const codec = b.attributes & COMPRESSION_CODEC_MASK;
+    const count = buf.readInt32BE(b.at + RECORD_BATCH_OVERHEAD - 4);
+    const payload = codec === 0 ? whole.subarray(RECORD_BATCH_OVERHEAD) : decompress(codec, whole.subarray(RECORD_BATCH_OVERHEAD), DEFAULT_MAX_DECOMPRESSED_BYTES);
+    scanRecordKeysIn(payload, 0, payload.length, count, (delta, data, keyStart, keyLength, valueLength) => {
       let ok = false;
       if (keyLength >= 0) {
         const offset = base + delta;
@@ -736,7 +743,7 @@ export class LogCleaner {
     const setHorizon = retainedTombstone && !hasHorizon;
     if (retainedTombstone) pass.minHorizon = Math.min(pass.minHorizon, hasHorizon ? horizon : pass.now + pass.config.deleteRetentionMs);
     if (retained === keep.length && !setHorizon) return whole;
-    if (retained > 0) return this.rebuildBatch(pass, whole, keep, setHorizon ? pass.now + pass.config.deleteRetentionMs : hasHorizon ? horizon : null);
+    if (retained > 0) return this.rebuildBatch(whole, payload, keep, setHorizon ? pass.now + pass.config.deleteRetentionMs : hasHorizon ? horizon : null);
     // Nothing left: an idempotent producer's recent batch keeps its header (its sequence state).
     if (b.producerId >= 0n && pass.producerBatches.get(b.producerId)?.has(b.lastOffset) === true) {
       pass.stats.emptyBatchesRetained++;
@@ -745,10 +752,17 @@ export class LogCleaner {
     return null;
   }
 
-  /** Re-encodes a batch with only the records flagged in `keep`, keeping its header fields and last offset. */
-  private rebuildBatch(_pass: Pass, whole: Buffer, keep: boolean[], deleteHorizon: number | null): Uint8Array {
-    const decoded = decodeRecordBatch(whole, 0, { verifyCrc: false });
-    const h = decoded.header;
+  /**
+   * Re-encodes a batch (`whole`, its records uncompressed in `payload`) with only the records
+   * flagged in `keep`, keeping its header fields and last offset.
+   */
+  private rebuildBatch(whole: Buffer, payload: Uint8Array, keep: boolean[], deleteHorizon: number | null): Uint8Array {
+    const h = readBatchHeader(whole, 0);
+    const records = decodeRecords(payload, 0, payload.length, h.recordsCount, {
+      baseOffset: h.baseOffset,
+      baseTimestamp: h.baseTimestamp,
+      logAppendTime: h.timestampType === 'LogAppendTime' ? h.maxTimestamp : null,
+    });
     const builder = new RecordBatchBuilder({
       baseOffset: h.baseOffset,
       partitionLeaderEpoch: h.partitionLeaderEpoch,
@@ -762,7 +776,7 @@ export class LogCleaner {
       isControl: h.isControl,
       deleteHorizon: deleteHorizon === null ? undefined : BigInt(deleteHorizon),
     });
-    decoded.records.forEach((r, i) => {
+    records.forEach((r, i) => {
       if (keep[i] === true) builder.append({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp, offsetDelta: r.offsetDelta });
     });
     const out = builder.build();

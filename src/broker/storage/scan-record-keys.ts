@@ -46,6 +46,11 @@ export function scanRecordKeys(buf: Uint8Array, batchPos: number, visit: RecordK
     pos = 0;
     end = data.length;
   }
+  return scanRecordKeysIn(data, pos, end, count, visit);
+}
+
+/** The walk of `scanRecordKeys` over `count` records already decompressed in `data[pos, end)`. */
+export function scanRecordKeysIn(data: Uint8Array, pos: number, end: number, count: number, visit: RecordKeyVisitor): number {
   const c = new VarintCursor(data, pos, end);
   for (let i = 0; i < count; i++) {
     const recordPos = c.pos;
