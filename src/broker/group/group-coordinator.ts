@@ -88,6 +88,8 @@ export class GroupCoordinator {
   private readonly cancels: (() => void)[] = [];
   private closed = false;
   private readonly shardConfig: GroupCoordinatorConfig;
+  /** offsets.topic.compression.codec (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd). */
+  private readonly compression: number;
 
   constructor(private readonly opts: GroupCoordinatorOptions) {
     const c = opts.config;
@@ -99,6 +101,9 @@ export class GroupCoordinator {
       offsetsRetentionMs: c.offsetsRetentionMs,
       offsetMetadataMaxBytes: OFFSET_METADATA_MAX_BYTES,
     };
+    // Not a typed BrokerConfig field: read from the validated properties (an int key).
+    const codec = Number(c.raw.get('offsets.topic.compression.codec') ?? '0');
+    this.compression = Number.isInteger(codec) && codec >= 0 && codec <= 4 ? codec : 0;
   }
 
   /** Loads the hosted partitions of an existing __consumer_offsets and starts the timers. */
@@ -257,7 +262,7 @@ export class GroupCoordinator {
   private append(partition: number, records: GroupRecord[], forCommit: boolean): GroupError | null {
     const batch = buildRecordBatch(
       records.map((r) => encodeGroupRecord(r)),
-      { timestamp: BigInt(this.now()), producerId: -1n, producerEpoch: -1, baseSequence: -1 },
+      { timestamp: BigInt(this.now()), producerId: -1n, producerEpoch: -1, baseSequence: -1, compression: this.compression },
     );
     const out = this.opts.replicaManager.appendRecords(GROUP_METADATA_TOPIC_NAME, partition, batch);
     if (out.ok) return null;

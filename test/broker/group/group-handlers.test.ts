@@ -9,7 +9,7 @@ import type { KafkaTestClient } from '../../../src/testkit/kafka-test-client.js'
 import { createTopic, fetchFrom, startHandlerTestBroker } from '../handlers/handler-test-helpers.js';
 import type { HandlerTestBroker } from '../handlers/handler-test-helpers.js';
 
-const PROPS = { 'offsets.topic.replication.factor': '1', 'offsets.topic.num.partitions': '10', 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '1000' };
+const PROPS = { 'offsets.topic.replication.factor': '1', 'offsets.topic.num.partitions': '10', 'offsets.topic.compression.codec': '1', 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '1000' };
 
 async function joinAndSync(client: KafkaTestClient, group: string, version = 9): Promise<{ memberId: string; generationId: number }> {
   const join = (memberId: string) =>
@@ -100,7 +100,7 @@ describe('group APIs over the wire', () => {
     assert.deepEqual(batched.groups!.map((g) => [g.groupId, g.errorCode, g.topics.flatMap((tp) => tp.partitions.map((p) => p.committedOffset))]), [['commit-8', 0, [108n]], ['commit-9', 0, [109n]], ['none', 0, []]]);
   });
 
-  it('the records in __consumer_offsets use Kafka’s key/value schemas (offset commit type 1, value v3; group metadata type 2, value v3)', async () => {
+  it('the records in __consumer_offsets use Kafka’s key/value schemas (offset commit type 1, value v3; group metadata type 2, value v3), compressed with offsets.topic.compression.codec', async () => {
     await joinAndSync(t.client, 'on-disk');
     await t.client.send(ApiKey.OffsetCommit, 2, {
       groupId: 'with-retention', generationIdOrMemberEpoch: -1, memberId: '', retentionTimeMs: 60_000n,
@@ -109,7 +109,10 @@ describe('group APIs over the wire', () => {
     const records: { key: Buffer; value: Buffer | null }[] = [];
     for (const group of ['on-disk', 'commit-9', 'with-retention']) {
       const p = await fetchFrom(t.client, GROUP_METADATA_TOPIC_NAME, partitionForGroup(group, 10), 0n);
-      for (const b of decodeRecordBatches(p.records!)) for (const r of b.records) records.push({ key: Buffer.from(r.key!), value: r.value === null ? null : Buffer.from(r.value) });
+      for (const b of decodeRecordBatches(p.records!)) {
+        assert.equal(b.header.compressionCodec, 1, 'offsets.topic.compression.codec=1: gzip');
+        for (const r of b.records) records.push({ key: Buffer.from(r.key!), value: r.value === null ? null : Buffer.from(r.value) });
+      }
     }
     const byType = (type: number, group: string) => records.filter((r) => r.key.readInt16BE(0) === type && decodeGroupRecord(r.key, r.value)!.group === group);
     const meta = byType(2, 'on-disk').at(-1)!;
