@@ -391,7 +391,10 @@ export class LogCleaner {
   /** `cleanNow` for a Log object. */
   cleanLog(log: Log, now = this.clock.now()): CleanerStats | null {
     if (!this.isCompacted(log)) return null;
-    if (this.pass !== null && this.pass.log === log) this.abortPass(this.pass, 'a synchronous pass was asked for');
+    if (this.pass !== null && this.pass.log === log) {
+      this.abortPass(this.pass, 'a synchronous pass was asked for');
+      this.pass = null;
+    }
     const pass = this.startPass(log, now);
     while (!this.runStep(pass, Number.MAX_SAFE_INTEGER));
     return pass.stats;

@@ -458,6 +458,31 @@ describe('LogCleaner', () => {
     m.close();
   });
 
+  test('cleanNow during a background pass on the same log drops that pass (no .cleaned file left) and cleans everything', () => {
+    const clock = new ManualClock(T0);
+    const dir = tempDir();
+    const steps: Array<() => void> = [];
+    const m = openManager(dir, clock, { cleanerEnable: true, cleanerBackoffMs: 1000, cleanerStepBytes: 512, cleanerDefer: (s) => steps.push(s) });
+    const log = m.createLog('both', 0, compactConfig({ segmentBytes: 4096 }));
+    for (let i = 0; i < 200; i++) ok(log.appendAsLeader(keyedBatch([{ key: `k${i % 20}`, value: `v${i}` }], T0), 0));
+    log.roll();
+    clock.advance(1000);
+    const size = log.size;
+    while (log.size === size && steps.length > 0) steps.shift()!();
+    assert.ok(m.cleaner.inProgress);
+    for (let i = 0; i < 3 && steps.length > 0; i++) steps.shift()!();
+    const stats = m.cleaner.cleanNow('both', 0)!;
+    assert.ok(!stats.aborted);
+    assert.ok(!m.cleaner.inProgress);
+    assert.ok(!readdirSync(join(dir, 'both-0')).some((f) => f.endsWith('.cleaned') || f.endsWith('.swap')));
+    while (steps.length > 0) steps.shift()!();
+    assert.deepEqual(
+      readLog(log).records.map((r) => [r.offset, r.value]),
+      Array.from({ length: 20 }, (_, i) => [180 + i, `v${180 + i}`]),
+    );
+    m.close();
+  });
+
   test('max.compaction.lag.ms makes a log cleanable whatever its dirty ratio, and rolls its active segment', () => {
     const clock = new ManualClock(T0);
     const steps: Array<() => void> = [];
