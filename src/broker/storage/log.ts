@@ -9,7 +9,7 @@
  * runs to completion before the next one starts.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../../logging/logger.js';
 import {
@@ -303,15 +303,20 @@ export class Log {
    * old segments whose base offsets are in [base, its next offset) (always including the one at
    * `base`): those still there are deleted and the swap file takes the `.log` name; its indexes
    * are rebuilt by the load. `.cleaned` files (a cleaning not yet committed: the old segments are
-   * intact) and index `.swap` files are deleted by the load.
+   * intact), index `.swap` files and `.swap` files at or above the lowest `.cleaned` one are
+   * deleted by the load.
    */
   private completeInterruptedSwaps(): void {
     const names = readdirSync(this.dir);
     const swapSuffix = LOG_FILE_SUFFIX + SWAP_FILE_SUFFIX;
+    // Kafka's rule: a swap at or above the lowest `.cleaned` file belongs to an unfinished
+    // operation (a split) and is dropped with it.
+    let minCleaned = Number.POSITIVE_INFINITY;
+    for (const n of names) if (n.endsWith(CLEANED_FILE_SUFFIX)) minCleaned = Math.min(minCleaned, offsetFromFileName(n) ?? minCleaned);
     const swaps = names
       .filter((n) => n.endsWith(swapSuffix))
       .map((n) => offsetFromFileName(n))
-      .filter((b): b is number => b !== null)
+      .filter((b): b is number => b !== null && b < minCleaned)
       .sort((a, b) => a - b);
     if (swaps.length === 0) return;
     const logBases = names
@@ -937,6 +942,9 @@ export class Log {
     if (i < 0 || i + old.length >= this.segments.length || old.some((s, k) => this.segments[i + k] !== s) || cleaned.baseOffset !== old[0]!.baseOffset) {
       throw new Error(`log ${this.name}: the segments to replace are not a run of inactive segments of the log any more`);
     }
+    // No other `.cleaned` file may outlive this commit: at startup a swap above one is dropped (Kafka's rule for splits).
+    const own = new Set([cleaned.log.path, cleaned.offsetIndex.path, cleaned.timeIndex.path].map((p) => basename(p)));
+    for (const n of readdirSync(this.dir)) if (n.endsWith(CLEANED_FILE_SUFFIX) && !own.has(n)) rmSync(join(this.dir, n));
     cleaned.changeFileSuffixes(CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
     fsyncDirectory(this.dir);
     try {

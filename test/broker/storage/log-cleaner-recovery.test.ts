@@ -137,6 +137,18 @@ describe('LogCleaner crash safety', () => {
     }
   });
 
+  test('a .swap at or above a .cleaned file (an unfinished split, in Kafka) is dropped with it: nothing changes', () => {
+    const dir = crashedCopy(p);
+    const part = join(dir, `${TOPIC}-0`);
+    const third = String(p.segmentsBefore[2]).padStart(20, '0');
+    copyFileSync(cleanedSegment('.log'), join(part, `${SEGMENT}.log.cleaned`));
+    copyFileSync(join(part, `${third}.log`), join(part, `${third}.log.swap`));
+    const r = reopen(dir);
+    assert.deepEqual(r.view, p.originalView);
+    assert.deepEqual(r.segments, p.segmentsBefore);
+    assert.ok(!r.files.some((f) => f.endsWith('.swap') || f.endsWith('.cleaned')), r.files.join(' '));
+  });
+
   test('a pass abandoned midway (shutdown between steps) leaves no .cleaned files and loses nothing', () => {
     const dir = crashedCopy(p);
     const clock = new ManualClock(T0);
