@@ -930,6 +930,16 @@ export class GroupCoordinatorShard {
     return result;
   }
 
+  /** Tombstones every group's offsets of deleted topics (Kafka's handleDeletedPartitions). */
+  removeOffsetsOfTopics(topics: ReadonlySet<string>): CoordinatorResult<number> {
+    const fx = new Effects();
+    for (const [groupId, offsets] of this.offsets) {
+      const keys = [...offsets].filter(([, o]) => topics.has(o.topic)).map(([k]) => k);
+      fx.records.push(...this.offsetTombstones(groupId, keys));
+    }
+    return fx.result(fx.records.length, true);
+  }
+
   /**
    * Offsets past their retention (Kafka's removeExpiredOffsets): of an Empty group, once the
    * retention has passed since it became empty; of a Stable consumer group, those of topics it no

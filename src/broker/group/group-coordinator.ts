@@ -114,7 +114,9 @@ export class GroupCoordinator {
     this.cancels.push(this.opts.scheduler.schedule('group-offsets-expiry', this.opts.config.offsetsRetentionCheckIntervalMs, () => this.expireOffsets()));
     this.cancels.push(
       this.opts.metadata.subscribe((event) => {
-        if (event.kind === 'topicDeleted' && event.topic.name === GROUP_METADATA_TOPIC_NAME) this.unloadAll('NOT_COORDINATOR');
+        if (event.kind !== 'topicDeleted') return;
+        if (event.topic.name === GROUP_METADATA_TOPIC_NAME) this.unloadAll('NOT_COORDINATOR');
+        else this.removeOffsetsOfTopic(event.topic.name);
       }),
     );
   }
@@ -316,6 +318,13 @@ export class GroupCoordinator {
         this.opts.logger.error({ err, partition: e.partition }, 'group coordinator tick failed');
       }
     }
+  }
+
+  /** A deleted topic's committed offsets go too (tombstones in every loaded partition). */
+  private removeOffsetsOfTopic(topic: string): void {
+    let removed = 0;
+    for (const e of this.shards.values()) if (e.loaded) removed += this.complete(e, e.shard.removeOffsetsOfTopics(new Set([topic])), false);
+    if (removed > 0) this.opts.logger.info({ topic, removed }, 'removed offsets of a deleted topic');
   }
 
   /** Kafka's periodic offset expiry (offsets.retention.check.interval.ms). */

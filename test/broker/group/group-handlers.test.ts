@@ -156,6 +156,19 @@ describe('group APIs over the wire', () => {
     const gone = await t.client.send(ApiKey.DescribeGroups, 0, { groups: ['life'] });
     assert.equal(gone.groups[0]!.groupState, 'Dead');
   });
+
+  it('deleting a topic removes the groups’ committed offsets of it', async () => {
+    await createTopic(t.client, 'doomed', 1);
+    const commit = await t.client.send(ApiKey.OffsetCommit, 8, {
+      groupId: 'doomed-group', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
+      topics: [{ name: 'doomed', partitions: [{ partitionIndex: 0, committedOffset: 4n, committedLeaderEpoch: -1, committedMetadata: null }] }, { name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 6n, committedLeaderEpoch: -1, committedMetadata: null }] }],
+    });
+    assert.deepEqual(commit.topics.map((tp) => tp.partitions[0]!.errorCode), [0, 0]);
+    const deleted = await t.client.send(ApiKey.DeleteTopics, 6, { topics: [{ name: 'doomed', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }], timeoutMs: 5000 });
+    assert.equal(deleted.responses[0]!.errorCode, ErrorCode.NONE);
+    const res = await t.client.send(ApiKey.OffsetFetch, 7, { groupId: 'doomed-group', topics: null, requireStable: false });
+    assert.deepEqual(res.topics!.map((tp) => tp.name), ['orders']);
+  });
 });
 
 describe('group coordinator without enough brokers for offsets.topic.replication.factor', () => {
