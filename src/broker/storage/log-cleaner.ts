@@ -59,6 +59,10 @@ export const CLEANER_OFFSET_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 export const DEFAULT_DEDUPE_BUFFER_SIZE = 128 * 1024 * 1024;
 /** Bytes read per cooperative step by default. */
 export const DEFAULT_CLEANER_STEP_BYTES = 1024 * 1024;
+/** Time a cooperative step may take by default. */
+export const DEFAULT_CLEANER_STEP_MS = 10;
+/** The largest read of a step (the step's time is checked between reads). */
+const CHUNK_BYTES = 256 * 1024;
 
 const INT32_MAX = 0x7fffffff;
 
@@ -78,8 +82,10 @@ export interface LogCleanerOptions {
   logger: Logger;
   /** log.cleaner.dedupe.buffer.size: memory of the offset map (default 128 MiB). */
   dedupeBufferSize?: number;
-  /** Bytes read per step of `tick()` (default 1 MiB). */
+  /** Bytes read per step of `tick()` at most (default 1 MiB). */
   stepBytes?: number;
+  /** Milliseconds a step of `tick()` may take before it yields (checked between reads of at most 256 KiB; default 10). */
+  stepMs?: number;
 }
 
 /** What one pass did. */
@@ -230,6 +236,7 @@ export class LogCleaner {
   private readonly logger: Logger;
   private readonly dedupeBufferSize: number;
   private readonly stepBytes: number;
+  private readonly stepMs: number;
   private readonly logDirs: readonly string[];
   /** key → cleaned-up-to offset (the cleaner checkpoints). */
   private readonly checkpoints = new Map<string, number>();
@@ -251,6 +258,7 @@ export class LogCleaner {
     this.logDirs = opts.logDirs;
     this.dedupeBufferSize = opts.dedupeBufferSize ?? DEFAULT_DEDUPE_BUFFER_SIZE;
     this.stepBytes = Math.max(1, opts.stepBytes ?? DEFAULT_CLEANER_STEP_BYTES);
+    this.stepMs = opts.stepMs ?? DEFAULT_CLEANER_STEP_MS;
     for (const dir of this.logDirs) {
       try {
         for (const e of offsetCheckpointFile(join(dir, CLEANER_OFFSET_CHECKPOINT_FILE)).read()) this.checkpoints.set(`${e.topic}-${e.partition}`, e.offset);
@@ -370,7 +378,7 @@ export class LogCleaner {
       this.pass = this.startPass(log, now);
     }
     const pass = this.pass;
-    const done = this.runStep(pass, this.stepBytes);
+    const done = this.runStep(pass, this.stepBytes, this.stepMs);
     if (!done) return true;
     this.pass = null;
     // Another log may be waiting; a pass that moved neither its checkpoint nor a tombstone does not make us spin.
@@ -485,8 +493,8 @@ export class LogCleaner {
     };
   }
 
-  /** Does about `budget` bytes of the pass; returns true when the pass is over (finished or aborted). */
-  private runStep(pass: Pass, budget: number): boolean {
+  /** Does about `budget` bytes of the pass, for at most about `maxMs`; returns true when the pass is over (finished or aborted). */
+  private runStep(pass: Pass, budget: number, maxMs = Number.POSITIVE_INFINITY): boolean {
     const started = performance.now();
     try {
       const why = this.invalidation(pass);
@@ -497,6 +505,7 @@ export class LogCleaner {
       let left = budget;
       while (left > 0 && pass.phase !== 'done') {
         left -= pass.phase === 'map' ? this.mapStep(pass, left) : this.cleanStep(pass, left);
+        if (performance.now() - started >= maxMs) break;
       }
       if (pass.phase === 'done') {
         this.finishPass(pass);
@@ -561,7 +570,7 @@ export class LogCleaner {
       pass.mapPosition = -1;
       return 1;
     }
-    const { buf, batches } = readChunk(seg, pass.mapPosition, Math.min(budget, this.stepBytes));
+    const { buf, batches } = readChunk(seg, pass.mapPosition, Math.min(budget, CHUNK_BYTES));
     let read = 0;
     const map = pass.map;
     const firstDirty = pass.firstDirty;
@@ -691,7 +700,7 @@ export class LogCleaner {
       pass.sourcePosition = 0;
       return 1;
     }
-    const { buf, batches } = readChunk(seg, pass.sourcePosition, Math.min(budget, this.stepBytes));
+    const { buf, batches } = readChunk(seg, pass.sourcePosition, Math.min(budget, CHUNK_BYTES));
     let read = 0;
     for (const b of batches) {
       const out = this.filterBatch(pass, buf, b);

@@ -49,8 +49,10 @@ export interface LogManagerOptions {
   cleanerBackoffMs?: number;
   /** log.cleaner.dedupe.buffer.size (default 128 MiB). */
   cleanerDedupeBufferSize?: number;
-  /** Bytes the cleaner reads per step before it yields to the event loop (default 1 MiB). */
+  /** Bytes the cleaner reads per step at most before it yields to the event loop (default 1 MiB). */
   cleanerStepBytes?: number;
+  /** Milliseconds a cleaner step may take before it yields to the event loop (default 10). */
+  cleanerStepMs?: number;
   /** How the cleaner schedules its next step while it has work (default: setImmediate, so I/O is served in between). */
   cleanerDefer?: (step: () => void) => void;
 }
@@ -129,6 +131,7 @@ export class LogManager {
       logger: opts.logger.child({ component: 'log-cleaner' }),
       dedupeBufferSize: opts.cleanerDedupeBufferSize,
       stepBytes: opts.cleanerStepBytes,
+      stepMs: opts.cleanerStepMs,
     });
   }
 
