@@ -12,8 +12,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { ManualClock } from '../src/broker/clock.js';
+import { ManualClock, systemClock, timerScheduler } from '../src/broker/clock.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../src/broker/storage/log-config.js';
 import type { CleanerStats } from '../src/broker/storage/log-cleaner.js';
 import { LogManager } from '../src/broker/storage/log-manager.js';
@@ -97,6 +98,43 @@ export function runCompactionScenario(s: CompactionScenario): CompactionResult {
   }
 }
 
+export interface BackgroundResult {
+  readonly bytes: number;
+  readonly seconds: number;
+  /** Event-loop delay while the background cleaner worked, in ms. */
+  readonly delayP50Ms: number;
+  readonly delayP99Ms: number;
+  readonly delayMaxMs: number;
+}
+
+/**
+ * The cleaner as the broker runs it: the 'log-cleaner' task on real timers, steps through
+ * setImmediate. Measures how long the event loop waits for it (what a request arriving
+ * meanwhile would wait) while it cleans `bytes` of updates.
+ */
+export async function runBackgroundScenario(bytes: number, keys: number): Promise<BackgroundResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'samsa-bench-compaction-'));
+  const clock = new ManualClock(1_700_000_000_000);
+  const writer = LogManager.open({ logDirs: [dir], nodeId: 1, defaultConfig: logConfig(), clock, scheduler: clock, logger: silentLogger(), cleanerEnable: false });
+  writer.createLog('bench', 0, logConfig());
+  const written = writeUpdates(writer, 'bench', bytes, keys, CompressionCodec.NONE, 1);
+  writer.close();
+  const manager = LogManager.open({ logDirs: [dir], nodeId: 1, defaultConfig: logConfig(), clock: systemClock, scheduler: timerScheduler(), logger: silentLogger(), cleanerBackoffMs: 10 });
+  const end = manager.getLog('bench', 0)!.logEndOffset;
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const started = performance.now();
+  try {
+    while ((manager.cleaner.checkpointOf('bench', 0) ?? 0) < end) await new Promise((r) => setTimeout(r, 5));
+    const seconds = (performance.now() - started) / 1000;
+    histogram.disable();
+    return { bytes: written, seconds, delayP50Ms: histogram.percentile(50) / 1e6, delayP99Ms: histogram.percentile(99) / 1e6, delayMaxMs: histogram.max / 1e6 };
+  } finally {
+    manager.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export function compactionScenarios(quick: boolean): CompactionScenario[] {
   const mb = quick ? 16 : 128;
   const keys = quick ? 20_000 : 100_000;
@@ -117,10 +155,16 @@ function format(r: CompactionResult): string {
   );
 }
 
-export function main(): void {
+export async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   console.log(`samsa compaction benchmark: node ${process.version}, ${process.platform}/${process.arch}${quick ? ' (quick)' : ''}`);
   for (const s of compactionScenarios(quick)) console.log(format(runCompactionScenario(s)));
+  const mb = quick ? 16 : 64;
+  const bg = await runBackgroundScenario(mb * 1e6, quick ? 20_000 : 100_000);
+  console.log(
+    `${(bg.bytes / bg.seconds / 1e6).toFixed(0).padStart(5)} MB/s cleaned  ${mb} MB of updates by the background cleaner (10 ms steps via setImmediate)\n` +
+      `         event-loop delay meanwhile: p50 ${bg.delayP50Ms.toFixed(1)} ms, p99 ${bg.delayP99Ms.toFixed(1)} ms, max ${bg.delayMaxMs.toFixed(1)} ms`,
+  );
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
