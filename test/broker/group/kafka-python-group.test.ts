@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,14 @@ interface ConsumerRun {
   left_at: number;
 }
 
+async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** What a member held at `t` (unix seconds). */
 function heldAt(run: ConsumerRun, t: number): number[] {
   let held: number[] = [];
@@ -34,10 +44,11 @@ function heldAt(run: ConsumerRun, t: number): number[] {
   return held;
 }
 
-describe('consumer groups with kafka-python, and a group mixing kafka-python and librdkafka members', { skip: skipUnlessTools(['kafka-python', 'confluent-kafka']) }, () => {
+describe('consumer groups with kafka-python, and groups mixing kafka-python and librdkafka members', { skip: skipUnlessTools(['kafka-python', 'confluent-kafka']) }, () => {
   let dir: string;
   let broker: Broker;
   const tracker = new ProcessTracker();
+  const children: ChildProcess[] = [];
 
   before(async () => {
     assertToolsPresent(['kafka-python', 'confluent-kafka']);
@@ -51,7 +62,7 @@ describe('consumer groups with kafka-python, and a group mixing kafka-python and
     const kafka = new Kafka({ clientId: 'setup', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: 'py', numPartitions: 4 }] });
+    await admin.createTopics({ topics: [{ topic: 'py', numPartitions: 4 }, { topic: 'six', numPartitions: 6 }] });
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();
@@ -61,9 +72,30 @@ describe('consumer groups with kafka-python, and a group mixing kafka-python and
 
   after(async () => {
     tracker.killAll();
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await broker?.close();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
+
+  /** A member staying `seconds` in the group, as a process that can be killed; `done` is null when it was killed. */
+  function spawnMember(client: keyof typeof SCRIPTS, group: string, seconds: number): { child: ChildProcess; done: Promise<ConsumerRun | null> } {
+    const child = spawn(SYSTEM_PYTHON, [SCRIPTS[client], broker.bootstrap, group, 'six', String(-seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    const done = new Promise<ConsumerRun | null>((resolvePromise, reject) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        if (signal === 'SIGKILL') resolvePromise(null);
+        else if (code !== 0) reject(new Error(`${client} member exited ${code}: ${err.slice(-2000)}`));
+        else resolvePromise(JSON.parse(out.trim().split('\n').at(-1)!) as ConsumerRun);
+      });
+    });
+    return { child, done };
+  }
 
   async function consume(client: keyof typeof SCRIPTS, group: string, expected: number): Promise<ConsumerRun> {
     const r = expectSuccess(await tracker.run(SYSTEM_PYTHON, [SCRIPTS[client], broker.bootstrap, group, 'py', String(expected)], { timeoutMs: 40_000 }));
@@ -79,16 +111,39 @@ describe('consumer groups with kafka-python, and a group mixing kafka-python and
     assert.deepEqual(again.records, []);
   });
 
-  it('kafka-python and librdkafka members (range assignor) share one group without overlap', { timeout: 60_000 }, async () => {
-    const [a, b] = await Promise.all([consume('kafka-python', 'mixed', -6), consume('confluent-kafka', 'mixed', -6)]);
-    // Just before the first of them left, each held half of the partitions.
-    const t = Math.min(a.left_at, b.left_at) - 0.5;
-    const held = `kafka-python ${JSON.stringify(a.history)}, librdkafka ${JSON.stringify(b.history)}`;
-    assert.equal(heldAt(a, t).length, 2, held);
-    assert.equal(heldAt(b, t).length, 2, held);
-    assert.deepEqual([...heldAt(a, t), ...heldAt(b, t)].sort(), [0, 1, 2, 3], held);
-    // Together they read every record once per assignment they held.
-    const seen = new Set([...a.records, ...b.records].map(([p, o]) => `${p}:${o}`));
-    assert.equal(seen.size, 40);
+  it('three members (kafka-python and two librdkafka, range) split 6 partitions; a SIGKILLed member’s partitions move to the others after its session timeout', { timeout: 60_000 }, async () => {
+    const kafka = new Kafka({ clientId: 'watch', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const members = [spawnMember('kafka-python', 'trio', 12), spawnMember('confluent-kafka', 'trio', 12), spawnMember('confluent-kafka', 'trio', 12)];
+      const describe = async () => (await admin.describeGroups(['trio'])).groups[0]!;
+      await waitFor('a stable group of three', 15_000, async () => {
+        const g = await describe();
+        return g.state === 'Stable' && g.members.length === 3;
+      });
+      const killedAt = Date.now() / 1000;
+      members[2]!.child.kill('SIGKILL');
+      const started = Date.now();
+      await waitFor('a stable group of two', 15_000, async () => {
+        const g = await describe();
+        return g.state === 'Stable' && g.members.length === 2;
+      });
+      const ms = Date.now() - started;
+      assert.ok(ms >= 6000 - 1500, `the killed member was replaced after ${ms} ms, before its 6000 ms session timeout`);
+      const [a, b, killed] = await Promise.all(members.map((m) => m.done));
+      assert.equal(killed, null);
+      const held = `kafka-python ${JSON.stringify(a!.history)}, librdkafka ${JSON.stringify(b!.history)}`;
+      // Until the killed member's session ran out, the survivors held two partitions each (it held
+      // the other two; 1.5 s after the kill leaves time for the clients' assignment callbacks) ...
+      const before = [...heldAt(a!, killedAt + 1.5), ...heldAt(b!, killedAt + 1.5)];
+      assert.equal(before.length, 4, held);
+      assert.equal(new Set(before).size, 4, held);
+      // ... and at the end all six between them, none twice.
+      const t = Math.min(a!.left_at, b!.left_at) - 0.3;
+      assert.deepEqual([...heldAt(a!, t), ...heldAt(b!, t)].sort(), [0, 1, 2, 3, 4, 5], held);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
