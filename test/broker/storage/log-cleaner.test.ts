@@ -232,6 +232,30 @@ describe('LogCleaner', () => {
     m.close();
   });
 
+  test('background: tombstones whose delete horizon has passed are removed with no new dirty data', () => {
+    const clock = new ManualClock(T0);
+    const steps: Array<() => void> = [];
+    const m = openManager(tempDir(), clock, { cleanerEnable: true, cleanerBackoffMs: 1000, cleanerDefer: (s) => steps.push(s) });
+    const log = m.createLog('horizon', 0, compactConfig({ deleteRetentionMs: 10_000 }));
+    ok(log.appendAsLeader(keyedBatch([{ key: 'a', value: '1' }, { key: 'b', value: '1' }], T0), 0));
+    ok(log.appendAsLeader(keyedBatch([{ key: 'a', value: null }], T0), 0));
+    log.roll();
+    clock.advance(1000);
+    while (steps.length > 0) steps.shift()!();
+    assert.deepEqual(readLog(log).records.map((r) => [r.key, r.value]), [['b', '1'], ['a', null]]);
+    assert.equal(m.cleaner.cleanableRange(log).cleanableBytes, 0);
+    // The horizon is T0 + 1000 (the first pass) + delete.retention.ms.
+    clock.advance(9000);
+    while (steps.length > 0) steps.shift()!();
+    assert.equal(readLog(log).records.length, 2, 'not before the horizon');
+    clock.advance(1000);
+    while (steps.length > 0) steps.shift()!();
+    assert.deepEqual(readLog(log).records.map((r) => [r.key, r.value]), [['b', '1']]);
+    assert.equal(m.cleaner.history[m.cleaner.history.length - 1]!.tombstonesRemoved, 1);
+    assert.equal(m.cleaner.cleanableRange(log).deleteHorizonDue, false);
+    m.close();
+  });
+
   test('the active segment is never touched', () => {
     const clock = new ManualClock(T0);
     const dir = tempDir();
