@@ -20,6 +20,8 @@ const SCRIPTS = {
   'confluent-kafka': join(root, 'test', 'broker', 'group', 'python', 'confluent_group_consumer.py'),
 };
 
+const PROPS = { 'offsets.topic.replication.factor': '1', 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '1000' };
+
 interface ConsumerRun {
   assigned: number[];
   records: [number, number, string][];
@@ -44,7 +46,7 @@ function heldAt(run: ConsumerRun, t: number): number[] {
   return held;
 }
 
-describe('consumer groups with kafka-python, and groups mixing kafka-python and librdkafka members', { skip: skipUnlessTools(['kafka-python', 'confluent-kafka']) }, () => {
+describe('consumer groups with kafka-python and librdkafka: commits, a mixed group with a killed member, a broker restart', { skip: skipUnlessTools(['kafka-python', 'confluent-kafka']) }, () => {
   let dir: string;
   let broker: Broker;
   const tracker = new ProcessTracker();
@@ -53,12 +55,7 @@ describe('consumer groups with kafka-python, and groups mixing kafka-python and 
   before(async () => {
     assertToolsPresent(['kafka-python', 'confluent-kafka']);
     dir = mkdtempSync(join(tmpdir(), 'samsa-group-kafka-python-'));
-    broker = await startBroker({
-      port: 0,
-      host: '127.0.0.1',
-      logDirs: [dir],
-      properties: { 'offsets.topic.replication.factor': '1', 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '1000' },
-    });
+    broker = await startBroker({ port: 0, host: '127.0.0.1', logDirs: [dir], properties: PROPS });
     const kafka = new Kafka({ clientId: 'setup', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
     await admin.connect();
@@ -144,6 +141,24 @@ describe('consumer groups with kafka-python, and groups mixing kafka-python and 
       assert.deepEqual([...heldAt(a!, t), ...heldAt(b!, t)].sort(), [0, 1, 2, 3, 4, 5], held);
     } finally {
       await admin.disconnect();
+    }
+  });
+
+  it('after a broker restart, kafka-python and librdkafka members resume exactly after their groups’ commits', { timeout: 60_000 }, async () => {
+    // kp-group committed 10 per partition in the first test; the librdkafka group commits now.
+    const rd = await consume('confluent-kafka', 'rd-restart', 40);
+    assert.deepEqual(rd.committed, { 0: 10, 1: 10, 2: 10, 3: 10 });
+    await broker.close();
+    broker = await startBroker({ port: 0, host: '127.0.0.1', logDirs: [dir], properties: PROPS });
+    const kafka = new Kafka({ clientId: 'setup', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'py', messages: Array.from({ length: 8 }, (_, i) => ({ key: `n${i}`, value: `new${i}`, partition: i % 4 })) });
+    await producer.disconnect();
+    const expected = [0, 1, 2, 3].flatMap((p) => [`${p}:10:new${p}`, `${p}:11:new${p + 4}`]).sort();
+    for (const [client, group] of [['kafka-python', 'kp-group'], ['confluent-kafka', 'rd-restart']] as const) {
+      const run = await consume(client, group, 8);
+      assert.deepEqual(run.records.map(([p, o, v]) => `${p}:${o}:${v}`).sort(), expected, `${client} after the restart`);
     }
   });
 });
