@@ -168,6 +168,10 @@ interface Pass {
   source: number;
   sourcePosition: number;
   cleaned: LogSegment | null;
+  /** The cleaned segment is flushed and trimmed, ready to swap. */
+  sealed: boolean;
+  /** No work done yet in the current step. */
+  freshStep: boolean;
   /** Retained batches not yet appended to `cleaned`. */
   pending: Uint8Array[];
   pendingBytes: number;
@@ -464,6 +468,8 @@ export class LogCleaner {
       source: 0,
       sourcePosition: 0,
       cleaned: null,
+      sealed: false,
+      freshStep: true,
       pending: [],
       pendingBytes: 0,
       pendingLastOffset: -1,
@@ -503,8 +509,10 @@ export class LogCleaner {
         return true;
       }
       let left = budget;
+      pass.freshStep = true;
       while (left > 0 && pass.phase !== 'done') {
         left -= pass.phase === 'map' ? this.mapStep(pass, left) : this.cleanStep(pass, left);
+        pass.freshStep = false;
         if (performance.now() - started >= maxMs) break;
       }
       if (pass.phase === 'done') {
@@ -542,6 +550,7 @@ export class LogCleaner {
   private discardCleaned(pass: Pass): void {
     const cleaned = pass.cleaned;
     pass.cleaned = null;
+    pass.sealed = false;
     pass.pending = [];
     pass.pendingBytes = 0;
     if (cleaned === null) return;
@@ -692,8 +701,11 @@ export class LogCleaner {
     }
     const seg = group[pass.source];
     if (seg === undefined) {
-      this.finishGroup(pass, group);
-      return 1;
+      // Sealing (fsync) and swapping each take a step of their own, so that a step's pause stays short.
+      if (!pass.freshStep) return budget;
+      if (!pass.sealed) this.sealCleaned(pass, group);
+      else this.swapGroup(pass, group);
+      return budget;
     }
     if (pass.sourcePosition >= seg.size) {
       pass.source++;
@@ -827,8 +839,8 @@ export class LogCleaner {
     pass.pendingOffsetOfMaxTimestamp = -1;
   }
 
-  /** The group is rewritten: fsync the cleaned segment and swap it in. */
-  private finishGroup(pass: Pass, group: LogSegment[]): void {
+  /** The group is rewritten: fsync the cleaned segment, trim its indexes. */
+  private sealCleaned(pass: Pass, group: LogSegment[]): void {
     this.flushPending(pass);
     const cleaned = pass.cleaned!;
     cleaned.flush();
@@ -837,6 +849,12 @@ export class LogCleaner {
     let mtime = 0;
     for (const s of group) mtime = Math.max(mtime, s.log.lastModified());
     if (mtime > 0) utimesSync(cleaned.log.path, mtime / 1000, mtime / 1000);
+    pass.sealed = true;
+  }
+
+  /** The group is rewritten and its cleaned segment sealed: swap it in. */
+  private swapGroup(pass: Pass, group: LogSegment[]): void {
+    const cleaned = pass.cleaned!;
     try {
       pass.log.replaceSegments(group, cleaned);
     } catch (err) {
@@ -856,6 +874,7 @@ export class LogCleaner {
 
   private nextGroup(pass: Pass): void {
     pass.group++;
+    pass.sealed = false;
     pass.source = 0;
     pass.sourcePosition = 0;
     if (pass.group >= pass.groups.length) pass.phase = 'done';
