@@ -1045,7 +1045,8 @@ export class GroupCoordinatorShard {
         }
         this.removeMemberAndUpdateGroup(group, m, fx, now);
       }
-      if (group.initialDelay !== null && group.initialDelay.deadline <= now && group.is('PreparingRebalance')) {
+      if (group.initialDelay !== null && !group.is('PreparingRebalance')) group.initialDelay = null;
+      if (group.initialDelay !== null && group.initialDelay.deadline <= now) {
         const d = group.initialDelay;
         if (group.newMemberAdded && d.remainingMs !== 0) {
           group.newMemberAdded = false;
@@ -1056,7 +1057,10 @@ export class GroupCoordinatorShard {
           this.completeJoin(group, fx, now);
         }
       }
-      if (group.rebalanceDeadline <= now && group.is('PreparingRebalance')) this.completeJoin(group, fx, now);
+      if (group.rebalanceDeadline <= now) {
+        group.rebalanceDeadline = Infinity;
+        if (group.is('PreparingRebalance')) this.completeJoin(group, fx, now);
+      }
       if (group.syncDeadline <= now) {
         group.syncDeadline = Infinity;
         if ((group.is('CompletingRebalance') || group.is('Stable')) && group.pendingSyncMembers.size > 0) {

@@ -272,8 +272,12 @@ export class GroupCoordinator {
     return mapAppendError(out.error, forCommit);
   }
 
-  /** Appends the result's records, then applies them (when asked) and delivers replies; returns the response. */
-  private complete<T>(entry: ShardEntry, result: CoordinatorResult<T>, forCommit: boolean): T {
+  /**
+   * Appends the result's records, then applies them (when asked) and delivers replies; returns the
+   * response. Deadlines the operation made due (an initial rebalance delay of 0) run right after,
+   * once (a tick never triggers another tick here, whatever deadlines it sets).
+   */
+  private complete<T>(entry: ShardEntry, result: CoordinatorResult<T>, forCommit: boolean, runDue = true): T {
     let outcome = result;
     if (result.records.length > 0) {
       const error = this.append(entry.partition, result.records, forCommit);
@@ -285,7 +289,7 @@ export class GroupCoordinator {
       }
     }
     this.deliver(outcome.replies);
-    if (entry.shard.nextDeadline() <= this.now()) this.tick(entry);
+    if (runDue && entry.shard.nextDeadline() <= this.now()) this.tick(entry);
     return outcome.response;
   }
 
@@ -305,7 +309,7 @@ export class GroupCoordinator {
   }
 
   private tick(entry: ShardEntry): void {
-    this.complete(entry, entry.shard.tick(this.now()), false);
+    this.complete(entry, entry.shard.tick(this.now()), false, false);
   }
 
   private tickAll(): void {

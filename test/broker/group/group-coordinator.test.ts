@@ -143,4 +143,32 @@ describe('GroupCoordinator (runtime)', () => {
     gc.close();
     assert.equal((await pending).error, 'NOT_COORDINATOR');
   });
+
+  it('a join phase that ends with nobody rejoined and a rebalance timeout of 0 does not spin', async () => {
+    const topic = new FakeOffsetsTopic();
+    const clock = new ManualClock(1_000_000);
+    const gc = coordinator(topic, clock);
+    gc.start();
+    const a = await gc.joinGroup({ ...join('zero'), groupInstanceId: 'static-a' });
+    await gc.syncGroup({ groupId: 'zero', generationId: 1, memberId: a.memberId, groupInstanceId: 'static-a', protocolType: null, protocolName: null, assignments: [] });
+    // The static member restarts with a rebalance timeout of 0 (no rebalance: the group stays Stable).
+    const a2 = await gc.joinGroup({ ...join('zero'), groupInstanceId: 'static-a', rebalanceTimeoutMs: 0 });
+    assert.equal(a2.generationId, 1);
+    const pendingB = gc.joinGroup(join('zero'));
+    await tickLoop();
+    for (let i = 0; i < 5; i++) {
+      clock.advance(2050);
+      await gc.heartbeat({ groupId: 'zero', memberId: a2.memberId, generationId: 1, groupInstanceId: 'static-a' });
+    }
+    const b = await pendingB;
+    assert.equal(b.generationId, 2, 'the join phase ended after b’s rebalance timeout; static a was kept');
+    await gc.syncGroup({ groupId: 'zero', generationId: 2, memberId: b.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [] });
+    // b leaves: only a (timeout 0) remains and does not rejoin: the join phase cannot complete and is retried each tick, without recursion.
+    const left = await gc.leaveGroup({ groupId: 'zero', members: [{ memberId: b.memberId, groupInstanceId: null }] });
+    assert.equal(left.members[0]!.error, null);
+    clock.advance(500);
+    const described = (await gc.describeGroup('zero')).group;
+    assert.deepEqual([described.state, described.members.map((m) => m.groupInstanceId)], ['PreparingRebalance', ['static-a']]);
+    gc.close();
+  });
 });
