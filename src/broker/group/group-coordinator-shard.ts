@@ -385,19 +385,19 @@ export class GroupCoordinatorShard {
     });
     switch (group.state) {
       case 'PreparingRebalance':
-        this.updateMember(group, member, p, p.replyId, fx);
+        this.updateMember(member, p, p.replyId, fx);
         this.maybePrepareRebalance(group, fx, now);
         return;
       case 'CompletingRebalance':
         if (ClassicGroup.sameProtocols(member, p.protocols)) {
           return reply(current(group.isLeader(p.memberId) ? this.currentMemberMetadata(group) : []));
         }
-        this.updateMember(group, member, p, p.replyId, fx);
+        this.updateMember(member, p, p.replyId, fx);
         this.maybePrepareRebalance(group, fx, now);
         return;
       case 'Stable':
         if (group.isLeader(p.memberId) || !ClassicGroup.sameProtocols(member, p.protocols)) {
-          this.updateMember(group, member, p, p.replyId, fx);
+          this.updateMember(member, p, p.replyId, fx);
           this.maybePrepareRebalance(group, fx, now);
           return;
         }
@@ -430,7 +430,7 @@ export class GroupCoordinatorShard {
     this.maybePrepareRebalance(group, fx, now);
   }
 
-  private updateMember(group: ClassicGroup, member: ClassicGroupMember, p: JoinGroupParams, replyId: number | null, fx: Effects): void {
+  private updateMember(member: ClassicGroupMember, p: JoinGroupParams, replyId: number | null, fx: Effects): void {
     member.protocols = p.protocols.map((x) => ({ name: x.name, metadata: copy(x.metadata) }));
     member.rebalanceTimeoutMs = p.rebalanceTimeoutMs;
     member.sessionTimeoutMs = p.sessionTimeoutMs;
@@ -441,7 +441,6 @@ export class GroupCoordinatorShard {
       fx.replies.push({ replyId: member.awaitingJoin, join: joinError(member.memberId, 'REBALANCE_IN_PROGRESS') });
     }
     member.awaitingJoin = replyId;
-    void group;
   }
 
   private updateStaticMemberAndRebalance(group: ClassicGroup, oldMemberId: string, newMemberId: string, p: JoinGroupParams, fx: Effects, now: number): void {
@@ -456,7 +455,7 @@ export class GroupCoordinatorShard {
     const oldTimeouts = { rebalance: member.rebalanceTimeoutMs, session: member.sessionTimeoutMs };
     this.replaceMemberId(group, member, oldMemberId, newMemberId);
     member.heartbeatDeadline = now + member.sessionTimeoutMs;
-    this.updateMember(group, member, p, p.replyId, fx);
+    this.updateMember(member, p, p.replyId, fx);
     switch (group.state) {
       case 'Stable': {
         if (group.protocolName === group.selectProtocol()) {

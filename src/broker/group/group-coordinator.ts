@@ -210,7 +210,7 @@ export class GroupCoordinator {
     this.shards.set(partition, entry);
     const log = this.opts.replicaManager.getPartition(GROUP_METADATA_TOPIC_NAME, partition)?.log;
     if (log === undefined || log.logEndOffset <= log.logStartOffset) {
-      this.finishLoad(entry, 0);
+      this.finishLoad(entry);
       return entry;
     }
     const started = Date.now();
@@ -245,7 +245,7 @@ export class GroupCoordinator {
         await yieldToLoop();
       }
       if (this.shards.get(partition) !== entry) return;
-      this.finishLoad(entry, records);
+      this.finishLoad(entry);
       this.opts.logger.info({ partition, records, ms: Date.now() - started }, 'loaded group metadata partition');
     })().catch((err: unknown) => {
       this.opts.logger.error({ err, partition }, 'loading __consumer_offsets partition failed');
@@ -254,7 +254,7 @@ export class GroupCoordinator {
     return entry;
   }
 
-  private finishLoad(entry: ShardEntry, _records: number): void {
+  private finishLoad(entry: ShardEntry): void {
     entry.loaded = true;
     this.complete(entry, entry.shard.onLoaded(this.now()), false);
   }
