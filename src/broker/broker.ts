@@ -53,8 +53,20 @@ export interface Broker {
   close(): Promise<void>;
 }
 
+/**
+ * Defaults that differ from Kafka's for a broker without ZooKeeper: a single broker can only hold
+ * one replica of the internal topics (Kafka's default of 3 would leave groups without a
+ * coordinator). Explicit properties win.
+ */
+const SINGLE_BROKER_DEFAULTS: Readonly<Record<string, string>> = {
+  'offsets.topic.replication.factor': '1',
+  'transaction.state.log.replication.factor': '1',
+  'transaction.state.log.min.isr': '1',
+};
+
 function buildConfig(options: StartBrokerOptions): { config: BrokerConfig; warnings: string[] } {
-  const props: Record<string, string> = { ...(options.properties ?? {}) };
+  const given = options.properties ?? {};
+  const props: Record<string, string> = given['zookeeper.connect'] === undefined ? { ...SINGLE_BROKER_DEFAULTS, ...given } : { ...given };
   if (options.port !== undefined || options.host !== undefined) {
     const host = options.host ?? '';
     const port = options.port ?? 9092;

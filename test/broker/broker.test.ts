@@ -178,6 +178,14 @@ describe('single broker over TCP', () => {
     assert.equal(end.highWatermark, first.baseOffset + 2n);
   });
 
+  it('is a group coordinator out of the box (internal topics with one replica) and refuses writes to internal topics', async () => {
+    const found = await client.send(ApiKey.FindCoordinator, 4, { keyType: 0, coordinatorKeys: ['g1'] });
+    assert.equal(found.coordinators![0]!.errorCode, ErrorCode.NONE);
+    assert.equal(found.coordinators![0]!.nodeId, broker.nodeId);
+    const res = await produce(client, '__consumer_offsets', 0, batch(['sneaky']));
+    assert.equal(res.errorCode, ErrorCode.INVALID_TOPIC_EXCEPTION);
+  });
+
   it('closes a connection that sends garbage and keeps serving the others', async () => {
     const bad = await KafkaTestClient.connect('127.0.0.1', broker.port);
     bad.writeRaw(Buffer.from([0, 0, 0, 8, 0x7f, 0x7f, 0, 0, 0, 0, 0, 1]));

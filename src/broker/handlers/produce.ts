@@ -25,7 +25,13 @@ export const produceHandler = defineHandler({
     const responses: ProduceResponseTopicProduceResponse[] = [];
     for (const topic of request.topicData) {
       const partitionResponses: ProduceResponsePartitionProduceResponse[] = [];
+      // Clients may not write to internal topics (__consumer_offsets): Kafka refuses it.
+      const internal = ctx.services.metadata.topic(topic.name)?.internal === true;
       for (const p of topic.partitionData) {
+        if (internal) {
+          partitionResponses.push(partitionError(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic.name}`));
+          continue;
+        }
         if (acks !== 0 && acks !== 1 && acks !== -1) {
           partitionResponses.push(partitionError(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `Invalid required acks ${acks}`));
           continue;
