@@ -172,8 +172,9 @@ describe('group APIs over the wire', () => {
 });
 
 describe('group coordinator without enough brokers for offsets.topic.replication.factor', () => {
-  it('FindCoordinator answers COORDINATOR_NOT_AVAILABLE (Kafka’s default factor 3 on one broker)', async () => {
-    const t = await startHandlerTestBroker({});
+  it('FindCoordinator answers COORDINATOR_NOT_AVAILABLE when offsets.topic.replication.factor exceeds the brokers', async () => {
+    // A single broker defaults the factor to 1; Kafka's own default of 3 is set explicitly here.
+    const t = await startHandlerTestBroker({ 'offsets.topic.replication.factor': '3' });
     try {
       const res = await t.client.send(ApiKey.FindCoordinator, 3, { key: 'g', keyType: 0 });
       assert.equal(res.errorCode, ErrorCode.COORDINATOR_NOT_AVAILABLE);
