@@ -109,6 +109,8 @@ export interface BrokerProcessOptions {
   nodeArgs?: string[];
   /** Extra environment variables. */
   env?: Record<string, string>;
+  /** Broker properties passed as `--override key=value` (after the listener and log dir). */
+  overrides?: Record<string, string>;
   timeoutMs?: number;
 }
 
@@ -122,6 +124,7 @@ export async function startBrokerProcess(options: BrokerProcessOptions): Promise
     `listeners=PLAINTEXT://${HOST}:${port}`,
     '--override',
     `log.dirs=${options.logDir}`,
+    ...Object.entries(options.overrides ?? {}).flatMap(([k, v]) => ['--override', `${k}=${v}`]),
   ];
   const proc = await startProcess(args, port, options.logFile, options.timeoutMs ?? 20_000, options.env);
   if (options.logFile !== null) {

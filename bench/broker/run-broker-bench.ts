@@ -5,7 +5,8 @@
  *
  *   --quick          ~1 minute smoke run (small sizes, one round)
  *   --rounds N       baseline/broker pairs per figure (default 5; quick 1)
- *   --only LIST      comma-separated phases: start,latency,produce,consume
+ *   --only LIST      comma-separated phases: start,latency,produce,consume,groups,compaction
+ *                    (groups and compaction have no targets; default: all)
  *   --profile DIR    run the main broker under `node --cpu-prof`, write the profile to DIR and
  *                    print where its CPU time went
  *   --diagnose       preload broker-probe.js into the main broker: event-loop delay and GC
@@ -25,15 +26,18 @@ import { formatSummary, summarizeProfile } from './cpu-profile-summary.js';
 import { findRdkafkaPerformance, kcatConsume, kcatProduce, kcatVersion, rdkafkaPerformanceProduce, writeKcatInput } from './external-clients.js';
 import type { ThroughputResult } from './external-clients.js';
 import { cpuMs, killAll, runCommand, runQueueWait, sampleRss, schedStat, sleep, startWorker } from './processes.js';
-import { median, medianRatio } from './stats.js';
+import { median, medianRatio, percentile } from './stats.js';
 import { createTopic, deleteTopic } from './wire.js';
+import { measureCommits, measureRebalance } from './group-bench.js';
+import type { CommitResult } from './group-bench.js';
+import { compactionScenarios, runCompactionScenario } from '../compaction.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const VALUE_BYTES = KiB;
 /** ~1 MB batches, as librdkafka builds under load (batch.size=1000000), below message.max.bytes. */
 const RECORDS_PER_BATCH = 960;
-const PHASES = ['start', 'latency', 'produce', 'consume'] as const;
+const PHASES = ['start', 'latency', 'produce', 'consume', 'groups', 'compaction'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -77,12 +81,16 @@ interface Sizes {
   starts: number;
   idleRssRounds: number;
   pingPongCount: number;
+  /** Rebalances timed per round in the groups phase. */
+  rebalances: number;
+  /** Length of each commit-throughput run. */
+  commitMs: number;
 }
 
 function sizes(quick: boolean): Sizes {
   return quick
-    ? { produceRecords: 96 * KiB, fillRecords: 256 * KiB, latencyMs: 3000, latencyRate: 10_000, starts: 3, idleRssRounds: 1, pingPongCount: 10_000 }
-    : { produceRecords: 512 * KiB, fillRecords: 2 * MiB, latencyMs: 10_000, latencyRate: 10_000, starts: 10, idleRssRounds: 3, pingPongCount: 30_000 };
+    ? { produceRecords: 96 * KiB, fillRecords: 256 * KiB, latencyMs: 3000, latencyRate: 10_000, starts: 3, idleRssRounds: 1, pingPongCount: 10_000, rebalances: 5, commitMs: 1000 }
+    : { produceRecords: 512 * KiB, fillRecords: 2 * MiB, latencyMs: 10_000, latencyRate: 10_000, starts: 10, idleRssRounds: 3, pingPongCount: 30_000, rebalances: 20, commitMs: 3000 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -109,6 +117,10 @@ interface Results {
   fill: { bytes: number; records: number; rssBeforeMB: number; rssAfterQuarterMB: number[]; mbps: number };
   consume: { storedBytes: number; nullKcat: Throughput[]; kcat: Throughput[]; nullNode: Throughput[]; node: Throughput[] };
   restart: { startMs: number; rssMB: number };
+  /** Rebalance samples (ms) of every round; commit runs, one per round. */
+  groups: { rebalanceMs: number[]; commit1: CommitResult[]; commit10: CommitResult[] };
+  /** MB/s of log cleaned per scenario, one figure per round. */
+  compaction: { name: string; cleanedMBps: number[] }[];
   errors: string[];
 }
 
@@ -122,6 +134,8 @@ const results: Results = {
   fill: { bytes: 0, records: 0, rssBeforeMB: Number.NaN, rssAfterQuarterMB: [], mbps: Number.NaN },
   consume: { storedBytes: 0, nullKcat: [], kcat: [], nullNode: [], node: [] },
   restart: { startMs: Number.NaN, rssMB: Number.NaN },
+  groups: { rebalanceMs: [], commit1: [], commit10: [] },
+  compaction: [],
   errors: [],
 };
 
@@ -438,6 +452,39 @@ function buildRows(o: Options, s: Sizes): Row[] {
       result: verdict(Number.isFinite(dRestart) ? dRestart <= 16 : null),
     });
   }
+  if (o.only.has('groups')) {
+    const g = r.groups;
+    const sorted = g.rebalanceMs.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+    rows.push({
+      figure: `Groups: 10-member group, an 11th joins, until all 11 SyncGroup responses (protocol-level members, ~1 ms heartbeats, after 5 untimed; median / p99 of ${sorted.length})`,
+      samsa: `${fmt(percentile(sorted, 0.5), 1)} / ${fmt(percentile(sorted, 0.99), 1)} ms`,
+      baseline: '',
+      ratio: '',
+      target: 'none',
+      result: '',
+    });
+    const commits = (c: CommitResult[], n: number): Row => ({
+      figure: `Groups: OffsetCommit v8 from one connection, 8 in flight, ${n} partition${n === 1 ? '' : 's'} per request (median of ${c.length} run(s))`,
+      samsa: `${fmt(median(c.map((x) => x.requestsPerSec)))} requests/s${n === 1 ? '' : `, ${fmt(median(c.map((x) => x.offsetsPerSec)))} offsets/s`}`,
+      baseline: '',
+      ratio: '',
+      target: 'none',
+      result: '',
+    });
+    rows.push(commits(g.commit1, 1), commits(g.commit10, 10));
+  }
+  if (o.only.has('compaction')) {
+    for (const c of r.compaction) {
+      rows.push({
+        figure: `Compaction (in-process LogCleaner pass, bench/compaction.ts): ${c.name} (median of ${c.cleanedMBps.length})`,
+        samsa: `${fmt(median(c.cleanedMBps))} MB/s cleaned`,
+        baseline: '',
+        ratio: '',
+        target: 'none',
+        result: '',
+      });
+    }
+  }
   return rows;
 }
 
@@ -686,6 +733,59 @@ async function main(): Promise<void> {
       }
     });
     log(`\n[restart] on the filled log: accepting after ${fmt(results.restart.startMs)} ms, RSS ${fmt(results.restart.rssMB, 1)} MB after 1 s`);
+  }
+
+  if (o.only.has('groups')) {
+    const groupsDir = join(root, 'groups');
+    log(`\n[groups] own broker (group.initial.rebalance.delay.ms=0, offsets.topic.num.partitions=1); ${o.rounds} x (${s.rebalances} rebalances of 10 + 1 members, then ${fmt(s.commitMs / 1000)} s of OffsetCommit with 1 and with 10 partitions per request)`);
+    await attempt('groups phase', undefined, async () => {
+      const gb = await startBrokerProcess({
+        logDir: groupsDir,
+        logFile: brokerLog,
+        overrides: { 'group.initial.rebalance.delay.ms': '0', 'offsets.topic.num.partitions': '1' },
+      });
+      try {
+        await createTopic(HOST, gb.port, 'commits', 10);
+        for (let i = 0; i < o.rounds; i++) {
+          const samples = await attempt(`rebalance round ${i}`, [] as number[], () => measureRebalance({ host: HOST, port: gb.port, groupId: `rebalance-${i}`, members: 10, repetitions: s.rebalances }));
+          results.groups.rebalanceMs.push(...samples);
+          const commit = (n: number): Promise<CommitResult> =>
+            attempt(`commits ${n}/request round ${i}`, { requestsPerSec: Number.NaN, offsetsPerSec: Number.NaN }, () =>
+              measureCommits({ host: HOST, port: gb.port, groupId: `commits-${i}`, topic: 'commits', partitionsPerRequest: n, inFlight: 8, durationMs: s.commitMs }, 10),
+            );
+          const c1 = await commit(1);
+          const c10 = await commit(10);
+          results.groups.commit1.push(c1);
+          results.groups.commit10.push(c10);
+          const sorted = [...samples].sort((a, b) => a - b);
+          log(`  round ${i + 1}: rebalance median ${fmt(percentile(sorted, 0.5), 1)} ms, max ${fmt(sorted[sorted.length - 1] ?? Number.NaN, 1)} ms; commits ${fmt(c1.requestsPerSec)}/s (1 partition), ${fmt(c10.requestsPerSec)}/s = ${fmt(c10.offsetsPerSec)} offsets/s (10 partitions)`);
+        }
+      } finally {
+        const how = await gb.stop(60_000);
+        if (how !== '0') results.errors.push(`groups broker exited with ${how} at shutdown`);
+        rmSync(groupsDir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  if (o.only.has('compaction')) {
+    const scenarios = compactionScenarios(o.quick);
+    log(`\n[compaction] ${o.rounds} x ${scenarios.length} LogCleaner passes in this process (bench/compaction.ts scenarios)`);
+    results.compaction = scenarios.map((sc) => ({ name: sc.name, cleanedMBps: [] }));
+    for (let i = 0; i < o.rounds; i++) {
+      scenarios.forEach((sc, k) => {
+        let mbps = Number.NaN;
+        try {
+          mbps = runCompactionScenario(sc).cleanedMBps;
+        } catch (err) {
+          const msg = `compaction ${sc.name} round ${i}: ${err instanceof Error ? err.message : String(err)}`;
+          results.errors.push(msg);
+          log(`  ! ${msg}`);
+        }
+        results.compaction[k]!.cleanedMBps.push(mbps);
+      });
+      log(`  round ${i + 1}: ${results.compaction.map((c) => `${fmt(c.cleanedMBps[i] ?? Number.NaN)} MB/s`).join(', ')}`);
+    }
   }
 
   results.machine.loadavgAtEnd = loadavg().map((v) => v.toFixed(2)).join(' ');
