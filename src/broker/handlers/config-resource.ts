@@ -3,6 +3,9 @@ import { parseConfigValue } from '../config/config-definition.js';
 import { ConfigError } from '../config/config-error.js';
 import type { DynamicBrokerConfigs } from '../config/dynamic-broker-configs.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import { validateTopicConfigs } from '../config/topic-config.js';
+import type { RequestContext } from './api-handler.js';
 
 /**
  * What the config APIs (DescribeConfigs, AlterConfigs, IncrementalAlterConfigs) share: the
@@ -80,4 +83,76 @@ export function validateDynamicBrokerConfigs(configs: Readonly<Record<string, st
     }
   }
   return null;
+}
+
+/** Why altering one resource's configs failed. */
+export type AlterFailure = { error: 'INVALID_REQUEST' | 'INVALID_CONFIG' | 'UNKNOWN_TOPIC_OR_PARTITION'; message: string };
+
+/** Computes a resource's new configs from its current ones (replace for AlterConfigs, operations for the incremental form). */
+export type ConfigChange = (current: Readonly<Record<string, string>>, resource: 'topic' | 'broker') => { ok: true; configs: Record<string, string> } | ({ ok: false } & AlterFailure);
+
+/**
+ * The part AlterConfigs and IncrementalAlterConfigs share: find the TOPIC or BROKER resource,
+ * compute its new configs, validate them as a whole, and (unless validate_only) store them.
+ * Returns null on success.
+ */
+export async function alterResourceConfigs(
+  resource: { resourceType: number; resourceName: string },
+  change: ConfigChange,
+  validateOnly: boolean,
+  ctx: RequestContext,
+): Promise<AlterFailure | null> {
+  const { metadata, config, nodeId } = ctx.services;
+  switch (resource.resourceType) {
+    case ConfigResourceType.TOPIC: {
+      const name = resource.resourceName;
+      if (name === '') return { error: 'INVALID_REQUEST', message: 'Default topic resources are not allowed.' };
+      const topic = metadata.topic(name);
+      if (topic === undefined) return { error: 'UNKNOWN_TOPIC_OR_PARTITION', message: `The topic '${name}' does not exist.` };
+      const next = change(topic.configs, 'topic');
+      if (!next.ok) return { error: next.error, message: next.message };
+      const valid = validateTopicConfigs(next.configs, config);
+      if (!valid.ok) return { error: 'INVALID_CONFIG', message: valid.message };
+      if (validateOnly) return null;
+      const r = await metadata.setTopicConfigs(name, next.configs);
+      if (!r.ok) return { error: 'UNKNOWN_TOPIC_OR_PARTITION', message: r.message };
+      ctx.logger.info({ topic: name, configs: next.configs }, 'changed topic configs');
+      return null;
+    }
+    case ConfigResourceType.BROKER: {
+      const id = brokerResourceId(resource.resourceName, nodeId, 'alter');
+      if ('error' in id) return id;
+      const next = change(metadata.brokerConfigs(id.brokerId), 'broker');
+      if (!next.ok) return { error: next.error, message: next.message };
+      const invalid = validateDynamicBrokerConfigs(next.configs, id.brokerId !== null);
+      if (invalid !== null) return invalid;
+      if (validateOnly) return null;
+      await metadata.setBrokerConfigs(id.brokerId, next.configs);
+      ctx.logger.info({ broker: id.brokerId ?? '<default>', keys: Object.keys(next.configs) }, 'changed dynamic broker configs');
+      return null;
+    }
+    default:
+      return {
+        error: 'INVALID_REQUEST',
+        message: `AlterConfigs is only supported for topics and brokers, but resource type is ${configResourceTypeName(resource.resourceType)}`,
+      };
+  }
+}
+
+/** Runs `alter` for every resource of a request and builds the per-resource results both alter APIs return. */
+export async function alterResponses<R extends { resourceType: number; resourceName: string }>(
+  resources: readonly R[],
+  alter: (resource: R) => Promise<AlterFailure | null>,
+): Promise<{ resourceType: number; resourceName: string; errorCode: number; errorMessage: string | null }[]> {
+  const out = [];
+  for (const resource of resources) {
+    const failure = await alter(resource);
+    out.push({
+      resourceType: resource.resourceType,
+      resourceName: resource.resourceName,
+      errorCode: failure === null ? ErrorCode.NONE : ErrorCode[failure.error],
+      errorMessage: failure?.message ?? null,
+    });
+  }
+  return out;
 }
