@@ -18,6 +18,7 @@ import { ProducerIdManager } from './producer-id-manager.js';
 import { ReplicaManager } from './replication/replica-manager.js';
 import { RequestDispatcher } from './request-dispatcher.js';
 import { LogManager } from './storage/log-manager.js';
+import { ReadBufferPool } from './storage/read-buffer-pool.js';
 
 export interface StartBrokerOptions {
   /** server.properties entries (Kafka's keys); the options below override them. */
@@ -31,6 +32,8 @@ export interface StartBrokerOptions {
   logger?: Logger;
   clock?: Clock;
   scheduler?: Scheduler;
+  /** The pool Fetch reads record bytes into (tests pass one to watch it); default a new one. */
+  readBuffers?: ReadBufferPool;
 }
 
 export interface BoundListener {
@@ -166,6 +169,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     clock,
     logger,
     shutdownSignal: shutdown.signal,
+    readBuffers: options.readBuffers ?? new ReadBufferPool(),
     apiVersions: () => advertised,
   };
 

@@ -7,7 +7,8 @@ import { ProtocolReader } from '../protocol/primitives/protocol-reader.js';
 import { ProtocolWriter } from '../protocol/primitives/protocol-writer.js';
 import { apiDefinition, decodeRequestFrameHeader, encodeResponseChunks } from '../protocol/request-frame.js';
 import type { ApiKeyNumber } from '../protocol/request-frame.js';
-import type { ApiHandler, BrokerServices } from './handlers/api-handler.js';
+import type { ApiHandler, BrokerServices, RequestContext } from './handlers/api-handler.js';
+import type { RequestHeader } from '../protocol/generated/request-header.js';
 import type { ConnectionContext, RequestChannel, RequestOutcome } from './network/socket-server.js';
 
 /**
@@ -67,15 +68,20 @@ export class RequestDispatcher implements RequestChannel {
       if (err instanceof ProtocolDecodeError) return { kind: 'close', reason: `undecodable ${def.request.name}: ${err.message}` };
       throw err;
     }
-    const logger = this.logger.child({ api: apiName, version, clientId: header.clientId, connectionId: connection.connectionId });
+    const ctx = new HandlerRequestContext(header, version, connection, this.services(), this.logger, apiName);
     try {
-      const response = await handler.handle(body as never, { header, apiVersion: version, connection, services: this.services(), logger });
-      if (response === null) return { kind: 'noResponse' };
-      return { kind: 'response', chunks: encodeResponseChunks(apiKey as ApiKeyNumber, version, header.correlationId, response as never) };
+      const response = await handler.handle(body as never, ctx);
+      if (response === null) {
+        ctx.responseDone();
+        return { kind: 'noResponse' };
+      }
+      const chunks = encodeResponseChunks(apiKey as ApiKeyNumber, version, header.correlationId, response as never);
+      return ctx.hasAfterResponse ? { kind: 'response', chunks, onWritten: () => ctx.responseDone() } : { kind: 'response', chunks };
     } catch (err) {
       // A bug, not bad input: log it and answer UNKNOWN_SERVER_ERROR where the response has a
       // top-level error code; otherwise the connection is closed (the client reconnects).
-      logger.error({ err }, 'request failed with an unexpected error');
+      ctx.logger.error({ err }, 'request failed with an unexpected error');
+      ctx.responseDone();
       const chunks = this.unknownServerError(apiKey, version, header.correlationId);
       return chunks === null ? { kind: 'close', reason: `unexpected error in ${apiName}: ${String(err)}` } : { kind: 'response', chunks };
     }
@@ -108,5 +114,51 @@ export class RequestDispatcher implements RequestChannel {
     const size = Buffer.allocUnsafe(4);
     size.writeInt32BE(w.length, 0);
     return [size, ...w.toChunks()];
+  }
+}
+
+/**
+ * The context one handler call gets. The per-request logger is a child logger, created only
+ * when a handler logs (pino serialises a child's bindings eagerly, which the hot path should not
+ * pay for every request); callbacks registered with `afterResponse` run once, in order.
+ */
+class HandlerRequestContext implements RequestContext {
+  private childLogger: Logger | undefined;
+  private callbacks: (() => void)[] | undefined;
+
+  constructor(
+    readonly header: RequestHeader,
+    readonly apiVersion: number,
+    readonly connection: ConnectionContext,
+    readonly services: BrokerServices,
+    private readonly parentLogger: Logger,
+    private readonly apiName: string,
+  ) {}
+
+  get logger(): Logger {
+    this.childLogger ??= this.parentLogger.child({ api: this.apiName, version: this.apiVersion, clientId: this.header.clientId, connectionId: this.connection.connectionId });
+    return this.childLogger;
+  }
+
+  afterResponse(callback: () => void): void {
+    (this.callbacks ??= []).push(callback);
+  }
+
+  get hasAfterResponse(): boolean {
+    return this.callbacks !== undefined && this.callbacks.length > 0;
+  }
+
+  /** Runs the `afterResponse` callbacks (once). */
+  responseDone(): void {
+    const callbacks = this.callbacks;
+    if (callbacks === undefined) return;
+    this.callbacks = undefined;
+    for (const c of callbacks) {
+      try {
+        c();
+      } catch (err) {
+        this.logger.error({ err }, 'afterResponse callback failed');
+      }
+    }
   }
 }

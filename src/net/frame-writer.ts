@@ -45,21 +45,37 @@ export class FrameWriter {
    * Writes one frame (its chunks, size prefix included) without copying. Returns true when the
    * caller may go on writing, false when it should await `drained()` first. Writing to a stream
    * that is destroyed or ended drops the frame and returns true: nothing will ever drain it.
+   * `onWritten` runs once the frame has been handed to the kernel, failed, or been dropped; after
+   * it the stream holds no reference to the chunks.
    */
-  write(chunks: readonly Uint8Array[]): boolean {
+  write(chunks: readonly Uint8Array[], onWritten?: () => void): boolean {
     const s = this.stream;
-    if (this.isGone()) return true;
+    if (this.isGone()) {
+      onWritten?.();
+      return true;
+    }
     let last = -1;
     for (let i = 0; i < chunks.length; i++) if (chunks[i]!.length > 0) last = i;
-    if (last < 0) return this.hasRoom();
+    if (last < 0) {
+      onWritten?.();
+      return this.hasRoom();
+    }
+    const done =
+      onWritten === undefined
+        ? this.flushed
+        : (): void => {
+            onWritten();
+            this.flushed();
+          };
     s.cork();
     try {
       for (let i = 0; i <= last; i++) {
         const c = chunks[i]!;
         if (c.length === 0) continue;
         // The callback of the frame's last chunk runs once the whole frame has been flushed
-        // (or failed): that is when waiting writers may have room again.
-        if (i === last) s.write(c, this.flushed);
+        // (or failed): that is when waiting writers may have room again, and when the memory
+        // of the chunks may be reused.
+        if (i === last) s.write(c, done);
         else s.write(c);
       }
     } finally {

@@ -86,6 +86,35 @@ describe('FrameWriter', () => {
     await writer.drained();
   });
 
+  it('calls onWritten once the frame has been flushed, at once for an empty frame or a gone stream', async () => {
+    const stream = new HeldWritable(1 << 20);
+    stream.on('error', () => {});
+    const writer = new FrameWriter(stream);
+    const calls: string[] = [];
+    writer.write(frame(Buffer.from('first')), () => calls.push('first'));
+    writer.write(frame(Buffer.from('second'), Buffer.from('more')), () => calls.push('second'));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(calls.length, 0, 'nothing is flushed while the stream holds the writes');
+    stream.release();
+    await new Promise((r) => setImmediate(r));
+    stream.release();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(calls, ['first', 'second'], 'in order, once each');
+    writer.write([Buffer.alloc(0)], () => calls.push('empty'));
+    assert.deepEqual(calls.slice(2), ['empty'], 'an empty frame is done at once');
+    writer.write(frame(Buffer.from('held')), () => calls.push('held'));
+    writer.write(frame(Buffer.from('queued')), () => calls.push('queued'));
+    stream.destroy();
+    await new Promise((r) => setImmediate(r));
+    // The write in progress completes (a socket's is cancelled) after destroy(); then the queued
+    // one fails with ERR_STREAM_DESTROYED: both count as done.
+    stream.release();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(calls.slice(3).sort(), ['held', 'queued']);
+    writer.write(frame(Buffer.from('late')), () => calls.push('late'));
+    assert.equal(calls[calls.length - 1], 'late', 'a write to a gone stream is done at once');
+  });
+
   it('writes frames over a real socket that a FrameReader reads back', async () => {
     const server = createServer();
     server.listen(0, '127.0.0.1');

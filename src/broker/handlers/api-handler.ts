@@ -8,6 +8,7 @@ import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { ConnectionContext } from '../network/socket-server.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { LogManager } from '../storage/log-manager.js';
+import type { ReadBufferPool } from '../storage/read-buffer-pool.js';
 import type { ProducerIdManager } from '../producer-id-manager.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 
@@ -25,6 +26,8 @@ export interface BrokerServices {
   logger: Logger;
   /** Aborted when the broker shuts down (ends long-polling fetches). */
   shutdownSignal: AbortSignal;
+  /** Reusable buffers for the record bytes a Fetch reads (released once the response is written). */
+  readBuffers: ReadBufferPool;
   /** The API versions this broker advertises (computed from the handler registry). */
   apiVersions(): { apiKey: number; minVersion: number; maxVersion: number }[];
 }
@@ -34,7 +37,14 @@ export interface RequestContext {
   apiVersion: number;
   connection: ConnectionContext;
   services: BrokerServices;
-  logger: Logger;
+  /** A child of the broker's logger naming the API, version, client id and connection (created on first use). */
+  readonly logger: Logger;
+  /**
+   * Runs `callback` once the response is on its way to the kernel, or once there will be none
+   * (no response, closed connection, failure): the moment memory that the response refers to
+   * (pooled read buffers) may be reused.
+   */
+  afterResponse(callback: () => void): void;
 }
 
 /** One Kafka API served by the broker: its key, the versions implemented, and the handling. */

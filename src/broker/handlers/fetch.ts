@@ -49,7 +49,11 @@ export const fetchHandler = defineHandler({
       }
       responses.push(out);
     }
+    // The records are read into pooled buffers that go back to the pool once the response is written.
+    const buffers = ctx.services.readBuffers.lease();
+    ctx.afterResponse(() => buffers.release());
     const results = await replicaManager.fetch({
+      buffers,
       partitions: wanted,
       maxWaitMs: request.maxWaitMs,
       minBytes: request.minBytes,

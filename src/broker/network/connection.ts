@@ -263,6 +263,7 @@ export class Connection {
     this.touch();
     if (this.state !== 'open' && this.state !== 'draining') {
       this.logger.debug({ outcome: outcome?.kind }, 'connection closed while its request was handled; outcome dropped');
+      if (outcome?.kind === 'response') outcome.onWritten?.();
       return undefined;
     }
     return outcome;
@@ -273,7 +274,7 @@ export class Connection {
     switch (outcome?.kind) {
       case 'response':
         if (!Array.isArray(outcome.chunks)) break;
-        if (!this.writer.write(outcome.chunks)) {
+        if (!this.writer.write(outcome.chunks, outcome.onWritten)) {
           this.awaitingDrain = true;
           try {
             await this.writer.drained();

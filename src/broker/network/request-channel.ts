@@ -15,8 +15,12 @@ export interface ConnectionContext {
 }
 
 export type RequestOutcome =
-  /** An encoded response frame, size prefix included, as chunks (written without copying). */
-  | { kind: 'response'; chunks: Uint8Array[] }
+  /**
+   * An encoded response frame, size prefix included, as chunks (written without copying).
+   * `onWritten` runs once the chunks have been handed to the kernel, or once the connection has
+   * dropped them: then the chunks' memory may be reused (pooled fetch buffers).
+   */
+  | { kind: 'response'; chunks: Uint8Array[]; onWritten?: () => void }
   /** Nothing to send back, e.g. Produce with acks=0. */
   | { kind: 'noResponse' }
   /** Close the connection: an undecodable frame, an unsupported version of a non-ApiVersions request... */

@@ -1,6 +1,7 @@
 import type { Logger } from '../../logging/logger.js';
 import type { PartitionState } from '../metadata/metadata-store.js';
 import type { AppendResult, Log, ReadResult } from '../storage/log.js';
+import type { ReadAllocator } from '../storage/read-buffer-pool.js';
 
 /** Fetch isolation: consumers read up to the high watermark; followers (later) to the log end. */
 export type FetchIsolation = 'highWatermark' | 'logEnd';
@@ -82,10 +83,10 @@ export class Partition {
     }
   }
 
-  read(fetchOffset: number, maxBytes: number, isolation: FetchIsolation, minOneMessage: boolean): PartitionReadResult {
+  read(fetchOffset: number, maxBytes: number, isolation: FetchIsolation, minOneMessage: boolean, allocate?: ReadAllocator): PartitionReadResult {
     const maxOffset = isolation === 'highWatermark' ? this.highWatermark : this.log.logEndOffset;
     return {
-      read: this.log.read(fetchOffset, maxBytes, maxOffset, minOneMessage),
+      read: this.log.read(fetchOffset, maxBytes, maxOffset, minOneMessage, allocate),
       highWatermark: this.highWatermark,
       lastStableOffset: this.highWatermark,
       logStartOffset: this.log.logStartOffset,

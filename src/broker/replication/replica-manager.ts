@@ -5,6 +5,7 @@ import type { LogManager } from '../storage/log-manager.js';
 import type { AppendResult } from '../storage/log.js';
 import { Partition } from './partition.js';
 import type { FetchIsolation, PartitionError } from './partition.js';
+import type { ReadBufferLease } from '../storage/read-buffer-pool.js';
 
 export type ReplicaError = PartitionError | 'UNKNOWN_TOPIC_OR_PARTITION' | 'OFFSET_OUT_OF_RANGE' | 'KAFKA_STORAGE_ERROR';
 
@@ -34,6 +35,11 @@ export interface FetchParams {
   isolation: FetchIsolation;
   /** Aborts a waiting fetch (broker shutdown). */
   signal?: AbortSignal;
+  /**
+   * Where the records read go: buffers borrowed from the broker's read-buffer pool, which the
+   * caller releases once the response is written. Without it every read allocates.
+   */
+  buffers?: ReadBufferLease;
 }
 
 export type AppendOutcome = AppendResult | { ok: false; error: ReplicaError; message: string };
@@ -168,7 +174,7 @@ export class ReplicaManager {
       const minOneMessage = bytes === 0;
       let read;
       try {
-        read = p.read(req.fetchOffset, maxBytes, params.isolation, minOneMessage);
+        read = p.read(req.fetchOffset, maxBytes, params.isolation, minOneMessage, params.buffers?.allocate);
       } catch (err) {
         this.logger.error({ err, topic: req.topic, partition: req.partition }, 'read failed with an I/O error');
         results.push({ ...base, error: 'KAFKA_STORAGE_ERROR' });
@@ -196,6 +202,8 @@ export class ReplicaManager {
   async fetch(params: FetchParams): Promise<FetchPartitionResult[]> {
     const first = this.readOnce(params);
     if (params.maxWaitMs <= 0 || first.bytes >= params.minBytes || first.hasError || params.partitions.length === 0) return first.results;
+    // What was read is thrown away: the fetch waits, then reads again.
+    params.buffers?.releaseAndReuse();
     await new Promise<void>((resolve) => {
       const cancels: (() => void)[] = [];
       let done = false;
@@ -212,9 +220,15 @@ export class ReplicaManager {
       let accumulated = first.bytes;
       const check = (p: Partition, req: FetchPartitionRequest): void => {
         if (done) return;
+        // Any new data satisfies min.bytes of 1 (the usual case): no need to read it twice.
+        if (params.minBytes <= 1) {
+          finish();
+          return;
+        }
         // Count what became readable for this partition; register again if still short.
-        const again = p.read(req.fetchOffset, req.partitionMaxBytes, params.isolation, false);
+        const again = p.read(req.fetchOffset, req.partitionMaxBytes, params.isolation, false, params.buffers?.allocate);
         accumulated = again.read.ok ? Math.max(accumulated, again.read.records.length) : params.minBytes;
+        params.buffers?.releaseAndReuse();
         if (accumulated >= params.minBytes) finish();
         else cancels.push(p.onNextChange(() => check(p, req)));
       };

@@ -24,6 +24,7 @@ import {
   RECORD_BATCH_OVERHEAD,
   RecordBatchError,
 } from '../../protocol/records/index.js';
+import type { ReadAllocator } from './read-buffer-pool.js';
 
 /** The header fields of one batch stored in a file, with offsets as numbers. */
 export interface FileBatch {
@@ -107,10 +108,13 @@ export class FileRecords {
     return position;
   }
 
-  /** A fresh Buffer with `length` bytes from `position` (fewer if the file ends first). */
-  read(position: number, length: number): Buffer {
+  /**
+   * `length` bytes from `position` (fewer if the file ends first), in a buffer from `allocate`
+   * (default: a fresh one).
+   */
+  read(position: number, length: number, allocate: ReadAllocator = Buffer.allocUnsafe): Buffer {
     const len = Math.max(0, Math.min(length, this.bytes - position));
-    const out = Buffer.allocUnsafe(len);
+    const out = allocate(len);
     this.readInto(out, 0, len, position);
     return out;
   }
@@ -220,9 +224,9 @@ export class FileRecords {
     return b;
   }
 
-  /** The whole bytes of `batch` (a fresh Buffer). */
-  readBatch(batch: FileBatch): Buffer {
-    return this.read(batch.position, batch.size);
+  /** The whole bytes of `batch` (a fresh Buffer, or one from `allocate`). */
+  readBatch(batch: FileBatch, allocate?: ReadAllocator): Buffer {
+    return this.read(batch.position, batch.size, allocate);
   }
 
   /** Cuts the file to `size` bytes (no-op when it is not longer). Returns the bytes removed. */

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { FileRecords, type FileBatch } from './file-records.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
+import type { ReadAllocator } from './read-buffer-pool.js';
 
 export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
@@ -283,15 +284,15 @@ export class LogSegment {
    * least the first batch when `minOneMessage`), none whose last offset reaches
    * `maxOffsetExclusive`. Null when no batch of this segment holds `startOffset` or a later offset.
    */
-  read(startOffset: number, maxSize: number, maxOffsetExclusive: number, minOneMessage: boolean): SegmentReadInfo | null {
+  read(startOffset: number, maxSize: number, maxOffsetExclusive: number, minOneMessage: boolean, allocate?: ReadAllocator): SegmentReadInfo | null {
     const first = this.translateOffset(startOffset);
     if (first === null) return null;
     const empty = { firstOffset: first.baseOffset, records: new Uint8Array(0) };
     if (first.lastOffset >= maxOffsetExclusive) return empty;
     if (first.size > maxSize) {
-      return minOneMessage ? { firstOffset: first.baseOffset, records: this.log.readBatch(first) } : empty;
+      return minOneMessage ? { firstOffset: first.baseOffset, records: this.log.readBatch(first, allocate) } : empty;
     }
-    const buf = this.log.read(first.position, maxSize);
+    const buf = this.log.read(first.position, maxSize, allocate);
     let pos = 0;
     while (pos + 61 <= buf.length) {
       const size = buf.readInt32BE(pos + 8) + 12;

@@ -53,6 +53,7 @@ import {
 } from './log-segment.js';
 import { ProducerStateManager, type ProducerStateEntry } from './producer-state.js';
 import { firstKeylessRecord } from './scan-record-keys.js';
+import type { ReadAllocator } from './read-buffer-pool.js';
 
 export const PARTITION_METADATA_FILE = 'partition.metadata';
 
@@ -741,8 +742,11 @@ export class Log {
   // ---------------------------------------------------------------------------------------------
   // Reads
 
-  /** Fetch: whole batches from the one holding `startOffset`; see the class notes for the limits. */
-  read(startOffset: number, maxBytes: number, maxOffsetExclusive: number, minOneMessage: boolean): ReadResult {
+  /**
+   * Fetch: whole batches from the one holding `startOffset`; see the class notes for the limits.
+   * The bytes land in a buffer from `allocate` (default: a fresh one).
+   */
+  read(startOffset: number, maxBytes: number, maxOffsetExclusive: number, minOneMessage: boolean, allocate?: ReadAllocator): ReadResult {
     if (startOffset < this.startOffset || startOffset > this.endOffset) {
       return {
         ok: false,
@@ -753,7 +757,7 @@ export class Log {
     const empty: ReadResult = { ok: true, records: new Uint8Array(0), firstOffset: startOffset };
     if (startOffset === this.endOffset || startOffset >= maxOffsetExclusive) return empty;
     for (let i = this.floorSegmentIndex(startOffset); i < this.segments.length; i++) {
-      const r = this.segments[i]!.read(startOffset, maxBytes, maxOffsetExclusive, minOneMessage);
+      const r = this.segments[i]!.read(startOffset, maxBytes, maxOffsetExclusive, minOneMessage, allocate);
       if (r !== null) return { ok: true, records: r.records, firstOffset: r.firstOffset };
     }
     return empty;
