@@ -1,7 +1,7 @@
 /**
  * The external C clients: librdkafka's `rdkafka_performance` (built from Debian's librdkafka
- * source package by build-rdkafka-performance.sh) for produce, and kcat for consume (and for
- * produce when rdkafka_performance has not been built).
+ * source package by build-rdkafka-performance.sh) for produce and consume, and kcat (for both
+ * when rdkafka_performance has not been built; kcat's consume figure is printed either way).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -51,6 +51,20 @@ export async function rdkafkaPerformanceProduce(bin: string, bootstrap: string, 
   const failed = Number(m[4]);
   if (delivered !== records || failed !== 0) throw new Error(`rdkafka_performance delivered ${delivered} of ${records} (${failed} failed): ${last}`);
   return { records: delivered, bytes: delivered * valueBytes, ms: Number(m[5]) };
+}
+
+/**
+ * `rdkafka_performance -C`: reads one partition from the beginning until `records` messages have
+ * arrived, with librdkafka's default fetch sizes (1 MiB per partition per fetch), counting them
+ * without printing. The figures are the tool's own: from its first message to the last.
+ */
+export async function rdkafkaPerformanceConsume(bin: string, bootstrap: string, topic: string, records: number, valueBytes: number, timeoutMs: number): Promise<ThroughputResult> {
+  const r = await runCommand(bin, ['-C', '-t', topic, '-p', '0', '-b', bootstrap, '-o', 'beginning', '-c', String(records), '-q'], timeoutMs);
+  const m = /% (\d+) messages \((\d+) bytes\) consumed in (\d+)ms/.exec(r.stdout);
+  if (r.code !== 0 || m === null) throw new Error(`rdkafka_performance -C failed (${r.signal ?? r.code}): ${(r.stdout + r.stderr).slice(-1500)}`);
+  const consumed = Number(m[1]);
+  if (consumed !== records) throw new Error(`rdkafka_performance -C consumed ${consumed} of ${records} messages`);
+  return { records: consumed, bytes: consumed * valueBytes, ms: Number(m[3]) };
 }
 
 /** A file of `records` lines of `valueBytes` printable bytes each (plus '\n'), for `kcat -P -l`. */

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { HOST, PROBE_PATH, startBareServer, startBrokerProcess } from './broker-under-test.js';
 import type { ServerProcess } from './broker-under-test.js';
 import { formatSummary, summarizeProfile } from './cpu-profile-summary.js';
-import { findRdkafkaPerformance, kcatConsume, kcatProduce, kcatVersion, rdkafkaPerformanceProduce, writeKcatInput } from './external-clients.js';
+import { findRdkafkaPerformance, kcatConsume, kcatProduce, kcatVersion, rdkafkaPerformanceConsume, rdkafkaPerformanceProduce, writeKcatInput } from './external-clients.js';
 import type { ThroughputResult } from './external-clients.js';
 import { cpuMs, killAll, runCommand, runQueueWait, sampleRss, schedStat, sleep, startWorker } from './processes.js';
 import { median, medianRatio, percentile } from './stats.js';
@@ -115,7 +115,8 @@ interface Results {
   latency: { pingPong: { p50: number; p99: number }[]; e2e: E2eResult[] };
   produce: { client: string; nullC: Throughput[]; c: Throughput[]; nullNode: Throughput[]; node: Throughput[]; peakRssMB: number };
   fill: { bytes: number; records: number; rssBeforeMB: number; rssAfterQuarterMB: number[]; mbps: number };
-  consume: { storedBytes: number; nullKcat: Throughput[]; kcat: Throughput[]; nullNode: Throughput[]; node: Throughput[] };
+  /** `c`: the C consumer (rdkafka_performance -C, else kcat), next to `nullC`; `kcat`: kcat -C as well when the C consumer is rdkafka_performance (same baseline). */
+  consume: { storedBytes: number; client: string; nullC: Throughput[]; c: Throughput[]; kcat: Throughput[]; nullNode: Throughput[]; node: Throughput[] };
   restart: { startMs: number; rssMB: number };
   /** Rebalance samples (ms) of every round; commit runs, one per round. */
   groups: { rebalanceMs: number[]; commit1: CommitResult[]; commit10: CommitResult[] };
@@ -132,7 +133,7 @@ const results: Results = {
   latency: { pingPong: [], e2e: [] },
   produce: { client: '', nullC: [], c: [], nullNode: [], node: [], peakRssMB: Number.NaN },
   fill: { bytes: 0, records: 0, rssBeforeMB: Number.NaN, rssAfterQuarterMB: [], mbps: Number.NaN },
-  consume: { storedBytes: 0, nullKcat: [], kcat: [], nullNode: [], node: [] },
+  consume: { storedBytes: 0, client: '', nullC: [], c: [], kcat: [], nullNode: [], node: [] },
   restart: { startMs: Number.NaN, rssMB: Number.NaN },
   groups: { rebalanceMs: [], commit1: [], commit10: [] },
   compaction: [],
@@ -374,15 +375,26 @@ function buildRows(o: Options, s: Sizes): Row[] {
   }
   if (o.only.has('consume')) {
     const gb = fmt(r.consume.storedBytes / 1e9, 2);
-    const ratioK = medianRatio(r.consume.kcat.map((x) => x.mbps), r.consume.nullKcat.map((x) => x.mbps));
+    const ratioC = medianRatio(r.consume.c.map((x) => x.mbps), r.consume.nullC.map((x) => x.mbps));
     rows.push({
-      figure: `Consume ${gb} GB from the start, kcat -C -o beginning -e > /dev/null (librdkafka default fetch sizes)`,
-      samsa: tp(r.consume.kcat),
-      baseline: `null broker ${fmt(median(r.consume.nullKcat.map((x) => x.mbps)))} MB/s`,
-      ratio: fmt(ratioK, 2),
+      figure: `Consume ${gb} GB from the start, ${r.consume.client} (librdkafka default fetch sizes)`,
+      samsa: tp(r.consume.c),
+      baseline: `null broker ${fmt(median(r.consume.nullC.map((x) => x.mbps)))} MB/s`,
+      ratio: fmt(ratioC, 2),
       target: '>= 0.5',
-      result: verdict(Number.isFinite(ratioK) ? ratioK >= 0.5 : null),
+      result: verdict(Number.isFinite(ratioC) ? ratioC >= 0.5 : null),
     });
+    if (r.consume.kcat.length > 0) {
+      const ratioK = medianRatio(r.consume.kcat.map((x) => x.mbps), r.consume.nullC.map((x) => x.mbps));
+      rows.push({
+        figure: `Consume ${gb} GB from the start, kcat -C -o beginning -e > /dev/null (kcat formats every record: CPU-bound on its side)`,
+        samsa: tp(r.consume.kcat),
+        baseline: `null broker ${fmt(median(r.consume.nullC.map((x) => x.mbps)))} MB/s`,
+        ratio: fmt(ratioK, 2),
+        target: '',
+        result: '',
+      });
+    }
     const ratioN = medianRatio(r.consume.node.map((x) => x.mbps), r.consume.nullNode.map((x) => x.mbps));
     rows.push({
       figure: `Consume ${gb} GB from the start, Node fetch loop (Fetch v12, 8 MiB per request, one at a time)`,
@@ -696,23 +708,33 @@ async function main(): Promise<void> {
     results.consume.storedBytes = files.reduce((n, f) => n + statSync(f).size, 0);
     const records = results.fill.records;
     markPhase('consume');
-    log(`\n[consume] ${o.rounds} x (null broker, kcat -C, null broker, Node fetch loop) over ${fmt(results.consume.storedBytes / 1e9, 2)} GB in ${files.length} segment file(s)`);
+    results.consume.client = rdkafkaPerformance !== null ? 'rdkafka_performance -C (librdkafka, C)' : 'kcat -C -o beginning -e > /dev/null (librdkafka, C)';
+    log(`\n[consume] ${o.rounds} x (null broker, ${results.consume.client}${rdkafkaPerformance !== null ? ', kcat -C' : ''}, null broker, Node fetch loop) over ${fmt(results.consume.storedBytes / 1e9, 2)} GB in ${files.length} segment file(s)`);
+    const kcatRun = (): Promise<Throughput> =>
+      withBrokerCpu(broker!.pid, async () => {
+        const r = await kcatConsume(`${HOST}:${port}`, 'fill', records, VALUE_BYTES, 300_000);
+        return throughput(r.bytes, r.records, r.ms);
+      });
     for (let i = 0; i < o.rounds; i++) {
       const n1 = await attempt(`null consume ${i}a`, NAN_THROUGHPUT, () => nullConsume(files));
-      const k = await attempt(`kcat consume ${i}`, NAN_THROUGHPUT, async () => {
+      const c = await attempt(`C consume ${i}`, NAN_THROUGHPUT, async () => {
         await flushDirtyPages();
+        if (rdkafkaPerformance === null) return kcatRun();
         return withBrokerCpu(broker!.pid, async () => {
-          const r = await kcatConsume(`${HOST}:${port}`, 'fill', records, VALUE_BYTES, 300_000);
+          const r = await rdkafkaPerformanceConsume(rdkafkaPerformance, `${HOST}:${port}`, 'fill', records, VALUE_BYTES, 300_000);
           return throughput(r.bytes, r.records, r.ms);
         });
       });
+      const k = rdkafkaPerformance === null ? null : await attempt(`kcat consume ${i}`, NAN_THROUGHPUT, kcatRun);
       const n2 = await attempt(`null consume ${i}b`, NAN_THROUGHPUT, () => nullConsume(files));
       const nd = await attempt(`Node fetch ${i}`, NAN_THROUGHPUT, () => withBrokerCpu(broker!.pid, () => nodeFetch(port, 'fill', records)));
-      results.consume.nullKcat.push(n1);
-      results.consume.kcat.push(k);
+      results.consume.nullC.push(n1);
+      results.consume.c.push(c);
+      if (k !== null) results.consume.kcat.push(k);
       results.consume.nullNode.push(n2);
       results.consume.node.push(nd);
-      log(`  round ${i + 1}: null ${fmt(n1.mbps)} MB/s, kcat ${fmt(k.mbps)} MB/s (broker CPU ${fmt(k.brokerCpu ?? Number.NaN, 2)}); null ${fmt(n2.mbps)} MB/s, Node fetch loop ${fmt(nd.mbps)} MB/s (broker CPU ${fmt(nd.brokerCpu ?? Number.NaN, 2)})`);
+      const kcatPart = k === null ? '' : `, kcat ${fmt(k.mbps)} MB/s (broker CPU ${fmt(k.brokerCpu ?? Number.NaN, 2)})`;
+      log(`  round ${i + 1}: null ${fmt(n1.mbps)} MB/s, C client ${fmt(c.mbps)} MB/s (broker CPU ${fmt(c.brokerCpu ?? Number.NaN, 2)})${kcatPart}; null ${fmt(n2.mbps)} MB/s, Node fetch loop ${fmt(nd.mbps)} MB/s (broker CPU ${fmt(nd.brokerCpu ?? Number.NaN, 2)})`);
     }
   }
 
