@@ -2,10 +2,16 @@
  * End-to-end latency, consuming side: long-polls Fetch (max wait 500 ms, min bytes 1) from
  * offset 0 of a fresh topic, one request at a time, until `expected` records have arrived.
  * For each record, latency = the monotonic time at which the response carrying it was fully
- * read minus the send time stamped in its first 8 bytes. The first `warmupRecords` are left out.
- * Sends `{"type":"ready"}` once its first fetch is on the wire, so the producer starts after it.
+ * read minus the send time stamped in its key (an int64 of ns). The first `warmupRecords` are
+ * left out. Sends `{"type":"ready"}` once its first fetch is on the wire, so the producer starts
+ * after it.
+ *
+ * The worker allocates as little as it can per record (keys are read in place by a record walk,
+ * latencies go to a preallocated array): its own garbage collection pauses would otherwise be
+ * counted as the broker's latency.
  */
-import { decodeRecords, iterateBatches } from '../../../src/protocol/records/index.js';
+import { scanRecordKeys } from '../../../src/broker/storage/scan-record-keys.js';
+import { iterateBatches } from '../../../src/protocol/records/index.js';
 import { percentile } from '../stats.js';
 import { runQueueWait, schedStat } from '../processes.js';
 import { emit, runWorker, workerParams } from '../worker-io.js';
@@ -19,20 +25,46 @@ interface Params {
   timeoutMs: number;
 }
 
+/** Reads a big-endian int64 as a number of ns (exact below 2^53 ns, about 104 days of uptime). */
+function readStampNs(buf: Uint8Array, pos: number): number {
+  const hi = ((buf[pos]! << 24) | (buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!) >>> 0;
+  const lo = ((buf[pos + 4]! << 24) | (buf[pos + 5]! << 16) | (buf[pos + 6]! << 8) | buf[pos + 7]!) >>> 0;
+  return hi * 2 ** 32 + lo;
+}
+
 runWorker(async () => {
   const p = workerParams<Params>();
   const conn = await PipelinedConnection.open('127.0.0.1', p.port);
   const sched0 = schedStat('self');
   const wall0 = performance.now();
-  const latencies: number[] = [];
+  const latencies = new Float64Array(Math.max(0, p.expected - p.warmupRecords));
+  let measured = 0;
   // Stalls: runs of consecutive records above STALL_MS, as [seconds since the first record, worst latency ms, records].
   const STALL_MS = 2;
   const stalls: [number, number, number][] = [];
-  let firstStamp = -1n;
+  let firstStampNs = -1;
   let inStall = false;
   let offset = 0n;
   let received = 0;
   let fetches = 0;
+  let receivedAtNs = 0;
+  const visit = (_delta: number, data: Uint8Array, keyStart: number, keyLength: number): void => {
+    if (keyLength !== 8) throw new Error(`record ${received} has a ${keyLength}-byte key, not an 8-byte stamp`);
+    const stamp = readStampNs(data, keyStart);
+    const latency = (receivedAtNs - stamp) / 1e6;
+    if (firstStampNs < 0) firstStampNs = stamp;
+    if (received >= p.warmupRecords && measured < latencies.length) {
+      latencies[measured++] = latency;
+      if (latency > STALL_MS) {
+        if (!inStall) stalls.push([(stamp - firstStampNs) / 1e9, latency, 0]);
+        const last = stalls[stalls.length - 1]!;
+        last[1] = Math.max(last[1], latency);
+        last[2]++;
+      }
+      inStall = latency > STALL_MS;
+    }
+    received++;
+  };
   const deadline = Date.now() + p.timeoutMs;
   let first = true;
   while (received < p.expected && Date.now() < deadline) {
@@ -41,45 +73,28 @@ runWorker(async () => {
       emit({ type: 'ready' });
       first = false;
     }
-    const { frame, receivedAtNs } = await pending;
+    const response = await pending;
+    receivedAtNs = Number(response.receivedAtNs);
     fetches++;
-    const fetched = decodeFetch(frame);
+    const fetched = decodeFetch(response.frame);
     if (fetched.errorCode !== 0) throw new Error(`fetch failed with error code ${fetched.errorCode}`);
     for (const batch of iterateBatches(fetched.records, { trailingPartial: 'ignore', verifyCrc: false })) {
-      const h = batch.header;
-      const records = decodeRecords(batch.bytes, 61, batch.bytes.length, h.recordsCount, { baseOffset: h.baseOffset, baseTimestamp: h.baseTimestamp, logAppendTime: null });
-      for (const r of records) {
-        const v = r.value!;
-        const stamp = new DataView(v.buffer, v.byteOffset, v.byteLength).getBigInt64(0);
-        const latency = Number(receivedAtNs - stamp) / 1e6;
-        if (firstStamp < 0n) firstStamp = stamp;
-        if (received >= p.warmupRecords) {
-          latencies.push(latency);
-          if (latency > STALL_MS) {
-            if (!inStall) stalls.push([Number(stamp - firstStamp) / 1e9, latency, 0]);
-            const last = stalls[stalls.length - 1]!;
-            last[1] = Math.max(last[1], latency);
-            last[2]++;
-          }
-          inStall = latency > STALL_MS;
-        }
-        received++;
-      }
-      offset = h.baseOffset + BigInt(h.lastOffsetDelta) + 1n;
+      scanRecordKeys(batch.bytes, 0, visit);
+      offset = batch.header.baseOffset + BigInt(batch.header.lastOffsetDelta) + 1n;
     }
   }
   conn.close();
-  latencies.sort((a, b) => a - b);
+  const sorted = latencies.subarray(0, measured).sort();
   emit({
     type: 'result',
     ...runQueueWait(sched0, schedStat('self'), performance.now() - wall0),
     received,
-    measured: latencies.length,
+    measured,
     fetches,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    p999: percentile(latencies, 0.999),
-    max: latencies[latencies.length - 1] ?? Number.NaN,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    p999: percentile(sorted, 0.999),
+    max: measured === 0 ? Number.NaN : sorted[measured - 1]!,
     stallsOver2ms: stalls.length,
     worstStalls: stalls.sort((a, b) => b[1] - a[1]).slice(0, 8).map(([at, worst, n]) => `${at.toFixed(2)}s:${worst.toFixed(1)}ms/${n}rec`),
   });

@@ -1,9 +1,9 @@
 /**
  * End-to-end latency, producing side: produces `rate` records per second for `durationMs`, with
  * acks=1, over one connection. Every ~1 ms tick, the records that are due go out as one batch
- * (what a producer with linger.ms of about 1 does); each record's value starts with the
- * monotonic time in ns at which its batch was built and sent (`process.hrtime.bigint()`, the
- * same clock in every process). At most `maxInFlight` requests are outstanding; records not
+ * (what a producer with linger.ms of about 1 does); each record's key is the monotonic time in
+ * ns at which its batch was built and sent (`process.hrtime.bigint()`, the same clock in every
+ * process, as an int64), its value `valueBytes` bytes. At most `maxInFlight` requests are outstanding; records not
  * yet sendable wait and are stamped when they go out, so producer-side queueing is not counted.
  */
 import { buildRecordBatch } from '../../../src/protocol/records/index.js';
@@ -38,11 +38,11 @@ runWorker(async () => {
       const due = Math.min(total, Math.floor((Number(now - start) / 1e9) * p.rate));
       if (due > sent && conn.inFlight < p.maxInFlight) {
         const n = due - sent;
-        const value = Buffer.from(template);
+        const key = Buffer.allocUnsafe(8);
         const stamp = process.hrtime.bigint();
-        value.writeBigInt64BE(stamp, 0);
+        key.writeBigInt64BE(stamp, 0);
         const records = [];
-        for (let i = 0; i < n; i++) records.push({ value });
+        for (let i = 0; i < n; i++) records.push({ key, value: template });
         const frame = produceFrame(p.topic, 0, 1, buildRecordBatch(records, { timestamp: BigInt(Date.now()) }));
         sent += n;
         requests++;
