@@ -4,6 +4,7 @@
  * without Kafka's `.sh` suffix.
  */
 import { kafkaServerStart } from './kafka-server-start.js';
+import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
 
 interface Tool {
   summary: string;
@@ -12,6 +13,7 @@ interface Tool {
 
 export const TOOLS: Record<string, Tool> = {
   'kafka-server-start': { summary: 'Start a broker from a Kafka server.properties file', run: kafkaServerStart },
+  'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
 };
 
 function help(): string {

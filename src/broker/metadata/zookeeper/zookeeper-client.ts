@@ -1,0 +1,259 @@
+/**
+ * A promise-based ZooKeeper client for cluster mode, over `node-zookeeper-client` (pure
+ * JavaScript: installs from npm alone and runs on Windows without a C toolchain; it speaks
+ * ZooKeeper's wire protocol including multi-op transactions, ephemeral and sequential nodes,
+ * one-shot watches, chroot in the connect string and session expiry).
+ *
+ * Failures from ZooKeeper are `ZooKeeperError` values carrying ZooKeeper's error name
+ * (`NO_NODE`, `NODE_EXISTS`, `BAD_VERSION`, `NOT_EMPTY`, `SESSION_EXPIRED`, `CONNECTION_LOSS`...):
+ * the metadata store turns them into Kafka behaviour. A lost session is reported once through
+ * `onSessionExpired`; the client is then unusable and the owner creates a new one (Kafka's
+ * broker re-registers the same way).
+ */
+import zookeeper from 'node-zookeeper-client';
+import type { Client, Event as ZkEvent, Stat } from 'node-zookeeper-client';
+
+export type ZooKeeperNodeMode = 'persistent' | 'ephemeral' | 'persistentSequential' | 'ephemeralSequential';
+
+export interface ZooKeeperClientOptions {
+  /** `host:port[,host:port...][/chroot]` (Kafka's zookeeper.connect). */
+  connectString: string;
+  /** zookeeper.session.timeout.ms (ZooKeeper bounds it to [2, 20] x its tickTime). Default 18000. */
+  sessionTimeoutMs?: number;
+  /** zookeeper.connection.timeout.ms: how long `connect` waits for a session. Default: the session timeout. */
+  connectionTimeoutMs?: number;
+  /** Resume an existing session (tests use it to expire a session on purpose). */
+  session?: { id: Buffer; password: Buffer };
+}
+
+/** A change a watch reports, once. */
+export interface ZooKeeperWatchEvent {
+  type: 'created' | 'deleted' | 'dataChanged' | 'childrenChanged';
+  path: string;
+}
+
+export type ZooKeeperOp =
+  | { op: 'create'; path: string; data?: Buffer; mode?: ZooKeeperNodeMode }
+  | { op: 'setData'; path: string; data: Buffer; version?: number }
+  | { op: 'check'; path: string; version: number }
+  | { op: 'delete'; path: string; version?: number };
+
+export class ZooKeeperError extends Error {
+  constructor(
+    /** ZooKeeper's error name, e.g. NO_NODE, or CONNECT_TIMEOUT when no session was made in time. */
+    readonly code: string,
+    readonly path: string | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ZooKeeperError';
+  }
+}
+
+const MODES: Record<ZooKeeperNodeMode, number> = {
+  persistent: zookeeper.CreateMode.PERSISTENT,
+  ephemeral: zookeeper.CreateMode.EPHEMERAL,
+  persistentSequential: zookeeper.CreateMode.PERSISTENT_SEQUENTIAL,
+  ephemeralSequential: zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL,
+};
+
+/** ZooKeeper's operation codes (its wire protocol), for the multi workaround below. */
+const OP_DELETE = 2;
+const OP_SET_DATA = 5;
+const OP_CHECK = 13;
+
+const EVENT_TYPES: Record<number, ZooKeeperWatchEvent['type']> = {
+  [zookeeper.Event.NODE_CREATED]: 'created',
+  [zookeeper.Event.NODE_DELETED]: 'deleted',
+  [zookeeper.Event.NODE_DATA_CHANGED]: 'dataChanged',
+  [zookeeper.Event.NODE_CHILDREN_CHANGED]: 'childrenChanged',
+};
+
+function toError(err: unknown, path?: string): ZooKeeperError {
+  if (err instanceof ZooKeeperError) return err;
+  if (err instanceof zookeeper.Exception) {
+    const p = err.getPath?.() ?? path;
+    return new ZooKeeperError(err.getName(), p, `ZooKeeper ${err.getName()}${p === undefined ? '' : ` at ${p}`}`);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new ZooKeeperError('CLIENT_ERROR', path, message);
+}
+
+function watcherFor(watch: ((event: ZooKeeperWatchEvent) => void) | undefined): ((event: ZkEvent) => void) | undefined {
+  if (watch === undefined) return undefined;
+  return (e) => {
+    const type = EVENT_TYPES[e.getType()];
+    if (type !== undefined) watch({ type, path: e.getPath() });
+  };
+}
+
+export class ZooKeeperClient {
+  private expiredHandlers: (() => void)[] = [];
+  private expired = false;
+  private closed = false;
+
+  private constructor(private readonly client: Client) {
+    client.on('expired', () => {
+      if (this.expired || this.closed) return;
+      this.expired = true;
+      for (const h of this.expiredHandlers) h();
+    });
+  }
+
+  /** Connects and waits for a session (zookeeper.connection.timeout.ms); rejects with CONNECT_TIMEOUT. */
+  static connect(options: ZooKeeperClientOptions): Promise<ZooKeeperClient> {
+    const sessionTimeout = options.sessionTimeoutMs ?? 18_000;
+    const extra = options.session === undefined ? {} : { sessionId: options.session.id, sessionPassword: options.session.password };
+    const client = zookeeper.createClient(options.connectString, { sessionTimeout, spinDelay: 200, retries: 0, ...extra } as Parameters<typeof zookeeper.createClient>[1]);
+    const timeoutMs = options.connectionTimeoutMs ?? sessionTimeout;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        client.close();
+        reject(new ZooKeeperError('CONNECT_TIMEOUT', undefined, `no ZooKeeper session with ${options.connectString} within ${timeoutMs} ms (zookeeper.connection.timeout.ms)`));
+      }, timeoutMs);
+      client.once('connected', () => {
+        clearTimeout(timer);
+        resolve(new ZooKeeperClient(client));
+      });
+      client.connect();
+    });
+  }
+
+  /** The session id, as ZooKeeper prints it (hex). */
+  get sessionId(): string {
+    return this.client.getSessionId().toString('hex');
+  }
+
+  /** Id and password of the session (to resume it from another client). */
+  get session(): { id: Buffer; password: Buffer } {
+    return { id: this.client.getSessionId(), password: this.client.getSessionPassword() };
+  }
+
+  get isExpired(): boolean {
+    return this.expired;
+  }
+
+  /** Called once if ZooKeeper expires this session (ephemeral nodes are gone, watches lost). */
+  onSessionExpired(handler: () => void): void {
+    this.expiredHandlers.push(handler);
+  }
+
+  /** Creates a node; returns its path (with the sequence suffix for sequential modes). */
+  create(path: string, data: Buffer = Buffer.alloc(0), mode: ZooKeeperNodeMode = 'persistent'): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.client.create(path, data, MODES[mode], (err, created) => (err ? reject(toError(err, path)) : resolve(created)));
+    });
+  }
+
+  /** Creates `path` and any missing parents (persistent, empty); existing nodes are fine. */
+  ensurePath(path: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.client.mkdirp(path, (err) => (err ? reject(toError(err, path)) : resolve()));
+    });
+  }
+
+  /** The node's data and version, or null when it does not exist. `watch` fires once on its next change (or creation). */
+  getData(path: string, watch?: (event: ZooKeeperWatchEvent) => void): Promise<{ data: Buffer; version: number } | null> {
+    return new Promise((resolve, reject) => {
+      const cb = (err: unknown, data: Buffer, stat: Stat): void => {
+        if (err) {
+          const e = toError(err, path);
+          if (e.code !== 'NO_NODE') return reject(e);
+          // Kafka watches nodes that do not exist yet: set an exists-watch so creation is reported.
+          if (watch === undefined) return resolve(null);
+          this.exists(path, watch).then(
+            (version) => (version === null ? resolve(null) : this.getData(path, watch).then(resolve, reject)),
+            reject,
+          );
+          return;
+        }
+        resolve({ data: data ?? Buffer.alloc(0), version: stat.version });
+      };
+      const w = watcherFor(watch);
+      if (w === undefined) this.client.getData(path, cb);
+      else this.client.getData(path, w, cb);
+    });
+  }
+
+  /** Sets the node's data when its version is `version` (-1: any); returns the new version. */
+  setData(path: string, data: Buffer, version = -1): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.client.setData(path, data, version, (err, stat) => (err ? reject(toError(err, path)) : resolve(stat.version)));
+    });
+  }
+
+  /** The node's version, or null when it does not exist; `watch` fires once on creation, deletion or data change. */
+  exists(path: string, watch?: (event: ZooKeeperWatchEvent) => void): Promise<number | null> {
+    return new Promise((resolve, reject) => {
+      const cb = (err: unknown, stat: Stat | null): void => (err ? reject(toError(err, path)) : resolve(stat ? stat.version : null));
+      const w = watcherFor(watch);
+      if (w === undefined) this.client.exists(path, cb);
+      else this.client.exists(path, w, cb);
+    });
+  }
+
+  /** Child names (sorted), or null when the node does not exist; `watch` fires once when children change. */
+  getChildren(path: string, watch?: (event: ZooKeeperWatchEvent) => void): Promise<string[] | null> {
+    return new Promise((resolve, reject) => {
+      const cb = (err: unknown, children: string[]): void => {
+        if (err) {
+          const e = toError(err, path);
+          return e.code === 'NO_NODE' ? resolve(null) : reject(e);
+        }
+        resolve([...children].sort());
+      };
+      const w = watcherFor(watch);
+      if (w === undefined) this.client.getChildren(path, cb);
+      else this.client.getChildren(path, w, cb);
+    });
+  }
+
+  /** Deletes the node when its version is `version` (-1: any). */
+  delete(path: string, version = -1): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.client.remove(path, version, (err) => (err ? reject(toError(err, path)) : resolve()));
+    });
+  }
+
+  /** Runs the operations atomically (ZooKeeper's multi): all apply or none; the error names the first failure. */
+  multi(ops: readonly ZooKeeperOp[]): Promise<void> {
+    const tx = this.client.transaction();
+    // node-zookeeper-client 1.1.3's Transaction turns a version of 0 into -1 ("any version") in
+    // check, setData and remove (`version || -1`), which would defeat fencing by zkVersion (a new
+    // node has version 0). So those operations go onto the transaction's operation list directly,
+    // with ZooKeeper's op codes, exactly as its own methods would put them there.
+    const raw = (tx as unknown as { ops: object[] }).ops;
+    if (!Array.isArray(raw)) throw new Error('node-zookeeper-client Transaction has no ops list: check the workaround in ZooKeeperClient.multi');
+    for (const o of ops) {
+      switch (o.op) {
+        case 'create':
+          tx.create(o.path, o.data ?? Buffer.alloc(0), MODES[o.mode ?? 'persistent']);
+          break;
+        case 'setData':
+          raw.push({ type: OP_SET_DATA, path: o.path, data: o.data, version: o.version ?? -1 });
+          break;
+        case 'check':
+          raw.push({ type: OP_CHECK, path: o.path, version: o.version });
+          break;
+        case 'delete':
+          raw.push({ type: OP_DELETE, path: o.path, version: o.version ?? -1 });
+          break;
+      }
+    }
+    return new Promise((resolve, reject) => {
+      tx.commit((err, results: { type: number; err?: number }[] | undefined) => {
+        if (!err) return resolve();
+        const failed = results?.findIndex((r) => r.err !== undefined && r.err !== 0 && r.err !== zookeeper.Exception.RUNTIME_INCONSISTENCY) ?? -1;
+        const e = toError(err, failed >= 0 ? ops[failed]?.path : undefined);
+        reject(new ZooKeeperError(e.code, failed >= 0 ? ops[failed]!.path : e.path, `${e.message}${failed >= 0 ? ` (operation ${failed}: ${ops[failed]!.op} ${ops[failed]!.path})` : ''}`));
+      });
+    });
+  }
+
+  /** Ends the session (its ephemeral nodes go away). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.close();
+  }
+}
