@@ -26,6 +26,13 @@ export interface ZooKeeperClientOptions {
   session?: { id: Buffer; password: Buffer };
 }
 
+export interface ZooKeeperNodeData {
+  data: Buffer;
+  version: number;
+  /** Session id (hex) owning an ephemeral node; null for a persistent one. */
+  ephemeralOwner: string | null;
+}
+
 /** A change a watch reports, once. */
 export interface ZooKeeperWatchEvent {
   type: 'created' | 'deleted' | 'dataChanged' | 'childrenChanged';
@@ -152,8 +159,11 @@ export class ZooKeeperClient {
     });
   }
 
-  /** The node's data and version, or null when it does not exist. `watch` fires once on its next change (or creation). */
-  getData(path: string, watch?: (event: ZooKeeperWatchEvent) => void): Promise<{ data: Buffer; version: number } | null> {
+  /**
+   * The node's data, version and owner (the session id in hex of an ephemeral node, else null),
+   * or null when it does not exist. `watch` fires once on its next change (or creation).
+   */
+  getData(path: string, watch?: (event: ZooKeeperWatchEvent) => void): Promise<ZooKeeperNodeData | null> {
     return new Promise((resolve, reject) => {
       const cb = (err: unknown, data: Buffer, stat: Stat): void => {
         if (err) {
@@ -167,7 +177,8 @@ export class ZooKeeperClient {
           );
           return;
         }
-        resolve({ data: data ?? Buffer.alloc(0), version: stat.version });
+        const owner = stat.ephemeralOwner.toString('hex');
+        resolve({ data: data ?? Buffer.alloc(0), version: stat.version, ephemeralOwner: /^0+$/.test(owner) ? null : owner });
       };
       const w = watcherFor(watch);
       if (w === undefined) this.client.getData(path, cb);
