@@ -6,8 +6,10 @@
  *   /controller                         {"version":1,"brokerid":<id>,"timestamp":"<ms>"}  (ephemeral)
  *   /controller_epoch                   <epoch>  (a decimal number; its zkVersion fences controllers)
  *   /brokers/ids/<id>                   broker registration, version 5 below  (ephemeral)
- *   /brokers/topics/<topic>             replica assignment (later)
- *   /brokers/topics/<t>/partitions/<p>/state   leader, leader epoch, ISR (later)
+ *   /brokers/topics/<topic>             {"version":3,"topic_id":"..","partitions":{"0":[1,2]},"adding_replicas":{},"removing_replicas":{}}
+ *   /brokers/topics/<t>/partitions/<p>/state   {"controller_epoch":1,"leader":1,"version":1,"leader_epoch":0,"isr":[1,2]}
+ *   /config/topics/<topic>              {"version":1,"config":{"cleanup.policy":"compact"}}
+ *   /admin/delete_topics/<topic>        (empty) a deletion the controller carries out
  *
  * Paths are relative to the chroot of `zookeeper.connect`. Decoders return null for JSON that is
  * not what they expect rather than throwing: a znode written by something else is reported, not
@@ -22,6 +24,12 @@ export const ZNODES = {
   brokerIds: '/brokers/ids',
   brokerTopics: '/brokers/topics',
   brokerId: (id: number): string => `/brokers/ids/${id}`,
+  topic: (topic: string): string => `/brokers/topics/${topic}`,
+  topicPartitions: (topic: string): string => `/brokers/topics/${topic}/partitions`,
+  partition: (topic: string, partition: number): string => `/brokers/topics/${topic}/partitions/${partition}`,
+  partitionState: (topic: string, partition: number): string => `/brokers/topics/${topic}/partitions/${partition}/state`,
+  topicConfig: (topic: string): string => `/config/topics/${topic}`,
+  deleteTopic: (topic: string): string => `/admin/delete_topics/${topic}`,
 } as const;
 
 /** The persistent parents Kafka creates at startup. */
@@ -104,4 +112,64 @@ export function decodeBrokerRegistration(nodeId: number, data: Buffer): BrokerRe
 
 function formatHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** A topic's replica assignment as stored in /brokers/topics/<topic>. */
+export interface TopicAssignment {
+  topicId: string;
+  /** Replicas per partition, index = partition id. */
+  partitions: number[][];
+}
+
+export function encodeTopicAssignment(a: TopicAssignment): Buffer {
+  const partitions: Record<string, number[]> = {};
+  a.partitions.forEach((replicas, p) => (partitions[String(p)] = replicas));
+  return Buffer.from(JSON.stringify({ version: 3, topic_id: a.topicId, partitions, adding_replicas: {}, removing_replicas: {} }));
+}
+
+export function decodeTopicAssignment(data: Buffer): TopicAssignment | null {
+  const v = parse(data);
+  if (v === null || typeof v.partitions !== 'object' || v.partitions === null || typeof v.topic_id !== 'string') return null;
+  const entries = Object.entries(v.partitions as Record<string, unknown>);
+  const partitions: number[][] = [];
+  for (const [key, replicas] of entries) {
+    const p = Number(key);
+    if (!/^\d+$/.test(key) || !Array.isArray(replicas) || !replicas.every((r) => Number.isInteger(r))) return null;
+    partitions[p] = replicas as number[];
+  }
+  if (partitions.length !== entries.length) return null; // partition ids must be 0..n-1
+  return { topicId: v.topic_id, partitions };
+}
+
+/** A partition's leadership as stored in .../partitions/<p>/state (written by the controller, ISR by the leader). */
+export interface PartitionLeadership {
+  leader: number;
+  leaderEpoch: number;
+  isr: number[];
+  controllerEpoch: number;
+}
+
+export function encodePartitionState(s: PartitionLeadership): Buffer {
+  return Buffer.from(JSON.stringify({ controller_epoch: s.controllerEpoch, leader: s.leader, version: 1, leader_epoch: s.leaderEpoch, isr: s.isr }));
+}
+
+export function decodePartitionState(data: Buffer): PartitionLeadership | null {
+  const v = parse(data);
+  if (v === null || !Number.isInteger(v.leader) || !Number.isInteger(v.leader_epoch) || !Array.isArray(v.isr) || !v.isr.every((r) => Number.isInteger(r))) return null;
+  return { leader: v.leader as number, leaderEpoch: v.leader_epoch as number, isr: v.isr as number[], controllerEpoch: Number.isInteger(v.controller_epoch) ? (v.controller_epoch as number) : -1 };
+}
+
+export function encodeTopicConfig(configs: Record<string, string>): Buffer {
+  return Buffer.from(JSON.stringify({ version: 1, config: configs }));
+}
+
+export function decodeTopicConfig(data: Buffer): Record<string, string> | null {
+  const v = parse(data);
+  if (v === null || typeof v.config !== 'object' || v.config === null) return null;
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v.config as Record<string, unknown>)) {
+    if (typeof val !== 'string') return null;
+    out[k] = val;
+  }
+  return out;
 }

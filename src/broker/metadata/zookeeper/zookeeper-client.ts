@@ -203,7 +203,10 @@ export class ZooKeeperClient {
     });
   }
 
-  /** Child names (sorted), or null when the node does not exist; `watch` fires once when children change. */
+  /**
+   * Child names (sorted), or null when the node does not exist; `watch` fires once when children
+   * change (ZooKeeper sets no watch on a node that does not exist).
+   */
   getChildren(path: string, watch?: (event: ZooKeeperWatchEvent) => void): Promise<string[] | null> {
     return new Promise((resolve, reject) => {
       const cb = (err: unknown, children: string[]): void => {
