@@ -64,9 +64,18 @@ function track(child: ChildProcess): void {
   child.once('exit', () => LIVE_CHILDREN.delete(child));
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => {
+  const killAll = (): void => {
     for (const c of LIVE_CHILDREN) c.kill('SIGKILL');
-  });
+  };
+  process.once('exit', killAll);
+  // A test run stopped by a signal (the runner's timeout, ^C) takes its servers down too, then
+  // dies of the signal as it would have.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.kill(process.pid, signal);
+    });
+  }
 }
 
 export class ZooKeeperCluster {
