@@ -21,9 +21,10 @@ export class KafkaProtocolError extends KafkaClientError {
   readonly code: number;
   /** Kafka's error name (e.g. `NOT_LEADER_OR_FOLLOWER`), as KafkaJS's `type`. */
   readonly type: string;
-  constructor(code: number, detail?: string | null) {
+  /** `options.retriable` overrides the error table where the client knows better (e.g. a topic absent from fresh metadata). */
+  constructor(code: number, detail?: string | null, options: { retriable?: boolean } = {}) {
     const type = errorName(code);
-    super(detail ? `${type}: ${detail}` : type, { retriable: isRetriable(code) });
+    super(detail ? `${type}: ${detail}` : type, { retriable: options.retriable ?? isRetriable(code) });
     this.name = 'KafkaProtocolError';
     this.code = code;
     this.type = type;
