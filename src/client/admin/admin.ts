@@ -3,6 +3,7 @@ import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { KafkaClientError, KafkaClientStateError, KafkaProtocolError } from '../client-errors.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { isMetadataError } from '../cluster/cluster.js';
+import { EARLIEST_TIMESTAMP, fetchCommittedOffsets, LATEST_TIMESTAMP, listPartitionOffsets } from '../cluster/partition-offsets.js';
 import { withRetry } from '../retry.js';
 import type { RetryOptions } from '../retry.js';
 import type {
@@ -27,9 +28,8 @@ export interface AdminOptions {
   metadataMaxAge?: number;
 }
 
-/** ListOffsets timestamps with a special meaning. */
-const LATEST = -1n;
-const EARLIEST = -2n;
+const LATEST = LATEST_TIMESTAMP;
+const EARLIEST = EARLIEST_TIMESTAMP;
 
 /** Group states in which the group has no members, so its offsets may be set from outside. */
 const INACTIVE_GROUP_STATES = new Set(['Empty', 'Dead']);
@@ -361,20 +361,11 @@ export class Admin {
           return { name, partitionIndexes: m.partitions.map((p) => p.partitionId) };
         });
       }
-      const node = await this.cluster.coordinatorFor(groupId);
-      const response = await this.cluster.request(node, ApiKey.OffsetFetch, (version) =>
-        version >= 8 ? { groups: [{ groupId, topics }], requireStable: false } : { groupId, topics, requireStable: false },
-      );
-      const group = response.groups !== undefined && response.groups.length > 0 ? response.groups[0]! : { errorCode: response.errorCode ?? 0, topics: response.topics ?? [] };
-      if (group.errorCode !== 0) throw new KafkaProtocolError(group.errorCode, `group ${groupId}`);
       const byTopic = new Map<string, Array<{ partition: number; offset: string; metadata: string | null }>>();
-      for (const t of group.topics) {
-        for (const p of t.partitions) {
-          if (p.errorCode !== 0) throw new KafkaProtocolError(p.errorCode, `${t.name}-${p.partitionIndex}`);
-          const list = byTopic.get(t.name) ?? [];
-          list.push({ partition: p.partitionIndex, offset: p.committedOffset.toString(), metadata: p.metadata });
-          byTopic.set(t.name, list);
-        }
+      for (const c of await fetchCommittedOffsets(this.cluster, groupId, topics)) {
+        const list = byTopic.get(c.topic) ?? [];
+        list.push({ partition: c.partition, offset: c.offset.toString(), metadata: c.metadata });
+        byTopic.set(c.topic, list);
       }
       const names = topics?.map((t) => t.name) ?? [...byTopic.keys()];
       return names.map((topic) => ({ topic, partitions: (byTopic.get(topic) ?? []).sort((a, b) => a.partition - b.partition) }));
@@ -431,30 +422,13 @@ export class Admin {
     return out;
   }
 
-  /** ListOffsets for every partition of a topic, by leader; the offset per partition. */
+  /** ListOffsets for every partition of a topic; the offset per partition. */
   private async listOffsets(topic: string, timestampFor: (partition: number) => bigint): Promise<Map<number, bigint>> {
     await this.cluster.refreshMetadataIfNecessary([topic]);
     const meta = this.cluster.metadata.topics.get(topic);
     if (meta === undefined) throw new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${topic}`);
-    const out = new Map<number, bigint>();
-    const byLeader = this.byLeader(topic, meta.partitions.map((p) => p.partitionId));
-    await Promise.all(
-      [...byLeader].map(async ([leader, ids]) => {
-        const response = await this.cluster.request(leader, ApiKey.ListOffsets, {
-          replicaId: -1,
-          isolationLevel: 0,
-          timeoutMs: 5000,
-          topics: [{ name: topic, partitions: ids.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp: timestampFor(partitionIndex) })) }],
-        });
-        for (const t of response.topics) {
-          for (const p of t.partitions) {
-            if (p.errorCode !== 0) throw new KafkaProtocolError(p.errorCode, `${topic}-${p.partitionIndex}`);
-            out.set(p.partitionIndex, p.offset ?? -1n);
-          }
-        }
-      }),
-    );
-    return out;
+    const found = await listPartitionOffsets(this.cluster, meta.partitions.map((p) => ({ topic, partition: p.partitionId, timestamp: timestampFor(p.partitionId) })));
+    return new Map(meta.partitions.map((p) => [p.partitionId, found.get(`${topic}\0${p.partitionId}`) ?? -1n]));
   }
 
   /** Config resources grouped by the broker to ask: a broker resource goes to that broker, the rest to any. */
