@@ -5,6 +5,8 @@ import type { ConnectionAuthenticator } from './connection/broker-connection.js'
 import type { SocketFactory } from './connection/socket-factory.js';
 import { Admin } from './admin/admin.js';
 import type { AdminOptions } from './admin/admin.js';
+import { Consumer } from './consumer/consumer.js';
+import type { ConsumerOptions } from './consumer/consumer.js';
 import { Producer } from './producer/producer.js';
 import type { ProducerOptions } from './producer/producer.js';
 import type { RetryOptions } from './retry.js';
@@ -34,7 +36,7 @@ export interface KafkaConfig {
 
 /**
  * The entry point, as in KafkaJS: `new Kafka({ clientId, brokers })`, then `kafka.producer()` and
- * `kafka.admin()`. Each producer or admin has its own connections and metadata.
+ * `kafka.consumer({ groupId })` and `kafka.admin()`. Each producer, consumer or admin has its own connections and metadata.
  */
 export class Kafka {
   private readonly config: KafkaConfig;
@@ -48,6 +50,10 @@ export class Kafka {
 
   producer(options: ProducerOptions = {}): Producer {
     return new Producer(this.cluster(options), { retry: this.config.retry, ...options });
+  }
+
+  consumer(options: ConsumerOptions): Consumer {
+    return new Consumer(this.cluster(options), { retry: this.config.retry, logger: this.config.logger, ...options });
   }
 
   admin(options: AdminOptions = {}): Admin {

@@ -1,0 +1,678 @@
+import { ApiKey } from '../../protocol/generated/api-table.js';
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import type { FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
+import { decodeRecordBatches } from '../../protocol/records/record-batch.js';
+import { silentLogger } from '../../logging/logger.js';
+import type { Logger } from '../../logging/logger.js';
+import { KafkaClientError, KafkaClientStateError, KafkaProtocolError } from '../client-errors.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { isMetadataError } from '../cluster/cluster.js';
+import { EARLIEST_TIMESTAMP, fetchCommittedOffsets, LATEST_TIMESTAMP, listPartitionOffsets } from '../cluster/partition-offsets.js';
+import { backoff } from '../connection/backoff.js';
+import { sleep, withRetry } from '../retry.js';
+import type { RetryOptions } from '../retry.js';
+import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
+import type { Batch, ConsumedMessage, ConsumerRunConfig, ConsumerSubscribeTopics, EachMessagePayload, KafkaMessage, TopicPartitionOffset, TopicPartitions } from './consumer-types.js';
+import type { AssignorMember, PartitionAssignor } from './partition-assignor.js';
+import { rangeAssignor } from './range-assignor.js';
+import { roundRobinAssignor } from './round-robin-assignor.js';
+
+export interface ConsumerOptions {
+  groupId: string;
+  /** Assignors offered in JoinGroup, preferred first; default range, then roundrobin (the Java names). */
+  partitionAssigners?: PartitionAssignor[];
+  /** session.timeout.ms, default 30000. */
+  sessionTimeout?: number;
+  /** max.poll.interval.ms / rebalance timeout, default 60000. */
+  rebalanceTimeout?: number;
+  /** heartbeat.interval.ms, default 3000. Heartbeats run on a timer, also while handlers run. */
+  heartbeatInterval?: number;
+  metadataMaxAge?: number;
+  allowAutoTopicCreation?: boolean;
+  /** max.partition.fetch.bytes, default 1 MiB. */
+  maxBytesPerPartition?: number;
+  /** fetch.min.bytes, default 1. */
+  minBytes?: number;
+  /** fetch.max.bytes, default 10 MiB. */
+  maxBytes?: number;
+  /** fetch.max.wait.ms, default 5000. */
+  maxWaitTimeInMs?: number;
+  retry?: RetryOptions;
+  /** isolation.level read_uncommitted when true; default read_committed (KafkaJS's default too). */
+  readUncommitted?: boolean;
+  /** group.instance.id: static membership. */
+  groupInstanceId?: string;
+  logger?: Logger;
+}
+
+interface Assigned {
+  topic: string;
+  partition: number;
+}
+
+const key = (topic: string, partition: number): string => `${topic}\0${partition}`;
+
+/** Errors of group requests after which the member must join again. */
+const REJOIN_ERRORS: ReadonlySet<number> = new Set([ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.FENCED_INSTANCE_ID]);
+const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([ErrorCode.NOT_COORDINATOR, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS]);
+
+/**
+ * A group consumer over the classic protocol with eager assignors (KafkaJS's API: subscribe, run
+ * with eachMessage / eachBatch, commitOffsets, seek, pause / resume, stop, disconnect; plus an
+ * async iterator).
+ *
+ * One loop per consumer: join (JoinGroup with the member id the broker requires, the leader runs
+ * the assignor, SyncGroup), initialise positions from committed offsets (else earliest/latest),
+ * then fetch from every leader in parallel and hand the records to the handler, one partition at
+ * a time, committing resolved offsets every `autoCommitInterval`. Heartbeats run on their own
+ * timer; a heartbeat answered REBALANCE_IN_PROGRESS (or a lost membership) makes the loop stop
+ * after the current message, commit, and join again.
+ */
+export class Consumer {
+  private readonly cluster: Cluster;
+  private readonly options: ConsumerOptions;
+  private readonly assignors: PartitionAssignor[];
+  private readonly logger: Logger;
+  private readonly subscription = new Set<string>();
+  private fromBeginning = false;
+  private connected = false;
+  private running = false;
+  private loopDone: Promise<void> | undefined;
+  private runConfig: ConsumerRunConfig = {};
+
+  private memberId = '';
+  private generationId = -1;
+  private needsRejoin = true;
+  private joined = false;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private heartbeatInFlight = false;
+
+  private assignment: Assigned[] = [];
+  /** Next offset to fetch per partition. */
+  private readonly positions = new Map<string, bigint>();
+  /** Offsets processed and not yet committed: the next offset to consume. */
+  private readonly resolved = new Map<string, bigint>();
+  /** Bumped on every seek of a partition: fetched data of an older seek is dropped. */
+  private readonly seekEpochs = new Map<string, number>();
+  private readonly pendingSeeks = new Map<string, bigint>();
+  private readonly pausedTopics = new Map<string, Set<number> | 'all'>();
+  private lastCommitAt = Date.now();
+  private resolvedSinceCommit = 0;
+  private firstJoin: { resolve: () => void; reject: (e: Error) => void } | undefined;
+
+  constructor(cluster: Cluster, options: ConsumerOptions) {
+    if (typeof options?.groupId !== 'string' || options.groupId === '') throw new KafkaClientStateError('a consumer needs a groupId');
+    this.cluster = cluster;
+    this.options = options;
+    this.assignors = options.partitionAssigners ?? [rangeAssignor, roundRobinAssignor];
+    if (this.assignors.length === 0) throw new KafkaClientStateError('at least one partition assignor is needed');
+    this.logger = options.logger ?? silentLogger();
+  }
+
+  async connect(): Promise<void> {
+    await this.cluster.connect();
+    this.connected = true;
+  }
+
+  /** Subscribes to topics (before `run`). KafkaJS's `{ topic }` form is accepted too; regular expressions are not yet. */
+  async subscribe(subscription: ConsumerSubscribeTopics | { topic: string; fromBeginning?: boolean }): Promise<void> {
+    if (this.running) throw new KafkaClientStateError('subscribe before run()');
+    const topics = 'topics' in subscription ? subscription.topics : [subscription.topic];
+    for (const t of topics) {
+      if (typeof t !== 'string') throw new KafkaClientStateError('topics must be strings (regular expressions are not supported yet)');
+      this.subscription.add(t);
+    }
+    this.fromBeginning = subscription.fromBeginning ?? false;
+    this.cluster.addTargetTopics(topics);
+  }
+
+  /** Starts consuming; resolves once the consumer has joined the group and has its assignment. */
+  async run(config: ConsumerRunConfig = {}): Promise<void> {
+    if (!this.connected) throw new KafkaClientStateError('the consumer is not connected');
+    if (this.running) throw new KafkaClientStateError('the consumer is already running');
+    if (this.subscription.size === 0) throw new KafkaClientStateError('subscribe to topics before run()');
+    if (config.eachMessage === undefined && config.eachBatch === undefined) throw new KafkaClientStateError('run() needs eachMessage or eachBatch');
+    this.runConfig = config;
+    this.running = true;
+    this.needsRejoin = true;
+    const joined = new Promise<void>((resolve, reject) => (this.firstJoin = { resolve, reject }));
+    this.loopDone = this.loop();
+    await joined;
+  }
+
+  /** Stops fetching, commits what was processed and leaves the group. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.loopDone?.catch(() => undefined);
+    this.stopHeartbeats();
+    if (this.joined) {
+      if (this.runConfig.autoCommit !== false) await this.commitResolved().catch((err: Error) => this.logger.warn({ err: err.message }, 'commit on stop failed'));
+      await this.leaveGroup().catch(() => undefined);
+    }
+    this.joined = false;
+    this.assignment = [];
+  }
+
+  async disconnect(): Promise<void> {
+    await this.stop();
+    this.connected = false;
+    await this.cluster.disconnect();
+  }
+
+  /** The partitions assigned to this member. */
+  assignments(): TopicPartitions[] {
+    const byTopic = new Map<string, number[]>();
+    for (const a of this.assignment) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a.partition]);
+    return [...byTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.sort((x, y) => x - y) }));
+  }
+
+  /** Commits offsets (the next offsets to consume) for the current generation. */
+  async commitOffsets(offsets: TopicPartitionOffset[]): Promise<void> {
+    const map = new Map<string, { topic: string; partition: number; offset: bigint }>();
+    for (const o of offsets) map.set(key(o.topic, o.partition), { topic: o.topic, partition: o.partition, offset: BigInt(o.offset) });
+    await this.commit([...map.values()]);
+    for (const [k, o] of map) if (this.resolved.get(k) === o.offset) this.resolved.delete(k);
+  }
+
+  /** Moves a partition's position; the next fetch reads from `offset` (committed at the next commit). */
+  seek(target: { topic: string; partition: number; offset: string }): void {
+    const k = key(target.topic, target.partition);
+    const offset = BigInt(target.offset);
+    if (!this.assignment.some((a) => key(a.topic, a.partition) === k)) {
+      this.pendingSeeks.set(k, offset);
+      return;
+    }
+    this.applySeek(k, offset);
+  }
+
+  pause(topics: TopicPartitions[]): void {
+    for (const t of topics) {
+      if (t.partitions === undefined) this.pausedTopics.set(t.topic, 'all');
+      else {
+        const current = this.pausedTopics.get(t.topic);
+        if (current === 'all') continue;
+        const set = current ?? new Set<number>();
+        for (const p of t.partitions) set.add(p);
+        this.pausedTopics.set(t.topic, set);
+      }
+    }
+  }
+
+  resume(topics: TopicPartitions[]): void {
+    for (const t of topics) {
+      const current = this.pausedTopics.get(t.topic);
+      if (current === undefined) continue;
+      if (t.partitions === undefined || current === 'all') {
+        if (t.partitions === undefined) this.pausedTopics.delete(t.topic);
+        else {
+          // Resuming some partitions of a wholly paused topic: keep the others paused.
+          const all = this.cluster.metadata.topics.get(t.topic)?.partitions.map((p) => p.partitionId) ?? [];
+          this.pausedTopics.set(t.topic, new Set(all.filter((p) => !t.partitions!.includes(p))));
+        }
+      } else {
+        for (const p of t.partitions) current.delete(p);
+        if (current.size === 0) this.pausedTopics.delete(t.topic);
+      }
+    }
+  }
+
+  paused(): TopicPartitions[] {
+    return [...this.pausedTopics].map(([topic, v]) => (v === 'all' ? { topic } : { topic, partitions: [...v].sort((a, b) => a - b) }));
+  }
+
+  private isPaused(topic: string, partition: number): boolean {
+    const p = this.pausedTopics.get(topic);
+    return p === 'all' || (p !== undefined && p.has(partition));
+  }
+
+  /**
+   * `for await (const { topic, partition, message } of consumer)`: runs the consumer (subscribe
+   * first) and yields messages one by one; a message counts as processed when the next one is
+   * asked for. Leaving the loop stops the consumer (committing what was processed).
+   */
+  [Symbol.asyncIterator](): AsyncIterator<ConsumedMessage> {
+    let pending: { item: ConsumedMessage; done: () => void } | undefined;
+    let taker: ((item: ConsumedMessage) => void) | undefined;
+    let inUser: (() => void) | undefined;
+    let started: Promise<void> | undefined;
+    const finish = async (): Promise<IteratorResult<ConsumedMessage>> => {
+      inUser?.();
+      inUser = undefined;
+      await this.stop();
+      return { done: true, value: undefined };
+    };
+    return {
+      next: async () => {
+        inUser?.();
+        inUser = undefined;
+        started ??= this.run({
+          eachMessage: (p: EachMessagePayload) =>
+            new Promise<void>((done) => {
+              const item = { topic: p.topic, partition: p.partition, message: p.message };
+              if (taker !== undefined) {
+                const t = taker;
+                taker = undefined;
+                inUser = done;
+                t(item);
+              } else pending = { item, done };
+            }),
+        });
+        await started;
+        if (pending !== undefined) {
+          const { item, done } = pending;
+          pending = undefined;
+          inUser = done;
+          return { done: false, value: item };
+        }
+        const value = await new Promise<ConsumedMessage>((resolve) => (taker = resolve));
+        return { done: false, value };
+      },
+      return: finish,
+    };
+  }
+
+  // ---- the loop ----
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        if (this.needsRejoin) {
+          await this.rejoin();
+          if (!this.needsRejoin) {
+            const first = this.firstJoin;
+            this.firstJoin = undefined;
+            first?.resolve();
+          }
+          continue;
+        }
+        await this.fetchOnce();
+        failures = 0;
+      } catch (err) {
+        if (!this.running) break;
+        const error = err as Error;
+        const retriable = error instanceof KafkaClientError ? error.retriable : true; // a handler's error is retried
+        if (!retriable && !this.joined) {
+          this.running = false;
+          this.firstJoin?.reject(error);
+          this.firstJoin = undefined;
+          this.logger.error({ err: error.message }, 'consumer stopped');
+          break;
+        }
+        if (isMetadataError(error)) this.cluster.markStale();
+        if (error instanceof KafkaProtocolError && (REJOIN_ERRORS.has(error.code) || COORDINATOR_ERRORS.has(error.code))) this.needsRejoin = true;
+        failures++;
+        this.logger.warn({ err: error.message }, 'consumer loop error, retrying');
+        await sleep(backoff(failures, { initialMs: this.options.retry?.initialRetryTime ?? 300, maxMs: 10_000 }));
+      }
+    }
+  }
+
+  private async rejoin(): Promise<void> {
+    this.stopHeartbeats();
+    if (this.joined && this.runConfig.autoCommit !== false) {
+      await this.commitResolved().catch((err: Error) => this.logger.warn({ err: err.message }, 'commit before rejoining failed'));
+    }
+    this.joined = false;
+    this.assignment = [];
+    const coordinator = await this.cluster.coordinatorFor(this.options.groupId);
+    const topics = [...this.subscription];
+    const rebalanceTimeout = this.options.rebalanceTimeout ?? 60_000;
+    let join;
+    for (;;) {
+      join = await this.cluster.request(
+        coordinator,
+        ApiKey.JoinGroup,
+        (version) => ({
+          groupId: this.options.groupId,
+          sessionTimeoutMs: this.options.sessionTimeout ?? 30_000,
+          rebalanceTimeoutMs: rebalanceTimeout,
+          memberId: this.memberId,
+          groupInstanceId: version >= 5 ? (this.options.groupInstanceId ?? null) : null,
+          protocolType: 'consumer',
+          protocols: this.assignors.map((a) => ({ name: a.name, metadata: encodeSubscription(topics) })),
+          reason: null,
+        }),
+        { timeoutMs: rebalanceTimeout + 5000 },
+      );
+      if (join.errorCode === ErrorCode.MEMBER_ID_REQUIRED) {
+        this.memberId = join.memberId;
+        continue;
+      }
+      if (join.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) {
+        this.memberId = '';
+        continue;
+      }
+      if (join.errorCode !== 0) throw new KafkaProtocolError(join.errorCode, 'JoinGroup');
+      break;
+    }
+    this.memberId = join.memberId;
+    this.generationId = join.generationId;
+    const protocolName = join.protocolName ?? this.assignors[0]!.name;
+    let assignments: Array<{ memberId: string; assignment: Uint8Array }> = [];
+    if (join.leader === join.memberId) {
+      const assignor = this.assignors.find((a) => a.name === protocolName);
+      if (assignor === undefined) throw new KafkaClientError(`the group chose assignor ${protocolName}, which this member does not have`);
+      const members: AssignorMember[] = join.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId ?? null, topics: decodeSubscription(m.metadata).topics }));
+      const allTopics = [...new Set(members.flatMap((m) => m.topics))];
+      this.cluster.addTargetTopics(allTopics);
+      await this.cluster.refreshMetadata();
+      const partitionsPerTopic = new Map<string, number>();
+      for (const t of allTopics) {
+        const n = this.cluster.metadata.partitionCount(t);
+        if (n !== undefined && n > 0) partitionsPerTopic.set(t, n);
+      }
+      const result = assignor.assign(members, partitionsPerTopic);
+      assignments = [...result].map(([memberId, a]) => ({ memberId, assignment: encodeAssignment(a) }));
+      this.logger.debug({ groupId: this.options.groupId, generationId: this.generationId, assignor: protocolName }, 'assigned partitions as leader');
+    }
+    const sync = await this.cluster.request(coordinator, ApiKey.SyncGroup, (version) => ({
+      groupId: this.options.groupId,
+      generationId: this.generationId,
+      memberId: this.memberId,
+      groupInstanceId: version >= 3 ? (this.options.groupInstanceId ?? null) : null,
+      protocolType: version >= 5 ? 'consumer' : null,
+      protocolName: version >= 5 ? protocolName : null,
+      assignments,
+    }), { timeoutMs: rebalanceTimeout + 5000 });
+    if (sync.errorCode !== 0) {
+      if (sync.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
+      throw new KafkaProtocolError(sync.errorCode, 'SyncGroup');
+    }
+    const assigned = decodeAssignment(sync.assignment);
+    this.assignment = assigned.assignedPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
+    this.joined = true;
+    this.needsRejoin = false;
+    this.startHeartbeats(coordinator);
+    await this.initializePositions();
+    this.logger.debug({ groupId: this.options.groupId, memberId: this.memberId, generationId: this.generationId, assignment: this.assignments() }, 'joined group');
+  }
+
+  /** Positions from committed offsets, else auto.offset.reset (earliest with fromBeginning, else latest); pending seeks win. */
+  private async initializePositions(): Promise<void> {
+    this.positions.clear();
+    this.resolved.clear();
+    if (this.assignment.length === 0) return;
+    await this.cluster.refreshMetadataIfNecessary([...new Set(this.assignment.map((a) => a.topic))]);
+    const byTopic = new Map<string, number[]>();
+    for (const a of this.assignment) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a.partition]);
+    const committed = await withRetry(() => fetchCommittedOffsets(this.cluster, this.options.groupId, [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }))), this.options.retry);
+    for (const c of committed) if (c.offset >= 0n) this.positions.set(key(c.topic, c.partition), c.offset);
+    const missing = this.assignment.filter((a) => !this.positions.has(key(a.topic, a.partition)));
+    if (missing.length > 0) await this.resetPositions(missing);
+    for (const a of this.assignment) {
+      const k = key(a.topic, a.partition);
+      const seek = this.pendingSeeks.get(k);
+      if (seek !== undefined) {
+        this.applySeek(k, seek);
+        this.pendingSeeks.delete(k);
+      }
+    }
+  }
+
+  private async resetPositions(partitions: Assigned[]): Promise<void> {
+    const timestamp = this.fromBeginning ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP;
+    const offsets = await withRetry(() => listPartitionOffsets(this.cluster, partitions.map((p) => ({ ...p, timestamp })), this.isolationLevel), this.options.retry, () => this.cluster.refreshMetadata().catch(() => undefined));
+    for (const p of partitions) this.positions.set(key(p.topic, p.partition), offsets.get(key(p.topic, p.partition)) ?? 0n);
+  }
+
+  private applySeek(k: string, offset: bigint): void {
+    this.positions.set(k, offset);
+    this.resolved.set(k, offset);
+    this.seekEpochs.set(k, (this.seekEpochs.get(k) ?? 0) + 1);
+  }
+
+  private get isolationLevel(): number {
+    return this.options.readUncommitted === true ? 0 : 1;
+  }
+
+  // ---- heartbeats and commits ----
+
+  private startHeartbeats(coordinator: number): void {
+    this.stopHeartbeats();
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(coordinator), this.options.heartbeatInterval ?? 3000);
+  }
+
+  private stopHeartbeats(): void {
+    if (this.heartbeatTimer !== undefined) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+  }
+
+  private async heartbeat(coordinator: number): Promise<void> {
+    if (this.heartbeatInFlight || !this.joined) return;
+    this.heartbeatInFlight = true;
+    try {
+      const response = await this.cluster.request(coordinator, ApiKey.Heartbeat, (version) => ({
+        groupId: this.options.groupId,
+        generationId: this.generationId,
+        memberId: this.memberId,
+        groupInstanceId: version >= 3 ? (this.options.groupInstanceId ?? null) : null,
+      }));
+      if (response.errorCode === 0) return;
+      if (response.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
+      this.logger.debug({ error: response.errorCode }, 'heartbeat asks to rejoin');
+      this.needsRejoin = true;
+    } catch (err) {
+      this.logger.debug({ err: (err as Error).message }, 'heartbeat failed');
+      if (err instanceof KafkaClientError && !err.retriable) this.needsRejoin = true;
+    } finally {
+      this.heartbeatInFlight = false;
+    }
+  }
+
+  private async commit(offsets: Array<{ topic: string; partition: number; offset: bigint }>): Promise<void> {
+    if (offsets.length === 0) return;
+    if (!this.joined) throw new KafkaClientStateError('not a member of the group: cannot commit');
+    const byTopic = new Map<string, Array<{ partition: number; offset: bigint }>>();
+    for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o]);
+    const coordinator = await this.cluster.coordinatorFor(this.options.groupId);
+    const response = await this.cluster.request(coordinator, ApiKey.OffsetCommit, (version) => ({
+      groupId: this.options.groupId,
+      generationIdOrMemberEpoch: this.generationId,
+      memberId: this.memberId,
+      groupInstanceId: version >= 7 ? (this.options.groupInstanceId ?? null) : null,
+      retentionTimeMs: -1n,
+      topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: -1, committedMetadata: null })) })),
+    }));
+    for (const t of response.topics) {
+      for (const p of t.partitions) {
+        if (p.errorCode === 0) continue;
+        if (REJOIN_ERRORS.has(p.errorCode)) this.needsRejoin = true;
+        throw new KafkaProtocolError(p.errorCode, `commit ${t.name}-${p.partitionIndex}`);
+      }
+    }
+  }
+
+  private async commitResolved(): Promise<void> {
+    const offsets = [...this.resolved].map(([k, offset]) => {
+      const [topic, partition] = k.split('\0') as [string, string];
+      return { topic, partition: Number(partition), offset };
+    });
+    if (offsets.length === 0) return;
+    await this.commit(offsets);
+    for (const o of offsets) if (this.resolved.get(key(o.topic, o.partition)) === o.offset) this.resolved.delete(key(o.topic, o.partition));
+    this.lastCommitAt = Date.now();
+    this.resolvedSinceCommit = 0;
+  }
+
+  private async commitIfNecessary(): Promise<void> {
+    const c = this.runConfig;
+    if (c.autoCommit === false || this.resolved.size === 0) return;
+    const interval = c.autoCommitInterval === undefined ? 5000 : c.autoCommitInterval;
+    const threshold = c.autoCommitThreshold ?? null;
+    const due = (interval !== null && Date.now() - this.lastCommitAt >= interval) || (threshold !== null && this.resolvedSinceCommit >= threshold);
+    if (due) await this.commitResolved();
+  }
+
+  private async leaveGroup(): Promise<void> {
+    const coordinator = await this.cluster.coordinatorFor(this.options.groupId);
+    await this.cluster.request(coordinator, ApiKey.LeaveGroup, (version) =>
+      version >= 3
+        ? { groupId: this.options.groupId, members: [{ memberId: this.memberId, groupInstanceId: this.options.groupInstanceId ?? null, reason: null }] }
+        : { groupId: this.options.groupId, memberId: this.memberId },
+    );
+  }
+
+  // ---- fetching ----
+
+  private async fetchOnce(): Promise<void> {
+    const active = this.assignment.filter((a) => !this.isPaused(a.topic, a.partition) && this.positions.has(key(a.topic, a.partition)));
+    if (active.length === 0) {
+      await sleep(50);
+      await this.commitIfNecessary();
+      return;
+    }
+    await this.cluster.refreshMetadataIfNecessary([...this.subscription]);
+    const byLeader = new Map<number, Assigned[]>();
+    for (const a of active) {
+      const leader = this.cluster.leaderFor(a.topic, a.partition);
+      if (leader === undefined) {
+        this.cluster.markStale();
+        continue;
+      }
+      byLeader.set(leader, [...(byLeader.get(leader) ?? []), a]);
+    }
+    const o = this.options;
+    const results = await Promise.all(
+      [...byLeader].map(async ([leader, partitions]) => {
+        const asked = partitions.map((p) => ({ ...p, offset: this.positions.get(key(p.topic, p.partition))!, seekEpoch: this.seekEpochs.get(key(p.topic, p.partition)) ?? 0 }));
+        const byTopic = new Map<string, typeof asked>();
+        for (const a of asked) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a]);
+        const maxWaitMs = o.maxWaitTimeInMs ?? 5000;
+        const response = await this.cluster.request(leader, ApiKey.Fetch, {
+          replicaId: -1,
+          maxWaitMs,
+          minBytes: o.minBytes ?? 1,
+          maxBytes: o.maxBytes ?? 10 * 1024 * 1024,
+          isolationLevel: this.isolationLevel,
+          sessionId: 0,
+          sessionEpoch: -1,
+          topics: [...byTopic].map(([topic, ps]) => ({
+            topic,
+            topicId: this.cluster.metadata.topics.get(topic)?.topicId ?? 'AAAAAAAAAAAAAAAAAAAAAA',
+            partitions: ps.map((p) => ({ partition: p.partition, currentLeaderEpoch: -1, fetchOffset: p.offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: o.maxBytesPerPartition ?? 1024 * 1024 })),
+          })),
+          forgottenTopicsData: [],
+          rackId: '',
+        }, { timeoutMs: maxWaitMs + 30_000 });
+        if (response.errorCode !== undefined && response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, 'Fetch');
+        const out: Array<{ asked: (typeof asked)[number]; data: FetchResponsePartitionData }> = [];
+        for (const t of response.responses) {
+          const topicName = t.topic !== undefined && t.topic !== '' ? t.topic : [...this.cluster.metadata.topics.values()].find((m) => m.topicId === t.topicId)?.name;
+          for (const p of t.partitions) {
+            const a = asked.find((x) => x.topic === topicName && x.partition === p.partitionIndex);
+            if (a !== undefined) out.push({ asked: a, data: p });
+          }
+        }
+        return out;
+      }),
+    );
+    for (const { asked, data } of results.flat()) {
+      if (!this.running || this.needsRejoin) return;
+      const k = key(asked.topic, asked.partition);
+      if ((this.seekEpochs.get(k) ?? 0) !== asked.seekEpoch || this.positions.get(k) !== asked.offset) continue; // seeked meanwhile
+      if (this.isPaused(asked.topic, asked.partition)) continue;
+      if (data.currentLeader !== undefined && data.currentLeader.leaderEpoch >= 0) this.cluster.metadata.observeLeader(asked.topic, asked.partition, data.currentLeader.leaderId, data.currentLeader.leaderEpoch);
+      if (data.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+        await this.resetPositions([asked]);
+        continue;
+      }
+      if (data.errorCode !== 0) {
+        const error = new KafkaProtocolError(data.errorCode, `fetch ${asked.topic}-${asked.partition}`);
+        if (isMetadataError(error)) this.cluster.markStale();
+        if (!error.retriable) throw error;
+        continue;
+      }
+      await this.deliver(asked.topic, asked.partition, asked.offset, data);
+      await this.commitIfNecessary();
+    }
+  }
+
+  /** Decodes a partition's records (control batches and records before the position skipped) and runs the handler. */
+  private async deliver(topic: string, partition: number, position: bigint, data: FetchResponsePartitionData): Promise<void> {
+    const k = key(topic, partition);
+    if (data.records === null || data.records.length === 0) return;
+    const batches = decodeRecordBatches(data.records, { trailingPartial: 'ignore' });
+    const messages: KafkaMessage[] = [];
+    let next = position;
+    for (const b of batches) {
+      const h = b.header;
+      const last = h.baseOffset + BigInt(h.lastOffsetDelta);
+      if (last + 1n > next) next = last + 1n;
+      if (h.isControl) continue; // transaction markers are not records
+      for (const r of b.records) {
+        if (r.offset < position) continue;
+        const headers: Record<string, Buffer | Buffer[] | undefined> = {};
+        for (const hd of r.headers) {
+          const v = hd.value === null ? undefined : Buffer.from(hd.value);
+          const existing = headers[hd.key];
+          if (existing === undefined) headers[hd.key] = v;
+          else if (v !== undefined) headers[hd.key] = Array.isArray(existing) ? [...existing, v] : [existing, v];
+        }
+        messages.push({
+          key: r.key === null ? null : Buffer.from(r.key),
+          value: r.value === null ? null : Buffer.from(r.value),
+          timestamp: r.timestamp.toString(),
+          attributes: h.attributes,
+          offset: r.offset.toString(),
+          headers,
+        });
+      }
+    }
+    if (messages.length === 0) {
+      if (next > position) this.positions.set(k, next);
+      return;
+    }
+    const seekEpoch = this.seekEpochs.get(k) ?? 0;
+    const stale = (): boolean => !this.running || this.needsRejoin || (this.seekEpochs.get(k) ?? 0) !== seekEpoch || this.isPaused(topic, partition);
+    const resolve = (offset: bigint): void => {
+      this.positions.set(k, offset + 1n);
+      this.resolved.set(k, offset + 1n);
+      this.resolvedSinceCommit++;
+    };
+    const pause = () => {
+      this.pause([{ topic, partitions: [partition] }]);
+      return () => this.resume([{ topic, partitions: [partition] }]);
+    };
+    const heartbeat = async (): Promise<void> => undefined; // heartbeats run on their own timer
+    const config = this.runConfig;
+    if (config.eachBatch !== undefined) {
+      const highWatermark = data.highWatermark;
+      const lastOffset = BigInt(messages[messages.length - 1]!.offset);
+      const batch: Batch = {
+        topic,
+        partition,
+        highWatermark: highWatermark.toString(),
+        messages,
+        isEmpty: () => messages.length === 0,
+        firstOffset: () => messages[0]?.offset ?? null,
+        lastOffset: () => lastOffset.toString(),
+        offsetLag: () => (highWatermark - 1n - lastOffset).toString(),
+        offsetLagLow: () => (highWatermark - 1n - BigInt(messages[0]!.offset)).toString(),
+      };
+      await config.eachBatch({
+        batch,
+        resolveOffset: (offset) => {
+          if ((this.seekEpochs.get(k) ?? 0) === seekEpoch) resolve(BigInt(offset));
+        },
+        heartbeat,
+        pause,
+        commitOffsetsIfNecessary: async (offsets) => (offsets === undefined ? this.commitIfNecessary() : this.commitOffsets(offsets)),
+        uncommittedOffsets: () => [...this.resolved].map(([rk, offset]) => {
+          const [t, p] = rk.split('\0') as [string, string];
+          return { topic: t, partition: Number(p), offset: offset.toString() };
+        }),
+        isRunning: () => this.running,
+        isStale: stale,
+      });
+      if (config.eachBatchAutoResolve !== false && !stale()) resolve(lastOffset);
+      return;
+    }
+    for (const message of messages) {
+      if (stale()) return;
+      await config.eachMessage!({ topic, partition, message, heartbeat, pause });
+      if ((this.seekEpochs.get(k) ?? 0) === seekEpoch) resolve(BigInt(message.offset));
+    }
+  }
+}

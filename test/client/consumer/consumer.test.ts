@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Admin } from '../../../src/client/admin/admin.js';
+import type { Consumer } from '../../../src/client/consumer/consumer.js';
+import type { KafkaMessage } from '../../../src/client/consumer/consumer-types.js';
+import { Kafka } from '../../../src/client/kafka.js';
+import { CompressionTypes } from '../../../src/client/producer/producer-types.js';
+import { startTestBroker } from '../client-test-support.js';
+import type { TestBroker } from '../client-test-support.js';
+
+async function until(condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('Consumer against the in-process broker', () => {
+  let tb: TestBroker;
+  let kafka: Kafka;
+  let admin: Admin;
+  const consumers: Consumer[] = [];
+  before(async () => {
+    tb = await startTestBroker({ properties: { 'num.partitions': '3', 'group.initial.rebalance.delay.ms': '0' } });
+    kafka = new Kafka({ clientId: 'consumer-test', brokers: [tb.bootstrap], retry: { initialRetryTime: 50 } });
+    admin = kafka.admin();
+    await admin.connect();
+  });
+  after(async () => {
+    for (const c of consumers) await c.disconnect().catch(() => undefined);
+    await admin?.disconnect();
+    await tb?.close();
+  });
+
+  function consumer(groupId: string, extra: Record<string, unknown> = {}): Consumer {
+    const c = kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: 200, sessionTimeout: 6000, ...extra });
+    consumers.push(c);
+    return c;
+  }
+
+  async function produce(topic: string, messages: Array<{ key?: string; value: string; partition?: number; headers?: Record<string, string> }>, compression: CompressionTypes = CompressionTypes.None): Promise<void> {
+    const p = kafka.producer();
+    await p.connect();
+    try {
+      await p.send({ topic, messages, compression });
+    } finally {
+      await p.disconnect();
+    }
+  }
+
+  it('reads every record of every partition from the beginning (all codecs), commits, and a new member resumes after the commit', async () => {
+    await admin.createTopics({ topics: [{ topic: 'c-all', numPartitions: 3 }] });
+    const sent: string[] = [];
+    for (const [name, codec] of Object.entries(CompressionTypes)) {
+      const msgs = Array.from({ length: 12 }, (_, i) => ({ key: `k${i}`, value: `${name}-${i}`, headers: { codec: name } }));
+      sent.push(...msgs.map((m) => m.value));
+      await produce('c-all', msgs, codec);
+    }
+    const got: Array<{ partition: number; message: KafkaMessage }> = [];
+    const c1 = consumer('g-all');
+    await c1.connect();
+    await c1.subscribe({ topics: ['c-all'], fromBeginning: true });
+    await c1.run({ eachMessage: async ({ partition, message }) => void got.push({ partition, message }) });
+    assert.deepStrictEqual(c1.assignments(), [{ topic: 'c-all', partitions: [0, 1, 2] }]);
+    await until(() => got.length >= sent.length, 10_000, 'all records');
+    assert.deepStrictEqual(got.map((g) => g.message.value!.toString()).sort(), [...sent].sort());
+    for (const g of got) assert.equal(g.message.headers.codec!.toString(), g.message.value!.toString().split('-')[0]);
+    // Offsets within a partition arrive in order.
+    for (const p of [0, 1, 2]) {
+      const offsets = got.filter((g) => g.partition === p).map((g) => Number(g.message.offset));
+      assert.deepStrictEqual(offsets, offsets.map((_, i) => i));
+    }
+    await c1.stop();
+    const committed = await admin.fetchOffsets({ groupId: 'g-all', topics: ['c-all'] });
+    const ends = await admin.fetchTopicOffsets('c-all');
+    assert.deepStrictEqual(committed[0]!.partitions.map((p) => p.offset), ends.map((e) => e.high), 'stop() committed the end of every partition');
+
+    await produce('c-all', [{ value: 'late-1', partition: 0 }, { value: 'late-2', partition: 2 }]);
+    const again: string[] = [];
+    const c2 = consumer('g-all');
+    await c2.connect();
+    await c2.subscribe({ topics: ['c-all'], fromBeginning: true });
+    await c2.run({ eachMessage: async ({ message }) => void again.push(message.value!.toString()) });
+    await until(() => again.length >= 2, 10_000, 'the late records');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepStrictEqual(again.sort(), ['late-1', 'late-2'], 'nothing committed is delivered again');
+    await c2.stop();
+  });
+
+  it('without fromBeginning a new group starts at the end', async () => {
+    await produce('c-latest', [{ value: 'old', partition: 0 }]);
+    const got: string[] = [];
+    const c = consumer('g-latest');
+    await c.connect();
+    await c.subscribe({ topics: ['c-latest'] });
+    await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
+    await produce('c-latest', [{ value: 'new', partition: 0 }]);
+    await until(() => got.length >= 1);
+    assert.deepStrictEqual(got, ['new']);
+    await c.stop();
+  });
+
+  it('two members split the partitions with the range assignor, and the survivor takes all after one leaves', async () => {
+    await admin.createTopics({ topics: [{ topic: 'c-split', numPartitions: 4 }] });
+    const a = consumer('g-split');
+    const b = consumer('g-split');
+    for (const c of [a, b]) {
+      await c.connect();
+      await c.subscribe({ topics: ['c-split'], fromBeginning: true });
+    }
+    await a.run({ eachMessage: async () => undefined });
+    await b.run({ eachMessage: async () => undefined });
+    await until(() => {
+      const pa = a.assignments()[0]?.partitions ?? [];
+      const pb = b.assignments()[0]?.partitions ?? [];
+      return pa.length === 2 && pb.length === 2;
+    }, 15_000, 'a 2/2 split');
+    const all = [...a.assignments()[0]!.partitions!, ...b.assignments()[0]!.partitions!].sort();
+    assert.deepStrictEqual(all, [0, 1, 2, 3]);
+    const described = await admin.describeGroups(['g-split']);
+    assert.equal(described.groups[0]!.protocol, 'range');
+    assert.equal(described.groups[0]!.members.length, 2);
+    await b.stop();
+    await until(() => (a.assignments()[0]?.partitions ?? []).length === 4, 15_000, 'the survivor to take every partition');
+    await a.stop();
+  });
+
+  it('seek re-reads from an offset; pause and resume hold a partition back', async () => {
+    await admin.createTopics({ topics: [{ topic: 'c-seek', numPartitions: 2 }] });
+    await produce('c-seek', [0, 1, 2, 3].map((i) => ({ value: `p0-${i}`, partition: 0 })));
+    const got: string[] = [];
+    const c = consumer('g-seek');
+    await c.connect();
+    await c.subscribe({ topics: ['c-seek'], fromBeginning: true });
+    await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
+    await until(() => got.length === 4);
+    c.seek({ topic: 'c-seek', partition: 0, offset: '2' });
+    await until(() => got.length === 6);
+    assert.deepStrictEqual(got.slice(4), ['p0-2', 'p0-3']);
+
+    c.pause([{ topic: 'c-seek', partitions: [1] }]);
+    assert.deepStrictEqual(c.paused(), [{ topic: 'c-seek', partitions: [1] }]);
+    await produce('c-seek', [{ value: 'p1-held', partition: 1 }, { value: 'p0-flows', partition: 0 }]);
+    await until(() => got.includes('p0-flows'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!got.includes('p1-held'), 'the paused partition is not delivered');
+    c.resume([{ topic: 'c-seek', partitions: [1] }]);
+    await until(() => got.includes('p1-held'));
+    await c.stop();
+  });
+
+  it('eachBatch with manual resolveOffset and commitOffsets (autoCommit off)', async () => {
+    await admin.createTopics({ topics: [{ topic: 'c-batch', numPartitions: 1 }] });
+    await produce('c-batch', Array.from({ length: 10 }, (_, i) => ({ value: `b${i}`, partition: 0 })));
+    const c = consumer('g-batch');
+    await c.connect();
+    await c.subscribe({ topics: ['c-batch'], fromBeginning: true });
+    let seen = 0;
+    let highWatermark = '';
+    await c.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset }) => {
+        highWatermark = batch.highWatermark;
+        for (const m of batch.messages) {
+          seen++;
+          resolveOffset(m.offset);
+        }
+      },
+    });
+    await until(() => seen === 10);
+    assert.equal(highWatermark, '10');
+    assert.equal((await admin.fetchOffsets({ groupId: 'g-batch', topics: ['c-batch'] }))[0]!.partitions[0]!.offset, '-1', 'nothing committed without autoCommit');
+    await c.commitOffsets([{ topic: 'c-batch', partition: 0, offset: '7' }]);
+    assert.equal((await admin.fetchOffsets({ groupId: 'g-batch', topics: ['c-batch'] }))[0]!.partitions[0]!.offset, '7');
+    await c.stop();
+  });
+
+  it('for await over the consumer yields messages and commits what was processed when the loop ends', async () => {
+    await admin.createTopics({ topics: [{ topic: 'c-iter', numPartitions: 1 }] });
+    await produce('c-iter', Array.from({ length: 6 }, (_, i) => ({ value: `i${i}`, partition: 0 })));
+    const c = consumer('g-iter');
+    await c.connect();
+    await c.subscribe({ topics: ['c-iter'], fromBeginning: true });
+    const got: string[] = [];
+    for await (const { message } of c) {
+      got.push(message.value!.toString());
+      if (got.length === 4) break;
+    }
+    assert.deepStrictEqual(got, ['i0', 'i1', 'i2', 'i3']);
+    assert.equal((await admin.fetchOffsets({ groupId: 'g-iter', topics: ['c-iter'] }))[0]!.partitions[0]!.offset, '4');
+  });
+
+  it('a handler error is retried from the failing message', async () => {
+    await admin.createTopics({ topics: [{ topic: 'c-retry', numPartitions: 1 }] });
+    await produce('c-retry', ['r0', 'r1', 'r2'].map((value) => ({ value, partition: 0 })));
+    const c = consumer('g-retry', { retry: { initialRetryTime: 20 } });
+    await c.connect();
+    await c.subscribe({ topics: ['c-retry'], fromBeginning: true });
+    const got: string[] = [];
+    let failed = false;
+    await c.run({
+      eachMessage: async ({ message }) => {
+        const v = message.value!.toString();
+        if (v === 'r1' && !failed) {
+          failed = true;
+          throw new Error('transient');
+        }
+        got.push(v);
+      },
+    });
+    await until(() => got.length >= 3);
+    assert.deepStrictEqual(got, ['r0', 'r1', 'r2']);
+    await c.stop();
+  });
+});
