@@ -71,6 +71,7 @@ export class Cluster {
   private refreshing: Promise<void> | undefined;
   private connected = false;
   private readonly metadataMaxAge: number;
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ClusterOptions) {
     this.options = options;
@@ -86,11 +87,20 @@ export class Cluster {
   async connect(): Promise<void> {
     this.connected = true;
     await this.refreshMetadata();
+    // Periodic refresh (metadata.max.age.ms) in the background; unref'd, so it never keeps the process alive.
+    this.refreshTimer = setInterval(() => {
+      if (this.connected && this.metadata.needsRefresh(this.targetTopics, Date.now(), this.metadataMaxAge)) {
+        this.refreshMetadata().catch((err: Error) => this.logger.debug({ err: err.message }, 'periodic metadata refresh failed'));
+      }
+    }, Math.max(10, Math.min(this.metadataMaxAge, 30_000)));
+    this.refreshTimer.unref();
   }
 
   /** Closes every connection. */
   async disconnect(): Promise<void> {
     this.connected = false;
+    if (this.refreshTimer !== undefined) clearInterval(this.refreshTimer);
+    this.refreshTimer = undefined;
     for (const node of this.nodes.values()) node.connection?.close();
     this.nodes.clear();
     await this.refreshing?.catch(() => undefined);

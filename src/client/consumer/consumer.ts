@@ -42,6 +42,18 @@ export interface ConsumerOptions {
   readUncommitted?: boolean;
   /** group.instance.id: static membership. */
   groupInstanceId?: string;
+  /**
+   * auto.offset.reset for partitions without a committed offset (and after OFFSET_OUT_OF_RANGE):
+   * `earliest`, `latest`, or `none` (fail). Default: `earliest` when subscribed `fromBeginning`, else `latest`.
+   */
+  autoOffsetReset?: 'earliest' | 'latest' | 'none';
+  /** Rebalance listener (Java's ConsumerRebalanceListener): revoked runs after the commit before a rejoin, assigned once positions are set (seek from it). */
+  rebalanceListener?: {
+    onPartitionsRevoked?: (partitions: TopicPartitions[]) => void | Promise<void>;
+    onPartitionsAssigned?: (partitions: TopicPartitions[]) => void | Promise<void>;
+  };
+  /** Called when the consumer stops on a non-retriable error (KafkaJS's crash event). */
+  onCrash?: (error: Error) => void;
   logger?: Logger;
 }
 
@@ -98,6 +110,8 @@ export class Consumer {
   private readonly pausedTopics = new Map<string, Set<number> | 'all'>();
   private lastCommitAt = Date.now();
   private resolvedSinceCommit = 0;
+  /** As leader: the partition counts the assignment was computed from (a change triggers a rebalance). */
+  private assignedPartitionCounts: Map<string, number> | undefined;
   private firstJoin: { resolve: () => void; reject: (e: Error) => void } | undefined;
 
   constructor(cluster: Cluster, options: ConsumerOptions) {
@@ -293,11 +307,8 @@ export class Consumer {
         if (!this.running) break;
         const error = err as Error;
         const retriable = error instanceof KafkaClientError ? error.retriable : true; // a handler's error is retried
-        if (!retriable && !this.joined) {
-          this.running = false;
-          this.firstJoin?.reject(error);
-          this.firstJoin = undefined;
-          this.logger.error({ err: error.message }, 'consumer stopped');
+        if (!retriable) {
+          await this.crash(error);
           break;
         }
         if (isMetadataError(error)) this.cluster.markStale();
@@ -309,11 +320,26 @@ export class Consumer {
     }
   }
 
+  /** Stops on a non-retriable error: no commit, leaves the group, rejects a pending run(). */
+  private async crash(error: Error): Promise<void> {
+    this.logger.error({ err: error.message }, 'consumer crashed');
+    this.running = false;
+    this.stopHeartbeats();
+    if (this.joined) await this.leaveGroup().catch(() => undefined);
+    this.joined = false;
+    this.assignment = [];
+    const first = this.firstJoin;
+    this.firstJoin = undefined;
+    first?.reject(error);
+    this.options.onCrash?.(error);
+  }
+
   private async rejoin(): Promise<void> {
     this.stopHeartbeats();
     if (this.joined && this.runConfig.autoCommit !== false) {
       await this.commitResolved().catch((err: Error) => this.logger.warn({ err: err.message }, 'commit before rejoining failed'));
     }
+    if (this.joined) await this.options.rebalanceListener?.onPartitionsRevoked?.(this.assignments());
     this.joined = false;
     this.assignment = [];
     const coordinator = await this.cluster.coordinatorFor(this.options.groupId);
@@ -351,6 +377,7 @@ export class Consumer {
     this.generationId = join.generationId;
     const protocolName = join.protocolName ?? this.assignors[0]!.name;
     let assignments: Array<{ memberId: string; assignment: Uint8Array }> = [];
+    this.assignedPartitionCounts = undefined;
     if (join.leader === join.memberId) {
       const assignor = this.assignors.find((a) => a.name === protocolName);
       if (assignor === undefined) throw new KafkaClientError(`the group chose assignor ${protocolName}, which this member does not have`);
@@ -363,6 +390,7 @@ export class Consumer {
         const n = this.cluster.metadata.partitionCount(t);
         if (n !== undefined && n > 0) partitionsPerTopic.set(t, n);
       }
+      this.assignedPartitionCounts = new Map(allTopics.map((t) => [t, partitionsPerTopic.get(t) ?? 0]));
       const result = assignor.assign(members, partitionsPerTopic);
       assignments = [...result].map(([memberId, a]) => ({ memberId, assignment: encodeAssignment(a) }));
       this.logger.debug({ groupId: this.options.groupId, generationId: this.generationId, assignor: protocolName }, 'assigned partitions as leader');
@@ -385,7 +413,13 @@ export class Consumer {
     this.joined = true;
     this.needsRejoin = false;
     this.startHeartbeats(coordinator);
-    await this.initializePositions();
+    try {
+      await this.initializePositions();
+    } catch (err) {
+      this.needsRejoin = true; // start over: committed offsets are read again after the next join
+      throw err;
+    }
+    await this.options.rebalanceListener?.onPartitionsAssigned?.(this.assignments());
     this.logger.debug({ groupId: this.options.groupId, memberId: this.memberId, generationId: this.generationId, assignment: this.assignments() }, 'joined group');
   }
 
@@ -412,7 +446,11 @@ export class Consumer {
   }
 
   private async resetPositions(partitions: Assigned[]): Promise<void> {
-    const timestamp = this.fromBeginning ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP;
+    const policy = this.options.autoOffsetReset ?? (this.fromBeginning ? 'earliest' : 'latest');
+    if (policy === 'none') {
+      throw new KafkaClientError(`no committed offset for ${partitions.map((p) => `${p.topic}-${p.partition}`).join(', ')} and autoOffsetReset is none`);
+    }
+    const timestamp = policy === 'earliest' ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP;
     const offsets = await withRetry(() => listPartitionOffsets(this.cluster, partitions.map((p) => ({ ...p, timestamp })), this.isolationLevel), this.options.retry, () => this.cluster.refreshMetadata().catch(() => undefined));
     for (const p of partitions) this.positions.set(key(p.topic, p.partition), offsets.get(key(p.topic, p.partition)) ?? 0n);
   }
@@ -516,7 +554,21 @@ export class Consumer {
 
   // ---- fetching ----
 
+  /** The leader rejoins (so the group rebalances) when a subscribed topic's partition count changed since it assigned. */
+  private checkPartitionCounts(): void {
+    if (this.assignedPartitionCounts === undefined) return;
+    for (const [topic, count] of this.assignedPartitionCounts) {
+      if ((this.cluster.metadata.partitionCount(topic) ?? 0) !== count) {
+        this.logger.debug({ topic }, 'partition count changed: rebalancing');
+        this.needsRejoin = true;
+        return;
+      }
+    }
+  }
+
   private async fetchOnce(): Promise<void> {
+    this.checkPartitionCounts();
+    if (this.needsRejoin) return;
     const active = this.assignment.filter((a) => !this.isPaused(a.topic, a.partition) && this.positions.has(key(a.topic, a.partition)));
     if (active.length === 0) {
       await sleep(50);

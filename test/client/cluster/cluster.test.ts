@@ -70,6 +70,18 @@ describe('Cluster', () => {
     }
   });
 
+  it('refreshes metadata in the background once it is older than metadataMaxAge', async () => {
+    const cluster = new Cluster({ clientId: 'c', brokers: [tb.bootstrap], metadataMaxAge: 100 });
+    await cluster.connect();
+    try {
+      const first = cluster.metadata.updatedAt;
+      await new Promise((r) => setTimeout(r, 350));
+      assert.ok(cluster.metadata.updatedAt > first, 'refreshed without being asked');
+    } finally {
+      await cluster.disconnect();
+    }
+  });
+
   it('coalesces concurrent refreshes into one Metadata request', async () => {
     const cluster = new Cluster({ clientId: 'c', brokers: [tb.bootstrap] });
     await cluster.connect();

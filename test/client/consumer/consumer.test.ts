@@ -214,4 +214,48 @@ describe('Consumer against the in-process broker', () => {
     assert.deepStrictEqual(got, ['r0', 'r1', 'r2']);
     await c.stop();
   });
+
+  it('autoOffsetReset none fails run() when a partition has no committed offset', async () => {
+    await admin.createTopics({ topics: [{ topic: 'c-none', numPartitions: 1 }] });
+    let crashed: Error | undefined;
+    const c = consumer('g-none', { autoOffsetReset: 'none', onCrash: (e: Error) => (crashed = e) });
+    await c.connect();
+    await c.subscribe({ topics: ['c-none'] });
+    await assert.rejects(c.run({ eachMessage: async () => undefined }), /autoOffsetReset is none/);
+    assert.ok(crashed !== undefined);
+    // With a committed offset it starts from there.
+    await admin.setOffsets({ groupId: 'g-none', topic: 'c-none', partitions: [{ partition: 0, offset: '0' }] });
+    await produce('c-none', [{ value: 'first', partition: 0 }]);
+    const got: string[] = [];
+    const d = consumer('g-none', { autoOffsetReset: 'none' });
+    await d.connect();
+    await d.subscribe({ topics: ['c-none'] });
+    await d.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
+    await until(() => got.length === 1);
+    assert.deepStrictEqual(got, ['first']);
+    await d.stop();
+  });
+
+  it('rebalance listener: assigned after each join, revoked before a rejoin; a partition added to the topic is picked up', async () => {
+    await admin.createTopics({ topics: [{ topic: 'c-grow', numPartitions: 2 }] });
+    const events: string[] = [];
+    const got: string[] = [];
+    const c = consumer('g-grow', {
+      metadataMaxAge: 150,
+      rebalanceListener: {
+        onPartitionsAssigned: (tps: Array<{ topic: string; partitions?: number[] }>) => void events.push(`assigned ${tps.map((t) => `${t.topic}:${t.partitions}`).join(' ')}`),
+        onPartitionsRevoked: (tps: Array<{ topic: string; partitions?: number[] }>) => void events.push(`revoked ${tps.map((t) => `${t.topic}:${t.partitions}`).join(' ')}`),
+      },
+    });
+    await c.connect();
+    await c.subscribe({ topics: ['c-grow'], fromBeginning: true });
+    await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
+    assert.deepStrictEqual(events, ['assigned c-grow:0,1']);
+    await admin.createPartitions({ topicPartitions: [{ topic: 'c-grow', count: 3 }] });
+    await until(() => (c.assignments()[0]?.partitions ?? []).length === 3, 10_000, 'the new partition to be assigned');
+    assert.deepStrictEqual(events, ['assigned c-grow:0,1', 'revoked c-grow:0,1', 'assigned c-grow:0,1,2']);
+    await produce('c-grow', [{ value: 'in-new-partition', partition: 2 }]);
+    await until(() => got.includes('in-new-partition'));
+    await c.stop();
+  });
 });
