@@ -162,7 +162,9 @@ export class Consumer {
     this.stopHeartbeats();
     if (this.joined) {
       if (this.runConfig.autoCommit !== false) await this.commitResolved().catch((err: Error) => this.logger.warn({ err: err.message }, 'commit on stop failed'));
-      await this.leaveGroup().catch(() => undefined);
+      // A static member (group.instance.id) does not leave: it keeps its partitions until its
+      // session times out, so a restart within the session causes no rebalance (KIP-345).
+      if (this.options.groupInstanceId === undefined) await this.leaveGroup().catch(() => undefined);
     }
     this.joined = false;
     this.assignment = [];

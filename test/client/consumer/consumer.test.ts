@@ -258,4 +258,26 @@ describe('Consumer against the in-process broker', () => {
     await until(() => got.includes('in-new-partition'));
     await c.stop();
   });
+
+  it('a static member (groupInstanceId) that restarts within its session gets its partitions back without a rebalance', async () => {
+    await admin.createTopics({ topics: [{ topic: 'c-static', numPartitions: 2 }] });
+    const first = consumer('g-static', { groupInstanceId: 'instance-1', sessionTimeout: 10_000 });
+    await first.connect();
+    await first.subscribe({ topics: ['c-static'], fromBeginning: true });
+    await first.run({ eachMessage: async () => undefined });
+    const before = (await admin.describeGroups(['g-static'])).groups[0]!;
+    await first.disconnect();
+    const during = (await admin.describeGroups(['g-static'])).groups[0]!;
+    assert.equal(during.state, 'Stable', 'no LeaveGroup: the group does not rebalance');
+    assert.equal(during.members.length, 1);
+    const second = consumer('g-static', { groupInstanceId: 'instance-1', sessionTimeout: 10_000 });
+    await second.connect();
+    await second.subscribe({ topics: ['c-static'], fromBeginning: true });
+    await second.run({ eachMessage: async () => undefined });
+    assert.deepStrictEqual(second.assignments(), [{ topic: 'c-static', partitions: [0, 1] }]);
+    const afterRestart = (await admin.describeGroups(['g-static'])).groups[0]!;
+    assert.equal(afterRestart.members.length, 1);
+    assert.notEqual(afterRestart.members[0]!.memberId, before.members[0]!.memberId, 'a new member id replaced the old one for the same instance');
+    await second.stop();
+  });
 });
