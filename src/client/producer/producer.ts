@@ -36,6 +36,8 @@ export interface ProducerOptions {
   compression?: number;
   /** delivery.timeout.ms: time from send() until a record's delivery is given up, default 120000. */
   deliveryTimeoutMs?: number;
+  /** max.request.size: a record larger than this (serialized, uncompressed) is refused before sending, default 1048576. */
+  maxRequestSize?: number;
   /** retry.backoff.ms, default 100; grows exponentially (with jitter) to retry.backoff.max.ms, default 1000. */
   retryBackoffMs?: number;
   retryBackoffMaxMs?: number;
@@ -172,34 +174,44 @@ export class Producer {
     /** Per topic-partition: the batch and index of this call's first record there, and every batch used. */
     const firsts = new Map<string, { topic: string; partition: number; batch: ProducerBatch; index: number }>();
     const used = new Set<ProducerBatch>();
+    // First every record is converted and checked, so that a refused send appends nothing.
+    const maxRequestSize = this.options.maxRequestSize ?? 1_048_576;
+    const prepared: Array<{ topic: string; partitionMetadata: PartitionerArgs['partitionMetadata']; message: Message; record: RecordInput; bytes: number; partition: number }> = [];
     for (const tm of topicMessages) {
       const topicMetadata = this.cluster.metadata.topics.get(tm.topic)!;
       const partitionMetadata = topicMetadata.partitions.map((p) => ({ partitionId: p.partitionId, leader: p.leader }));
       for (const message of tm.messages) {
         const record = toRecordInput(message, now);
         const bytes = estimateRecordBytes(record);
-        let partition = this.choosePartition(tm.topic, partitionMetadata, message);
+        if (bytes > maxRequestSize) {
+          throw new KafkaProtocolError(ErrorCode.MESSAGE_TOO_LARGE, `a record of about ${bytes} bytes for ${tm.topic} is larger than maxRequestSize (${maxRequestSize})`);
+        }
+        const partition = this.choosePartition(tm.topic, partitionMetadata, message);
         if (!Number.isInteger(partition) || partition < 0 || partition >= partitionMetadata.length) {
           throw new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `partition ${partition} of ${tm.topic} (${partitionMetadata.length} partitions)`);
         }
-        let queue = this.queueFor(tm.topic, partition);
-        if (this.defaultPartitioner !== undefined && this.defaultPartitioner.isSticky(message) && queue.openBatch?.accepts(settings, bytes, this.batchSize) !== true) {
-          // KIP-480: a keyless record that would start a new batch moves the topic's sticky partition.
-          partition = this.defaultPartitioner.onNewBatch(tm.topic, partitionMetadata, partition);
-          queue = this.queueFor(tm.topic, partition);
-        }
-        let target = queue.openBatch;
-        if (target === undefined || !target.accepts(settings, bytes, this.batchSize)) {
-          if (target !== undefined) target.closed = true;
-          target = new ProducerBatch(tm.topic, partition, settings, now);
-          queue.queue.push(target);
-        }
-        const index = target.append(record, bytes);
-        if (target.sizeBytes >= this.batchSize) target.closed = true;
-        used.add(target);
-        const key = `${tm.topic}\0${partition}`;
-        if (!firsts.has(key)) firsts.set(key, { topic: tm.topic, partition, batch: target, index });
+        prepared.push({ topic: tm.topic, partitionMetadata, message, record, bytes, partition });
       }
+    }
+    for (const { topic, partitionMetadata, message, record, bytes, partition: chosen } of prepared) {
+      let partition = chosen;
+      let queue = this.queueFor(topic, partition);
+      if (this.defaultPartitioner !== undefined && this.defaultPartitioner.isSticky(message) && queue.openBatch?.accepts(settings, bytes, this.batchSize) !== true) {
+        // KIP-480: a keyless record that would start a new batch moves the topic's sticky partition.
+        partition = this.defaultPartitioner.onNewBatch(topic, partitionMetadata, partition);
+        queue = this.queueFor(topic, partition);
+      }
+      let target = queue.openBatch;
+      if (target === undefined || !target.accepts(settings, bytes, this.batchSize)) {
+        if (target !== undefined) target.closed = true;
+        target = new ProducerBatch(topic, partition, settings, now);
+        queue.queue.push(target);
+      }
+      const index = target.append(record, bytes);
+      if (target.sizeBytes >= this.batchSize) target.closed = true;
+      used.add(target);
+      const key = `${topic}\0${partition}`;
+      if (!firsts.has(key)) firsts.set(key, { topic, partition, batch: target, index });
     }
     this.wakeup();
     const usedList = [...used];
@@ -340,7 +352,9 @@ export class Producer {
       if (requests.size === 0) break;
       for (const r of requests.values()) void this.sendProduce(r.nodeId, r.settings, r.batches);
     }
-    if (needMetadata) this.refreshMetadataSoon();
+    // A stale cache (NOT_LEADER_OR_FOLLOWER, a lost connection, a newer leader epoch) is refreshed
+    // in the background while batches wait for their retry backoff.
+    if (needMetadata || this.cluster.metadata.stale) this.refreshMetadataSoon();
     if (next < Infinity) this.wakeAt(next);
   }
 

@@ -112,6 +112,10 @@ describe('idempotent producer: retries, ordering and epoch bumps (scripted broke
       // The batches after the failed one were refused as out of order and sent again after it.
       assert.ok(broker.sent.some((s) => s.seq === 4 && s.error === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER));
       assert.equal(broker.inits.length, 1, 'an explained OUT_OF_ORDER_SEQUENCE_NUMBER does not bump the epoch');
+      // NOT_LEADER_OR_FOLLOWER made the producer ask for metadata again before retrying.
+      const apiOrder = broker.fake.requests.map((r) => r.header.requestApiKey);
+      const firstProduce = apiOrder.indexOf(ApiKey.Produce);
+      assert.ok(apiOrder.slice(firstProduce).includes(ApiKey.Metadata), 'a Metadata request after the failure');
     } finally {
       await producer.disconnect();
       await broker.fake.close();

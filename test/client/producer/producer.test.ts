@@ -180,6 +180,22 @@ describe('Producer against the in-process broker', () => {
     }
   });
 
+  it('refuses a record larger than maxRequestSize before sending anything', async () => {
+    const producer = kafka.producer({ maxRequestSize: 1000 });
+    await producer.connect();
+    try {
+      await assert.rejects(
+        producer.send({ topic: 'too-large', messages: [{ value: 'ok', partition: 0 }, { value: 'x'.repeat(2000), partition: 0 }] }),
+        (e: unknown) => (e as { type?: string }).type === 'MESSAGE_TOO_LARGE' && (e as { retriable?: boolean }).retriable === false,
+      );
+      await producer.send({ topic: 'too-large', messages: [{ value: 'fits', partition: 0 }] });
+      const dump = await dumpTopic('127.0.0.1', tb.broker.port, 'too-large');
+      assert.deepStrictEqual(dump.records.map((r) => r.value), ['fits'], 'nothing of the refused send was written');
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
   it('gives up after the delivery timeout when the broker is gone', async () => {
     const producer = kafka.producer({ deliveryTimeoutMs: 600 });
     await producer.connect();
