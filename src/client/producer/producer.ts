@@ -28,7 +28,10 @@ export interface ProducerOptions {
   maxInFlightRequests?: number;
   /** Transactions are not implemented yet: setting this throws. */
   transactionalId?: string;
-  /** batch.size: a batch is sent once its records reach this many bytes, default 16384. */
+  /**
+   * batch.size: a batch is sent once its records reach this many bytes. Default 1000000, librdkafka's
+   * default (Java's is 16384): a KafkaJS user's send() of many records stays one batch per partition.
+   */
   batchSize?: number;
   /** linger.ms: how long a batch waits for more records before it is sent, default 0 (the records of one send() call still share their batches). */
   lingerMs?: number;
@@ -100,7 +103,7 @@ export class Producer {
     this.maxInFlight = options.maxInFlightRequests ?? 5;
     if (this.idempotent && this.maxInFlight > 5) throw new KafkaClientStateError('an idempotent producer allows at most 5 in-flight requests per partition');
     if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) throw new KafkaClientStateError('maxInFlightRequests must be a positive integer');
-    this.batchSize = options.batchSize ?? 16_384;
+    this.batchSize = options.batchSize ?? 1_000_000;
     this.lingerMs = options.lingerMs ?? 0;
     this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? 120_000;
     if (options.createPartitioner !== undefined) this.customPartitioner = options.createPartitioner();
