@@ -21,6 +21,7 @@ export type { ConsumerOptions } from './client/consumer/consumer.js';
 export type * from './client/consumer/consumer-types.js';
 export { rangeAssignor } from './client/consumer/range-assignor.js';
 export { roundRobinAssignor } from './client/consumer/round-robin-assignor.js';
+export { cooperativeStickyAssignor } from './client/consumer/cooperative-sticky-assignor.js';
 export type { PartitionAssignor, AssignorMember, GroupAssignment } from './client/consumer/partition-assignor.js';
 export { Admin, KafkaDeleteGroupsError } from './client/admin/admin.js';
 export type { AdminOptions } from './client/admin/admin.js';

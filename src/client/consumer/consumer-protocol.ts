@@ -14,10 +14,11 @@ const SUBSCRIPTION_VERSION = 1;
 const ASSIGNMENT_VERSION = 1;
 const MAX_KNOWN_VERSION = 3;
 
-export function encodeSubscription(topics: string[], userData: Uint8Array | null = null): Uint8Array {
+/** Subscription v1: the topics and (for the cooperative protocol) the partitions owned now. */
+export function encodeSubscription(topics: string[], ownedPartitions: Array<{ topic: string; partitions: number[] }> = [], userData: Uint8Array | null = null): Uint8Array {
   const w = new ProtocolWriter();
   w.int16(SUBSCRIPTION_VERSION);
-  encodeConsumerProtocolSubscription(w, { topics: [...topics].sort(), userData, ownedPartitions: [] }, SUBSCRIPTION_VERSION);
+  encodeConsumerProtocolSubscription(w, { topics: [...topics].sort(), userData, ownedPartitions }, SUBSCRIPTION_VERSION);
   return w.toBytes();
 }
 

@@ -98,6 +98,10 @@ export class Consumer {
   private joined = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private heartbeatInFlight = false;
+  /** A JoinGroup or SyncGroup is in flight. */
+  private joining = false;
+  /** The coordinator no longer knows this member or generation: its partitions count as lost. */
+  private membershipLost = false;
 
   private assignment: Assigned[] = [];
   /** Next offset to fetch per partition. */
@@ -121,7 +125,12 @@ export class Consumer {
     this.assignors = options.partitionAssigners ?? [rangeAssignor, roundRobinAssignor];
     if (this.assignors.length === 0) throw new KafkaClientStateError('at least one partition assignor is needed');
     this.logger = options.logger ?? silentLogger();
+    // Java's rule: the cooperative protocol only when every configured assignor supports it.
+    this.cooperative = this.assignors.every((a) => a.rebalanceProtocol === 'cooperative');
   }
+
+  /** Whether this member follows the cooperative rebalance protocol (KIP-429). */
+  readonly cooperative: boolean;
 
   async connect(): Promise<void> {
     await this.cluster.connect();
@@ -158,6 +167,9 @@ export class Consumer {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    // A JoinGroup can wait for other members for up to the rebalance timeout: leave at once
+    // instead (the coordinator then answers the pending join), unless this is a static member.
+    if (this.joining && this.memberId !== '' && this.options.groupInstanceId === undefined) await this.leaveGroup().catch(() => undefined);
     await this.loopDone?.catch(() => undefined);
     this.stopHeartbeats();
     if (this.joined) {
@@ -341,14 +353,33 @@ export class Consumer {
     if (this.joined && this.runConfig.autoCommit !== false) {
       await this.commitResolved().catch((err: Error) => this.logger.warn({ err: err.message }, 'commit before rejoining failed'));
     }
-    if (this.joined) await this.options.rebalanceListener?.onPartitionsRevoked?.(this.assignments());
+    const wasJoined = this.joined;
     this.joined = false;
-    this.assignment = [];
+    if (!this.cooperative || this.membershipLost) {
+      // Eager: everything is revoked before joining. Cooperative after a lost membership
+      // (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION): the partitions may already be someone else's.
+      this.positions.clear();
+      this.resolved.clear();
+      if (wasJoined) await this.options.rebalanceListener?.onPartitionsRevoked?.(this.assignments());
+      this.assignment = [];
+    }
+    this.membershipLost = false;
+    const owned = this.cooperative ? this.assignments().map((t) => ({ topic: t.topic, partitions: t.partitions ?? [] })) : [];
+    this.joining = true;
+    try {
+      await this.joinAndSync(owned);
+    } finally {
+      this.joining = false;
+    }
+  }
+
+  private async joinAndSync(owned: Array<{ topic: string; partitions: number[] }>): Promise<void> {
     const coordinator = await this.cluster.coordinatorFor(this.options.groupId);
     const topics = [...this.subscription];
     const rebalanceTimeout = this.options.rebalanceTimeout ?? 60_000;
     let join;
     for (;;) {
+      if (!this.running) throw new KafkaClientStateError('the consumer stopped while joining');
       join = await this.cluster.request(
         coordinator,
         ApiKey.JoinGroup,
@@ -359,7 +390,7 @@ export class Consumer {
           memberId: this.memberId,
           groupInstanceId: version >= 5 ? (this.options.groupInstanceId ?? null) : null,
           protocolType: 'consumer',
-          protocols: this.assignors.map((a) => ({ name: a.name, metadata: encodeSubscription(topics) })),
+          protocols: this.assignors.map((a) => ({ name: a.name, metadata: encodeSubscription(topics, owned) })),
           reason: null,
         }),
         { timeoutMs: rebalanceTimeout + 5000 },
@@ -375,6 +406,7 @@ export class Consumer {
       if (join.errorCode !== 0) throw new KafkaProtocolError(join.errorCode, 'JoinGroup');
       break;
     }
+    if (!this.running) throw new KafkaClientStateError('the consumer stopped while joining');
     this.memberId = join.memberId;
     this.generationId = join.generationId;
     const protocolName = join.protocolName ?? this.assignors[0]!.name;
@@ -383,7 +415,10 @@ export class Consumer {
     if (join.leader === join.memberId) {
       const assignor = this.assignors.find((a) => a.name === protocolName);
       if (assignor === undefined) throw new KafkaClientError(`the group chose assignor ${protocolName}, which this member does not have`);
-      const members: AssignorMember[] = join.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId ?? null, topics: decodeSubscription(m.metadata).topics }));
+      const members: AssignorMember[] = join.members.map((m) => {
+        const subscription = decodeSubscription(m.metadata);
+        return { memberId: m.memberId, groupInstanceId: m.groupInstanceId ?? null, topics: subscription.topics, ownedPartitions: subscription.ownedPartitions ?? [] };
+      });
       const allTopics = [...new Set(members.flatMap((m) => m.topics))];
       this.cluster.addTargetTopics(allTopics);
       await this.cluster.refreshMetadata();
@@ -408,36 +443,55 @@ export class Consumer {
     }), { timeoutMs: rebalanceTimeout + 5000 });
     if (sync.errorCode !== 0) {
       if (sync.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
+      if (sync.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || sync.errorCode === ErrorCode.ILLEGAL_GENERATION) this.membershipLost = true;
       throw new KafkaProtocolError(sync.errorCode, 'SyncGroup');
     }
     const assigned = decodeAssignment(sync.assignment);
-    this.assignment = assigned.assignedPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
+    const next = assigned.assignedPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
+    const nextKeys = new Set(next.map((a) => key(a.topic, a.partition)));
+    const previousKeys = new Set(this.assignment.map((a) => key(a.topic, a.partition)));
+    const revoked = this.assignment.filter((a) => !nextKeys.has(key(a.topic, a.partition)));
+    const added = next.filter((a) => !previousKeys.has(key(a.topic, a.partition)));
+    this.assignment = next;
     this.joined = true;
     this.needsRejoin = false;
     this.startHeartbeats(coordinator);
+    if (revoked.length > 0) {
+      // Cooperative: give up what moves to another member (its offsets were committed before
+      // joining), then join again at once so the next round can hand it over (KIP-429).
+      for (const r of revoked) {
+        const k = key(r.topic, r.partition);
+        this.positions.delete(k);
+        this.resolved.delete(k);
+      }
+      await this.options.rebalanceListener?.onPartitionsRevoked?.(groupByTopic(revoked));
+      this.needsRejoin = true;
+    }
     try {
-      await this.initializePositions();
+      await this.initializePositions(added);
     } catch (err) {
       this.needsRejoin = true; // start over: committed offsets are read again after the next join
       throw err;
     }
-    await this.options.rebalanceListener?.onPartitionsAssigned?.(this.assignments());
+    if (!this.cooperative || added.length > 0) await this.options.rebalanceListener?.onPartitionsAssigned?.(groupByTopic(added));
     this.logger.debug({ groupId: this.options.groupId, memberId: this.memberId, generationId: this.generationId, assignment: this.assignments() }, 'joined group');
   }
 
   /** Positions from committed offsets, else auto.offset.reset (earliest with fromBeginning, else latest); pending seeks win. */
-  private async initializePositions(): Promise<void> {
-    this.positions.clear();
-    this.resolved.clear();
-    if (this.assignment.length === 0) return;
-    await this.cluster.refreshMetadataIfNecessary([...new Set(this.assignment.map((a) => a.topic))]);
+  private async initializePositions(partitions: Assigned[]): Promise<void> {
+    if (!this.cooperative) {
+      this.positions.clear();
+      this.resolved.clear();
+    }
+    if (partitions.length === 0) return;
+    await this.cluster.refreshMetadataIfNecessary([...new Set(partitions.map((a) => a.topic))]);
     const byTopic = new Map<string, number[]>();
-    for (const a of this.assignment) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a.partition]);
+    for (const a of partitions) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a.partition]);
     const committed = await withRetry(() => fetchCommittedOffsets(this.cluster, this.options.groupId, [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }))), this.options.retry);
     for (const c of committed) if (c.offset >= 0n) this.positions.set(key(c.topic, c.partition), c.offset);
-    const missing = this.assignment.filter((a) => !this.positions.has(key(a.topic, a.partition)));
+    const missing = partitions.filter((a) => !this.positions.has(key(a.topic, a.partition)));
     if (missing.length > 0) await this.resetPositions(missing);
-    for (const a of this.assignment) {
+    for (const a of partitions) {
       const k = key(a.topic, a.partition);
       const seek = this.pendingSeeks.get(k);
       if (seek !== undefined) {
@@ -491,6 +545,7 @@ export class Consumer {
       }));
       if (response.errorCode === 0) return;
       if (response.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
+      if (response.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || response.errorCode === ErrorCode.ILLEGAL_GENERATION || response.errorCode === ErrorCode.FENCED_INSTANCE_ID) this.membershipLost = true;
       this.logger.debug({ error: response.errorCode }, 'heartbeat asks to rejoin');
       this.needsRejoin = true;
     } catch (err) {
@@ -519,6 +574,7 @@ export class Consumer {
       for (const p of t.partitions) {
         if (p.errorCode === 0) continue;
         if (REJOIN_ERRORS.has(p.errorCode)) this.needsRejoin = true;
+        if (p.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || p.errorCode === ErrorCode.ILLEGAL_GENERATION) this.membershipLost = true;
         throw new KafkaProtocolError(p.errorCode, `commit ${t.name}-${p.partitionIndex}`);
       }
     }
@@ -729,4 +785,10 @@ export class Consumer {
       if ((this.seekEpochs.get(k) ?? 0) === seekEpoch) resolve(BigInt(message.offset));
     }
   }
+}
+
+function groupByTopic(partitions: readonly Assigned[]): TopicPartitions[] {
+  const byTopic = new Map<string, number[]>();
+  for (const a of partitions) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a.partition]);
+  return [...byTopic].sort(([a], [b]) => (a < b ? -1 : 1)).map(([topic, ps]) => ({ topic, partitions: ps.sort((x, y) => x - y) }));
 }

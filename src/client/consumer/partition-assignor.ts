@@ -3,6 +3,8 @@ export interface AssignorMember {
   memberId: string;
   groupInstanceId: string | null;
   topics: string[];
+  /** Partitions the member owns now (ConsumerProtocolSubscription v1+ `ownedPartitions`); empty under the eager protocol. */
+  ownedPartitions?: Array<{ topic: string; partitions: number[] }>;
 }
 
 /** topic -> partitions, per member id. */
@@ -15,6 +17,11 @@ export type GroupAssignment = Map<string, Map<string, number[]>>;
  */
 export interface PartitionAssignor {
   readonly name: string;
+  /**
+   * `cooperative` (KIP-429): members keep their partitions through a rebalance and give up only
+   * those the assignment moves (then join again). Default `eager`: everything is revoked before joining.
+   */
+  readonly rebalanceProtocol?: 'eager' | 'cooperative';
   assign(members: readonly AssignorMember[], partitionsPerTopic: ReadonlyMap<string, number>): GroupAssignment;
 }
 

@@ -43,3 +43,29 @@ it('subscriptions and assignments use the Java consumer protocol framing (readab
   assert.deepStrictEqual(decodeAssignment(AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: { q: [3, 4] }, userData: Buffer.alloc(0) })).assignedPartitions, [{ topic: 'q', partitions: [3, 4] }]);
   assert.deepStrictEqual(decodeAssignment(new Uint8Array(0)).assignedPartitions, [], 'an empty assignment (no partitions for this member)');
 });
+
+it('cooperative-sticky: balanced from scratch, keeps owned partitions, withholds a partition that changes owner for one round', async () => {
+  const { cooperativeStickyAssignor } = await import('../../../src/client/consumer/cooperative-sticky-assignor.js');
+  assert.equal(cooperativeStickyAssignor.name, 'cooperative-sticky');
+  const fresh = cooperativeStickyAssignor.assign([member('A', ['t']), member('B', ['t']), member('C', ['t'])], new Map([['t', 7]]));
+  const sizes = Object.values(flat(fresh)).map((p) => p.length).sort();
+  assert.deepStrictEqual(sizes, [2, 2, 3]);
+  assert.deepStrictEqual(Object.values(flat(fresh)).flat().sort(), ['tp0', 'tp1', 'tp2', 'tp3', 'tp4', 'tp5', 'tp6']);
+
+  // A owned everything; B joins: A keeps two, two move to B — withheld this round.
+  const owned = { ...member('A', ['t']), ownedPartitions: [{ topic: 't', partitions: [0, 1, 2, 3] }] };
+  const round1 = flat(cooperativeStickyAssignor.assign([owned, member('B', ['t'])], new Map([['t', 4]])));
+  assert.equal(round1.A!.length, 2, 'A keeps half');
+  assert.deepStrictEqual(round1.B, [], 'B gets nothing until A has revoked');
+  // Round 2: A owns only what it kept; B now receives the other two.
+  const kept = round1.A!.map((x) => Number(x.slice(2)));
+  const round2 = flat(cooperativeStickyAssignor.assign([{ ...member('A', ['t']), ownedPartitions: [{ topic: 't', partitions: kept }] }, member('B', ['t'])], new Map([['t', 4]])));
+  assert.deepStrictEqual(round2.A, round1.A, 'sticky: A keeps the same partitions');
+  assert.deepStrictEqual([...round2.A!, ...round2.B!].sort(), ['tp0', 'tp1', 'tp2', 'tp3']);
+
+  // Different subscriptions: only subscribed members receive a topic's partitions.
+  const mixed = flat(cooperativeStickyAssignor.assign([member('A', ['t', 'u']), member('B', ['u'])], new Map([['t', 2], ['u', 2]])));
+  assert.ok(mixed.B!.every((p) => p.startsWith('u')));
+  assert.equal(mixed.A!.length + mixed.B!.length, 4);
+  assert.equal(mixed.B!.length, 2, 'balanced: B takes both of u, A both of t');
+});

@@ -280,4 +280,33 @@ describe('Consumer against the in-process broker', () => {
     assert.notEqual(afterRestart.members[0]!.memberId, before.members[0]!.memberId, 'a new member id replaced the old one for the same instance');
     await second.stop();
   });
+
+  it('cooperative-sticky: a joining member takes half without the first member giving up the partitions it keeps', async () => {
+    const { cooperativeStickyAssignor } = await import('../../../src/client/consumer/cooperative-sticky-assignor.js');
+    await admin.createTopics({ topics: [{ topic: 'c-coop', numPartitions: 4 }] });
+    const revokedA: string[] = [];
+    const a = consumer('g-coop', { partitionAssigners: [cooperativeStickyAssignor], rebalanceListener: { onPartitionsRevoked: (tps: Array<{ partitions?: number[] }>) => void revokedA.push(...tps.flatMap((t) => (t.partitions ?? []).map(String))) } });
+    const b = consumer('g-coop', { partitionAssigners: [cooperativeStickyAssignor] });
+    assert.equal(a.cooperative, true);
+    const gotA: string[] = [];
+    const gotB: string[] = [];
+    await a.connect();
+    await a.subscribe({ topics: ['c-coop'], fromBeginning: true });
+    await a.run({ eachMessage: async ({ message }) => void gotA.push(message.value!.toString()) });
+    assert.deepStrictEqual(a.assignments(), [{ topic: 'c-coop', partitions: [0, 1, 2, 3] }]);
+    await b.connect();
+    await b.subscribe({ topics: ['c-coop'], fromBeginning: true });
+    await b.run({ eachMessage: async ({ message }) => void gotB.push(message.value!.toString()) });
+    await until(() => (a.assignments()[0]?.partitions?.length ?? 0) === 2 && (b.assignments()[0]?.partitions?.length ?? 0) === 2, 15_000, 'a 2/2 cooperative split');
+    const keptByA = a.assignments()[0]!.partitions!;
+    assert.deepStrictEqual(revokedA.map(Number).sort(), [0, 1, 2, 3].filter((p) => !keptByA.includes(p)), 'only the partitions that moved were revoked');
+    const described = await admin.describeGroups(['g-coop']);
+    assert.equal(described.groups[0]!.protocol, 'cooperative-sticky');
+    await produce('c-coop', [0, 1, 2, 3].map((p) => ({ value: `coop-${p}`, partition: p })));
+    await until(() => gotA.length + gotB.length >= 4, 10_000, 'the records');
+    assert.deepStrictEqual([...gotA, ...gotB].sort(), ['coop-0', 'coop-1', 'coop-2', 'coop-3']);
+    assert.deepStrictEqual(gotA.map((v) => Number(v.slice(5))).sort(), keptByA);
+    await a.stop();
+    await b.stop();
+  });
 });
