@@ -279,9 +279,10 @@ export class BrokerConnection {
     if (pending.timer !== undefined) clearTimeout(pending.timer);
     if (pending.abandoned) return true;
     try {
-      // Copy: the frame may be a view of a socket chunk, and decoded bytes fields are views of it.
-      if (pending.raw) pending.resolve(Buffer.from(frame));
-      else pending.resolve(decodeResponse(pending.apiKey, pending.apiVersion, Buffer.from(frame)).body);
+      // No copy: the frame is a view of a socket chunk (never reused by Node) or FrameReader's own
+      // copy; decoded bytes fields (records, assignments) stay views of it and keep it alive.
+      if (pending.raw) pending.resolve(frame);
+      else pending.resolve(decodeResponse(pending.apiKey, pending.apiVersion, frame).body);
     } catch (err) {
       pending.reject(new KafkaClientError(`cannot decode ${API_DEFINITIONS[pending.apiKey]?.name} v${pending.apiVersion} response: ${(err as Error).message}`, { cause: err }));
     }

@@ -98,6 +98,8 @@ export class Consumer {
   private joined = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private heartbeatInFlight = false;
+  /** The next fetch, sent while the handler processes the current one. */
+  private prefetched: Promise<FetchedPartition[]> | undefined;
   /** A JoinGroup or SyncGroup is in flight. */
   private joining = false;
   /** The coordinator no longer knows this member or generation: its partitions count as lost. */
@@ -350,6 +352,7 @@ export class Consumer {
 
   private async rejoin(): Promise<void> {
     this.stopHeartbeats();
+    this.prefetched = undefined;
     if (this.joined && this.runConfig.autoCommit !== false) {
       await this.commitResolved().catch((err: Error) => this.logger.warn({ err: err.message }, 'commit before rejoining failed'));
     }
@@ -626,27 +629,71 @@ export class Consumer {
 
   private async fetchOnce(): Promise<void> {
     this.checkPartitionCounts();
-    if (this.needsRejoin) return;
-    const active = this.assignment.filter((a) => !this.isPaused(a.topic, a.partition) && this.positions.has(key(a.topic, a.partition)));
-    if (active.length === 0) {
-      await sleep(50);
-      await this.commitIfNecessary();
+    if (this.needsRejoin) {
+      this.prefetched = undefined;
       return;
     }
+    let pending = this.prefetched;
+    this.prefetched = undefined;
+    if (pending === undefined) {
+      const active = this.assignment.filter((a) => !this.isPaused(a.topic, a.partition) && this.positions.has(key(a.topic, a.partition)));
+      if (active.length === 0) {
+        await sleep(50);
+        await this.commitIfNecessary();
+        return;
+      }
+      pending = this.fetchPartitions(active.map((a) => ({ ...a, offset: this.positions.get(key(a.topic, a.partition))! })));
+    }
+    const results = (await pending).map((r) => ({ ...r, decoded: r.data.errorCode === 0 ? decodeFetched(r.data, r.asked.offset) : undefined }));
+    // Pipelining: while the handler works on these records, the next fetch (from where they end)
+    // is already on its way. Its answer is used only if the positions are where it asked from.
+    if (this.running && !this.needsRejoin && results.some((r) => r.decoded !== undefined && r.decoded.next > r.asked.offset)) {
+      const next = new Map(results.map((r) => [key(r.asked.topic, r.asked.partition), r.decoded?.next ?? r.asked.offset]));
+      const ask = this.assignment
+        .filter((a) => !this.isPaused(a.topic, a.partition) && this.positions.has(key(a.topic, a.partition)))
+        .map((a) => ({ ...a, offset: next.get(key(a.topic, a.partition)) ?? this.positions.get(key(a.topic, a.partition))! }));
+      if (ask.length > 0) {
+        this.prefetched = this.fetchPartitions(ask);
+        this.prefetched.catch(() => undefined); // observed by the next fetchOnce
+      }
+    }
+    for (const { asked, data, decoded } of results) {
+      if (!this.running || this.needsRejoin) return;
+      const k = key(asked.topic, asked.partition);
+      if ((this.seekEpochs.get(k) ?? 0) !== asked.seekEpoch || this.positions.get(k) !== asked.offset) continue; // seeked, or not where this fetch started
+      if (this.isPaused(asked.topic, asked.partition)) continue;
+      if (data.currentLeader !== undefined && data.currentLeader.leaderEpoch >= 0) this.cluster.metadata.observeLeader(asked.topic, asked.partition, data.currentLeader.leaderId, data.currentLeader.leaderEpoch);
+      if (data.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+        this.prefetched = undefined;
+        await this.resetPositions([asked]);
+        continue;
+      }
+      if (data.errorCode !== 0) {
+        const error = new KafkaProtocolError(data.errorCode, `fetch ${asked.topic}-${asked.partition}`);
+        if (isMetadataError(error)) this.cluster.markStale();
+        if (!error.retriable) throw error;
+        continue;
+      }
+      await this.deliver(asked.topic, asked.partition, asked.offset, data, decoded!);
+      await this.commitIfNecessary();
+    }
+  }
+
+  /** One Fetch per leader for the given partitions and offsets, in parallel. */
+  private async fetchPartitions(partitions: Array<Assigned & { offset: bigint }>): Promise<FetchedPartition[]> {
     await this.cluster.refreshMetadataIfNecessary([...this.subscription]);
-    const byLeader = new Map<number, Assigned[]>();
-    for (const a of active) {
+    const byLeader = new Map<number, Array<Assigned & { offset: bigint; seekEpoch: number }>>();
+    for (const a of partitions) {
       const leader = this.cluster.leaderFor(a.topic, a.partition);
       if (leader === undefined) {
         this.cluster.markStale();
         continue;
       }
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), a]);
+      byLeader.set(leader, [...(byLeader.get(leader) ?? []), { ...a, seekEpoch: this.seekEpochs.get(key(a.topic, a.partition)) ?? 0 }]);
     }
     const o = this.options;
     const results = await Promise.all(
-      [...byLeader].map(async ([leader, partitions]) => {
-        const asked = partitions.map((p) => ({ ...p, offset: this.positions.get(key(p.topic, p.partition))!, seekEpoch: this.seekEpochs.get(key(p.topic, p.partition)) ?? 0 }));
+      [...byLeader].map(async ([leader, asked]) => {
         const byTopic = new Map<string, typeof asked>();
         for (const a of asked) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a]);
         const maxWaitMs = o.maxWaitTimeInMs ?? 5000;
@@ -667,7 +714,7 @@ export class Consumer {
           rackId: '',
         }, { timeoutMs: maxWaitMs + 30_000 });
         if (response.errorCode !== undefined && response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, 'Fetch');
-        const out: Array<{ asked: (typeof asked)[number]; data: FetchResponsePartitionData }> = [];
+        const out: FetchedPartition[] = [];
         for (const t of response.responses) {
           const topicName = t.topic !== undefined && t.topic !== '' ? t.topic : [...this.cluster.metadata.topics.values()].find((m) => m.topicId === t.topicId)?.name;
           for (const p of t.partitions) {
@@ -678,58 +725,13 @@ export class Consumer {
         return out;
       }),
     );
-    for (const { asked, data } of results.flat()) {
-      if (!this.running || this.needsRejoin) return;
-      const k = key(asked.topic, asked.partition);
-      if ((this.seekEpochs.get(k) ?? 0) !== asked.seekEpoch || this.positions.get(k) !== asked.offset) continue; // seeked meanwhile
-      if (this.isPaused(asked.topic, asked.partition)) continue;
-      if (data.currentLeader !== undefined && data.currentLeader.leaderEpoch >= 0) this.cluster.metadata.observeLeader(asked.topic, asked.partition, data.currentLeader.leaderId, data.currentLeader.leaderEpoch);
-      if (data.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
-        await this.resetPositions([asked]);
-        continue;
-      }
-      if (data.errorCode !== 0) {
-        const error = new KafkaProtocolError(data.errorCode, `fetch ${asked.topic}-${asked.partition}`);
-        if (isMetadataError(error)) this.cluster.markStale();
-        if (!error.retriable) throw error;
-        continue;
-      }
-      await this.deliver(asked.topic, asked.partition, asked.offset, data);
-      await this.commitIfNecessary();
-    }
+    return results.flat();
   }
 
   /** Decodes a partition's records (control batches and records before the position skipped) and runs the handler. */
-  private async deliver(topic: string, partition: number, position: bigint, data: FetchResponsePartitionData): Promise<void> {
+  private async deliver(topic: string, partition: number, position: bigint, data: FetchResponsePartitionData, decoded: DecodedFetch): Promise<void> {
     const k = key(topic, partition);
-    if (data.records === null || data.records.length === 0) return;
-    const batches = decodeRecordBatches(data.records, { trailingPartial: 'ignore' });
-    const messages: KafkaMessage[] = [];
-    let next = position;
-    for (const b of batches) {
-      const h = b.header;
-      const last = h.baseOffset + BigInt(h.lastOffsetDelta);
-      if (last + 1n > next) next = last + 1n;
-      if (h.isControl) continue; // transaction markers are not records
-      for (const r of b.records) {
-        if (r.offset < position) continue;
-        const headers: Record<string, Buffer | Buffer[] | undefined> = {};
-        for (const hd of r.headers) {
-          const v = hd.value === null ? undefined : Buffer.from(hd.value);
-          const existing = headers[hd.key];
-          if (existing === undefined) headers[hd.key] = v;
-          else if (v !== undefined) headers[hd.key] = Array.isArray(existing) ? [...existing, v] : [existing, v];
-        }
-        messages.push({
-          key: r.key === null ? null : Buffer.from(r.key),
-          value: r.value === null ? null : Buffer.from(r.value),
-          timestamp: r.timestamp.toString(),
-          attributes: h.attributes,
-          offset: r.offset.toString(),
-          headers,
-        });
-      }
-    }
+    const { messages, next } = decoded;
     if (messages.length === 0) {
       if (next > position) this.positions.set(k, next);
       return;
@@ -791,4 +793,52 @@ function groupByTopic(partitions: readonly Assigned[]): TopicPartitions[] {
   const byTopic = new Map<string, number[]>();
   for (const a of partitions) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a.partition]);
   return [...byTopic].sort(([a], [b]) => (a < b ? -1 : 1)).map(([topic, ps]) => ({ topic, partitions: ps.sort((x, y) => x - y) }));
+}
+
+interface FetchedPartition {
+  asked: Assigned & { offset: bigint; seekEpoch: number };
+  data: FetchResponsePartitionData;
+}
+
+interface DecodedFetch {
+  messages: KafkaMessage[];
+  /** The offset after the last complete batch (control batches included). */
+  next: bigint;
+}
+
+/** A Buffer over the same memory (no copy): record bytes are views of the response, or of a decompressed payload, which nothing reuses. */
+function view(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Decodes a partition's records: control batches and records before `position` are skipped; keys, values and headers are views (no copies). */
+function decodeFetched(data: FetchResponsePartitionData, position: bigint): DecodedFetch {
+  const messages: KafkaMessage[] = [];
+  let next = position;
+  if (data.records === null || data.records.length === 0) return { messages, next };
+  for (const b of decodeRecordBatches(data.records, { trailingPartial: 'ignore' })) {
+    const h = b.header;
+    const last = h.baseOffset + BigInt(h.lastOffsetDelta);
+    if (last + 1n > next) next = last + 1n;
+    if (h.isControl) continue; // transaction markers are not records
+    for (const r of b.records) {
+      if (r.offset < position) continue;
+      const headers: Record<string, Buffer | Buffer[] | undefined> = {};
+      for (const hd of r.headers) {
+        const v = hd.value === null ? undefined : view(hd.value);
+        const existing = headers[hd.key];
+        if (existing === undefined) headers[hd.key] = v;
+        else if (v !== undefined) headers[hd.key] = Array.isArray(existing) ? [...existing, v] : [existing, v];
+      }
+      messages.push({
+        key: r.key === null ? null : view(r.key),
+        value: r.value === null ? null : view(r.value),
+        timestamp: r.timestamp.toString(),
+        attributes: h.attributes,
+        offset: r.offset.toString(),
+        headers,
+      });
+    }
+  }
+  return { messages, next };
 }
