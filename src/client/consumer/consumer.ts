@@ -708,7 +708,8 @@ export class Consumer {
           topics: [...byTopic].map(([topic, ps]) => ({
             topic,
             topicId: this.cluster.metadata.topics.get(topic)?.topicId ?? 'AAAAAAAAAAAAAAAAAAAAAA',
-            partitions: ps.map((p) => ({ partition: p.partition, currentLeaderEpoch: -1, fetchOffset: p.offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: o.maxBytesPerPartition ?? 1024 * 1024 })),
+            // KIP-320: the leader epoch we believe in; a broker with a newer one answers FENCED_LEADER_EPOCH (refresh).
+            partitions: ps.map((p) => ({ partition: p.partition, currentLeaderEpoch: this.cluster.metadata.topics.get(topic)?.partitions[p.partition]?.leaderEpoch ?? -1, fetchOffset: p.offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: o.maxBytesPerPartition ?? 1024 * 1024 })),
           })),
           forgottenTopicsData: [],
           rackId: '',
