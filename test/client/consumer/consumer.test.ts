@@ -253,6 +253,7 @@ describe('Consumer against the in-process broker', () => {
     assert.deepStrictEqual(events, ['assigned c-grow:0,1']);
     await admin.createPartitions({ topicPartitions: [{ topic: 'c-grow', count: 3 }] });
     await until(() => (c.assignments()[0]?.partitions ?? []).length === 3, 10_000, 'the new partition to be assigned');
+    await until(() => events.length >= 3, 10_000, 'the assigned callback');
     assert.deepStrictEqual(events, ['assigned c-grow:0,1', 'revoked c-grow:0,1', 'assigned c-grow:0,1,2']);
     await produce('c-grow', [{ value: 'in-new-partition', partition: 2 }]);
     await until(() => got.includes('in-new-partition'));
