@@ -1,7 +1,6 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
-import { decodeRecordBatches } from '../../protocol/records/record-batch.js';
 import { silentLogger } from '../../logging/logger.js';
 import type { Logger } from '../../logging/logger.js';
 import { KafkaClientError, KafkaClientStateError, KafkaProtocolError } from '../client-errors.js';
@@ -12,6 +11,8 @@ import { backoff } from '../connection/backoff.js';
 import { sleep, withRetry } from '../retry.js';
 import type { RetryOptions } from '../retry.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
+import { decodeFetchedRecords } from './fetched-records.js';
+import type { FetchedRecords } from './fetched-records.js';
 import type { Batch, ConsumedMessage, ConsumerRunConfig, ConsumerSubscribeTopics, EachMessagePayload, KafkaMessage, TopicPartitionOffset, TopicPartitions } from './consumer-types.js';
 import type { AssignorMember, PartitionAssignor } from './partition-assignor.js';
 import { rangeAssignor } from './range-assignor.js';
@@ -644,7 +645,7 @@ export class Consumer {
       }
       pending = this.fetchPartitions(active.map((a) => ({ ...a, offset: this.positions.get(key(a.topic, a.partition))! })));
     }
-    const results = (await pending).map((r) => ({ ...r, decoded: r.data.errorCode === 0 ? decodeFetched(r.data, r.asked.offset) : undefined }));
+    const results = (await pending).map((r) => ({ ...r, decoded: r.data.errorCode === 0 ? decodeFetchedRecords(r.data, r.asked.offset, this.isolationLevel === 1) : undefined }));
     // Pipelining: while the handler works on these records, the next fetch (from where they end)
     // is already on its way. Its answer is used only if the positions are where it asked from.
     if (this.running && !this.needsRejoin && results.some((r) => r.decoded !== undefined && r.decoded.next > r.asked.offset)) {
@@ -730,7 +731,7 @@ export class Consumer {
   }
 
   /** Decodes a partition's records (control batches and records before the position skipped) and runs the handler. */
-  private async deliver(topic: string, partition: number, position: bigint, data: FetchResponsePartitionData, decoded: DecodedFetch): Promise<void> {
+  private async deliver(topic: string, partition: number, position: bigint, data: FetchResponsePartitionData, decoded: FetchedRecords): Promise<void> {
     const k = key(topic, partition);
     const { messages, next } = decoded;
     if (messages.length === 0) {
@@ -799,47 +800,4 @@ function groupByTopic(partitions: readonly Assigned[]): TopicPartitions[] {
 interface FetchedPartition {
   asked: Assigned & { offset: bigint; seekEpoch: number };
   data: FetchResponsePartitionData;
-}
-
-interface DecodedFetch {
-  messages: KafkaMessage[];
-  /** The offset after the last complete batch (control batches included). */
-  next: bigint;
-}
-
-/** A Buffer over the same memory (no copy): record bytes are views of the response, or of a decompressed payload, which nothing reuses. */
-function view(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** Decodes a partition's records: control batches and records before `position` are skipped; keys, values and headers are views (no copies). */
-function decodeFetched(data: FetchResponsePartitionData, position: bigint): DecodedFetch {
-  const messages: KafkaMessage[] = [];
-  let next = position;
-  if (data.records === null || data.records.length === 0) return { messages, next };
-  for (const b of decodeRecordBatches(data.records, { trailingPartial: 'ignore' })) {
-    const h = b.header;
-    const last = h.baseOffset + BigInt(h.lastOffsetDelta);
-    if (last + 1n > next) next = last + 1n;
-    if (h.isControl) continue; // transaction markers are not records
-    for (const r of b.records) {
-      if (r.offset < position) continue;
-      const headers: Record<string, Buffer | Buffer[] | undefined> = {};
-      for (const hd of r.headers) {
-        const v = hd.value === null ? undefined : view(hd.value);
-        const existing = headers[hd.key];
-        if (existing === undefined) headers[hd.key] = v;
-        else if (v !== undefined) headers[hd.key] = Array.isArray(existing) ? [...existing, v] : [existing, v];
-      }
-      messages.push({
-        key: r.key === null ? null : view(r.key),
-        value: r.value === null ? null : view(r.value),
-        timestamp: r.timestamp.toString(),
-        attributes: h.attributes,
-        offset: r.offset.toString(),
-        headers,
-      });
-    }
-  }
-  return { messages, next };
 }
