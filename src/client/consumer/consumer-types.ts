@@ -53,6 +53,8 @@ export interface ConsumerRunConfig {
   autoCommitThreshold?: number | null;
   /** eachBatch: resolve the whole batch when the handler returns (default true). */
   eachBatchAutoResolve?: boolean;
+  /** How many partitions' records the handler may process at once (default 1); each partition stays in order. */
+  partitionsConsumedConcurrently?: number;
   eachMessage?: (payload: EachMessagePayload) => Promise<void>;
   eachBatch?: (payload: EachBatchPayload) => Promise<void>;
 }

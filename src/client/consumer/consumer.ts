@@ -101,6 +101,8 @@ export class Consumer {
   private heartbeatInFlight = false;
   /** The next fetch, sent while the handler processes the current one. */
   private prefetched: Promise<FetchedPartition[]> | undefined;
+  /** An auto commit is in flight (concurrent partitions do not send a second). */
+  private committing = false;
   /** A JoinGroup or SyncGroup is in flight. */
   private joining = false;
   /** The coordinator no longer knows this member or generation: its partitions count as lost. */
@@ -598,11 +600,17 @@ export class Consumer {
 
   private async commitIfNecessary(): Promise<void> {
     const c = this.runConfig;
-    if (c.autoCommit === false || this.resolved.size === 0) return;
+    if (c.autoCommit === false || this.resolved.size === 0 || this.committing) return;
     const interval = c.autoCommitInterval === undefined ? 5000 : c.autoCommitInterval;
     const threshold = c.autoCommitThreshold ?? null;
     const due = (interval !== null && Date.now() - this.lastCommitAt >= interval) || (threshold !== null && this.resolvedSinceCommit >= threshold);
-    if (due) await this.commitResolved();
+    if (!due) return;
+    this.committing = true;
+    try {
+      await this.commitResolved();
+    } finally {
+      this.committing = false;
+    }
   }
 
   private async leaveGroup(): Promise<void> {
@@ -658,26 +666,41 @@ export class Consumer {
         this.prefetched.catch(() => undefined); // observed by the next fetchOnce
       }
     }
-    for (const { asked, data, decoded } of results) {
-      if (!this.running || this.needsRejoin) return;
-      const k = key(asked.topic, asked.partition);
-      if ((this.seekEpochs.get(k) ?? 0) !== asked.seekEpoch || this.positions.get(k) !== asked.offset) continue; // seeked, or not where this fetch started
-      if (this.isPaused(asked.topic, asked.partition)) continue;
-      if (data.currentLeader !== undefined && data.currentLeader.leaderEpoch >= 0) this.cluster.metadata.observeLeader(asked.topic, asked.partition, data.currentLeader.leaderId, data.currentLeader.leaderEpoch);
-      if (data.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
-        this.prefetched = undefined;
-        await this.resetPositions([asked]);
-        continue;
+    // Partitions are handed to the handler one at a time, or up to `partitionsConsumedConcurrently`
+    // at once (each partition's records stay in order).
+    const queue = [...results];
+    const worker = async (): Promise<void> => {
+      for (let r = queue.shift(); r !== undefined; r = queue.shift()) {
+        if (!this.running || this.needsRejoin) return;
+        await this.handleFetched(r.asked, r.data, r.decoded);
+        await this.commitIfNecessary();
       }
-      if (data.errorCode !== 0) {
-        const error = new KafkaProtocolError(data.errorCode, `fetch ${asked.topic}-${asked.partition}`);
-        if (isMetadataError(error)) this.cluster.markStale();
-        if (!error.retriable) throw error;
-        continue;
-      }
-      await this.deliver(asked.topic, asked.partition, asked.offset, data, decoded!);
-      await this.commitIfNecessary();
+    };
+    const concurrency = Math.max(1, Math.min(this.runConfig.partitionsConsumedConcurrently ?? 1, queue.length));
+    // Every worker finishes before an error is rethrown, so no partition is still being handled
+    // when the loop fetches again.
+    const settled = await Promise.allSettled(Array.from({ length: concurrency }, worker));
+    const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  }
+
+  private async handleFetched(asked: FetchedPartition['asked'], data: FetchResponsePartitionData, decoded: FetchedRecords | undefined): Promise<void> {
+    const k = key(asked.topic, asked.partition);
+    if ((this.seekEpochs.get(k) ?? 0) !== asked.seekEpoch || this.positions.get(k) !== asked.offset) return; // seeked, or not where this fetch started
+    if (this.isPaused(asked.topic, asked.partition)) return;
+    if (data.currentLeader !== undefined && data.currentLeader.leaderEpoch >= 0) this.cluster.metadata.observeLeader(asked.topic, asked.partition, data.currentLeader.leaderId, data.currentLeader.leaderEpoch);
+    if (data.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+      this.prefetched = undefined;
+      await this.resetPositions([asked]);
+      return;
     }
+    if (data.errorCode !== 0) {
+      const error = new KafkaProtocolError(data.errorCode, `fetch ${asked.topic}-${asked.partition}`);
+      if (isMetadataError(error)) this.cluster.markStale();
+      if (!error.retriable) throw error;
+      return;
+    }
+    await this.deliver(asked.topic, asked.partition, asked.offset, data, decoded!);
   }
 
   /** One Fetch per leader for the given partitions and offsets, in parallel. */

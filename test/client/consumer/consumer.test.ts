@@ -328,4 +328,31 @@ describe('Consumer against the in-process broker', () => {
     assert.deepStrictEqual([...got].sort(), ['after-0', 'after-1', 'before-0', 'before-1']);
     await c.stop();
   });
+
+  it('partitionsConsumedConcurrently runs the handler on several partitions at once, each in order', async () => {
+    await admin.createTopics({ topics: [{ topic: 'c-conc', numPartitions: 3 }] });
+    await produce('c-conc', [0, 1, 2].flatMap((p) => [0, 1, 2].map((i) => ({ value: `${p}-${i}`, partition: p }))));
+    const c = consumer('g-conc');
+    await c.connect();
+    await c.subscribe({ topics: ['c-conc'], fromBeginning: true });
+    let inHandler = 0;
+    let maxInHandler = 0;
+    const got: string[] = [];
+    await c.run({
+      partitionsConsumedConcurrently: 3,
+      eachMessage: async ({ message }) => {
+        inHandler++;
+        maxInHandler = Math.max(maxInHandler, inHandler);
+        await new Promise((r) => setTimeout(r, 20));
+        got.push(message.value!.toString());
+        inHandler--;
+      },
+    });
+    await until(() => got.length === 9, 10_000, 'every record');
+    assert.ok(maxInHandler >= 2, `handler calls overlapped (${maxInHandler})`);
+    for (const p of [0, 1, 2]) assert.deepStrictEqual(got.filter((v) => v.startsWith(`${p}-`)), [`${p}-0`, `${p}-1`, `${p}-2`]);
+    await c.stop();
+    const committed = await admin.fetchOffsets({ groupId: 'g-conc', topics: ['c-conc'] });
+    assert.deepStrictEqual(committed[0]!.partitions.map((p) => p.offset), ['3', '3', '3']);
+  });
 });
