@@ -37,6 +37,21 @@ describe('Cluster', () => {
     }
   });
 
+  it('takes the bootstrap list from a function (KafkaJS allows async discovery), and rejects a malformed address', async () => {
+    let asked = 0;
+    const cluster = new Cluster({ clientId: 'c', brokers: async () => { asked++; return [tb.bootstrap]; } });
+    await cluster.connect();
+    try {
+      assert.ok(asked >= 1);
+      assert.equal(cluster.metadata.brokers.size, 1);
+    } finally {
+      await cluster.disconnect();
+    }
+    const bad = new Cluster({ clientId: 'c', brokers: ['no-port-here'] });
+    await assert.rejects(bad.connect(), (e: unknown) => e instanceof KafkaClientStateError && /host:port/.test(e.message));
+    await bad.disconnect();
+  });
+
   it('refuses requests before connect and after disconnect', async () => {
     const cluster = new Cluster({ clientId: 'c', brokers: [tb.bootstrap] });
     await assert.rejects(cluster.requestAny(ApiKey.Metadata, { topics: [] }), KafkaClientStateError);
