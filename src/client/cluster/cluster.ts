@@ -171,6 +171,18 @@ export class Cluster {
     return this.connectionAt(broker.host, broker.port, nodeId);
   }
 
+  /**
+   * Closes the connection to a broker (its pending requests reject with a KafkaConnectionError);
+   * the next request opens a new one. For a caller that must not wait behind a request the broker
+   * holds (a broker answers one connection's requests in order).
+   */
+  closeConnection(nodeId: number): void {
+    const broker = this.metadata.brokers.get(nodeId);
+    if (broker === undefined) return;
+    const node = this.nodes.get(`${broker.host}:${broker.port}`);
+    node?.connection?.close();
+  }
+
   /** A connection to any broker: an open one if there is one, else the known brokers then the bootstrap list, in random order. */
   async anyConnection(): Promise<BrokerConnection> {
     this.assertConnected();

@@ -103,6 +103,8 @@ export class Consumer {
   private prefetched: Promise<FetchedPartition[]> | undefined;
   /** An auto commit is in flight (concurrent partitions do not send a second). */
   private committing = false;
+  /** The group coordinator of the last join. */
+  private coordinatorId: number | undefined;
   /** A JoinGroup or SyncGroup is in flight. */
   private joining = false;
   /** The coordinator no longer knows this member or generation: its partitions count as lost. */
@@ -172,9 +174,13 @@ export class Consumer {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    // A JoinGroup can wait for other members for up to the rebalance timeout: leave at once
-    // instead (the coordinator then answers the pending join), unless this is a static member.
-    if (this.joining && this.memberId !== '' && this.options.groupInstanceId === undefined) await this.leaveGroup().catch(() => undefined);
+    // A JoinGroup can wait for other members for up to the rebalance timeout, and the coordinator
+    // answers a connection's requests in order: drop that connection (the pending join fails) and
+    // leave over a new one, unless this is a static member.
+    if (this.joining && this.memberId !== '' && this.options.groupInstanceId === undefined) {
+      if (this.coordinatorId !== undefined) this.cluster.closeConnection(this.coordinatorId);
+      await this.leaveGroup().catch(() => undefined);
+    }
     await this.loopDone?.catch(() => undefined);
     this.stopHeartbeats();
     if (this.joined) {
@@ -337,6 +343,10 @@ export class Consumer {
         await sleep(backoff(failures, { initialMs: this.options.retry?.initialRetryTime ?? 300, maxMs: 10_000 }));
       }
     }
+    // stop() before the first join completed: run() resolves rather than waiting forever.
+    const first = this.firstJoin;
+    this.firstJoin = undefined;
+    first?.resolve();
   }
 
   /** Stops on a non-retriable error: no commit, leaves the group, rejects a pending run(). */
@@ -381,6 +391,7 @@ export class Consumer {
 
   private async joinAndSync(owned: Array<{ topic: string; partitions: number[] }>): Promise<void> {
     const coordinator = await this.cluster.coordinatorFor(this.options.groupId);
+    this.coordinatorId = coordinator;
     const topics = [...this.subscription];
     const rebalanceTimeout = this.options.rebalanceTimeout ?? 60_000;
     let join;

@@ -355,4 +355,26 @@ describe('Consumer against the in-process broker', () => {
     const committed = await admin.fetchOffsets({ groupId: 'g-conc', topics: ['c-conc'] });
     assert.deepStrictEqual(committed[0]!.partitions.map((p) => p.offset), ['3', '3', '3']);
   });
+
+  it('stop() while run() is still joining (a member that never answers holds the rebalance) returns promptly, and run() settles', async () => {
+    await admin.createTopics({ topics: [{ topic: 'c-stuck', numPartitions: 1 }] });
+    const first = consumer('g-stuck', { sessionTimeout: 30_000, rebalanceTimeout: 30_000, heartbeatInterval: 60_000 });
+    await first.connect();
+    await first.subscribe({ topics: ['c-stuck'] });
+    await first.run({ eachMessage: async () => undefined });
+    // The first member's next heartbeat is a minute away: the group waits for it to rejoin.
+    const second = consumer('g-stuck', { sessionTimeout: 30_000, rebalanceTimeout: 30_000 });
+    await second.connect();
+    await second.subscribe({ topics: ['c-stuck'] });
+    let settled = false;
+    const running = second.run({ eachMessage: async () => undefined }).then(() => (settled = true), () => (settled = true));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(settled, false, 'still joining');
+    const t0 = Date.now();
+    await second.stop();
+    await running;
+    assert.ok(Date.now() - t0 < 5000, `stop took ${Date.now() - t0} ms`);
+    assert.equal(settled, true);
+    await first.stop();
+  });
 });
