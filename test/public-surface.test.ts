@@ -28,3 +28,15 @@ it('the package exposes startBroker for tests and embedding', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('the package exposes the client library with KafkaJS\'s entry points', async () => {
+  const samsa = await import('../src/index.js');
+  const kafka = new samsa.Kafka({ clientId: 'surface', brokers: ['localhost:9092'] });
+  assert.equal(typeof kafka.producer().send, 'function');
+  assert.equal(typeof kafka.producer().sendBatch, 'function');
+  assert.equal(typeof kafka.admin().createTopics, 'function');
+  assert.equal(samsa.CompressionTypes.ZSTD, 4);
+  assert.equal(samsa.ConfigResourceTypes.TOPIC, 2);
+  assert.equal(new samsa.KafkaProtocolError(6).type, 'NOT_LEADER_OR_FOLLOWER');
+  assert.equal(samsa.partitionForKey(Buffer.from('21'), 7), 3);
+});

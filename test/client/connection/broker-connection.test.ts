@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { connect } from 'node:net';
+import { KafkaConnectionError, KafkaProtocolError, KafkaRequestTimeoutError } from '../../../src/client/client-errors.js';
+import { BrokerConnection } from '../../../src/client/connection/broker-connection.js';
+import { ApiKey } from '../../../src/protocol/generated/api-table.js';
+import { ErrorCode } from '../../../src/protocol/generated/error-codes.js';
+import { encodeResponse } from '../../../src/protocol/request-frame.js';
+import { startFakeBroker, startTestBroker } from '../client-test-support.js';
+import type { TestBroker } from '../client-test-support.js';
+
+describe('BrokerConnection against the in-process broker', () => {
+  let tb: TestBroker;
+  let conn: BrokerConnection;
+  before(async () => {
+    tb = await startTestBroker();
+    conn = await BrokerConnection.connect({ host: '127.0.0.1', port: tb.broker.port, clientId: 'conn-test' });
+  });
+  after(async () => {
+    conn?.close();
+    await tb?.close();
+  });
+
+  it('negotiates the highest version both sides support per API', () => {
+    const broker = conn.apiVersions;
+    assert.deepStrictEqual(broker.get(ApiKey.Produce), { minVersion: 0, maxVersion: 11 });
+    assert.equal(conn.versionFor(ApiKey.Produce), 11);
+    assert.equal(conn.versionFor(ApiKey.Fetch), broker.get(ApiKey.Fetch)!.maxVersion);
+    assert.equal(conn.versionFor(ApiKey.Produce, { maxVersion: 7 }), 7);
+    // Produce below v3 cannot carry record batches: the client never picks it.
+    assert.throws(() => conn.versionFor(ApiKey.Produce, { maxVersion: 2 }), (e: unknown) => e instanceof KafkaProtocolError && e.type === 'UNSUPPORTED_VERSION');
+    // KRaft-only APIs are not advertised by the broker.
+    assert.throws(() => conn.versionFor(ApiKey.Vote), (e: unknown) => e instanceof KafkaProtocolError && e.code === ErrorCode.UNSUPPORTED_VERSION);
+  });
+
+  it('pipelines requests on one connection and matches each response to its request', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `pipelined-${i}`);
+    const pending = names.map((name) => conn.request(ApiKey.Metadata, { topics: [{ name }], allowAutoTopicCreation: false }));
+    assert.ok(conn.inFlightCount >= 2, `requests were in flight together (${conn.inFlightCount})`);
+    const responses = await Promise.all(pending);
+    assert.deepStrictEqual(responses.map((r) => r.topics[0]!.name), names);
+    for (const r of responses) assert.equal(r.topics[0]!.errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    assert.equal(conn.inFlightCount, 0);
+  });
+});
+
+describe('BrokerConnection against scripted brokers', () => {
+  it('falls back to the ApiVersions version the broker names, then uses its ranges', async () => {
+    const fake = await startFakeBroker((req) => {
+      if (req.header.requestApiKey !== ApiKey.ApiVersions) return undefined;
+      if (req.header.requestApiVersion > 2) {
+        // An older broker: UNSUPPORTED_VERSION in the v0 layout with its ApiVersions range.
+        return { raw: encodeResponse(ApiKey.ApiVersions, 0, req.header.correlationId, { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: [{ apiKey: ApiKey.ApiVersions, minVersion: 0, maxVersion: 2 }] }) };
+      }
+      return { body: { errorCode: 0, apiKeys: [{ apiKey: ApiKey.ApiVersions, minVersion: 0, maxVersion: 2 }, { apiKey: ApiKey.Produce, minVersion: 0, maxVersion: 7 }, { apiKey: ApiKey.Metadata, minVersion: 0, maxVersion: 5 }], throttleTimeMs: 0 } };
+    });
+    try {
+      const c = await BrokerConnection.connect({ host: '127.0.0.1', port: fake.port, clientId: 'old' });
+      assert.deepStrictEqual(fake.requests.map((r) => r.header.requestApiVersion), [3, 2]);
+      assert.equal(c.versionFor(ApiKey.Produce), 7);
+      assert.equal(c.versionFor(ApiKey.Metadata), 5);
+      await assert.rejects(c.request(ApiKey.Fetch, {} as never), (e: unknown) => e instanceof KafkaProtocolError && e.code === ErrorCode.UNSUPPORTED_VERSION);
+      c.close();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('times a request out with a retriable KafkaRequestTimeoutError; the connection stays usable', async () => {
+    let metadataCalls = 0;
+    const fake = await startFakeBroker((req) => {
+      if (req.header.requestApiKey === ApiKey.ApiVersions) return { body: { errorCode: 0, apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 3 }, { apiKey: 3, minVersion: 0, maxVersion: 12 }] } };
+      metadataCalls++;
+      if (metadataCalls === 1) return new Promise((resolve) => setTimeout(() => resolve({ body: { brokers: [], topics: [] } }), 300));
+      return { body: { brokers: [], topics: [], clusterId: 'second' } };
+    });
+    try {
+      const c = await BrokerConnection.connect({ host: '127.0.0.1', port: fake.port, clientId: 't' });
+      const started = Date.now();
+      await assert.rejects(c.request(ApiKey.Metadata, { topics: [] }, { timeoutMs: 100 }), (e: unknown) => e instanceof KafkaRequestTimeoutError && e.retriable);
+      assert.ok(Date.now() - started < 290, 'rejected at the timeout, not when the late answer came');
+      // The late answer is read and dropped; the next request gets its own response.
+      const second = await c.request(ApiKey.Metadata, { topics: [] });
+      assert.equal(second.clusterId, 'second');
+      c.close();
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('closes the connection when a response comes with an unexpected correlation id', async () => {
+    const fake = await startFakeBroker((req) => {
+      if (req.header.requestApiKey === ApiKey.ApiVersions) return { body: { errorCode: 0, apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 3 }, { apiKey: 3, minVersion: 0, maxVersion: 12 }] } };
+      return { body: { brokers: [], topics: [] }, correlationId: req.header.correlationId + 1000 };
+    });
+    try {
+      let closedWith: Error | undefined;
+      const c = await BrokerConnection.connect({ host: '127.0.0.1', port: fake.port, clientId: 't', onClose: (_c, e) => (closedWith = e) });
+      await assert.rejects(c.request(ApiKey.Metadata, { topics: [] }), (e: unknown) => e instanceof KafkaConnectionError && /out of order/.test(e.message));
+      assert.equal(c.isConnected, false);
+      assert.ok(closedWith instanceof KafkaConnectionError);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('reports a refused connection as a retriable KafkaConnectionError and uses the socket factory', async () => {
+    const fake = await startFakeBroker(() => undefined);
+    const port = fake.port;
+    await fake.close();
+    const used: string[] = [];
+    await assert.rejects(
+      BrokerConnection.connect({
+        host: '127.0.0.1', port, clientId: 't',
+        socketFactory: ({ host, port: p, onConnect }) => {
+          used.push(`${host}:${p}`);
+          return connect({ host, port: p }, onConnect);
+        },
+      }),
+      (e: unknown) => e instanceof KafkaConnectionError && e.retriable && e.broker === `127.0.0.1:${port}`,
+    );
+    assert.deepStrictEqual(used, [`127.0.0.1:${port}`]);
+  });
+
+  it('runs the authenticate hook after ApiVersions and fails the connect when it throws', async () => {
+    const fake = await startFakeBroker((req) => (req.header.requestApiKey === ApiKey.ApiVersions ? { body: { errorCode: 0, apiKeys: [{ apiKey: 18, minVersion: 0, maxVersion: 3 }, { apiKey: 17, minVersion: 0, maxVersion: 1 }] } } : undefined));
+    try {
+      let sawVersions = -1;
+      await assert.rejects(
+        BrokerConnection.connect({
+          host: '127.0.0.1', port: fake.port, clientId: 't',
+          authenticate: async (c) => {
+            sawVersions = c.versionFor(ApiKey.SaslHandshake);
+            throw new KafkaProtocolError(ErrorCode.SASL_AUTHENTICATION_FAILED, 'bad password');
+          },
+        }),
+        (e: unknown) => e instanceof KafkaProtocolError && e.type === 'SASL_AUTHENTICATION_FAILED' && !e.retriable,
+      );
+      assert.equal(sawVersions, 1);
+    } finally {
+      await fake.close();
+    }
+  });
+});
