@@ -717,8 +717,8 @@ export function generateProtocol(opts: GenerateOptions): string[] {
         `firstFlexibleVersion: ${request.flexibleVersions === null ? -1 : request.flexibleVersions.min}, ` +
         `deprecatedVersions: ${dep === null ? 'null' : JSON.stringify(dep)}, latestVersionUnstable: ${raw.latestVersionUnstable === true}, ` +
         `listeners: ${JSON.stringify(raw.listeners ?? [])}, ` +
-        `request: { name: ${JSON.stringify(request.name)}, encode: encode${request.name} as MessageEncoder, decode: decode${request.name} }, ` +
-        `response: { name: ${JSON.stringify(response.name)}, encode: encode${response.name} as MessageEncoder, decode: decode${response.name} } },`,
+        `request: { name: ${JSON.stringify(request.name)}, encode: (w, v, ver) => encode${request.name}(w, v as ${request.name}, ver), decode: (r, ver) => decode${request.name}(r, ver) }, ` +
+        `response: { name: ${JSON.stringify(response.name)}, encode: (w, v, ver) => encode${response.name}(w, v as ${response.name}, ver), decode: (r, ver) => decode${response.name}(r, ver) } },`,
     );
     reqMap.push(`  ${key}: ${request.name};`);
     respMap.push(`  ${key}: ${response.name};`);
@@ -769,7 +769,12 @@ export interface ApiDefinition {
   response: MessageCodec;
 }
 
-/** Indexed by API key (keys are dense from 0). */
+/**
+ * Indexed by API key (keys are dense from 0). The codecs are reached through small functions rather
+ * than referenced directly, so that building this table touches none of the per-API modules: the
+ * server bundle (scripts/bundle-server.ts) evaluates a module only when one of its exports is first
+ * used, and a broker that has not yet been asked for an API has not paid for its codec.
+ */
 export const API_DEFINITIONS: readonly ApiDefinition[] = [
 ${apiRows.join('\n')}
 ];
