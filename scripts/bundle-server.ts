@@ -10,10 +10,12 @@
  * transpileModule and wrapped in a function; relative imports become `__require(id)` and every
  * `const x_js_1 = require(...)` that TypeScript writes for an import becomes a binding filled on
  * first use (`(x_js_1 ??= __require(id))`), so a module runs only when one of its exports is used.
- * Packages and node: built-ins stay `require` calls, made the same way on first use. The per-API
- * codecs (src/protocol/generated/, ~60% of the code) go into a second chunk read on the first
- * request that needs one. See src/bin/server-bundle.ts for the loader and its one semantic
- * difference from ES modules.
+ * Packages and node: built-ins stay `require` calls, made the same way on first use.
+ *
+ * Two chunks: the modules that starting a broker runs (found by starting one from a first,
+ * single-chunk bundle: on an empty log dir, then again on the same dir) and the rest (request
+ * handling, per-API codecs, the log cleaner...), read on first use. See src/bin/server-bundle.ts
+ * for the loader and its one semantic difference from ES modules.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,11 +41,6 @@ export interface BundleServerResult {
   sizes: Record<string, number>;
   /** Imports left eager because their TypeScript-made name also appears in the module's own code. */
   eagerImports: string[];
-}
-
-/** Per-API codecs: everything generated except the API table, error codes and the headers. */
-export function isLaterModule(id: string): boolean {
-  return /^src\/protocol\/generated\//.test(id) && !/\/(api-table|error-codes|request-header|response-header)\.js$/.test(id);
 }
 
 interface TransformedModule {
@@ -73,7 +70,7 @@ function transformModule(distDir: string, id: string, eagerImports: string[]): T
   if (/\bimport\s*\(/.test(esm)) throw new Error(`${id}: dynamic import() is not supported by the bundler`);
   const cjs = ts.transpileModule(esm, {
     fileName: file,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: false, sourceMap: false, inlineSourceMap: false },
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: false, sourceMap: false, inlineSourceMap: false, removeComments: true },
   }).outputText;
   const sf = ts.createSourceFile(id, cjs, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
 
@@ -190,46 +187,74 @@ export function bundleServer(options: BundleServerOptions): BundleServerResult {
   return { manifest, sizes, eagerImports };
 }
 
+type SamsaTools = typeof import('../src/bin/samsa-tools.js');
+type LoggerModule = typeof import('../src/logging/logger.js');
+
 /**
- * Starts a broker from the bundle (as the CLI does, from config/server.properties with a free
- * port on 127.0.0.1 and a temp log dir), stops it, runs the later chunk's modules, and writes the
- * code cache of each chunk beside it.
+ * Runs `kafka-server-start CONFIG` from `bundle` as the bin does (with a free port on 127.0.0.1,
+ * a temp log dir and a silent logger) and stops it; then once more on the same log dir. Returns
+ * the ids of the modules that had run when each broker was started.
  */
-export async function writeServerCodeCache(outDir: string, configFile: string): Promise<Record<string, number>> {
-  const bundle = ServerBundle.load(outDir, { codeCache: false });
-  if (bundle === null) throw new Error(`no bundle in ${outDir}`);
-  type BrokerModule = typeof import('../src/broker/broker.js');
-  type PropertiesModule = typeof import('../src/broker/config/server-properties-file.js');
-  type LoggerModule = typeof import('../src/logging/logger.js');
-  const { startBroker } = bundle.require('src/broker/broker.js') as BrokerModule;
-  const { readServerProperties } = bundle.require('src/broker/config/server-properties-file.js') as PropertiesModule;
+async function startTwice(bundle: ServerBundle, configFile: string): Promise<Set<string>> {
+  const { TOOLS } = bundle.entry<SamsaTools>();
+  const { kafkaServerStart } = bundle.require('src/bin/kafka-server-start-command.js') as typeof import('../src/bin/kafka-server-start-command.js');
   const { createLogger } = bundle.require('src/logging/logger.js') as LoggerModule;
+  if (TOOLS['kafka-server-start']?.run !== kafkaServerStart) throw new Error('samsa-tools no longer runs kafkaServerStart: update the bundler');
+  const used = new Set<string>();
   const logDir = mkdtempSync(join(tmpdir(), 'samsa-bundle-'));
   try {
-    const properties = { ...readServerProperties(configFile), listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': logDir };
-    const broker = await startBroker({ properties, logger: createLogger({ level: 'silent' }) });
-    await broker.close();
+    for (let i = 0; i < 2; i++) {
+      const stop = new AbortController();
+      const argv = [configFile, '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${logDir}`];
+      const exit = kafkaServerStart(argv, {
+        signal: stop.signal,
+        logger: createLogger({ level: 'silent' }),
+        onStarted: () => {
+          for (const id of bundle.loadedModules()) used.add(id);
+          stop.abort();
+        },
+      });
+      if ((await exit) !== 0) throw new Error('the broker started from the bundle did not stop cleanly');
+    }
   } finally {
     rmSync(logDir, { recursive: true, force: true });
   }
+  return used;
+}
+
+/**
+ * Bundles `entry` in two chunks, the first holding what a broker start runs, and writes each
+ * chunk's V8 code cache (taken after a start and stop, and after running every module of the
+ * second chunk).
+ */
+export async function buildServerBundle(distDir: string, entry: string, outDir: string, configFile: string): Promise<BundleServerResult> {
+  const probe = bundleServer({ distDir, entry, outDir });
+  const startup = await startTwice(ServerBundle.load(outDir, { codeCache: false })!, configFile);
+  startup.add(entry);
+  const result = bundleServer({ distDir, entry, outDir, later: (id) => !startup.has(id) });
+  result.eagerImports.length = 0;
+  result.eagerImports.push(...probe.eagerImports);
+  const bundle = ServerBundle.load(outDir, { codeCache: false })!;
+  await startTwice(bundle, configFile);
   bundle.loadLaterChunks();
-  const sizes: Record<string, number> = {};
   for (const { file, data } of bundle.codeCaches()) {
     writeFileSync(join(outDir, `${file}.cache`), data);
-    sizes[`${file}.cache`] = data.length;
+    result.sizes[`${file}.cache`] = data.length;
   }
-  return sizes;
+  return result;
 }
 
 async function main(): Promise<void> {
   const distDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const root = resolve(distDir, '..');
   const t0 = performance.now();
-  const result = bundleServer({ distDir, entry: 'src/bin/samsa-tools.js', outDir: SERVER_BUNDLE_DIR, later: isLaterModule });
-  const cache = await writeServerCodeCache(SERVER_BUNDLE_DIR, join(root, 'config', 'server.properties'));
+  const result = await buildServerBundle(distDir, 'src/bin/samsa-tools.js', SERVER_BUNDLE_DIR, join(root, 'config', 'server.properties'));
   const kb = (n: number): string => `${Math.round(n / 1024)} KiB`;
-  const files = Object.entries({ ...result.sizes, ...cache }).map(([f, n]) => `${f} ${kb(n)}`);
-  console.log(`server bundle: ${Object.keys(result.manifest.moduleChunk).length} modules -> ${relative(root, SERVER_BUNDLE_DIR)}/ (${files.join(', ')}) in ${Math.round(performance.now() - t0)} ms`);
+  const counts = [0, 1].map((c) => Object.values(result.manifest.moduleChunk).filter((x) => x === c).length);
+  const files = Object.entries(result.sizes).map(([f, n]) => `${f} ${kb(n)}`);
+  console.log(
+    `server bundle: ${counts[0]} start-up + ${counts[1]} later modules -> ${relative(root, SERVER_BUNDLE_DIR)}/ (${files.join(', ')}) in ${Math.round(performance.now() - t0)} ms`,
+  );
   for (const e of result.eagerImports) console.log(`  left eager (name clash): ${e}`);
 }
 

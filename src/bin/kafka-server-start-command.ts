@@ -6,9 +6,11 @@
  * shut it down cleanly. A bad config exits with status 1 and a message naming the key.
  */
 import { startBroker } from '../broker/broker.js';
+import type { Broker } from '../broker/broker.js';
 import { ConfigError } from '../broker/config/config-error.js';
 import { readServerProperties } from '../broker/config/server-properties-file.js';
 import { createLogger } from '../logging/logger.js';
+import type { Logger } from '../logging/logger.js';
 
 export const USAGE = 'USAGE: kafka-server-start [server.properties] [--override property=value]*';
 
@@ -35,8 +37,17 @@ export function parseServerStartArgs(argv: string[]): { file: string | null; ove
 
 class UsageRequested extends Error {}
 
-export async function kafkaServerStart(argv: string[]): Promise<number> {
-  const logger = createLogger();
+export interface KafkaServerStartOptions {
+  /** Called once the broker listens (embedding, tests, and the bundler's start-up run). */
+  onStarted?: (broker: Broker) => void;
+  /** Aborting it shuts the broker down as SIGTERM does. */
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+/** Runs the command until SIGTERM/SIGINT (or `options.signal`); resolves with the exit status. */
+export async function kafkaServerStart(argv: string[], options: KafkaServerStartOptions = {}): Promise<number> {
+  const logger = options.logger ?? createLogger();
   let broker;
   try {
     const { file, overrides } = parseServerStartArgs(argv);
@@ -70,7 +81,17 @@ export async function kafkaServerStart(argv: string[]): Promise<number> {
         },
       );
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    const onTerm = (): void => stop('SIGTERM');
+    const onInt = (): void => stop('SIGINT');
+    process.once('SIGTERM', onTerm);
+    process.once('SIGINT', onInt);
+    const onAbort = (): void => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      stop('abort');
+    };
+    if (options.signal?.aborted === true) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    options.onStarted?.(started);
   });
 }

@@ -4,6 +4,6 @@
  * kafka-server-start-command.ts). Kept this small so that start-up loads the server bundle and
  * nothing else.
  */
-import { runTool } from './run-tool.js';
+import { runTool } from './server-bundle.js';
 
 runTool(['kafka-server-start', ...process.argv.slice(2)]);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 /** samsa <tool> [args...]: the umbrella command (see samsa-tools.ts). */
-import { runTool } from './run-tool.js';
+import { runTool } from './server-bundle.js';
 
 runTool(process.argv.slice(2));

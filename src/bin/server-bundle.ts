@@ -167,3 +167,25 @@ export class ServerBundle {
     return this.chunks.filter((c): c is LoadedChunk => c !== undefined).map((c) => ({ file: c.file, data: c.script.createCachedData() }));
   }
 }
+
+type SamsaTools = typeof import('./samsa-tools.js');
+
+/**
+ * What the bins run: `samsa <tool> [args]` from the server bundle, or from the ES modules when
+ * there is no up-to-date bundle or SAMSA_BUNDLE=0 asks for them (readable stack traces when
+ * debugging); then exits with the tool's status. Kept in this file so that a bin loads two ES
+ * modules before the bundle.
+ */
+export function runTool(argv: string[]): void {
+  const bundle = process.env.SAMSA_BUNDLE === '0' ? null : ServerBundle.load();
+  const tools: Promise<SamsaTools> = bundle === null ? import('./samsa-tools.js') : Promise.resolve(bundle.entry<SamsaTools>());
+  tools
+    .then((t) => t.samsa(argv))
+    .then(
+      (code) => process.exit(code),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+}
