@@ -195,7 +195,7 @@ type LoggerModule = typeof import('../src/logging/logger.js');
  * a temp log dir and a silent logger) and stops it; then once more on the same log dir. Returns
  * the ids of the modules that had run when each broker was started.
  */
-async function startTwice(bundle: ServerBundle, configFile: string): Promise<Set<string>> {
+async function startTwice(bundle: ServerBundle, configFile: string, onSecondStart: () => void = () => {}): Promise<Set<string>> {
   const { TOOLS } = bundle.entry<SamsaTools>();
   const { kafkaServerStart } = bundle.require('src/bin/kafka-server-start-command.js') as typeof import('../src/bin/kafka-server-start-command.js');
   const { createLogger } = bundle.require('src/logging/logger.js') as LoggerModule;
@@ -211,6 +211,7 @@ async function startTwice(bundle: ServerBundle, configFile: string): Promise<Set
         logger: createLogger({ level: 'silent' }),
         onStarted: () => {
           for (const id of bundle.loadedModules()) used.add(id);
+          if (i === 1) onSecondStart();
           stop.abort();
         },
       });
@@ -224,8 +225,8 @@ async function startTwice(bundle: ServerBundle, configFile: string): Promise<Set
 
 /**
  * Bundles `entry` in two chunks, the first holding what a broker start runs, and writes each
- * chunk's V8 code cache (taken after a start and stop, and after running every module of the
- * second chunk).
+ * chunk's V8 code cache (the first's taken once a broker has started, the second's after running
+ * every module in it).
  */
 export async function buildServerBundle(distDir: string, entry: string, outDir: string, configFile: string): Promise<BundleServerResult> {
   const probe = bundleServer({ distDir, entry, outDir });
@@ -235,9 +236,14 @@ export async function buildServerBundle(distDir: string, entry: string, outDir: 
   result.eagerImports.length = 0;
   result.eagerImports.push(...probe.eagerImports);
   const bundle = ServerBundle.load(outDir, { codeCache: false })!;
-  await startTwice(bundle, configFile);
+  const caches = new Map<string, Buffer>();
+  // The first chunk's cache holds what starting compiled (the shutdown path compiles on use).
+  await startTwice(bundle, configFile, () => {
+    for (const { file, data } of bundle.codeCaches()) caches.set(file, data);
+  });
   bundle.loadLaterChunks();
-  for (const { file, data } of bundle.codeCaches()) {
+  for (const { file, data } of bundle.codeCaches()) if (!caches.has(file)) caches.set(file, data);
+  for (const [file, data] of caches) {
     writeFileSync(join(outDir, `${file}.cache`), data);
     result.sizes[`${file}.cache`] = data.length;
   }
