@@ -83,13 +83,14 @@ function fieldsJson(fields: object): string {
   const seen = new WeakSet<object>();
   let json: string;
   try {
-    json = JSON.stringify(fields, function (this: unknown, _key: string, value: unknown): unknown {
+    json = JSON.stringify(fields, function (this: Record<string, unknown>, key: string, value: unknown): unknown {
       if (typeof value === 'bigint') return value.toString();
+      // Buffers would print as {"type":"Buffer","data":[...]} (toJSON runs first): the length says enough.
+      const original = this[key];
+      if (original instanceof Uint8Array) return `<${original.length} bytes>`;
       if (typeof value === 'object' && value !== null) {
         if (seen.has(value)) return '[Circular]';
         if (value instanceof Error) return serializeError(value, seen);
-        // Buffers would print as {"type":"Buffer","data":[...]}: the length says enough.
-        if (value instanceof Uint8Array) return `<${value.length} bytes>`;
         seen.add(value);
       }
       return value;
