@@ -39,7 +39,7 @@ export interface BundleServerResult {
   manifest: ServerBundleManifest;
   /** Bytes per chunk file. */
   sizes: Record<string, number>;
-  /** Imports left eager because their TypeScript-made name also appears in the module's own code. */
+  /** Imports left eager because a binding of the same name is declared elsewhere in the module. */
   eagerImports: string[];
 }
 
@@ -85,6 +85,19 @@ function transformModule(distDir: string, id: string, eagerImports: string[]): T
     return target === null ? `require(${JSON.stringify(spec)})` : `__require(${JSON.stringify(target)})`;
   };
 
+  // Names declared anywhere in the module (a binding of the same name in an inner scope would
+  // shadow an import: such imports are left eager rather than rewritten).
+  const declared = new Map<string, number>();
+  const collect = (node: ts.Node): void => {
+    const named = node as ts.Node & { name?: ts.Node };
+    const isDeclaration =
+      ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) ||
+      ts.isClassDeclaration(node) || ts.isClassExpression(node) || ts.isBindingElement(node);
+    if (isDeclaration && named.name !== undefined && ts.isIdentifier(named.name)) declared.set(named.name.text, (declared.get(named.name.text) ?? 0) + 1);
+    ts.forEachChild(node, collect);
+  };
+  collect(sf);
+
   // Top-level `const|var x = require("...")`: the bindings TypeScript makes for imports.
   const lazy = new Map<string, string>();
   const edits: { start: number; end: number; text: string }[] = [];
@@ -94,7 +107,7 @@ function transformModule(distDir: string, id: string, eagerImports: string[]): T
     if (!ts.isIdentifier(d.name) || d.initializer === undefined || !isRequireCall(d.initializer)) continue;
     const name = d.name.text;
     const spec = d.initializer.arguments[0].text;
-    if (new RegExp(`\\b${name}\\b`).test(esm)) {
+    if (declared.get(name) !== 1) {
       eagerImports.push(`${id}: ${name}`);
       continue;
     }
@@ -116,8 +129,9 @@ function transformModule(distDir: string, id: string, eagerImports: string[]): T
       const p = node.parent;
       const isDeclName = ts.isVariableDeclaration(p) && p.name === node;
       const isPropertyName = (ts.isPropertyAccessExpression(p) && p.name === node) || (ts.isPropertyAssignment(p) && p.name === node);
-      if (ts.isShorthandPropertyAssignment(p)) throw new Error(`${id}: shorthand property ${node.text}`);
-      if (!isDeclName && !isPropertyName) edits.push({ start: node.getStart(sf), end: node.getEnd(), text: `(${node.text} ??= ${lazy.get(node.text)!})` });
+      const value = `(${node.text} ??= ${lazy.get(node.text)!})`;
+      if (ts.isShorthandPropertyAssignment(p)) edits.push({ start: node.getStart(sf), end: node.getEnd(), text: `${node.text}: ${value}` });
+      else if (!isDeclName && !isPropertyName) edits.push({ start: node.getStart(sf), end: node.getEnd(), text: value });
     }
     ts.forEachChild(node, visit);
   };
@@ -261,7 +275,7 @@ async function main(): Promise<void> {
   console.log(
     `server bundle: ${counts[0]} start-up + ${counts[1]} later modules -> ${relative(root, SERVER_BUNDLE_DIR)}/ (${files.join(', ')}) in ${Math.round(performance.now() - t0)} ms`,
   );
-  for (const e of result.eagerImports) console.log(`  left eager (name clash): ${e}`);
+  for (const e of result.eagerImports) console.log(`  left eager (name declared twice): ${e}`);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -16,6 +16,11 @@ const FILES: Record<string, string> = {
     "import { join } from 'node:path';",
     "export * from './lib/reexported.js';",
     "export { here } from './lib/here.js';",
+    "import * as ns from './lib/ns.js';",
+    "import * as shadowed from './lib/shadowed.js';",
+    'export const nsGetter = () => ({ ns });',
+    'export function useShadow(shadowed) { return shadowed; }',
+    'export const fromShadowed = () => shadowed.value;',
     'export class Child extends Base { kind() { return `child of ${super.kind()}`; } }',
     "export function hello(name) { return greet(name) + ' ' + join('a', 'b'); }",
     'export function counted() { return count(); }',
@@ -30,6 +35,8 @@ const FILES: Record<string, string> = {
   'src/lib/counter.js': ["globalThis.__bundleTestEvaluated.push('counter');", 'let n = 0;', 'export function count() { return ++n; }'].join('\n'),
   'src/lib/later.js': ["globalThis.__bundleTestEvaluated.push('later');", "export function later() { return 'from the later chunk'; }"].join('\n'),
   'src/lib/reexported.js': "export const REEXPORTED = 're';",
+  'src/lib/ns.js': ["globalThis.__bundleTestEvaluated.push('ns');", 'export const value = 1;'].join('\n'),
+  'src/lib/shadowed.js': "export const value = 'module';",
   'src/lib/here.js': 'export const here = import.meta.url;',
 };
 
@@ -40,6 +47,7 @@ declare global {
 describe('server bundle', () => {
   let dist: string;
   let out: string;
+  let eagerImports: string[];
 
   before(() => {
     dist = mkdtempSync(join(tmpdir(), 'samsa-bundle-test-'));
@@ -49,7 +57,7 @@ describe('server bundle', () => {
     }
     writeFileSync(join(dist, '.tsbuildinfo'), '{}');
     out = join(dist, 'src', 'bundle');
-    bundleServer({ distDir: dist, entry: 'src/entry.js', outDir: out, later: (id) => id === 'src/lib/later.js' });
+    eagerImports = bundleServer({ distDir: dist, entry: 'src/entry.js', outDir: out, later: (id) => id === 'src/lib/later.js' }).eagerImports;
   });
 
   after(() => rmSync(dist, { recursive: true, force: true }));
@@ -67,6 +75,17 @@ describe('server bundle', () => {
     assert.equal(bundle.codeCacheStatus()['later.js'], 'no cache');
     assert.equal(new entry.Child().kind(), 'child of base', 'class extends an imported class');
     assert.deepStrictEqual(globalThis.__bundleTestEvaluated, ['greet', 'counter', 'later']);
+  });
+
+  it('makes namespace imports lazy too, and leaves eager an import whose name a parameter shadows', () => {
+    globalThis.__bundleTestEvaluated = [];
+    const entry = ServerBundle.load(out, { codeCache: false })!.entry<{ nsGetter(): { ns: { value: number } }; useShadow(x: string): string; fromShadowed(): string }>();
+    assert.ok(!globalThis.__bundleTestEvaluated.includes('ns'));
+    assert.equal(entry.nsGetter().ns.value, 1);
+    assert.ok(globalThis.__bundleTestEvaluated.includes('ns'));
+    assert.equal(entry.useShadow('param'), 'param');
+    assert.equal(entry.fromShadowed(), 'module');
+    assert.deepStrictEqual(eagerImports, ['src/entry.js: shadowed']);
   });
 
   it('keeps non-ASCII text exact, re-exports, node built-ins, and import.meta.url of the original file', () => {
