@@ -144,7 +144,29 @@ function transformModule(distDir: string, id: string, eagerImports: string[]): T
     code = code.slice(0, e.start) + e.text + code.slice(e.end);
     last = e.start;
   }
-  return { id, code: code.trimEnd(), deps: [...deps] };
+  return { id, code: stripIndentation(id, code.trimEnd()), deps: [...deps] };
+}
+
+/** Removes the indentation of every line that does not start inside a string or template literal (a fifth of the bytes). */
+function stripIndentation(id: string, code: string): string {
+  const sf = ts.createSourceFile(id, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const literals: [number, number][] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateLiteralToken(node) || ts.isRegularExpressionLiteral(node)) {
+      literals.push([node.getStart(sf), node.getEnd()]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  const inLiteral = (pos: number): boolean => literals.some(([a, b]) => pos > a && pos < b);
+  const lines = code.split('\n');
+  let pos = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!inLiteral(pos)) lines[i] = line.replace(/^[ \t]+/, '');
+    pos += line.length + 1;
+  }
+  return lines.join('\n');
 }
 
 /** Every non-ASCII UTF-16 unit as \uXXXX (valid in strings, templates, regexps, identifiers and comments), so the loader can read latin1. */

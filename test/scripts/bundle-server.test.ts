@@ -34,7 +34,7 @@ const FILES: Record<string, string> = {
   ].join('\n'),
   'src/lib/counter.js': ["globalThis.__bundleTestEvaluated.push('counter');", 'let n = 0;', 'export function count() { return ++n; }'].join('\n'),
   'src/lib/later.js': ["globalThis.__bundleTestEvaluated.push('later');", "export function later() { return 'from the later chunk'; }"].join('\n'),
-  'src/lib/reexported.js': "export const REEXPORTED = 're';",
+  'src/lib/reexported.js': "export const REEXPORTED = 're';\nexport const MULTILINE = `first\n    indented ${1 + 1}\n\tlast`;\n    export const AFTER = 'x';",
   'src/lib/ns.js': ["globalThis.__bundleTestEvaluated.push('ns');", 'export const value = 1;'].join('\n'),
   'src/lib/shadowed.js': "export const value = 'module';",
   'src/lib/here.js': 'export const here = import.meta.url;',
@@ -92,7 +92,8 @@ describe('server bundle', () => {
     globalThis.__bundleTestEvaluated = [];
     const text = readFileSync(join(out, 'main.js'), 'latin1');
     assert.ok(!/[^\x00-\x7f]/.test(text), 'chunk is ASCII');
-    const entry = ServerBundle.load(out, { codeCache: false })!.entry<{ hello(n: string): string; REEXPORTED: string; here: string }>();
+    const entry = ServerBundle.load(out, { codeCache: false })!.entry<{ hello(n: string): string; REEXPORTED: string; MULTILINE: string; here: string }>();
+    assert.equal(entry.MULTILINE, 'first\n    indented 2\n\tlast', 'indentation inside a template literal is kept');
     assert.equal(entry.hello('x'), `h\u00e9llo \u2192 x ${join('a', 'b')}`);
     assert.equal(entry.REEXPORTED, 're');
     assert.equal(entry.here, pathToFileURL(join(dist, 'src', 'lib', 'here.js')).href);
