@@ -266,7 +266,14 @@ async function startTwice(bundle: ServerBundle, configFile: string, onSecondStar
  */
 export async function buildServerBundle(distDir: string, entry: string, outDir: string, configFile: string): Promise<BundleServerResult> {
   const probe = bundleServer({ distDir, entry, outDir });
-  const startup = await startTwice(ServerBundle.load(outDir, { codeCache: false })!, configFile);
+  let startup: Set<string>;
+  try {
+    startup = await startTwice(ServerBundle.load(outDir, { codeCache: false })!, configFile);
+  } catch (err) {
+    // No loopback networking, say: keep the one-chunk bundle, without code cache (still correct).
+    console.warn(`server bundle: could not start a broker from it (${String(err)}); one chunk, no code cache`);
+    return probe;
+  }
   startup.add(entry);
   const result = bundleServer({ distDir, entry, outDir, later: (id) => !startup.has(id) });
   result.eagerImports.length = 0;
