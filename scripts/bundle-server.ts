@@ -61,9 +61,25 @@ function isRequireCall(node: ts.Node): node is ts.CallExpression & { arguments: 
   );
 }
 
-/** Compiles one tsc-emitted ES module to the body of a bundle module function. */
+const transformed = new Map<string, { mtimeMs: number; module: TransformedModule; eager: string[] }>();
+
+/** Compiles one tsc-emitted ES module to the body of a bundle module function (memoized per file and mtime). */
 function transformModule(distDir: string, id: string, eagerImports: string[]): TransformedModule {
   const file = join(distDir, ...id.split('/'));
+  const mtimeMs = statSync(file).mtimeMs;
+  const known = transformed.get(file);
+  if (known !== undefined && known.mtimeMs === mtimeMs) {
+    eagerImports.push(...known.eager);
+    return known.module;
+  }
+  const eager: string[] = [];
+  const module = transformUncached(distDir, id, file, eager);
+  transformed.set(file, { mtimeMs, module, eager });
+  eagerImports.push(...eager);
+  return module;
+}
+
+function transformUncached(distDir: string, id: string, file: string, eagerImports: string[]): TransformedModule {
   let esm = readFileSync(file, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '');
   esm = esm.replace(/\bimport\.meta\.url\b/g, '__importMetaUrl');
   if (/\bimport\.meta\b/.test(esm)) throw new Error(`${id}: import.meta other than import.meta.url is not supported by the bundler`);
@@ -158,12 +174,15 @@ function stripIndentation(id: string, code: string): string {
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  const inLiteral = (pos: number): boolean => literals.some(([a, b]) => pos > a && pos < b);
+  literals.sort((x, y) => x[0] - y[0]);
   const lines = code.split('\n');
   let pos = 0;
+  let k = 0; // literals ending at or before pos are behind us (they do not overlap: sorted by start)
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (!inLiteral(pos)) lines[i] = line.replace(/^[ \t]+/, '');
+    while (k < literals.length && literals[k]![1] <= pos) k++;
+    const inside = k < literals.length && literals[k]![0] < pos;
+    if (!inside) lines[i] = line.replace(/^[ \t]+/, '');
     pos += line.length + 1;
   }
   return lines.join('\n');
