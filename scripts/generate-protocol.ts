@@ -707,7 +707,8 @@ export function generateProtocol(opts: GenerateOptions): string[] {
     const api = request.name.replace(/Request$/, '');
     const file = kebab(api);
     write(`${file}.ts`, emitModule([request, response], '../primitives'));
-    index.push(`import { encode${request.name}, decode${request.name}, encode${response.name}, decode${response.name} } from './${file}.js';`);
+    const ns = `${api[0]!.toLowerCase()}${api.slice(1)}Codecs`;
+    index.push(`import * as ${ns} from './${file}.js';`);
     index.push(`import type { ${request.name}, ${response.name} } from './${file}.js';`);
     index.push(`export * from './${file}.js';`);
     schemaTable.push(request, response);
@@ -717,8 +718,7 @@ export function generateProtocol(opts: GenerateOptions): string[] {
         `firstFlexibleVersion: ${request.flexibleVersions === null ? -1 : request.flexibleVersions.min}, ` +
         `deprecatedVersions: ${dep === null ? 'null' : JSON.stringify(dep)}, latestVersionUnstable: ${raw.latestVersionUnstable === true}, ` +
         `listeners: ${JSON.stringify(raw.listeners ?? [])}, ` +
-        `request: { name: ${JSON.stringify(request.name)}, encode: encode${request.name} as MessageEncoder, decode: decode${request.name} }, ` +
-        `response: { name: ${JSON.stringify(response.name)}, encode: encode${response.name} as MessageEncoder, decode: decode${response.name} } },`,
+        `request: lazyCodec(${JSON.stringify(request.name)}, () => ${ns}), response: lazyCodec(${JSON.stringify(response.name)}, () => ${ns}) },`,
     );
     reqMap.push(`  ${key}: ${request.name};`);
     respMap.push(`  ${key}: ${response.name};`);
@@ -767,6 +767,22 @@ export interface ApiDefinition {
   listeners: readonly string[];
   request: MessageCodec;
   response: MessageCodec;
+}
+
+/**
+ * A message's codec, taken from its module (\`encode<Name>\`, \`decode<Name>\`) on first use: building
+ * the table below touches none of the per-API modules, so the server bundle
+ * (scripts/bundle-server.ts), which runs a module only when one of its exports is first used, does
+ * not load the codec of an API before a request of that API.
+ */
+function lazyCodec(name: string, module: () => object): MessageCodec {
+  let encode: MessageEncoder | undefined;
+  let decode: MessageDecoder | undefined;
+  return {
+    name,
+    encode: (w, value, version) => (encode ??= (module() as Record<string, MessageEncoder>)[\`encode\${name}\`]!)(w, value, version),
+    decode: (r, version) => (decode ??= (module() as Record<string, MessageDecoder>)[\`decode\${name}\`]!)(r, version),
+  };
 }
 
 /** Indexed by API key (keys are dense from 0). */

@@ -1,41 +1,5 @@
 #!/usr/bin/env node
-/**
- * samsa <tool> [args...]: the umbrella command. Every tool also exists as its own bin, with and
- * without Kafka's `.sh` suffix.
- */
-import { kafkaServerStart } from './kafka-server-start.js';
-import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
+/** samsa <tool> [args...]: the umbrella command (see samsa-tools.ts). */
+import { runTool } from './server-bundle.js';
 
-interface Tool {
-  summary: string;
-  run(argv: string[]): Promise<number>;
-}
-
-export const TOOLS: Record<string, Tool> = {
-  'kafka-server-start': { summary: 'Start a broker from a Kafka server.properties file', run: kafkaServerStart },
-  'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
-};
-
-function help(): string {
-  const width = Math.max(...Object.keys(TOOLS).map((k) => k.length));
-  const lines = Object.entries(TOOLS).map(([name, t]) => `  ${name.padEnd(width)}  ${t.summary}`);
-  return `Usage: samsa <tool> [options]\n\nTools:\n${lines.join('\n')}\n\nEach tool is also installed as its own command (with and without the .sh suffix).`;
-}
-
-export async function samsa(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    console.log(help());
-    return name === undefined ? 1 : 0;
-  }
-  const tool = TOOLS[name.replace(/\.sh$/, '')];
-  if (tool === undefined) {
-    console.error(`samsa: unknown tool '${name}'\n\n${help()}`);
-    return 1;
-  }
-  return tool.run(rest);
-}
-
-if (process.argv[1] !== undefined && /samsa(\.js)?$/.test(process.argv[1])) {
-  samsa(process.argv.slice(2)).then((code) => process.exit(code));
-}
+runTool(process.argv.slice(2));

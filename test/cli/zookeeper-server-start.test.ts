@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { findZooKeeper } from '../../src/cli/zookeeper-installation.js';
 import { checkZooKeeperProperties, zooKeeperServerStart } from '../../src/cli/zookeeper-server-start.js';
-import { TOOLS } from '../../src/bin/samsa.js';
+import { TOOLS } from '../../src/bin/samsa-tools.js';
 import { freePort } from '../../src/testkit/broker-process.js';
 import { fourLetterWord } from '../../src/testkit/zookeeper-server.js';
 

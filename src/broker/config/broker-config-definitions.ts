@@ -8,6 +8,7 @@ import {
   metadataVersionValidator,
   topicConfigDefinitions,
 } from './topic-config-definitions.js';
+import type { TopicConfigDefinition } from './topic-config-definitions.js';
 
 /**
  * Kafka's broker configuration keys (Kafka 3.x, ZooKeeper mode) as Samsa knows them. Facts —
@@ -37,6 +38,17 @@ interface Extra {
   samsaNote?: string;
 }
 
+let synonymIndex: Map<string, TopicConfigDefinition> | undefined;
+
+/** Broker key -> the topic config it is a synonym of (built once: ~300 keys each looked up). */
+function topicOfBrokerSynonym(): Map<string, TopicConfigDefinition> {
+  if (synonymIndex === undefined) {
+    synonymIndex = new Map();
+    for (const t of topicConfigDefinitions.values()) for (const s of t.brokerSynonyms) if (!synonymIndex.has(s.name)) synonymIndex.set(s.name, t);
+  }
+  return synonymIndex;
+}
+
 function key(
   name: string,
   type: ConfigType,
@@ -46,7 +58,7 @@ function key(
   doc: string,
   extra: Extra = {},
 ): BrokerConfigDefinition {
-  const synonymOf = [...topicConfigDefinitions.values()].find((t) => t.brokerSynonyms.some((s) => s.name === name));
+  const synonymOf = topicOfBrokerSynonym().get(name);
   return {
     name,
     type,

@@ -67,6 +67,7 @@ export const ConfigSource = {
 export type ConfigSource = (typeof ConfigSource)[keyof typeof ConfigSource];
 
 const INT_PATTERN = /^[+-]?\d+$/;
+const SMALL_INT_PATTERN = /^[+-]?\d{1,15}$/;
 const DOUBLE_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?$/;
 const CLASS_PATTERN = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
 const RANGES: Record<'short' | 'int' | 'long', [bigint, bigint]> = {
@@ -88,9 +89,17 @@ export function parseConfigValue(def: ConfigDefinition, raw: string): Exclude<Co
   return value;
 }
 
-/** The parsed default of `def` (null when it has none). */
+const parsedDefaults = new WeakMap<ConfigDefinition, ConfigValue>();
+
+/** The parsed default of `def` (null when it has none); parsed once per definition (values are immutable). */
 export function defaultConfigValue(def: ConfigDefinition): ConfigValue {
-  return def.default === null ? null : parseType(def, def.default);
+  if (def.default === null) return null;
+  let v = parsedDefaults.get(def);
+  if (v === undefined) {
+    v = parseType(def, def.default);
+    parsedDefaults.set(def, v);
+  }
+  return v;
 }
 
 /**
@@ -106,7 +115,7 @@ export function canonicalConfigString(def: ConfigDefinition, raw: string): strin
     case 'short':
     case 'int':
     case 'long':
-      return BigInt(trimmed.replace(/^\+/, '')).toString();
+      return SMALL_INT_PATTERN.test(trimmed) ? String(Number(trimmed)) : BigInt(trimmed.replace(/^\+/, '')).toString();
     case 'double': {
       const n = Number(trimmed.replace(/[dDfF]$/, ''));
       return Number.isInteger(n) && Math.abs(n) < 1e7 ? n.toFixed(1) : String(n);
@@ -135,6 +144,11 @@ export function parseType(def: ConfigDefinition, raw: string): Exclude<ConfigVal
     case 'int':
     case 'long': {
       const [min, max] = RANGES[def.type];
+      // Up to 15 digits is exact as a double: no BigInt needed (all but Long.MAX_VALUE-like values).
+      if (SMALL_INT_PATTERN.test(trimmed)) {
+        const n = Number(trimmed);
+        if (n >= Number(min) && n <= Number(max)) return n === 0 ? 0 : n;
+      }
       const big = INT_PATTERN.test(trimmed) ? BigInt(trimmed.replace(/^\+/, '')) : undefined;
       if (big === undefined || big < min || big > max) {
         throw ConfigError.invalidValue(def.name, trimmed, `Not a number of type ${def.type.toUpperCase()}`);

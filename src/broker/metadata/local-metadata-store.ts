@@ -86,8 +86,9 @@ export class LocalMetadataStore implements MetadataStore {
       }
       this.state = parsed;
     } else {
+      // Not written until the first change: an empty state is what a missing file means anyway,
+      // and a fresh broker starts without an fsync for it.
       this.state = { version: 1, clusterId: opts.clusterId, nextProducerId: '0', topics: [] };
-      this.persist();
     }
     for (const t of this.state.topics) this.byName.set(t.name, t);
   }

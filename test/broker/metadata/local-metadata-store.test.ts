@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -36,6 +36,15 @@ describe('LocalMetadataStore: validate-only writes and dynamic broker configs', 
     await again.setBrokerConfigs(1, {});
     assert.deepStrictEqual(open().brokerConfigs(1), {});
     assert.deepStrictEqual(JSON.parse(readFileSync(join(dir, LOCAL_METADATA_FILE), 'utf8')).brokerConfigs, { '<default>': { 'log.cleaner.threads': '2' } });
+  });
+
+  it('writes no file for a fresh, unchanged store, and the first change writes one with the cluster id', async () => {
+    const store = open();
+    assert.equal(existsSync(join(dir, LOCAL_METADATA_FILE)), false);
+    assert.deepStrictEqual(open().topics(), []);
+    await store.createTopic({ name: 't', numPartitions: 1, replicationFactor: 1, configs: {} });
+    assert.equal(JSON.parse(readFileSync(join(dir, LOCAL_METADATA_FILE), 'utf8')).clusterId, 'c1');
+    assert.throws(() => new LocalMetadataStore({ dir, nodeId: 1, clusterId: 'other', endpoints: [], logger: silentLogger() }), /belongs to cluster c1/);
   });
 
   it('validate-only createTopic and createPartitions check, answer what would be, and change nothing', async () => {

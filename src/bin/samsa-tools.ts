@@ -1,0 +1,37 @@
+/**
+ * samsa <tool> [args...]: the umbrella command. Every tool also exists as its own bin, with and
+ * without Kafka's `.sh` suffix. The bins (samsa.ts, kafka-server-start.ts) run this module from
+ * the server bundle (run-tool.ts).
+ */
+import { kafkaServerStart } from './kafka-server-start-command.js';
+import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
+
+interface Tool {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export const TOOLS: Record<string, Tool> = {
+  'kafka-server-start': { summary: 'Start a broker from a Kafka server.properties file', run: kafkaServerStart },
+  'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(TOOLS).map((k) => k.length));
+  const lines = Object.entries(TOOLS).map(([name, t]) => `  ${name.padEnd(width)}  ${t.summary}`);
+  return `Usage: samsa <tool> [options]\n\nTools:\n${lines.join('\n')}\n\nEach tool is also installed as its own command (with and without the .sh suffix).`;
+}
+
+export async function samsa(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    console.log(help());
+    return name === undefined ? 1 : 0;
+  }
+  const tool = TOOLS[name.replace(/\.sh$/, '')];
+  if (tool === undefined) {
+    console.error(`samsa: unknown tool '${name}'\n\n${help()}`);
+    return 1;
+  }
+  return tool.run(rest);
+}

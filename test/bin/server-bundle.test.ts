@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { ServerBundle } from '../../src/bin/server-bundle.js';
+import { startBroker as startBrokerFromModules } from '../../src/broker/broker.js';
+import type { Broker } from '../../src/broker/broker.js';
+import { API_DEFINITIONS, ApiKey } from '../../src/protocol/generated/api-table.js';
+import { ProtocolReader } from '../../src/protocol/primitives/protocol-reader.js';
+import { ProtocolWriter } from '../../src/protocol/primitives/protocol-writer.js';
+import { KafkaTestClient } from '../../src/testkit/kafka-test-client.js';
+import { randomStruct, schemaByName, seededRng } from '../support/random-message.js';
+
+type BrokerModule = typeof import('../../src/broker/broker.js');
+type ApiTableModule = typeof import('../../src/protocol/generated/api-table.js');
+
+/** The bundle `npm run build` made (the bins run it): checked against the ES modules it was made from. */
+describe('the server bundle of this build', () => {
+  let bundle: ServerBundle;
+  let broker: Broker;
+  let reference: Broker;
+  const dirs: string[] = [];
+
+  before(async () => {
+    const loaded = ServerBundle.load();
+    assert.ok(loaded !== null, 'npm run build writes dist/src/bin/bundle/ and it is newer than the last tsc run');
+    bundle = loaded;
+    const { startBroker } = bundle.require('src/broker/broker.js') as BrokerModule;
+    for (let i = 0; i < 2; i++) dirs.push(mkdtempSync(join(tmpdir(), 'samsa-bundle-broker-')));
+    broker = await startBroker({ port: 0, host: '127.0.0.1', logDirs: [dirs[0]!] });
+    reference = await startBrokerFromModules({ port: 0, host: '127.0.0.1', logDirs: [dirs[1]!] });
+  });
+
+  after(async () => {
+    await broker?.close();
+    await reference?.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('starts a broker without reading the later chunk (request handling and codecs), with the code cache V8 accepted', () => {
+    const status = bundle.codeCacheStatus();
+    assert.equal(status['main.js'], 'used', 'start-up chunk compiled from its code cache');
+    assert.equal(status['later.js'], 'not loaded');
+    assert.ok(!bundle.loadedModules().some((id) => id.startsWith('src/protocol/generated/produce')), 'no per-API codec ran');
+  });
+
+  it('advertises exactly what the ES-module broker advertises, and serves requests', async () => {
+    const ask = async (port: number) => {
+      const client = await KafkaTestClient.connect('127.0.0.1', port);
+      try {
+        const versions = await client.send(ApiKey.ApiVersions, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
+        const created = await client.send(ApiKey.CreateTopics, 7, { topics: [{ name: 't', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+        const metadata = await client.send(ApiKey.Metadata, 12, { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+        return { apiKeys: versions.apiKeys, created: created.topics[0]!.errorCode, topics: metadata.topics.map((t) => t.name) };
+      } finally {
+        client.close();
+      }
+    };
+    const fromBundle = await ask(broker.port);
+    assert.deepStrictEqual(fromBundle, await ask(reference.port));
+    assert.deepStrictEqual(fromBundle.topics, ['t']);
+    assert.ok(fromBundle.apiKeys.length >= 20);
+    assert.equal(bundle.codeCacheStatus()['later.js'], 'used', 'the first requests read the later chunk, with its code cache');
+  });
+
+  it('has a codec for every API and version that matches the ES-module codec byte for byte', () => {
+    const table = (bundle.require('src/protocol/generated/api-table.js') as ApiTableModule).API_DEFINITIONS;
+    const rng = seededRng(42);
+    let checked = 0;
+    for (const def of API_DEFINITIONS) {
+      const bundled = table[def.apiKey]!;
+      assert.equal(bundled.name, def.name);
+      for (let v = def.minVersion; v <= def.maxVersion; v++) {
+        for (const [codec, other] of [
+          [def.request, bundled.request],
+          [def.response, bundled.response],
+        ] as const) {
+          const schema = schemaByName(codec.name);
+          const value = randomStruct(schema, schema.name, v, rng);
+          const a = new ProtocolWriter();
+          codec.encode(a, value, v);
+          const b = new ProtocolWriter();
+          other.encode(b, value, v);
+          assert.deepStrictEqual(b.toBytes(), a.toBytes(), `${codec.name} v${v}`);
+          assert.deepStrictEqual(other.decode(new ProtocolReader(a.toBytes()), v), codec.decode(new ProtocolReader(a.toBytes()), v));
+          checked++;
+        }
+      }
+    }
+    assert.ok(checked > 500, `${checked} codec versions checked`);
+  });
+
+  it('is skipped by the bins when SAMSA_BUNDLE=0 (they run the ES modules)', () => {
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+    const r = spawnSync(process.execPath, [join(root, 'dist', 'src', 'bin', 'samsa.js'), '--help'], { env: { ...process.env, SAMSA_BUNDLE: '0' }, encoding: 'utf8' });
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /kafka-server-start/);
+  });
+});
