@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -106,5 +108,50 @@ export class BrokerProcess {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/**
+ * A broker process on a free port with its log dir in a new temp directory, which a test can kill
+ * and start again on the same port and files; `close()` kills it and removes the directory.
+ */
+export class RestartableBrokerProcess {
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+    private readonly overrides: Record<string, string>,
+    private current: BrokerProcess,
+  ) {}
+
+  static async start(overrides: Record<string, string> = {}, prefix = 'samsa-broker-process-'): Promise<RestartableBrokerProcess> {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    const port = await freePort();
+    try {
+      return new RestartableBrokerProcess(dir, port, overrides, await BrokerProcess.start({ port, logDir: join(dir, 'data'), overrides }));
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** The running (or last) broker process. */
+  get process(): BrokerProcess {
+    return this.current;
+  }
+
+  get bootstrap(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /** Starts the broker again on the same port and log dir (after it was killed or stopped). */
+  async restart(): Promise<BrokerProcess> {
+    this.current = await BrokerProcess.start({ port: this.port, logDir: join(this.dir, 'data'), overrides: this.overrides });
+    return this.current;
+  }
+
+  async close(): Promise<void> {
+    this.current.kill('SIGKILL');
+    await this.current.waitForExit(10_000).catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -6,12 +6,10 @@
  * directory, twice, and the whole topic is read back.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BrokerProcess, freePort } from '../../src/testkit/broker-process.js';
+import { RestartableBrokerProcess } from '../../src/testkit/broker-process.js';
+import type { BrokerProcess } from '../../src/testkit/broker-process.js';
 import { buildInteropDataset } from '../../src/testkit/interop-dataset.js';
 import type { InteropRecord } from '../../src/testkit/interop-dataset.js';
 import { KafkaTestClient } from '../../src/testkit/kafka-test-client.js';
@@ -30,20 +28,18 @@ const CYCLES = 2;
 const RECORDS_PER_SEND = 25;
 
 describe('SIGKILL during an acks=all produce loses no acknowledged record', { timeout: 120_000 }, () => {
-  let dir: string;
+  let restartable: RestartableBrokerProcess | undefined;
   let port: number;
   let broker: BrokerProcess | undefined;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'samsa-crash-'));
-    port = await freePort();
-    broker = await BrokerProcess.start({ port, logDir: join(dir, 'data'), overrides: { 'num.partitions': String(PARTITIONS) } });
+    restartable = await RestartableBrokerProcess.start({ 'num.partitions': String(PARTITIONS) }, 'samsa-crash-');
+    port = restartable.port;
+    broker = restartable.process;
   });
 
   after(async () => {
-    broker?.kill('SIGKILL');
-    await broker?.waitForExit(10_000).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    await restartable?.close();
   });
 
   it(`keeps every acknowledged record exactly once and in order through ${CYCLES} kill -9 and restart cycles`, { timeout: 110_000 }, async (t) => {
@@ -137,7 +133,7 @@ describe('SIGKILL during an acks=all produce loses no acknowledged record', { ti
       t.diagnostic(`cycle ${cycle}: SIGKILL ${killDelayMs} ms after ack #${killAt} with ${inFlightAtKill} Produce requests in flight; ` +
         `${acked.size - ackedBefore} records acknowledged, ${attempted.size - attemptedBefore} sent in this cycle`);
 
-      broker = await BrokerProcess.start({ port, logDir: join(dir, 'data'), overrides: { 'num.partitions': String(PARTITIONS) } });
+      broker = await restartable!.restart();
     }
     const stored = (await dumpTopic('127.0.0.1', port, TOPIC)).records;
 

@@ -5,12 +5,9 @@
  * once (nothing lost, nothing written twice) and each partition holds its records in send order.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Kafka } from '../../../src/client/kafka.js';
-import { BrokerProcess, freePort } from '../../../src/testkit/broker-process.js';
+import { RestartableBrokerProcess } from '../../../src/testkit/broker-process.js';
 import { dumpTopic } from '../../../src/testkit/topic-dump.js';
 
 const TOPIC = 'through-a-crash';
@@ -21,24 +18,18 @@ const PER_SEND = 20;
 const CONCURRENT_SENDS = 12;
 
 describe('idempotent producer across a broker killed with SIGKILL', { timeout: 120_000 }, () => {
-  let dir: string;
-  let port: number;
-  let broker: BrokerProcess | undefined;
+  let broker: RestartableBrokerProcess | undefined;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'samsa-producer-crash-'));
-    port = await freePort();
-    broker = await BrokerProcess.start({ port, logDir: join(dir, 'data'), overrides: { 'num.partitions': String(PARTITIONS) } });
+    broker = await RestartableBrokerProcess.start({ 'num.partitions': String(PARTITIONS) }, 'samsa-producer-crash-');
   });
 
   after(async () => {
-    broker?.kill('SIGKILL');
-    await broker?.waitForExit(10_000).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    await broker?.close();
   });
 
   it('loses nothing and duplicates nothing when the broker dies with requests in flight', { timeout: 110_000 }, async () => {
-    const kafka = new Kafka({ clientId: 'crash-test', brokers: [`127.0.0.1:${port}`], retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 30_000 } });
+    const kafka = new Kafka({ clientId: 'crash-test', brokers: [broker!.bootstrap], retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 30_000 } });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }] });
@@ -62,11 +53,11 @@ describe('idempotent producer across a broker killed with SIGKILL', { timeout: 1
           // Crash while the other sends are in flight, then come back on the same files.
           killed = true;
           inFlightAtKill = next - acked;
-          broker!.kill('SIGKILL');
+          broker!.process.kill('SIGKILL');
           restarted = (async () => {
-            await broker!.waitForExit(10_000);
+            await broker!.process.waitForExit(10_000);
             await new Promise((r) => setTimeout(r, 300));
-            broker = await BrokerProcess.start({ port, logDir: join(dir, 'data'), overrides: { 'num.partitions': String(PARTITIONS) } });
+            await broker!.restart();
           })();
         }
       }
@@ -81,7 +72,7 @@ describe('idempotent producer across a broker killed with SIGKILL', { timeout: 1
     assert.ok(inFlightAtKill > 0, `records were in flight when the broker died (${inFlightAtKill})`);
     assert.equal(acked, TOTAL, 'every send was acknowledged in the end');
 
-    const stored = await dumpTopic('127.0.0.1', port, TOPIC);
+    const stored = await dumpTopic('127.0.0.1', broker!.port, TOPIC);
     const values = stored.records.map((r) => Number(r.value));
     const seen = new Map<number, number>();
     for (const v of values) seen.set(v, (seen.get(v) ?? 0) + 1);
