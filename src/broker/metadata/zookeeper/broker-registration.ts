@@ -55,6 +55,6 @@ export async function registerBroker(zk: ZooKeeperClient, registration: BrokerRe
 
 /** The registered brokers' ids, sorted; `watch` fires once when the set changes. */
 export async function registeredBrokerIds(zk: ZooKeeperClient, watch?: () => void): Promise<number[]> {
-  const children = await zk.getChildren(ZNODES.brokerIds, watch === undefined ? undefined : () => watch());
+  const children = await zk.getChildren(ZNODES.brokerIds, watch);
   return (children ?? []).filter((c) => /^\d+$/.test(c)).map(Number).sort((a, b) => a - b);
 }

@@ -86,12 +86,26 @@ function toError(err: unknown, path?: string): ZooKeeperError {
   return new ZooKeeperError('CLIENT_ERROR', path, message);
 }
 
-function watcherFor(watch: ((event: ZooKeeperWatchEvent) => void) | undefined): ((event: ZkEvent) => void) | undefined {
+type WatchCallback = (event: ZooKeeperWatchEvent) => void;
+
+/**
+ * The library's watcher for `watch`, the same function each time for the same callback: the
+ * library keeps one registration per path and function, so a callback watched again before it
+ * fired is not called twice.
+ */
+const WRAPPED_WATCHERS = new WeakMap<WatchCallback, (event: ZkEvent) => void>();
+
+function watcherFor(watch: WatchCallback | undefined): ((event: ZkEvent) => void) | undefined {
   if (watch === undefined) return undefined;
-  return (e) => {
-    const type = EVENT_TYPES[e.getType()];
-    if (type !== undefined) watch({ type, path: e.getPath() });
-  };
+  let w = WRAPPED_WATCHERS.get(watch);
+  if (w === undefined) {
+    w = (e) => {
+      const type = EVENT_TYPES[e.getType()];
+      if (type !== undefined) watch({ type, path: e.getPath() });
+    };
+    WRAPPED_WATCHERS.set(watch, w);
+  }
+  return w;
 }
 
 export class ZooKeeperClient {
