@@ -57,9 +57,9 @@ export interface Broker {
 }
 
 /**
- * Defaults that differ from Kafka's for a broker without ZooKeeper: a single broker can only hold
- * one replica of the internal topics (Kafka's default of 3 would leave groups without a
- * coordinator). Explicit properties win.
+ * Defaults that differ from Kafka's for a broker running alone (every broker, until cluster mode
+ * lands): it can only hold one replica of the internal topics (Kafka's default of 3 would leave
+ * groups without a coordinator). Explicit properties win.
  */
 const SINGLE_BROKER_DEFAULTS: Readonly<Record<string, string>> = {
   'offsets.topic.replication.factor': '1',
@@ -69,7 +69,13 @@ const SINGLE_BROKER_DEFAULTS: Readonly<Record<string, string>> = {
 
 function buildConfig(options: StartBrokerOptions): { config: BrokerConfig; warnings: string[] } {
   const given = options.properties ?? {};
-  const props: Record<string, string> = given['zookeeper.connect'] === undefined ? { ...SINGLE_BROKER_DEFAULTS, ...given } : { ...given };
+  // Cluster mode is not wired in yet: a broker with zookeeper.connect (Kafka's sample
+  // server.properties has it) still runs alone, so it keeps the single-broker defaults too.
+  const props: Record<string, string> = { ...SINGLE_BROKER_DEFAULTS, ...given };
+  const clusterWarning =
+    given['zookeeper.connect'] !== undefined
+      ? [`zookeeper.connect is set (${given['zookeeper.connect']}) but cluster mode is not available yet: this broker runs alone with its metadata in its log dir, and ZooKeeper is not contacted`]
+      : [];
   if (options.port !== undefined || options.host !== undefined) {
     const host = options.host ?? '';
     const port = options.port ?? 9092;
@@ -85,7 +91,8 @@ function buildConfig(options: StartBrokerOptions): { config: BrokerConfig; warni
     props['node.id'] = String(options.nodeId);
     delete props['broker.id'];
   }
-  return parseBrokerConfig(props);
+  const parsed = parseBrokerConfig(props);
+  return { config: parsed.config, warnings: [...clusterWarning, ...parsed.warnings] };
 }
 
 /** The endpoint clients should use for a bound listener: the advertised one, with the real port when 0 was configured. */
