@@ -72,6 +72,8 @@ function buildConfig(options: StartBrokerOptions): { config: BrokerConfig; warni
   // Cluster mode is not wired in yet: a broker with zookeeper.connect (Kafka's sample
   // server.properties has it) still runs alone, so it keeps the single-broker defaults too.
   const props: Record<string, string> = { ...SINGLE_BROKER_DEFAULTS, ...given };
+  // Without cluster mode there is no ZooKeeper to generate a broker id from: a broker alone is 0.
+  if (given['zookeeper.connect'] !== undefined && given['node.id'] === undefined && given['broker.id'] === undefined) props['broker.id'] = '0';
   const clusterWarning =
     given['zookeeper.connect'] !== undefined
       ? [`zookeeper.connect is set (${given['zookeeper.connect']}) but cluster mode is not available yet: this broker runs alone with its metadata in its log dir, and ZooKeeper is not contacted`]

@@ -27,6 +27,7 @@ it('a server.properties with zookeeper.connect (as Kafka ships it) still gives a
     const res = await client.send(ApiKey.FindCoordinator, 3, { key: 'g', keyType: 0 });
     assert.equal(res.errorCode, ErrorCode.NONE);
     assert.equal(res.nodeId, broker.nodeId);
+    assert.equal(broker.nodeId, 0, 'no broker.id and no ZooKeeper to generate one: 0, as without zookeeper.connect');
   } finally {
     client.close();
     await broker.close();
