@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ApiKey } from '../../src/protocol/generated/api-table.js';
 import { KafkaTestClient } from '../../src/testkit/kafka-test-client.js';
+import { pollUntil } from '../../src/testkit/poll-until.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const serverStart = join(root, 'dist', 'src', 'bin', 'kafka-server-start.js');
@@ -36,13 +37,7 @@ function run(bin: string, args: string[]): Run {
   return r;
 }
 
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 15000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = (predicate: () => boolean, what: string, timeoutMs = 15000): Promise<unknown> => pollUntil(what, predicate, Boolean, { timeoutMs, intervalMs: 20 });
 
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'samsa-cli-'));

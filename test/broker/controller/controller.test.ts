@@ -8,6 +8,7 @@ import { ControllerElection } from '../../../src/broker/metadata/zookeeper/contr
 import { ZNODES } from '../../../src/broker/metadata/zookeeper/kafka-znodes.js';
 import { createTopicZnodes, markTopicForDeletion, readPartitionState } from '../../../src/broker/metadata/zookeeper/topic-znodes.js';
 import { ZooKeeperClient } from '../../../src/broker/metadata/zookeeper/zookeeper-client.js';
+import { pollUntil } from '../../../src/testkit/poll-until.js';
 import { ZooKeeperCluster } from '../../../src/testkit/zookeeper-server.js';
 
 const available = ZooKeeperCluster.available();
@@ -15,15 +16,6 @@ const skip = available.ok || process.env.CI === 'true' ? false : `ZooKeeper is n
 
 const registration = (nodeId: number): BrokerRegistration => ({ nodeId, rack: null, endpoints: [{ listenerName: 'PLAINTEXT', host: '127.0.0.1', port: 9000 + nodeId, securityProtocol: 'PLAINTEXT' }] });
 
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}: last ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('Controller against a real ZooKeeper (brokers as registrations)', { skip }, () => {
   let zk: ZooKeeperCluster;
@@ -63,7 +55,7 @@ describe('Controller against a real ZooKeeper (brokers as registrations)', { ski
 
     await createTopicZnodes(admin, 'orders', { topicId: 'b2Yb1mKkQ5O6d0cE0kZt9w', partitions: [[1, 2, 3], [2, 3, 1], [3, 1, 2]] }, {});
     await createTopicZnodes(admin, 'single', { topicId: 'c2Yb1mKkQ5O6d0cE0kZt9w', partitions: [[3]] }, {});
-    await until('first leaders', () => state('single', 0), (s) => s !== null);
+    await pollUntil('first leaders', () => state('single', 0), (s) => s !== null);
     await controller.idle();
     assert.deepEqual(await state('orders', 0), { leader: 1, leaderEpoch: 0, isr: [1, 2, 3], controllerEpoch: 1 });
     assert.deepEqual(await state('orders', 1), { leader: 2, leaderEpoch: 0, isr: [2, 3, 1], controllerEpoch: 1 });
@@ -71,23 +63,23 @@ describe('Controller against a real ZooKeeper (brokers as registrations)', { ski
 
     // Broker 2's session ends: it leaves every ISR, and partition 1 gets a new leader from its ISR.
     leave(2);
-    await until('partition 1 to move', () => state('orders', 1), (s) => s?.leader === 3);
+    await pollUntil('partition 1 to move', () => state('orders', 1), (s) => s?.leader === 3);
     await controller.idle();
     assert.deepEqual(await state('orders', 1), { leader: 3, leaderEpoch: 1, isr: [3, 1], controllerEpoch: 1 });
     assert.deepEqual(await state('orders', 0), { leader: 1, leaderEpoch: 1, isr: [1, 3], controllerEpoch: 1 });
 
     // Broker 3 goes too: the single-replica partition is offline and keeps 3 in its ISR; it leads again on return.
     leave(3);
-    await until('single offline', () => state('single', 0), (s) => s?.leader === -1);
+    await pollUntil('single offline', () => state('single', 0), (s) => s?.leader === -1);
     await controller.idle();
     assert.deepEqual((await state('single', 0))?.isr, [3]);
     assert.equal((await state('orders', 2))?.leader, 1, 'partition 2 moved to the last live ISR member');
     await join(3);
-    await until('single back', () => state('single', 0), (s) => s?.leader === 3);
+    await pollUntil('single back', () => state('single', 0), (s) => s?.leader === 3);
 
     // Deletion: the controller removes the topic's znodes and the mark.
     await markTopicForDeletion(admin, 'single');
-    await until('topic gone', async () => [await admin.exists(ZNODES.topic('single')), await admin.exists(ZNODES.deleteTopic('single'))], (v) => v.every((x) => x === null));
+    await pollUntil('topic gone', async () => [await admin.exists(ZNODES.topic('single')), await admin.exists(ZNODES.deleteTopic('single'))], (v) => v.every((x) => x === null));
     assert.equal(await admin.exists(ZNODES.topicConfig('single')), null);
     assert.equal(controller.stats().topicsDeleted, 1);
 
@@ -96,11 +88,11 @@ describe('Controller against a real ZooKeeper (brokers as registrations)', { ski
     const second = new ControllerElection(b2, 2);
     await second.start();
     await election.resign();
-    await until('broker 2 to be controller', async () => second.isController, (v) => v);
+    await pollUntil('broker 2 to be controller', async () => second.isController, (v) => v);
     const controller2 = new Controller({ zk: b2, lease: second.currentLease!, logger: silentLogger() });
     await controller2.start();
     await createTopicZnodes(admin, 'later', { topicId: 'd2Yb1mKkQ5O6d0cE0kZt9w', partitions: [[2, 1]] }, {});
-    await until('later led', () => state('later', 0), (s) => s !== null);
+    await pollUntil('later led', () => state('later', 0), (s) => s !== null);
     await controller.idle();
     assert.equal(controller.isActive, false, 'the fenced controller stopped');
     assert.deepEqual(await state('later', 0), { leader: 2, leaderEpoch: 0, isr: [2, 1], controllerEpoch: second.currentLease!.epoch });

@@ -7,14 +7,9 @@ import { Kafka } from '../../../src/client/kafka.js';
 import { CompressionTypes } from '../../../src/client/producer/producer-types.js';
 import { startTestBroker } from '../client-test-support.js';
 import type { TestBroker } from '../client-test-support.js';
+import { pollUntil } from '../../../src/testkit/poll-until.js';
 
-async function until(condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<unknown> => pollUntil(what, condition, Boolean, { timeoutMs, intervalMs: 20 });
 
 describe('Consumer against the in-process broker', () => {
   let tb: TestBroker;

@@ -9,14 +9,9 @@ import { Kafka } from '../../../src/client/kafka.js';
 import { assertToolsPresent, skipUnlessTools } from '../../../src/testkit/interop-tools.js';
 import { startTestBroker } from '../client-test-support.js';
 import type { TestBroker } from '../client-test-support.js';
+import { pollUntil } from '../../../src/testkit/poll-until.js';
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = (condition: () => boolean, timeoutMs: number, what: string): Promise<unknown> => pollUntil(what, condition, Boolean, { timeoutMs });
 
 describe('Samsa consumer in a group with a librdkafka (kcat -G) member', { skip: skipUnlessTools(['kcat']) }, () => {
   let tb: TestBroker;

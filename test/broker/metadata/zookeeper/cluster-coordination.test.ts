@@ -6,6 +6,7 @@ import { ControllerElection } from '../../../../src/broker/metadata/zookeeper/co
 import type { ControllerLease } from '../../../../src/broker/metadata/zookeeper/controller-election.js';
 import { decodeBrokerRegistration, encodeBrokerRegistration } from '../../../../src/broker/metadata/zookeeper/kafka-znodes.js';
 import { ZooKeeperClient, ZooKeeperError } from '../../../../src/broker/metadata/zookeeper/zookeeper-client.js';
+import { pollUntil } from '../../../../src/testkit/poll-until.js';
 import { ZooKeeperCluster } from '../../../../src/testkit/zookeeper-server.js';
 import type { BrokerRegistration } from '../../../../src/broker/metadata/metadata-store.js';
 
@@ -23,15 +24,6 @@ function registration(nodeId: number, rack: string | null = null): BrokerRegistr
   };
 }
 
-async function until<T>(what: string, fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}: last ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 it('broker registrations use Kafka version 5 JSON and decode back', () => {
   const r = registration(3, 'rack-a');
@@ -126,11 +118,11 @@ describe('cluster coordination in a real ZooKeeper', { skip }, () => {
     await elections[first - 1]!.resign();
     assert.deepEqual(resigned, [first]);
     const survivors = elections.filter((_, i) => i + 1 !== first);
-    await until('a new controller', () => survivors.filter((e) => e.isController).length, (n) => n === 1);
+    await pollUntil('a new controller', () => survivors.filter((e) => e.isController).length, (n) => n === 1);
     const second = elections.findIndex((e) => e.isController) + 1;
     assert.notEqual(second, first);
     assert.deepEqual(leases.get(second), { epoch: 2, epochZkVersion: 2 });
-    await until('every broker to see the new controller', () => survivors.map((e) => e.controller), (views) => views.every((v) => v.controllerId === second && v.epoch === 2));
+    await pollUntil('every broker to see the new controller', () => survivors.map((e) => e.controller), (views) => views.every((v) => v.controllerId === second && v.epoch === 2));
 
     // The old controller's fenced write is refused by ZooKeeper: nothing changes.
     await assert.rejects(
@@ -142,7 +134,7 @@ describe('cluster coordination in a real ZooKeeper', { skip }, () => {
     // The new controller's session ends: the last broker is elected with epoch 3.
     sessions[second - 1]!.close();
     const third = elections.find((e, i) => i + 1 !== first && i + 1 !== second)!;
-    await until('the third controller', () => third.currentLease, (l) => l !== null);
+    await pollUntil('the third controller', () => third.currentLease, (l) => l !== null);
     assert.deepEqual(third.currentLease, { epoch: 3, epochZkVersion: 3 });
   });
 });
