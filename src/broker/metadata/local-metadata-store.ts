@@ -12,14 +12,8 @@ import type {
   PartitionState,
   TopicMetadata,
 } from './metadata-store.js';
-import { collisionKey, hasCollisionChars, INTERNAL_TOPICS, topicNameProblem } from './topic-name.js';
-
-/**
- * Upper bound on the partitions one request may create. Kafka has no such limit, but a single
- * CreateTopics/CreatePartitions asking for millions of partitions (a typo, or a fuzzer) would
- * exhaust memory and file handles; this refuses it with INVALID_PARTITIONS instead.
- */
-export const MAX_PARTITIONS_PER_REQUEST = 100_000;
+import { INTERNAL_TOPICS } from './topic-name.js';
+import { assignmentProblem, newTopicProblem, partitionCountProblem } from './topic-validation.js';
 
 /** File (in the first log dir) where a broker without ZooKeeper keeps its cluster metadata. */
 export const LOCAL_METADATA_FILE = 'samsa-local-metadata.json';
@@ -139,9 +133,8 @@ export class LocalMetadataStore implements MetadataStore {
   }
 
   private assign(count: number, replicationFactor: number, from: number): MetadataResult<PartitionState[]> {
-    if (count > MAX_PARTITIONS_PER_REQUEST) {
-      return fail({ ok: false, error: 'INVALID_PARTITIONS', message: `Cannot create ${count} partitions at once (at most ${MAX_PARTITIONS_PER_REQUEST}).` });
-    }
+    const countProblem = partitionCountProblem(count);
+    if (countProblem !== null) return countProblem;
     if (replicationFactor !== 1 && replicationFactor !== -1) {
       return fail({ ok: false, error: 'INVALID_REPLICATION_FACTOR', message: `Replication factor: ${replicationFactor} larger than available brokers: 1.` });
     }
@@ -153,40 +146,15 @@ export class LocalMetadataStore implements MetadataStore {
   }
 
   private explicit(assignments: number[][], from: number): MetadataResult<PartitionState[]> {
-    if (assignments.length > MAX_PARTITIONS_PER_REQUEST) {
-      return fail({ ok: false, error: 'INVALID_PARTITIONS', message: `Cannot create ${assignments.length} partitions at once (at most ${MAX_PARTITIONS_PER_REQUEST}).` });
-    }
-    const out: PartitionState[] = [];
-    for (const [i, replicas] of assignments.entries()) {
-      if (replicas.length === 0 || new Set(replicas).size !== replicas.length) {
-        return fail({ ok: false, error: 'INVALID_REPLICA_ASSIGNMENT', message: `Duplicate or empty replica list for partition ${from + i}: ${replicas.join(',')}` });
-      }
-      const unknown = replicas.find((r) => r !== this.opts.nodeId);
-      if (unknown !== undefined) {
-        return fail({ ok: false, error: 'INVALID_REPLICA_ASSIGNMENT', message: `Unknown broker ${unknown} in replica assignment for partition ${from + i}` });
-      }
-      out.push({ partition: from + i, leader: replicas[0]!, leaderEpoch: 0, replicas, isr: [...replicas], partitionEpoch: 0 });
-    }
-    return { ok: true, value: out };
+    const problem = assignmentProblem(assignments, from, new Set([this.opts.nodeId]));
+    if (problem !== null) return problem;
+    return { ok: true, value: assignments.map((replicas, i) => ({ partition: from + i, leader: replicas[0]!, leaderEpoch: 0, replicas, isr: [...replicas], partitionEpoch: 0 })) };
   }
 
   async createTopic(spec: CreateTopicSpec, options: MetadataWriteOptions = {}): Promise<MetadataResult<TopicMetadata>> {
-    const problem = topicNameProblem(spec.name);
-    if (problem !== null) return fail({ ok: false, error: 'INVALID_TOPIC_EXCEPTION', message: problem });
-    if (this.byName.has(spec.name)) return fail({ ok: false, error: 'TOPIC_ALREADY_EXISTS', message: `Topic '${spec.name}' already exists.` });
-    if (hasCollisionChars(spec.name)) {
-      const clash = this.state.topics.find((t) => collisionKey(t.name) === collisionKey(spec.name));
-      if (clash !== undefined) {
-        return fail({ ok: false, error: 'INVALID_TOPIC_EXCEPTION', message: `Topic '${spec.name}' collides with existing topic: ${clash.name}` });
-      }
-    }
-    let partitions: MetadataResult<PartitionState[]>;
-    if (spec.assignments !== undefined) {
-      partitions = this.explicit(spec.assignments, 0);
-    } else {
-      if (spec.numPartitions <= 0) return fail({ ok: false, error: 'INVALID_PARTITIONS', message: 'Number of partitions must be larger than 0.' });
-      partitions = this.assign(spec.numPartitions, spec.replicationFactor, 0);
-    }
+    const problem = newTopicProblem(spec.name, this.byName.keys());
+    if (problem !== null) return problem;
+    const partitions = spec.assignments !== undefined ? this.explicit(spec.assignments, 0) : this.assign(spec.numPartitions, spec.replicationFactor, 0);
     if (!partitions.ok) return partitions;
     const topic: TopicMetadata = {
       name: spec.name,
