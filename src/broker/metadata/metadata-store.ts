@@ -64,7 +64,9 @@ export type MetadataEvent =
   | { kind: 'partitionsCreated'; topic: TopicMetadata; from: number }
   | { kind: 'topicConfigChanged'; topic: TopicMetadata }
   /** Dynamic broker configs changed, for `brokerId` or (null) the cluster-wide default. */
-  | { kind: 'brokerConfigChanged'; brokerId: number | null };
+  | { kind: 'brokerConfigChanged'; brokerId: number | null }
+  /** Leaders, leader epochs or ISRs of some of the topic's partitions changed (cluster mode). */
+  | { kind: 'partitionStatesChanged'; topic: TopicMetadata };
 
 /** `validateOnly`: run every check and return what would be created, changing nothing. */
 export interface MetadataWriteOptions {

@@ -84,6 +84,9 @@ export class ReplicaManager {
       case 'topicConfigChanged':
         this.applyLogConfig(event.topic);
         break;
+      case 'partitionStatesChanged':
+        for (const state of event.topic.partitions) this.partitions.get(key(event.topic.name, state.partition))?.updateState(state);
+        break;
       case 'brokerConfigChanged':
         // A broker-level default may change what every topic without its own override uses.
         for (const topic of this.metadata.topics()) this.applyLogConfig(topic);
