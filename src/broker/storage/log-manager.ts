@@ -241,7 +241,10 @@ export class LogManager {
       rmSync(cleanShutdownPath, { force: true });
       fsyncDirectory(dir);
     }
-    this.writeCheckpointsForDir(dir);
+    // A dir without logs and without checkpoint files already says what empty files would: skip
+    // the fsyncs (a fresh broker starts faster); the periodic task and shutdown write them.
+    const nothingToRecord = this.logsIn(dir).length === 0 && !existsSync(join(dir, RECOVERY_POINT_CHECKPOINT_FILE)) && !existsSync(join(dir, LOG_START_OFFSET_CHECKPOINT_FILE));
+    if (!nothingToRecord) this.writeCheckpointsForDir(dir);
     this.logger.info({ dir, logs: [...this.dirOf.values()].filter((d) => d === dir).length, hadCleanShutdown, ms: this.opts.clock.now() - started }, 'loaded log directory');
   }
 

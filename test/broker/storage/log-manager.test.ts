@@ -27,9 +27,13 @@ describe('LogManager', () => {
     assert.throws(() => LogManager.open({ logDirs: [dir], nodeId: 2, defaultConfig: config(), clock: new ManualClock(), scheduler: new ManualClock(), logger }), /belongs to node 1/);
     assert.throws(() => openManager([dir], undefined, { clusterId: 'AAAAAAAAAAAAAAAAAAAAAQ' }), /belongs to cluster/);
     // A generated cluster id when none is configured or stored.
-    const fresh = openManager([tempDir()]);
+    const freshDir = tempDir();
+    const fresh = openManager([freshDir]);
     assert.match(fresh.clusterId, /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+    // An empty dir gets its (empty) checkpoint files at shutdown, not at start-up.
+    assert.equal(existsSync(join(freshDir, 'recovery-point-offset-checkpoint')), false);
     fresh.close();
+    assert.equal(readFileSync(join(freshDir, 'recovery-point-offset-checkpoint'), 'utf8'), '0\n0\n');
   });
 
   test('create, reopen after a clean close, checkpoints and the clean-shutdown marker', () => {
