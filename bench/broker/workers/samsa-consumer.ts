@@ -1,0 +1,39 @@
+/**
+ * Samsa's consumer (src/client) in its own process, for the `clients` phase: joins a fresh group,
+ * subscribes to the topic from the beginning and reads `records` records with `eachBatch`
+ * (counting records and value bytes), the consumer's defaults otherwise (1 MiB per partition per
+ * fetch, 10 MiB per fetch, read_committed, auto commit). Result: the time from the first batch
+ * handed to eachBatch to the last record, as rdkafka_performance -C times itself (first message
+ * to last): joining the group and the first fetch's round trip are left out for every client.
+ */
+import { Kafka } from '../../../src/client/kafka.js';
+import { emit, nowMs, runWorker, workerParams } from '../worker-io.js';
+import type { ClientConsumerParams } from '../client-workload.js';
+
+runWorker(async () => {
+  const p = workerParams<ClientConsumerParams>();
+  const kafka = new Kafka({ clientId: 'samsa-bench', brokers: [`127.0.0.1:${p.port}`] });
+  const consumer = kafka.consumer({ groupId: p.groupId, allowAutoTopicCreation: false });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [p.topic], fromBeginning: true });
+  let start = 0;
+  let end = 0;
+  let records = 0;
+  let bytes = 0;
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      if (records === 0) start = nowMs();
+      for (const m of batch.messages) bytes += m.value?.length ?? 0;
+      records += batch.messages.length;
+      if (records >= p.records && end === 0) {
+        end = nowMs();
+        finish();
+      }
+    },
+  });
+  await done;
+  await consumer.disconnect();
+  emit({ type: 'result', records, valueBytes: bytes, ms: end - start });
+});
