@@ -19,8 +19,12 @@ runWorker(async () => {
   const value = Buffer.alloc(p.valueBytes, 'v');
   const messages: Message[] = Array.from({ length: p.recordsPerSend }, () => ({ value, partition: 0 }));
   const start = nowMs();
+  const cpu0 = process.cpuUsage();
+  const faults0 = process.resourceUsage().minorPageFault;
   const records = await sendAll(p, messages.length, (n) => producer.send({ topic: p.topic, acks: p.acks, messages: n === messages.length ? messages : messages.slice(0, n) }));
   const ms = nowMs() - start;
+  const cpu = process.cpuUsage(cpu0);
+  const faults = process.resourceUsage().minorPageFault - faults0;
   await producer.disconnect();
-  emit({ type: 'result', records, valueBytes: records * p.valueBytes, ms });
+  emit({ type: 'result', records, valueBytes: records * p.valueBytes, ms, cpuMs: (cpu.user + cpu.system) / 1000, sysMs: cpu.system / 1000, pageFaults: faults });
 });

@@ -17,6 +17,10 @@ runWorker(async () => {
   await consumer.connect();
   await consumer.subscribe({ topics: [p.topic], fromBeginning: true });
   let start = 0;
+  let cpu0 = process.cpuUsage();
+  let cpu = cpu0;
+  let faults0 = 0;
+  let faults = 0;
   let end = 0;
   let records = 0;
   let bytes = 0;
@@ -24,16 +28,22 @@ runWorker(async () => {
   const done = new Promise<void>((resolve) => (finish = resolve));
   await consumer.run({
     eachBatch: async ({ batch }) => {
-      if (records === 0) start = nowMs();
+      if (records === 0) {
+        start = nowMs();
+        cpu0 = process.cpuUsage();
+        faults0 = process.resourceUsage().minorPageFault;
+      }
       for (const m of batch.messages) bytes += m.value?.length ?? 0;
       records += batch.messages.length;
       if (records >= p.records && end === 0) {
         end = nowMs();
+        cpu = process.cpuUsage(cpu0);
+        faults = process.resourceUsage().minorPageFault - faults0;
         finish();
       }
     },
   });
   await done;
   await consumer.disconnect();
-  emit({ type: 'result', records, valueBytes: bytes, ms: end - start });
+  emit({ type: 'result', records, valueBytes: bytes, ms: end - start, cpuMs: (cpu.user + cpu.system) / 1000, sysMs: cpu.system / 1000, pageFaults: faults });
 });
