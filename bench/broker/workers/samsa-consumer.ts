@@ -13,7 +13,9 @@ import type { ClientConsumerParams } from '../client-workload.js';
 runWorker(async () => {
   const p = workerParams<ClientConsumerParams>();
   const kafka = new Kafka({ clientId: 'samsa-bench', brokers: [`127.0.0.1:${p.port}`] });
-  const consumer = kafka.consumer({ groupId: p.groupId, allowAutoTopicCreation: false });
+  let fail!: (e: Error) => void;
+  const crashed = new Promise<never>((_, reject) => (fail = reject));
+  const consumer = kafka.consumer({ groupId: p.groupId, allowAutoTopicCreation: false, onCrash: (e) => fail(e) });
   await consumer.connect();
   await consumer.subscribe({ topics: [p.topic], fromBeginning: true });
   let start = 0;
@@ -43,7 +45,7 @@ runWorker(async () => {
       }
     },
   });
-  await done;
+  await Promise.race([done, crashed]);
   await consumer.disconnect();
   emit({ type: 'result', records, valueBytes: bytes, ms: end - start, cpuMs: (cpu.user + cpu.system) / 1000, sysMs: cpu.system / 1000, pageFaults: faults });
 });
