@@ -34,6 +34,8 @@ export interface ThroughputResult {
   /** Record value bytes. */
   bytes: number;
   ms: number;
+  /** rdkafka_performance -C only: the tool's own figure, from its first message to its last. */
+  firstToLastMs?: number;
 }
 
 /**
@@ -61,11 +63,11 @@ export async function rdkafkaPerformanceProduce(bin: string, bootstrap: string, 
  */
 export async function rdkafkaPerformanceConsume(bin: string, bootstrap: string, topic: string, records: number, valueBytes: number, timeoutMs: number): Promise<ThroughputResult> {
   const r = await runCommand(bin, ['-C', '-t', topic, '-p', '0', '-b', bootstrap, '-o', 'beginning', '-c', String(records), '-q'], timeoutMs);
-  const m = /% (\d+) messages \((\d+) bytes\) consumed in \d+ms/.exec(r.stdout);
+  const m = /% (\d+) messages \((\d+) bytes\) consumed in (\d+)ms/.exec(r.stdout);
   if (r.code !== 0 || m === null) throw new Error(`rdkafka_performance -C failed (${r.signal ?? r.code}): ${(r.stdout + r.stderr).slice(-1500)}`);
   const consumed = Number(m[1]);
   if (consumed !== records) throw new Error(`rdkafka_performance -C consumed ${consumed} of ${records} messages`);
-  return { records: consumed, bytes: consumed * valueBytes, ms: r.ms };
+  return { records: consumed, bytes: consumed * valueBytes, ms: r.ms, firstToLastMs: Number(m[3]) };
 }
 
 /** A file of `records` lines of `valueBytes` printable bytes each (plus '\n'), for `kcat -P -l`. */

@@ -5,7 +5,7 @@
  *
  *   --quick          ~1 minute smoke run (small sizes, one round)
  *   --rounds N       baseline/broker pairs per figure (default 5; quick 1)
- *   --only LIST      comma-separated phases: start,latency,produce,consume,groups,compaction
+ *   --only LIST      comma-separated phases: start,latency,produce,consume,clients,groups,compaction
  *                    (groups and compaction have no targets; default: all)
  *   --profile DIR    run the main broker under `node --cpu-prof`, write the profile to DIR and
  *                    print where its CPU time went
@@ -31,13 +31,15 @@ import { createTopic, deleteTopic } from './wire.js';
 import { measureCommits, measureRebalance } from './group-bench.js';
 import type { CommitResult } from './group-bench.js';
 import { compactionScenarios, runCompactionScenario } from '../compaction.js';
+import { clientRound, roundOrder } from './client-bench.js';
+import type { ClientName, ClientRun } from './client-bench.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const VALUE_BYTES = KiB;
 /** ~1 MB batches, as librdkafka builds under load (batch.size=1000000), below message.max.bytes. */
 const RECORDS_PER_BATCH = 960;
-const PHASES = ['start', 'latency', 'produce', 'consume', 'groups', 'compaction'] as const;
+const PHASES = ['start', 'latency', 'produce', 'consume', 'clients', 'groups', 'compaction'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -85,12 +87,14 @@ interface Sizes {
   rebalances: number;
   /** Length of each commit-throughput run. */
   commitMs: number;
+  /** Records per client run in the clients phase. */
+  clientRecords: number;
 }
 
 function sizes(quick: boolean): Sizes {
   return quick
-    ? { produceRecords: 96 * KiB, fillRecords: 256 * KiB, latencyMs: 3000, latencyRate: 10_000, starts: 3, idleRssRounds: 1, pingPongCount: 10_000, rebalances: 5, commitMs: 1000 }
-    : { produceRecords: 512 * KiB, fillRecords: 2 * MiB, latencyMs: 10_000, latencyRate: 10_000, starts: 10, idleRssRounds: 3, pingPongCount: 30_000, rebalances: 20, commitMs: 3000 };
+    ? { produceRecords: 96 * KiB, fillRecords: 256 * KiB, latencyMs: 3000, latencyRate: 10_000, starts: 3, idleRssRounds: 1, pingPongCount: 10_000, rebalances: 5, commitMs: 1000, clientRecords: 64 * KiB }
+    : { produceRecords: 512 * KiB, fillRecords: 2 * MiB, latencyMs: 10_000, latencyRate: 10_000, starts: 10, idleRssRounds: 3, pingPongCount: 30_000, rebalances: 20, commitMs: 3000, clientRecords: 512 * KiB };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -122,6 +126,8 @@ interface Results {
   groups: { rebalanceMs: number[]; commit1: CommitResult[]; commit10: CommitResult[] };
   /** MB/s of log cleaned per scenario, one figure per round. */
   compaction: { name: string; cleanedMBps: number[] }[];
+  /** The clients phase: per round, each client's produce and consume run (missing when it failed). */
+  clients: { records: number; rounds: { produce: Partial<Record<ClientName, ClientRun>>; consume: Partial<Record<ClientName, ClientRun>> }[] };
   errors: string[];
 }
 
@@ -137,6 +143,7 @@ const results: Results = {
   restart: { startMs: Number.NaN, rssMB: Number.NaN },
   groups: { rebalanceMs: [], commit1: [], commit10: [] },
   compaction: [],
+  clients: { records: 0, rounds: [] },
   errors: [],
 };
 
@@ -405,6 +412,7 @@ function buildRows(o: Options, s: Sizes): Row[] {
       result: verdict(Number.isFinite(ratioN) ? ratioN >= 0.5 : null),
     });
   }
+  if (o.only.has('clients')) rows.push(...clientRows());
   if (o.only.has('latency')) {
     const e2e = r.latency.e2e;
     const pp = r.latency.pingPong;
@@ -496,6 +504,49 @@ function buildRows(o: Options, s: Sizes): Row[] {
         result: '',
       });
     }
+  }
+  return rows;
+}
+
+/** The clients phase's rows: each client's MB/s, then Samsa's ratios to librdkafka and to KafkaJS (medians of per-round ratios). */
+function clientRows(): Row[] {
+  const rows: Row[] = [];
+  const c = results.clients;
+  const ki = `${fmt(c.records / 1024)}Ki x 1 KiB records, 1 partition`;
+  for (const kind of ['produce', 'consume'] as const) {
+    const series = (name: ClientName): number[] => c.rounds.map((r) => r[kind][name]?.mbps ?? Number.NaN);
+    const runs = (name: ClientName): Throughput[] => c.rounds.map((r) => r[kind][name] ?? NAN_THROUGHPUT);
+    const what =
+      kind === 'produce'
+        ? `Clients, produce ${ki}, acks=1, first send to last ack`
+        : `Clients, consume the same ${ki} from the start, first record to last`;
+    const label: Record<ClientName, string> = {
+      librdkafka: kind === 'produce' ? 'rdkafka_performance -P (librdkafka 2.0.2, C, defaults)' : 'rdkafka_performance -C (librdkafka 2.0.2, C, defaults)',
+      samsa: kind === 'produce' ? 'Samsa producer (idempotent: false, send() of 960 records, 5 outstanding)' : 'Samsa consumer (fresh group, eachBatch)',
+      kafkajs: kind === 'produce' ? 'KafkaJS 2.2.4 producer (same calls)' : 'KafkaJS 2.2.4 consumer (fresh group, eachBatch)',
+    };
+    for (const name of ['librdkafka', 'kafkajs'] as const) {
+      rows.push({ figure: `${what}: ${label[name]}`, samsa: tp(runs(name)), baseline: '', ratio: '', target: '', result: '' });
+    }
+    const samsa = series('samsa');
+    const vsC = medianRatio(samsa, series('librdkafka'));
+    const vsK = medianRatio(samsa, series('kafkajs'));
+    rows.push({
+      figure: `${what}: ${label.samsa}, vs librdkafka`,
+      samsa: tp(runs('samsa')),
+      baseline: `librdkafka ${fmt(median(series('librdkafka')))} MB/s`,
+      ratio: fmt(vsC, 2),
+      target: '>= 0.8',
+      result: verdict(Number.isFinite(vsC) ? vsC >= 0.8 : null),
+    });
+    rows.push({
+      figure: `${what}: ${label.samsa}, vs KafkaJS`,
+      samsa: tp(runs('samsa')),
+      baseline: `KafkaJS ${fmt(median(series('kafkajs')))} MB/s`,
+      ratio: fmt(vsK, 2),
+      target: '>= 1.5',
+      result: verdict(Number.isFinite(vsK) ? vsK >= 1.5 : null),
+    });
   }
   return rows;
 }
@@ -603,7 +654,7 @@ async function main(): Promise<void> {
     broker.child.kill('SIGUSR2');
     probePhases.push(name);
   };
-  if (o.only.has('latency') || o.only.has('produce') || o.only.has('consume')) {
+  if (o.only.has('latency') || o.only.has('produce') || o.only.has('consume') || o.only.has('clients')) {
     const env: Record<string, string> = {};
     if (o.diagnose) {
       nodeArgs.push('--import', pathToFileURL(PROBE_PATH).href);
@@ -735,6 +786,40 @@ async function main(): Promise<void> {
       results.consume.node.push(nd);
       const kcatPart = k === null ? '' : `, kcat ${fmt(k.mbps)} MB/s (broker CPU ${fmt(k.brokerCpu ?? Number.NaN, 2)})`;
       log(`  round ${i + 1}: null ${fmt(n1.mbps)} MB/s, C client ${fmt(c.mbps)} MB/s (broker CPU ${fmt(c.brokerCpu ?? Number.NaN, 2)})${kcatPart}; null ${fmt(n2.mbps)} MB/s, Node fetch loop ${fmt(nd.mbps)} MB/s (broker CPU ${fmt(nd.brokerCpu ?? Number.NaN, 2)})`);
+    }
+  }
+
+  if (broker !== null && o.only.has('clients')) {
+    const port = broker.port;
+    markPhase('clients');
+    results.clients.records = s.clientRecords;
+    if (rdkafkaPerformance === null) {
+      results.notes.push('clients phase skipped: rdkafka_performance not built (bench/broker/build-rdkafka-performance.sh)');
+    } else {
+      log(`\n[clients] ${o.rounds} x (produce ${fmt(s.clientRecords / 1024)}Ki x 1 KiB records with librdkafka, Samsa and KafkaJS into fresh topics, then consume librdkafka's from the start with each), order rotating per round`);
+      for (let i = 0; i < o.rounds; i++) {
+        const r = await clientRound({
+          host: HOST,
+          port,
+          brokerPid: broker.pid,
+          rdkafkaPerformance,
+          records: s.clientRecords,
+          valueBytes: VALUE_BYTES,
+          recordsPerSend: RECORDS_PER_BATCH,
+          sendsInFlight: 5,
+          round: i,
+          cpuMs,
+          log,
+        });
+        results.clients.rounds.push({ produce: r.produce, consume: r.consume });
+        results.errors.push(...r.errors);
+        const part = (runs: Partial<Record<ClientName, ClientRun>>): string =>
+          roundOrder(i)
+            .map((c) => `${c} ${fmt(runs[c]?.mbps ?? Number.NaN)} MB/s (${fmt(runs[c]?.ms ?? Number.NaN)} ms, broker CPU ${fmt(runs[c]?.brokerCpu ?? Number.NaN, 2)})`)
+            .join(', ');
+        log(`  round ${i + 1}: produce ${part(r.produce)}`);
+        log(`           consume ${part(r.consume)}`);
+      }
     }
   }
 

@@ -7,7 +7,8 @@
  *   `FrameSizeError` value and nothing of the claimed size is ever allocated. The error is
  *   sticky: once reported, the reader refuses everything (the caller closes the connection).
  * - A frame lying entirely inside one pushed chunk is returned as a `subarray` of that chunk
- *   (no copy). Only a frame split across chunks is copied, once, into a buffer of its exact size.
+ *   (no copy). Only a frame split across chunks is copied, once, into a buffer of its exact size
+ *   (by default a new one; `next(allocate)` lets the caller supply it, e.g. from a pool).
  * - Frames are extracted lazily with `next()`, so a caller with a full request queue can leave
  *   complete frames in the reader (and stop reading the socket) instead of growing a queue.
  */
@@ -63,8 +64,12 @@ export class FrameReader {
     return this.failure;
   }
 
-  /** The next complete frame (without its size prefix), `incomplete` when more bytes are needed, or the sticky size error. */
-  next(): FrameReadResult {
+  /**
+   * The next complete frame (without its size prefix), `incomplete` when more bytes are needed, or
+   * the sticky size error. `allocate(size)` is called for a frame split across chunks and must
+   * return a buffer of exactly `size` bytes to copy it into (default: `Buffer.allocUnsafe`).
+   */
+  next(allocate?: (size: number) => Buffer): FrameReadResult {
     if (this.failure !== undefined) return { kind: 'invalid', error: this.failure };
     if (this.pendingSize < 0) {
       if (this.buffered < SIZE_PREFIX_BYTES) return INCOMPLETE;
@@ -74,7 +79,7 @@ export class FrameReader {
     const size = this.pendingSize;
     if (this.buffered < size) return INCOMPLETE;
     this.pendingSize = -1;
-    return { kind: 'frame', frame: this.take(size) };
+    return { kind: 'frame', frame: this.take(size, allocate) };
   }
 
   /** Bytes held: the unconsumed part of the pushed chunks (size prefixes already read are not counted). */
@@ -155,7 +160,7 @@ export class FrameReader {
   }
 
   /** Removes and returns `n` buffered bytes: a view when they lie in one chunk, else one copy. */
-  private take(n: number): Buffer {
+  private take(n: number, allocate?: (size: number) => Buffer): Buffer {
     if (n === 0) return EMPTY_FRAME;
     const head = this.chunks[0]!;
     if (head.length - this.offset >= n) {
@@ -163,7 +168,7 @@ export class FrameReader {
       this.skip(n);
       return frame;
     }
-    const frame = Buffer.allocUnsafe(n);
+    const frame = allocate !== undefined ? allocate(n) : Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
       const c = this.chunks[0]!;

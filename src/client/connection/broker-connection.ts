@@ -10,7 +10,8 @@ import { decodeResponse, encodeRequestChunks } from '../../protocol/request-fram
 import type { ApiKeyNumber } from '../../protocol/request-frame.js';
 import { codecApiVersions } from '../../protocol/supported-api-versions.js';
 import { KafkaClientError, KafkaConnectionError, KafkaProtocolError, KafkaRequestTimeoutError } from '../client-errors.js';
-import { defaultSocketFactory } from './socket-factory.js';
+import { ResponseAssembler } from './response-assembler.js';
+import { connectPlain } from './socket-factory.js';
 import type { SocketFactory } from './socket-factory.js';
 
 /** The version range of one API. */
@@ -49,6 +50,12 @@ export interface RequestOptions {
   minVersion?: number;
   /** False for requests without a response (Produce with acks=0): resolves once written. */
   expectResponse?: boolean;
+  /**
+   * Supplies the buffer (exactly `size` bytes) a response frame split across socket reads is
+   * assembled in, e.g. from a pool the caller reuses once it is done with the response. Not called
+   * for a frame that arrived in one read (a view of that read's chunk).
+   */
+  allocateFrame?: (size: number) => Buffer;
 }
 
 interface Pending {
@@ -62,6 +69,7 @@ interface Pending {
   abandoned: boolean;
   /** Resolve with the raw frame instead of a decoded body. */
   raw: boolean;
+  allocateFrame?: (size: number) => Buffer;
 }
 
 /** Versions the client's code is written for, per API (lower versions lack what the client relies on). */
@@ -94,6 +102,7 @@ export class BrokerConnection {
   private readonly requestTimeoutMs: number;
   private readonly socket: Socket;
   private readonly reader: FrameReader;
+  private readonly assembler: ResponseAssembler;
   private readonly writer: FrameWriter;
   /** Requests awaiting a response, oldest first (Kafka answers in order). */
   private readonly inFlight: Pending[] = [];
@@ -102,7 +111,7 @@ export class BrokerConnection {
   private readonly onClose: BrokerConnectionOptions['onClose'];
   private brokerVersions = new Map<number, VersionRange>();
 
-  private constructor(socket: Socket, options: BrokerConnectionOptions) {
+  private constructor(socket: Socket, options: BrokerConnectionOptions, ownReads: boolean) {
     this.socket = socket;
     this.host = options.host;
     this.port = options.port;
@@ -111,16 +120,26 @@ export class BrokerConnection {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.onClose = options.onClose;
     this.reader = new FrameReader({ maxFrameBytes: options.maxResponseBytes ?? 512 * 1024 * 1024 });
+    this.assembler = new ResponseAssembler(options.maxResponseBytes ?? 512 * 1024 * 1024);
     this.writer = new FrameWriter(socket);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (!ownReads) socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.close(new KafkaConnectionError(`connection error: ${err.message}`, this.address, err)));
     socket.on('close', () => this.close(new KafkaConnectionError('connection closed', this.address)));
   }
 
   /** Connects, negotiates API versions and runs the authenticator. Rejects with a KafkaConnectionError. */
   static async connect(options: BrokerConnectionOptions): Promise<BrokerConnection> {
-    const factory = options.socketFactory ?? defaultSocketFactory;
     const address = `${options.host}:${options.port}`;
+    // Without a custom factory, reads go into one reused buffer (onread) and straight into frames.
+    let reads: ((bytes: Buffer) => void) | undefined;
+    const early: Buffer[] = [];
+    const factory =
+      options.socketFactory ??
+      ((args: Parameters<SocketFactory>[0]) =>
+        connectPlain(args, (bytes) => {
+          if (reads !== undefined) reads(bytes);
+          else early.push(Buffer.from(bytes));
+        }));
     const timeoutMs = options.connectionTimeoutMs ?? 1000;
     const socket = await new Promise<Socket>((resolve, reject) => {
       let settled = false;
@@ -145,7 +164,11 @@ export class BrokerConnection {
       });
       s.once('error', fail);
     });
-    const connection = new BrokerConnection(socket, options);
+    const connection = new BrokerConnection(socket, options, options.socketFactory === undefined);
+    if (options.socketFactory === undefined) {
+      reads = (bytes) => connection.onRead(bytes);
+      for (const b of early.splice(0)) connection.onRead(b);
+    }
     try {
       await connection.negotiateApiVersions();
       if (options.authenticate !== undefined) await options.authenticate(connection);
@@ -226,7 +249,7 @@ export class BrokerConnection {
     }
     return new Promise<ApiResponseTypes[K]>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
-      const pending: Pending = { correlationId, apiKey, apiVersion, resolve: resolve as (b: unknown) => void, reject, timer: undefined, abandoned: false, raw: false };
+      const pending: Pending = { correlationId, apiKey, apiVersion, resolve: resolve as (b: unknown) => void, reject, timer: undefined, abandoned: false, raw: false, allocateFrame: options.allocateFrame };
       pending.timer = setTimeout(() => {
         pending.abandoned = true;
         pending.timer = undefined;
@@ -250,13 +273,23 @@ export class BrokerConnection {
     this.onClose?.(this, err);
   }
 
+  private readonly allocateFrame = (size: number): Buffer => this.inFlight[0]?.allocateFrame?.(size) ?? Buffer.allocUnsafe(size);
+  private readonly frameSink = (frame: Buffer): boolean => this.onFrame(frame);
+
+  /** Bytes read into the reused read buffer (default socket): copied into frames at once. */
+  private onRead(bytes: Buffer): void {
+    if (this.closedError !== undefined) return;
+    const error = this.assembler.push(bytes, this.allocateFrame, this.frameSink);
+    if (error !== undefined) this.close(new KafkaConnectionError(`bad response frame: ${error}`, this.address));
+  }
+
   private onData(chunk: Buffer): void {
     if (this.reader.push(chunk) !== undefined) {
       this.close(new KafkaConnectionError(`bad response frame: ${this.reader.error!.message}`, this.address));
       return;
     }
     for (;;) {
-      const r = this.reader.next();
+      const r = this.reader.next(this.inFlight[0]?.allocateFrame);
       if (r.kind === 'incomplete') return;
       if (r.kind === 'invalid') {
         this.close(new KafkaConnectionError(`bad response frame: ${r.error.message}`, this.address));

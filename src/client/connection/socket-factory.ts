@@ -22,3 +22,28 @@ export const defaultSocketFactory: SocketFactory = ({ host, port, onConnect }) =
   socket.setNoDelay(true);
   return socket;
 };
+
+/** Size of the reused read buffer of `connectPlain`. */
+const READ_BUFFER_BYTES = 256 * 1024;
+
+/**
+ * Plain TCP with Nagle off, reading into one reused buffer: `onBytes` gets a view of it that is
+ * valid only during the call (no 'data' events, no buffer allocated per read).
+ */
+export function connectPlain({ host, port, onConnect }: SocketFactoryArgs, onBytes: (bytes: Buffer) => void): Socket {
+  const buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+  const socket = connect(
+    {
+      host,
+      port,
+      onread: {
+        buffer,
+        callback: (n: number) => {
+        onBytes(buffer.subarray(0, n));
+        return true;
+      },
+    },
+  }, onConnect);
+  socket.setNoDelay(true);
+  return socket;
+}

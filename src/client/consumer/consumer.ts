@@ -11,7 +11,8 @@ import { backoff } from '../connection/backoff.js';
 import { sleep, withRetry } from '../retry.js';
 import type { RetryOptions } from '../retry.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
-import { decodeFetchedRecords } from './fetched-records.js';
+import { decodeFetchedRecords, nextFetchOffset } from './fetched-records.js';
+import { FramePool } from './frame-pool.js';
 import type { FetchedRecords } from './fetched-records.js';
 import type { Batch, ConsumedMessage, ConsumerRunConfig, ConsumerSubscribeTopics, EachMessagePayload, KafkaMessage, TopicPartitionOffset, TopicPartitions } from './consumer-types.js';
 import type { AssignorMember, PartitionAssignor } from './partition-assignor.js';
@@ -119,6 +120,8 @@ export class Consumer {
   private readonly seekEpochs = new Map<string, number>();
   private readonly pendingSeeks = new Map<string, bigint>();
   private readonly pausedTopics = new Map<string, Set<number> | 'all'>();
+  /** Buffers Fetch responses are assembled in, reused once their records are decoded (copied out). */
+  private readonly framePool = new FramePool();
   private lastCommitAt = Date.now();
   private resolvedSinceCommit = 0;
   /** As leader: the partition counts the assignment was computed from (a change triggers a rebalance). */
@@ -664,11 +667,13 @@ export class Consumer {
       }
       pending = this.fetchPartitions(active.map((a) => ({ ...a, offset: this.positions.get(key(a.topic, a.partition))! })));
     }
-    const results = (await pending).map((r) => ({ ...r, decoded: r.data.errorCode === 0 ? decodeFetchedRecords(r.data, r.asked.offset, this.isolationLevel === 1) : undefined }));
-    // Pipelining: while the handler works on these records, the next fetch (from where they end)
-    // is already on its way. Its answer is used only if the positions are where it asked from.
-    if (this.running && !this.needsRejoin && results.some((r) => r.decoded !== undefined && r.decoded.next > r.asked.offset)) {
-      const next = new Map(results.map((r) => [key(r.asked.topic, r.asked.partition), r.decoded?.next ?? r.asked.offset]));
+    const fetched = await pending;
+    // Pipelining: the next fetch (from where these records end, read from the batch headers) is on
+    // its way while these are decoded and handled. Its answer is used only if the positions are
+    // still where it asked from.
+    const nextOffsets = fetched.map((r) => (r.data.errorCode === 0 ? nextFetchOffset(r.data.records, r.asked.offset) : r.asked.offset));
+    if (this.running && !this.needsRejoin && fetched.some((r, i) => nextOffsets[i]! > r.asked.offset)) {
+      const next = new Map(fetched.map((r, i) => [key(r.asked.topic, r.asked.partition), nextOffsets[i]!]));
       const ask = this.assignment
         .filter((a) => !this.isPaused(a.topic, a.partition) && this.positions.has(key(a.topic, a.partition)))
         .map((a) => ({ ...a, offset: next.get(key(a.topic, a.partition)) ?? this.positions.get(key(a.topic, a.partition))! }));
@@ -676,6 +681,18 @@ export class Consumer {
         this.prefetched = this.fetchPartitions(ask);
         this.prefetched.catch(() => undefined); // observed by the next fetchOnce
       }
+    }
+    // Records of a pooled frame are copied out (messages must stay valid after the frame is reused).
+    const results = fetched.map((r) => ({ asked: r.asked, data: r.data, decoded: r.data.errorCode === 0 ? decodeFetchedRecords(r.data, r.asked.offset, this.isolationLevel === 1, r.frame !== undefined) : undefined }));
+    for (const r of fetched) {
+      if (r.frame === undefined) continue;
+      const frame = r.frame;
+      for (const x of fetched) {
+        if (x.frame !== frame) continue;
+        x.frame = undefined;
+        x.data.records = null;
+      }
+      this.framePool.release(frame);
     }
     // Partitions are handed to the handler one at a time, or up to `partitionsConsumedConcurrently`
     // at once (each partition's records stay in order).
@@ -732,6 +749,13 @@ export class Consumer {
         const byTopic = new Map<string, typeof asked>();
         for (const a of asked) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a]);
         const maxWaitMs = o.maxWaitTimeInMs ?? 5000;
+        // A response larger than one socket read is assembled in a pooled buffer, given back by fetchOnce.
+        let frame: Buffer | undefined;
+        const allocateFrame = (size: number): Buffer => {
+          if (frame !== undefined) this.framePool.release(frame);
+          frame = this.framePool.acquire(size);
+          return frame.subarray(0, size);
+        };
         const response = await this.cluster.request(leader, ApiKey.Fetch, {
           replicaId: -1,
           maxWaitMs,
@@ -748,14 +772,14 @@ export class Consumer {
           })),
           forgottenTopicsData: [],
           rackId: '',
-        }, { timeoutMs: maxWaitMs + 30_000 });
+        }, { timeoutMs: maxWaitMs + 30_000, allocateFrame });
         if (response.errorCode !== undefined && response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, 'Fetch');
         const out: FetchedPartition[] = [];
         for (const t of response.responses) {
           const topicName = t.topic !== undefined && t.topic !== '' ? t.topic : [...this.cluster.metadata.topics.values()].find((m) => m.topicId === t.topicId)?.name;
           for (const p of t.partitions) {
             const a = asked.find((x) => x.topic === topicName && x.partition === p.partitionIndex);
-            if (a !== undefined) out.push({ asked: a, data: p });
+            if (a !== undefined) out.push({ asked: a, data: p, frame });
           }
         }
         return out;
@@ -834,4 +858,6 @@ function groupByTopic(partitions: readonly Assigned[]): TopicPartitions[] {
 interface FetchedPartition {
   asked: Assigned & { offset: bigint; seekEpoch: number };
   data: FetchResponsePartitionData;
+  /** The pooled buffer the response was assembled in (its records are views of it), if any. */
+  frame?: Buffer;
 }

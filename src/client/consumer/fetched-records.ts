@@ -10,8 +10,40 @@ export interface FetchedRecords {
 }
 
 /** A Buffer over the same memory (no copy): record bytes are views of the response, or of a decompressed payload, which nothing reuses. */
-function view(bytes: Uint8Array): Buffer {
+function viewOf(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** A copy in memory of its own (small ones from Node's shared Buffer pool), for records of a frame that will be reused. */
+function copy(bytes: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(bytes.byteLength);
+  out.set(bytes);
+  return out;
+}
+
+/** Batch header offsets (v2 record batch): base offset, batch length, last offset delta. */
+const BATCH_LENGTH_AT = 8;
+const LAST_OFFSET_DELTA_AT = 23;
+const LOG_OVERHEAD = 12;
+
+/**
+ * Where the next fetch starts: after the last complete batch of `records` (read from the batch
+ * headers only, records not decoded), or `position` when there is none past it. The same offset
+ * `decodeFetchedRecords` reports as `next`, available before the records are decoded.
+ */
+export function nextFetchOffset(records: Uint8Array | null, position: bigint): bigint {
+  let next = position;
+  if (records === null) return next;
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  let at = 0;
+  while (at + LAST_OFFSET_DELTA_AT + 4 <= records.byteLength) {
+    const size = LOG_OVERHEAD + view.getInt32(at + BATCH_LENGTH_AT);
+    if (size < LAST_OFFSET_DELTA_AT + 4 || at + size > records.byteLength) break;
+    const last = view.getBigInt64(at) + BigInt(view.getInt32(at + LAST_OFFSET_DELTA_AT));
+    if (last + 1n > next) next = last + 1n;
+    at += size;
+  }
+  return next;
 }
 
 /**
@@ -20,8 +52,12 @@ function view(bytes: Uint8Array): Buffer {
  * the records of aborted transactions are skipped too, as the Java consumer does: the response
  * lists each aborted transaction (producer id, first offset); from that offset on, the producer's
  * transactional batches are dropped until its ABORT marker.
+ *
+ * Keys, values and header values are views of `data.records` (or of a decompressed payload),
+ * or copies when `copyRecords` is set (the response's memory is about to be reused).
  */
-export function decodeFetchedRecords(data: FetchResponsePartitionData, position: bigint, readCommitted: boolean): FetchedRecords {
+export function decodeFetchedRecords(data: FetchResponsePartitionData, position: bigint, readCommitted: boolean, copyRecords = false): FetchedRecords {
+  const view = copyRecords ? copy : viewOf;
   const messages: KafkaMessage[] = [];
   let next = position;
   if (data.records === null || data.records.length === 0) return { messages, next };
