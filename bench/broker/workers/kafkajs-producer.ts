@@ -7,9 +7,9 @@
  */
 import kafkajs from 'kafkajs';
 import type { Message } from 'kafkajs';
-import { emit, nowMs, runWorker, workerParams } from '../worker-io.js';
+import { produceTimed } from '../client-workload.js';
 import type { ClientProducerParams } from '../client-workload.js';
-import { sendAll } from '../client-workload.js';
+import { emit, runWorker, workerParams } from '../worker-io.js';
 
 runWorker(async () => {
   const p = workerParams<ClientProducerParams>();
@@ -18,13 +18,7 @@ runWorker(async () => {
   await producer.connect();
   const value = Buffer.alloc(p.valueBytes, 'v');
   const messages: Message[] = Array.from({ length: p.recordsPerSend }, () => ({ value, partition: 0 }));
-  const start = nowMs();
-  const cpu0 = process.cpuUsage();
-  const faults0 = process.resourceUsage().minorPageFault;
-  const records = await sendAll(p, messages.length, (n) => producer.send({ topic: p.topic, acks: p.acks, messages: n === messages.length ? messages : messages.slice(0, n) }));
-  const ms = nowMs() - start;
-  const cpu = process.cpuUsage(cpu0);
-  const faults = process.resourceUsage().minorPageFault - faults0;
+  const result = await produceTimed(p, messages.length, (n) => producer.send({ topic: p.topic, acks: p.acks, messages: n === messages.length ? messages : messages.slice(0, n) }));
   await producer.disconnect();
-  emit({ type: 'result', records, valueBytes: records * p.valueBytes, ms, cpuMs: (cpu.user + cpu.system) / 1000, sysMs: cpu.system / 1000, pageFaults: faults });
+  emit({ type: 'result', ...result });
 });
