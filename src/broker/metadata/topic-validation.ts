@@ -53,3 +53,14 @@ export function assignmentProblem(assignments: readonly number[][], from: number
   }
   return null;
 }
+
+/** Why growing a topic from `current` to `totalCount` partitions (with `assignments` for the new ones, if given) is refused, or null. */
+export function partitionIncreaseProblem(current: number, totalCount: number, assignments: readonly number[][] | undefined): ValidationFailure | null {
+  if (totalCount <= current) {
+    return { ok: false, error: 'INVALID_PARTITIONS', message: `Topic currently has ${current} partitions, which is higher than the requested ${totalCount}.` };
+  }
+  if (assignments !== undefined && assignments.length !== totalCount - current) {
+    return { ok: false, error: 'INVALID_REPLICA_ASSIGNMENT', message: `Increasing the number of partitions by ${totalCount - current} but ${assignments.length} assignments provided.` };
+  }
+  return null;
+}

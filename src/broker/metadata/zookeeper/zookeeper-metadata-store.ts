@@ -23,7 +23,7 @@ import type {
   TopicMetadata,
 } from '../metadata-store.js';
 import { INTERNAL_TOPICS } from '../topic-name.js';
-import { assignmentProblem, newTopicProblem, partitionCountProblem } from '../topic-validation.js';
+import { assignmentProblem, newTopicProblem, partitionCountProblem, partitionIncreaseProblem } from '../topic-validation.js';
 import { registerBroker } from './broker-registration.js';
 import { decodeBrokerRegistration, decodeController, decodeTopicConfig, encodeTopicAssignment, encodeTopicConfig, ZNODES } from './kafka-znodes.js';
 import { claimProducerIdBlock } from './producer-id-block.js';
@@ -131,12 +131,8 @@ export class ZooKeeperMetadataStore implements MetadataStore {
     const topic = this.byName.get(name);
     if (topic === undefined) return fail({ ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' });
     const from = topic.partitions.length;
-    if (totalCount <= from) {
-      return fail({ ok: false, error: 'INVALID_PARTITIONS', message: `Topic currently has ${from} partitions, which is higher than the requested ${totalCount}.` });
-    }
-    if (assignments !== undefined && assignments.length !== totalCount - from) {
-      return fail({ ok: false, error: 'INVALID_REPLICA_ASSIGNMENT', message: `Increasing the number of partitions by ${totalCount - from} but ${assignments.length} assignments provided.` });
-    }
+    const problem = partitionIncreaseProblem(from, totalCount, assignments);
+    if (problem !== null) return problem;
     const added = this.plan(assignments, totalCount - from, topic.partitions[0]?.replicas.length ?? 1, from);
     if (!added.ok) return added;
     const all = [...topic.partitions.map((p) => p.replicas), ...added.value];
