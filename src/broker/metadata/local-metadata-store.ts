@@ -13,7 +13,7 @@ import type {
   TopicMetadata,
 } from './metadata-store.js';
 import { INTERNAL_TOPICS } from './topic-name.js';
-import { assignmentProblem, newTopicProblem, partitionCountProblem, partitionIncreaseProblem } from './topic-validation.js';
+import { assignmentProblem, newTopicProblem, partitionCountProblem, partitionIncreaseProblem, UNKNOWN_TOPIC } from './topic-validation.js';
 
 /** File (in the first log dir) where a broker without ZooKeeper keeps its cluster metadata. */
 export const LOCAL_METADATA_FILE = 'samsa-local-metadata.json';
@@ -174,7 +174,7 @@ export class LocalMetadataStore implements MetadataStore {
 
   async deleteTopic(name: string): Promise<MetadataResult<TopicMetadata>> {
     const topic = this.byName.get(name);
-    if (topic === undefined) return fail({ ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' });
+    if (topic === undefined) return UNKNOWN_TOPIC;
     this.state.topics = this.state.topics.filter((t) => t !== topic);
     this.byName.delete(name);
     this.persist();
@@ -185,7 +185,7 @@ export class LocalMetadataStore implements MetadataStore {
 
   async createPartitions(name: string, totalCount: number, assignments?: number[][], options: MetadataWriteOptions = {}): Promise<MetadataResult<TopicMetadata>> {
     const topic = this.byName.get(name);
-    if (topic === undefined) return fail({ ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' });
+    if (topic === undefined) return UNKNOWN_TOPIC;
     const from = topic.partitions.length;
     const problem = partitionIncreaseProblem(from, totalCount, assignments);
     if (problem !== null) return problem;
@@ -200,7 +200,7 @@ export class LocalMetadataStore implements MetadataStore {
 
   async setTopicConfigs(name: string, configs: Record<string, string>): Promise<MetadataResult<TopicMetadata>> {
     const topic = this.byName.get(name);
-    if (topic === undefined) return fail({ ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' });
+    if (topic === undefined) return UNKNOWN_TOPIC;
     topic.configs = { ...configs };
     this.persist();
     this.emit({ kind: 'topicConfigChanged', topic });

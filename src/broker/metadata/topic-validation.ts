@@ -64,3 +64,6 @@ export function partitionIncreaseProblem(current: number, totalCount: number, as
   }
   return null;
 }
+
+/** What Kafka answers for a topic this cluster does not have. */
+export const UNKNOWN_TOPIC: ValidationFailure = Object.freeze({ ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' });

@@ -23,7 +23,7 @@ import type {
   TopicMetadata,
 } from '../metadata-store.js';
 import { INTERNAL_TOPICS } from '../topic-name.js';
-import { assignmentProblem, newTopicProblem, partitionCountProblem, partitionIncreaseProblem } from '../topic-validation.js';
+import { assignmentProblem, newTopicProblem, partitionCountProblem, partitionIncreaseProblem, UNKNOWN_TOPIC } from '../topic-validation.js';
 import { registerBroker } from './broker-registration.js';
 import { decodeBrokerRegistration, decodeController, decodeTopicConfig, encodeTopicAssignment, encodeTopicConfig, ZNODES } from './kafka-znodes.js';
 import { claimProducerIdBlock } from './producer-id-block.js';
@@ -120,7 +120,7 @@ export class ZooKeeperMetadataStore implements MetadataStore {
 
   async deleteTopic(name: string): Promise<MetadataResult<TopicMetadata>> {
     const topic = this.byName.get(name);
-    if (topic === undefined) return fail({ ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' });
+    if (topic === undefined) return UNKNOWN_TOPIC;
     const marked = await markTopicForDeletion(this.opts.zk, name);
     if (!marked.ok) return fail(marked);
     await this.awaitCache((t) => !t.has(name));
@@ -129,7 +129,7 @@ export class ZooKeeperMetadataStore implements MetadataStore {
 
   async createPartitions(name: string, totalCount: number, assignments?: number[][], options: MetadataWriteOptions = {}): Promise<MetadataResult<TopicMetadata>> {
     const topic = this.byName.get(name);
-    if (topic === undefined) return fail({ ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' });
+    if (topic === undefined) return UNKNOWN_TOPIC;
     const from = topic.partitions.length;
     const problem = partitionIncreaseProblem(from, totalCount, assignments);
     if (problem !== null) return problem;
@@ -138,7 +138,7 @@ export class ZooKeeperMetadataStore implements MetadataStore {
     const all = [...topic.partitions.map((p) => p.replicas), ...added.value];
     if (options.validateOnly === true) return { ok: true, value: this.topicFrom(name, topic.topicId, all, topic.configs) };
     const node = await this.opts.zk.getData(ZNODES.topic(name));
-    if (node === null) return fail({ ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' });
+    if (node === null) return UNKNOWN_TOPIC;
     try {
       await this.opts.zk.setData(ZNODES.topic(name), encodeTopicAssignment({ topicId: topic.topicId, partitions: all }), node.version);
     } catch (err) {
@@ -151,7 +151,7 @@ export class ZooKeeperMetadataStore implements MetadataStore {
   }
 
   async setTopicConfigs(name: string, configs: Record<string, string>): Promise<MetadataResult<TopicMetadata>> {
-    if (!this.byName.has(name)) return fail({ ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' });
+    if (!this.byName.has(name)) return UNKNOWN_TOPIC;
     await this.writeConfigNode(ZNODES.topicConfig(name), configs, false);
     await this.refresh();
     return { ok: true, value: this.byName.get(name)! };
