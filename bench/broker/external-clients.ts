@@ -21,8 +21,9 @@ export function findRdkafkaPerformance(): string | null {
 export async function kcatVersion(): Promise<string | null> {
   try {
     const r = await runCommand('kcat', ['-V'], 5000);
-    const m = /kcat - .*?version ([^\s]+)/.exec(r.stdout + r.stderr);
-    const lib = /librdkafka version ([^\s]+)/.exec(r.stdout + r.stderr);
+    // `kcat -V`: "... Version 1.7.1 (JSON, ..., librdkafka 2.0.2 builtin.features=...)".
+    const m = /\bVersion ([^\s]+)/.exec(r.stdout + r.stderr);
+    const lib = /librdkafka (?:version )?([0-9][^\s]*)/.exec(r.stdout + r.stderr);
     return r.code === 0 ? `kcat ${m?.[1] ?? '?'} (librdkafka ${lib?.[1] ?? '?'})` : null;
   } catch {
     return null;

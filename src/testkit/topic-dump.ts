@@ -44,7 +44,11 @@ export async function dumpTopic(host: string, port: number, topic: string, timeo
     const out: ConsumedRecord[] = [];
     const batchesOut: StoredBatch[] = [];
     for (let partition = 0; partition < partitions; partition++) {
-      let offset = 0n;
+      // From the log start offset, which DeleteRecords and retention move past 0.
+      const earliest = await client.send(ApiKey.ListOffsets, 5, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: partition, currentLeaderEpoch: -1, timestamp: -2n }] }] });
+      const start = earliest.topics[0]?.partitions[0];
+      if (start === undefined || start.errorCode !== ErrorCode.NONE) throw new Error(`ListOffsets earliest of ${topic}-${partition}: error ${start?.errorCode}`);
+      let offset = start.offset ?? 0n;
       for (;;) {
         if (Date.now() > deadline) throw new Error(`dumping ${topic} took longer than ${timeoutMs} ms`);
         const res = await client.send(ApiKey.Fetch, 12, {
