@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { importsOf, sourceFiles } from '../support/source-imports.js';
 
 /**
  * Enforces the module boundaries of ARCHITECTURE.md: imports point downward only, and protocol/
@@ -24,23 +25,6 @@ const ALLOWED: Record<string, string[]> = {
 };
 
 const IMPURE_NODE_MODULES = ['fs', 'fs/promises', 'net', 'tls', 'dgram', 'child_process', 'timers', 'timers/promises', 'http', 'https', 'worker_threads', 'cluster'];
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...sourceFiles(p));
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
-
-function importsOf(text: string): string[] {
-  const specs: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g)) specs.push(m[1]!);
-  for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1]!);
-  return specs;
-}
 
 it('source folders import only the folders below them, and protocol/ is pure', { skip: existsSync(src) ? false : 'no src/' }, () => {
   const problems: string[] = [];

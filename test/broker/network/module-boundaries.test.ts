@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { importsOf, sourceFiles } from '../../support/source-imports.js';
 
 /**
  * The network layers' own boundaries, narrower than the project-wide rule: src/net imports only
@@ -17,24 +18,6 @@ const RULES: Array<{ folder: string; allowed: string[] }> = [
   { folder: 'net', allowed: ['net', 'protocol', 'logging'] },
   { folder: 'broker/network', allowed: ['broker/network', 'net', 'protocol', 'logging'] },
 ];
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...sourceFiles(p));
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
-
-function importsOf(text: string): string[] {
-  const specs: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g)) specs.push(m[1]!);
-  for (const m of text.matchAll(/(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g)) specs.push(m[1]!);
-  for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1]!);
-  return specs;
-}
 
 it('src/net and src/broker/network import only what their layer allows', () => {
   const problems: string[] = [];
