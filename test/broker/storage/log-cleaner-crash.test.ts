@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CLEANER_OFFSET_CHECKPOINT_FILE } from '../../../src/broker/storage/log-cleaner.js';
 import { ManualClock, openManager, readLog } from './log-cleaner-helpers.js';
-import { tempDir } from './storage-test-helpers.js';
+import { runAndKillAfterAcks, tempDir } from './storage-test-helpers.js';
 
 const writer = join(dirname(fileURLToPath(import.meta.url)), 'log-cleaner-crash-writer.js');
 
@@ -14,29 +13,7 @@ const keyOf = (n: number) => `k${(n * 7919) % 500}`;
 
 /** Runs the writer from update `from` until `acks` bursts are acknowledged, SIGKILLs it, returns the first unacknowledged update number. */
 function runAndKill(dir: string, from: number, acks: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [writer, dir, String(from)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let seen = 0;
-    let acked = from;
-    let pending = '';
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      pending += d.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const m = /^ack (\d+)$/.exec(line);
-        if (m === null || seen >= acks) continue;
-        acked = Number(m[1]);
-        if (++seen === acks) child.kill('SIGKILL');
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(acked);
-      else reject(new Error(`writer exited with ${code}: ${stderr}`));
-    });
-  });
+  return runAndKillAfterAcks(writer, [dir, String(from)], /^ack (\d+)$/, acks, from);
 }
 
 test('SIGKILL while the background cleaner works: every key keeps its latest acknowledged update (or a later one)', { timeout: 60_000 }, async (t) => {

@@ -1,40 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ManualClock } from '../../../src/broker/clock.js';
 import { LogManager } from '../../../src/broker/storage/log-manager.js';
 import { decodeRecordBatches, type RecordBatchHeader } from '../../../src/protocol/records/index.js';
-import { batch, config, logger, tempDir } from './storage-test-helpers.js';
+import { batch, config, logger, runAndKillAfterAcks, tempDir } from './storage-test-helpers.js';
 
 const writer = join(dirname(fileURLToPath(import.meta.url)), 'crash-writer.js');
 
 /** Runs the writer until it has acknowledged `acks` appends, kills it with SIGKILL, returns the last acknowledged offset. */
 function runAndKill(dir: string, epoch: number, acks: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [writer, dir, String(epoch)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let seen = 0;
-    let lastOffset = -1;
-    let pending = '';
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (d: Buffer) => {
-      pending += d.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        const m = /^ack (\d+) (\d+)$/.exec(line);
-        if (m === null || seen >= acks) continue;
-        lastOffset = Number(m[1]);
-        if (++seen === acks) child.kill('SIGKILL');
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(lastOffset);
-      else reject(new Error(`writer exited with ${code}: ${stderr}`));
-    });
-  });
+  return runAndKillAfterAcks(writer, [dir, String(epoch)], /^ack (\d+) (\d+)$/, acks, -1);
 }
 
 test('SIGKILL during appends loses nothing that was acknowledged; producer state comes back', { timeout: 20_000 }, async () => {

@@ -6,6 +6,7 @@ import { after } from 'node:test';
 import { silentLogger } from '../../../src/logging/logger.js';
 import { buildRecordBatch, type RecordBatchBuilderOptions } from '../../../src/protocol/records/index.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../../src/broker/storage/log-config.js';
+import { spawn } from 'node:child_process';
 
 export const logger = silentLogger();
 
@@ -50,4 +51,36 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 
 export function config(overrides: Partial<LogConfig> = {}): LogConfig {
   return { ...DEFAULT_LOG_CONFIG, ...overrides };
+}
+
+/**
+ * Runs the node script `script` with `args`; it prints one line per acknowledged write, matching
+ * `ack` (the first capture group is the number acknowledged). After `acks` such lines it is killed
+ * with SIGKILL. Resolves with the number of the last acknowledged line (`initial` if none); rejects
+ * if the script exits by itself.
+ */
+export function runAndKillAfterAcks(script: string, args: string[], ack: RegExp, acks: number, initial: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = 0;
+    let last = initial;
+    let pending = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      pending += d.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        const m = ack.exec(line);
+        if (m === null || seen >= acks) continue;
+        last = Number(m[1]);
+        if (++seen === acks) child.kill('SIGKILL');
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL') resolve(last);
+      else reject(new Error(`${script} exited with ${code}: ${stderr}`));
+    });
+  });
 }
