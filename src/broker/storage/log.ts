@@ -510,17 +510,7 @@ export class Log {
       }
       next = b.lastOffset + 1;
     }
-    const stored = this.appendBatches(records, batches);
-    if (stored !== null) return stored;
-    return {
-      ok: true,
-      firstOffset: batches[0]!.firstOffset,
-      lastOffset: batches[batches.length - 1]!.lastOffset,
-      logAppendTime: logAppendTime ? now : -1,
-      logStartOffset: this.startOffset,
-      duplicate: false,
-      recordCount,
-    };
+    return this.appendBatches(records, batches) ?? this.appended(batches, recordCount, logAppendTime ? now : -1);
   }
 
   /** Replication path: the batches already carry their offsets and epochs; they are validated and appended as they are. */
@@ -532,13 +522,16 @@ export class Log {
     if (batches.length === 0) {
       return { ok: true, firstOffset: -1, lastOffset: -1, logAppendTime: -1, logStartOffset: this.startOffset, duplicate: false, recordCount: 0 };
     }
-    const stored = this.appendBatches(records, batches);
-    if (stored !== null) return stored;
+    return this.appendBatches(records, batches) ?? this.appended(batches, recordCount, -1);
+  }
+
+  /** The result of a stored append of `batches`. */
+  private appended(batches: readonly AppendBatch[], recordCount: number, logAppendTime: number): AppendResult {
     return {
       ok: true,
       firstOffset: batches[0]!.firstOffset,
       lastOffset: batches[batches.length - 1]!.lastOffset,
-      logAppendTime: -1,
+      logAppendTime,
       logStartOffset: this.startOffset,
       duplicate: false,
       recordCount,
