@@ -11,13 +11,17 @@ import { resolveLogConfig } from './config/topic-config.js';
 import type { BrokerServices } from './handlers/api-handler.js';
 import { GroupCoordinator } from './group/group-coordinator.js';
 import { HANDLERS } from './handlers/handler-registry.js';
+import { ControllerRole } from './controller/controller-role.js';
 import { LocalMetadataStore } from './metadata/local-metadata-store.js';
+import { joinCluster } from './metadata/zookeeper/cluster-join.js';
+import type { ClusterJoin } from './metadata/zookeeper/cluster-join.js';
+import { ZooKeeperMetadataStore } from './metadata/zookeeper/zookeeper-metadata-store.js';
 import type { BrokerEndpoint } from './metadata/metadata-store.js';
 import { SocketServer } from './network/socket-server.js';
 import { ProducerIdManager } from './producer-id-manager.js';
 import { ReplicaManager } from './replication/replica-manager.js';
 import { RequestDispatcher } from './request-dispatcher.js';
-import { LogManager } from './storage/log-manager.js';
+import { LogManager, readMetaProperties } from './storage/log-manager.js';
 import { ReadBufferPool } from './storage/read-buffer-pool.js';
 
 export interface StartBrokerOptions {
@@ -57,9 +61,9 @@ export interface Broker {
 }
 
 /**
- * Defaults that differ from Kafka's for a broker running alone (every broker, until cluster mode
- * lands): it can only hold one replica of the internal topics (Kafka's default of 3 would leave
- * groups without a coordinator). Explicit properties win.
+ * Defaults that differ from Kafka's for a broker running alone (no zookeeper.connect): it can
+ * only hold one replica of the internal topics (Kafka's default of 3 would leave groups without a
+ * coordinator). Explicit properties win. A broker in a cluster keeps Kafka's defaults.
  */
 const SINGLE_BROKER_DEFAULTS: Readonly<Record<string, string>> = {
   'offsets.topic.replication.factor': '1',
@@ -69,15 +73,8 @@ const SINGLE_BROKER_DEFAULTS: Readonly<Record<string, string>> = {
 
 function buildConfig(options: StartBrokerOptions): { config: BrokerConfig; warnings: string[] } {
   const given = options.properties ?? {};
-  // Cluster mode is not wired in yet: a broker with zookeeper.connect (Kafka's sample
-  // server.properties has it) still runs alone, so it keeps the single-broker defaults too.
-  const props: Record<string, string> = { ...SINGLE_BROKER_DEFAULTS, ...given };
-  // Without cluster mode there is no ZooKeeper to generate a broker id from: a broker alone is 0.
-  if (given['zookeeper.connect'] !== undefined && given['node.id'] === undefined && given['broker.id'] === undefined) props['broker.id'] = '0';
-  const clusterWarning =
-    given['zookeeper.connect'] !== undefined
-      ? [`zookeeper.connect is set (${given['zookeeper.connect']}) but cluster mode is not available yet: this broker runs alone with its metadata in its log dir, and ZooKeeper is not contacted`]
-      : [];
+  const clusterMode = given['zookeeper.connect'] !== undefined && given['zookeeper.connect'].trim() !== '';
+  const props: Record<string, string> = clusterMode ? { ...given } : { ...SINGLE_BROKER_DEFAULTS, ...given };
   if (options.port !== undefined || options.host !== undefined) {
     const host = options.host ?? '';
     const port = options.port ?? 9092;
@@ -94,7 +91,7 @@ function buildConfig(options: StartBrokerOptions): { config: BrokerConfig; warni
     delete props['broker.id'];
   }
   const parsed = parseBrokerConfig(props);
-  return { config: parsed.config, warnings: [...clusterWarning, ...parsed.warnings] };
+  return { config: parsed.config, warnings: parsed.warnings };
 }
 
 /** The endpoint clients should use for a bound listener: the advertised one, with the real port when 0 was configured. */
@@ -117,14 +114,36 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   // Embedded brokers (tests) are quiet unless SAMSA_LOG_LEVEL asks otherwise; the CLI passes its own logger.
   const logger = options.logger ?? (process.env.SAMSA_LOG_LEVEL !== undefined ? createLogger() : silentLogger());
   for (const w of warnings) logger.warn(w);
-  const clock = options.clock ?? systemClock;
-  const scheduler = options.scheduler ?? timerScheduler();
   const logDirs = config.logDirs.map((d) => resolve(d));
   for (const d of logDirs) mkdirSync(d, { recursive: true });
 
+  // Cluster mode: a ZooKeeper session, the cluster id and this broker's id come first (the log
+  // dirs are checked against both).
+  const cluster = config.zookeeperConnect === null ? null : await joinCluster({
+    connectString: config.zookeeperConnect,
+    sessionTimeoutMs: config.zookeeperSessionTimeoutMs,
+    connectionTimeoutMs: config.zookeeperConnectionTimeoutMs,
+    configuredNodeId: config.nodeId,
+    storedNodeId: readMetaProperties(logDirs).nodeId,
+    reservedBrokerMaxId: config.reservedBrokerMaxId,
+    logger: logger.child({ component: 'zookeeper' }),
+  });
+  const nodeId = cluster?.nodeId ?? config.nodeId;
+  try {
+    return await startServices(options, config, logger, logDirs, cluster, nodeId);
+  } catch (err) {
+    cluster?.zk.close();
+    throw err;
+  }
+}
+
+async function startServices(options: StartBrokerOptions, config: BrokerConfig, logger: Logger, logDirs: string[], cluster: ClusterJoin | null, nodeId: number): Promise<Broker> {
+  const clock = options.clock ?? systemClock;
+  const scheduler = options.scheduler ?? timerScheduler();
   const logManager = LogManager.open({
     logDirs,
-    nodeId: config.nodeId,
+    nodeId,
+    ...(cluster === null ? {} : { clusterId: cluster.clusterId }),
     defaultConfig: config.logConfig,
     clock,
     scheduler,
@@ -135,13 +154,22 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     cleanerBackoffMs: config.logCleanerBackoffMs,
     cleanerDedupeBufferSize: config.logCleanerDedupeBufferSize,
   });
-  const metadata = new LocalMetadataStore({ dir: logDirs[0]!, nodeId: config.nodeId, clusterId: logManager.clusterId, endpoints: [], logger: logger.child({ component: 'metadata' }) });
+  let metadata: LocalMetadataStore | ZooKeeperMetadataStore;
+  try {
+    metadata =
+      cluster === null
+        ? new LocalMetadataStore({ dir: logDirs[0]!, nodeId, clusterId: logManager.clusterId, endpoints: [], logger: logger.child({ component: 'metadata' }) })
+        : await ZooKeeperMetadataStore.open({ zk: cluster.zk, nodeId, clusterId: cluster.clusterId, defaultReplicationFactor: config.defaultReplicationFactor, logger: logger.child({ component: 'metadata' }) });
+  } catch (err) {
+    logManager.close();
+    throw err;
+  }
   const replicaManager = new ReplicaManager(
-    config.nodeId,
+    nodeId,
     logManager,
     metadata,
     // Topic overrides, then dynamic broker configs (this broker, cluster default), then server.properties.
-    (topic) => resolveLogConfig(config, topic.configs, { broker: metadata.brokerConfigs(config.nodeId), clusterDefault: metadata.brokerConfigs(null) }),
+    (topic) => resolveLogConfig(config, topic.configs, { broker: metadata.brokerConfigs(nodeId), clusterDefault: metadata.brokerConfigs(null) }),
     logManager.loadHighWatermarks(),
     logger.child({ component: 'replica-manager' }),
   );
@@ -158,7 +186,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
 
   const shutdown = new AbortController();
   const producerIds = new ProducerIdManager(metadata);
-  const groupCoordinator = new GroupCoordinator({ nodeId: config.nodeId, config, metadata, replicaManager, clock, scheduler, logger: logger.child({ component: 'group-coordinator' }) });
+  const groupCoordinator = new GroupCoordinator({ nodeId, config, metadata, replicaManager, clock, scheduler, logger: logger.child({ component: 'group-coordinator' }) });
   const supported = new Map(codecApiVersions({ unstable: config.unstableApiVersionsEnable }).map((r) => [r.apiKey, r]));
   let services: BrokerServices | null = null;
   const dispatcher = new RequestDispatcher(HANDLERS, () => services!, logger.child({ component: 'request' }));
@@ -168,7 +196,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     maxVersion: Math.min(h.maxVersion, supported.get(h.apiKey)!.maxVersion),
   }));
   services = {
-    nodeId: config.nodeId,
+    nodeId,
     config,
     metadata,
     replicaManager,
@@ -196,17 +224,45 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     cancelHwCheckpoint();
     replicaManager.close();
     logManager.close();
+    await metadata.close();
     throw err;
   }
   const endpoints = advertisedEndpoints(config, bound);
-  metadata.setEndpoints(endpoints);
+  let controllerRole: ControllerRole | null = null;
+  if (metadata instanceof ZooKeeperMetadataStore) {
+    // Registered once it can serve: other brokers and the controller see it from now on.
+    await metadata.register({ nodeId, endpoints, rack: config.brokerRack });
+    controllerRole = new ControllerRole({
+      zk: cluster!.zk,
+      nodeId,
+      uncleanLeaderElection: (_topic, configs) => (configs['unclean.leader.election.enable'] ?? String(config.uncleanLeaderElectionEnable)) === 'true',
+      logger: logger.child({ component: 'controller' }),
+    });
+    await controllerRole.start();
+    const zk = cluster!.zk;
+    const role = controllerRole;
+    zk.onSessionExpired(() => {
+      logger.warn({ nodeId }, 'ZooKeeper session expired: this broker is no longer registered; opening a new session to register again');
+      void zk
+        .renewSession()
+        .then(async (renewed) => {
+          if (!renewed) return;
+          await metadata.register({ nodeId, endpoints, rack: config.brokerRack });
+          await role.start();
+          logger.info({ nodeId, session: zk.sessionId }, 'registered again with a new ZooKeeper session');
+        })
+        .catch((err: unknown) => logger.error({ err, nodeId }, 'registering again after the ZooKeeper session expired failed'));
+    });
+  } else {
+    metadata.setEndpoints(endpoints);
+  }
   groupCoordinator.start();
   const first = endpoints[0]!;
-  logger.info({ nodeId: config.nodeId, clusterId: logManager.clusterId, listeners: endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`), logDirs }, 'broker started');
+  logger.info({ nodeId, clusterId: logManager.clusterId, listeners: endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`), logDirs }, 'broker started');
 
   let closing: Promise<void> | null = null;
   return {
-    nodeId: config.nodeId,
+    nodeId,
     clusterId: logManager.clusterId,
     host: first.host,
     port: first.port,
@@ -219,12 +275,17 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
         shutdown.abort();
         // Waiting JoinGroup/SyncGroup requests are answered (NOT_COORDINATOR) so connections can drain.
         groupCoordinator.close();
+        // Another broker takes over as controller at once rather than after the session timeout.
+        await controllerRole?.close();
         await server.shutdown(10_000);
         cancelHwCheckpoint();
         replicaManager.close();
         logManager.checkpointHighWatermarks(replicaManager.highWatermarkSnapshot());
         logManager.close();
         await metadata.close();
+        // Ends the session: ZooKeeper removes this broker's registration, and the controller
+        // moves the leadership of its partitions.
+        cluster?.zk.close();
         logger.info('broker stopped');
       })();
       return closing;

@@ -114,9 +114,12 @@ export class GroupCoordinator {
     this.cancels.push(this.opts.scheduler.schedule('group-offsets-expiry', this.opts.config.offsetsRetentionCheckIntervalMs, () => this.expireOffsets()));
     this.cancels.push(
       this.opts.metadata.subscribe((event) => {
-        if (event.kind !== 'topicDeleted') return;
-        if (event.topic.name === GROUP_METADATA_TOPIC_NAME) this.unloadAll('NOT_COORDINATOR');
-        else this.removeOffsetsOfTopic(event.topic.name);
+        if (event.kind === 'topicDeleted') {
+          if (event.topic.name === GROUP_METADATA_TOPIC_NAME) this.unloadAll('NOT_COORDINATOR');
+          else this.removeOffsetsOfTopic(event.topic.name);
+        } else if (event.kind !== 'brokerConfigChanged' && event.topic.name === GROUP_METADATA_TOPIC_NAME && !this.closed) {
+          this.followLeadership();
+        }
       }),
     );
   }
@@ -127,6 +130,22 @@ export class GroupCoordinator {
     for (const c of this.cancels) c();
     this.cancels.length = 0;
     this.unloadAll('NOT_COORDINATOR');
+  }
+
+  /**
+   * The coordinator moves with the leadership of its __consumer_offsets partition (cluster mode):
+   * a partition led here is loaded by replaying its log, one led elsewhere now is unloaded (its
+   * waiting requests answered NOT_COORDINATOR, so members look the coordinator up again).
+   */
+  private followLeadership(): void {
+    for (const [partition, entry] of this.shards) {
+      if (this.isLeaderHere(partition)) continue;
+      this.shards.delete(partition);
+      this.deliver(entry.shard.unload('NOT_COORDINATOR'));
+      this.opts.logger.info({ partition }, 'unloaded group metadata partition: no longer its leader');
+    }
+    const topic = this.opts.metadata.topic(GROUP_METADATA_TOPIC_NAME);
+    if (topic !== undefined) for (const p of topic.partitions) if (!this.shards.has(p.partition) && this.isLeaderHere(p.partition)) this.load(p.partition);
   }
 
   private unloadAll(error: GroupError): void {
@@ -181,14 +200,21 @@ export class GroupCoordinator {
     return this.creating;
   }
 
-  /** Whether this broker coordinates `key`'s group (creating the topic when needed). */
-  async findCoordinator(groupId: string): Promise<GroupError | null> {
+  /**
+   * The broker coordinating `groupId`'s group: the leader of its __consumer_offsets partition
+   * (creating the topic when needed). When that is this broker, the partition is loaded.
+   */
+  async findCoordinator(groupId: string): Promise<{ ok: true; nodeId: number } | { ok: false; error: GroupError }> {
     const created = await this.ensureTopic();
-    if (created !== null) return created;
+    if (created !== null) return { ok: false, error: created };
     const p = this.partitionFor(groupId);
-    if (!this.isLeaderHere(p)) return 'COORDINATOR_NOT_AVAILABLE';
-    if (!this.shards.has(p)) this.load(p);
-    return null;
+    if (this.isLeaderHere(p)) {
+      if (!this.shards.has(p)) this.load(p);
+      return { ok: true, nodeId: this.opts.nodeId };
+    }
+    const leader = this.opts.metadata.topic(GROUP_METADATA_TOPIC_NAME)?.partitions[p]?.leader ?? -1;
+    if (leader < 0 || leader === this.opts.nodeId) return { ok: false, error: 'COORDINATOR_NOT_AVAILABLE' };
+    return { ok: true, nodeId: leader };
   }
 
   private async lookup(groupId: string): Promise<Lookup> {

@@ -12,16 +12,16 @@ async function coordinatorFor(key: string, keyType: number, ctx: RequestContext)
   const none = (errorCode: number, errorMessage: string | null): FindCoordinatorResponseCoordinator => ({ key, nodeId: -1, host: '', port: -1, errorCode, errorMessage });
   if (keyType === TRANSACTION_KEY) return none(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The transaction coordinator is not available (transactions are not supported yet).');
   if (keyType !== GROUP_KEY) return none(ErrorCode.INVALID_REQUEST, `Unknown coordinator type ${keyType}`);
-  const { groupCoordinator, metadata, nodeId } = ctx.services;
-  const error = await groupCoordinator.findCoordinator(key);
-  if (error !== null) return none(groupErrorCode(error), null);
-  const self = metadata.brokers().find((b) => b.nodeId === nodeId);
-  const endpoint = self?.endpoints.find((e) => e.listenerName === ctx.connection.listenerName) ?? self?.endpoints[0];
+  const { groupCoordinator, metadata } = ctx.services;
+  const found = await groupCoordinator.findCoordinator(key);
+  if (!found.ok) return none(groupErrorCode(found.error), null);
+  const broker = metadata.brokers().find((b) => b.nodeId === found.nodeId);
+  const endpoint = broker?.endpoints.find((e) => e.listenerName === ctx.connection.listenerName) ?? broker?.endpoints[0];
   if (endpoint === undefined) return none(ErrorCode.COORDINATOR_NOT_AVAILABLE, null);
-  return { key, nodeId, host: endpoint.host, port: endpoint.port, errorCode: ErrorCode.NONE, errorMessage: null };
+  return { key, nodeId: found.nodeId, host: endpoint.host, port: endpoint.port, errorCode: ErrorCode.NONE, errorMessage: null };
 }
 
-/** FindCoordinator: this broker coordinates every group whose __consumer_offsets partition it leads (single key, or batched v4+). */
+/** FindCoordinator: a group's coordinator is the leader of its __consumer_offsets partition (single key, or batched v4+). */
 export const findCoordinatorHandler = defineHandler({
   apiKey: ApiKey.FindCoordinator,
   minVersion: 0,

@@ -83,6 +83,22 @@ function parseProperties(text: string): Map<string, string> {
   return out;
 }
 
+/**
+ * The node id and cluster id recorded in the first log dir that has a meta.properties (null
+ * fields when none has, or it lacks them); LogManager.open checks every dir against them.
+ */
+export function readMetaProperties(logDirs: readonly string[]): { nodeId: number | null; clusterId: string | null } {
+  for (const dir of logDirs) {
+    const path = join(dir, META_PROPERTIES_FILE);
+    if (!existsSync(path)) continue;
+    const props = parseProperties(readFileSync(path, 'utf8'));
+    const id = props.get('version') === '0' ? props.get('broker.id') : props.get('node.id');
+    const nodeId = id !== undefined && /^\d+$/.test(id) ? Number(id) : null;
+    return { nodeId, clusterId: props.get('cluster.id') ?? null };
+  }
+  return { nodeId: null, clusterId: null };
+}
+
 /** `<topic>-<partition>` directory names: the partition follows the last '-'. */
 export function parseTopicPartitionDirName(name: string): { topic: string; partition: number } | null {
   const m = /^(.+)-(\d+)$/.exec(name);

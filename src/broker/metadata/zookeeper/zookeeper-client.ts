@@ -7,8 +7,8 @@
  * Failures from ZooKeeper are `ZooKeeperError` values carrying ZooKeeper's error name
  * (`NO_NODE`, `NODE_EXISTS`, `BAD_VERSION`, `NOT_EMPTY`, `SESSION_EXPIRED`, `CONNECTION_LOSS`...):
  * the metadata store turns them into Kafka behaviour. A lost session is reported once through
- * `onSessionExpired`; the client is then unusable and the owner creates a new one (Kafka's
- * broker re-registers the same way).
+ * `onSessionExpired`; the client is then unusable until `renewSession` opens a new session in
+ * its place (the broker then re-registers and runs for controller again, as Kafka's does).
  */
 import zookeeper from 'node-zookeeper-client';
 import type { Client, Event as ZkEvent, Stat } from 'node-zookeeper-client';
@@ -108,36 +108,81 @@ function watcherFor(watch: WatchCallback | undefined): ((event: ZkEvent) => void
   return w;
 }
 
+/** Opens a library client and waits for its session; rejects with CONNECT_TIMEOUT. */
+function openSession(options: ZooKeeperClientOptions): Promise<Client> {
+  const sessionTimeout = options.sessionTimeoutMs ?? 18_000;
+  const extra = options.session === undefined ? {} : { sessionId: options.session.id, sessionPassword: options.session.password };
+  const client = zookeeper.createClient(options.connectString, { sessionTimeout, spinDelay: 200, retries: 0, ...extra } as Parameters<typeof zookeeper.createClient>[1]);
+  const timeoutMs = options.connectionTimeoutMs ?? sessionTimeout;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.close();
+      reject(new ZooKeeperError('CONNECT_TIMEOUT', undefined, `no ZooKeeper session with ${options.connectString} within ${timeoutMs} ms (zookeeper.connection.timeout.ms)`));
+    }, timeoutMs);
+    client.once('connected', () => {
+      clearTimeout(timer);
+      resolve(client);
+    });
+    client.connect();
+  });
+}
+
 export class ZooKeeperClient {
   private expiredHandlers: (() => void)[] = [];
+  private renewedHandlers: (() => void)[] = [];
   private expired = false;
   private closed = false;
 
-  private constructor(private readonly client: Client) {
+  private constructor(
+    private client: Client,
+    private readonly options: ZooKeeperClientOptions,
+  ) {
+    this.watchExpiry(client);
+  }
+
+  /** Connects and waits for a session (zookeeper.connection.timeout.ms); rejects with CONNECT_TIMEOUT. */
+  static async connect(options: ZooKeeperClientOptions): Promise<ZooKeeperClient> {
+    return new ZooKeeperClient(await openSession(options), options);
+  }
+
+  private watchExpiry(client: Client): void {
     client.on('expired', () => {
-      if (this.expired || this.closed) return;
+      if (this.expired || this.closed || client !== this.client) return;
       this.expired = true;
       for (const h of this.expiredHandlers) h();
     });
   }
 
-  /** Connects and waits for a session (zookeeper.connection.timeout.ms); rejects with CONNECT_TIMEOUT. */
-  static connect(options: ZooKeeperClientOptions): Promise<ZooKeeperClient> {
-    const sessionTimeout = options.sessionTimeoutMs ?? 18_000;
-    const extra = options.session === undefined ? {} : { sessionId: options.session.id, sessionPassword: options.session.password };
-    const client = zookeeper.createClient(options.connectString, { sessionTimeout, spinDelay: 200, retries: 0, ...extra } as Parameters<typeof zookeeper.createClient>[1]);
-    const timeoutMs = options.connectionTimeoutMs ?? sessionTimeout;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        client.close();
-        reject(new ZooKeeperError('CONNECT_TIMEOUT', undefined, `no ZooKeeper session with ${options.connectString} within ${timeoutMs} ms (zookeeper.connection.timeout.ms)`));
-      }, timeoutMs);
-      client.once('connected', () => {
-        clearTimeout(timer);
-        resolve(new ZooKeeperClient(client));
-      });
-      client.connect();
-    });
+  /**
+   * After an expiry: opens a new session in place of the lost one (retrying every `retryMs` until
+   * it succeeds or the client is closed) and then calls the `onSessionRenewed` handlers, which
+   * re-create what the old session held (ephemeral nodes, watches). Resolves true once renewed.
+   */
+  async renewSession(retryMs = 1000): Promise<boolean> {
+    while (this.expired && !this.closed) {
+      try {
+        const next = await openSession({ connectString: this.options.connectString, sessionTimeoutMs: this.options.sessionTimeoutMs ?? 18_000, connectionTimeoutMs: this.options.connectionTimeoutMs ?? this.options.sessionTimeoutMs ?? 18_000 });
+        if (this.closed) {
+          next.close();
+          return false;
+        }
+        const old = this.client;
+        this.client = next;
+        this.watchExpiry(next);
+        old.close();
+        this.expired = false;
+        for (const h of this.renewedHandlers) h();
+        return true;
+      } catch {
+        await new Promise((r) => setTimeout(r, retryMs));
+      }
+    }
+    return !this.closed && !this.expired;
+  }
+
+  /** Called after `renewSession` replaced an expired session with a new one. */
+  onSessionRenewed(handler: () => void): void {
+    this.renewedHandlers.push(handler);
   }
 
   /** The session id, as ZooKeeper prints it (hex). */
