@@ -189,6 +189,7 @@ async function startServices(options: StartBrokerOptions, config: BrokerConfig, 
   const groupCoordinator = new GroupCoordinator({ nodeId, config, metadata, replicaManager, clock, scheduler, logger: logger.child({ component: 'group-coordinator' }) });
   const supported = new Map(codecApiVersions({ unstable: config.unstableApiVersionsEnable }).map((r) => [r.apiKey, r]));
   let services: BrokerServices | null = null;
+  let controllerRole: ControllerRole | null = null;
   const dispatcher = new RequestDispatcher(HANDLERS, () => services!, logger.child({ component: 'request' }));
   const advertised = dispatcher.apiVersions().filter((h) => supported.has(h.apiKey)).map((h) => ({
     apiKey: h.apiKey,
@@ -208,6 +209,7 @@ async function startServices(options: StartBrokerOptions, config: BrokerConfig, 
     shutdownSignal: shutdown.signal,
     readBuffers: options.readBuffers ?? new ReadBufferPool(),
     apiVersions: () => advertised,
+    controller: () => controllerRole,
   };
 
   const server = new SocketServer({
@@ -228,7 +230,6 @@ async function startServices(options: StartBrokerOptions, config: BrokerConfig, 
     throw err;
   }
   const endpoints = advertisedEndpoints(config, bound);
-  let controllerRole: ControllerRole | null = null;
   if (metadata instanceof ZooKeeperMetadataStore) {
     // Registered once it can serve: other brokers and the controller see it from now on.
     await metadata.register({ nodeId, endpoints, rack: config.brokerRack });
@@ -236,6 +237,7 @@ async function startServices(options: StartBrokerOptions, config: BrokerConfig, 
       zk: cluster!.zk,
       nodeId,
       uncleanLeaderElection: (_topic, configs) => (configs['unclean.leader.election.enable'] ?? String(config.uncleanLeaderElectionEnable)) === 'true',
+      autoLeaderRebalance: config.autoLeaderRebalanceEnable ? { intervalMs: config.leaderImbalanceCheckIntervalSeconds * 1000, imbalancePercentage: config.leaderImbalancePerBrokerPercentage } : null,
       logger: logger.child({ component: 'controller' }),
     });
     await controllerRole.start();
@@ -248,8 +250,8 @@ async function startServices(options: StartBrokerOptions, config: BrokerConfig, 
         .then(async (renewed) => {
           if (!renewed) return;
           await metadata.register({ nodeId, endpoints, rack: config.brokerRack });
-          await role.start();
           logger.info({ nodeId, session: zk.sessionId }, 'registered again with a new ZooKeeper session');
+          await role.rejoin();
         })
         .catch((err: unknown) => logger.error({ err, nodeId }, 'registering again after the ZooKeeper session expired failed'));
     });

@@ -1,8 +1,9 @@
 /**
- * A Samsa cluster for tests: a real ZooKeeper (standalone, or an existing ensemble) and N brokers
- * started in this process with `startBroker`, each with its own log dir, on loopback ports. Brokers
- * can be stopped (a clean shutdown: its ZooKeeper session ends) and started again on the same log
- * dir and port.
+ * A Samsa cluster for tests: a real ZooKeeper (standalone, or an existing ensemble) and N brokers,
+ * each with its own log dir, on loopback ports — started in this process with `startBroker`, or
+ * (`processes: true`) as separate `kafka-server-start` processes that a test can SIGKILL or
+ * SIGSTOP. Brokers can be stopped (a clean shutdown: SIGTERM for a process) and started again on
+ * the same log dir and port.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { startBroker } from '../broker/broker.js';
 import type { Broker } from '../broker/broker.js';
 import type { Logger } from '../logging/logger.js';
 import { ApiKey } from '../protocol/generated/api-table.js';
-import { freePort } from './broker-process.js';
+import { BrokerProcess, freePort } from './broker-process.js';
 import { KafkaTestClient } from './kafka-test-client.js';
 import { pollUntil } from './poll-until.js';
 import { ZooKeeperCluster } from './zookeeper-server.js';
@@ -28,6 +29,8 @@ export interface SamsaClusterOptions {
   /** server.properties entries for every broker. */
   properties?: Record<string, string>;
   logger?: (nodeId: number) => Logger;
+  /** Run every broker as a separate process. Default false (in this process). */
+  processes?: boolean;
 }
 
 interface Slot {
@@ -35,6 +38,7 @@ interface Slot {
   port: number;
   logDir: string;
   broker: Broker | null;
+  process: BrokerProcess | null;
 }
 
 let clusters = 0;
@@ -54,7 +58,7 @@ export class SamsaCluster {
     const root = mkdtempSync(join(tmpdir(), 'samsa-cluster-'));
     const chroot = options.chroot ?? `/samsa-${process.pid}-${++clusters}`;
     const slots: Slot[] = [];
-    for (let i = 1; i <= (options.brokers ?? 3); i++) slots.push({ nodeId: i, port: await freePort(), logDir: join(root, `broker-${i}`), broker: null });
+    for (let i = 1; i <= (options.brokers ?? 3); i++) slots.push({ nodeId: i, port: await freePort(), logDir: join(root, `broker-${i}`), broker: null, process: null });
     const cluster = new SamsaCluster(zookeeper, options.zookeeper === undefined, `${zookeeper.connectString}${chroot}`, slots, root, options);
     try {
       await Promise.all(slots.map((s) => cluster.startBroker(s.nodeId)));
@@ -71,15 +75,23 @@ export class SamsaCluster {
     return this.slots.map((s) => s.nodeId);
   }
 
-  /** The running broker `nodeId` (throws when it is stopped). */
+  /** The running in-process broker `nodeId` (throws when it is stopped or a process). */
   broker(nodeId: number): Broker {
     const b = this.slot(nodeId).broker;
-    if (b === null) throw new Error(`broker ${nodeId} is not running`);
+    if (b === null) throw new Error(`broker ${nodeId} is not running in this process`);
     return b;
   }
 
+  /** The process of broker `nodeId` (with `processes: true`; throws otherwise). */
+  process(nodeId: number): BrokerProcess {
+    const p = this.slot(nodeId).process;
+    if (p === null) throw new Error(`broker ${nodeId} has no process`);
+    return p;
+  }
+
   isRunning(nodeId: number): boolean {
-    return this.slot(nodeId).broker !== null;
+    const s = this.slot(nodeId);
+    return s.broker !== null || (s.process?.running ?? false);
   }
 
   portOf(nodeId: number): number {
@@ -92,29 +104,49 @@ export class SamsaCluster {
 
   /** `host:port,...` of the running brokers. */
   get bootstrap(): string {
-    return this.slots.filter((s) => s.broker !== null).map((s) => `127.0.0.1:${s.port}`).join(',');
+    return this.slots.filter((s) => this.isRunning(s.nodeId)).map((s) => `127.0.0.1:${s.port}`).join(',');
   }
 
-  async startBroker(nodeId: number, extra: Record<string, string> = {}): Promise<Broker> {
+  /** `host:port,...` of every broker, running or not (what a client is configured with). */
+  get allBootstrap(): string {
+    return this.slots.map((s) => `127.0.0.1:${s.port}`).join(',');
+  }
+
+  async startBroker(nodeId: number, extra: Record<string, string> = {}): Promise<void> {
     const slot = this.slot(nodeId);
-    if (slot.broker !== null) return slot.broker;
+    if (this.isRunning(nodeId)) return;
+    const properties = { 'zookeeper.connect': this.connect, 'zookeeper.session.timeout.ms': '6000', ...this.options.properties, ...extra };
+    if (this.options.processes === true) {
+      slot.process = await BrokerProcess.start({ port: slot.port, logDir: slot.logDir, overrides: { 'broker.id': String(nodeId), ...properties } });
+      return;
+    }
     slot.broker = await startBroker({
       host: '127.0.0.1',
       port: slot.port,
       logDirs: [slot.logDir],
       nodeId,
-      properties: { 'zookeeper.connect': this.connect, 'zookeeper.session.timeout.ms': '6000', ...this.options.properties, ...extra },
+      properties,
       ...(this.options.logger === undefined ? {} : { logger: this.options.logger(nodeId) }),
     });
-    return slot.broker;
   }
 
-  /** A clean shutdown of broker `nodeId`. */
+  /** A clean shutdown of broker `nodeId` (SIGTERM for a process, waiting for its exit). */
   async stopBroker(nodeId: number): Promise<void> {
     const slot = this.slot(nodeId);
     const b = slot.broker;
     slot.broker = null;
     await b?.close();
+    if (slot.process?.running === true) {
+      slot.process.kill('SIGTERM');
+      await slot.process.waitForExit(30_000);
+    }
+  }
+
+  /** SIGKILL of broker process `nodeId`. */
+  async killBroker(nodeId: number): Promise<void> {
+    const p = this.process(nodeId);
+    p.kill('SIGKILL');
+    await p.waitForExit(10_000);
   }
 
   /** A connection to broker `nodeId` (the caller closes it). */
@@ -124,7 +156,7 @@ export class SamsaCluster {
 
   /** Waits until broker `via` (default the first running one) lists exactly the brokers `ids` and a controller. */
   async waitForBrokers(ids: readonly number[], via?: number): Promise<void> {
-    const id = via ?? this.slots.find((s) => s.broker !== null)!.nodeId;
+    const id = via ?? this.slots.find((s) => this.isRunning(s.nodeId))!.nodeId;
     const want = [...ids].sort((a, b) => a - b).join(',');
     const client = await this.client(id);
     try {
@@ -155,6 +187,11 @@ export class SamsaCluster {
       s.broker = null;
       try {
         await b?.close();
+        if (s.process?.running === true) {
+          s.process.kill('SIGCONT');
+          s.process.kill('SIGKILL');
+          await s.process.waitForExit(10_000);
+        }
       } catch {
         // Closing the rest matters more than one broker's shutdown error.
       }

@@ -10,12 +10,23 @@ import { ControllerElection } from '../metadata/zookeeper/controller-election.js
 import type { ControllerView } from '../metadata/zookeeper/controller-election.js';
 import type { ZooKeeperClient } from '../metadata/zookeeper/zookeeper-client.js';
 import { Controller } from './controller.js';
+import type { ElectionResult, ElectionType, TopicPartitionRef } from './controller.js';
+
+/** A request only the controller can serve reached another broker (Kafka's NOT_CONTROLLER). */
+export class NotControllerError extends Error {
+  constructor(readonly controllerId: number | null) {
+    super(`this broker is not the controller (the controller is ${controllerId ?? 'not known'})`);
+    this.name = 'NotControllerError';
+  }
+}
 
 export interface ControllerRoleOptions {
   zk: ZooKeeperClient;
   nodeId: number;
   /** unclean.leader.election.enable for a topic, from its overrides and the broker's config. */
   uncleanLeaderElection: (topic: string, configs: Record<string, string>) => boolean;
+  /** auto.leader.rebalance.enable with its interval and per-broker imbalance percentage; null: off. */
+  autoLeaderRebalance: { intervalMs: number; imbalancePercentage: number } | null;
   logger: Logger;
 }
 
@@ -29,7 +40,7 @@ export class ControllerRole {
       onElected: (lease) => {
         if (this.closed) return;
         opts.logger.info({ epoch: lease.epoch }, 'elected controller');
-        const controller = new Controller({ zk: opts.zk, lease, uncleanLeaderElection: opts.uncleanLeaderElection, logger: opts.logger });
+        const controller = new Controller({ zk: opts.zk, lease, uncleanLeaderElection: opts.uncleanLeaderElection, autoLeaderRebalance: opts.autoLeaderRebalance, logger: opts.logger });
         this.controller = controller;
         void controller.start();
       },
@@ -50,12 +61,37 @@ export class ControllerRole {
     return this.election.start();
   }
 
+  /** Runs for election again with a new ZooKeeper session (after the old one expired). */
+  rejoin(): Promise<void> {
+    return this.election.rejoin();
+  }
+
   get isController(): boolean {
     return this.controller?.isActive === true;
   }
 
   /** The running controller (tests wait on its queue). */
   get activeController(): Controller | null {
+    return this.controller;
+  }
+
+  /** The controller's id as this broker last saw it (null: none). */
+  get controllerId(): number | null {
+    return this.election.controller.controllerId;
+  }
+
+  /** ControlledShutdown, served by the controller only (else NotControllerError). */
+  controlledShutdown(brokerId: number): Promise<TopicPartitionRef[]> {
+    return this.require().controlledShutdown(brokerId);
+  }
+
+  /** ElectLeaders, served by the controller only (else NotControllerError). */
+  electLeaders(type: ElectionType, partitions: TopicPartitionRef[] | null): Promise<Map<string, ElectionResult>> {
+    return this.require().electLeaders(type, partitions);
+  }
+
+  private require(): Controller {
+    if (this.controller === null || !this.controller.isActive) throw new NotControllerError(this.controllerId);
     return this.controller;
   }
 

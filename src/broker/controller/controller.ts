@@ -20,15 +20,44 @@ import { readPartitionState, readTopic, readTopicNames, writePartitionStates } f
 import type { PartitionStateWrite } from '../metadata/zookeeper/topic-znodes.js';
 import { ZooKeeperError } from '../metadata/zookeeper/zookeeper-client.js';
 import type { ZooKeeperClient, ZooKeeperOp } from '../metadata/zookeeper/zookeeper-client.js';
-import { afterBrokerFailure, afterBrokerStartup, initialLeadership } from './partition-leadership.js';
-import type { Leadership } from './partition-leadership.js';
+import { afterBrokerFailure, afterBrokerStartup, controlledShutdown, initialLeadership, NO_LEADER, preferredLeader } from './partition-leadership.js';
+import type { Leadership, LeadershipChange } from './partition-leadership.js';
 
 export interface ControllerOptions {
   zk: ZooKeeperClient;
   lease: ControllerLease;
   /** unclean.leader.election.enable for a topic (its override, else the broker's setting). */
   uncleanLeaderElection?: (topic: string, configs: Record<string, string>) => boolean;
+  /**
+   * auto.leader.rebalance.enable: every `intervalMs` (leader.imbalance.check.interval.seconds),
+   * a broker leading fewer than (100 - `imbalancePercentage`)% of the partitions it is the
+   * preferred leader of gets their leadership back. Null: off.
+   */
+  autoLeaderRebalance?: { intervalMs: number; imbalancePercentage: number } | null;
   logger: Logger;
+}
+
+export interface TopicPartitionRef {
+  topic: string;
+  partition: number;
+}
+
+/** ElectLeaders' election types. */
+export type ElectionType = 'preferred' | 'unclean';
+
+/** The outcome of one partition's election, with Kafka's error names. */
+export type ElectionResult =
+  | { error: null }
+  | { error: 'ELECTION_NOT_NEEDED' | 'PREFERRED_LEADER_NOT_AVAILABLE' | 'ELIGIBLE_LEADERS_NOT_AVAILABLE' | 'UNKNOWN_TOPIC_OR_PARTITION'; message: string };
+
+/** What a partition's read state gives a leadership decision. */
+interface PartitionView {
+  topic: string;
+  partition: number;
+  replicas: readonly number[];
+  current: Leadership;
+  zkVersion: number;
+  configs: Record<string, string>;
 }
 
 /** Counters for tests and logs. */
@@ -44,6 +73,9 @@ export class Controller {
   private pending = 0;
   private readonly stats_: ControllerStats = { events: 0, partitionStateWrites: 0, topicsDeleted: 0 };
   private idleWaiters: (() => void)[] = [];
+  /** Brokers in controlled shutdown: not chosen as leaders until their registration goes away. */
+  private readonly shuttingDown = new Set<number>();
+  private rebalanceTimer: NodeJS.Timeout | null = null;
   /** One stable callback for every watch (the client registers a function once per path). */
   private readonly onChange = (): void => {
     void this.enqueue('change', () => this.reconcile());
@@ -53,12 +85,145 @@ export class Controller {
 
   /** Reads everything and reconciles; later changes arrive through watches. */
   start(): Promise<void> {
+    const rebalance = this.opts.autoLeaderRebalance;
+    if (rebalance != null) {
+      this.rebalanceTimer = setInterval(() => void this.enqueue('auto-leader-rebalance', () => this.rebalanceLeaders()), rebalance.intervalMs);
+      this.rebalanceTimer.unref();
+    }
     return this.enqueue('startup', () => this.reconcile());
   }
 
   /** Stops handling events (resigned or fenced). Events already queued are dropped. */
   stop(): void {
     this.stopped = true;
+    if (this.rebalanceTimer !== null) clearInterval(this.rebalanceTimer);
+    this.rebalanceTimer = null;
+  }
+
+  /**
+   * ControlledShutdown from broker `brokerId`: it leaves every ISR, and leadership of the
+   * partitions it leads moves to another live ISR member. Returns the partitions it still leads
+   * (no other replica in sync): the broker retries, or stops and leaves them offline.
+   */
+  async controlledShutdown(brokerId: number): Promise<TopicPartitionRef[]> {
+    let remaining: TopicPartitionRef[] = [];
+    await this.enqueue('controlled-shutdown', async () => {
+      const live = new Set(await registeredBrokerIds(this.opts.zk));
+      if (!live.has(brokerId)) return;
+      this.shuttingDown.add(brokerId);
+      for (const b of this.shuttingDown) live.delete(b);
+      const views = await this.readPartitions(null);
+      await this.apply(views, (v) => controlledShutdown(v.replicas, v.current, brokerId, live));
+      remaining = (await this.readPartitions(null)).filter((v) => v.current.leader === brokerId).map((v) => ({ topic: v.topic, partition: v.partition }));
+      this.opts.logger.info({ brokerId, remaining: remaining.length }, 'controlled shutdown: leadership moved');
+    });
+    if (this.stopped) throw new Error('controller stopped');
+    return remaining;
+  }
+
+  /** ElectLeaders: a preferred or unclean election for the given partitions (null: all). */
+  async electLeaders(type: ElectionType, partitions: TopicPartitionRef[] | null): Promise<Map<string, ElectionResult>> {
+    const results = new Map<string, ElectionResult>();
+    await this.enqueue('elect-leaders', async () => {
+      const live = await this.liveBrokers();
+      const views = await this.readPartitions(partitions === null ? null : new Set(partitions.map((p) => p.topic)));
+      const byKey = new Map(views.map((v) => [`${v.topic}-${v.partition}`, v]));
+      const wanted = partitions ?? views.map((v) => ({ topic: v.topic, partition: v.partition }));
+      const chosen: PartitionView[] = [];
+      for (const { topic, partition } of wanted) {
+        const key = `${topic}-${partition}`;
+        const v = byKey.get(key);
+        if (v === undefined) {
+          results.set(key, { error: 'UNKNOWN_TOPIC_OR_PARTITION', message: `The partition ${key} does not exist.` });
+          continue;
+        }
+        const change = this.election(type, v, live);
+        if (change.changed) {
+          chosen.push(v);
+          results.set(key, { error: null });
+        } else if (type === 'preferred' && v.current.leader === v.replicas[0]) {
+          results.set(key, { error: 'ELECTION_NOT_NEEDED', message: `Leader election not needed for topic partition ${key}` });
+        } else if (type === 'unclean' && v.current.leader !== NO_LEADER && live.has(v.current.leader)) {
+          results.set(key, { error: 'ELECTION_NOT_NEEDED', message: `Leader election not needed for topic partition ${key}` });
+        } else if (type === 'preferred') {
+          results.set(key, { error: 'PREFERRED_LEADER_NOT_AVAILABLE', message: `Failed to elect leader for partition ${key} under strategy PreferredReplicaPartitionLeaderElectionStrategy` });
+        } else {
+          results.set(key, { error: 'ELIGIBLE_LEADERS_NOT_AVAILABLE', message: `Failed to elect leader for partition ${key} under strategy UncleanPartitionLeaderElectionStrategy` });
+        }
+      }
+      await this.apply(chosen, (v) => this.election(type, v, live));
+    });
+    if (this.stopped) throw new Error('controller stopped');
+    return results;
+  }
+
+  private election(type: ElectionType, v: PartitionView, live: ReadonlySet<number>): LeadershipChange {
+    if (type === 'preferred') return preferredLeader(v.replicas, v.current, live);
+    if (v.current.leader !== NO_LEADER && live.has(v.current.leader)) return { changed: false };
+    return afterBrokerFailure(v.replicas, v.current, live, true);
+  }
+
+  /** auto.leader.rebalance.enable: preferred elections for the brokers whose imbalance exceeds the allowed percentage. */
+  private async rebalanceLeaders(): Promise<void> {
+    const threshold = this.opts.autoLeaderRebalance?.imbalancePercentage ?? 10;
+    const live = await this.liveBrokers();
+    const views = await this.readPartitions(null);
+    const byPreferred = new Map<number, PartitionView[]>();
+    for (const v of views) {
+      const preferred = v.replicas[0];
+      if (preferred === undefined || !live.has(preferred)) continue;
+      const list = byPreferred.get(preferred) ?? [];
+      list.push(v);
+      byPreferred.set(preferred, list);
+    }
+    const chosen: PartitionView[] = [];
+    for (const [broker, list] of byPreferred) {
+      const notLed = list.filter((v) => v.current.leader !== broker);
+      if (notLed.length === 0 || (notLed.length * 100) / list.length <= threshold) continue;
+      this.opts.logger.info({ broker, imbalancePercent: Math.round((notLed.length * 100) / list.length) }, 'leader imbalance above leader.imbalance.per.broker.percentage: preferred leader election');
+      chosen.push(...notLed);
+    }
+    await this.apply(chosen, (v) => preferredLeader(v.replicas, v.current, live));
+  }
+
+  /** Registered brokers that are not in controlled shutdown (and forgets shutdowns of brokers that are gone). */
+  private async liveBrokers(watch?: () => void): Promise<Set<number>> {
+    const live = new Set(await registeredBrokerIds(this.opts.zk, watch));
+    for (const b of this.shuttingDown) {
+      if (!live.has(b)) this.shuttingDown.delete(b);
+      else live.delete(b);
+    }
+    return live;
+  }
+
+  /** Every partition state of the given topics (null: all topics not being deleted). */
+  private async readPartitions(topics: ReadonlySet<string> | null): Promise<PartitionView[]> {
+    const { zk } = this.opts;
+    const deletions = new Set((await zk.getChildren('/admin/delete_topics')) ?? []);
+    const out: PartitionView[] = [];
+    for (const name of await readTopicNames(zk)) {
+      if (deletions.has(name) || (topics !== null && !topics.has(name))) continue;
+      const topic = await readTopic(zk, name);
+      if (topic === null) continue;
+      for (let p = 0; p < topic.assignment.partitions.length; p++) {
+        const node = await readPartitionState(zk, name, p);
+        if (node === null) continue;
+        out.push({ topic: name, partition: p, replicas: topic.assignment.partitions[p]!, current: { leader: node.state.leader, leaderEpoch: node.state.leaderEpoch, isr: node.state.isr }, zkVersion: node.zkVersion, configs: topic.configs });
+      }
+    }
+    return out;
+  }
+
+  /** Writes the changed states `decide` returns, in one fenced multi. */
+  private async apply(views: readonly PartitionView[], decide: (v: PartitionView) => LeadershipChange): Promise<void> {
+    const writes: PartitionStateWrite[] = [];
+    for (const v of views) {
+      const change = decide(v);
+      if (change.changed) writes.push({ topic: v.topic, partition: v.partition, state: change.next, expectedZkVersion: v.zkVersion });
+    }
+    if (writes.length === 0) return;
+    await writePartitionStates(this.opts.zk, this.opts.lease, writes);
+    this.stats_.partitionStateWrites += writes.length;
   }
 
   get isActive(): boolean {
@@ -102,7 +267,7 @@ export class Controller {
   /** One pass over the whole cluster state: deletions first, then every partition's leadership. */
   private async reconcile(): Promise<void> {
     const { zk } = this.opts;
-    const live = new Set(await registeredBrokerIds(zk, this.onChange));
+    const live = await this.liveBrokers(this.onChange);
     await zk.ensurePath('/admin/delete_topics');
     const deletions = new Set((await zk.getChildren('/admin/delete_topics', this.onChange)) ?? []);
     const writes: PartitionStateWrite[] = [];

@@ -2,6 +2,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { ApiRequestTypes, ApiResponseTypes } from '../../protocol/generated/api-table.js';
 import type { RequestHeader } from '../../protocol/generated/request-header.js';
 import type { ApiKeyNumber } from '../../protocol/request-frame.js';
+import type { ControllerRole } from '../controller/controller-role.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { Clock } from '../clock.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
@@ -28,6 +29,8 @@ export interface BrokerServices {
   shutdownSignal: AbortSignal;
   /** Reusable buffers for the record bytes a Fetch reads (released once the response is written). */
   readBuffers: ReadBufferPool;
+  /** The controller role of a broker in a cluster (null without ZooKeeper). */
+  controller(): ControllerRole | null;
   /** The API versions this broker advertises (computed from the handler registry). */
   apiVersions(): { apiKey: number; minVersion: number; maxVersion: number }[];
 }

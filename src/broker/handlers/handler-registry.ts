@@ -16,6 +16,8 @@ import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
 import { deleteGroupsHandler } from './delete-groups.js';
 import { describeGroupsHandler } from './describe-groups.js';
+import { controlledShutdownHandler } from './controlled-shutdown.js';
+import { electLeadersHandler } from './elect-leaders.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
 import { heartbeatHandler } from './heartbeat.js';
 import { joinGroupHandler } from './join-group.js';
@@ -43,6 +45,9 @@ export const HANDLERS: readonly ApiHandler[] = [
   alterConfigsHandler,
   createPartitionsHandler,
   incrementalAlterConfigsHandler,
+  // cluster
+  electLeadersHandler,
+  controlledShutdownHandler,
   // group coordinator
   findCoordinatorHandler,
   joinGroupHandler,

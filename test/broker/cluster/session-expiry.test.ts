@@ -47,7 +47,9 @@ describe('cluster mode: a broker whose ZooKeeper session expires', { skip }, () 
       const back = await pollUntil('broker 2 registered again', () => metadataOf(client, null), (m) => m.brokers.length === 2, { timeoutMs: 20_000 });
       assert.deepEqual(back.brokers.map((b) => b.nodeId).sort(), [1, 2]);
       assert.equal(back.controllerId, 1, 'the ex-controller does not take the controllership back');
-      await pollUntil('broker 2 logs its new registration', () => frozen.process.log, (log) => log.includes('registered again with a new ZooKeeper session'));
+      await pollUntil('broker 2 logs its new registration', () => frozen.process.log.includes('registered again with a new ZooKeeper session')).catch((err: unknown) => {
+        throw new Error(`${String(err)}\n--- broker 2 log tail ---\n${frozen.process.log.slice(-3000)}`);
+      });
       assert.ok(frozen.process.log.includes('no longer the controller'), 'the ex-controller stopped acting as controller');
     } finally {
       client.close();

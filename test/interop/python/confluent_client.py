@@ -85,7 +85,13 @@ def produce(args):
                 emit({'seq': seq, 'partition': msg.partition(), 'offset': msg.offset()})
         return on_delivery
 
-    for r in records:
+    started = time.monotonic()
+    for i, r in enumerate(records):
+        if args.rate > 0:
+            # Paced: record i goes out no earlier than i / rate seconds after the start.
+            wait = started + i / args.rate - time.monotonic()
+            if wait > 0:
+                producer.poll(wait)
         kwargs = {
             'key': r['key'].encode('utf-8'),
             'value': r['value'].encode('utf-8'),

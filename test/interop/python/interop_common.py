@@ -20,6 +20,7 @@ def parser(description):
                    help='create-topic: the admin API (CreateTopics) or auto-creation through Metadata')
     p.add_argument('--input', help='produce: JSON-lines file of records (topic, partition, key, value, headers, timestamp, seq)')
     p.add_argument('--compression', default='none')
+    p.add_argument('--rate', type=float, default=0.0, help='produce: at most this many records per second (0: as fast as possible)')
     p.add_argument('--timeout', type=float, default=60.0, help='give up after this many seconds')
     p.add_argument('--debug', action='store_true', help="the client's protocol debug log on stderr")
     return p

@@ -69,6 +69,15 @@ export class ControllerElection {
     return this.schedule();
   }
 
+  /**
+   * Takes part again after a new session replaced an expired one: work queued on the old session
+   * may never complete, so the new election does not wait behind it.
+   */
+  rejoin(): Promise<void> {
+    this.running = Promise.resolve();
+    return this.schedule();
+  }
+
   /** Gives up the controllership (controlled shutdown) and stops taking part. */
   async resign(): Promise<void> {
     this.stopped = true;

@@ -132,6 +132,8 @@ export class ZooKeeperClient {
   private renewedHandlers: (() => void)[] = [];
   private expired = false;
   private closed = false;
+  /** Rejections of the calls waiting for an answer. */
+  private readonly pending = new Set<(err: unknown) => void>();
 
   private constructor(
     private client: Client,
@@ -149,6 +151,7 @@ export class ZooKeeperClient {
     client.on('expired', () => {
       if (this.expired || this.closed || client !== this.client) return;
       this.expired = true;
+      this.failPending('SESSION_EXPIRED');
       for (const h of this.expiredHandlers) h();
     });
   }
@@ -204,17 +207,41 @@ export class ZooKeeperClient {
     this.expiredHandlers.push(handler);
   }
 
+  /**
+   * Runs one library call and settles with it. A call made while the session is expired fails at
+   * once with SESSION_EXPIRED, and calls still waiting when it expires are failed the same way:
+   * the library may otherwise never answer them, and whatever waits on them would wait forever.
+   */
+  private request<T>(path: string, run: (client: Client, resolve: (value: T) => void, reject: (err: unknown) => void) => void): Promise<T> {
+    if (this.expired || this.closed) return Promise.reject(new ZooKeeperError(this.closed ? 'CLOSED' : 'SESSION_EXPIRED', path, `ZooKeeper ${this.closed ? 'client closed' : 'session expired'} (at ${path})`));
+    return new Promise<T>((resolve, reject) => {
+      const fail = (err: unknown): void => {
+        this.pending.delete(fail);
+        reject(err);
+      };
+      this.pending.add(fail);
+      run(
+        this.client,
+        (value) => {
+          this.pending.delete(fail);
+          resolve(value);
+        },
+        fail,
+      );
+    });
+  }
+
   /** Creates a node; returns its path (with the sequence suffix for sequential modes). */
   create(path: string, data: Buffer = Buffer.alloc(0), mode: ZooKeeperNodeMode = 'persistent'): Promise<string> {
-    return new Promise((resolve, reject) => {
-      this.client.create(path, data, MODES[mode], (err, created) => (err ? reject(toError(err, path)) : resolve(created)));
+    return this.request(path, (client, resolve, reject) => {
+      client.create(path, data, MODES[mode], (err, created) => (err ? reject(toError(err, path)) : resolve(created)));
     });
   }
 
   /** Creates `path` and any missing parents (persistent, empty); existing nodes are fine. */
   ensurePath(path: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.client.mkdirp(path, (err) => (err ? reject(toError(err, path)) : resolve()));
+    return this.request(path, (client, resolve, reject) => {
+      client.mkdirp(path, (err) => (err ? reject(toError(err, path)) : resolve()));
     });
   }
 
@@ -223,7 +250,7 @@ export class ZooKeeperClient {
    * or null when it does not exist. `watch` fires once on its next change (or creation).
    */
   getData(path: string, watch?: (event: ZooKeeperWatchEvent) => void): Promise<ZooKeeperNodeData | null> {
-    return new Promise((resolve, reject) => {
+    return this.request(path, (client, resolve, reject) => {
       const cb = (err: unknown, data: Buffer, stat: Stat): void => {
         if (err) {
           const e = toError(err, path);
@@ -240,25 +267,25 @@ export class ZooKeeperClient {
         resolve({ data: data ?? Buffer.alloc(0), version: stat.version, ephemeralOwner: /^0+$/.test(owner) ? null : owner });
       };
       const w = watcherFor(watch);
-      if (w === undefined) this.client.getData(path, cb);
-      else this.client.getData(path, w, cb);
+      if (w === undefined) client.getData(path, cb);
+      else client.getData(path, w, cb);
     });
   }
 
   /** Sets the node's data when its version is `version` (-1: any); returns the new version. */
   setData(path: string, data: Buffer, version = -1): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.client.setData(path, data, version, (err, stat) => (err ? reject(toError(err, path)) : resolve(stat.version)));
+    return this.request(path, (client, resolve, reject) => {
+      client.setData(path, data, version, (err, stat) => (err ? reject(toError(err, path)) : resolve(stat.version)));
     });
   }
 
   /** The node's version, or null when it does not exist; `watch` fires once on creation, deletion or data change. */
   exists(path: string, watch?: (event: ZooKeeperWatchEvent) => void): Promise<number | null> {
-    return new Promise((resolve, reject) => {
+    return this.request(path, (client, resolve, reject) => {
       const cb = (err: unknown, stat: Stat | null): void => (err ? reject(toError(err, path)) : resolve(stat ? stat.version : null));
       const w = watcherFor(watch);
-      if (w === undefined) this.client.exists(path, cb);
-      else this.client.exists(path, w, cb);
+      if (w === undefined) client.exists(path, cb);
+      else client.exists(path, w, cb);
     });
   }
 
@@ -267,7 +294,7 @@ export class ZooKeeperClient {
    * change (ZooKeeper sets no watch on a node that does not exist).
    */
   getChildren(path: string, watch?: (event: ZooKeeperWatchEvent) => void): Promise<string[] | null> {
-    return new Promise((resolve, reject) => {
+    return this.request(path, (client, resolve, reject) => {
       const cb = (err: unknown, children: string[]): void => {
         if (err) {
           const e = toError(err, path);
@@ -276,15 +303,15 @@ export class ZooKeeperClient {
         resolve([...children].sort());
       };
       const w = watcherFor(watch);
-      if (w === undefined) this.client.getChildren(path, cb);
-      else this.client.getChildren(path, w, cb);
+      if (w === undefined) client.getChildren(path, cb);
+      else client.getChildren(path, w, cb);
     });
   }
 
   /** Deletes the node when its version is `version` (-1: any). */
   delete(path: string, version = -1): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.client.remove(path, version, (err) => (err ? reject(toError(err, path)) : resolve()));
+    return this.request(path, (client, resolve, reject) => {
+      client.remove(path, version, (err) => (err ? reject(toError(err, path)) : resolve()));
     });
   }
 
@@ -313,7 +340,7 @@ export class ZooKeeperClient {
           break;
       }
     }
-    return new Promise((resolve, reject) => {
+    return this.request<void>(ops[0]?.path ?? '/', (_client, resolve, reject) => {
       tx.commit((err, results: { type: number; err?: number }[] | undefined) => {
         if (!err) return resolve();
         const failed = results?.findIndex((r) => r.err !== undefined && r.err !== 0 && r.err !== zookeeper.Exception.RUNTIME_INCONSISTENCY) ?? -1;
@@ -323,10 +350,17 @@ export class ZooKeeperClient {
     });
   }
 
+  private failPending(code: string): void {
+    const waiting = [...this.pending];
+    this.pending.clear();
+    for (const fail of waiting) fail(new ZooKeeperError(code, undefined, `ZooKeeper ${code === 'CLOSED' ? 'client closed' : 'session expired'} before the answer came`));
+  }
+
   /** Ends the session (its ephemeral nodes go away). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.client.close();
+    this.failPending('CLOSED');
   }
 }
