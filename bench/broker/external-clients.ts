@@ -40,12 +40,12 @@ export interface ThroughputResult {
 }
 
 /**
- * `rdkafka_performance -P`: `records` messages of `valueBytes` bytes to one partition, acks=1,
+ * `rdkafka_performance -P`: `records` messages of `valueBytes` bytes to one partition, acks=1 (or `acks`),
  * librdkafka's defaults otherwise (linger.ms=5, batch.size=1000000, 5 requests in flight).
  * The figures are the tool's own: from its first produce call to the last delivery report.
  */
-export async function rdkafkaPerformanceProduce(bin: string, bootstrap: string, topic: string, records: number, valueBytes: number, timeoutMs: number): Promise<ThroughputResult> {
-  const r = await runCommand(bin, ['-P', '-t', topic, '-p', '0', '-b', bootstrap, '-s', String(valueBytes), '-c', String(records), '-a', '1', '-q'], timeoutMs);
+export async function rdkafkaPerformanceProduce(bin: string, bootstrap: string, topic: string, records: number, valueBytes: number, timeoutMs: number, acks = 1): Promise<ThroughputResult> {
+  const r = await runCommand(bin, ['-P', '-t', topic, '-p', '0', '-b', bootstrap, '-s', String(valueBytes), '-c', String(records), '-a', String(acks), '-q'], timeoutMs);
   const lines = r.stdout.split('\n').filter((l) => l.includes('messages produced'));
   const last = lines[lines.length - 1] ?? '';
   const m = /(\d+) messages produced \((\d+) bytes\), (\d+) delivered \(offset -?\d+, (\d+) failed\) in (\d+)ms/.exec(last);

@@ -204,11 +204,11 @@ export function walkBatches(records: Uint8Array, keepPositions = false): BatchWa
 }
 
 /** Creates a topic (ignoring TOPIC_ALREADY_EXISTS) and waits until a Produce to partition 0 would be accepted. */
-export async function createTopic(host: string, port: number, topic: string, partitions = 1): Promise<void> {
+export async function createTopic(host: string, port: number, topic: string, partitions = 1, replicationFactor = 1, configs: Record<string, string> = {}): Promise<void> {
   const conn = await PipelinedConnection.open(host, port);
   try {
     const res = await conn.call(ApiKey.CreateTopics, 5, {
-      topics: [{ name: topic, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }],
+      topics: [{ name: topic, numPartitions: partitions, replicationFactor, assignments: [], configs: Object.entries(configs).map(([name, value]) => ({ name, value })) }],
       timeoutMs: 10_000,
       validateOnly: false,
     });

@@ -1,6 +1,6 @@
 /**
  * End-to-end latency, producing side: produces `rate` records per second for `durationMs`, with
- * acks=1, over one connection. Every ~1 ms tick, the records that are due go out as one batch
+ * acks=1 (or `acks`), over one connection. Every ~1 ms tick, the records that are due go out as one batch
  * (what a producer with linger.ms of about 1 does); each record's key is the monotonic time in
  * ns at which its batch was built and sent (`process.hrtime.bigint()`, the same clock in every
  * process, as an int64), its value `valueBytes` bytes. At most `maxInFlight` requests are outstanding; records not
@@ -18,6 +18,8 @@ interface Params {
   durationMs: number;
   valueBytes: number;
   maxInFlight: number;
+  /** Default 1; the cluster bench uses -1 (all). */
+  acks?: number;
 }
 
 runWorker(async () => {
@@ -43,7 +45,7 @@ runWorker(async () => {
         key.writeBigInt64BE(stamp, 0);
         const records = [];
         for (let i = 0; i < n; i++) records.push({ key, value: template });
-        const frame = produceFrame(p.topic, 0, 1, buildRecordBatch(records, { timestamp: BigInt(Date.now()) }));
+        const frame = produceFrame(p.topic, 0, p.acks ?? 1, buildRecordBatch(records, { timestamp: BigInt(Date.now()) }));
         sent += n;
         requests++;
         if (n > maxBatch) maxBatch = n;
