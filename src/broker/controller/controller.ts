@@ -102,8 +102,9 @@ export class Controller {
 
   /**
    * ControlledShutdown from broker `brokerId`: it leaves every ISR, and leadership of the
-   * partitions it leads moves to another live ISR member. Returns the partitions it still leads
-   * (no other replica in sync): the broker retries, or stops and leaves them offline.
+   * partitions it leads moves to another live ISR member. Returns the partitions with more than
+   * one replica that it still leads (no other replica in sync): the broker retries, or stops and
+   * leaves them offline.
    */
   async controlledShutdown(brokerId: number): Promise<TopicPartitionRef[]> {
     let remaining: TopicPartitionRef[] = [];
@@ -114,7 +115,8 @@ export class Controller {
       for (const b of this.shuttingDown) live.delete(b);
       const views = await this.readPartitions(null);
       await this.apply(views, (v) => controlledShutdown(v.replicas, v.current, brokerId, live));
-      remaining = (await this.readPartitions(null)).filter((v) => v.current.leader === brokerId).map((v) => ({ topic: v.topic, partition: v.partition }));
+      // As Kafka counts them: a partition with a single replica has nowhere to go and does not hold the shutdown up.
+      remaining = (await this.readPartitions(null)).filter((v) => v.current.leader === brokerId && v.replicas.length > 1).map((v) => ({ topic: v.topic, partition: v.partition }));
       this.opts.logger.info({ brokerId, remaining: remaining.length }, 'controlled shutdown: leadership moved');
     });
     if (this.stopped) throw new Error('controller stopped');
