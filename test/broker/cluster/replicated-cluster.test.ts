@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ApiKey } from '../../../src/protocol/generated/api-table.js';
+import { ErrorCode } from '../../../src/protocol/generated/error-codes.js';
+import { decodeRecordBatches } from '../../../src/protocol/records/index.js';
+import type { KafkaTestClient } from '../../../src/testkit/kafka-test-client.js';
+import { pollUntil } from '../../../src/testkit/poll-until.js';
+import { SamsaCluster } from '../../../src/testkit/samsa-cluster.js';
+import { ZooKeeperCluster } from '../../../src/testkit/zookeeper-server.js';
+import { batch, fetchFrom, metadataOf, produce } from '../handlers/handler-test-helpers.js';
+
+const available = ZooKeeperCluster.available();
+const skip = available.ok || process.env.CI === 'true' ? false : `ZooKeeper is not installed: ${available.ok ? '' : available.message}`;
+
+/** Runs `fn` with a connection to a running broker other than those in `not`. */
+async function withBroker<T>(cluster: SamsaCluster, not: readonly number[], fn: (client: KafkaTestClient, id: number) => Promise<T>): Promise<T> {
+  const id = cluster.nodeIds.find((n) => cluster.isRunning(n) && !not.includes(n));
+  if (id === undefined) throw new Error('no running broker');
+  const client = await cluster.client(id);
+  try {
+    return await fn(client, id);
+  } finally {
+    client.close();
+  }
+}
+
+async function partitionView(cluster: SamsaCluster, topic: string, partition = 0) {
+  return withBroker(cluster, [], async (c) => (await metadataOf(c, [topic])).topics[0]!.partitions[partition]!);
+}
+
+async function createTopic(cluster: SamsaCluster, name: string, partitions: number, rf: number, configs: Record<string, string> = {}): Promise<void> {
+  await withBroker(cluster, [], async (c) => {
+    const res = await c.send(ApiKey.CreateTopics, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: rf, assignments: [], configs: Object.entries(configs).map(([k, v]) => ({ name: k, value: v })) }], timeoutMs: 10_000, validateOnly: false });
+    assert.equal(res.topics[0]!.errorCode, ErrorCode.NONE, res.topics[0]!.errorMessage ?? '');
+  });
+  await pollUntil(`${name} with full ISRs`, () => withBroker(cluster, [], async (c) => (await metadataOf(c, [name])).topics[0]!), (t) => t.partitions.length === partitions && t.partitions.every((p) => p.leaderId >= 0 && p.isrNodes.length === rf), { timeoutMs: 20_000 });
+}
+
+function values(records: Uint8Array | null): string[] {
+  return records === null ? [] : decodeRecordBatches(records).flatMap((b) => b.records).map((r) => Buffer.from(r.value ?? []).toString());
+}
+
+describe('cluster mode with replication: three brokers, replication factor 3', { skip }, () => {
+  let cluster: SamsaCluster;
+
+  before(async () => {
+    cluster = await SamsaCluster.start({ brokers: 3, properties: { 'replica.lag.time.max.ms': '5000' } });
+  });
+
+  after(async () => {
+    await cluster?.close();
+  });
+
+  it('acks=all records are on every replica: after the leader stops, the new leader serves all of them', async () => {
+    await createTopic(cluster, 'replicated', 1, 3);
+    const leader = (await partitionView(cluster, 'replicated')).leaderId;
+    const client = await cluster.client(leader);
+    try {
+      for (let i = 0; i < 5; i++) assert.equal((await produce(client, 'replicated', 0, batch([`a${i}`, `b${i}`]))).errorCode, ErrorCode.NONE);
+    } finally {
+      client.close();
+    }
+    await cluster.stopBroker(leader);
+    const next = await pollUntil('a new leader', () => partitionView(cluster, 'replicated'), (p) => p.leaderId >= 0 && p.leaderId !== leader, { timeoutMs: 20_000 });
+    const served = await withBroker(cluster, [], async () => {
+      const c = await cluster.client(next.leaderId);
+      try {
+        return await fetchFrom(c, 'replicated', 0, 0n);
+      } finally {
+        c.close();
+      }
+    });
+    assert.equal(served.errorCode, ErrorCode.NONE);
+    assert.deepEqual(values(served.records), [0, 1, 2, 3, 4].flatMap((i) => [`a${i}`, `b${i}`]));
+    assert.equal(served.highWatermark, 10n);
+    await cluster.startBroker(leader);
+    await pollUntil('the old leader back in the ISR', () => partitionView(cluster, 'replicated'), (p) => p.isrNodes.length === 3, { timeoutMs: 30_000 });
+  });
+
+  it('with min.insync.replicas=2 and two brokers down, acks=all fails with NOT_ENOUGH_REPLICAS and nothing is written', async () => {
+    await createTopic(cluster, 'strict', 1, 3, { 'min.insync.replicas': '2' });
+    const leader = (await partitionView(cluster, 'strict')).leaderId;
+    const others = cluster.nodeIds.filter((id) => id !== leader);
+    for (const id of others) await cluster.stopBroker(id);
+    await pollUntil('ISR down to the leader', () => partitionView(cluster, 'strict'), (p) => p.isrNodes.length === 1, { timeoutMs: 30_000 });
+    const client = await cluster.client(leader);
+    try {
+      const refused = await produce(client, 'strict', 0, batch(['x']));
+      assert.equal(refused.errorCode, ErrorCode.NOT_ENOUGH_REPLICAS);
+      const after = await fetchFrom(client, 'strict', 0, 0n);
+      assert.equal(after.highWatermark, 0n, 'nothing was appended');
+      const ok = await client.send(ApiKey.Produce, 9, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: 'strict', partitionData: [{ index: 0, records: batch(['acks1']) }] }] });
+      assert.equal(ok.responses[0]!.partitionResponses[0]!.errorCode, ErrorCode.NONE, 'acks=1 does not need the ISR');
+    } finally {
+      client.close();
+    }
+    for (const id of others) await cluster.startBroker(id);
+    await pollUntil('ISR back to 3', () => partitionView(cluster, 'strict'), (p) => p.isrNodes.length === 3, { timeoutMs: 30_000 });
+  });
+
+  it('a consumer group keeps its committed offsets across a failover of its coordinator', async () => {
+    await createTopic(cluster, 'orders', 2, 3);
+    const group = 'durable-group';
+    const coordinator = await pollUntil('a coordinator', () => withBroker(cluster, [], (c) => c.send(ApiKey.FindCoordinator, 3, { key: group, keyType: 0 })), (r) => r.errorCode === ErrorCode.NONE, { timeoutMs: 20_000 });
+    const first = coordinator.nodeId!;
+    const at = await cluster.client(first);
+    try {
+      const res = await at.send(ApiKey.OffsetCommit, 8, {
+        groupId: group, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n,
+        topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 42n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: 'm0' }, { partitionIndex: 1, committedOffset: 7n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null }] }],
+      });
+      assert.deepEqual(res.topics[0]!.partitions.map((p) => p.errorCode), [ErrorCode.NONE, ErrorCode.NONE]);
+    } finally {
+      at.close();
+    }
+    await cluster.stopBroker(first);
+    const moved = await pollUntil('a new coordinator', () => withBroker(cluster, [first], (c) => c.send(ApiKey.FindCoordinator, 3, { key: group, keyType: 0 })), (r) => r.errorCode === ErrorCode.NONE && r.nodeId !== first, { timeoutMs: 30_000 });
+    const c = await cluster.client(moved.nodeId!);
+    try {
+      const fetched = await pollUntil(
+        'the offsets from the new coordinator',
+        () => c.send(ApiKey.OffsetFetch, 7, { groupId: group, topics: [{ name: 'orders', partitionIndexes: [0, 1] }], requireStable: true }),
+        (r) => r.errorCode === ErrorCode.NONE,
+      );
+      assert.deepEqual(fetched.topics![0]!.partitions.map((p) => [p.partitionIndex, p.committedOffset, p.metadata]), [[0, 42n, 'm0'], [1, 7n, '']]);
+    } finally {
+      c.close();
+    }
+    await cluster.startBroker(first);
+  });
+});
