@@ -10,7 +10,7 @@ import { ControllerElection } from '../metadata/zookeeper/controller-election.js
 import type { ControllerView } from '../metadata/zookeeper/controller-election.js';
 import type { ZooKeeperClient } from '../metadata/zookeeper/zookeeper-client.js';
 import { Controller } from './controller.js';
-import type { ElectionResult, ElectionType, TopicPartitionRef } from './controller.js';
+import type { ElectionResult, ElectionType, OngoingReassignment, ReassignmentRequest, ReassignmentResult, TopicPartitionRef } from './controller.js';
 
 /** A request only the controller can serve reached another broker (Kafka's NOT_CONTROLLER). */
 export class NotControllerError extends Error {
@@ -88,6 +88,16 @@ export class ControllerRole {
   /** ElectLeaders, served by the controller only (else NotControllerError). */
   electLeaders(type: ElectionType, partitions: TopicPartitionRef[] | null): Promise<Map<string, ElectionResult>> {
     return this.require().electLeaders(type, partitions);
+  }
+
+  /** AlterPartitionReassignments, served by the controller only (else NotControllerError). */
+  reassignPartitions(requests: readonly ReassignmentRequest[]): Promise<Map<string, ReassignmentResult>> {
+    return this.require().reassignPartitions(requests);
+  }
+
+  /** ListPartitionReassignments, served by the controller only (else NotControllerError). */
+  listReassignments(topics: ReadonlySet<string> | null): Promise<OngoingReassignment[]> {
+    return this.require().listReassignments(topics);
   }
 
   private require(): Controller {

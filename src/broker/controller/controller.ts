@@ -15,7 +15,8 @@
 import type { Logger } from '../../logging/logger.js';
 import { registeredBrokerIds } from '../metadata/zookeeper/broker-registration.js';
 import type { ControllerLease } from '../metadata/zookeeper/controller-election.js';
-import { ZNODES } from '../metadata/zookeeper/kafka-znodes.js';
+import { encodeTopicAssignment, ZNODES } from '../metadata/zookeeper/kafka-znodes.js';
+import type { TopicAssignment } from '../metadata/zookeeper/kafka-znodes.js';
 import { readPartitionState, readTopic, readTopicNames, writePartitionStates } from '../metadata/zookeeper/topic-znodes.js';
 import type { PartitionStateWrite } from '../metadata/zookeeper/topic-znodes.js';
 import { ZooKeeperError } from '../metadata/zookeeper/zookeeper-client.js';
@@ -49,6 +50,22 @@ export type ElectionType = 'preferred' | 'unclean';
 export type ElectionResult =
   | { error: null }
   | { error: 'ELECTION_NOT_NEEDED' | 'PREFERRED_LEADER_NOT_AVAILABLE' | 'ELIGIBLE_LEADERS_NOT_AVAILABLE' | 'UNKNOWN_TOPIC_OR_PARTITION'; message: string };
+
+/** One partition of AlterPartitionReassignments: the target replicas, or null to cancel. */
+export interface ReassignmentRequest extends TopicPartitionRef {
+  replicas: number[] | null;
+}
+
+export type ReassignmentResult =
+  | { error: null }
+  | { error: 'UNKNOWN_TOPIC_OR_PARTITION' | 'INVALID_REPLICA_ASSIGNMENT' | 'NO_REASSIGNMENT_IN_PROGRESS'; message: string };
+
+/** A partition being reassigned, as ListPartitionReassignments reports it. */
+export interface OngoingReassignment extends TopicPartitionRef {
+  replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
+}
 
 /** What a partition's read state gives a leadership decision. */
 interface PartitionView {
@@ -298,6 +315,143 @@ export class Controller {
       this.stats_.partitionStateWrites += writes.length;
     }
     for (const name of deletions) await this.deleteTopic(name);
+    await this.completeReassignments(deletions);
+  }
+
+  /**
+   * AlterPartitionReassignments (KIP-455, as ZooKeeper-mode Kafka runs it): the assignment becomes
+   * target + original replicas with the added and removed ones recorded, and the leader epoch is
+   * bumped so the new replicas start following. Once every target replica is in the ISR the
+   * reassignment completes (see completeReassignments). `replicas: null` cancels one in progress.
+   */
+  async reassignPartitions(requests: readonly ReassignmentRequest[]): Promise<Map<string, ReassignmentResult>> {
+    const results = new Map<string, ReassignmentResult>();
+    await this.enqueue('reassign-partitions', async () => {
+      const { zk, lease } = this.opts;
+      const registered = new Set(await registeredBrokerIds(zk));
+      const live = await this.liveBrokers();
+      const byTopic = new Map<string, ReassignmentRequest[]>();
+      for (const r of requests) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+      for (const [name, list] of byTopic) {
+        const node = await zk.getData(ZNODES.topic(name));
+        const topic = node === null ? null : await readTopic(zk, name);
+        if (node === null || topic === null) {
+          for (const r of list) results.set(`${name}-${r.partition}`, { error: 'UNKNOWN_TOPIC_OR_PARTITION', message: `Topic ${name} does not exist.` });
+          continue;
+        }
+        const assignment: TopicAssignment = { ...topic.assignment, partitions: topic.assignment.partitions.map((r) => [...r]), addingReplicas: { ...topic.assignment.addingReplicas }, removingReplicas: { ...topic.assignment.removingReplicas } };
+        const stateWrites: PartitionStateWrite[] = [];
+        for (const r of list) {
+          const key = `${name}-${r.partition}`;
+          const current = assignment.partitions[r.partition];
+          const stateNode = current === undefined ? null : await readPartitionState(zk, name, r.partition);
+          if (current === undefined || stateNode === null) {
+            results.set(key, { error: 'UNKNOWN_TOPIC_OR_PARTITION', message: `Partition ${key} does not exist.` });
+            continue;
+          }
+          const adding = assignment.addingReplicas![r.partition] ?? [];
+          const inProgress = adding.length > 0 || (assignment.removingReplicas![r.partition] ?? []).length > 0;
+          const original = current.filter((b) => !adding.includes(b));
+          const state = stateNode.state;
+          if (r.replicas === null) {
+            if (!inProgress) {
+              results.set(key, { error: 'NO_REASSIGNMENT_IN_PROGRESS', message: `No reassignment is in progress for ${key}.` });
+              continue;
+            }
+            // Cancel: back to the original replicas.
+            assignment.partitions[r.partition] = original;
+            delete assignment.addingReplicas![r.partition];
+            delete assignment.removingReplicas![r.partition];
+            const isr = state.isr.filter((b) => original.includes(b));
+            const leader = original.includes(state.leader) && live.has(state.leader) ? state.leader : (original.find((b) => live.has(b) && isr.includes(b)) ?? NO_LEADER);
+            stateWrites.push({ topic: name, partition: r.partition, state: { leader, leaderEpoch: state.leaderEpoch + 1, isr: isr.length > 0 ? isr : state.isr }, expectedZkVersion: stateNode.zkVersion });
+            results.set(key, { error: null });
+            continue;
+          }
+          const target = r.replicas;
+          const problem =
+            target.length === 0 ? 'The replica list is empty.'
+            : new Set(target).size !== target.length ? `Duplicate replicas in ${JSON.stringify(target)}.`
+            : target.some((b) => !registered.has(b)) ? `Unknown broker in ${JSON.stringify(target)}: the brokers are ${[...registered].join(', ')}.`
+            : null;
+          if (problem !== null) {
+            results.set(key, { error: 'INVALID_REPLICA_ASSIGNMENT', message: problem });
+            continue;
+          }
+          results.set(key, { error: null });
+          if (!inProgress && target.join() === current.join()) continue;
+          assignment.partitions[r.partition] = [...target, ...original.filter((b) => !target.includes(b))];
+          assignment.addingReplicas![r.partition] = target.filter((b) => !original.includes(b));
+          assignment.removingReplicas![r.partition] = original.filter((b) => !target.includes(b));
+          stateWrites.push({ topic: name, partition: r.partition, state: { leader: state.leader, leaderEpoch: state.leaderEpoch + 1, isr: state.isr }, expectedZkVersion: stateNode.zkVersion });
+        }
+        if (stateWrites.length === 0) continue;
+        await writePartitionStates(zk, lease, stateWrites, [{ op: 'setData', path: ZNODES.topic(name), data: encodeTopicAssignment(assignment), version: node.version }]);
+        this.stats_.partitionStateWrites += stateWrites.length;
+        this.opts.logger.info({ topic: name, partitions: stateWrites.map((w) => w.partition) }, 'partition reassignment started');
+      }
+      await this.completeReassignments(new Set());
+    });
+    if (this.stopped) throw new Error('controller stopped');
+    return results;
+  }
+
+  /** ListPartitionReassignments: the partitions being reassigned (of `topics`, or all). */
+  async listReassignments(topics: ReadonlySet<string> | null): Promise<OngoingReassignment[]> {
+    const out: OngoingReassignment[] = [];
+    for (const name of await readTopicNames(this.opts.zk)) {
+      if (topics !== null && !topics.has(name)) continue;
+      const topic = await readTopic(this.opts.zk, name);
+      if (topic === null) continue;
+      topic.assignment.partitions.forEach((replicas, p) => {
+        const addingReplicas = topic.assignment.addingReplicas?.[p] ?? [];
+        const removingReplicas = topic.assignment.removingReplicas?.[p] ?? [];
+        if (addingReplicas.length > 0 || removingReplicas.length > 0) out.push({ topic: name, partition: p, replicas, addingReplicas, removingReplicas });
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Finishes the reassignments whose target replicas are all in the ISR: the assignment becomes the
+   * target, the ISR loses the removed replicas, and leadership moves into the target set when the
+   * leader is being removed (leader epoch bumped). Partitions still catching up are watched, so an
+   * ISR change written by their leader brings the controller back here.
+   */
+  private async completeReassignments(skip: ReadonlySet<string>): Promise<void> {
+    const { zk, lease } = this.opts;
+    let live: Set<number> | null = null;
+    for (const name of await readTopicNames(zk)) {
+      if (skip.has(name)) continue;
+      const node = await zk.getData(ZNODES.topic(name));
+      const topic = node === null ? null : await readTopic(zk, name);
+      if (node === null || topic === null) continue;
+      const a = topic.assignment;
+      const pending = new Set([...Object.keys(a.addingReplicas ?? {}), ...Object.keys(a.removingReplicas ?? {})].map(Number));
+      if (pending.size === 0) continue;
+      live ??= await this.liveBrokers();
+      const assignment: TopicAssignment = { ...a, partitions: a.partitions.map((r) => [...r]), addingReplicas: { ...a.addingReplicas }, removingReplicas: { ...a.removingReplicas } };
+      const writes: PartitionStateWrite[] = [];
+      for (const p of pending) {
+        const removing = a.removingReplicas?.[p] ?? [];
+        const target = a.partitions[p]!.filter((b) => !removing.includes(b));
+        const stateNode = await readPartitionState(zk, name, p, this.onChange);
+        if (stateNode === null) continue;
+        const state = stateNode.state;
+        if (!target.every((b) => state.isr.includes(b))) continue;
+        const isr = state.isr.filter((b) => target.includes(b));
+        const leader = target.includes(state.leader) && live.has(state.leader) ? state.leader : (target.find((b) => live!.has(b) && isr.includes(b)) ?? NO_LEADER);
+        if (leader === NO_LEADER) continue;
+        assignment.partitions[p] = target;
+        delete assignment.addingReplicas![p];
+        delete assignment.removingReplicas![p];
+        writes.push({ topic: name, partition: p, state: { leader, leaderEpoch: state.leaderEpoch + 1, isr }, expectedZkVersion: stateNode.zkVersion });
+      }
+      if (writes.length === 0) continue;
+      await writePartitionStates(zk, lease, writes, [{ op: 'setData', path: ZNODES.topic(name), data: encodeTopicAssignment(assignment), version: node.version }]);
+      this.stats_.partitionStateWrites += writes.length;
+      this.opts.logger.info({ topic: name, partitions: writes.map((w) => w.partition) }, 'partition reassignment completed');
+    }
   }
 
   /** Removes a topic marked for deletion: its partition states, assignment, config and the mark, in one fenced multi. */

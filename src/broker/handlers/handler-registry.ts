@@ -16,12 +16,14 @@ import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
 import { deleteGroupsHandler } from './delete-groups.js';
 import { describeGroupsHandler } from './describe-groups.js';
+import { alterPartitionReassignmentsHandler } from './alter-partition-reassignments.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
 import { electLeadersHandler } from './elect-leaders.js';
 import { findCoordinatorHandler } from './find-coordinator.js';
 import { heartbeatHandler } from './heartbeat.js';
 import { joinGroupHandler } from './join-group.js';
 import { leaveGroupHandler } from './leave-group.js';
+import { listPartitionReassignmentsHandler } from './list-partition-reassignments.js';
 import { listGroupsHandler } from './list-groups.js';
 import { offsetCommitHandler } from './offset-commit.js';
 import { offsetDeleteHandler } from './offset-delete.js';
@@ -48,6 +50,8 @@ export const HANDLERS: readonly ApiHandler[] = [
   // cluster
   electLeadersHandler,
   controlledShutdownHandler,
+  alterPartitionReassignmentsHandler,
+  listPartitionReassignmentsHandler,
   // group coordinator
   findCoordinatorHandler,
   joinGroupHandler,

@@ -26,6 +26,10 @@ export interface PartitionState {
   isr: number[];
   /** Bumped on every change of this partition's state (Kafka's partition epoch / ZK version). */
   partitionEpoch: number;
+  /** During a reassignment (KIP-455): replicas being added; `replicas` holds target then original ones. */
+  addingReplicas?: number[];
+  /** During a reassignment: replicas leaving once the added ones are in sync. */
+  removingReplicas?: number[];
 }
 
 export interface TopicMetadata {

@@ -117,14 +117,36 @@ function formatHost(host: string): string {
 /** A topic's replica assignment as stored in /brokers/topics/<topic>. */
 export interface TopicAssignment {
   topicId: string;
-  /** Replicas per partition, index = partition id. */
+  /** Replicas per partition, index = partition id (during a reassignment: target then original replicas). */
   partitions: number[][];
+  /** Partitions being reassigned (KIP-455): the replicas being added, by partition id. */
+  addingReplicas?: Record<number, number[]>;
+  /** Partitions being reassigned: the replicas to be removed once the new ones are in sync. */
+  removingReplicas?: Record<number, number[]>;
+}
+
+function replicaMap(m: Record<number, number[]> | undefined): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const [p, r] of Object.entries(m ?? {})) if (r.length > 0) out[p] = r;
+  return out;
 }
 
 export function encodeTopicAssignment(a: TopicAssignment): Buffer {
   const partitions: Record<string, number[]> = {};
   a.partitions.forEach((replicas, p) => (partitions[String(p)] = replicas));
-  return Buffer.from(JSON.stringify({ version: 3, topic_id: a.topicId, partitions, adding_replicas: {}, removing_replicas: {} }));
+  return Buffer.from(JSON.stringify({ version: 3, topic_id: a.topicId, partitions, adding_replicas: replicaMap(a.addingReplicas), removing_replicas: replicaMap(a.removingReplicas) }));
+}
+
+/** `{"<partition>": [ids]}` as a map, or null when it is something else; absent → {}. */
+function decodeReplicaMap(v: unknown): Record<number, number[]> | null {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) return null;
+  const out: Record<number, number[]> = {};
+  for (const [key, replicas] of Object.entries(v as Record<string, unknown>)) {
+    if (!/^\d+$/.test(key) || !Array.isArray(replicas) || !replicas.every((r) => Number.isInteger(r))) return null;
+    out[Number(key)] = replicas as number[];
+  }
+  return out;
 }
 
 export function decodeTopicAssignment(data: Buffer): TopicAssignment | null {
@@ -138,7 +160,10 @@ export function decodeTopicAssignment(data: Buffer): TopicAssignment | null {
     partitions[p] = replicas as number[];
   }
   if (partitions.length !== entries.length) return null; // partition ids must be 0..n-1
-  return { topicId: v.topic_id, partitions };
+  const addingReplicas = decodeReplicaMap(v.adding_replicas);
+  const removingReplicas = decodeReplicaMap(v.removing_replicas);
+  if (addingReplicas === null || removingReplicas === null) return null;
+  return { topicId: v.topic_id, partitions, addingReplicas, removingReplicas };
 }
 
 /** A partition's leadership as stored in .../partitions/<p>/state (written by the controller, ISR by the leader). */

@@ -100,10 +100,11 @@ export interface PartitionStateWrite {
 /**
  * The controller's partition-state writes, in one multi fenced by its lease: if another broker
  * has become controller since (the epoch's zkVersion moved), ZooKeeper refuses all of them
- * (BAD_VERSION). Returns each state znode's new zkVersion.
+ * (BAD_VERSION). `alongside` operations (a topic's assignment during a reassignment) go into the
+ * same multi. Returns each state znode's new zkVersion.
  */
-export async function writePartitionStates(zk: ZooKeeperClient, lease: ControllerLease, writes: readonly PartitionStateWrite[]): Promise<number[]> {
-  const ops: ZooKeeperOp[] = [{ op: 'check', path: ZNODES.controllerEpoch, version: lease.epochZkVersion }];
+export async function writePartitionStates(zk: ZooKeeperClient, lease: ControllerLease, writes: readonly PartitionStateWrite[], alongside: readonly ZooKeeperOp[] = []): Promise<number[]> {
+  const ops: ZooKeeperOp[] = [{ op: 'check', path: ZNODES.controllerEpoch, version: lease.epochZkVersion }, ...alongside];
   const parents = new Set<string>();
   for (const w of writes) {
     const data = encodePartitionState({ ...w.state, controllerEpoch: lease.epoch });

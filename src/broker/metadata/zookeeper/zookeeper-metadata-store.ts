@@ -261,7 +261,10 @@ export class ZooKeeperMetadataStore implements MetadataStore {
       const states: (PartitionState | null)[] = [];
       for (let p = 0; p < topic.assignment.partitions.length; p++) {
         const node = await readPartitionState(zk, name, p, this.onChange);
-        states.push(node === null ? null : { partition: p, leader: node.state.leader, leaderEpoch: node.state.leaderEpoch, replicas: [...topic.assignment.partitions[p]!], isr: node.state.isr, partitionEpoch: node.zkVersion });
+        const adding = topic.assignment.addingReplicas?.[p] ?? [];
+        const removing = topic.assignment.removingReplicas?.[p] ?? [];
+        const reassigning = adding.length > 0 || removing.length > 0 ? { addingReplicas: adding, removingReplicas: removing } : {};
+        states.push(node === null ? null : { partition: p, leader: node.state.leader, leaderEpoch: node.state.leaderEpoch, replicas: [...topic.assignment.partitions[p]!], isr: node.state.isr, partitionEpoch: node.zkVersion, ...reassigning });
       }
       topics.set(name, this.topicFrom(name, topic.assignment.topicId, topic.assignment.partitions, (config === null ? null : decodeTopicConfig(config.data)) ?? {}, states));
     }
@@ -297,7 +300,7 @@ export class ZooKeeperMetadataStore implements MetadataStore {
       if (JSON.stringify(topic.configs) !== JSON.stringify(old.configs)) events.push({ kind: 'topicConfigChanged', topic });
       const changed = old.partitions.some((p, i) => {
         const q = topic.partitions[i]!;
-        return p.leader !== q.leader || p.leaderEpoch !== q.leaderEpoch || p.partitionEpoch !== q.partitionEpoch || p.isr.join() !== q.isr.join();
+        return p.leader !== q.leader || p.leaderEpoch !== q.leaderEpoch || p.partitionEpoch !== q.partitionEpoch || p.isr.join() !== q.isr.join() || p.replicas.join() !== q.replicas.join();
       });
       if (changed) events.push({ kind: 'partitionStatesChanged', topic });
     }

@@ -21,7 +21,14 @@ it('topic assignments, partition states and topic configs use Kafka JSON and dec
   const a = { topicId: 'AAAAAAAAAAAAAAAAAAAAAA', partitions: [[1, 2], [2, 3], [3, 1]] };
   const json = JSON.parse(encodeTopicAssignment(a).toString()) as Record<string, unknown>;
   assert.deepEqual(json, { version: 3, topic_id: a.topicId, partitions: { 0: [1, 2], 1: [2, 3], 2: [3, 1] }, adding_replicas: {}, removing_replicas: {} });
-  assert.deepEqual(decodeTopicAssignment(encodeTopicAssignment(a)), a);
+  assert.deepEqual(decodeTopicAssignment(encodeTopicAssignment(a)), { ...a, addingReplicas: {}, removingReplicas: {} });
+  // A reassignment in progress (KIP-455): partition 0 moving from [1, 2] to [3, 2].
+  const moving = { topicId: a.topicId, partitions: [[3, 2, 1], [2, 3]], addingReplicas: { 0: [3] }, removingReplicas: { 0: [1] } };
+  const movingJson = JSON.parse(encodeTopicAssignment(moving).toString()) as Record<string, unknown>;
+  assert.deepEqual(movingJson.adding_replicas, { 0: [3] });
+  assert.deepEqual(movingJson.removing_replicas, { 0: [1] });
+  assert.deepEqual(decodeTopicAssignment(encodeTopicAssignment(moving)), moving);
+  assert.equal(decodeTopicAssignment(Buffer.from('{"version":3,"topic_id":"x","partitions":{"0":[1]},"adding_replicas":{"0":"x"}}')), null, 'adding_replicas that are not replica lists');
   assert.equal(decodeTopicAssignment(Buffer.from('{"version":3,"topic_id":"x","partitions":{"0":[1],"2":[1]}}')), null, 'a gap in partition ids');
   const s = { leader: 2, leaderEpoch: 4, isr: [2, 3], controllerEpoch: 7 };
   assert.deepEqual(JSON.parse(encodePartitionState(s).toString()), { controller_epoch: 7, leader: 2, version: 1, leader_epoch: 4, isr: [2, 3] });
