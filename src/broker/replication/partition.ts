@@ -1,4 +1,5 @@
 import type { Logger } from '../../logging/logger.js';
+import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import type { AlterPartitionIsrResult, PartitionState } from '../metadata/metadata-store.js';
 import type { AppendResult, Log, ReadResult } from '../storage/log.js';
@@ -82,7 +83,7 @@ export class Partition {
     private readonly nodeId: number,
     highWatermark: number,
     private readonly logger: Logger,
-    private readonly options: PartitionOptions = { clock: { now: () => Date.now() }, replicaLagTimeMaxMs: 30_000 },
+    private readonly options: PartitionOptions = { clock: systemClock, replicaLagTimeMaxMs: 30_000 },
   ) {
     this.clock = options.clock;
     this.leaderEpoch = state.leaderEpoch;
@@ -181,7 +182,18 @@ export class Partition {
   /** Replica fetcher path: the leader's batches, stored as they are. */
   appendRecordsAsFollower(records: Uint8Array): AppendResult | { ok: false; error: PartitionError; message: string } {
     if (this.isLeader()) return { ok: false, error: 'NOT_LEADER_OR_FOLLOWER', message: `broker ${this.nodeId} leads ${this.topic}-${this.index}: it does not append as follower` };
-    return this.log.appendAsFollower(records);
+    const log = this.log;
+    // An empty log restarted at the leader's log start offset may receive the batch holding that
+    // offset, which begins before it: the log then restarts at the batch (Kafka's handling of
+    // UnexpectedAppendOffsetException), and the leader's log start offset applies afterwards.
+    if (log.logStartOffset === log.logEndOffset && records.length >= 8) {
+      const baseOffset = Number(Buffer.from(records.buffer, records.byteOffset, 8).readBigInt64BE(0));
+      if (baseOffset < log.logEndOffset && baseOffset >= 0) {
+        this.logger.info({ topic: this.topic, partition: this.index, from: log.logEndOffset, to: baseOffset }, 'empty follower log restarts at the first fetched batch');
+        log.truncateFullyAndStartAt(baseOffset);
+      }
+    }
+    return log.appendAsFollower(records);
   }
 
   /** A follower's high watermark: the leader's, capped at its own log end; it never moves backwards here. */

@@ -158,6 +158,20 @@ describe('replication between broker cores over a real ZooKeeper', { skip }, () 
     assert.equal(core(1).partition('acks').log.logEndOffset, 3, 'appended on the leader');
     assert.equal(core(1).partition('acks').highWatermark, 2, 'but not committed');
 
+    // A replica's fetch (Fetch v11: replica id in the request) reads past the high watermark; a consumer's does not.
+    const fetchAs = async (replicaId: number) => {
+      const res = await c1.send(ApiKey.Fetch, 11, {
+        replicaId, maxWaitMs: 0, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+        topics: [{ topic: 'acks', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 2n, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+        forgottenTopicsData: [], rackId: '',
+      });
+      return res.responses[0]!.partitions[0]!;
+    };
+    assert.deepEqual(values((await fetchAs(-1)).records!), []);
+    const asReplica = await fetchAs(2);
+    assert.deepEqual(values(asReplica.records!), ['three']);
+    assert.equal(asReplica.highWatermark, 2n);
+
     core(2).startFetchers();
     const later = await produce(c1, 'acks', batch(['four']), -1);
     assert.equal(later.errorCode, ErrorCode.NONE);
@@ -237,8 +251,9 @@ describe('replication between broker cores over a real ZooKeeper', { skip }, () 
     await createTopic('gone', [2, 1]);
     await core(1).stopFetchers();
     const c2 = await client(2);
-    for (const v of ['g0', 'g1', 'g2', 'g3', 'g4']) assert.equal((await produce(c2, 'gone', batch([v]), 1)).errorCode, ErrorCode.NONE);
+    for (const v of [['g0', 'g1'], ['g2', 'g3'], ['g4']]) assert.equal((await produce(c2, 'gone', batch(v), 1)).errorCode, ErrorCode.NONE);
     const leader = core(2).partition('gone');
+    // The log start moves into the middle of the second batch (as DeleteRecords may).
     leader.log.deleteRecordsBefore(3);
     assert.equal(leader.log.logStartOffset, 3);
     core(1).startFetchers();
@@ -246,6 +261,8 @@ describe('replication between broker cores over a real ZooKeeper', { skip }, () 
     await pollUntil('follower fetched from the leader’s start', () => follower.log.logEndOffset, (n) => n === 5);
     assert.equal(follower.log.logStartOffset, 3);
     assert.ok(logBytes(follower).equals(logBytes(leader)));
-    assert.deepEqual(values(logBytes(follower)), ['g3', 'g4']);
+    // The batch holding offset 3 is stored whole, as on the leader.
+    assert.deepEqual(values(logBytes(follower)), ['g2', 'g3', 'g4']);
+    assert.equal((await consumerFetch(c2, 'gone', 0n)).errorCode, ErrorCode.OFFSET_OUT_OF_RANGE);
   });
 });
