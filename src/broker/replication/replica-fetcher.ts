@@ -55,6 +55,25 @@ const EARLIEST_TIMESTAMP = -2n;
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
+/** Offset of the batch length in a record batch header; the length counts the bytes after it. */
+const BATCH_LENGTH_OFFSET = 8;
+const BATCH_LENGTH_END = 12;
+
+/**
+ * The whole batches at the start of `records`: a leader may end a fetch response with a partial
+ * batch (cut at the partition's max bytes), which the follower drops and fetches again.
+ */
+export function wholeBatches(records: Uint8Array): Uint8Array {
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  let pos = 0;
+  while (pos + BATCH_LENGTH_END <= records.length) {
+    const size = BATCH_LENGTH_END + view.getInt32(pos + BATCH_LENGTH_OFFSET);
+    if (size < BATCH_LENGTH_END || pos + size > records.length) break;
+    pos += size;
+  }
+  return pos === records.length ? records : records.subarray(0, pos);
+}
+
 /**
  * One replica fetcher (Kafka's ReplicaFetcherThread): a loop that replicates a set of partitions
  * from one leader broker over one connection. Each partition added first truncates its log using
@@ -324,8 +343,13 @@ export class ReplicaFetcher {
     }
   }
 
-  private processPartitionData(e: FetchEntry, records: Uint8Array | null, leaderHighWatermark: number, leaderLogStartOffset: number): void {
+  private processPartitionData(e: FetchEntry, fetched: Uint8Array | null, leaderHighWatermark: number, leaderLogStartOffset: number): void {
     const p = e.p;
+    const records = fetched === null ? null : wholeBatches(fetched);
+    if (fetched !== null && fetched.length > 0 && records!.length === 0) {
+      this.delay(e, 'fetch returned no whole batch; retrying after backoff');
+      return;
+    }
     if (records !== null && records.length > 0) {
       let appended;
       try {

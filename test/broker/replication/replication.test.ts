@@ -130,6 +130,7 @@ describe('replication between broker cores over a real ZooKeeper', { skip }, () 
     assert.equal(follower.log.activeProducers().get(42n)?.batches.at(-1)?.lastSeq, 0, 'the producer state follows the replicated log');
     assert.equal(follower.log.latestEpoch, 0);
     assert.equal(leader.followerState(2)?.logEndOffset, 6);
+    assert.deepEqual(core(2).fetchers!.fetcherKeys(), ['1:0'], 'one fetcher, for leader 1');
 
     // Consumers read from the leader; the follower and a broker without a replica refuse.
     const c2 = await client(2);
@@ -230,6 +231,7 @@ describe('replication between broker cores over a real ZooKeeper', { skip }, () 
     // The controller elects broker 2 (in the ISR) in epoch 1; it appends there.
     await pollUntil('broker 2 leads', () => core(2).partition('diverge'), (p) => p.isLeader() && p.leaderEpoch === 1);
     core(2).startFetchers();
+    assert.deepEqual(core(2).fetchers!.fetcherKeys(), [], 'broker 2 leads everything it hosts now: no fetcher');
     const c2 = await client(2);
     const appended = await produce(c2, 'diverge', batch(['new-3']), 1);
     assert.equal(appended.errorCode, ErrorCode.NONE);
