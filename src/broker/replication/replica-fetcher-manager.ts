@@ -83,7 +83,8 @@ export class ReplicaFetcherManager implements PartitionRoleListener {
   becameFollower(p: Partition): void {
     if (this.closed) return;
     const numFetchers = Math.max(1, this.opts.numFetchers ?? 1);
-    const fetcherId = Math.abs((Math.imul(31, javaStringHash(p.topic)) + p.index) | 0) % numFetchers;
+    // Kafka: Utils.abs(31 * topic.hashCode() + partition) % num.replica.fetchers (abs: the sign bit dropped).
+    const fetcherId = ((Math.imul(31, javaStringHash(p.topic)) + p.index) & 0x7fffffff) % numFetchers;
     const k = `${p.leader}:${fetcherId}`;
     let fetcher = this.fetchers.get(k);
     // Same leader, new epoch: the partition starts over (truncation first) in the same fetcher.
