@@ -171,7 +171,7 @@ async function startServices(options: StartBrokerOptions, config: BrokerConfig, 
     // Topic overrides, then dynamic broker configs (this broker, cluster default), then server.properties.
     (topic) => resolveLogConfig(config, topic.configs, { broker: metadata.brokerConfigs(nodeId), clusterDefault: metadata.brokerConfigs(null) }),
     logManager.loadHighWatermarks(),
-    logger.child({ component: 'replica-manager' }),
+    logger.child({ component: 'replica-manager' }), { clock, scheduler, brokerConfig: config },
   );
   replicaManager.start();
   // Retention never deletes data consumers cannot have read yet (above the high watermark).

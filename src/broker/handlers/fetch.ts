@@ -9,6 +9,8 @@ const READ_COMMITTED = 1;
 
 /**
  * Fetch: serves the log's bytes as they are stored. Long polls up to max.wait.ms for min.bytes.
+ * Consumers read up to the high watermark; a follower (replica id >= 0) reads up to the log end,
+ * and its fetch offset tells the leader how far it has replicated (high watermark, ISR).
  * Fetch sessions (KIP-227): no session is ever created (the response's session id is 0, which
  * clients take as "keep sending full fetches", exactly what Kafka answers when its session cache
  * is full); an incremental fetch naming a session gets FETCH_SESSION_ID_NOT_FOUND.
@@ -24,6 +26,8 @@ export const fetchHandler = defineHandler({
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     }
     const readCommitted = (request.isolationLevel ?? 0) === READ_COMMITTED;
+    // A follower broker names itself (v15+: in ReplicaState); it reads to the log end.
+    const replicaId = version >= 15 ? (request.replicaState?.replicaId ?? -1) : (request.replicaId ?? -1);
     const byId = version >= 13;
     const wanted: FetchPartitionRequest[] = [];
     // Where each requested partition's answer goes: [topic index, partition index], or an immediate error.
@@ -59,6 +63,7 @@ export const fetchHandler = defineHandler({
       minBytes: request.minBytes,
       maxBytes: request.maxBytes ?? 0x7fffffff,
       isolation: 'highWatermark',
+      replicaId,
       signal: ctx.services.shutdownSignal,
     });
     results.forEach((r, i) => {

@@ -32,7 +32,7 @@ export const listOffsetsHandler = defineHandler({
         });
         const p = replicaManager.getPartition(t.name, req.partitionIndex);
         if (p === undefined) {
-          partitions.push(answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+          partitions.push(answer(ErrorCode[replicaManager.notHosted(t.name, req.partitionIndex).error]));
           continue;
         }
         const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch ?? -1) ?? (p.isLeader() ? null : 'NOT_LEADER_OR_FOLLOWER');

@@ -47,7 +47,7 @@ export const offsetForLeaderEpochHandler = defineHandler({
           endOffset: BigInt(found.endOffset),
         });
         const p = replicaManager.getPartition(t.topic, req.partition);
-        if (p === undefined) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+        if (p === undefined) return answer(ErrorCode[replicaManager.notHosted(t.topic, req.partition).error]);
         const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch ?? -1) ?? (p.isLeader() ? null : 'NOT_LEADER_OR_FOLLOWER');
         if (epochError !== null) return answer(ErrorCode[epochError]);
         return answer(ErrorCode.NONE, endOffsetFor(p, req.leaderEpoch));

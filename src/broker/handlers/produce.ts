@@ -1,6 +1,7 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { ProduceResponsePartitionProduceResponse, ProduceResponseTopicProduceResponse } from '../../protocol/generated/produce.js';
+import type { AcksError } from '../replication/replica-manager.js';
 import { defineHandler } from './api-handler.js';
 
 function partitionError(index: number, errorCode: number, errorMessage: string | null): ProduceResponsePartitionProduceResponse {
@@ -14,6 +15,9 @@ const MAGIC_OFFSET = 16;
  * Produce: each partition's record batches go to its log as opaque bytes (validated, offsets
  * assigned in place, appended). Every request version is served, but only record batches
  * (magic 2): v0-2 requests carrying message format v0/v1 get UNSUPPORTED_FOR_MESSAGE_FORMAT.
+ * acks=all (-1) refuses the append when the ISR is smaller than min.insync.replicas
+ * (NOT_ENOUGH_REPLICAS) and answers once the high watermark has passed the appended batches
+ * (the followers have them), or with REQUEST_TIMED_OUT after the request's timeoutMs.
  */
 export const produceHandler = defineHandler({
   apiKey: ApiKey.Produce,
@@ -23,6 +27,8 @@ export const produceHandler = defineHandler({
     const { replicaManager } = ctx.services;
     const acks = request.acks;
     const responses: ProduceResponseTopicProduceResponse[] = [];
+    // acks=all: the partitions whose append must reach the high watermark before the answer.
+    const waits: Promise<void>[] = [];
     for (const topic of request.topicData) {
       const partitionResponses: ProduceResponsePartitionProduceResponse[] = [];
       // Clients may not write to internal topics (__consumer_offsets): Kafka refuses it.
@@ -46,7 +52,7 @@ export const produceHandler = defineHandler({
           partitionResponses.push(partitionError(p.index, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, 'Message format v0/v1 is not supported: use record batches (magic 2)'));
           continue;
         }
-        const result = replicaManager.appendRecords(topic.name, p.index, p.records);
+        const result = replicaManager.appendRecords(topic.name, p.index, p.records, acks);
         if (!result.ok) {
           if (result.error !== 'UNKNOWN_TOPIC_OR_PARTITION') {
             ctx.logger.debug({ topic: topic.name, partition: p.index, error: result.error, message: result.message }, 'produce rejected');
@@ -54,7 +60,7 @@ export const produceHandler = defineHandler({
           partitionResponses.push(partitionError(p.index, ErrorCode[result.error], result.message));
           continue;
         }
-        partitionResponses.push({
+        const response: ProduceResponsePartitionProduceResponse = {
           index: p.index,
           errorCode: ErrorCode.NONE,
           baseOffset: BigInt(result.firstOffset),
@@ -62,10 +68,23 @@ export const produceHandler = defineHandler({
           logStartOffset: BigInt(result.logStartOffset),
           recordErrors: [],
           errorMessage: null,
-        });
+        };
+        partitionResponses.push(response);
+        if (acks === -1) {
+          const setError = (error: AcksError | null): void => {
+            if (error === null) return;
+            response.errorCode = ErrorCode[error];
+            response.errorMessage = error === 'REQUEST_TIMED_OUT' ? `acks=all: not replicated to the in-sync replicas within ${request.timeoutMs} ms` : null;
+          };
+          const acked = replicaManager.waitForAcks(topic.name, p.index, result.lastOffset + 1, request.timeoutMs, ctx.services.shutdownSignal);
+          if (acked instanceof Promise) waits.push(acked.then(setError));
+          else setError(acked);
+        }
       }
       responses.push({ name: topic.name, partitionResponses });
     }
+    // Only acks=all appends that the followers still lack wait (never in a single broker, ISR = [self]).
+    if (waits.length > 0) await Promise.all(waits);
     if (acks === 0) return null;
     return { responses, throttleTimeMs: 0 };
   },

@@ -3,6 +3,8 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, w
 import { join } from 'node:path';
 import type { Logger } from '../../logging/logger.js';
 import type {
+  AlterPartitionIsrRequest,
+  AlterPartitionIsrResult,
   BrokerRegistration,
   CreateTopicSpec,
   MetadataEvent,
@@ -226,6 +228,23 @@ export class LocalMetadataStore implements MetadataStore {
     this.state.nextProducerId = String(first + BigInt(count));
     this.persist();
     return { firstProducerId: first, count };
+  }
+
+  /**
+   * The ISR of a single broker's partition (it can only ever be [this broker]): checked like
+   * ZooKeeper's version check, stored, and reported as a partition state change.
+   */
+  async alterPartitionIsr(topic: string, partition: number, request: AlterPartitionIsrRequest): Promise<AlterPartitionIsrResult> {
+    const t = this.byName.get(topic);
+    const state = t?.partitions[partition];
+    if (t === undefined || state === undefined) return { ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: `${topic}-${partition} does not exist` };
+    if (state.leaderEpoch !== request.leaderEpoch) return { ok: false, error: 'FENCED_LEADER_EPOCH', message: `leader epoch ${request.leaderEpoch} is not the current ${state.leaderEpoch}` };
+    if (state.partitionEpoch !== request.partitionEpoch) return { ok: false, error: 'INVALID_UPDATE_VERSION', message: `partition epoch ${request.partitionEpoch} is not the current ${state.partitionEpoch}` };
+    state.isr = [...request.isr];
+    state.partitionEpoch++;
+    this.persist();
+    this.emit({ kind: 'partitionStatesChanged', topic: t });
+    return { ok: true, partitionEpoch: state.partitionEpoch };
   }
 
   subscribe(listener: (event: MetadataEvent) => void): () => void {

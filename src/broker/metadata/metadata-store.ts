@@ -72,6 +72,19 @@ export type MetadataEvent =
   /** Leaders, leader epochs or ISRs of some of the topic's partitions changed (cluster mode). */
   | { kind: 'partitionStatesChanged'; topic: TopicMetadata };
 
+/** A leader's ISR change (Kafka's AlterPartition / ZooKeeper-mode ISR update). */
+export interface AlterPartitionIsrRequest {
+  /** The leader epoch the leader acts in: a different current epoch refuses the change. */
+  leaderEpoch: number;
+  isr: number[];
+  /** The partition epoch the change is based on: a stale one is refused (INVALID_UPDATE_VERSION). */
+  partitionEpoch: number;
+}
+
+export type AlterPartitionIsrResult =
+  | { ok: true; partitionEpoch: number }
+  | { ok: false; error: 'UNKNOWN_TOPIC_OR_PARTITION' | 'FENCED_LEADER_EPOCH' | 'INVALID_UPDATE_VERSION' | 'NOT_LEADER_OR_FOLLOWER'; message: string };
+
 /** `validateOnly`: run every check and return what would be created, changing nothing. */
 export interface MetadataWriteOptions {
   validateOnly?: boolean;
@@ -97,6 +110,12 @@ export interface MetadataStore {
   setBrokerConfigs(brokerId: number | null, configs: Record<string, string>): Promise<void>;
   /** Allocates a block of producer ids (Kafka's ZK-era /latest_producer_id_block). */
   allocateProducerIds(count: number): Promise<{ firstProducerId: bigint; count: number }>;
+  /**
+   * The leader's ISR change for one partition, made only when `leaderEpoch` and `partitionEpoch`
+   * are still the current ones (Kafka refuses a stale partition epoch); on success the state's
+   * new partition epoch, and the store's own view shows the new ISR.
+   */
+  alterPartitionIsr(topic: string, partition: number, request: AlterPartitionIsrRequest): Promise<AlterPartitionIsrResult>;
   subscribe(listener: (event: MetadataEvent) => void): () => void;
   close(): Promise<void>;
 }

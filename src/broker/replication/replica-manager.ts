@@ -1,5 +1,9 @@
 import type { Logger } from '../../logging/logger.js';
-import type { MetadataEvent, MetadataStore, TopicMetadata } from '../metadata/metadata-store.js';
+import { systemClock } from '../clock.js';
+import type { Clock, Scheduler } from '../clock.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import { resolveTopicConfig } from '../config/topic-config.js';
+import type { MetadataEvent, MetadataStore, PartitionState, TopicMetadata } from '../metadata/metadata-store.js';
 import type { LogConfig } from '../storage/log-config.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { AppendResult } from '../storage/log.js';
@@ -8,6 +12,36 @@ import type { FetchIsolation, PartitionError } from './partition.js';
 import type { ReadBufferLease } from '../storage/read-buffer-pool.js';
 
 export type ReplicaError = PartitionError | 'UNKNOWN_TOPIC_OR_PARTITION' | 'OFFSET_OUT_OF_RANGE' | 'KAFKA_STORAGE_ERROR';
+
+/** How an acks=all produce ends once appended (null: replicated). */
+export type AcksError = 'NOT_LEADER_OR_FOLLOWER' | 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' | 'REQUEST_TIMED_OUT';
+
+export interface ReplicaManagerOptions {
+  /** For follower lag (ISR shrink); default the system clock. */
+  clock?: Clock;
+  /** Runs the ISR expiration check every replica.lag.time.max.ms / 2 (Kafka's isr-expiration task); none without it. */
+  scheduler?: Scheduler;
+  /**
+   * The broker's config: replica.lag.time.max.ms, and min.insync.replicas of each topic (its
+   * override, else the dynamic broker configs, else server.properties). Without it: 30000 and 1.
+   */
+  brokerConfig?: BrokerConfig;
+  /** Overrides brokerConfig's replica.lag.time.max.ms. */
+  replicaLagTimeMaxMs?: number;
+  /** Overrides how min.insync.replicas of a topic is found. */
+  minInsyncReplicasFor?: (topic: TopicMetadata) => number;
+}
+
+/**
+ * Told when a hosted partition starts or stops following another broker: the replica fetcher
+ * manager (Kafka's makeFollower / makeLeader hand-off).
+ */
+export interface PartitionRoleListener {
+  /** `p` follows `p.leader` in `p.leaderEpoch`: new, or the leader or its epoch changed. */
+  becameFollower(p: Partition): void;
+  /** `p` no longer follows anyone: it leads, has no leader, or is no longer hosted (`removed`). */
+  stoppedFollowing(p: Partition, removed: boolean): void;
+}
 
 export interface FetchPartitionRequest {
   topic: string;
@@ -33,6 +67,11 @@ export interface FetchParams {
   minBytes: number;
   maxBytes: number;
   isolation: FetchIsolation;
+  /**
+   * The follower broker fetching (Fetch's replica id, >= 0), or -1 for a consumer. A follower's
+   * fetch reads to the log end and records its fetch offset as its log end offset.
+   */
+  replicaId?: number;
   /** Aborts a waiting fetch (broker shutdown). */
   signal?: AbortSignal;
   /**
@@ -55,6 +94,10 @@ function key(topic: string, partition: number): string {
 export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   private unsubscribe: (() => void) | null = null;
+  private cancelIsrExpiration: (() => void) | null = null;
+  private readonly roleListeners = new Set<PartitionRoleListener>();
+  private readonly clock: Clock;
+  private readonly replicaLagTimeMaxMs: number;
 
   constructor(
     private readonly nodeId: number,
@@ -63,11 +106,59 @@ export class ReplicaManager {
     private readonly logConfigFor: (topic: TopicMetadata) => LogConfig,
     private readonly highWatermarks: ReadonlyMap<string, number>,
     private readonly logger: Logger,
-  ) {}
+    private readonly options: ReplicaManagerOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.replicaLagTimeMaxMs = options.replicaLagTimeMaxMs ?? options.brokerConfig?.replicaLagTimeMaxMs ?? 30_000;
+  }
+
+  private minInsyncReplicasFor(topic: TopicMetadata): number {
+    if (this.options.minInsyncReplicasFor !== undefined) return this.options.minInsyncReplicasFor(topic);
+    const config = this.options.brokerConfig;
+    if (config === undefined) return 1;
+    return resolveTopicConfig(config, topic.configs, { broker: this.metadata.brokerConfigs(this.nodeId), clusterDefault: this.metadata.brokerConfigs(null) }).minInsyncReplicas;
+  }
 
   start(): void {
     for (const topic of this.metadata.topics()) this.hostTopic(topic, 0);
     this.unsubscribe = this.metadata.subscribe((event) => this.onMetadata(event));
+    this.cancelIsrExpiration = this.options.scheduler?.schedule('isr-expiration', Math.max(1, Math.floor(this.replicaLagTimeMaxMs / 2)), () => this.maybeShrinkIsr()) ?? null;
+  }
+
+  /** Adds a listener told of follower partitions, at once for those that already follow. */
+  addRoleListener(listener: PartitionRoleListener): () => void {
+    this.roleListeners.add(listener);
+    for (const p of this.partitions.values()) if (p.isFollower()) listener.becameFollower(p);
+    return () => this.roleListeners.delete(listener);
+  }
+
+  private tellRole(p: Partition, removed = false): void {
+    for (const l of this.roleListeners) {
+      try {
+        if (!removed && p.isFollower()) l.becameFollower(p);
+        else l.stoppedFollowing(p, removed);
+      } catch (err) {
+        this.logger.error({ err, topic: p.topic, partition: p.index }, 'partition role listener failed');
+      }
+    }
+  }
+
+  /** Shrinks the ISR of every partition this broker leads whose followers lag (the isr-expiration task). */
+  maybeShrinkIsr(): void {
+    for (const p of this.partitions.values()) {
+      try {
+        p.maybeShrinkIsr();
+      } catch (err) {
+        this.logger.error({ err, topic: p.topic, partition: p.index }, 'ISR expiration check failed');
+      }
+    }
+  }
+
+  private applyState(p: Partition, state: PartitionState): void {
+    if (p.updateState(state).roleChanged) {
+      this.logger.info({ topic: p.topic, partition: p.index, leader: p.leader, leaderEpoch: p.leaderEpoch, isr: p.isr }, p.isLeader() ? 'became leader' : 'became follower');
+      this.tellRole(p);
+    }
   }
 
   private onMetadata(event: MetadataEvent): void {
@@ -85,7 +176,10 @@ export class ReplicaManager {
         this.applyLogConfig(event.topic);
         break;
       case 'partitionStatesChanged':
-        for (const state of event.topic.partitions) this.partitions.get(key(event.topic.name, state.partition))?.updateState(state);
+        for (const state of event.topic.partitions) {
+          const p = this.partitions.get(key(event.topic.name, state.partition));
+          if (p !== undefined) this.applyState(p, state);
+        }
         break;
       case 'brokerConfigChanged':
         // A broker-level default may change what every topic without its own override uses.
@@ -96,28 +190,48 @@ export class ReplicaManager {
 
   private applyLogConfig(topic: TopicMetadata): void {
     const config = this.logConfigFor(topic);
-    for (const p of topic.partitions) this.partitions.get(key(topic.name, p.partition))?.log.updateConfig(config);
+    const minIsr = this.minInsyncReplicasFor(topic);
+    for (const p of topic.partitions) {
+      const partition = this.partitions.get(key(topic.name, p.partition));
+      if (partition === undefined) continue;
+      partition.log.updateConfig(config);
+      partition.minInsyncReplicas = minIsr;
+    }
   }
 
   private hostTopic(topic: TopicMetadata, from: number): void {
     const config = this.logConfigFor(topic);
+    const minIsr = this.minInsyncReplicasFor(topic);
+    const partitionOptions = {
+      clock: this.clock,
+      replicaLagTimeMaxMs: this.replicaLagTimeMaxMs,
+      alterIsr: (t: string, partition: number, request: { leaderEpoch: number; isr: number[]; partitionEpoch: number }) => this.metadata.alterPartitionIsr(t, partition, request),
+    };
     for (const state of topic.partitions) {
       if (state.partition < from || !state.replicas.includes(this.nodeId)) continue;
       const k = key(topic.name, state.partition);
       const existing = this.partitions.get(k);
       if (existing !== undefined) {
-        existing.updateState(state);
+        this.applyState(existing, state);
         continue;
       }
       const log = this.logs.createLog(topic.name, state.partition, config, topic.topicId);
       const hw = this.highWatermarks.get(`${topic.name}-${state.partition}`) ?? 0;
-      this.partitions.set(k, new Partition(topic.name, state.partition, topic.topicId, log, state, this.nodeId, hw, this.logger));
+      const p = new Partition(topic.name, state.partition, topic.topicId, log, state, this.nodeId, hw, this.logger, partitionOptions);
+      p.minInsyncReplicas = minIsr;
+      this.partitions.set(k, p);
+      if (p.isFollower()) this.tellRole(p);
     }
   }
 
   private removePartition(topic: string, partition: number): void {
     const k = key(topic, partition);
-    if (!this.partitions.delete(k)) return;
+    const p = this.partitions.get(k);
+    if (p === undefined) return;
+    this.partitions.delete(k);
+    // The fetcher lets go of it before its log goes; waiting fetches and produces re-check.
+    this.tellRole(p, true);
+    p.wakeAll();
     try {
       this.logs.deleteLog(topic, partition);
     } catch (err) {
@@ -140,20 +254,69 @@ export class ReplicaManager {
     return out;
   }
 
-  appendRecords(topic: string, partition: number, records: Uint8Array): AppendOutcome {
+  /**
+   * A partition this broker does not host: NOT_LEADER_OR_FOLLOWER when the topic has it (another
+   * broker does: the client's metadata is stale), else UNKNOWN_TOPIC_OR_PARTITION.
+   */
+  notHosted(topic: string, partition: number): { error: 'NOT_LEADER_OR_FOLLOWER' | 'UNKNOWN_TOPIC_OR_PARTITION'; message: string } {
+    const known = this.metadata.topic(topic)?.partitions.some((s) => s.partition === partition) === true;
+    return known
+      ? { error: 'NOT_LEADER_OR_FOLLOWER', message: `broker ${this.nodeId} is not a replica of ${topic}-${partition}` }
+      : { error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' };
+  }
+
+  /** Appends to a partition this broker leads; `requiredAcks` -1 (acks=all) checks min.insync.replicas first. */
+  appendRecords(topic: string, partition: number, records: Uint8Array, requiredAcks = 1): AppendOutcome {
     const p = this.partitions.get(key(topic, partition));
-    if (p === undefined) {
-      return { ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: 'This server does not host this topic-partition.' };
-    }
+    if (p === undefined) return { ok: false, ...this.notHosted(topic, partition) };
     try {
-      return p.appendRecordsToLeader(records);
+      return p.appendRecordsToLeader(records, requiredAcks);
     } catch (err) {
       this.logger.error({ err, topic, partition }, 'append failed with an I/O error');
       return { ok: false, error: 'KAFKA_STORAGE_ERROR', message: 'Disk error when trying to access log file on the disk.' };
     }
   }
 
-  private readOnce(params: FetchParams): { results: FetchPartitionResult[]; bytes: number; hasError: boolean } {
+  /**
+   * acks=all: resolves once the high watermark has passed `requiredOffset` (the appended batch's
+   * last offset + 1) with null, or NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR has meanwhile
+   * shrunk below min.insync.replicas (Kafka's DelayedProduce); NOT_LEADER_OR_FOLLOWER when this
+   * broker stops leading (or hosting) the partition; REQUEST_TIMED_OUT after `timeoutMs`.
+   * Answers at once, without a promise, when the high watermark is already there (a single broker).
+   */
+  waitForAcks(topic: string, partition: number, requiredOffset: number, timeoutMs: number, signal?: AbortSignal): AcksError | null | Promise<AcksError | null> {
+    const p = this.partitions.get(key(topic, partition));
+    if (p === undefined) return 'NOT_LEADER_OR_FOLLOWER';
+    const leaderEpoch = p.leaderEpoch;
+    const outcome = (): AcksError | null | undefined => {
+      if (this.partitions.get(key(topic, partition)) !== p || !p.isLeader() || p.leaderEpoch !== leaderEpoch) return 'NOT_LEADER_OR_FOLLOWER';
+      if (p.highWatermark >= requiredOffset) return p.isr.length >= p.minInsyncReplicas ? null : 'NOT_ENOUGH_REPLICAS_AFTER_APPEND';
+      return undefined;
+    };
+    const now = outcome();
+    if (now !== undefined) return now;
+    return new Promise((resolve) => {
+      let cancel: () => void = () => {};
+      const finish = (result: AcksError | null): void => {
+        clearTimeout(timer);
+        cancel();
+        signal?.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const onAbort = (): void => finish('REQUEST_TIMED_OUT');
+      const timer = setTimeout(() => finish('REQUEST_TIMED_OUT'), Math.max(0, timeoutMs));
+      signal?.addEventListener('abort', onAbort);
+      const check = (): void => {
+        const result = outcome();
+        if (result !== undefined) finish(result);
+        else cancel = p.onNextChange(check, 'highWatermark');
+      };
+      cancel = p.onNextChange(check, 'highWatermark');
+    });
+  }
+
+  private readOnce(params: FetchParams, recordFollowerFetch: boolean): { results: FetchPartitionResult[]; bytes: number; hasError: boolean } {
+    const replicaId = params.replicaId ?? -1;
     let remaining = params.maxBytes;
     let bytes = 0;
     let hasError = false;
@@ -162,7 +325,7 @@ export class ReplicaManager {
       const p = this.partitions.get(key(req.topic, req.partition));
       const base = { topic: req.topic, partition: req.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null };
       if (p === undefined) {
-        results.push({ ...base, error: 'UNKNOWN_TOPIC_OR_PARTITION' });
+        results.push({ ...base, error: this.notHosted(req.topic, req.partition).error });
         hasError = true;
         continue;
       }
@@ -176,8 +339,10 @@ export class ReplicaManager {
       // Kafka returns at least one whole batch for the first partition with data, even past max bytes.
       const minOneMessage = bytes === 0;
       let read;
+      // What the leader's log end was when this follower fetched (its catch-up reference).
+      const leaderLogEndOffset = p.log.logEndOffset;
       try {
-        read = p.read(req.fetchOffset, maxBytes, params.isolation, minOneMessage, params.buffers?.allocate);
+        read = p.read(req.fetchOffset, maxBytes, replicaId >= 0 ? 'logEnd' : params.isolation, minOneMessage, params.buffers?.allocate);
       } catch (err) {
         this.logger.error({ err, topic: req.topic, partition: req.partition }, 'read failed with an I/O error');
         results.push({ ...base, error: 'KAFKA_STORAGE_ERROR' });
@@ -189,6 +354,12 @@ export class ReplicaManager {
         results.push({ ...common, error: read.read.error, records: null });
         hasError = true;
         continue;
+      }
+      if (replicaId >= 0 && recordFollowerFetch) {
+        p.updateFollowerFetchState(replicaId, req.fetchOffset, leaderLogEndOffset);
+        // The high watermark may have moved with this fetch: answer with the new one.
+        common.highWatermark = p.highWatermark;
+        common.lastStableOffset = p.highWatermark;
       }
       const records = read.read.records;
       bytes += records.length;
@@ -203,10 +374,11 @@ export class ReplicaManager {
    * for new data on any of them (woken by appends, not by polling), then reads again.
    */
   async fetch(params: FetchParams): Promise<FetchPartitionResult[]> {
-    const first = this.readOnce(params);
+    const first = this.readOnce(params, true);
     if (params.maxWaitMs <= 0 || first.bytes >= params.minBytes || first.hasError || params.partitions.length === 0) return first.results;
     // What was read is thrown away: the fetch waits, then reads again.
     params.buffers?.releaseAndReuse();
+    const isolation: FetchIsolation = (params.replicaId ?? -1) >= 0 ? 'logEnd' : params.isolation;
     await new Promise<void>((resolve) => {
       const cancels: (() => void)[] = [];
       let done = false;
@@ -229,22 +401,24 @@ export class ReplicaManager {
           return;
         }
         // Count what became readable for this partition; register again if still short.
-        const again = p.read(req.fetchOffset, req.partitionMaxBytes, params.isolation, false, params.buffers?.allocate);
+        const again = p.read(req.fetchOffset, req.partitionMaxBytes, isolation, false, params.buffers?.allocate);
         accumulated = again.read.ok ? Math.max(accumulated, again.read.records.length) : params.minBytes;
         params.buffers?.releaseAndReuse();
         if (accumulated >= params.minBytes) finish();
-        else cancels.push(p.onNextChange(() => check(p, req)));
+        else cancels.push(p.onNextChange(() => check(p, req), isolation));
       };
       for (const req of params.partitions) {
         const p = this.partitions.get(key(req.topic, req.partition));
-        if (p !== undefined) cancels.push(p.onNextChange(() => check(p, req)));
+        if (p !== undefined) cancels.push(p.onNextChange(() => check(p, req), isolation));
       }
     });
-    return this.readOnce(params).results;
+    return this.readOnce(params, false).results;
   }
 
   close(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.cancelIsrExpiration?.();
+    this.cancelIsrExpiration = null;
   }
 }

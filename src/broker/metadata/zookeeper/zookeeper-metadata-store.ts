@@ -13,6 +13,8 @@ import type { Logger } from '../../../logging/logger.js';
 import { assignReplicas } from '../../controller/replica-assignment.js';
 import { newTopicId } from '../local-metadata-store.js';
 import type {
+  AlterPartitionIsrRequest,
+  AlterPartitionIsrResult,
   BrokerRegistration,
   CreateTopicSpec,
   MetadataEvent,
@@ -27,7 +29,7 @@ import { assignmentProblem, newTopicProblem, partitionCountProblem, partitionInc
 import { registerBroker } from './broker-registration.js';
 import { decodeBrokerRegistration, decodeController, decodeTopicConfig, encodeTopicAssignment, encodeTopicConfig, ZNODES } from './kafka-znodes.js';
 import { claimProducerIdBlock } from './producer-id-block.js';
-import { createTopicZnodes, markTopicForDeletion, readPartitionState, readTopic, readTopicNames } from './topic-znodes.js';
+import { createTopicZnodes, markTopicForDeletion, readPartitionState, readTopic, readTopicNames, updateIsr } from './topic-znodes.js';
 import { ZooKeeperError } from './zookeeper-client.js';
 import type { ZooKeeperClient } from './zookeeper-client.js';
 
@@ -169,6 +171,30 @@ export class ZooKeeperMetadataStore implements MetadataStore {
   async allocateProducerIds(count: number): Promise<{ firstProducerId: bigint; count: number }> {
     const block = await claimProducerIdBlock(this.opts.zk, this.opts.nodeId, count);
     return { firstProducerId: block.start, count };
+  }
+
+  /**
+   * The leader's ISR change, as ZooKeeper-mode Kafka makes it: the partition state znode is
+   * rewritten with the new ISR only if it is still at the zkVersion the leader knows (its
+   * partition epoch) and in its leader epoch; then the cache is refreshed.
+   */
+  async alterPartitionIsr(topic: string, partition: number, request: AlterPartitionIsrRequest): Promise<AlterPartitionIsrResult> {
+    const current = await readPartitionState(this.opts.zk, topic, partition);
+    if (current === null) return { ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: `${topic}-${partition} has no partition state` };
+    if (current.state.leaderEpoch !== request.leaderEpoch) {
+      return { ok: false, error: 'FENCED_LEADER_EPOCH', message: `leader epoch ${request.leaderEpoch} of ${topic}-${partition} is not the current ${current.state.leaderEpoch}` };
+    }
+    if (current.state.leader !== this.opts.nodeId) {
+      return { ok: false, error: 'NOT_LEADER_OR_FOLLOWER', message: `broker ${this.opts.nodeId} does not lead ${topic}-${partition} (leader ${current.state.leader})` };
+    }
+    if (current.zkVersion !== request.partitionEpoch) {
+      return { ok: false, error: 'INVALID_UPDATE_VERSION', message: `partition epoch ${request.partitionEpoch} of ${topic}-${partition} is not the current ${current.zkVersion}` };
+    }
+    const version = await updateIsr(this.opts.zk, topic, partition, current, [...request.isr]);
+    if (version === null) return { ok: false, error: 'INVALID_UPDATE_VERSION', message: `the state of ${topic}-${partition} changed concurrently` };
+    this.opts.logger.info({ topic, partition, isr: request.isr, partitionEpoch: version }, 'updated ISR in ZooKeeper');
+    await this.refresh();
+    return { ok: true, partitionEpoch: version };
   }
 
   subscribe(listener: (event: MetadataEvent) => void): () => void {
