@@ -19,6 +19,7 @@ import { ZooKeeperMetadataStore } from './metadata/zookeeper/zookeeper-metadata-
 import type { BrokerEndpoint } from './metadata/metadata-store.js';
 import { SocketServer } from './network/socket-server.js';
 import { ProducerIdManager } from './producer-id-manager.js';
+import { ReplicaFetcherManager, replicaFetcherConfig } from './replication/replica-fetcher-manager.js';
 import { ReplicaManager } from './replication/replica-manager.js';
 import { RequestDispatcher } from './request-dispatcher.js';
 import { LogManager, readMetaProperties } from './storage/log-manager.js';
@@ -171,7 +172,8 @@ async function startServices(options: StartBrokerOptions, config: BrokerConfig, 
     // Topic overrides, then dynamic broker configs (this broker, cluster default), then server.properties.
     (topic) => resolveLogConfig(config, topic.configs, { broker: metadata.brokerConfigs(nodeId), clusterDefault: metadata.brokerConfigs(null) }),
     logManager.loadHighWatermarks(),
-    logger.child({ component: 'replica-manager' }), { clock, scheduler, brokerConfig: config },
+    logger.child({ component: 'replica-manager' }),
+    { clock, scheduler, brokerConfig: config },
   );
   replicaManager.start();
   // Retention never deletes data consumers cannot have read yet (above the high watermark).
@@ -190,6 +192,7 @@ async function startServices(options: StartBrokerOptions, config: BrokerConfig, 
   const supported = new Map(codecApiVersions({ unstable: config.unstableApiVersionsEnable }).map((r) => [r.apiKey, r]));
   let services: BrokerServices | null = null;
   let controllerRole: ControllerRole | null = null;
+  let fetchers: ReplicaFetcherManager | null = null;
   const dispatcher = new RequestDispatcher(HANDLERS, () => services!, logger.child({ component: 'request' }));
   const advertised = dispatcher.apiVersions().filter((h) => supported.has(h.apiKey)).map((h) => ({
     apiKey: h.apiKey,
@@ -241,6 +244,9 @@ async function startServices(options: StartBrokerOptions, config: BrokerConfig, 
       logger: logger.child({ component: 'controller' }),
     });
     await controllerRole.start();
+    // Followers fetch from their leaders (the fetchers follow the partitions' roles from now on).
+    fetchers = new ReplicaFetcherManager({ nodeId, metadata, replicaManager, ...replicaFetcherConfig(config), logger: logger.child({ component: 'replica-fetcher' }) });
+    fetchers.start();
     const zk = cluster!.zk;
     const role = controllerRole;
     zk.onSessionExpired(() => {
@@ -279,6 +285,7 @@ async function startServices(options: StartBrokerOptions, config: BrokerConfig, 
         groupCoordinator.close();
         // Another broker takes over as controller at once rather than after the session timeout.
         await controllerRole?.close();
+        await fetchers?.close();
         await server.shutdown(10_000);
         cancelHwCheckpoint();
         replicaManager.close();

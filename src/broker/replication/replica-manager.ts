@@ -176,9 +176,14 @@ export class ReplicaManager {
         this.applyLogConfig(event.topic);
         break;
       case 'partitionStatesChanged':
+        // A reassignment may add this broker as a replica (host it: it starts following) or
+        // remove it once the move completed (drop the replica and its log).
+        this.hostTopic(event.topic, 0);
         for (const state of event.topic.partitions) {
-          const p = this.partitions.get(key(event.topic.name, state.partition));
-          if (p !== undefined) this.applyState(p, state);
+          if (!state.replicas.includes(this.nodeId) && this.partitions.has(key(event.topic.name, state.partition))) {
+            this.logger.info({ topic: event.topic.name, partition: state.partition, replicas: state.replicas }, 'no longer a replica: removing the partition');
+            this.removePartition(event.topic.name, state.partition);
+          }
         }
         break;
       case 'brokerConfigChanged':
@@ -235,7 +240,7 @@ export class ReplicaManager {
     try {
       this.logs.deleteLog(topic, partition);
     } catch (err) {
-      this.logger.error({ err, topic, partition }, 'failed to delete log of deleted topic');
+      this.logger.error({ err, topic, partition }, 'failed to delete the log of a partition no longer hosted here');
     }
   }
 

@@ -9,6 +9,7 @@ import { pollUntil } from '../../../src/testkit/poll-until.js';
 import { SamsaCluster } from '../../../src/testkit/samsa-cluster.js';
 import { ZooKeeperCluster } from '../../../src/testkit/zookeeper-server.js';
 import { batch, fetchFrom, metadataOf, produce } from '../handlers/handler-test-helpers.js';
+import { produceAtLeader } from './cluster-test-helpers.js';
 
 const available = ZooKeeperCluster.available();
 const skip = available.ok || process.env.CI === 'true' ? false : `ZooKeeper is not installed: ${available.ok ? '' : available.message}`;
@@ -34,7 +35,7 @@ describe('cluster mode: partition reassignment (AlterPartitionReassignments, Lis
       await pollUntil('moving led by 1', () => metadataOf(admin, ['moving']), (m) => m.topics[0]!.partitions[0]?.leaderId === 1);
       const leader = await cluster.client(1);
       try {
-        for (let i = 0; i < 3; i++) assert.equal((await produce(leader, 'moving', 0, batch([`m${i}`]))).errorCode, ErrorCode.NONE);
+        for (let i = 0; i < 3; i++) assert.equal((await produceAtLeader(leader, 'moving', 0, batch([`m${i}`]))).errorCode, ErrorCode.NONE);
       } finally {
         leader.close();
       }

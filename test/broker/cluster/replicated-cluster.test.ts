@@ -8,6 +8,7 @@ import { pollUntil } from '../../../src/testkit/poll-until.js';
 import { SamsaCluster } from '../../../src/testkit/samsa-cluster.js';
 import { ZooKeeperCluster } from '../../../src/testkit/zookeeper-server.js';
 import { batch, fetchFrom, metadataOf, produce } from '../handlers/handler-test-helpers.js';
+import { produceAtLeader } from './cluster-test-helpers.js';
 
 const available = ZooKeeperCluster.available();
 const skip = available.ok || process.env.CI === 'true' ? false : `ZooKeeper is not installed: ${available.ok ? '' : available.message}`;
@@ -56,7 +57,7 @@ describe('cluster mode with replication: three brokers, replication factor 3', {
     const leader = (await partitionView(cluster, 'replicated')).leaderId;
     const client = await cluster.client(leader);
     try {
-      for (let i = 0; i < 5; i++) assert.equal((await produce(client, 'replicated', 0, batch([`a${i}`, `b${i}`]))).errorCode, ErrorCode.NONE);
+      for (let i = 0; i < 5; i++) assert.equal((await produceAtLeader(client, 'replicated', 0, batch([`a${i}`, `b${i}`]))).errorCode, ErrorCode.NONE);
     } finally {
       client.close();
     }

@@ -99,6 +99,7 @@ export async function startBrokerCore(opts: BrokerCoreOptions): Promise<BrokerCo
     logger,
     shutdownSignal: shutdown.signal,
     readBuffers: new ReadBufferPool(),
+    controller: () => null,
     apiVersions: () => dispatcher.apiVersions(),
   };
   const server = new SocketServer({
