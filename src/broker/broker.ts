@@ -11,6 +11,7 @@ import { resolveLogConfig } from './config/topic-config.js';
 import type { BrokerServices } from './handlers/api-handler.js';
 import { GroupCoordinator } from './group/group-coordinator.js';
 import { HANDLERS } from './handlers/handler-registry.js';
+import { requestControlledShutdown } from './controller/controlled-shutdown-request.js';
 import { ControllerRole } from './controller/controller-role.js';
 import { LocalMetadataStore } from './metadata/local-metadata-store.js';
 import { joinCluster } from './metadata/zookeeper/cluster-join.js';
@@ -280,6 +281,19 @@ async function startServices(options: StartBrokerOptions, config: BrokerConfig, 
     close(): Promise<void> {
       closing ??= (async () => {
         logger.info('broker shutting down');
+        // While still serving: the controller moves this broker's leaderships to other replicas.
+        if (controllerRole !== null && config.controlledShutdownEnable) {
+          await requestControlledShutdown({
+            nodeId,
+            metadata,
+            role: controllerRole,
+            listenerName: config.interBrokerListenerName,
+            maxRetries: config.controlledShutdownMaxRetries,
+            retryBackoffMs: config.controlledShutdownRetryBackoffMs,
+            requestTimeoutMs: config.requestTimeoutMs,
+            logger: logger.child({ component: 'controlled-shutdown' }),
+          });
+        }
         shutdown.abort();
         // Waiting JoinGroup/SyncGroup requests are answered (NOT_COORDINATOR) so connections can drain.
         groupCoordinator.close();

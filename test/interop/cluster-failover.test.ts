@@ -97,12 +97,12 @@ describe('cluster failover with confluent-kafka-python: acks=all + idempotence w
 
     const produced = await producing;
     assert.equal(produced.exitCode, 0, describeRun(produced));
-    const acked = new Map<number, { partition: number; offset: number }>();
+    const acked = new Map<number, { partition: number; offset: number | null }>();
     for (const line of produced.stdout.split('\n')) {
       if (line.trim() === '') continue;
-      const r = JSON.parse(line) as { seq: number; partition?: number; offset?: number; error?: string };
+      const r = JSON.parse(line) as { seq: number; partition?: number; offset?: number | null; error?: string };
       assert.equal(r.error, undefined, `record ${r.seq} failed: ${r.error}`);
-      acked.set(r.seq, { partition: r.partition!, offset: r.offset! });
+      acked.set(r.seq, { partition: r.partition!, offset: r.offset ?? null });
     }
     assert.equal(acked.size, RECORDS, 'every record acknowledged');
 
@@ -118,7 +118,9 @@ describe('cluster failover with confluent-kafka-python: acks=all + idempotence w
       assert.ok(seq > (lastSeqOf.get(m.partition) ?? -1), `partition ${m.partition} out of order at offset ${m.offset} (seq ${seq})`);
       lastSeqOf.set(m.partition, seq);
       const ack = acked.get(seq);
-      assert.ok(ack !== undefined && ack.partition === m.partition && ack.offset === m.offset, `seq ${seq} read at ${m.partition}/${m.offset}, acknowledged at ${JSON.stringify(ack)}`);
+      // librdkafka reports some deliveries without an offset (a retried batch it counts as
+      // persisted): those are checked for partition only.
+      assert.ok(ack !== undefined && ack.partition === m.partition && (ack.offset === null || ack.offset === m.offset), `seq ${seq} read at ${m.partition}/${m.offset}, acknowledged at ${JSON.stringify(ack)}`);
     }
     const duplicated = [...seen].filter(([, n]) => n > 1).map(([s]) => s);
     assert.deepEqual(duplicated, [], 'no record read twice');
