@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { after, before, describe, it } from 'node:test';
 import { ApiKey } from '../../../src/protocol/generated/api-table.js';
 import { ErrorCode } from '../../../src/protocol/generated/error-codes.js';
@@ -128,5 +130,40 @@ describe('cluster mode with replication: three brokers, replication factor 3', {
       c.close();
     }
     await cluster.startBroker(first);
+  });
+});
+
+describe('cluster mode: a clean shutdown is a controlled shutdown', { skip }, () => {
+  let cluster: SamsaCluster;
+  const lines = new Map<number, string[]>();
+
+  before(async () => {
+    cluster = await SamsaCluster.start({
+      brokers: 3,
+      logger: (nodeId) => {
+        const sink: string[] = [];
+        lines.set(nodeId, sink);
+        return pino({ level: 'info' }, new Writable({ write(chunk: Buffer, _enc, done) { sink.push(chunk.toString()); done(); } }));
+      },
+    });
+  });
+
+  after(async () => {
+    await cluster?.close();
+  });
+
+  it('moves the leadership away through the controller before the broker stops serving', async () => {
+    await createTopic(cluster, 'handover', 3, 3);
+    const view = await withBroker(cluster, [], async (c) => (await metadataOf(c, ['handover'])).topics[0]!);
+    const leader = view.partitions[0]!.leaderId;
+    const controller = await cluster.controllerId(leader);
+    await cluster.stopBroker(leader);
+    assert.ok(lines.get(leader)!.some((l) => l.includes('controlled shutdown succeeded')), lines.get(leader)!.join('').slice(-2000));
+    if (controller !== leader) assert.ok(lines.get(controller)!.some((l) => l.includes('controlled shutdown of a broker')), 'the controller served the ControlledShutdown request');
+    const after = await pollUntil('the new leaders', () => withBroker(cluster, [leader], async (c) => (await metadataOf(c, ['handover'])).topics[0]!), (t) => t.partitions.every((p) => p.leaderId !== leader));
+    for (const p of after.partitions) {
+      assert.notEqual(p.leaderId, leader, `partition ${p.partitionIndex} moved`);
+      assert.ok(!p.isrNodes.includes(leader));
+    }
   });
 });
