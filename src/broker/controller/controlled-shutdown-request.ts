@@ -27,9 +27,14 @@ export interface ControlledShutdownOptions {
 
 /** What one attempt got: the error name (null: none) and the partitions still led here. */
 async function attempt(o: ControlledShutdownOptions): Promise<{ error: string | null; remaining: number }> {
-  const controllerId = o.metadata.controllerId();
+  if (o.role.isController) {
+    const remaining = await o.role.controlledShutdown(o.nodeId);
+    return { error: null, remaining: remaining.length };
+  }
+  // The election's view is the freshest; the metadata cache may lag it by a notification.
+  const controllerId = o.role.controllerId ?? o.metadata.controllerId();
   if (controllerId < 0) return { error: 'no controller', remaining: -1 };
-  if (controllerId === o.nodeId && o.role.isController) {
+  if (controllerId === o.nodeId) {
     const remaining = await o.role.controlledShutdown(o.nodeId);
     return { error: null, remaining: remaining.length };
   }
