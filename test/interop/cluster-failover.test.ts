@@ -64,6 +64,29 @@ describe('cluster failover with confluent-kafka-python: acks=all + idempotence w
     throw new Error('no broker answered Metadata');
   }
 
+  it('confluent-kafka-python creates a topic with replication factor 3 and 6 partitions: leaders spread, full ISRs', async () => {
+    const created = await tracker.run(SYSTEM_PYTHON, [SCRIPT, 'create-topic', '--bootstrap', cluster.bootstrap, '--topic', 'spread6', '--partitions', '6', '--replication-factor', '3', '--timeout', '30'], { timeoutMs: 40_000 });
+    assert.equal(created.exitCode, 0, describeRun(created));
+    const md = await pollUntil(
+      'full ISRs as confluent-kafka-python sees them',
+      async () => {
+        const r = await tracker.run(SYSTEM_PYTHON, [SCRIPT, 'metadata', '--bootstrap', cluster.bootstrap, '--timeout', '20'], { timeoutMs: 30_000 });
+        assert.equal(r.exitCode, 0, describeRun(r));
+        return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { brokers: { id: number }[]; controller_id: number; topics: Record<string, { partitions: { id: number; leader: number; replicas: number[]; isrs: number[] }[] }> };
+      },
+      (m) => m.topics.spread6?.partitions.length === 6 && m.topics.spread6.partitions.every((p) => p.isrs.length === 3),
+      { timeoutMs: 30_000 },
+    );
+    assert.deepEqual(md.brokers.map((b) => b.id).sort(), [1, 2, 3]);
+    assert.ok([1, 2, 3].includes(md.controller_id));
+    const leaders = new Map<number, number>();
+    for (const p of md.topics.spread6!.partitions) {
+      assert.deepEqual([...p.replicas].sort(), [1, 2, 3]);
+      leaders.set(p.leader, (leaders.get(p.leader) ?? 0) + 1);
+    }
+    assert.deepEqual([...leaders.entries()].sort(), [[1, 2], [2, 2], [3, 2]], 'each broker leads two of the six partitions');
+  });
+
   it('loses and duplicates nothing that was acknowledged', async () => {
     const admin = await KafkaTestClient.connect('127.0.0.1', cluster.portOf(1));
     try {

@@ -51,7 +51,7 @@ def create_topic(args):
     deadline = Deadline(args.timeout)
     if args.mode == 'admin':
         admin = AdminClient(base_config(args))
-        futures = admin.create_topics([NewTopic(args.topic, num_partitions=args.partitions, replication_factor=1)],
+        futures = admin.create_topics([NewTopic(args.topic, num_partitions=args.partitions, replication_factor=args.replication_factor)],
                                       operation_timeout=10, request_timeout=15)
         futures[args.topic].result(timeout=deadline.left())
         count = wait_for_partitions(admin, args.topic, deadline)

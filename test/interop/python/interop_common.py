@@ -16,6 +16,7 @@ def parser(description):
     p.add_argument('--bootstrap', required=True)
     p.add_argument('--topic')
     p.add_argument('--partitions', type=int, help='create-topic: partition count to ask for')
+    p.add_argument('--replication-factor', type=int, default=1, help='create-topic (admin): replication factor to ask for')
     p.add_argument('--mode', choices=['admin', 'auto'], default='admin',
                    help='create-topic: the admin API (CreateTopics) or auto-creation through Metadata')
     p.add_argument('--input', help='produce: JSON-lines file of records (topic, partition, key, value, headers, timestamp, seq)')
