@@ -167,3 +167,63 @@ describe('cluster mode: a clean shutdown is a controlled shutdown', { skip }, ()
     }
   });
 });
+
+describe('cluster mode: preferred leaders (ElectLeaders, auto.leader.rebalance.enable)', { skip }, () => {
+  let cluster: SamsaCluster;
+
+  before(async () => {
+    cluster = await SamsaCluster.start({ brokers: 3, properties: { 'leader.imbalance.check.interval.seconds': '1', 'replica.lag.time.max.ms': '5000' } });
+  });
+
+  after(async () => {
+    await cluster?.close();
+  });
+
+  it('after a broker returns and catches up, the controller gives its preferred partitions back', async () => {
+    await createTopic(cluster, 'preferred', 3, 3);
+    const before = await withBroker(cluster, [], async (c) => (await metadataOf(c, ['preferred'])).topics[0]!);
+    for (const p of before.partitions) assert.equal(p.leaderId, p.replicaNodes[0], 'new partitions are led by their preferred replica');
+    const victim = before.partitions[0]!.leaderId;
+    await cluster.stopBroker(victim);
+    await pollUntil('leadership moved off the stopped broker', () => withBroker(cluster, [victim], async (c) => (await metadataOf(c, ['preferred'])).topics[0]!), (t) => t.partitions.every((p) => p.leaderId !== victim && p.leaderId >= 0));
+    await cluster.startBroker(victim);
+    const back = await pollUntil(
+      'the preferred leader leading again (auto rebalance)',
+      () => withBroker(cluster, [], async (c) => (await metadataOf(c, ['preferred'])).topics[0]!),
+      (t) => t.partitions.every((p) => p.leaderId === p.replicaNodes[0] && p.isrNodes.length === 3),
+      { timeoutMs: 30_000 },
+    );
+    assert.equal(back.partitions[0]!.leaderId, victim);
+  });
+});
+
+describe('cluster mode: ElectLeaders moves leadership to the preferred replica', { skip }, () => {
+  let cluster: SamsaCluster;
+
+  before(async () => {
+    cluster = await SamsaCluster.start({ brokers: 3, properties: { 'auto.leader.rebalance.enable': 'false', 'replica.lag.time.max.ms': '5000' } });
+  });
+
+  after(async () => {
+    await cluster?.close();
+  });
+
+  it('a preferred election at the controller succeeds once the preferred replica is back in the ISR', async () => {
+    await createTopic(cluster, 'elect', 1, 3);
+    const preferred = (await partitionView(cluster, 'elect')).replicaNodes[0]!;
+    await cluster.stopBroker(preferred);
+    await pollUntil('another leader', () => partitionView(cluster, 'elect'), (p) => p.leaderId >= 0 && p.leaderId !== preferred);
+    await cluster.startBroker(preferred);
+    await pollUntil('the preferred replica in sync again', () => partitionView(cluster, 'elect'), (p) => p.isrNodes.length === 3, { timeoutMs: 30_000 });
+    assert.notEqual((await partitionView(cluster, 'elect')).leaderId, preferred, 'without auto rebalance the leader stays where it is');
+    const controller = await cluster.controllerId(cluster.nodeIds.find((id) => id !== preferred)!);
+    const c = await cluster.client(controller);
+    try {
+      const res = await c.send(ApiKey.ElectLeaders, 2, { electionType: 0, topicPartitions: [{ topic: 'elect', partitions: [0] }], timeoutMs: 10_000 });
+      assert.equal(res.replicaElectionResults[0]!.partitionResult[0]!.errorCode, ErrorCode.NONE);
+    } finally {
+      c.close();
+    }
+    await pollUntil('the preferred replica leading', () => partitionView(cluster, 'elect'), (p) => p.leaderId === preferred);
+  });
+});
