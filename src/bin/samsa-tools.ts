@@ -4,6 +4,7 @@
  * the server bundle (run-tool.ts).
  */
 import { kafkaServerStart } from './kafka-server-start-command.js';
+import { kafkaReassignPartitions } from '../cli/kafka-reassign-partitions.js';
 import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
 
 interface Tool {
@@ -13,6 +14,7 @@ interface Tool {
 
 export const TOOLS: Record<string, Tool> = {
   'kafka-server-start': { summary: 'Start a broker from a Kafka server.properties file', run: kafkaServerStart },
+  'kafka-reassign-partitions': { summary: 'Move partitions between brokers (--generate, --execute, --verify, --cancel, --list)', run: (argv) => kafkaReassignPartitions(argv) },
   'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
 };
 

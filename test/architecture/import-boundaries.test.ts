@@ -16,10 +16,12 @@ const src = join(root, 'src');
 const ALLOWED: Record<string, string[]> = {
   protocol: ['protocol'],
   logging: ['logging'],
+  // Kafka's pure rules that the broker and the tools both apply (replica placement).
+  common: ['common'],
   net: ['protocol', 'logging', 'net'],
-  broker: ['protocol', 'logging', 'net', 'broker'],
+  broker: ['protocol', 'logging', 'common', 'net', 'broker'],
   client: ['protocol', 'logging', 'net', 'client'],
-  cli: ['protocol', 'logging', 'net', 'client', 'cli'],
+  cli: ['protocol', 'logging', 'common', 'net', 'client', 'cli'],
   connect: ['protocol', 'logging', 'net', 'client', 'connect'],
   console: ['protocol', 'logging', 'net', 'client', 'console'],
 };

@@ -145,3 +145,25 @@ export interface DeleteGroupsResult {
   errorCode: number;
   error?: KafkaProtocolError;
 }
+
+/** One topic's part of alterPartitionReassignments: target replicas per partition (null cancels a move). */
+export interface PartitionReassignment {
+  topic: string;
+  partitionAssignment: Array<{ partition: number; replicas: number[] | null }>;
+}
+
+/** A partition's outcome of alterPartitionReassignments. */
+export interface PartitionReassignmentResult {
+  topic: string;
+  partition: number;
+  error: KafkaProtocolError | null;
+}
+
+/** A partition being moved: all replicas (target first), and those being added and removed. */
+export interface OngoingPartitionReassignment {
+  topic: string;
+  partition: number;
+  replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
+}

@@ -18,7 +18,10 @@ import type {
   GroupDescriptions,
   GroupOverview,
   ITopicMetadata,
+  OngoingPartitionReassignment,
   PartitionOffset,
+  PartitionReassignment,
+  PartitionReassignmentResult,
   SeekEntry,
   TopicOffsets,
 } from './admin-types.js';
@@ -221,6 +224,44 @@ export class Admin {
         controller: m.controllerId >= 0 ? m.controllerId : null,
         clusterId: m.clusterId ?? '',
       };
+    });
+  }
+
+  // ---- partition reassignment (Kafka's Admin API; not in KafkaJS) ----
+
+  /**
+   * Moves partitions to new replica lists (KIP-455), or cancels a move in progress (`replicas:
+   * null`). Sent to the controller; a request-level error is thrown (retried when retriable), and
+   * each partition's outcome is returned (`error` null when accepted).
+   */
+  async alterPartitionReassignments(options: { topics: PartitionReassignment[]; timeout?: number }): Promise<PartitionReassignmentResult[]> {
+    const { topics, timeout = 30_000 } = options;
+    return this.retry(async () => {
+      const connection = await this.cluster.controllerConnection();
+      const response = await connection.request(ApiKey.AlterPartitionReassignments, {
+        timeoutMs: timeout,
+        topics: topics.map((t) => ({ name: t.topic, partitions: t.partitionAssignment.map((p) => ({ partitionIndex: p.partition, replicas: p.replicas })) })),
+      });
+      if (response.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(response.errorCode, response.errorMessage);
+      return response.responses.flatMap((t) =>
+        t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, error: p.errorCode === ErrorCode.NONE ? null : new KafkaProtocolError(p.errorCode, p.errorMessage) })),
+      );
+    });
+  }
+
+  /** The partitions being reassigned (of the given topics and partitions, or all). */
+  async listPartitionReassignments(options: { topics?: Array<{ topic: string; partitions: number[] }>; timeout?: number } = {}): Promise<OngoingPartitionReassignment[]> {
+    const { topics, timeout = 30_000 } = options;
+    return this.retry(async () => {
+      const connection = await this.cluster.controllerConnection();
+      const response = await connection.request(ApiKey.ListPartitionReassignments, {
+        timeoutMs: timeout,
+        topics: topics === undefined ? null : topics.map((t) => ({ name: t.topic, partitionIndexes: t.partitions })),
+      });
+      if (response.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(response.errorCode, response.errorMessage);
+      return response.topics.flatMap((t) =>
+        t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, replicas: p.replicas, addingReplicas: p.addingReplicas, removingReplicas: p.removingReplicas })),
+      );
     });
   }
 

@@ -10,7 +10,7 @@
  * timeout passes.
  */
 import type { Logger } from '../../../logging/logger.js';
-import { assignReplicas } from '../../controller/replica-assignment.js';
+import { assignReplicas } from '../../../common/replica-assignment.js';
 import { newTopicId } from '../local-metadata-store.js';
 import type {
   AlterPartitionIsrRequest,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assignReplicas, rackAlternated } from '../../../src/broker/controller/replica-assignment.js';
-import type { AssignableBroker } from '../../../src/broker/controller/replica-assignment.js';
+import { assignReplicas, rackAlternated } from '../../src/common/replica-assignment.js';
+import type { AssignableBroker } from '../../src/common/replica-assignment.js';
 
 const plain = (ids: number[]): AssignableBroker[] => ids.map((id) => ({ id, rack: null }));
 
