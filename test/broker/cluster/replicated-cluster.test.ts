@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { after, before, describe, it } from 'node:test';
@@ -225,5 +227,35 @@ describe('cluster mode: ElectLeaders moves leadership to the preferred replica',
       c.close();
     }
     await pollUntil('the preferred replica leading', () => partitionView(cluster, 'elect'), (p) => p.leaderId === preferred);
+  });
+});
+
+describe('cluster mode: topic deletion and partition increase across brokers', { skip }, () => {
+  let cluster: SamsaCluster;
+
+  before(async () => {
+    cluster = await SamsaCluster.start({ brokers: 3 });
+  });
+
+  after(async () => {
+    await cluster?.close();
+  });
+
+  it('CreatePartitions adds replicated partitions; DeleteTopics removes the topic’s data from every broker', async () => {
+    await createTopic(cluster, 'grows', 2, 2);
+    await withBroker(cluster, [], async (c) => {
+      const res = await c.send(ApiKey.CreatePartitions, 3, { topics: [{ name: 'grows', count: 4, assignments: null }], timeoutMs: 10_000, validateOnly: false });
+      assert.equal(res.results[0]!.errorCode, ErrorCode.NONE, res.results[0]!.errorMessage ?? '');
+    });
+    const grown = await pollUntil('four partitions with full ISRs', () => withBroker(cluster, [], async (c) => (await metadataOf(c, ['grows'])).topics[0]!), (t) => t.partitions.length === 4 && t.partitions.every((p) => p.leaderId >= 0 && p.isrNodes.length === 2));
+    const dirs = grown.partitions.flatMap((p) => p.replicaNodes.map((b) => join(cluster.logDirOf(b), `grows-${p.partitionIndex}`)));
+    assert.equal(dirs.length, 8);
+    await pollUntil('every replica’s log directory exists', () => dirs.every((d) => existsSync(d)));
+    await withBroker(cluster, [], async (c) => {
+      const res = await c.send(ApiKey.DeleteTopics, 6, { topics: [{ name: 'grows', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }], timeoutMs: 10_000 });
+      assert.equal(res.responses[0]!.errorCode, ErrorCode.NONE);
+    });
+    await pollUntil('the topic gone from every broker', () => Promise.all(cluster.nodeIds.map(async (id) => { const c = await cluster.client(id); try { return (await metadataOf(c, ['grows'])).topics[0]!.errorCode; } finally { c.close(); } })), (codes) => codes.every((e) => e === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+    await pollUntil('every replica’s log directory removed', () => dirs.every((d) => !existsSync(d)), undefined, { timeoutMs: 20_000 });
   });
 });
