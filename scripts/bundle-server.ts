@@ -21,6 +21,7 @@
  * for the loader and its one semantic difference from ES modules.
  */
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
@@ -35,8 +36,13 @@ export interface BundleServerOptions {
   /** Entry module, relative to distDir with `/` separators. */
   entry: string;
   outDir: string;
-  /** Modules to put in the second chunk (read on first use); default: none. */
+  /** Modules to put in the last chunk, later.js (read on first use); default: none. */
   later?: (id: string) => boolean;
+  /**
+   * Modules (not `later`) that a start runs only once its listeners are bound: they go in a chunk
+   * of their own, startup.js, so that reading and compiling them waits until then. Default: none.
+   */
+  afterListen?: (id: string) => boolean;
 }
 
 export interface BundleServerResult {
@@ -517,10 +523,15 @@ export function bundleServer(options: BundleServerOptions): BundleServerResult {
     modules.set(id, m);
     queue.push(...m.deps);
   }
-  if (later(options.entry)) throw new Error('the entry cannot be in the later chunk');
-  const main = [...modules.values()].filter((m) => !later(m.id));
-  const rest = [...modules.values()].filter((m) => later(m.id));
-  const chunks = rest.length > 0 ? ['main.js', 'later.js'] : ['main.js'];
+  const afterListen = options.afterListen ?? (() => false);
+  if (later(options.entry) || afterListen(options.entry)) throw new Error('the entry must be in the first chunk');
+  const all = [...modules.values()];
+  const grouped = [
+    { file: 'main.js', mods: all.filter((m) => !later(m.id) && !afterListen(m.id)) },
+    { file: 'startup.js', mods: all.filter((m) => !later(m.id) && afterListen(m.id)) },
+    { file: 'later.js', mods: all.filter((m) => later(m.id)) },
+  ].filter((g, i) => i === 0 || g.mods.length > 0);
+  const chunks = grouped.map((g) => g.file);
   const toPosix = (p: string): string => p.split(sep).join('/');
   const tsBuildInfoPath = join(options.distDir, '.tsbuildinfo');
   const info = statSync(tsBuildInfoPath, { throwIfNoEntry: false });
@@ -529,13 +540,13 @@ export function bundleServer(options: BundleServerOptions): BundleServerResult {
     distRoot: toPosix(relative(options.outDir, options.distDir)),
     projectRoot: toPosix(relative(options.outDir, packages.projectRoot)),
     chunks,
-    moduleChunk: Object.fromEntries([...main.map((m) => [m.id, 0] as const), ...rest.map((m) => [m.id, 1] as const)]),
+    moduleChunk: Object.fromEntries(grouped.flatMap((g, i) => g.mods.map((m) => [m.id, i] as const))),
     tsBuildInfo: info === undefined ? null : { path: toPosix(relative(options.outDir, tsBuildInfoPath)), mtimeMs: info.mtimeMs },
   };
   rmSync(options.outDir, { recursive: true, force: true });
   mkdirSync(options.outDir, { recursive: true });
   const sizes: Record<string, number> = {};
-  const texts = [chunkText(main, manifest), ...(rest.length > 0 ? [chunkText(rest, null)] : [])];
+  const texts = grouped.map((g, i) => chunkText(g.mods, i === 0 ? manifest : null));
   texts.forEach((text, i) => {
     writeFileSync(join(options.outDir, chunks[i]!), text, 'latin1');
     sizes[chunks[i]!] = text.length;
@@ -555,17 +566,40 @@ type LoggerModule = typeof import('../src/logging/logger.js');
 /**
  * Runs `kafka-server-start CONFIG` from `bundle` as the bin does (with a free port on 127.0.0.1,
  * a temp log dir and a silent logger) and stops it; then once more on the same log dir. Returns
- * the ids of the modules that had run when each broker was started.
+ * the ids of the modules that had run when each broker was started, and of those that had run
+ * when its first listener was bound (Node's `net.server.listen` tracing channel; all of them if
+ * this Node has none).
  */
-async function startTwice(bundle: ServerBundle, configFile: string, onSecondStart: () => void = () => {}): Promise<Set<string>> {
+async function startTwice(bundle: ServerBundle, configFile: string, onSecondStart: () => void = () => {}): Promise<{ used: Set<string>; beforeListen: Set<string> }> {
   const { TOOLS } = bundle.entry<SamsaTools>();
   const { kafkaServerStart } = bundle.require('src/bin/kafka-server-start-command.js') as typeof import('../src/bin/kafka-server-start-command.js');
   const { createLogger } = bundle.require('src/logging/logger.js') as LoggerModule;
   if (TOOLS['kafka-server-start']?.run !== kafkaServerStart) throw new Error('samsa-tools no longer runs kafkaServerStart: update the bundler');
   const used = new Set<string>();
+  const beforeListen = new Set<string>();
+  let listened = false;
+  let listenSeen = false;
+  let loadedBefore = new Set<string>();
+  const nothing = (): void => {};
+  const onListen = {
+    start: nothing,
+    end: nothing,
+    asyncStart: nothing,
+    error: nothing,
+    asyncEnd: (): void => {
+      if (listened) return;
+      listened = listenSeen = true;
+      // Modules stay loaded from one start to the next: the second adds only what it loaded first.
+      for (const id of bundle.loadedModules()) if (!loadedBefore.has(id)) beforeListen.add(id);
+    },
+  };
+  const listenChannel = typeof diagnosticsChannel.tracingChannel === 'function' ? diagnosticsChannel.tracingChannel('net.server.listen') : null;
+  listenChannel?.subscribe(onListen);
   const logDir = mkdtempSync(join(tmpdir(), 'samsa-bundle-'));
   try {
     for (let i = 0; i < 2; i++) {
+      listened = false;
+      if (i > 0) loadedBefore = new Set(bundle.loadedModules());
       const stop = new AbortController();
       const argv = [configFile, '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${logDir}`];
       const exit = kafkaServerStart(argv, {
@@ -580,19 +614,20 @@ async function startTwice(bundle: ServerBundle, configFile: string, onSecondStar
       if ((await exit) !== 0) throw new Error('the broker started from the bundle did not stop cleanly');
     }
   } finally {
+    listenChannel?.unsubscribe(onListen);
     rmSync(logDir, { recursive: true, force: true });
   }
-  return used;
+  return { used, beforeListen: listenSeen ? beforeListen : used };
 }
 
 /**
- * Bundles `entry` in two chunks, the first holding what a broker start runs, and writes each
- * chunk's V8 code cache (the first's taken once a broker has started, the second's after running
- * every module in it).
+ * Bundles `entry` in up to three chunks: what a broker start runs until its listeners are bound,
+ * what it runs after that, and the rest; and writes each chunk's V8 code cache (the first two
+ * taken once a broker has started, the last after running every module in it).
  */
 export async function buildServerBundle(distDir: string, entry: string, outDir: string, configFile: string): Promise<BundleServerResult> {
   const probe = bundleServer({ distDir, entry, outDir });
-  let startup: Set<string>;
+  let startup: { used: Set<string>; beforeListen: Set<string> };
   try {
     startup = await startTwice(ServerBundle.load(outDir, { codeCache: false })!, configFile);
   } catch (err) {
@@ -600,8 +635,10 @@ export async function buildServerBundle(distDir: string, entry: string, outDir: 
     console.warn(`server bundle: could not start a broker from it (${String(err)}); one chunk, no code cache`);
     return probe;
   }
-  startup.add(entry);
-  const result = bundleServer({ distDir, entry, outDir, later: (id) => !startup.has(id) });
+  const { used, beforeListen } = startup;
+  used.add(entry);
+  beforeListen.add(entry);
+  const result = bundleServer({ distDir, entry, outDir, later: (id) => !used.has(id), afterListen: (id) => !beforeListen.has(id) });
   result.eagerImports.length = 0;
   result.eagerImports.push(...probe.eagerImports);
   const bundle = ServerBundle.load(outDir, { codeCache: false })!;
@@ -625,11 +662,9 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const result = await buildServerBundle(distDir, 'src/bin/samsa-tools.js', SERVER_BUNDLE_DIR, join(root, 'config', 'server.properties'));
   const kb = (n: number): string => `${Math.round(n / 1024)} KiB`;
-  const counts = [0, 1].map((c) => Object.values(result.manifest.moduleChunk).filter((x) => x === c).length);
+  const counts = result.manifest.chunks.map((file, c) => `${file} ${Object.values(result.manifest.moduleChunk).filter((x) => x === c).length}`);
   const files = Object.entries(result.sizes).map(([f, n]) => `${f} ${kb(n)}`);
-  console.log(
-    `server bundle: ${counts[0]} start-up + ${counts[1]} later modules -> ${relative(root, SERVER_BUNDLE_DIR)}/ (${files.join(', ')}) in ${Math.round(performance.now() - t0)} ms`,
-  );
+  console.log(`server bundle: modules per chunk ${counts.join(', ')} -> ${relative(root, SERVER_BUNDLE_DIR)}/ (${files.join(', ')}) in ${Math.round(performance.now() - t0)} ms`);
   const names = new Set(result.packageFiles.map((id) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(id)?.[1] ?? id));
   console.log(`  npm packages bundled (${result.packageFiles.length} files): ${[...names].sort().join(', ')}`);
   for (const p of result.packagesLeftOut) console.log(`  left to require at run time: ${p}`);

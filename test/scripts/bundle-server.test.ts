@@ -177,6 +177,20 @@ describe('server bundle', () => {
     assert.equal(ServerBundle.load(out), null);
   });
 
+  it('puts the modules a start runs once listening in a middle chunk, read on first use', () => {
+    const out3 = join(root, 'three-chunks');
+    const { manifest } = bundleServer({ distDir: dist, entry: 'src/entry.js', outDir: out3, later: (id) => id === 'src/lib/later.js', afterListen: (id) => id === 'src/lib/counter.js' });
+    assert.deepStrictEqual(manifest.chunks, ['main.js', 'startup.js', 'later.js']);
+    assert.equal(manifest.moduleChunk['src/lib/counter.js'], 1);
+    globalThis.__bundleTestEvaluated = [];
+    const bundle = ServerBundle.load(out3, { codeCache: false })!;
+    const entry = bundle.entry<{ counted(): number; useLater(): string }>();
+    assert.deepStrictEqual(bundle.codeCacheStatus(), { 'main.js': 'no cache', 'startup.js': 'not loaded', 'later.js': 'not loaded' });
+    assert.equal(entry.counted(), 1);
+    assert.deepStrictEqual(bundle.codeCacheStatus(), { 'main.js': 'no cache', 'startup.js': 'no cache', 'later.js': 'not loaded' });
+    assert.equal(entry.useLater(), 'from the later chunk');
+  });
+
   it('is absent when nothing was built', () => {
     assert.equal(ServerBundle.load(join(dist, 'nowhere')), null);
   });
