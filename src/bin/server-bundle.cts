@@ -36,7 +36,7 @@ interface ChunkValue {
   manifest?: ServerBundleManifest;
   modules: Record<string, ModuleFunction | PackageModuleFunction>;
   /** Per bundled package file: literal `require` argument -> bundle id, or null for a Node built-in (others: a real require from the file's place). */
-  packageRequires: Record<string, Record<string, string | null>>;
+  packageRequires?: Record<string, Record<string, string | null>>;
 }
 
 interface LoadedChunk {
@@ -52,9 +52,10 @@ export interface ServerBundleOptions {
 }
 
 /**
- * The broker's CLI as made by scripts/bundle-server.ts: every module of dist/src it needs, as
- * functions in one or two plain scripts, compiled with V8's code cache when it is there. Loading
- * it costs two file reads instead of resolving, reading and linking ~200 ES modules; a module runs
+ * The broker's CLI as made by scripts/bundle-server.ts: every module of dist/src it needs (and
+ * the plain-JavaScript npm packages they use), as functions in up to three plain scripts, compiled
+ * with V8's code cache when it is there. Loading it costs a few file reads instead of resolving,
+ * reading and linking ~200 ES modules and the packages' CommonJS files; a module runs
  * when one of its exports is first used, so start-up runs only the code start-up needs (the
  * per-API codecs, for instance, wait for the first request of their API).
  *
@@ -128,7 +129,7 @@ export class ServerBundle {
 
   private addModules(value: ChunkValue): void {
     for (const [id, fn] of Object.entries(value.modules)) this.definitions.set(id, fn);
-    for (const [id, requires] of Object.entries(value.packageRequires)) this.packageRequires.set(id, requires);
+    for (const [id, requires] of Object.entries(value.packageRequires ?? {})) this.packageRequires.set(id, requires);
   }
 
   /** The exports of a bundled module (id: path from dist/, e.g. `src/broker/broker.js`), running it on first use. */
@@ -201,8 +202,8 @@ type SamsaTools = typeof import('./samsa-tools.js');
 /**
  * What the bins run: `samsa <tool> [args]` from the server bundle, or from the ES modules when
  * there is no up-to-date bundle or SAMSA_BUNDLE=0 asks for them (readable stack traces when
- * debugging); then exits with the tool's status. Kept in this file so that a bin loads two ES
- * modules before the bundle.
+ * debugging); then exits with the tool's status. Kept in this file so that a bin loads two
+ * CommonJS files before the bundle.
  */
 export function runTool(argv: string[]): void {
   const bundle = process.env.SAMSA_BUNDLE === '0' ? null : ServerBundle.load();
