@@ -1,7 +1,7 @@
 /**
- * The broker as users run it: `node dist/src/bin/kafka-server-start.js config/server.properties`
- * with the listener and log dir overridden, in its own process (so its RSS can be read and it can
- * be profiled). "Started" means a TCP connect to its port succeeded: the start time is measured
+ * The broker as users run it: the installed `kafka-server-start` bin (package.json "bin",
+ * `node dist/src/bin/kafka-server-start.cjs config/server.properties`) with the listener and log
+ * dir overridden, in its own process (so its RSS can be read and it can be profiled). "Started" means a TCP connect to its port succeeded: the start time is measured
  * from just before `spawn()` to the first accepted connection, polling every 2 ms.
  */
 import { spawn } from 'node:child_process';
@@ -13,10 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { rssMB, sleep, track } from './processes.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** dist/src/bin/kafka-server-start.js, seen from dist/bench/broker/. */
-export const CLI_PATH = join(HERE, '..', '..', 'src', 'bin', 'kafka-server-start.js');
+const ROOT = join(HERE, '..', '..', '..');
+/** The file npm installs as the `kafka-server-start` bin (package.json "bin"), seen from dist/bench/broker/. */
+export const CLI_PATH = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['kafka-server-start']!);
 /** config/server.properties at the repository root. */
-export const CONFIG_PATH = join(HERE, '..', '..', '..', 'config', 'server.properties');
+export const CONFIG_PATH = join(ROOT, 'config', 'server.properties');
 export const BARE_SERVER_PATH = join(HERE, 'workers', 'bare-server.js');
 /** Preloaded with `--import` by `--diagnose`: event-loop delay and GC pauses per phase. */
 export const PROBE_PATH = join(HERE, 'broker-probe.js');

@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 /**
- * kafka-server-start [server.properties] [--override key=value]...: starts a broker (see
- * kafka-server-start-command.ts). Kept this small so that start-up loads the server bundle and
- * nothing else.
+ * `node dist/src/bin/kafka-server-start.js ...`: the same command as the installed bin,
+ * kafka-server-start.cjs, which starts a little sooner (a CommonJS main module needs no ES module
+ * loader).
  */
-import { runTool } from './server-bundle.js';
-
-runTool(['kafka-server-start', ...process.argv.slice(2)]);
+import './kafka-server-start.cjs';

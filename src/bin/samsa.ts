@@ -1,5 +1,3 @@
 #!/usr/bin/env node
-/** samsa <tool> [args...]: the umbrella command (see samsa-tools.ts). */
-import { runTool } from './server-bundle.js';
-
-runTool(process.argv.slice(2));
+/** `node dist/src/bin/samsa.js ...`: the same command as the installed bin, samsa.cjs. */
+import './samsa.cjs';

@@ -1,4 +1,4 @@
-import { pino } from 'pino';
+import { destination, pino } from 'pino';
 import type { Logger as PinoLogger } from 'pino';
 
 /**
@@ -14,7 +14,10 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino({ name: options.name ?? 'samsa', level: options.level ?? process.env.SAMSA_LOG_LEVEL ?? 'info' });
+  // Straight to file descriptor 1, as pino's default destination does when process.stdout is
+  // untouched, but without reading process.stdout.fd: making process.stdout loads Node's stream
+  // modules, milliseconds of a broker's start that nothing else needs.
+  return pino({ name: options.name ?? 'samsa', level: options.level ?? process.env.SAMSA_LOG_LEVEL ?? 'info' }, destination(1));
 }
 
 /** A logger that drops everything: the default for embedded use in tests. */

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { ServerBundle } from '../../src/bin/server-bundle.js';
+import { ServerBundle } from '../../src/bin/server-bundle.cjs';
 import { startBroker as startBrokerFromModules } from '../../src/broker/broker.js';
 import type { Broker } from '../../src/broker/broker.js';
 import { API_DEFINITIONS, ApiKey } from '../../src/protocol/generated/api-table.js';
@@ -15,6 +15,7 @@ import { KafkaTestClient } from '../../src/testkit/kafka-test-client.js';
 import { randomStruct, schemaByName, seededRng } from '../support/random-message.js';
 
 type BrokerModule = typeof import('../../src/broker/broker.js');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 type ApiTableModule = typeof import('../../src/protocol/generated/api-table.js');
 
 /** The bundle `npm run build` made (the bins run it): checked against the ES modules it was made from. */
@@ -94,9 +95,30 @@ describe('the server bundle of this build', () => {
   });
 
   it('is skipped by the bins when SAMSA_BUNDLE=0 (they run the ES modules)', () => {
-    const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-    const r = spawnSync(process.execPath, [join(root, 'dist', 'src', 'bin', 'samsa.js'), '--help'], { env: { ...process.env, SAMSA_BUNDLE: '0' }, encoding: 'utf8' });
-    assert.equal(r.status, 0);
-    assert.match(r.stdout, /kafka-server-start/);
+    for (const bin of ['samsa.js', 'samsa.cjs']) {
+      const r = spawnSync(process.execPath, [join(root, 'dist', 'src', 'bin', bin), '--help'], { env: { ...process.env, SAMSA_BUNDLE: '0' }, encoding: 'utf8' });
+      assert.equal(r.status, 0, bin);
+      assert.match(r.stdout, /kafka-server-start/);
+    }
+  });
+
+  it('carries pino and properties-file in the start-up chunk, and the broker it started logged through the bundled pino', () => {
+    const startup = Object.entries(bundle.manifest.moduleChunk).filter(([id, chunk]) => chunk === 0 && id.startsWith('node_modules/')).map(([id]) => id);
+    assert.ok(startup.includes('node_modules/pino/pino.js'), startup.join(', '));
+    assert.ok(startup.some((id) => id.startsWith('node_modules/properties-file/')), startup.join(', '));
+    assert.ok(!startup.some((id) => id.includes('/@node-rs/') || id.includes('/snappy/') || id.includes('/lz4-napi/')), 'native add-ons stay in node_modules');
+    assert.ok(bundle.loadedModules().includes('node_modules/pino/pino.js'));
+  });
+
+  it('starts the CLI without reading pino or properties-file from node_modules', () => {
+    const probe = join(dirs[0]!, 'list-required.cjs');
+    writeFileSync(probe, "process.on('exit', () => process.stderr.write('REQUIRED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n");
+    const bin = join(root, (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['kafka-server-start']!);
+    // The logger is made, then server.properties read, then the bad value refused.
+    const r = spawnSync(process.execPath, ['--require', probe, bin, join(root, 'config', 'server.properties'), '--override', 'num.partitions=abc'], { encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /num\.partitions/);
+    const required = JSON.parse(/^REQUIRED (.*)$/m.exec(r.stderr)![1]!) as string[];
+    assert.deepStrictEqual(required.filter((f) => /[\\/]node_modules[\\/](pino|properties-file|sonic-boom)[\\/]/.test(f)), []);
   });
 });

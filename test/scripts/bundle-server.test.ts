@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { bundleServer } from '../../scripts/bundle-server.js';
-import { ServerBundle } from '../../src/bin/server-bundle.js';
+import { ServerBundle } from '../../src/bin/server-bundle.cjs';
 
 /** A small dist/ of tsc-style ES modules exercising what the bundler must keep working. */
 const FILES: Record<string, string> = {
@@ -16,6 +16,9 @@ const FILES: Record<string, string> = {
     "import { join } from 'node:path';",
     "export * from './lib/reexported.js';",
     "export { here } from './lib/here.js';",
+    "import { where, dirOf, helper, answer, check, sameHelper } from 'fakepkg';",
+    "import { computed } from 'dynamicpkg';",
+    'export const fromPackages = () => ({ where: where(), dirOf: dirOf(), helped: helper(), answer, checked: check(1), sameHelper: sameHelper(), computed });',
     "import * as ns from './lib/ns.js';",
     "import * as shadowed from './lib/shadowed.js';",
     'export const nsGetter = () => ({ ns });',
@@ -40,27 +43,62 @@ const FILES: Record<string, string> = {
   'src/lib/here.js': 'export const here = import.meta.url;',
 };
 
+/** node_modules beside dist/: a plain CommonJS package (bundled) and one that picks a file at run time (left to require). */
+const PACKAGES: Record<string, string> = {
+  'fakepkg/package.json': JSON.stringify({ name: 'fakepkg', version: '1.0.0', main: 'index.js' }),
+  'fakepkg/index.js': [
+    "'use strict'",
+    "const { join: joinPath } = require('path')",
+    "const assert = require('assert')",
+    "const { isMainThread: mainThread } = require('worker_threads')",
+    "const helper = require('./lib/helper')",
+    "const { answer } = require('./data.json')",
+    "globalThis.__bundleTestEvaluated.push('fakepkg')",
+    'module.exports = {',
+    '  where: () => __filename,',
+    "  dirOf: () => joinPath(__dirname, 'x'),",
+    '  helper,',
+    '  answer,',
+    '  check (v) { assert(v); return mainThread },',
+    "  sameHelper: () => require('./lib/helper') === helper",
+    '}',
+  ].join('\n'),
+  'fakepkg/lib/helper.js': "module.exports = function helper () { return 'helped \u00e9' }",
+  'fakepkg/data.json': JSON.stringify({ answer: 42 }),
+  'dynamicpkg/package.json': JSON.stringify({ name: 'dynamicpkg', version: '1.0.0', main: 'index.js' }),
+  'dynamicpkg/index.js': "const which = './impl'\nmodule.exports = require(which)",
+  'dynamicpkg/impl.js': "exports.computed = 'from node_modules'",
+};
+
 declare global {
   var __bundleTestEvaluated: string[];
 }
 
 describe('server bundle', () => {
+  let root: string;
   let dist: string;
   let out: string;
   let eagerImports: string[];
+  let packageFiles: string[];
+  let packagesLeftOut: string[];
 
   before(() => {
-    dist = mkdtempSync(join(tmpdir(), 'samsa-bundle-test-'));
+    root = mkdtempSync(join(tmpdir(), 'samsa-bundle-test-'));
+    dist = join(root, 'dist');
     for (const [path, text] of Object.entries(FILES)) {
       mkdirSync(join(dist, path, '..'), { recursive: true });
       writeFileSync(join(dist, path), text);
     }
+    for (const [path, text] of Object.entries(PACKAGES)) {
+      mkdirSync(join(root, 'node_modules', path, '..'), { recursive: true });
+      writeFileSync(join(root, 'node_modules', path), text);
+    }
     writeFileSync(join(dist, '.tsbuildinfo'), '{}');
     out = join(dist, 'src', 'bundle');
-    eagerImports = bundleServer({ distDir: dist, entry: 'src/entry.js', outDir: out, later: (id) => id === 'src/lib/later.js' }).eagerImports;
+    ({ eagerImports, packageFiles, packagesLeftOut } = bundleServer({ distDir: dist, entry: 'src/entry.js', outDir: out, later: (id) => id === 'src/lib/later.js' }));
   });
 
-  after(() => rmSync(dist, { recursive: true, force: true }));
+  after(() => rmSync(root, { recursive: true, force: true }));
 
   it('runs a module only when one of its exports is first used, and reads the later chunk on first use', () => {
     globalThis.__bundleTestEvaluated = [];
@@ -99,6 +137,31 @@ describe('server bundle', () => {
     assert.equal(entry.here, pathToFileURL(join(dist, 'src', 'lib', 'here.js')).href);
   });
 
+  it('carries plain CommonJS packages (run on first use, with their own __filename and built-ins loaded on first use) and leaves the others to require', () => {
+    assert.deepStrictEqual([...packageFiles].sort(), ['node_modules/fakepkg/data.json', 'node_modules/fakepkg/index.js', 'node_modules/fakepkg/lib/helper.js']);
+    globalThis.__bundleTestEvaluated = [];
+    const bundle = ServerBundle.load(out, { codeCache: false })!;
+    const entry = bundle.entry<{ fromPackages(): Record<string, unknown> }>();
+    assert.ok(!globalThis.__bundleTestEvaluated.includes('fakepkg'));
+    assert.deepStrictEqual(entry.fromPackages(), {
+      where: join(root, 'node_modules', 'fakepkg', 'index.js'),
+      dirOf: join(root, 'node_modules', 'fakepkg', 'x'),
+      helped: 'helped \u00e9',
+      answer: 42,
+      checked: true,
+      sameHelper: true,
+      computed: 'from node_modules',
+    });
+    assert.ok(globalThis.__bundleTestEvaluated.includes('fakepkg'));
+    assert.ok(bundle.loadedModules().includes('node_modules/fakepkg/lib/helper.js'));
+    const text = readFileSync(join(out, 'main.js'), 'latin1');
+    assert.match(text, /\(assert \?\?= require\("assert"\)\)\(v\)/, 'a built-in is required on first use');
+    assert.match(text, /\(__lazyBuiltin\d+ \?\?= require\("worker_threads"\)\)\.isMainThread/, 'destructured built-in bindings too');
+    assert.match(text, /\(__lazyBuiltin\d+ \?\?= require\("path"\)\)\.join\(__dirname/);
+    assert.doesNotMatch(text, /dynamicpkg\/impl/);
+    assert.deepStrictEqual(packagesLeftOut, ['node_modules/dynamicpkg/index.js (index.js: require() with a computed argument)']);
+  });
+
   it('writes a code cache V8 accepts, and is ignored once tsc has run again (dist/.tsbuildinfo changed)', () => {
     globalThis.__bundleTestEvaluated = [];
     const first = ServerBundle.load(out, { codeCache: false })!;
@@ -112,6 +175,20 @@ describe('server bundle', () => {
     const later = new Date(Date.now() + 60_000);
     utimesSync(join(dist, '.tsbuildinfo'), later, later);
     assert.equal(ServerBundle.load(out), null);
+  });
+
+  it('puts the modules a start runs once listening in a middle chunk, read on first use', () => {
+    const out3 = join(root, 'three-chunks');
+    const { manifest } = bundleServer({ distDir: dist, entry: 'src/entry.js', outDir: out3, later: (id) => id === 'src/lib/later.js', afterListen: (id) => id === 'src/lib/counter.js' });
+    assert.deepStrictEqual(manifest.chunks, ['main.js', 'startup.js', 'later.js']);
+    assert.equal(manifest.moduleChunk['src/lib/counter.js'], 1);
+    globalThis.__bundleTestEvaluated = [];
+    const bundle = ServerBundle.load(out3, { codeCache: false })!;
+    const entry = bundle.entry<{ counted(): number; useLater(): string }>();
+    assert.deepStrictEqual(bundle.codeCacheStatus(), { 'main.js': 'no cache', 'startup.js': 'not loaded', 'later.js': 'not loaded' });
+    assert.equal(entry.counted(), 1);
+    assert.deepStrictEqual(bundle.codeCacheStatus(), { 'main.js': 'no cache', 'startup.js': 'no cache', 'later.js': 'not loaded' });
+    assert.equal(entry.useLater(), 'from the later chunk');
   });
 
   it('is absent when nothing was built', () => {

@@ -1,11 +1,15 @@
+/*
+ * CommonJS (.cts -> .cjs) so that the bins can be CommonJS too: on Node 20 a CommonJS main module
+ * starts without the ES module loader, which costs a few milliseconds before the first line runs.
+ */
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 
 /** Where `npm run build` writes the bundle (scripts/bundle-server.ts): dist/src/bin/bundle/. */
-export const SERVER_BUNDLE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'bundle');
+export const SERVER_BUNDLE_DIR = join(__dirname, 'bundle');
 
 /** What the first chunk records about the build. */
 export interface ServerBundleManifest {
@@ -13,6 +17,8 @@ export interface ServerBundleManifest {
   entry: string;
   /** dist/ relative to the bundle folder. */
   distRoot: string;
+  /** The project root (where node_modules is) relative to the bundle folder: bundled npm package files' ids are paths from it. */
+  projectRoot: string;
   /** Chunk file names, the first being the one holding the manifest; the others are read on first use. */
   chunks: string[];
   /** Module id -> index into `chunks`. */
@@ -21,11 +27,16 @@ export interface ServerBundleManifest {
   tsBuildInfo: { path: string; mtimeMs: number } | null;
 }
 
+/** A module of dist/ (tsc output made CommonJS by the bundler). */
 type ModuleFunction = (exports: object, require: NodeJS.Require, module: { exports: object }, importMetaUrl: string, requireBundled: (id: string) => unknown) => void;
+/** A file of a bundled npm package, as it is, in Node's CommonJS wrapper. */
+type PackageModuleFunction = (exports: object, require: (spec: string) => unknown, module: { exports: object }, filename: string, dirname: string) => void;
 
 interface ChunkValue {
   manifest?: ServerBundleManifest;
-  modules: Record<string, ModuleFunction>;
+  modules: Record<string, ModuleFunction | PackageModuleFunction>;
+  /** Per bundled package file: literal `require` argument -> bundle id, or null for a Node built-in (others: a real require from the file's place). */
+  packageRequires?: Record<string, Record<string, string | null>>;
 }
 
 interface LoadedChunk {
@@ -41,9 +52,10 @@ export interface ServerBundleOptions {
 }
 
 /**
- * The broker's CLI as made by scripts/bundle-server.ts: every module of dist/src it needs, as
- * functions in one or two plain scripts, compiled with V8's code cache when it is there. Loading
- * it costs two file reads instead of resolving, reading and linking ~200 ES modules; a module runs
+ * The broker's CLI as made by scripts/bundle-server.ts: every module of dist/src it needs (and
+ * the plain-JavaScript npm packages they use), as functions in up to three plain scripts, compiled
+ * with V8's code cache when it is there. Loading it costs a few file reads instead of resolving,
+ * reading and linking ~200 ES modules and the packages' CommonJS files; a module runs
  * when one of its exports is first used, so start-up runs only the code start-up needs (the
  * per-API codecs, for instance, wait for the first request of their API).
  *
@@ -54,11 +66,13 @@ export interface ServerBundleOptions {
  */
 export class ServerBundle {
   readonly manifest: ServerBundleManifest;
-  private readonly definitions = new Map<string, ModuleFunction>();
+  private readonly definitions = new Map<string, ModuleFunction | PackageModuleFunction>();
+  private readonly packageRequires = new Map<string, Record<string, string | null>>();
   private readonly instances = new Map<string, { exports: object }>();
   private readonly chunks: (LoadedChunk | undefined)[];
   private readonly externalRequire: NodeJS.Require;
   private readonly distRootUrl: string;
+  private readonly projectRoot: string;
 
   private constructor(
     private readonly dir: string,
@@ -73,6 +87,7 @@ export class ServerBundle {
     const distRoot = resolve(dir, this.manifest.distRoot);
     this.externalRequire = createRequire(join(distRoot, this.manifest.entry));
     this.distRootUrl = `${pathToFileURL(distRoot).href}/`;
+    this.projectRoot = resolve(dir, this.manifest.projectRoot);
   }
 
   /**
@@ -114,6 +129,7 @@ export class ServerBundle {
 
   private addModules(value: ChunkValue): void {
     for (const [id, fn] of Object.entries(value.modules)) this.definitions.set(id, fn);
+    for (const [id, requires] of Object.entries(value.packageRequires ?? {})) this.packageRequires.set(id, requires);
   }
 
   /** The exports of a bundled module (id: path from dist/, e.g. `src/broker/broker.js`), running it on first use. */
@@ -131,7 +147,20 @@ export class ServerBundle {
     }
     const module = { exports: {} };
     this.instances.set(id, module);
-    fn.call(module.exports, module.exports, this.externalRequire, module, this.distRootUrl + id, this.requireBundled);
+    const requires = this.packageRequires.get(id);
+    if (requires === undefined) {
+      (fn as ModuleFunction).call(module.exports, module.exports, this.externalRequire, module, this.distRootUrl + id, this.requireBundled);
+    } else {
+      const filename = join(this.projectRoot, id);
+      let fromHere: NodeJS.Require | undefined;
+      const requireFromPackage = (spec: string): unknown => {
+        const target = Object.hasOwn(requires, spec) ? requires[spec] : undefined;
+        if (target === null) return this.externalRequire(spec);
+        if (target !== undefined) return this.require(target);
+        return (fromHere ??= createRequire(filename))(spec);
+      };
+      (fn as PackageModuleFunction).call(module.exports, module.exports, requireFromPackage, module, filename, dirname(filename));
+    }
     return module.exports;
   }
 
@@ -173,8 +202,8 @@ type SamsaTools = typeof import('./samsa-tools.js');
 /**
  * What the bins run: `samsa <tool> [args]` from the server bundle, or from the ES modules when
  * there is no up-to-date bundle or SAMSA_BUNDLE=0 asks for them (readable stack traces when
- * debugging); then exits with the tool's status. Kept in this file so that a bin loads two ES
- * modules before the bundle.
+ * debugging); then exits with the tool's status. Kept in this file so that a bin loads two
+ * CommonJS files before the bundle.
  */
 export function runTool(argv: string[]): void {
   const bundle = process.env.SAMSA_BUNDLE === '0' ? null : ServerBundle.load();
