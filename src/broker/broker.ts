@@ -19,6 +19,7 @@ import type { ClusterJoin } from './metadata/zookeeper/cluster-join.js';
 import { ZooKeeperMetadataStore } from './metadata/zookeeper/zookeeper-metadata-store.js';
 import type { BrokerEndpoint } from './metadata/metadata-store.js';
 import { SocketServer } from './network/socket-server.js';
+import type { RequestChannel, RequestOutcome } from './network/socket-server.js';
 import { ProducerIdManager } from './producer-id-manager.js';
 import { ReplicaFetcherManager, replicaFetcherConfig } from './replication/replica-fetcher-manager.js';
 import { ReplicaManager } from './replication/replica-manager.js';
@@ -116,30 +117,67 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
   // Embedded brokers (tests) are quiet unless SAMSA_LOG_LEVEL asks otherwise; the CLI passes its own logger.
   const logger = options.logger ?? (process.env.SAMSA_LOG_LEVEL !== undefined ? createLogger() : silentLogger());
   for (const w of warnings) logger.warn(w);
-  const logDirs = config.logDirs.map((d) => resolve(d));
-  for (const d of logDirs) mkdirSync(d, { recursive: true });
 
-  // Cluster mode: a ZooKeeper session, the cluster id and this broker's id come first (the log
-  // dirs are checked against both).
-  const cluster = config.zookeeperConnect === null ? null : await joinCluster({
-    connectString: config.zookeeperConnect,
-    sessionTimeoutMs: config.zookeeperSessionTimeoutMs,
-    connectionTimeoutMs: config.zookeeperConnectionTimeoutMs,
-    configuredNodeId: config.nodeId,
-    storedNodeId: readMetaProperties(logDirs).nodeId,
-    reservedBrokerMaxId: config.reservedBrokerMaxId,
-    logger: logger.child({ component: 'zookeeper' }),
+  // The listeners are bound first, so that clients can connect as soon as possible (Kafka's KRaft
+  // broker does the same): requests read before storage and services are ready wait for them.
+  let dispatcher: RequestDispatcher | null = null;
+  let settle!: (d: RequestDispatcher | null) => void;
+  const ready = new Promise<RequestDispatcher | null>((resolveReady) => (settle = resolveReady));
+  const channel: RequestChannel = {
+    handle: (frame, ctx) =>
+      dispatcher !== null
+        ? dispatcher.handle(frame, ctx)
+        : ready.then((d): Promise<RequestOutcome> | RequestOutcome => (d === null ? { kind: 'close', reason: 'the broker failed to start' } : d.handle(frame, ctx))),
+  };
+  const server = new SocketServer({
+    listeners: config.listeners.map((l) => ({ name: l.name, host: l.host, port: l.port })),
+    channel,
+    socketRequestMaxBytes: config.socketRequestMaxBytes,
+    connectionsMaxIdleMs: config.connectionsMaxIdleMs,
+    logger: logger.child({ component: 'network' }),
   });
-  const nodeId = cluster?.nodeId ?? config.nodeId;
+  const bound: BoundListener[] = (await server.start()).map((b) => ({ listenerName: b.listenerName, host: b.host, port: b.port }));
+  const activate = (d: RequestDispatcher): void => {
+    dispatcher = d;
+    settle(d);
+  };
+
+  let cluster: ClusterJoin | null = null;
   try {
-    return await startServices(options, config, logger, logDirs, cluster, nodeId);
+    const logDirs = config.logDirs.map((d) => resolve(d));
+    for (const d of logDirs) mkdirSync(d, { recursive: true });
+    // Cluster mode: a ZooKeeper session, the cluster id and this broker's id come first (the log
+    // dirs are checked against both).
+    cluster = config.zookeeperConnect === null ? null : await joinCluster({
+      connectString: config.zookeeperConnect,
+      sessionTimeoutMs: config.zookeeperSessionTimeoutMs,
+      connectionTimeoutMs: config.zookeeperConnectionTimeoutMs,
+      configuredNodeId: config.nodeId,
+      storedNodeId: readMetaProperties(logDirs).nodeId,
+      reservedBrokerMaxId: config.reservedBrokerMaxId,
+      logger: logger.child({ component: 'zookeeper' }),
+    });
+    const nodeId = cluster?.nodeId ?? config.nodeId;
+    return await startServices(options, config, logger, logDirs, cluster, nodeId, server, bound, activate);
   } catch (err) {
+    settle(null);
+    await server.shutdown(0);
     cluster?.zk.close();
     throw err;
   }
 }
 
-async function startServices(options: StartBrokerOptions, config: BrokerConfig, logger: Logger, logDirs: string[], cluster: ClusterJoin | null, nodeId: number): Promise<Broker> {
+async function startServices(
+  options: StartBrokerOptions,
+  config: BrokerConfig,
+  logger: Logger,
+  logDirs: string[],
+  cluster: ClusterJoin | null,
+  nodeId: number,
+  server: SocketServer,
+  bound: BoundListener[],
+  activate: (dispatcher: RequestDispatcher) => void,
+): Promise<Broker> {
   const clock = options.clock ?? systemClock;
   const scheduler = options.scheduler ?? timerScheduler();
   const logManager = LogManager.open({
@@ -216,23 +254,7 @@ async function startServices(options: StartBrokerOptions, config: BrokerConfig, 
     controller: () => controllerRole,
   };
 
-  const server = new SocketServer({
-    listeners: config.listeners.map((l) => ({ name: l.name, host: l.host, port: l.port })),
-    channel: dispatcher,
-    socketRequestMaxBytes: config.socketRequestMaxBytes,
-    connectionsMaxIdleMs: config.connectionsMaxIdleMs,
-    logger: logger.child({ component: 'network' }),
-  });
-  let bound: BoundListener[];
-  try {
-    bound = (await server.start()).map((b) => ({ listenerName: b.listenerName, host: b.host, port: b.port }));
-  } catch (err) {
-    cancelHwCheckpoint();
-    replicaManager.close();
-    logManager.close();
-    await metadata.close();
-    throw err;
-  }
+  activate(dispatcher);
   const endpoints = advertisedEndpoints(config, bound);
   if (metadata instanceof ZooKeeperMetadataStore) {
     // Registered once it can serve: other brokers and the controller see it from now on.

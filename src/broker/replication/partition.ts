@@ -60,6 +60,12 @@ export class Partition {
   replicas: number[];
   isr: number[];
   partitionEpoch: number;
+  /**
+   * Counts the times this broker became leader (an epoch bump that keeps it leader, such as an ISR
+   * change by the controller, does not count): a waiting acks=all produce fails with
+   * NOT_LEADER_OR_FOLLOWER only when leadership was lost in between, as Kafka's DelayedProduce.
+   */
+  leadershipTerm = 0;
   highWatermark: number;
   /** min.insync.replicas of the topic (acks=all); set by the ReplicaManager. */
   minInsyncReplicas = 1;
@@ -118,6 +124,7 @@ export class Partition {
       return { roleChanged: false };
     }
     const roleChanged = state.leader !== this.leader || state.leaderEpoch !== this.leaderEpoch;
+    if (state.leader === this.nodeId && this.leader !== this.nodeId) this.leadershipTerm++;
     this.leader = state.leader;
     this.leaderEpoch = state.leaderEpoch;
     this.replicas = state.replicas;

@@ -292,9 +292,11 @@ export class ReplicaManager {
   waitForAcks(topic: string, partition: number, requiredOffset: number, timeoutMs: number, signal?: AbortSignal): AcksError | null | Promise<AcksError | null> {
     const p = this.partitions.get(key(topic, partition));
     if (p === undefined) return 'NOT_LEADER_OR_FOLLOWER';
-    const leaderEpoch = p.leaderEpoch;
+    const term = p.leadershipTerm;
     const outcome = (): AcksError | null | undefined => {
-      if (this.partitions.get(key(topic, partition)) !== p || !p.isLeader() || p.leaderEpoch !== leaderEpoch) return 'NOT_LEADER_OR_FOLLOWER';
+      // An epoch bump that keeps this broker leader (the controller shrinking the ISR) does not
+      // fail the wait; losing leadership, or the appended records being truncated, does.
+      if (this.partitions.get(key(topic, partition)) !== p || !p.isLeader() || p.leadershipTerm !== term || p.log.logEndOffset < requiredOffset) return 'NOT_LEADER_OR_FOLLOWER';
       if (p.highWatermark >= requiredOffset) return p.isr.length >= p.minInsyncReplicas ? null : 'NOT_ENOUGH_REPLICAS_AFTER_APPEND';
       return undefined;
     };
