@@ -40,6 +40,12 @@ export interface ConsumerOptions {
   /** fetch.max.wait.ms, default 5000. */
   maxWaitTimeInMs?: number;
   retry?: RetryOptions;
+  /**
+   * check.crcs: verify each fetched batch's CRC-32C before decoding it (a mismatch fails the
+   * fetch). Default false, as librdkafka (KafkaJS never checks; the Java client defaults to true):
+   * TCP already checksums the bytes, and the check costs a pass over every fetched byte.
+   */
+  checkCrcs?: boolean;
   /** isolation.level read_uncommitted when true; default read_committed (KafkaJS's default too). */
   readUncommitted?: boolean;
   /** group.instance.id: static membership. */
@@ -683,7 +689,7 @@ export class Consumer {
       }
     }
     // Records of a pooled frame are copied out (messages must stay valid after the frame is reused).
-    const results = fetched.map((r) => ({ asked: r.asked, data: r.data, decoded: r.data.errorCode === 0 ? decodeFetchedRecords(r.data, r.asked.offset, this.isolationLevel === 1, r.frame !== undefined) : undefined }));
+    const results = fetched.map((r) => ({ asked: r.asked, data: r.data, decoded: r.data.errorCode === 0 ? decodeFetchedRecords(r.data, r.asked.offset, { readCommitted: this.isolationLevel === 1, copyRecords: r.frame !== undefined, checkCrcs: this.options.checkCrcs ?? false }) : undefined }));
     for (const r of fetched) {
       if (r.frame === undefined) continue;
       const frame = r.frame;
