@@ -118,11 +118,9 @@ export function decodeFetchedRecords(data: FetchResponsePartitionData, position:
       let payload = asBuffer(decompress(codec, whole.subarray(start, end), o.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES));
       // Decompressors return new memory; should one ever return a view of its input, copy it.
       if ((o.copyRecords ?? false) && payload.buffer === whole.buffer) payload = Buffer.from(payload);
-      decodeRun(payload, 0, payload.length, count, ctx, messages);
-    } else if (!(o.copyRecords ?? false)) {
-      decodeRun(whole, start, end, count, ctx, messages);
+      decodeRun(payload, 0, payload.length, count, ctx, messages, false);
     } else {
-      decodeCopied(whole, start, end, count, ctx, messages);
+      decodeRun(whole, start, end, count, ctx, messages, o.copyRecords ?? false);
     }
   }
   return { messages, next };
@@ -166,39 +164,6 @@ function batchContext(attributes: number, baseOffset: bigint, lastOffsetDelta: n
     lastDelta: NaN,
     lastTimestamp: '',
   };
-}
-
-/**
- * Copies the records of an uncompressed batch out of `whole` in slabs of whole records, then
- * decodes each slab. Only the record length prefixes are read to cut the slabs; the decoding of
- * each slab checks everything else.
- */
-function decodeCopied(whole: Buffer, start: number, end: number, count: number, ctx: BatchContext, messages: KafkaMessage[]): void {
-  if (count > end - start) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `${count} records cannot fit in ${end - start} bytes`, { position: start });
-  let pos = start;
-  let done = 0;
-  while (done < count) {
-    let k = 0;
-    let slabEnd = pos;
-    cursor = pos;
-    while (done + k < count) {
-      if (cursor >= end) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `data ends after ${done + k} of ${count} records`, { position: cursor });
-      const recordAt = cursor;
-      const length = readVarint(whole, end);
-      if (length < 0 || length > end - cursor) throw badLength('record', length, end - cursor, recordAt);
-      const recordEnd = cursor + length;
-      if (k > 0 && recordEnd - pos > SLAB_BYTES) break;
-      k++;
-      slabEnd = recordEnd;
-      cursor = recordEnd;
-    }
-    const slab = Buffer.allocUnsafeSlow(slabEnd - pos);
-    whole.copy(slab, 0, pos, slabEnd);
-    decodeRun(slab, 0, slab.length, k, ctx, messages);
-    done += k;
-    pos = slabEnd;
-  }
-  if (pos !== end) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `${end - pos} bytes remain after the declared ${count} records`, { position: pos });
 }
 
 /** Read position of readVarint / readVarlong (one decode runs at a time; nothing awaits inside). */
@@ -313,11 +278,18 @@ function timestampString(ctx: BatchContext, delta: number | bigint): string {
  * are checked, not delivered), with the checks of Kafka's DefaultRecord.readFrom: every length is
  * checked against what remains before it is used, each record must take exactly its declared
  * length, and the range must hold exactly `count` records.
+ *
+ * Keys, values and header values are views of `buf`, or with `copy` of slabs: consecutive whole
+ * records go into one slab of SLAB_BYTES (a larger record into a slab of its own), copied with
+ * one call once the slab is full; their views are made as the records are read.
  */
-function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: BatchContext, messages: KafkaMessage[]): void {
+function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: BatchContext, messages: KafkaMessage[], copy: boolean): void {
   if (count > end - start) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `${count} records cannot fit in ${end - start} bytes`, { position: start });
-  const memory = buf.buffer;
-  const base = buf.byteOffset;
+  // A view of buf[p, p + n) is Buffer.from(memory, base + p, n).
+  let memory = buf.buffer;
+  let base = buf.byteOffset;
+  let slab: Buffer | undefined;
+  let slabFrom = start; // the first byte of buf the current slab holds
   const { attributes, baseOffsetNumber, minDelta, logAppendTime } = ctx;
   cursor = start;
   for (let i = 0; i < count; i++) {
@@ -326,6 +298,13 @@ function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: 
     const length = readVarint(buf, end);
     if (length < 0 || length > end - cursor) throw badLength('record', length, end - cursor, recordAt);
     const recordEnd = cursor + length;
+    if (copy && (slab === undefined || recordEnd - slabFrom > slab.length)) {
+      if (slab !== undefined) buf.copy(slab, 0, slabFrom, recordAt);
+      slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, recordEnd - recordAt));
+      slabFrom = recordAt;
+      memory = slab.buffer;
+      base = slab.byteOffset - slabFrom;
+    }
     if (cursor >= end) throw new RecordBatchError('TRUNCATED', 'data ends inside a record', { position: cursor });
     cursor++; // attributes: no bits are defined
     const timestampDelta = readVarlong(buf, end);
@@ -389,4 +368,5 @@ function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: 
     });
   }
   if (cursor !== end) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `${end - cursor} bytes remain after the declared ${count} records`, { position: cursor });
+  if (slab !== undefined) buf.copy(slab, 0, slabFrom, end);
 }
