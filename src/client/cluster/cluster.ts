@@ -124,9 +124,14 @@ export class Cluster {
 
   /** Refreshes the metadata when stale, older than metadata.max.age.ms, or missing `topics`. */
   async refreshMetadataIfNecessary(topics: Iterable<string> = []): Promise<void> {
+    if (this.needsMetadataRefresh(topics)) await this.refreshMetadata();
+  }
+
+  /** Whether `refreshMetadataIfNecessary(topics)` would ask the cluster (it adds `topics` to the targets too), answered synchronously. */
+  needsMetadataRefresh(topics: Iterable<string> = []): boolean {
     const list = [...topics];
     this.addTargetTopics(list);
-    if (this.metadata.needsRefresh(list.length > 0 ? list : this.targetTopics, Date.now(), this.metadataMaxAge)) await this.refreshMetadata();
+    return this.metadata.needsRefresh(list.length > 0 ? list : this.targetTopics, Date.now(), this.metadataMaxAge);
   }
 
   /** Asks any broker for the metadata of the target topics (one request at a time, shared by concurrent callers). */
@@ -198,6 +203,19 @@ export class Cluster {
       }
     }
     throw last ?? new KafkaConnectionError('no broker to connect to', 'bootstrap');
+  }
+
+  /**
+   * The open connection to a broker, or undefined (not connected yet, closed, unknown broker):
+   * for a caller that sends at once when it can (a request on an open connection is written
+   * before `request` returns; `request` below first waits a turn for the connection).
+   */
+  openConnectionTo(nodeId: number): BrokerConnection | undefined {
+    if (!this.connected) return undefined;
+    const broker = this.metadata.brokers.get(nodeId);
+    if (broker === undefined) return undefined;
+    const connection = this.nodes.get(`${broker.host}:${broker.port}`)?.connection;
+    return connection?.isConnected ? connection : undefined;
   }
 
   /** Sends a request to a broker by node id. */

@@ -14,6 +14,9 @@ import { ResponseAssembler } from './response-assembler.js';
 import { connectPlain } from './socket-factory.js';
 import type { SocketFactory } from './socket-factory.js';
 
+/** A frame missing at least this many bytes is read into directly (smaller rests are copied from the read buffer). */
+const DIRECT_READ_MIN_BYTES = 64 * 1024;
+
 /** The version range of one API. */
 export interface VersionRange {
   minVersion: number;
@@ -131,14 +134,18 @@ export class BrokerConnection {
   static async connect(options: BrokerConnectionOptions): Promise<BrokerConnection> {
     const address = `${options.host}:${options.port}`;
     // Without a custom factory, reads go into one reused buffer (onread) and straight into frames.
-    let reads: ((bytes: Buffer) => void) | undefined;
+    let connection: BrokerConnection | undefined;
     const early: Buffer[] = [];
     const factory =
       options.socketFactory ??
       ((args: Parameters<SocketFactory>[0]) =>
-        connectPlain(args, (bytes) => {
-          if (reads !== undefined) reads(bytes);
-          else early.push(Buffer.from(bytes));
+        connectPlain(args, {
+          target: () => connection?.readTarget(),
+          onRead: (n, into, reused) => {
+            if (connection === undefined) early.push(Buffer.from(into.subarray(0, n)));
+            else if (reused) connection.onRead(into.subarray(0, n));
+            else connection.onReadIntoFrame(n);
+          },
         }));
     const timeoutMs = options.connectionTimeoutMs ?? 1000;
     const socket = await new Promise<Socket>((resolve, reject) => {
@@ -164,19 +171,19 @@ export class BrokerConnection {
       });
       s.once('error', fail);
     });
-    const connection = new BrokerConnection(socket, options, options.socketFactory === undefined);
+    const created = new BrokerConnection(socket, options, options.socketFactory === undefined);
     if (options.socketFactory === undefined) {
-      reads = (bytes) => connection.onRead(bytes);
-      for (const b of early.splice(0)) connection.onRead(b);
+      connection = created;
+      for (const b of early.splice(0)) created.onRead(b);
     }
     try {
-      await connection.negotiateApiVersions();
-      if (options.authenticate !== undefined) await options.authenticate(connection);
+      await created.negotiateApiVersions();
+      if (options.authenticate !== undefined) await options.authenticate(created);
     } catch (err) {
-      connection.close(err as Error);
+      created.close(err as Error);
       throw err;
     }
-    return connection;
+    return created;
   }
 
   get address(): string {
@@ -275,6 +282,20 @@ export class BrokerConnection {
 
   private readonly allocateFrame = (size: number): Buffer => this.inFlight[0]?.allocateFrame?.(size) ?? Buffer.allocUnsafe(size);
   private readonly frameSink = (frame: Buffer): boolean => this.onFrame(frame);
+
+  /**
+   * Where the next socket read goes (default socket): the rest of a large frame being assembled,
+   * so the kernel copies its bytes straight into it; else the reused read buffer (undefined).
+   */
+  private readTarget(): Buffer | undefined {
+    return this.closedError === undefined ? this.assembler.remainingFrame(DIRECT_READ_MIN_BYTES) : undefined;
+  }
+
+  /** `n` bytes were read straight into the frame `readTarget` gave. */
+  private onReadIntoFrame(n: number): void {
+    if (this.closedError !== undefined) return;
+    this.assembler.pushedInto(n, this.frameSink);
+  }
 
   /** Bytes read into the reused read buffer (default socket): copied into frames at once. */
   private onRead(bytes: Buffer): void {

@@ -2,7 +2,9 @@
  * Assembles response frames (int32 size, then that many bytes) from reads into one reused
  * buffer (`net.connect`'s `onread`): each read's bytes are copied at once into the frame they
  * belong to, so no buffer is allocated per socket read, and a large frame goes straight into the
- * buffer its request supplies (a pooled one for Fetch). Frames are handed out whole, in order.
+ * buffer its request supplies (a pooled one for Fetch): once its size is known, the socket reads
+ * into the rest of it directly (`remainingFrame`, `pushedInto`), without the copy. Frames are
+ * handed out whole, in order.
  */
 
 export type FrameSink = (frame: Buffer) => boolean;
@@ -23,6 +25,26 @@ export class ResponseAssembler {
    * frame (exactly `size` bytes); `sink` receives each complete frame and returns false to stop
    * (connection closed). Returns an error message when a size prefix is refused.
    */
+  /**
+   * The rest of the frame being assembled when at least `minBytes` of it are missing (a socket
+   * read can go straight into it, then `pushedInto`), else undefined.
+   */
+  remainingFrame(minBytes: number): Buffer | undefined {
+    const frame = this.frame;
+    if (frame === undefined || this.failed || frame.length - this.fill < minBytes) return undefined;
+    return frame.subarray(this.fill);
+  }
+
+  /** `n` bytes were read into the start of `remainingFrame()`: the frame is handed to `sink` once whole. */
+  pushedInto(n: number, sink: FrameSink): void {
+    const frame = this.frame!;
+    this.fill += n;
+    if (this.fill === frame.length) {
+      this.frame = undefined;
+      sink(frame);
+    }
+  }
+
   push(bytes: Buffer, allocate: (size: number) => Buffer, sink: FrameSink): string | undefined {
     if (this.failed) return 'the connection failed earlier';
     let at = 0;

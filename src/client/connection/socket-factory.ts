@@ -26,24 +26,38 @@ export const defaultSocketFactory: SocketFactory = ({ host, port, onConnect }) =
 /** Size of the reused read buffer of `connectPlain`. */
 const READ_BUFFER_BYTES = 256 * 1024;
 
+/** Where `connectPlain` reads go. */
+export interface PlainReads {
+  /**
+   * The memory the next socket read may fill, or undefined for the reused read buffer. Asked
+   * after every read: a reader assembling a large frame returns the rest of that frame, so the
+   * kernel copies the bytes straight into it.
+   */
+  target?(): Buffer | undefined;
+  /** `n` bytes were read into the start of `into` (the reused buffer: valid only during the call). */
+  onRead(n: number, into: Buffer, reused: boolean): void;
+}
+
 /**
- * Plain TCP with Nagle off, reading into one reused buffer: `onBytes` gets a view of it that is
- * valid only during the call (no 'data' events, no buffer allocated per read).
+ * Plain TCP with Nagle off, reading into one reused buffer, or into the memory `reads.target()`
+ * gives (no 'data' events, no buffer allocated per read).
  */
-export function connectPlain({ host, port, onConnect }: SocketFactoryArgs, onBytes: (bytes: Buffer) => void): Socket {
+export function connectPlain({ host, port, onConnect }: SocketFactoryArgs, reads: PlainReads): Socket {
   const buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
   const socket = connect(
     {
       host,
       port,
       onread: {
-        buffer,
-        callback: (n: number) => {
-        onBytes(buffer.subarray(0, n));
-        return true;
+        buffer: () => reads.target?.() ?? buffer,
+        callback: (n: number, into: Uint8Array) => {
+          reads.onRead(n, into as Buffer, into === buffer);
+          return true;
+        },
       },
     },
-  }, onConnect);
+    onConnect,
+  );
   socket.setNoDelay(true);
   return socket;
 }

@@ -1,6 +1,6 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import type { FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
+import type { FetchRequest, FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
 import { silentLogger } from '../../logging/logger.js';
 import type { Logger } from '../../logging/logger.js';
 import { KafkaClientError, KafkaClientStateError, KafkaProtocolError } from '../client-errors.js';
@@ -40,6 +40,12 @@ export interface ConsumerOptions {
   /** fetch.max.wait.ms, default 5000. */
   maxWaitTimeInMs?: number;
   retry?: RetryOptions;
+  /**
+   * check.crcs: verify each fetched batch's CRC-32C before decoding it (a mismatch fails the
+   * fetch). Default false, as librdkafka (KafkaJS never checks; the Java client defaults to true):
+   * TCP already checksums the bytes, and the check costs a pass over every fetched byte.
+   */
+  checkCrcs?: boolean;
   /** isolation.level read_uncommitted when true; default read_committed (KafkaJS's default too). */
   readUncommitted?: boolean;
   /** group.instance.id: static membership. */
@@ -683,7 +689,7 @@ export class Consumer {
       }
     }
     // Records of a pooled frame are copied out (messages must stay valid after the frame is reused).
-    const results = fetched.map((r) => ({ asked: r.asked, data: r.data, decoded: r.data.errorCode === 0 ? decodeFetchedRecords(r.data, r.asked.offset, this.isolationLevel === 1, r.frame !== undefined) : undefined }));
+    const results = fetched.map((r) => ({ asked: r.asked, data: r.data, decoded: r.data.errorCode === 0 ? decodeFetchedRecords(r.data, r.asked.offset, { readCommitted: this.isolationLevel === 1, copyRecords: r.frame !== undefined, checkCrcs: this.options.checkCrcs ?? false }) : undefined }));
     for (const r of fetched) {
       if (r.frame === undefined) continue;
       const frame = r.frame;
@@ -731,9 +737,19 @@ export class Consumer {
     await this.deliver(asked.topic, asked.partition, asked.offset, data, decoded!);
   }
 
-  /** One Fetch per leader for the given partitions and offsets, in parallel. */
-  private async fetchPartitions(partitions: Array<Assigned & { offset: bigint }>): Promise<FetchedPartition[]> {
-    await this.cluster.refreshMetadataIfNecessary([...this.subscription]);
+  /**
+   * One Fetch per leader for the given partitions and offsets, in parallel. When the metadata is
+   * fresh and the leaders' connections are open, the requests are written before this returns:
+   * the pipelined fetch is on its way while the caller decodes the previous response and runs the
+   * handler, rather than after (which left the broker idle meanwhile).
+   */
+  private fetchPartitions(partitions: Array<Assigned & { offset: bigint }>): Promise<FetchedPartition[]> {
+    const topics = [...this.subscription];
+    if (this.cluster.needsMetadataRefresh(topics)) return this.cluster.refreshMetadataIfNecessary(topics).then(() => this.sendFetches(partitions));
+    return this.sendFetches(partitions);
+  }
+
+  private async sendFetches(partitions: Array<Assigned & { offset: bigint }>): Promise<FetchedPartition[]> {
     const byLeader = new Map<number, Array<Assigned & { offset: bigint; seekEpoch: number }>>();
     for (const a of partitions) {
       const leader = this.cluster.leaderFor(a.topic, a.partition);
@@ -756,7 +772,7 @@ export class Consumer {
           frame = this.framePool.acquire(size);
           return frame.subarray(0, size);
         };
-        const response = await this.cluster.request(leader, ApiKey.Fetch, {
+        const request: FetchRequest = {
           replicaId: -1,
           maxWaitMs,
           minBytes: o.minBytes ?? 1,
@@ -772,7 +788,10 @@ export class Consumer {
           })),
           forgottenTopicsData: [],
           rackId: '',
-        }, { timeoutMs: maxWaitMs + 30_000, allocateFrame });
+        };
+        const options = { timeoutMs: maxWaitMs + 30_000, allocateFrame };
+        const open = this.cluster.openConnectionTo(leader);
+        const response = await (open !== undefined ? open.request(ApiKey.Fetch, request, options) : this.cluster.request(leader, ApiKey.Fetch, request, options));
         if (response.errorCode !== undefined && response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, 'Fetch');
         const out: FetchedPartition[] = [];
         for (const t of response.responses) {

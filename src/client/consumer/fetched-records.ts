@@ -1,6 +1,15 @@
+/**
+ * The records of a Fetch response, decoded straight into KafkaJS-shaped messages in one pass
+ * over each batch: no intermediate record objects, keys / values / header values as views of
+ * memory nothing reuses, offset and timestamp strings built without a BigInt per record.
+ */
 import type { FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
+import { decompress } from '../../protocol/records/compression.js';
 import { ControlRecordType, decodeEndTxnMarker } from '../../protocol/records/control-record.js';
-import { decodeRecordBatches } from '../../protocol/records/record-batch.js';
+import { checkBatchAt } from '../../protocol/records/iterate-batches.js';
+import { decodeRecordBatch, DEFAULT_MAX_DECOMPRESSED_BYTES } from '../../protocol/records/record-batch.js';
+import { RecordBatchError } from '../../protocol/records/record-batch-error.js';
+import { readBatchHeader, RECORDS_OFFSET } from '../../protocol/records/record-batch-header.js';
 import type { KafkaMessage } from './consumer-types.js';
 
 export interface FetchedRecords {
@@ -9,16 +18,19 @@ export interface FetchedRecords {
   next: bigint;
 }
 
-/** A Buffer over the same memory (no copy): record bytes are views of the response, or of a decompressed payload, which nothing reuses. */
-function viewOf(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** A copy in memory of its own (small ones from Node's shared Buffer pool), for records of a frame that will be reused. */
-function copy(bytes: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(bytes.byteLength);
-  out.set(bytes);
-  return out;
+export interface DecodeFetchedOptions {
+  /** Skip the records of aborted transactions (isolation level read_committed). */
+  readCommitted?: boolean;
+  /**
+   * The response's memory is about to be reused (a pooled frame): the records of uncompressed
+   * batches are copied out, in slabs of up to 8 KiB of whole records (one copy and one
+   * allocation per slab, not per record), and the messages view the slabs.
+   */
+  copyRecords?: boolean;
+  /** Check each batch's CRC-32C (Java's check.crcs; default false, as librdkafka). */
+  checkCrcs?: boolean;
+  /** Most bytes a compressed batch may decompress to (default 64 MiB). */
+  maxDecompressedBytes?: number;
 }
 
 /** Batch header offsets (v2 record batch): base offset, batch length, last offset delta. */
@@ -47,52 +59,314 @@ export function nextFetchOffset(records: Uint8Array | null, position: bigint): b
 }
 
 /**
+ * Most bytes of whole records copied into one slab (a larger record gets a slab of its own).
+ * Small on purpose: the slabs are freed by the GC in bulk, and larger ones (32 KiB and up) were
+ * measured to be handed back to the system by malloc and page-faulted in again on the next
+ * fetch (up to one fault per 4 KiB copied, which costs more than the rest of the decoding).
+ */
+const SLAB_BYTES = 8 * 1024;
+
+/**
  * The records of one partition of a Fetch response, as KafkaJS messages: control batches are
  * skipped, and so are records before `position` (a batch may start earlier). Under read_committed
  * the records of aborted transactions are skipped too, as the Java consumer does: the response
  * lists each aborted transaction (producer id, first offset); from that offset on, the producer's
- * transactional batches are dropped until its ABORT marker.
+ * transactional batches are dropped until its ABORT marker. A trailing partial batch (cut by the
+ * fetch size) is left for the next fetch.
  *
- * Keys, values and header values are views of `data.records` (or of a decompressed payload),
- * or copies when `copyRecords` is set (the response's memory is about to be reused).
+ * Keys, values and header values are views of `data.records`, of a decompressed payload, or
+ * (`copyRecords`) of slabs the records were copied into; never of memory that gets reused.
  */
-export function decodeFetchedRecords(data: FetchResponsePartitionData, position: bigint, readCommitted: boolean, copyRecords = false): FetchedRecords {
-  const view = copyRecords ? copy : viewOf;
+export function decodeFetchedRecords(data: FetchResponsePartitionData, position: bigint, readCommittedOrOptions: boolean | DecodeFetchedOptions, copyRecords = false): FetchedRecords {
+  const o: DecodeFetchedOptions = typeof readCommittedOrOptions === 'boolean' ? { readCommitted: readCommittedOrOptions, copyRecords } : readCommittedOrOptions;
+  const readCommitted = o.readCommitted ?? false;
   const messages: KafkaMessage[] = [];
   let next = position;
-  if (data.records === null || data.records.length === 0) return { messages, next };
+  const records = data.records;
+  if (records === null || records.length === 0) return { messages, next };
+  const whole = asBuffer(records);
   const aborted = readCommitted ? [...(data.abortedTransactions ?? [])].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0)) : [];
   const abortedProducers = new Set<bigint>();
-  for (const b of decodeRecordBatches(data.records, { trailingPartial: 'ignore' })) {
-    const h = b.header;
+  const check = { trailingPartial: 'ignore', verifyCrc: o.checkCrcs ?? false } as const;
+  let at = 0;
+  while (at < whole.length) {
+    const size = checkBatchAt(whole, at, check);
+    if (size < 0) break;
+    const batchAt = at;
+    at += size;
+    const h = readBatchHeader(whole, batchAt);
     const last = h.baseOffset + BigInt(h.lastOffsetDelta);
     if (last + 1n > next) next = last + 1n;
     while (aborted.length > 0 && aborted[0]!.firstOffset <= last) abortedProducers.add(aborted.shift()!.producerId);
     if (h.isControl) {
       // An ABORT marker ends the producer's aborted transaction.
+      const b = decodeRecordBatch(whole, batchAt, { verifyCrc: false, maxDecompressedBytes: o.maxDecompressedBytes });
       const marker = b.records.length > 0 ? decodeEndTxnMarker(b.records[0]!) : null;
       if (marker?.type === ControlRecordType.ABORT) abortedProducers.delete(h.producerId);
       continue;
     }
     if (readCommitted && h.isTransactional && abortedProducers.has(h.producerId)) continue;
-    for (const r of b.records) {
-      if (r.offset < position) continue;
-      const headers: Record<string, Buffer | Buffer[] | undefined> = {};
-      for (const hd of r.headers) {
-        const v = hd.value === null ? undefined : view(hd.value);
-        const existing = headers[hd.key];
-        if (existing === undefined) headers[hd.key] = v;
-        else if (v !== undefined) headers[hd.key] = Array.isArray(existing) ? [...existing, v] : [existing, v];
-      }
-      messages.push({
-        key: r.key === null ? null : view(r.key),
-        value: r.value === null ? null : view(r.value),
-        timestamp: r.timestamp.toString(),
-        attributes: h.attributes,
-        offset: r.offset.toString(),
-        headers,
-      });
+    const codec = h.compressionCodec;
+    if (codec > 4) throw new RecordBatchError('UNSUPPORTED_CODEC', `unknown compression codec ${codec}`, { position: batchAt });
+    const count = h.recordsCount;
+    if (count < 0) throw new RecordBatchError('BAD_LENGTH', `negative records count ${count}`, { position: batchAt });
+    if (last < position) continue; // every record is before the position
+    const ctx = batchContext(h.attributes, h.baseOffset, h.lastOffsetDelta, position, h.baseTimestamp, h.timestampType === 'LogAppendTime' ? h.maxTimestamp : null);
+    const start = batchAt + RECORDS_OFFSET;
+    const end = batchAt + size;
+    if (codec !== 0 && !(count === 0 && start === end)) {
+      let payload = asBuffer(decompress(codec, whole.subarray(start, end), o.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES));
+      // Decompressors return new memory; should one ever return a view of its input, copy it.
+      if ((o.copyRecords ?? false) && payload.buffer === whole.buffer) payload = Buffer.from(payload);
+      decodeRun(payload, 0, payload.length, count, ctx, messages, false);
+    } else {
+      decodeRun(whole, start, end, count, ctx, messages, o.copyRecords ?? false);
     }
   }
   return { messages, next };
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** What every record of a batch shares. */
+interface BatchContext {
+  attributes: number;
+  baseOffset: bigint;
+  /** baseOffset as a number when every offset of the batch is a safe integer, else -1. */
+  baseOffsetNumber: number;
+  /** Records with a smaller offset delta are before the position (decoded, not delivered). */
+  minDelta: number;
+  baseTimestamp: bigint;
+  /** baseTimestamp as a number when it is a safe integer, else NaN. */
+  baseTimestampNumber: number;
+  /** LogAppendTime batches: every record's timestamp. */
+  logAppendTime: string | null;
+  /** The last timestamp delta seen and its string (records of a batch often share one). */
+  lastDelta: number;
+  lastTimestamp: string;
+}
+
+function batchContext(attributes: number, baseOffset: bigint, lastOffsetDelta: number, position: bigint, baseTimestamp: bigint, logAppendTime: bigint | null): BatchContext {
+  const lastOffset = baseOffset + BigInt(lastOffsetDelta);
+  const offsetsSafe = baseOffset >= 0n && lastOffset <= BigInt(Number.MAX_SAFE_INTEGER) && lastOffsetDelta >= 0;
+  const skip = position - baseOffset;
+  const timestampSafe = baseTimestamp >= BigInt(Number.MIN_SAFE_INTEGER) && baseTimestamp <= BigInt(Number.MAX_SAFE_INTEGER);
+  return {
+    attributes,
+    baseOffset,
+    baseOffsetNumber: offsetsSafe ? Number(baseOffset) : -1,
+    minDelta: skip <= 0n ? -Infinity : Number(skip),
+    baseTimestamp,
+    baseTimestampNumber: timestampSafe ? Number(baseTimestamp) : NaN,
+    logAppendTime: logAppendTime === null ? null : logAppendTime.toString(),
+    lastDelta: NaN,
+    lastTimestamp: '',
+  };
+}
+
+/** Read position of readVarint / readVarlong (one decode runs at a time; nothing awaits inside). */
+let cursor = 0;
+
+function truncated(pos: number): RecordBatchError {
+  return new RecordBatchError('TRUNCATED', 'data ends inside a varint', { position: pos });
+}
+
+function badLength(what: string, length: number, remaining: number, position: number): RecordBatchError {
+  return new RecordBatchError('BAD_LENGTH', `${what} length ${length} is invalid (${remaining} bytes remain)`, { position });
+}
+
+/** A zig-zag varint (at most 5 bytes) at `cursor`, as an int32. */
+function readVarint(buf: Buffer, end: number): number {
+  let pos = cursor;
+  if (pos >= end) throw truncated(pos);
+  let b = buf[pos++]!;
+  let raw = b & 0x7f;
+  if (b >= 0x80) {
+    if (pos >= end) throw truncated(pos);
+    b = buf[pos++]!;
+    raw |= (b & 0x7f) << 7;
+    if (b >= 0x80) {
+      if (pos >= end) throw truncated(pos);
+      b = buf[pos++]!;
+      raw |= (b & 0x7f) << 14;
+      if (b >= 0x80) {
+        if (pos >= end) throw truncated(pos);
+        b = buf[pos++]!;
+        raw |= (b & 0x7f) << 21;
+        if (b >= 0x80) {
+          if (pos >= end) throw truncated(pos);
+          b = buf[pos++]!;
+          if (b >= 0x80) throw new RecordBatchError('BAD_VARINT', 'varint is longer than 5 bytes', { position: cursor });
+          raw |= b << 28;
+        }
+      }
+    }
+  }
+  cursor = pos;
+  return (raw >>> 1) ^ -(raw & 1);
+}
+
+/** A zig-zag varlong at `cursor`: a number when it takes at most 4 bytes, else a bigint. */
+function readVarlong(buf: Buffer, end: number): number | bigint {
+  const start = cursor;
+  let pos = start;
+  let raw = 0;
+  for (let shift = 0; shift < 28; shift += 7) {
+    if (pos >= end) throw truncated(pos);
+    const b = buf[pos++]!;
+    raw |= (b & 0x7f) << shift;
+    if (b < 0x80) {
+      cursor = pos;
+      return (raw >>> 1) ^ -(raw & 1);
+    }
+  }
+  let big = BigInt(raw);
+  for (let shift = 28n; ; shift += 7n) {
+    if (pos >= end) throw truncated(pos);
+    const b = buf[pos++]!;
+    if (shift === 63n) {
+      if (b >= 0x80) throw new RecordBatchError('BAD_VARINT', 'varlong is longer than 10 bytes', { position: start });
+      big |= BigInt(b) << shift;
+      break;
+    }
+    big |= BigInt(b & 0x7f) << shift;
+    if (b < 0x80) break;
+  }
+  cursor = pos;
+  big = BigInt.asUintN(64, big);
+  return BigInt.asIntN(64, (big >> 1n) ^ -(big & 1n));
+}
+
+/** '000' to '999'. */
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+let thousandsValue = -1;
+let thousandsString = '';
+
+/**
+ * The decimal string of a safe non-negative integer. Consecutive offsets share all but their
+ * last three digits: that prefix is converted once per thousand, the rest comes from a table.
+ */
+function offsetString(n: number): string {
+  if (n < 1000) return THREE_DIGITS[n]!.slice(n < 10 ? 2 : n < 100 ? 1 : 0);
+  const thousands = Math.floor(n / 1000);
+  if (thousands !== thousandsValue) {
+    thousandsValue = thousands;
+    thousandsString = String(thousands);
+  }
+  return thousandsString + THREE_DIGITS[n - thousands * 1000]!;
+}
+
+/** a + b with int64 wrap-around, as Kafka computes record timestamps. */
+function addInt64(a: bigint, b: bigint): bigint {
+  return BigInt.asIntN(64, a + b);
+}
+
+function timestampString(ctx: BatchContext, delta: number | bigint): string {
+  if (typeof delta === 'bigint') return addInt64(ctx.baseTimestamp, delta).toString();
+  if (delta === ctx.lastDelta) return ctx.lastTimestamp;
+  const t = ctx.baseTimestampNumber + delta;
+  const s = Number.isSafeInteger(t) ? String(t) : addInt64(ctx.baseTimestamp, BigInt(delta)).toString();
+  ctx.lastDelta = delta;
+  ctx.lastTimestamp = s;
+  return s;
+}
+
+/**
+ * Decodes exactly `count` records from buf[start, end) into messages (those before the position
+ * are checked, not delivered), with the checks of Kafka's DefaultRecord.readFrom: every length is
+ * checked against what remains before it is used, each record must take exactly its declared
+ * length, and the range must hold exactly `count` records.
+ *
+ * Keys, values and header values are views of `buf`, or with `copy` of slabs: consecutive whole
+ * records go into one slab of SLAB_BYTES (a larger record into a slab of its own), copied with
+ * one call once the slab is full; their views are made as the records are read.
+ */
+function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: BatchContext, messages: KafkaMessage[], copy: boolean): void {
+  if (count > end - start) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `${count} records cannot fit in ${end - start} bytes`, { position: start });
+  // A view of buf[p, p + n) is Buffer.from(memory, base + p, n).
+  let memory = buf.buffer;
+  let base = buf.byteOffset;
+  let slab: Buffer | undefined;
+  let slabFrom = start; // the first byte of buf the current slab holds
+  const { attributes, baseOffsetNumber, minDelta, logAppendTime } = ctx;
+  cursor = start;
+  for (let i = 0; i < count; i++) {
+    const recordAt = cursor;
+    if (recordAt >= end) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `data ends after ${i} of ${count} records`, { position: recordAt });
+    const length = readVarint(buf, end);
+    if (length < 0 || length > end - cursor) throw badLength('record', length, end - cursor, recordAt);
+    const recordEnd = cursor + length;
+    if (copy && (slab === undefined || recordEnd - slabFrom > slab.length)) {
+      if (slab !== undefined) buf.copy(slab, 0, slabFrom, recordAt);
+      slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, recordEnd - recordAt));
+      slabFrom = recordAt;
+      memory = slab.buffer;
+      base = slab.byteOffset - slabFrom;
+    }
+    if (cursor >= end) throw new RecordBatchError('TRUNCATED', 'data ends inside a record', { position: cursor });
+    cursor++; // attributes: no bits are defined
+    const timestampDelta = readVarlong(buf, end);
+    const offsetDelta = readVarint(buf, end);
+
+    let key: Buffer | null = null;
+    const keyLength = readVarint(buf, end);
+    if (keyLength >= 0) {
+      if (keyLength > end - cursor) throw badLength('key', keyLength, end - cursor, cursor);
+      key = Buffer.from(memory, base + cursor, keyLength);
+      cursor += keyLength;
+    } else if (keyLength !== -1) {
+      throw badLength('key', keyLength, end - cursor, cursor);
+    }
+
+    let value: Buffer | null = null;
+    const valueLength = readVarint(buf, end);
+    if (valueLength >= 0) {
+      if (valueLength > end - cursor) throw badLength('value', valueLength, end - cursor, cursor);
+      value = Buffer.from(memory, base + cursor, valueLength);
+      cursor += valueLength;
+    } else if (valueLength !== -1) {
+      throw badLength('value', valueLength, end - cursor, cursor);
+    }
+
+    const headerCount = readVarint(buf, end);
+    if (headerCount < 0 || headerCount > (end - cursor) / 2) throw badLength('header count', headerCount, end - cursor, cursor);
+    const headers: Record<string, Buffer | Buffer[] | undefined> = {};
+    for (let n = 0; n < headerCount; n++) {
+      const keyLen = readVarint(buf, end);
+      if (keyLen < 0 || keyLen > end - cursor) throw badLength('header key', keyLen, end - cursor, cursor);
+      const headerKey = buf.toString('utf8', cursor, cursor + keyLen);
+      cursor += keyLen;
+      const valueLen = readVarint(buf, end);
+      let headerValue: Buffer | undefined;
+      if (valueLen >= 0) {
+        if (valueLen > end - cursor) throw badLength('header value', valueLen, end - cursor, cursor);
+        headerValue = Buffer.from(memory, base + cursor, valueLen);
+        cursor += valueLen;
+      } else if (valueLen !== -1) {
+        throw badLength('header value', valueLen, end - cursor, cursor);
+      }
+      // A repeated key gives an array; a null value counts only when it comes first.
+      const existing = headers[headerKey];
+      if (existing === undefined) headers[headerKey] = headerValue;
+      else if (headerValue !== undefined) headers[headerKey] = Array.isArray(existing) ? [...existing, headerValue] : [existing, headerValue];
+    }
+
+    if (cursor !== recordEnd) {
+      throw new RecordBatchError('RECORD_LENGTH_MISMATCH', `record declares ${length} bytes but its fields take ${cursor - (recordEnd - length)}`, { position: recordAt });
+    }
+    if (offsetDelta < minDelta) continue;
+    const offsetNumber = baseOffsetNumber + offsetDelta;
+    messages.push({
+      key,
+      value,
+      timestamp: logAppendTime ?? timestampString(ctx, timestampDelta),
+      attributes,
+      offset: baseOffsetNumber >= 0 && offsetDelta >= 0 && Number.isSafeInteger(offsetNumber) ? offsetString(offsetNumber) : (ctx.baseOffset + BigInt(offsetDelta)).toString(),
+      headers,
+    });
+  }
+  if (cursor !== end) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `${end - cursor} bytes remain after the declared ${count} records`, { position: cursor });
+  if (slab !== undefined) buf.copy(slab, 0, slabFrom, end);
 }

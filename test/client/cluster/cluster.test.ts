@@ -85,6 +85,28 @@ describe('Cluster', () => {
     }
   });
 
+  it('openConnectionTo gives an open connection only (none before connect, for an unknown node, or after disconnect); a request on it is written before request() returns', async () => {
+    const cluster = new Cluster({ clientId: 'c', brokers: [tb.bootstrap] });
+    assert.equal(cluster.openConnectionTo(tb.broker.nodeId), undefined, 'before connect');
+    await cluster.connect();
+    try {
+      assert.equal(cluster.needsMetadataRefresh(), false, 'fresh after connect');
+      assert.equal(cluster.openConnectionTo(9999), undefined, 'unknown node');
+      await cluster.request(tb.broker.nodeId, ApiKey.Metadata, { topics: [] });
+      const open = cluster.openConnectionTo(tb.broker.nodeId)!;
+      assert.ok(open.isConnected);
+      const before = open.inFlightCount;
+      const pending = open.request(ApiKey.Metadata, { topics: [] });
+      assert.equal(open.inFlightCount, before + 1, 'in flight at once');
+      await pending;
+      cluster.markStale();
+      assert.equal(cluster.needsMetadataRefresh(), true, 'stale');
+    } finally {
+      await cluster.disconnect();
+    }
+    assert.equal(cluster.openConnectionTo(tb.broker.nodeId), undefined, 'after disconnect');
+  });
+
   it('refreshes metadata in the background once it is older than metadataMaxAge', async () => {
     const cluster = new Cluster({ clientId: 'c', brokers: [tb.bootstrap], metadataMaxAge: 100 });
     await cluster.connect();

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { connect } from 'node:net';
 import { KafkaConnectionError, KafkaProtocolError, KafkaRequestTimeoutError } from '../../../src/client/client-errors.js';
 import { BrokerConnection } from '../../../src/client/connection/broker-connection.js';
+import { ResponseAssembler } from '../../../src/client/connection/response-assembler.js';
 import { ApiKey } from '../../../src/protocol/generated/api-table.js';
 import { ErrorCode } from '../../../src/protocol/generated/error-codes.js';
 import { encodeResponse } from '../../../src/protocol/request-frame.js';
@@ -41,6 +42,27 @@ describe('BrokerConnection against the in-process broker', () => {
     assert.deepStrictEqual(responses.map((r) => r.topics[0]!.name), names);
     for (const r of responses) assert.equal(r.topics[0]!.errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     assert.equal(conn.inFlightCount, 0);
+  });
+
+  it('assembles large responses read straight into their frames, back to back, into request-supplied buffers too', async () => {
+    // ~600 KB responses (2400 topic names of ~250 bytes), larger than the 256 KiB read buffer: the rest of each frame is read into directly.
+    const names = (r: number) => Array.from({ length: 2400 }, (_, i) => `${r}-${i}-`.padEnd(249, String.fromCharCode(97 + ((r + i) % 26))));
+    const frames: Buffer[] = [];
+    const pending = Array.from({ length: 6 }, (_, r) =>
+      conn.request(ApiKey.Metadata, { topics: names(r).map((name) => ({ name })), allowAutoTopicCreation: false }, r % 2 === 0 ? {} : {
+        allocateFrame: (size: number) => {
+          const b = Buffer.alloc(size + 100, 0xee).subarray(50, 50 + size);
+          frames.push(b);
+          return b;
+        },
+      }),
+    );
+    const responses = await Promise.all(pending);
+    for (const [r, response] of responses.entries()) assert.deepStrictEqual(response.topics.map((t) => t.name), names(r), `response ${r}`);
+    assert.equal(frames.length, 3);
+    assert.ok(frames.every((f) => f.length > 500_000));
+    const small = await conn.request(ApiKey.Metadata, { topics: [{ name: 'after' }], allowAutoTopicCreation: false });
+    assert.equal(small.topics[0]!.name, 'after');
   });
 });
 
@@ -140,5 +162,32 @@ describe('BrokerConnection against scripted brokers', () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe('ResponseAssembler', () => {
+  it('mixes copied reads with reads straight into the rest of a frame, and hands frames out whole and in order', () => {
+    const a = new ResponseAssembler(1 << 20);
+    const out: string[] = [];
+    const sink = (f: Buffer) => (out.push(f.toString()), true);
+    const allocate = (size: number) => Buffer.alloc(size);
+    const frame = (text: string) => Buffer.concat([Buffer.from([0, 0, 0, text.length]), Buffer.from(text)]);
+    assert.equal(a.remainingFrame(1), undefined, 'no frame started');
+    // A prefix and 3 bytes of a 100-byte frame, copied; then the rest read into it directly.
+    const first = 'x'.repeat(40) + 'y'.repeat(60);
+    a.push(frame(first).subarray(0, 7), allocate, sink);
+    assert.equal(a.remainingFrame(98), undefined, 'fewer bytes missing than asked');
+    const rest = a.remainingFrame(97)!;
+    assert.equal(rest.length, 97);
+    Buffer.from(first.slice(3, 50)).copy(rest);
+    a.pushedInto(47, sink);
+    assert.deepStrictEqual(out, []);
+    Buffer.from(first.slice(50)).copy(a.remainingFrame(1)!);
+    a.pushedInto(50, sink);
+    assert.deepStrictEqual(out, [first]);
+    assert.equal(a.remainingFrame(1), undefined, 'frame done');
+    // Then two whole frames in one copied read.
+    a.push(Buffer.concat([frame('second'), frame('third')]), allocate, sink);
+    assert.deepStrictEqual(out, [first, 'second', 'third']);
   });
 });

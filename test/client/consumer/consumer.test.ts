@@ -172,6 +172,36 @@ describe('Consumer against the in-process broker', () => {
     await c.stop();
   });
 
+  it('messages kept from earlier batches still hold their bytes after later fetches (response buffers are reused), with and without compression', async () => {
+    await admin.createTopics({ topics: [{ topic: 'c-keep', numPartitions: 1 }] });
+    const value = (i: number) => `${i}:`.padEnd(20_000 + i, String.fromCharCode(65 + (i % 26)));
+    for (let send = 0; send < 8; send++) {
+      const msgs = Array.from({ length: 5 }, (_, j) => ({ key: `k${send * 5 + j}`, value: value(send * 5 + j), partition: 0, headers: { i: String(send * 5 + j) } }));
+      await produce('c-keep', msgs, send % 2 === 0 ? CompressionTypes.None : CompressionTypes.LZ4);
+    }
+    // Small fetches: many responses, assembled in the consumer's reused buffers.
+    const c = consumer('g-keep', { maxBytesPerPartition: 48 * 1024 });
+    await c.connect();
+    await c.subscribe({ topics: ['c-keep'], fromBeginning: true });
+    const kept: KafkaMessage[] = [];
+    let batches = 0;
+    await c.run({
+      eachBatch: async ({ batch }) => {
+        batches++;
+        kept.push(...batch.messages);
+      },
+    });
+    await until(() => kept.length >= 40);
+    await c.stop();
+    assert.ok(batches >= 8, `${batches} batches`);
+    assert.deepStrictEqual(kept.map((m) => m.offset), Array.from({ length: 40 }, (_, i) => String(i)));
+    for (const [i, m] of kept.entries()) {
+      assert.equal(m.value!.toString(), value(i), `value ${i}`);
+      assert.equal(m.key!.toString(), `k${i}`);
+      assert.equal(String(m.headers.i), String(i));
+    }
+  });
+
   it('for await over the consumer yields messages and commits what was processed when the loop ends', async () => {
     await admin.createTopics({ topics: [{ topic: 'c-iter', numPartitions: 1 }] });
     await produce('c-iter', Array.from({ length: 6 }, (_, i) => ({ value: `i${i}`, partition: 0 })));
