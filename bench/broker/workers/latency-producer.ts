@@ -39,7 +39,9 @@ runWorker(async () => {
       const now = process.hrtime.bigint();
       const due = Math.min(total, Math.floor((Number(now - start) / 1e9) * p.rate));
       if (due > sent && conn.inFlight < p.maxInFlight) {
-        const n = due - sent;
+        // At most ~512 KiB per request (max.message.bytes is 1 MiB): a backlog after a stall goes
+        // out over the next ticks rather than as one oversized batch.
+        const n = Math.min(due - sent, Math.max(1, Math.floor((512 * 1024) / p.valueBytes)));
         const key = Buffer.allocUnsafe(8);
         const stamp = process.hrtime.bigint();
         key.writeBigInt64BE(stamp, 0);
