@@ -8,6 +8,9 @@ import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { Partition } from './partition.js';
 
 /** The replica fetcher settings (Kafka's replica.* broker configs). */
+
+/** Retry delay when the leader has not caught up with its own leadership yet (see `delay`). */
+const LEADER_BEHIND_RETRY_MS = 25;
 export interface ReplicaFetcherSettings {
   /** replica.fetch.max.bytes: per partition, default 1 MiB. */
   fetchMaxBytes: number;
@@ -219,7 +222,11 @@ export class ReplicaFetcher {
   }
 
   private delay(e: FetchEntry, reason: string, errorCode?: number): void {
-    e.delayedUntil = Date.now() + this.opts.fetchBackoffMs;
+    // The leader answering NOT_LEADER_OR_FOLLOWER or UNKNOWN_LEADER_EPOCH has not yet seen the
+    // state that made it leader (both learn it from ZooKeeper, each in its own time): it will in
+    // a moment, and a whole replica.fetch.backoff.ms would hold acks=all produces up that long.
+    const leaderBehind = errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER || errorCode === ErrorCode.UNKNOWN_LEADER_EPOCH;
+    e.delayedUntil = Date.now() + (leaderBehind ? Math.min(LEADER_BEHIND_RETRY_MS, this.opts.fetchBackoffMs) : this.opts.fetchBackoffMs);
     this.opts.logger.info({ topic: e.p.topic, partition: e.p.index, leader: this.opts.leaderId, error: errorCode === undefined ? undefined : errorName(errorCode) }, reason);
   }
 
