@@ -5,6 +5,7 @@
  */
 import { kafkaServerStart } from './kafka-server-start-command.js';
 import { kafkaReassignPartitions } from '../cli/kafka-reassign-partitions.js';
+import { kafkaTopics } from '../cli/kafka-topics.js';
 import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
 
 interface Tool {
@@ -14,6 +15,7 @@ interface Tool {
 
 export const TOOLS: Record<string, Tool> = {
   'kafka-server-start': { summary: 'Start a broker from a Kafka server.properties file', run: kafkaServerStart },
+  'kafka-topics': { summary: 'Create, delete, alter, list and describe topics', run: (argv) => kafkaTopics(argv) },
   'kafka-reassign-partitions': { summary: 'Move partitions between brokers (--generate, --execute, --verify, --cancel, --list)', run: (argv) => kafkaReassignPartitions(argv) },
   'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
 };

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { Kafka } from '../client/kafka.js';
 import type { Admin } from '../client/admin/admin.js';
 import { assignReplicas } from '../common/replica-assignment.js';
+import { clientIdFromCommandConfig } from './command-config.js';
 
 interface PartitionMove {
   topic: string;
@@ -163,12 +164,6 @@ async function list(admin: Admin): Promise<string> {
   return ['Current partition reassignments:', ...ongoing.map((o) => `${o.topic}-${o.partition}: replicas: ${o.replicas.join(',')}. adding: ${o.addingReplicas.join(',')}. removing: ${o.removingReplicas.join(',')}.`)].join('\n');
 }
 
-function clientIdFrom(commandConfig: string | undefined): string {
-  if (commandConfig === undefined) return 'reassign-partitions';
-  const m = /^\s*client\.id\s*[=:]\s*(.+?)\s*$/m.exec(readFileSync(commandConfig, 'utf8'));
-  return m?.[1] ?? 'reassign-partitions';
-}
-
 /** Runs the tool; returns the exit status. Output goes to `out` (stdout) and `err` (stderr). */
 export async function kafkaReassignPartitions(argv: string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s)): Promise<number> {
   let values;
@@ -211,7 +206,7 @@ export async function kafkaReassignPartitions(argv: string[], out: (s: string) =
     if (needFile && values['reassignment-json-file'] === undefined) throw new UsageError(`Missing required argument "[reassignment-json-file]" for --${action}`);
     if (action === 'generate' && (values['topics-to-move-json-file'] === undefined || values['broker-list'] === undefined)) throw new UsageError('--generate needs --topics-to-move-json-file and --broker-list');
     const moves = needFile ? parseReassignmentJson(readJson(values['reassignment-json-file']!, '--reassignment-json-file')) : [];
-    const kafka = new Kafka({ clientId: clientIdFrom(values['command-config']), brokers: values['bootstrap-server'].split(','), retry: { retries: 5 } });
+    const kafka = new Kafka({ clientId: clientIdFromCommandConfig(values['command-config'], 'reassign-partitions'), brokers: values['bootstrap-server'].split(','), retry: { retries: 5 } });
     const admin = kafka.admin();
     await admin.connect();
     try {

@@ -53,6 +53,10 @@ export interface PartitionMetadata {
 
 export interface ITopicMetadata {
   name: string;
+  /** Not in KafkaJS: the topic id (Kafka's UUID text, all zeros from brokers before Kafka 2.8). */
+  topicId?: string;
+  /** Not in KafkaJS: whether the broker marks the topic internal (__consumer_offsets). */
+  isInternal?: boolean;
   partitions: PartitionMetadata[];
 }
 

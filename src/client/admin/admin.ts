@@ -164,6 +164,8 @@ export class Admin {
           if (m === undefined) throw new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${name}`, { retriable: false });
           return {
             name,
+            topicId: m.topicId,
+            isInternal: m.isInternal,
             partitions: m.partitions.map((p) => ({ partitionErrorCode: p.partitionErrorCode, partitionId: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, offlineReplicas: p.offlineReplicas })),
           };
         }),
