@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { kafkaTopics } from '../../src/cli/kafka-topics.js';
 import { ApiKey } from '../../src/protocol/generated/api-table.js';
 import { ErrorCode } from '../../src/protocol/generated/error-codes.js';
 import { ProcessTracker, SYSTEM_PYTHON, assertToolsPresent, describeRun, skipUnlessTools } from '../../src/testkit/interop-tools.js';
@@ -85,6 +86,15 @@ describe('cluster failover with confluent-kafka-python: acks=all + idempotence w
       leaders.set(p.leader, (leaders.get(p.leader) ?? 0) + 1);
     }
     assert.deepEqual([...leaders.entries()].sort(), [[1, 2], [2, 2], [3, 2]], 'each broker leads two of the six partitions');
+
+    // And kafka-topics --describe shows the same: leaders spread, full ISRs.
+    const out: string[] = [];
+    const code = await kafkaTopics(['--bootstrap-server', cluster.bootstrap, '--describe', '--topic', 'spread6'], (line) => out.push(line), (line) => out.push(line));
+    assert.equal(code, 0, out.join('\n'));
+    assert.match(out[0]!, /^Topic: spread6\tTopicId: \S+\tPartitionCount: 6\tReplicationFactor: 3\tConfigs: /);
+    const described = out.slice(1).map((l) => /^\tTopic: spread6\tPartition: (\d)\tLeader: (\d)\tReplicas: ([\d,]+)\tIsr: ([\d,]+)$/.exec(l));
+    assert.ok(described.every((m) => m !== null && m[4]!.split(',').length === 3), out.join('\n'));
+    assert.deepEqual(described.map((m) => Number(m![2])).sort(), [1, 1, 2, 2, 3, 3]);
   });
 
   it('loses and duplicates nothing that was acknowledged', async () => {
