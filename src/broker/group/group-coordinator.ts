@@ -82,6 +82,8 @@ function mapAppendError(error: string, forCommit: boolean): GroupError {
  */
 export class GroupCoordinator {
   private readonly shards = new Map<number, ShardEntry>();
+  /** End offset of the last successful append to __consumer_offsets (-1: none since reset). */
+  private lastAppendEnd = -1;
   private readonly waiting = new Map<number, (reply: Reply) => void>();
   private nextReplyId = 1;
   private creating: Promise<GroupError | null> | null = null;
@@ -293,7 +295,10 @@ export class GroupCoordinator {
       { timestamp: BigInt(this.now()), producerId: -1n, producerEpoch: -1, baseSequence: -1, compression: this.compression },
     );
     const out = this.opts.replicaManager.appendRecords(GROUP_METADATA_TOPIC_NAME, partition, batch);
-    if (out.ok) return null;
+    if (out.ok) {
+      this.lastAppendEnd = out.lastOffset + 1;
+      return null;
+    }
     this.opts.logger.warn({ partition, error: out.error, message: out.message }, 'append to __consumer_offsets failed');
     return mapAppendError(out.error, forCommit);
   }
@@ -408,7 +413,19 @@ export class GroupCoordinator {
   async commitOffsets(params: OffsetCommitParams): Promise<PartitionErrors> {
     const found = await this.lookup(params.groupId);
     if (!found.ok) return { errors: new Map(params.offsets.map((o) => [tpKey(o.topic, o.partition), found.error])) };
-    return this.complete(found.entry, found.entry.shard.commitOffsets(params, this.now()), true);
+    this.lastAppendEnd = -1;
+    const response = this.complete(found.entry, found.entry.shard.commitOffsets(params, this.now()), true);
+    const appendedEnd = this.lastAppendEnd;
+    if (appendedEnd < 0) return response;
+    // As Kafka's coordinator: a commit is answered once the ISR has it (acks=all on
+    // __consumer_offsets), so it survives a failover of the coordinator. A single broker's ISR is
+    // itself: no wait.
+    const acked = await this.opts.replicaManager.waitForAcks(GROUP_METADATA_TOPIC_NAME, found.entry.partition, appendedEnd, this.opts.config.offsetsCommitTimeoutMs);
+    if (acked === null) return response;
+    // Kafka's mapping: leadership lost -> NOT_COORDINATOR; not replicated in time or too few replicas -> COORDINATOR_NOT_AVAILABLE.
+    const error: GroupError = acked === 'NOT_LEADER_OR_FOLLOWER' ? 'NOT_COORDINATOR' : 'COORDINATOR_NOT_AVAILABLE';
+    this.opts.logger.warn({ groupId: params.groupId, partition: found.entry.partition, error: acked }, 'offset commit not replicated to the ISR');
+    return { errors: new Map([...response.errors].map(([k, e]) => [k, e ?? error])) };
   }
 
   async fetchOffsets(groupId: string, partitions: { topic: string; partition: number }[] | null): Promise<{ error: GroupError | null; offsets: FetchedOffset[] }> {

@@ -49,7 +49,8 @@ describe('cluster mode: brokers with zookeeper.connect form one cluster through 
     for (const id of cluster.nodeIds) {
       const client = await cluster.client(id);
       try {
-        views.push(await metadataOf(client, null));
+        // Each broker learns the others from ZooKeeper in its own time.
+        views.push(await pollUntil(`broker ${id} sees three brokers and a controller`, () => metadataOf(client, null), (m) => m.brokers.length === 3 && (m.controllerId ?? -1) >= 0));
       } finally {
         client.close();
       }

@@ -19,6 +19,8 @@ class FakeOffsetsTopic {
   readonly batches = new Map<number, { last: number; bytes: Uint8Array }[]>();
   readonly leader = new Set([0, 1, 2]);
   failAppends: string | null = null;
+  /** What acks=all waiting answers after an append (null: replicated). */
+  failAcks: string | null = null;
 
   end(p: number): number {
     const list = this.batches.get(p) ?? [];
@@ -52,6 +54,7 @@ class FakeOffsetsTopic {
           },
         };
       },
+      waitForAcks: () => this.failAcks,
       appendRecords: (_topic: string, p: number, bytes: Uint8Array) => {
         if (this.failAppends !== null) return { ok: false, error: this.failAppends, message: 'injected' };
         const base = this.end(p);
@@ -112,6 +115,22 @@ describe('GroupCoordinator (runtime)', () => {
     topic.failAppends = null;
     assert.deepEqual([...(await gc.commitOffsets(commit)).errors.values()], [null]);
     assert.equal((await gc.fetchOffsets('g', [{ topic: 't', partition: 0 }])).offsets[0]!.offset, 5n);
+    gc.close();
+  });
+
+  it('a commit is answered only once replicated: not reaching the ISR answers Kafka’s mapped errors', async () => {
+    const topic = new FakeOffsetsTopic();
+    const gc = coordinator(topic);
+    gc.start();
+    const commit = { groupId: 'g', memberId: '', groupInstanceId: null, generationId: -1, retentionTimeMs: -1, offsets: [{ topic: 't', partition: 0, offset: 5n, leaderEpoch: -1, metadata: null, commitTimestamp: -1 }] };
+    topic.failAcks = 'NOT_ENOUGH_REPLICAS_AFTER_APPEND';
+    assert.deepEqual([...(await gc.commitOffsets(commit)).errors.values()], ['COORDINATOR_NOT_AVAILABLE']);
+    topic.failAcks = 'REQUEST_TIMED_OUT';
+    assert.deepEqual([...(await gc.commitOffsets(commit)).errors.values()], ['COORDINATOR_NOT_AVAILABLE']);
+    topic.failAcks = 'NOT_LEADER_OR_FOLLOWER';
+    assert.deepEqual([...(await gc.commitOffsets(commit)).errors.values()], ['NOT_COORDINATOR']);
+    topic.failAcks = null;
+    assert.deepEqual([...(await gc.commitOffsets(commit)).errors.values()], [null]);
     gc.close();
   });
 

@@ -190,6 +190,12 @@ export class ZooKeeperMetadataStore implements MetadataStore {
     if (current.zkVersion !== request.partitionEpoch) {
       return { ok: false, error: 'INVALID_UPDATE_VERSION', message: `partition epoch ${request.partitionEpoch} of ${topic}-${partition} is not the current ${current.zkVersion}` };
     }
+    // Only replicas may be in the ISR: a leader whose view of the assignment is stale (a
+    // reassignment just removed a replica) must not add it back. Read after the state, so a
+    // reassignment completing in between changes the state's version and the write below fails.
+    const replicas = (await readTopic(this.opts.zk, topic))?.assignment.partitions[partition] ?? [];
+    const outsider = request.isr.find((r) => !replicas.includes(r));
+    if (outsider !== undefined) return { ok: false, error: 'INVALID_UPDATE_VERSION', message: `broker ${outsider} is not a replica of ${topic}-${partition} (replicas ${replicas.join(',')})` };
     const version = await updateIsr(this.opts.zk, topic, partition, current, [...request.isr]);
     if (version === null) return { ok: false, error: 'INVALID_UPDATE_VERSION', message: `the state of ${topic}-${partition} changed concurrently` };
     this.opts.logger.info({ topic, partition, isr: request.isr, partitionEpoch: version }, 'updated ISR in ZooKeeper');
