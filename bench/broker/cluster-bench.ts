@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   const latencyMs = o.quick ? 3000 : 10_000;
   const rate = 10_000;
   const bin = findRdkafkaPerformance();
-  if (bin === null) throw new Error('rdkafka_performance is missing: run bench/broker/build-rdkafka-performance.sh (npm run bench builds it)');
+  if (bin === null) throw new Error('rdkafka_performance is missing: build it with `bash bench/broker/build-rdkafka-performance.sh` (see bench/README.md); the cluster bench needs it for acks=all');
   log(`[cluster] ZooKeeper + 3 broker processes, RF 3, min.insync.replicas=2; ${o.rounds} rounds`);
   const zookeeper = await ZooKeeperCluster.start();
   const cluster = await SamsaCluster.start({ zookeeper, brokers: 3, processes: true, properties: { 'zookeeper.session.timeout.ms': '6000', 'min.insync.replicas': '2', 'offsets.topic.replication.factor': '3' } });
