@@ -9,16 +9,8 @@ import type { Logger } from '../../logging/logger.js';
 import { ControllerElection } from '../metadata/zookeeper/controller-election.js';
 import type { ControllerView } from '../metadata/zookeeper/controller-election.js';
 import type { ZooKeeperClient } from '../metadata/zookeeper/zookeeper-client.js';
-import { Controller } from './controller.js';
+import { Controller, NotControllerError } from './controller.js';
 import type { ElectionResult, ElectionType, OngoingReassignment, ReassignmentRequest, ReassignmentResult, TopicPartitionRef } from './controller.js';
-
-/** A request only the controller can serve reached another broker (Kafka's NOT_CONTROLLER). */
-export class NotControllerError extends Error {
-  constructor(readonly controllerId: number | null) {
-    super(`this broker is not the controller (the controller is ${controllerId ?? 'not known'})`);
-    this.name = 'NotControllerError';
-  }
-}
 
 export interface ControllerRoleOptions {
   zk: ZooKeeperClient;

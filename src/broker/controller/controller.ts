@@ -24,6 +24,14 @@ import type { ZooKeeperClient, ZooKeeperOp } from '../metadata/zookeeper/zookeep
 import { afterBrokerFailure, afterBrokerStartup, controlledShutdown, initialLeadership, NO_LEADER, preferredLeader } from './partition-leadership.js';
 import type { Leadership, LeadershipChange } from './partition-leadership.js';
 
+/** A request only the controller serves reached a broker that is not (or no longer) the controller: Kafka's NOT_CONTROLLER. */
+export class NotControllerError extends Error {
+  constructor(readonly controllerId: number | null) {
+    super(`this broker is not the controller (the controller is ${controllerId ?? 'not known'})`);
+    this.name = 'NotControllerError';
+  }
+}
+
 export interface ControllerOptions {
   zk: ZooKeeperClient;
   lease: ControllerLease;
@@ -136,7 +144,7 @@ export class Controller {
       remaining = (await this.readPartitions(null)).filter((v) => v.current.leader === brokerId && v.replicas.length > 1).map((v) => ({ topic: v.topic, partition: v.partition }));
       this.opts.logger.info({ brokerId, remaining: remaining.length }, 'controlled shutdown: leadership moved');
     });
-    if (this.stopped) throw new Error('controller stopped');
+    if (this.stopped) throw new NotControllerError(null);
     return remaining;
   }
 
@@ -172,7 +180,7 @@ export class Controller {
       }
       await this.apply(chosen, (v) => this.election(type, v, live));
     });
-    if (this.stopped) throw new Error('controller stopped');
+    if (this.stopped) throw new NotControllerError(null);
     return results;
   }
 
@@ -392,7 +400,7 @@ export class Controller {
       }
       await this.completeReassignments(new Set());
     });
-    if (this.stopped) throw new Error('controller stopped');
+    if (this.stopped) throw new NotControllerError(null);
     return results;
   }
 

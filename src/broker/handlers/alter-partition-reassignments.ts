@@ -1,7 +1,7 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import type { AlterPartitionReassignmentsResponseReassignableTopicResponse } from '../../protocol/generated/alter-partition-reassignments.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import { NotControllerError } from '../controller/controller-role.js';
+import { NotControllerError } from '../controller/controller.js';
 import type { ReassignmentRequest, ReassignmentResult } from '../controller/controller.js';
 import { defineHandler } from './api-handler.js';
 
@@ -24,7 +24,7 @@ export const alterPartitionReassignmentsHandler = defineHandler({
     try {
       results = await role.reassignPartitions(requests);
     } catch (err) {
-      if (err instanceof NotControllerError || (err instanceof Error && err.message === 'controller stopped')) return top(ErrorCode.NOT_CONTROLLER, null);
+      if (err instanceof NotControllerError) return top(ErrorCode.NOT_CONTROLLER, null);
       throw err;
     }
     const responses: AlterPartitionReassignmentsResponseReassignableTopicResponse[] = request.topics.map((t) => ({

@@ -1,6 +1,6 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import { NotControllerError } from '../controller/controller-role.js';
+import { NotControllerError } from '../controller/controller.js';
 import { defineHandler } from './api-handler.js';
 
 /**
@@ -27,7 +27,7 @@ export const controlledShutdownHandler = defineHandler({
       ctx.logger.info({ brokerId: request.brokerId, remaining: remaining.length }, 'controlled shutdown of a broker');
       return { errorCode: ErrorCode.NONE, remainingPartitions: remaining.map((r) => ({ topicName: r.topic, partitionIndex: r.partition })) };
     } catch (err) {
-      if (err instanceof NotControllerError || (err instanceof Error && err.message === 'controller stopped')) return { errorCode: ErrorCode.NOT_CONTROLLER, remainingPartitions: [] };
+      if (err instanceof NotControllerError) return { errorCode: ErrorCode.NOT_CONTROLLER, remainingPartitions: [] };
       throw err;
     }
   },

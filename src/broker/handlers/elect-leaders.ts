@@ -1,7 +1,7 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { ElectLeadersResponseReplicaElectionResult } from '../../protocol/generated/elect-leaders.js';
-import { NotControllerError } from '../controller/controller-role.js';
+import { NotControllerError } from '../controller/controller.js';
 import type { ElectionResult, ElectionType, TopicPartitionRef } from '../controller/controller.js';
 import { defineHandler } from './api-handler.js';
 
@@ -38,7 +38,7 @@ export const electLeadersHandler = defineHandler({
       try {
         results = await role.electLeaders(electionType, requested);
       } catch (err) {
-        if (err instanceof NotControllerError || (err instanceof Error && err.message === 'controller stopped')) return top(ErrorCode.NOT_CONTROLLER);
+        if (err instanceof NotControllerError) return top(ErrorCode.NOT_CONTROLLER);
         throw err;
       }
     }

@@ -1,7 +1,7 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { ListPartitionReassignmentsResponseOngoingTopicReassignment } from '../../protocol/generated/list-partition-reassignments.js';
-import { NotControllerError } from '../controller/controller-role.js';
+import { NotControllerError } from '../controller/controller.js';
 import type { OngoingReassignment } from '../controller/controller.js';
 import { defineHandler } from './api-handler.js';
 
@@ -21,7 +21,7 @@ export const listPartitionReassignmentsHandler = defineHandler({
       try {
         ongoing = await role.listReassignments(request.topics === null ? null : new Set(request.topics.map((t) => t.name)));
       } catch (err) {
-        if (err instanceof NotControllerError || (err instanceof Error && err.message === 'controller stopped')) return { throttleTimeMs: 0, errorCode: ErrorCode.NOT_CONTROLLER, errorMessage: null, topics: [] };
+        if (err instanceof NotControllerError) return { throttleTimeMs: 0, errorCode: ErrorCode.NOT_CONTROLLER, errorMessage: null, topics: [] };
         throw err;
       }
     }
