@@ -110,10 +110,16 @@ describe('cluster mode with replication: three brokers, replication factor 3', {
     const first = coordinator.nodeId!;
     const at = await cluster.client(first);
     try {
-      const res = await at.send(ApiKey.OffsetCommit, 8, {
-        groupId: group, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n,
-        topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 42n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: 'm0' }, { partitionIndex: 1, committedOffset: 7n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null }] }],
-      });
+      // The coordinator's own view may lag the broker that named it (NOT_COORDINATOR, or still
+      // loading): retried, as clients do; a refused commit changes nothing.
+      const res = await pollUntil(
+        'the commit accepted',
+        () => at.send(ApiKey.OffsetCommit, 8, {
+          groupId: group, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n,
+          topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 42n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: 'm0' }, { partitionIndex: 1, committedOffset: 7n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null }] }],
+        }),
+        (r) => !r.topics[0]!.partitions.some((p) => p.errorCode === ErrorCode.NOT_COORDINATOR || p.errorCode === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS),
+      );
       assert.deepEqual(res.topics[0]!.partitions.map((p) => p.errorCode), [ErrorCode.NONE, ErrorCode.NONE]);
     } finally {
       at.close();
