@@ -139,6 +139,13 @@ export class Partition {
       } else {
         this.followers.clear();
       }
+    } else if (this.isLeader()) {
+      // The replica list may change under the same leader epoch (a reassignment's new replicas
+      // can reach this cache after the epoch bump): track new followers, forget removed ones.
+      for (const r of this.replicas) {
+        if (r !== this.nodeId && !this.followers.has(r)) this.followers.set(r, { logEndOffset: -1, lastCaughtUpTimeMs: 0, lastFetchLeaderLogEndOffset: -1, lastFetchTimeMs: 0 });
+      }
+      for (const r of [...this.followers.keys()]) if (!this.replicas.includes(r)) this.followers.delete(r);
     }
     this.maybeIncrementHighWatermark();
     // Waiting acks=all produces re-check (leadership lost, ISR shrank below min.insync.replicas).

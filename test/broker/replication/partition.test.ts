@@ -57,6 +57,19 @@ function leaderPartition(state: Partial<PartitionState> = {}): Harness {
 const settle = () => new Promise((r) => setImmediate(r));
 
 describe('Partition as leader', () => {
+  it('tracks a replica added under the same leader epoch (a reassignment seen in two steps) and lets it into the ISR once caught up', async () => {
+    const h = leaderPartition({ replicas: [1], isr: [1] });
+    h.p.appendRecordsToLeader(batch(2));
+    // The cache first saw the epoch bump with the old replica list, then the new list, same epoch.
+    h.p.updateState({ partition: 0, leader: 1, leaderEpoch: 4, replicas: [1], isr: [1], partitionEpoch: 8 });
+    h.p.updateState({ partition: 0, leader: 1, leaderEpoch: 4, replicas: [3, 1], isr: [1], partitionEpoch: 8 });
+    h.p.updateFollowerFetchState(3, 2, 2);
+    await settle();
+    assert.deepEqual(h.writes.map((w) => w.isr), [[1, 3]], 'the new replica is tracked and, caught up, joins the ISR');
+    h.p.updateState({ partition: 0, leader: 1, leaderEpoch: 4, replicas: [1], isr: [1, 3], partitionEpoch: 9 });
+    assert.equal(h.p.followerState(3), undefined, 'a replica removed from the list is forgotten');
+  });
+
   it('moves the high watermark to the smallest log end offset of the ISR, never backwards, and wakes consumers', () => {
     const { p } = leaderPartition();
     assert.ok(p.appendRecordsToLeader(batch(5)).ok);
