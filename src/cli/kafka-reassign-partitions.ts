@@ -12,11 +12,10 @@
  * {"version":1,"partitions":[{"topic":"t","partition":0,"replicas":[1,2],"log_dirs":["any","any"]}]}.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { Kafka } from '../client/kafka.js';
 import type { Admin } from '../client/admin/admin.js';
 import { assignReplicas } from '../common/replica-assignment.js';
-import { clientIdFromCommandConfig } from './command-config.js';
+import { connectWithin, kafkaFromProperties, readPropertiesFile } from './client-properties.js';
+import { bootstrapServers, defineCliTool, integerFlag, UsageError } from './tool-runner.js';
 
 interface PartitionMove {
   topic: string;
@@ -38,8 +37,6 @@ Usage: kafka-reassign-partitions --bootstrap-server <host:port> (--generate | --
   --disable-rack-aware                 accepted; --generate does not read racks yet
   --timeout <Long>                     how long to wait, ms (default 10000)
   --command-config <String>            client properties file (only client.id is used)`;
-
-class UsageError extends Error {}
 
 function readJson(path: string, what: string): unknown {
   let text: string;
@@ -164,51 +161,37 @@ async function list(admin: Admin): Promise<string> {
   return ['Current partition reassignments:', ...ongoing.map((o) => `${o.topic}-${o.partition}: replicas: ${o.replicas.join(',')}. adding: ${o.addingReplicas.join(',')}. removing: ${o.removingReplicas.join(',')}.`)].join('\n');
 }
 
-/** Runs the tool; returns the exit status. Output goes to `out` (stdout) and `err` (stderr). */
-export async function kafkaReassignPartitions(argv: string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s)): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        'bootstrap-server': { type: 'string' },
-        'command-config': { type: 'string' },
-        generate: { type: 'boolean' },
-        execute: { type: 'boolean' },
-        verify: { type: 'boolean' },
-        cancel: { type: 'boolean' },
-        list: { type: 'boolean' },
-        'topics-to-move-json-file': { type: 'string' },
-        'broker-list': { type: 'string' },
-        'reassignment-json-file': { type: 'string' },
-        'disable-rack-aware': { type: 'boolean' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (e) {
-    err(`${(e as Error).message}\n${USAGE}`);
-    return 1;
-  }
-  if (values.help === true) {
-    out(USAGE);
-    return 0;
-  }
-  const actions = (['generate', 'execute', 'verify', 'cancel', 'list'] as const).filter((a) => values[a] === true);
-  try {
-    if (values['bootstrap-server'] === undefined) throw new UsageError('Missing required argument "[bootstrap-server]"');
+/** Runs the tool; resolves to the exit status. */
+export const kafkaReassignPartitions = defineCliTool({
+  name: 'kafka-reassign-partitions',
+  usage: USAGE,
+  options: {
+    'bootstrap-server': { type: 'string' },
+    'command-config': { type: 'string' },
+    generate: { type: 'boolean' },
+    execute: { type: 'boolean' },
+    verify: { type: 'boolean' },
+    cancel: { type: 'boolean' },
+    list: { type: 'boolean' },
+    'topics-to-move-json-file': { type: 'string' },
+    'broker-list': { type: 'string' },
+    'reassignment-json-file': { type: 'string' },
+    'disable-rack-aware': { type: 'boolean' },
+    timeout: { type: 'string' },
+  },
+  async run(values, { out }) {
+    const actions = (['generate', 'execute', 'verify', 'cancel', 'list'] as const).filter((a) => values[a] === true);
+    // --broker-list here is the brokers to assign to, not Kafka's old name for --bootstrap-server.
+    const brokers = bootstrapServers({ 'bootstrap-server': values['bootstrap-server'] });
     if (actions.length !== 1) throw new UsageError('Command must include exactly one action: --generate, --execute, --verify, --cancel, or --list');
-    const timeout = values.timeout === undefined ? 10_000 : Number(values.timeout);
-    if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of ms, got ${values.timeout}`);
+    const timeout = integerFlag(values.timeout, '--timeout', { positive: true }) ?? 10_000;
     const action = actions[0]!;
     const needFile = action === 'execute' || action === 'verify' || action === 'cancel';
     if (needFile && values['reassignment-json-file'] === undefined) throw new UsageError(`Missing required argument "[reassignment-json-file]" for --${action}`);
     if (action === 'generate' && (values['topics-to-move-json-file'] === undefined || values['broker-list'] === undefined)) throw new UsageError('--generate needs --topics-to-move-json-file and --broker-list');
     const moves = needFile ? parseReassignmentJson(readJson(values['reassignment-json-file']!, '--reassignment-json-file')) : [];
-    const kafka = new Kafka({ clientId: clientIdFromCommandConfig(values['command-config'], 'reassign-partitions'), brokers: values['bootstrap-server'].split(','), retry: { retries: 5 } });
-    const admin = kafka.admin();
-    await admin.connect();
+    const admin = kafkaFromProperties(brokers, readPropertiesFile(values['command-config'], '--command-config'), 'reassign-partitions').admin();
+    await connectWithin(admin, brokers);
     try {
       switch (action) {
         case 'generate':
@@ -226,12 +209,5 @@ export async function kafkaReassignPartitions(argv: string[], out: (s: string) =
     } finally {
       await admin.disconnect();
     }
-  } catch (e) {
-    if (e instanceof UsageError) {
-      err(`${e.message}\n${USAGE}`);
-      return 1;
-    }
-    err(`Error: ${(e as Error).message}`);
-    return 1;
-  }
-}
+  },
+});

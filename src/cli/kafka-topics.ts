@@ -8,11 +8,10 @@
  *   kafka-topics --bootstrap-server localhost:9092 --alter --topic t --partitions 6
  *   kafka-topics --bootstrap-server localhost:9092 --delete --topic regex [--if-exists]
  */
-import { parseArgs } from 'node:util';
 import type { Admin } from '../client/admin/admin.js';
 import type { ITopicMetadata } from '../client/admin/admin-types.js';
-import { Kafka } from '../client/kafka.js';
-import { clientIdFromCommandConfig } from './command-config.js';
+import { connectWithin, kafkaFromProperties, readPropertiesFile } from './client-properties.js';
+import { bootstrapServers, defineCliTool, integerFlag, keyValueFlags, UsageError } from './tool-runner.js';
 
 const USAGE = `Create, delete, describe, or change a topic.
 Usage: kafka-topics --bootstrap-server <host:port> (--create | --delete | --alter | --list | --describe) [options]
@@ -31,8 +30,6 @@ Usage: kafka-topics --bootstrap-server <host:port> (--create | --delete | --alte
   --unavailable-partitions         --describe: only partitions without a live leader
   --topics-with-overrides          --describe: only topics with config overrides (headers only)`;
 
-class UsageError extends Error {}
-
 /** Kafka's internal topics, recognised by name too (the broker also marks them). */
 const INTERNAL = new Set(['__consumer_offsets', '__transaction_state']);
 /** DescribeConfigs' config source for a topic override (DYNAMIC_TOPIC_CONFIG). */
@@ -50,12 +47,6 @@ function topicFilter(pattern: string | undefined): (name: string) => boolean {
   return (name) => re.test(name);
 }
 
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UsageError(`${flag} must be a positive integer, got ${value}`);
-  return Number(value);
-}
-
 /** `1:2,2:3` → [[1, 2], [2, 3]] (partition 0 on brokers 1 and 2, ...). */
 export function parseReplicaAssignment(text: string): number[][] {
   const partitions = text.split(',').map((p) => p.trim().split(':').map((b) => b.trim()));
@@ -63,14 +54,6 @@ export function parseReplicaAssignment(text: string): number[][] {
   const lists = partitions.map((p) => p.map(Number));
   for (const [i, l] of lists.entries()) if (new Set(l).size !== l.length) throw new UsageError(`--replica-assignment: partition ${i} lists a broker twice`);
   return lists;
-}
-
-function parseConfigs(entries: string[] | undefined): Array<{ name: string; value: string }> {
-  return (entries ?? []).map((e) => {
-    const eq = e.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--config must be name=value, got ${e}`);
-    return { name: e.slice(0, eq), value: e.slice(eq + 1) };
-  });
 }
 
 async function matchingTopics(admin: Admin, pattern: string | undefined, excludeInternal: boolean): Promise<string[]> {
@@ -106,140 +89,142 @@ export function describeLines(t: ITopicMetadata, configs: string, partitions: IT
 
 type Action = 'create' | 'delete' | 'alter' | 'list' | 'describe';
 
-/** Runs the tool; returns the exit status. */
-export async function kafkaTopics(argv: string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s)): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        'bootstrap-server': { type: 'string' },
-        'command-config': { type: 'string' },
-        create: { type: 'boolean' },
-        delete: { type: 'boolean' },
-        alter: { type: 'boolean' },
-        list: { type: 'boolean' },
-        describe: { type: 'boolean' },
-        topic: { type: 'string' },
-        partitions: { type: 'string' },
-        'replication-factor': { type: 'string' },
-        'replica-assignment': { type: 'string' },
-        config: { type: 'string', multiple: true },
-        'if-exists': { type: 'boolean' },
-        'if-not-exists': { type: 'boolean' },
-        'exclude-internal': { type: 'boolean' },
-        'under-replicated-partitions': { type: 'boolean' },
-        'unavailable-partitions': { type: 'boolean' },
-        'topics-with-overrides': { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (e) {
-    err(`${(e as Error).message}\n${USAGE}`);
-    return 1;
-  }
-  if (values.help === true) {
-    out(USAGE);
-    return 0;
-  }
-  const actions = (['create', 'delete', 'alter', 'list', 'describe'] as const).filter((a) => values[a] === true);
-  let admin: Admin | null = null;
-  try {
-    if (values['bootstrap-server'] === undefined) throw new UsageError('Missing required argument "[bootstrap-server]"');
+/** Runs the tool; resolves to the exit status. */
+export const kafkaTopics = defineCliTool({
+  name: 'kafka-topics',
+  usage: USAGE,
+  failurePrefix: 'Error while executing topic command : ',
+  options: {
+    'bootstrap-server': { type: 'string' },
+    'command-config': { type: 'string' },
+    create: { type: 'boolean' },
+    delete: { type: 'boolean' },
+    alter: { type: 'boolean' },
+    list: { type: 'boolean' },
+    describe: { type: 'boolean' },
+    topic: { type: 'string' },
+    partitions: { type: 'string' },
+    'replication-factor': { type: 'string' },
+    'replica-assignment': { type: 'string' },
+    config: { type: 'string', multiple: true },
+    'if-exists': { type: 'boolean' },
+    'if-not-exists': { type: 'boolean' },
+    'exclude-internal': { type: 'boolean' },
+    'under-replicated-partitions': { type: 'boolean' },
+    'unavailable-partitions': { type: 'boolean' },
+    'topics-with-overrides': { type: 'boolean' },
+  },
+  async run(values, { out }) {
+    const actions = (['create', 'delete', 'alter', 'list', 'describe'] as const).filter((a) => values[a] === true);
+    const brokers = bootstrapServers(values);
     if (actions.length !== 1) throw new UsageError('Command must include exactly one action: --list, --describe, --create, --alter or --delete');
     const action: Action = actions[0]!;
     if ((action === 'create' || action === 'alter' || action === 'delete') && values.topic === undefined) throw new UsageError(`Missing required argument "[topic]" for --${action}`);
-    const partitions = positiveInt(values.partitions, '--partitions');
-    const replicationFactor = positiveInt(values['replication-factor'], '--replication-factor');
+    const partitions = integerFlag(values.partitions, '--partitions', { positive: true });
+    const replicationFactor = integerFlag(values['replication-factor'], '--replication-factor', { positive: true });
     const assignment = values['replica-assignment'] === undefined ? undefined : parseReplicaAssignment(values['replica-assignment']);
-    const configs = parseConfigs(values.config);
+    const configs = [...keyValueFlags(values.config, '--config')].map(([name, value]) => ({ name, value }));
     if (assignment !== undefined && replicationFactor !== undefined) throw new UsageError('Option "[replica-assignment]" can\'t be used with option "[replication-factor]"');
     if (action === 'alter' && partitions === undefined) throw new UsageError('--alter needs --partitions (topic configs are changed with kafka-configs)');
-    const kafka = new Kafka({ clientId: clientIdFromCommandConfig(values['command-config'], 'kafka-topics'), brokers: values['bootstrap-server'].split(','), retry: { retries: 5 } });
-    admin = kafka.admin();
-    await admin.connect();
-    switch (action) {
-      case 'list':
-        for (const t of await matchingTopics(admin, values.topic, values['exclude-internal'] === true)) out(t);
-        return 0;
-      case 'describe': {
-        const names = await matchingTopics(admin, values.topic, values['exclude-internal'] === true);
-        if (names.length === 0 && values.topic !== undefined && values['if-exists'] !== true) throw new Error(`Topic '${values.topic}' does not exist as expected`);
-        const { topics } = await admin.fetchTopicMetadata({ topics: names });
-        const overrides = await overridesOf(admin, names);
-        const live = new Set((await admin.describeCluster()).brokers.map((b) => b.nodeId));
-        for (const t of topics.sort((a, b) => a.name.localeCompare(b.name))) {
-          const configs = overrides.get(t.name) ?? '';
-          if (values['topics-with-overrides'] === true) {
-            if (configs !== '') out(describeLines(t, configs, null)[0]!);
-            continue;
-          }
-          let selected: ITopicMetadata['partitions'] | null = null;
-          if (values['under-replicated-partitions'] === true) selected = t.partitions.filter((p) => p.isr.length < p.replicas.length);
-          else if (values['unavailable-partitions'] === true) selected = t.partitions.filter((p) => p.leader < 0 || !live.has(p.leader));
-          if (selected !== null) {
-            selected.sort((a, b) => a.partitionId - b.partitionId);
-            for (const line of describeLines(t, configs, selected).filter((l) => l.startsWith('\t'))) out(line);
-            continue;
-          }
-          for (const line of describeLines(t, configs, null)) out(line);
-        }
-        return 0;
-      }
-      case 'create': {
-        const topic = values.topic!;
-        const created = await admin.createTopics({
-          topics: [{
-            topic,
-            ...(partitions === undefined ? {} : { numPartitions: partitions }),
-            ...(replicationFactor === undefined ? {} : { replicationFactor }),
-            ...(assignment === undefined ? {} : { replicaAssignment: assignment.map((replicas, partition) => ({ partition, replicas })) }),
-            configEntries: configs,
-          }],
-          waitForLeaders: true,
-        });
-        if (!created) {
-          if (values['if-not-exists'] === true) return 0;
-          throw new Error(`Topic '${topic}' already exists.`);
-        }
-        out(`Created topic ${topic}.`);
-        return 0;
-      }
-      case 'alter': {
-        const names = await matchingTopics(admin, values.topic, false);
-        if (names.length === 0) {
-          if (values['if-exists'] === true) return 0;
-          throw new Error(`Topic '${values.topic}' does not exist as expected`);
-        }
-        const current = (await admin.fetchTopicMetadata({ topics: names })).topics;
-        for (const t of current) {
-          const from = t.partitions.length;
-          await admin.createPartitions({ topicPartitions: [{ topic: t.name, count: partitions!, ...(assignment === undefined ? {} : { assignments: assignment.slice(from) }) }] });
-        }
-        return 0;
-      }
-      case 'delete': {
-        const names = await matchingTopics(admin, values.topic, false);
-        if (names.length === 0) {
-          if (values['if-exists'] === true) return 0;
-          throw new Error(`Topic '${values.topic}' does not exist as expected`);
-        }
-        const internal = names.filter((n) => INTERNAL.has(n));
-        if (internal.length > 0) throw new Error(`Topic ${internal.join(', ')} is a kafka internal topic and is not allowed to be marked for deletion.`);
-        await admin.deleteTopics({ topics: names });
-        return 0;
-      }
+    const admin = kafkaFromProperties(brokers, readPropertiesFile(values['command-config'], '--command-config'), 'kafka-topics').admin();
+    await connectWithin(admin, brokers);
+    try {
+      return await runAction(admin, action, values, { partitions, replicationFactor, assignment, configs }, out);
+    } finally {
+      await admin.disconnect();
     }
-    return 1;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      err(`${e.message}\n${USAGE}`);
-      return 1;
+  },
+});
+
+interface TopicValues {
+  topic?: string;
+  'exclude-internal'?: boolean;
+  'if-exists'?: boolean;
+  'if-not-exists'?: boolean;
+  'under-replicated-partitions'?: boolean;
+  'unavailable-partitions'?: boolean;
+  'topics-with-overrides'?: boolean;
+}
+
+interface Parsed {
+  partitions: number | undefined;
+  replicationFactor: number | undefined;
+  assignment: number[][] | undefined;
+  configs: Array<{ name: string; value: string }>;
+}
+
+async function runAction(admin: Admin, action: Action, values: TopicValues, { partitions, replicationFactor, assignment, configs }: Parsed, out: (s: string) => void): Promise<number> {
+  switch (action) {
+    case 'list':
+      for (const t of await matchingTopics(admin, values.topic, values['exclude-internal'] === true)) out(t);
+      return 0;
+    case 'describe': {
+      const names = await matchingTopics(admin, values.topic, values['exclude-internal'] === true);
+      if (names.length === 0 && values.topic !== undefined && values['if-exists'] !== true) throw new Error(`Topic '${values.topic}' does not exist as expected`);
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      const overrides = await overridesOf(admin, names);
+      const live = new Set((await admin.describeCluster()).brokers.map((b) => b.nodeId));
+      for (const t of topics.sort((a, b) => a.name.localeCompare(b.name))) {
+        const configs = overrides.get(t.name) ?? '';
+        if (values['topics-with-overrides'] === true) {
+          if (configs !== '') out(describeLines(t, configs, null)[0]!);
+          continue;
+        }
+        let selected: ITopicMetadata['partitions'] | null = null;
+        if (values['under-replicated-partitions'] === true) selected = t.partitions.filter((p) => p.isr.length < p.replicas.length);
+        else if (values['unavailable-partitions'] === true) selected = t.partitions.filter((p) => p.leader < 0 || !live.has(p.leader));
+        if (selected !== null) {
+          selected.sort((a, b) => a.partitionId - b.partitionId);
+          for (const line of describeLines(t, configs, selected).filter((l) => l.startsWith('\t'))) out(line);
+          continue;
+        }
+        for (const line of describeLines(t, configs, null)) out(line);
+      }
+      return 0;
     }
-    err(`Error while executing topic command : ${(e as Error).message}`);
-    return 1;
-  } finally {
-    await admin?.disconnect();
+    case 'create': {
+      const topic = values.topic!;
+      const created = await admin.createTopics({
+        topics: [{
+          topic,
+          ...(partitions === undefined ? {} : { numPartitions: partitions }),
+          ...(replicationFactor === undefined ? {} : { replicationFactor }),
+          ...(assignment === undefined ? {} : { replicaAssignment: assignment.map((replicas, partition) => ({ partition, replicas })) }),
+          configEntries: configs,
+        }],
+        waitForLeaders: true,
+      });
+      if (!created) {
+        if (values['if-not-exists'] === true) return 0;
+        throw new Error(`Topic '${topic}' already exists.`);
+      }
+      out(`Created topic ${topic}.`);
+      return 0;
+    }
+    case 'alter': {
+      const names = await matchingTopics(admin, values.topic, false);
+      if (names.length === 0) {
+        if (values['if-exists'] === true) return 0;
+        throw new Error(`Topic '${values.topic}' does not exist as expected`);
+      }
+      const current = (await admin.fetchTopicMetadata({ topics: names })).topics;
+      for (const t of current) {
+        const from = t.partitions.length;
+        await admin.createPartitions({ topicPartitions: [{ topic: t.name, count: partitions!, ...(assignment === undefined ? {} : { assignments: assignment.slice(from) }) }] });
+      }
+      return 0;
+    }
+    case 'delete': {
+      const names = await matchingTopics(admin, values.topic, false);
+      if (names.length === 0) {
+        if (values['if-exists'] === true) return 0;
+        throw new Error(`Topic '${values.topic}' does not exist as expected`);
+      }
+      const internal = names.filter((n) => INTERNAL.has(n));
+      if (internal.length > 0) throw new Error(`Topic ${internal.join(', ')} is a kafka internal topic and is not allowed to be marked for deletion.`);
+      await admin.deleteTopics({ topics: names });
+      return 0;
+    }
   }
+  return 1;
 }
