@@ -4,6 +4,8 @@
  * the server bundle (run-tool.ts).
  */
 import { kafkaServerStart } from './kafka-server-start-command.js';
+import { kafkaConsoleConsumer } from '../cli/kafka-console-consumer.js';
+import { kafkaConsoleProducer } from '../cli/kafka-console-producer.js';
 import { kafkaReassignPartitions } from '../cli/kafka-reassign-partitions.js';
 import { kafkaTopics } from '../cli/kafka-topics.js';
 import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
@@ -16,6 +18,8 @@ interface Tool {
 export const TOOLS: Record<string, Tool> = {
   'kafka-server-start': { summary: 'Start a broker from a Kafka server.properties file', run: kafkaServerStart },
   'kafka-topics': { summary: 'Create, delete, alter, list and describe topics', run: (argv) => kafkaTopics(argv) },
+  'kafka-console-producer': { summary: 'Produce lines from standard input as records', run: (argv) => kafkaConsoleProducer(argv) },
+  'kafka-console-consumer': { summary: 'Print records on standard output', run: (argv) => kafkaConsoleConsumer(argv) },
   'kafka-reassign-partitions': { summary: 'Move partitions between brokers (--generate, --execute, --verify, --cancel, --list)', run: (argv) => kafkaReassignPartitions(argv) },
   'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
 };

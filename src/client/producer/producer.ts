@@ -136,8 +136,10 @@ export class Producer {
     await this.cluster.disconnect();
   }
 
-  /** Sends every buffered batch now (ignoring linger.ms) and resolves once all are settled. */
+  /** Sends every buffered batch now (ignoring linger.ms) and resolves once all are settled; this includes the records of send() calls still waiting for metadata. */
   async flush(): Promise<void> {
+    // Calls to send() made before this one append their records once their metadata wait (chained in call order) ends.
+    await this.appendChain;
     const pending: Promise<unknown>[] = [];
     for (const p of this.partitions.values()) for (const b of [...p.queue, ...p.inFlight, ...p.failed]) pending.push(b.done.catch(() => undefined));
     this.flushing++;

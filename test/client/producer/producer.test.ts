@@ -150,6 +150,21 @@ describe('Producer against the in-process broker', () => {
     }
   });
 
+  it('flush() sends the records of earlier send() calls at once, even those still waiting for the topic’s metadata', async () => {
+    const producer = kafka.producer({ lingerMs: 600_000 });
+    await producer.connect();
+    try {
+      // The topic is new to this producer: each send() first waits for metadata, then lingers.
+      let settled = 0;
+      const sends = Array.from({ length: 3 }, (_, i) => producer.send({ topic: 'flush-new-topic', messages: [{ value: `f${i}`, partition: 0 }] }).then((r) => (settled++, r)));
+      await producer.flush();
+      assert.equal(settled, 3, 'every earlier send() was delivered by the time flush() resolved (linger.ms is 10 minutes)');
+      assert.deepStrictEqual((await Promise.all(sends)).map((r) => r[0]!.baseOffset), ['0', '1', '2']);
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
   it('keyless records stick to one partition per batch', async () => {
     const producer = kafka.producer();
     await producer.connect();
