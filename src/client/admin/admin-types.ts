@@ -150,6 +150,14 @@ export interface DeleteGroupsResult {
   error?: KafkaProtocolError;
 }
 
+/** One partition's outcome of deleteGroupOffsets. */
+export interface DeleteGroupOffsetsResult {
+  topic: string;
+  partition: number;
+  errorCode: number;
+  error?: KafkaProtocolError;
+}
+
 /** One topic's part of alterPartitionReassignments: target replicas per partition (null cancels a move). */
 export interface PartitionReassignment {
   topic: string;
