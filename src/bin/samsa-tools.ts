@@ -4,6 +4,7 @@
  * the server bundle (run-tool.ts).
  */
 import { kafkaServerStart } from './kafka-server-start-command.js';
+import { kafkaConsumerGroups } from '../cli/kafka-consumer-groups.js';
 import { kafkaReassignPartitions } from '../cli/kafka-reassign-partitions.js';
 import { kafkaTopics } from '../cli/kafka-topics.js';
 import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
@@ -16,6 +17,7 @@ interface Tool {
 export const TOOLS: Record<string, Tool> = {
   'kafka-server-start': { summary: 'Start a broker from a Kafka server.properties file', run: kafkaServerStart },
   'kafka-topics': { summary: 'Create, delete, alter, list and describe topics', run: (argv) => kafkaTopics(argv) },
+  'kafka-consumer-groups': { summary: 'List, describe and delete consumer groups; reset and delete their offsets', run: (argv) => kafkaConsumerGroups(argv) },
   'kafka-reassign-partitions': { summary: 'Move partitions between brokers (--generate, --execute, --verify, --cancel, --list)', run: (argv) => kafkaReassignPartitions(argv) },
   'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
 };
