@@ -39,7 +39,7 @@ Usage: kafka-consumer-groups --bootstrap-server <host:port> (--list | --describe
   --members                        --describe: the members; with --verbose, their assignments too
   --state [String]                 --describe: the group's coordinator, strategy, state and member count;
                                    --list: show states, or list only groups in the comma-separated states
-  --verbose                        --describe --members: the ASSIGNMENT column (also: stack traces on failure)
+  --verbose                        with --describe --members: adds the ASSIGNMENT column
   --topic <String>                 --reset-offsets/--delete-offsets: topic or topic:0,1,2 (repeatable)
   --all-topics                     --reset-offsets: every topic the group has committed offsets for
   --to-earliest | --to-latest | --to-current

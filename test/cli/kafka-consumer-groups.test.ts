@@ -155,6 +155,7 @@ describe('kafka-consumer-groups: planning and formatting', () => {
       [['--bootstrap-server', 'h:1', '--list', '--state', 'sleepy'], /Invalid state list 'sleepy'/],
       [['--bootstrap-server', 'h:1', '--list', '--to-earliest'], /can only be used with option "\[reset-offsets\]"/],
       [['--bootstrap-server', 'h:1', '--list', '--nope'], /nope/],
+      [['--bootstrap-server', 'h:1', '--list', '--command-config', '/nonexistent/client.properties'], /cannot read --command-config \/nonexistent\/client\.properties/],
     ];
     for (const [argv, expected] of cases) {
       const r = await inProcess(argv);
@@ -324,6 +325,20 @@ describe('kafka-consumer-groups against a broker (the installed bin)', { skip: s
     const current = await bin(['--bootstrap-server', server, '--reset-offsets', '--group', 'g', '--topic', 'orders', '--to-current', '--execute']);
     assert.equal(current.out, '\nGROUP           TOPIC           PARTITION  NEW-OFFSET\ng               orders          0          0\n');
 
+    // A group that does not exist yet may be given offsets (Kafka resets Dead groups too); --describe --all-groups then shows both, one table each.
+    const fresh = await bin(['--bootstrap-server', server, '--reset-offsets', '--group', 'h', '--topic', 'orders', '--to-offset', '30', '--execute']);
+    assert.equal(fresh.code, 0, fresh.err);
+    assert.deepEqual(await committed('h'), ['30']);
+    const all = await bin(['--bootstrap-server', server, '--describe', '--all-groups']);
+    assert.equal(all.code, 0, all.err);
+    assert.equal(all.err, "Consumer group 'g' has no active members.\nConsumer group 'h' has no active members.\n");
+    const header = 'GROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG             CONSUMER-ID     HOST            CLIENT-ID\n';
+    assert.equal(
+      all.out,
+      `\n${header}g               orders          0          0               100             100             -               -               -\n` +
+        `\n${header}h               orders          0          30              100             70              -               -               -\n`,
+    );
+
     const missing = await bin(['--bootstrap-server', server, '--reset-offsets', '--group', 'g', '--topic', 'orders:7', '--to-earliest', '--execute']);
     assert.equal(missing.code, 1);
     assert.equal(missing.err, 'Error: Executing consumer group command failed due to The partitions "orders-7" do not exist\n');
@@ -339,6 +354,10 @@ describe('kafka-consumer-groups against a broker (the installed bin)', { skip: s
     const deleted = await bin(['--bootstrap-server', server, '--delete', '--group', 'g']);
     assert.equal(deleted.code, 0, deleted.err);
     assert.equal(deleted.out, "Deletion of requested consumer groups ('g') was successful.\n");
+    assert.equal((await bin(['--bootstrap-server', server, '--list'])).out, 'h\n');
+    const deletedAll = await bin(['--bootstrap-server', server, '--delete', '--all-groups']);
+    assert.equal(deletedAll.code, 0, deletedAll.err);
+    assert.equal(deletedAll.out, "Deletion of requested consumer groups ('h') was successful.\n");
     assert.equal((await bin(['--bootstrap-server', server, '--list'])).out, '');
 
     const unknown = await bin(['--bootstrap-server', server, '--describe', '--group', 'nope']);
@@ -356,6 +375,11 @@ describe('kafka-consumer-groups against a broker (the installed bin)', { skip: s
     assert.equal(offsetsUnknownTopic.code, 1);
     assert.equal(offsetsUnknownTopic.err, 'Error: Encountered some partition-level error, see the follow-up details.\n');
     assert.equal(offsetsUnknownTopic.out, '\nTOPIC           PARTITION  STATUS\nno-such-topic   -          Error: This server does not host this topic-partition.\n');
+
+    const unreachable = await bin(['--bootstrap-server', '127.0.0.1:1', '--list', '--timeout', '2000']);
+    assert.equal(unreachable.code, 1);
+    assert.equal(unreachable.out, '');
+    assert.match(unreachable.err, /^Error: Executing consumer group command failed due to could not reach the cluster at 127\.0\.0\.1:1\b[^\n]*\n$/);
 
     const noServer = await bin(['--describe', '--group', 'g']);
     assert.equal(noServer.code, 1);
