@@ -177,6 +177,7 @@ describe('Admin against the in-process broker', () => {
       assert.equal(synced.errorCode, 0);
       const described = await admin.describeGroups([groupId]);
       assert.deepStrictEqual(described.groups.map((g) => [g.state, g.protocolType, g.protocol, g.members.map((m) => m.memberId)]), [['Stable', 'consumer', 'range', [joined.memberId]]]);
+      assert.equal(described.groups[0]!.members[0]!.groupInstanceId, null, 'a dynamic member');
       await assert.rejects(admin.setOffsets({ groupId, topic: 'adm-grp', partitions: [{ partition: 0, offset: '0' }] }), KafkaClientStateError);
       await assert.rejects(admin.deleteGroups([groupId]), (e: unknown) => e instanceof KafkaDeleteGroupsError && e.groups[0]!.error?.type === 'NON_EMPTY_GROUP');
     } finally {
