@@ -20,6 +20,7 @@ import { KafkaDeleteGroupsError } from '../client/admin/admin.js';
 import type { GroupDescription } from '../client/admin/admin-types.js';
 import { KafkaProtocolError } from '../client/client-errors.js';
 import { decodeAssignment } from '../client/consumer/consumer-protocol.js';
+import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { connectWithin, kafkaFromProperties, readPropertiesFile } from './client-properties.js';
 import { bootstrapServers, defineCliTool, integerFlag, UsageError, type CliTool, type Line } from './tool-runner.js';
 
@@ -125,6 +126,8 @@ export function offsetsTable(rows: readonly OffsetRow[]): string[] {
 export interface MemberRow {
   group: string;
   consumerId: string;
+  /** group.instance.id of a static member ('' for a dynamic one); any makes Kafka add the GROUP-INSTANCE-ID column. */
+  groupInstanceId: string;
   host: string;
   clientId: string;
   assignment: Array<{ topic: string; partition: number }>;
@@ -138,13 +141,26 @@ export function assignmentText(assignment: ReadonlyArray<{ topic: string; partit
   return [...byTopic].map(([topic, ps]) => `${topic}(${ps.sort((x, y) => x - y).join(',')})`).sort().join(', ');
 }
 
-/** The --describe --members table; `verbose` adds ASSIGNMENT. Kafka leaves a space after #PARTITIONS' padding. */
+/**
+ * The --describe --members table; `verbose` adds ASSIGNMENT, static members GROUP-INSTANCE-ID.
+ * Kafka leaves a space after #PARTITIONS' padding.
+ */
 export function membersTable(rows: readonly MemberRow[], verbose: boolean): string[] {
-  const widths = [widest(15, rows.map((r) => r.group)), widest(15, rows.map((r) => r.consumerId)), widest(15, rows.map((r) => r.host)), widest(15, rows.map((r) => r.clientId)), 15];
+  const withInstance = rows.some((r) => r.groupInstanceId !== '');
+  const columns = (group: string, consumerId: string, groupInstanceId: string, host: string, clientId: string, partitions: string): string[] =>
+    withInstance ? [group, consumerId, groupInstanceId, host, clientId, partitions] : [group, consumerId, host, clientId, partitions];
+  const widths = [
+    widest(15, rows.map((r) => r.group)),
+    widest(15, rows.map((r) => r.consumerId)),
+    ...(withInstance ? [widest(17, rows.map((r) => r.groupInstanceId))] : []),
+    widest(15, rows.map((r) => r.host)),
+    widest(15, rows.map((r) => r.clientId)),
+    15,
+  ];
   const line = (values: string[], assignment: string): string => `${formatRow(widths, [...values, ''])}${verbose ? assignment : ''}`;
   return [
-    line(['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS'], 'ASSIGNMENT'),
-    ...rows.map((r) => line([r.group, r.consumerId, r.host, r.clientId, String(r.assignment.length)], assignmentText(r.assignment))),
+    line(columns('GROUP', 'CONSUMER-ID', 'GROUP-INSTANCE-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS'), 'ASSIGNMENT'),
+    ...rows.map((r) => line(columns(r.group, r.consumerId, r.groupInstanceId, r.host, r.clientId, String(r.assignment.length)), assignmentText(r.assignment))),
   ];
 }
 
@@ -475,6 +491,9 @@ async function consumerGroupIds(admin: Admin): Promise<string[]> {
 
 async function describe(admin: Admin, ids: string[]): Promise<Map<string, GroupDescription>> {
   const { groups } = ids.length === 0 ? { groups: [] } : await admin.describeGroups([...new Set(ids)]);
+  // GROUP_ID_NOT_FOUND (newer brokers' answer for an unknown group) reads as Dead; other errors (authorization) fail.
+  const failed = groups.find((g) => g.errorCode !== 0 && g.errorCode !== ErrorCode.GROUP_ID_NOT_FOUND);
+  if (failed !== undefined) throw new KafkaProtocolError(failed.errorCode, `group ${failed.groupId}`);
   return new Map(groups.map((g) => [g.groupId, g]));
 }
 
@@ -574,7 +593,7 @@ async function describeMembers(admin: Admin, ids: string[], verbose: boolean, io
   for (const group of [...new Set(ids)].sort()) {
     const g = described.get(group);
     const state = stateOf(g);
-    const rows: MemberRow[] = state === 'Dead' || g === undefined ? [] : g.members.map((m) => ({ group, consumerId: m.memberId, host: m.clientHost, clientId: m.clientId, assignment: assignmentOf(g, m) }));
+    const rows: MemberRow[] = state === 'Dead' || g === undefined ? [] : g.members.map((m) => ({ group, consumerId: m.memberId, groupInstanceId: m.groupInstanceId ?? '', host: m.clientHost, clientId: m.clientId, assignment: assignmentOf(g, m) }));
     const { print, failed } = noteState(group, state, rows.length, io);
     if (failed) status = 1;
     if (!print) continue;

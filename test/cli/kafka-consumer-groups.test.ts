@@ -125,9 +125,14 @@ describe('kafka-consumer-groups: planning and formatting', () => {
       'g               a-very-long-topic-name 1          -               5               -               -                                -               -',
       'g               gone                   2          7               -               -               -                                -               -',
     ]);
-    const members = [{ group: 'g', consumerId: 'm-1', host: '/10.0.0.1', clientId: 'cli', assignment: [{ topic: 'b', partition: 2 }, { topic: 'a', partition: 1 }, { topic: 'b', partition: 0 }] }];
+    const members = [{ group: 'g', consumerId: 'm-1', groupInstanceId: '', host: '/10.0.0.1', clientId: 'cli', assignment: [{ topic: 'b', partition: 2 }, { topic: 'a', partition: 1 }, { topic: 'b', partition: 0 }] }];
     assert.deepEqual(membersTable(members, false), ['GROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS     ', 'g               m-1             /10.0.0.1       cli             3               ']);
     assert.deepEqual(membersTable(members, true), ['GROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS     ASSIGNMENT', 'g               m-1             /10.0.0.1       cli             3               a(1), b(0,2)']);
+    assert.deepEqual(membersTable([...members, { group: 'g', consumerId: 'm-2', groupInstanceId: 'static-1', host: '/10.0.0.2', clientId: 'cli', assignment: [] }], true), [
+      'GROUP           CONSUMER-ID     GROUP-INSTANCE-ID HOST            CLIENT-ID       #PARTITIONS     ASSIGNMENT',
+      'g               m-1                               /10.0.0.1       cli             3               a(1), b(0,2)',
+      'g               m-2             static-1          /10.0.0.2       cli             0               -',
+    ]);
     assert.equal(assignmentText([]), '-');
     assert.deepEqual(stateTable({ group: 'g', coordinator: { nodeId: 1, host: 'localhost', port: 9092 }, assignmentStrategy: 'range', state: 'Stable', members: 2 }), [
       'GROUP           COORDINATOR (ID)          ASSIGNMENT-STRATEGY  STATE                #MEMBERS',
