@@ -13,7 +13,8 @@
  * Kafka's output is reproduced: tables padded to the widest value (at least Kafka's minimum column
  * widths), a blank line before each table, '-' where a value is unknown, and its notes on stderr
  * ("Consumer group 'g' has no active members."). Unlike Kafka, every failure (an unknown group, a
- * refused reset, a failed deletion) ends with exit status 1.
+ * refused reset, a failed deletion) goes to stderr (Kafka 3.7+ prints "Error: ..." on stdout) and
+ * ends with exit status 1 (Kafka exits 0 for most of them).
  */
 import type { Admin } from '../client/admin/admin.js';
 import { KafkaDeleteGroupsError } from '../client/admin/admin.js';
@@ -427,6 +428,8 @@ const tool = defineCliTool({
       throw new UsageError(`--members, --offsets and --state go with --describe${values.state !== undefined ? ' (--state also with --list)' : ''}`);
     }
     if (action === 'delete-offsets' && (groups.length !== 1 || topics.length === 0)) throw new UsageError('Option [delete-offsets] takes the following options: [group] (one), [topic]');
+    const timeoutMs = integerFlag(values.timeout, '--timeout', { positive: true });
+    const props = readPropertiesFile(values['command-config'], '--command-config');
     let spec: ResetSpec | undefined;
     const stateFilter = action === 'list' && values.state !== undefined && values.state !== '' ? parseStates(values.state) : null;
     if (action === 'reset-offsets') {
@@ -435,15 +438,14 @@ const tool = defineCliTool({
       if (topics.length === 0 && values['all-topics'] !== true) throw new UsageError('One of the reset scopes should be defined: --all-topics, --topic.');
       for (const t of topics) parseTopicArg(t);
       spec = resetSpecOf(values as Record<string, unknown>, Date.now);
-      if (values['dry-run'] !== true && values.execute !== true) {
-        err('WARN: No action will be performed as the --execute option is missing. You should add the --dry-run option explicitly if you are scripting this command.');
-      }
     } else {
       const stray = [...SCENARIOS, 'all-topics', 'dry-run', 'execute'].filter((s) => (values as Record<string, unknown>)[s] !== undefined);
       if (stray.length > 0) throw new UsageError(`Option "[${stray[0]}]" can only be used with option "[reset-offsets]"`);
     }
-    const timeoutMs = integerFlag(values.timeout, '--timeout', { positive: true });
-    const admin = kafkaFromProperties(brokers, readPropertiesFile(values['command-config'], '--command-config'), 'kafka-consumer-groups').admin();
+    const admin = kafkaFromProperties(brokers, props, 'kafka-consumer-groups').admin();
+    if (action === 'reset-offsets' && values['dry-run'] !== true && values.execute !== true) {
+      err('WARN: No action will be performed as the --execute option is missing. You should add the --dry-run option explicitly if you are scripting this command.');
+    }
     await connectWithin(admin, brokers, timeoutMs);
     const io: Io = { out, err };
     try {
