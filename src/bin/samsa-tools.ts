@@ -6,6 +6,7 @@
 import { kafkaServerStart } from './kafka-server-start-command.js';
 import { kafkaConsoleConsumer } from '../cli/kafka-console-consumer.js';
 import { kafkaConsoleProducer } from '../cli/kafka-console-producer.js';
+import { kafkaConsumerGroups } from '../cli/kafka-consumer-groups.js';
 import { kafkaReassignPartitions } from '../cli/kafka-reassign-partitions.js';
 import { kafkaTopics } from '../cli/kafka-topics.js';
 import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
@@ -20,6 +21,7 @@ export const TOOLS: Record<string, Tool> = {
   'kafka-topics': { summary: 'Create, delete, alter, list and describe topics', run: (argv) => kafkaTopics(argv) },
   'kafka-console-producer': { summary: 'Produce lines from standard input as records', run: (argv) => kafkaConsoleProducer(argv) },
   'kafka-console-consumer': { summary: 'Print records on standard output', run: (argv) => kafkaConsoleConsumer(argv) },
+  'kafka-consumer-groups': { summary: 'List, describe and delete consumer groups; reset and delete their offsets', run: (argv) => kafkaConsumerGroups(argv) },
   'kafka-reassign-partitions': { summary: 'Move partitions between brokers (--generate, --execute, --verify, --cancel, --list)', run: (argv) => kafkaReassignPartitions(argv) },
   'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
 };

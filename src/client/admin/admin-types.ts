@@ -125,6 +125,8 @@ export interface GroupOverview {
 
 export interface MemberDescription {
   memberId: string;
+  /** Not in KafkaJS: the static member's group.instance.id (KIP-345), null for a dynamic member. */
+  groupInstanceId: string | null;
   clientId: string;
   clientHost: string;
   memberMetadata: Buffer;
@@ -146,6 +148,14 @@ export interface GroupDescriptions {
 
 export interface DeleteGroupsResult {
   groupId: string;
+  errorCode: number;
+  error?: KafkaProtocolError;
+}
+
+/** One partition's outcome of deleteGroupOffsets. */
+export interface DeleteGroupOffsetsResult {
+  topic: string;
+  partition: number;
   errorCode: number;
   error?: KafkaProtocolError;
 }

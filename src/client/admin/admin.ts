@@ -11,6 +11,7 @@ import type {
   AlterConfigsResult,
   CreatePartitionsOptions,
   CreateTopicsOptions,
+  DeleteGroupOffsetsResult,
   DeleteGroupsResult,
   DescribeConfigsOptions,
   DescribeConfigsResult,
@@ -359,7 +360,7 @@ export class Admin {
             state: g.groupState,
             protocolType: g.protocolType,
             protocol: g.protocolData,
-            members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, clientHost: m.clientHost, memberMetadata: Buffer.from(m.memberMetadata), memberAssignment: Buffer.from(m.memberAssignment) })),
+            members: g.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId ?? null, clientId: m.clientId, clientHost: m.clientHost, memberMetadata: Buffer.from(m.memberMetadata), memberAssignment: Buffer.from(m.memberAssignment) })),
           });
         }
       }
@@ -389,6 +390,43 @@ export class Admin {
     const failed = results.filter((r) => r.errorCode !== 0);
     if (failed.length > 0) throw new KafkaDeleteGroupsError(failed);
     return results;
+  }
+
+  /**
+   * Deletes a group's committed offsets of the given partitions (OffsetDelete; Kafka's Java Admin
+   * calls it deleteConsumerGroupOffsets; KafkaJS has no such method). A group-level error
+   * (GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP, ...) is thrown as a KafkaProtocolError; partition-level
+   * ones (GROUP_SUBSCRIBED_TO_TOPIC: the group consumes that topic; UNKNOWN_TOPIC_OR_PARTITION) are
+   * in the result, one entry per partition asked for, and not retried.
+   */
+  async deleteGroupOffsets(options: { groupId: string; topics: Array<{ topic: string; partitions: number[] }> }): Promise<DeleteGroupOffsetsResult[]> {
+    const { groupId, topics } = options;
+    return this.retry(async () => {
+      const node = await this.cluster.coordinatorFor(groupId);
+      const response = await this.cluster.request(node, ApiKey.OffsetDelete, {
+        groupId,
+        topics: topics.map((t) => ({ name: t.topic, partitions: t.partitions.map((partitionIndex) => ({ partitionIndex })) })),
+      });
+      if (response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, `group ${groupId}`);
+      const out: DeleteGroupOffsetsResult[] = [];
+      for (const t of response.topics) {
+        for (const p of t.partitions) {
+          // The coordinator's answer per partition is final (as Kafka's Admin: not retried).
+          const error = p.errorCode === 0 ? undefined : new KafkaProtocolError(p.errorCode, `${t.name}-${p.partitionIndex}`);
+          out.push({ topic: t.name, partition: p.partitionIndex, errorCode: p.errorCode, ...(error === undefined ? {} : { error }) });
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The broker coordinating a group (FindCoordinator). */
+  async findGroupCoordinator(groupId: string): Promise<{ nodeId: number; host: string; port: number }> {
+    return this.retry(async () => {
+      const nodeId = await this.cluster.coordinatorFor(groupId);
+      const broker = this.cluster.metadata.brokers.get(nodeId);
+      return { nodeId, host: broker?.host ?? '', port: broker?.port ?? -1 };
+    });
   }
 
   /** Committed offsets of a group ("-1" where none), for the given topics or every topic it committed. */

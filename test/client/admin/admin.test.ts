@@ -150,6 +150,20 @@ describe('Admin against the in-process broker', () => {
     await assert.rejects(admin.deleteGroups([groupId]), (e: unknown) => e instanceof KafkaDeleteGroupsError && e.groups[0]!.errorCode === ErrorCode.GROUP_ID_NOT_FOUND);
   });
 
+  it('deleteGroupOffsets removes committed offsets per partition; group-level errors throw; findGroupCoordinator names the broker', async () => {
+    await admin.createTopics({ topics: [{ topic: 'adm-deloff', numPartitions: 2 }] });
+    const groupId = 'adm-deloff-group';
+    await admin.setOffsets({ groupId, topic: 'adm-deloff', partitions: [{ partition: 0, offset: '0' }, { partition: 1, offset: '0' }] });
+    const results = await admin.deleteGroupOffsets({ groupId, topics: [{ topic: 'adm-deloff', partitions: [1] }, { topic: 'adm-deloff-missing', partitions: [0] }] });
+    assert.deepStrictEqual(
+      results.map((r) => [r.topic, r.partition, r.errorCode, r.error?.type]),
+      [['adm-deloff', 1, 0, undefined], ['adm-deloff-missing', 0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'UNKNOWN_TOPIC_OR_PARTITION']],
+    );
+    assert.deepStrictEqual((await admin.fetchOffsets({ groupId, topics: ['adm-deloff'] }))[0]!.partitions.map((p) => p.offset), ['0', '-1']);
+    await assert.rejects(admin.deleteGroupOffsets({ groupId: 'adm-deloff-nobody', topics: [{ topic: 'adm-deloff', partitions: [0] }] }), (e: unknown) => e instanceof KafkaProtocolError && e.type === 'GROUP_ID_NOT_FOUND');
+    assert.deepStrictEqual(await admin.findGroupCoordinator(groupId), { nodeId: tb.broker.nodeId, host: '127.0.0.1', port: tb.broker.port });
+  });
+
   it('refuses to set offsets of a group with an active member; deleting it fails with NON_EMPTY_GROUP', async () => {
     const groupId = 'adm-active';
     const member = await KafkaTestClient.connect('127.0.0.1', tb.broker.port);
@@ -163,6 +177,7 @@ describe('Admin against the in-process broker', () => {
       assert.equal(synced.errorCode, 0);
       const described = await admin.describeGroups([groupId]);
       assert.deepStrictEqual(described.groups.map((g) => [g.state, g.protocolType, g.protocol, g.members.map((m) => m.memberId)]), [['Stable', 'consumer', 'range', [joined.memberId]]]);
+      assert.equal(described.groups[0]!.members[0]!.groupInstanceId, null, 'a dynamic member');
       await assert.rejects(admin.setOffsets({ groupId, topic: 'adm-grp', partitions: [{ partition: 0, offset: '0' }] }), KafkaClientStateError);
       await assert.rejects(admin.deleteGroups([groupId]), (e: unknown) => e instanceof KafkaDeleteGroupsError && e.groups[0]!.error?.type === 'NON_EMPTY_GROUP');
     } finally {
