@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { KafkaDeleteGroupsError } from '../../../src/client/admin/admin.js';
-import { ConfigResourceTypes } from '../../../src/client/admin/admin-types.js';
+import { AlterConfigOpTypes, ConfigResourceTypes } from '../../../src/client/admin/admin-types.js';
 import { KafkaClientStateError, KafkaProtocolError } from '../../../src/client/client-errors.js';
 import { Kafka } from '../../../src/client/kafka.js';
 import type { Admin } from '../../../src/client/admin/admin.js';
@@ -84,6 +84,24 @@ describe('Admin against the in-process broker', () => {
     const broker = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.BROKER, name: String(tb.broker.nodeId), configNames: ['num.partitions'] }], includeSynonyms: true });
     assert.equal(broker.resources[0]!.configEntries[0]!.configValue, '1');
     assert.ok(broker.resources[0]!.configEntries[0]!.configSynonyms.length >= 1);
+  });
+
+  it('incrementalAlterConfigs sets, appends, subtracts and deletes single configs, keeping the others', async () => {
+    await admin.createTopics({ topics: [{ topic: 'adm-inc', numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '1000' }] }] });
+    const overrides = async (): Promise<Record<string, string | null>> => {
+      const d = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: 'adm-inc' }] });
+      return Object.fromEntries(d.resources[0]!.configEntries.filter((c) => c.configSource === 1).map((c) => [c.configName, c.configValue]));
+    };
+    const r = await admin.incrementalAlterConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: 'adm-inc', configEntries: [{ name: 'cleanup.policy', value: 'compact', operation: AlterConfigOpTypes.SET }] }] });
+    assert.deepStrictEqual(r.resources.map((x) => [x.errorCode, x.resourceName]), [[0, 'adm-inc']]);
+    assert.deepStrictEqual(await overrides(), { 'cleanup.policy': 'compact', 'retention.ms': '1000' }, 'retention.ms is kept (AlterConfigs would have dropped it)');
+    await admin.incrementalAlterConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: 'adm-inc', configEntries: [{ name: 'cleanup.policy', value: 'delete', operation: AlterConfigOpTypes.APPEND }] }] });
+    assert.equal((await overrides())['cleanup.policy'], 'compact,delete');
+    await admin.incrementalAlterConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: 'adm-inc', configEntries: [{ name: 'cleanup.policy', value: 'compact', operation: AlterConfigOpTypes.SUBTRACT }, { name: 'retention.ms', operation: AlterConfigOpTypes.DELETE }] }] });
+    assert.deepStrictEqual(await overrides(), { 'cleanup.policy': 'delete' });
+    await admin.incrementalAlterConfigs({ validateOnly: true, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'adm-inc', configEntries: [{ name: 'retention.ms', value: '5', operation: AlterConfigOpTypes.SET }] }] });
+    assert.deepStrictEqual(await overrides(), { 'cleanup.policy': 'delete' }, 'validateOnly changes nothing');
+    await assert.rejects(admin.incrementalAlterConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: 'adm-inc', configEntries: [{ name: 'cleanup.policy', value: 'sometimes', operation: AlterConfigOpTypes.SET }] }] }), (e: unknown) => e instanceof KafkaProtocolError && e.type === 'INVALID_CONFIG');
   });
 
   it('fetchTopicOffsets, fetchTopicOffsetsByTimestamp and deleteTopicRecords', async () => {
