@@ -6,6 +6,7 @@
 import { kafkaServerStart } from './kafka-server-start-command.js';
 import { kafkaReassignPartitions } from '../cli/kafka-reassign-partitions.js';
 import { kafkaTopics } from '../cli/kafka-topics.js';
+import { kafkaConfigs } from '../cli/kafka-configs.js';
 import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
 
 interface Tool {
@@ -17,6 +18,7 @@ export const TOOLS: Record<string, Tool> = {
   'kafka-server-start': { summary: 'Start a broker from a Kafka server.properties file', run: kafkaServerStart },
   'kafka-topics': { summary: 'Create, delete, alter, list and describe topics', run: (argv) => kafkaTopics(argv) },
   'kafka-reassign-partitions': { summary: 'Move partitions between brokers (--generate, --execute, --verify, --cancel, --list)', run: (argv) => kafkaReassignPartitions(argv) },
+  'kafka-configs': { summary: 'Describe and change topic and broker configs (--describe, --alter)', run: (argv) => kafkaConfigs(argv) },
   'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
 };
 
