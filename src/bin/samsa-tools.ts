@@ -7,6 +7,7 @@ import { kafkaServerStart } from './kafka-server-start-command.js';
 import { kafkaReassignPartitions } from '../cli/kafka-reassign-partitions.js';
 import { kafkaTopics } from '../cli/kafka-topics.js';
 import { kafkaConfigs } from '../cli/kafka-configs.js';
+import { kafkaGetOffsets } from '../cli/kafka-get-offsets.js';
 import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
 
 interface Tool {
@@ -19,6 +20,7 @@ export const TOOLS: Record<string, Tool> = {
   'kafka-topics': { summary: 'Create, delete, alter, list and describe topics', run: (argv) => kafkaTopics(argv) },
   'kafka-reassign-partitions': { summary: 'Move partitions between brokers (--generate, --execute, --verify, --cancel, --list)', run: (argv) => kafkaReassignPartitions(argv) },
   'kafka-configs': { summary: 'Describe and change topic and broker configs (--describe, --alter)', run: (argv) => kafkaConfigs(argv) },
+  'kafka-get-offsets': { summary: 'Offsets of topic partitions at a time (Kafka’s GetOffsetShell)', run: (argv) => kafkaGetOffsets(argv) },
   'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
 };
 

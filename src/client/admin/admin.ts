@@ -198,6 +198,19 @@ export class Admin {
     });
   }
 
+  /**
+   * Per partition, the broker's ListOffsets answer for `timestamp`: a time in ms, or -1 (latest),
+   * -2 (earliest), -3 (the record with the largest timestamp, KIP-734). Unlike
+   * fetchTopicOffsetsByTimestamp there is no fallback: "-1" where no record qualifies (Kafka's
+   * Admin.listOffsets; not in KafkaJS).
+   */
+  async listTopicOffsets(topic: string, timestamp: number): Promise<PartitionOffset[]> {
+    return this.retry(async () => {
+      const found = await this.listOffsets(topic, () => BigInt(timestamp));
+      return [...found.keys()].sort((a, b) => a - b).map((partition) => ({ partition, offset: found.get(partition)!.toString() }));
+    });
+  }
+
   /** Deletes the records of partitions below the given offsets ("-1": up to the high watermark). */
   async deleteTopicRecords(options: { topic: string; partitions: SeekEntry[] }): Promise<void> {
     const { topic, partitions } = options;

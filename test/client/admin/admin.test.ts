@@ -120,6 +120,11 @@ describe('Admin against the in-process broker', () => {
       { partition: 0, offset: '10' },
       { partition: 1, offset: '1' },
     ]);
+    // listTopicOffsets: the broker's answer, without the fallback; -3 is the record with the largest timestamp.
+    assert.deepStrictEqual(await admin.listTopicOffsets('adm-off', 9_000_000), [{ partition: 0, offset: '-1' }, { partition: 1, offset: '-1' }]);
+    assert.deepStrictEqual(await admin.listTopicOffsets('adm-off', 1_000_045), [{ partition: 0, offset: '5' }, { partition: 1, offset: '0' }]);
+    assert.deepStrictEqual(await admin.listTopicOffsets('adm-off', -3), [{ partition: 0, offset: '9' }, { partition: 1, offset: '0' }]);
+    assert.deepStrictEqual(await admin.listTopicOffsets('adm-off', -2), [{ partition: 0, offset: '0' }, { partition: 1, offset: '0' }]);
     await admin.deleteTopicRecords({ topic: 'adm-off', partitions: [{ partition: 0, offset: '7' }, { partition: 1, offset: '-1' }] });
     const after = await admin.fetchTopicOffsets('adm-off');
     assert.deepStrictEqual(after.map((o) => [o.partition, o.low, o.high]), [[0, '7', '10'], [1, '1', '1']]);
