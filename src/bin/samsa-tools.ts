@@ -10,6 +10,7 @@ import { kafkaConfigs } from '../cli/kafka-configs.js';
 import { kafkaGetOffsets } from '../cli/kafka-get-offsets.js';
 import { kafkaDeleteRecords } from '../cli/kafka-delete-records.js';
 import { kafkaProducerPerfTest } from '../cli/kafka-producer-perf-test.js';
+import { kafkaConsumerPerfTest } from '../cli/kafka-consumer-perf-test.js';
 import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
 
 interface Tool {
@@ -25,6 +26,7 @@ export const TOOLS: Record<string, Tool> = {
   'kafka-get-offsets': { summary: 'Offsets of topic partitions at a time (Kafka’s GetOffsetShell)', run: (argv) => kafkaGetOffsets(argv) },
   'kafka-delete-records': { summary: 'Delete records below given offsets (--offset-json-file)', run: (argv) => kafkaDeleteRecords(argv) },
   'kafka-producer-perf-test': { summary: 'Producer throughput and latency test (Kafka’s ProducerPerformance)', run: (argv) => kafkaProducerPerfTest(argv) },
+  'kafka-consumer-perf-test': { summary: 'Consumer throughput test (Kafka’s ConsumerPerformance)', run: (argv) => kafkaConsumerPerfTest(argv) },
   'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
 };
 
