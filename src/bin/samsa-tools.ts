@@ -9,6 +9,11 @@ import { kafkaConsoleProducer } from '../cli/kafka-console-producer.js';
 import { kafkaConsumerGroups } from '../cli/kafka-consumer-groups.js';
 import { kafkaReassignPartitions } from '../cli/kafka-reassign-partitions.js';
 import { kafkaTopics } from '../cli/kafka-topics.js';
+import { kafkaConfigs } from '../cli/kafka-configs.js';
+import { kafkaGetOffsets } from '../cli/kafka-get-offsets.js';
+import { kafkaDeleteRecords } from '../cli/kafka-delete-records.js';
+import { kafkaProducerPerfTest } from '../cli/kafka-producer-perf-test.js';
+import { kafkaConsumerPerfTest } from '../cli/kafka-consumer-perf-test.js';
 import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
 
 interface Tool {
@@ -23,6 +28,11 @@ export const TOOLS: Record<string, Tool> = {
   'kafka-console-consumer': { summary: 'Print records on standard output', run: (argv) => kafkaConsoleConsumer(argv) },
   'kafka-consumer-groups': { summary: 'List, describe and delete consumer groups; reset and delete their offsets', run: (argv) => kafkaConsumerGroups(argv) },
   'kafka-reassign-partitions': { summary: 'Move partitions between brokers (--generate, --execute, --verify, --cancel, --list)', run: (argv) => kafkaReassignPartitions(argv) },
+  'kafka-configs': { summary: 'Describe and change topic and broker configs (--describe, --alter)', run: (argv) => kafkaConfigs(argv) },
+  'kafka-get-offsets': { summary: 'Offsets of topic partitions at a time (Kafka’s GetOffsetShell)', run: (argv) => kafkaGetOffsets(argv) },
+  'kafka-delete-records': { summary: 'Delete records below given offsets (--offset-json-file)', run: (argv) => kafkaDeleteRecords(argv) },
+  'kafka-producer-perf-test': { summary: 'Producer throughput and latency test (Kafka’s ProducerPerformance)', run: (argv) => kafkaProducerPerfTest(argv) },
+  'kafka-consumer-perf-test': { summary: 'Consumer throughput test (Kafka’s ConsumerPerformance)', run: (argv) => kafkaConsumerPerfTest(argv) },
   'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
 };
 

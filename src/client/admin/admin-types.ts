@@ -113,6 +113,21 @@ export interface AlterConfigsOptions {
   resources: Array<{ type: number; name: string; configEntries: Array<{ name: string; value: string | null }> }>;
 }
 
+/** IncrementalAlterConfigs operations (Kafka's AlterConfigOp.OpType ids). */
+export const AlterConfigOpTypes = {
+  SET: 0,
+  DELETE: 1,
+  APPEND: 2,
+  SUBTRACT: 3,
+} as const;
+export type AlterConfigOpType = (typeof AlterConfigOpTypes)[keyof typeof AlterConfigOpTypes];
+
+export interface IncrementalAlterConfigsOptions {
+  validateOnly?: boolean;
+  /** Per resource, the operations on its configs: SET a value, DELETE an override (value ignored), APPEND to or SUBTRACT from a list value. */
+  resources: Array<{ type: number; name: string; configEntries: Array<{ name: string; value?: string | null; operation: AlterConfigOpType }> }>;
+}
+
 export interface AlterConfigsResult {
   resources: Array<{ errorCode: number; errorMessage: string | null; resourceType: number; resourceName: string }>;
   throttleTime: number;

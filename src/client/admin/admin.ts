@@ -18,6 +18,7 @@ import type {
   FetchOffsetsOptions,
   GroupDescriptions,
   GroupOverview,
+  IncrementalAlterConfigsOptions,
   ITopicMetadata,
   OngoingPartitionReassignment,
   PartitionOffset,
@@ -198,6 +199,19 @@ export class Admin {
     });
   }
 
+  /**
+   * Per partition, the broker's ListOffsets answer for `timestamp`: a time in ms, or -1 (latest),
+   * -2 (earliest), -3 (the record with the largest timestamp, KIP-734). Unlike
+   * fetchTopicOffsetsByTimestamp there is no fallback: "-1" where no record qualifies (Kafka's
+   * Admin.listOffsets; not in KafkaJS).
+   */
+  async listTopicOffsets(topic: string, timestamp: number): Promise<PartitionOffset[]> {
+    return this.retry(async () => {
+      const found = await this.listOffsets(topic, () => BigInt(timestamp));
+      return [...found.keys()].sort((a, b) => a - b).map((partition) => ({ partition, offset: found.get(partition)!.toString() }));
+    });
+  }
+
   /** Deletes the records of partitions below the given offsets ("-1": up to the high watermark). */
   async deleteTopicRecords(options: { topic: string; partitions: SeekEntry[] }): Promise<void> {
     const { topic, partitions } = options;
@@ -317,6 +331,31 @@ export class Admin {
         const response = await connection.request(ApiKey.AlterConfigs, {
           validateOnly,
           resources: group.map((r) => ({ resourceType: r.type, resourceName: r.name, configs: r.configEntries.map((c) => ({ name: c.name, value: c.value })) })),
+        });
+        throttleTime = Math.max(throttleTime, response.throttleTimeMs);
+        for (const r of response.responses) out.push({ errorCode: r.errorCode, errorMessage: r.errorMessage, resourceType: r.resourceType, resourceName: r.resourceName });
+      }
+      const failed = out.find((r) => r.errorCode !== 0);
+      if (failed !== undefined) throw new KafkaProtocolError(failed.errorCode, failed.errorMessage ?? failed.resourceName);
+      return { resources: out, throttleTime };
+    });
+  }
+
+  /**
+   * IncrementalAlterConfigs (Kafka's Admin.incrementalAlterConfigs; not in KafkaJS): only the named
+   * configs change, each by its operation; the rest of the resource's dynamic configs stay. A
+   * broker resource goes to that broker; a failed resource throws (the first one's error).
+   */
+  async incrementalAlterConfigs(options: IncrementalAlterConfigsOptions): Promise<AlterConfigsResult> {
+    const { resources, validateOnly = false } = options;
+    return this.retry(async () => {
+      const out: AlterConfigsResult['resources'] = [];
+      let throttleTime = 0;
+      for (const [nodeId, group] of this.byConfigBroker(resources)) {
+        const connection = nodeId === undefined ? await this.cluster.anyConnection() : await this.cluster.connectionTo(nodeId);
+        const response = await connection.request(ApiKey.IncrementalAlterConfigs, {
+          validateOnly,
+          resources: group.map((r) => ({ resourceType: r.type, resourceName: r.name, configs: r.configEntries.map((c) => ({ name: c.name, configOperation: c.operation, value: c.value ?? null })) })),
         });
         throttleTime = Math.max(throttleTime, response.throttleTimeMs);
         for (const r of response.responses) out.push({ errorCode: r.errorCode, errorMessage: r.errorMessage, resourceType: r.resourceType, resourceName: r.resourceName });

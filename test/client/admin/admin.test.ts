@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { KafkaDeleteGroupsError } from '../../../src/client/admin/admin.js';
-import { ConfigResourceTypes } from '../../../src/client/admin/admin-types.js';
+import { AlterConfigOpTypes, ConfigResourceTypes } from '../../../src/client/admin/admin-types.js';
 import { KafkaClientStateError, KafkaProtocolError } from '../../../src/client/client-errors.js';
 import { Kafka } from '../../../src/client/kafka.js';
 import type { Admin } from '../../../src/client/admin/admin.js';
@@ -86,6 +86,24 @@ describe('Admin against the in-process broker', () => {
     assert.ok(broker.resources[0]!.configEntries[0]!.configSynonyms.length >= 1);
   });
 
+  it('incrementalAlterConfigs sets, appends, subtracts and deletes single configs, keeping the others', async () => {
+    await admin.createTopics({ topics: [{ topic: 'adm-inc', numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '1000' }] }] });
+    const overrides = async (): Promise<Record<string, string | null>> => {
+      const d = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: 'adm-inc' }] });
+      return Object.fromEntries(d.resources[0]!.configEntries.filter((c) => c.configSource === 1).map((c) => [c.configName, c.configValue]));
+    };
+    const r = await admin.incrementalAlterConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: 'adm-inc', configEntries: [{ name: 'cleanup.policy', value: 'compact', operation: AlterConfigOpTypes.SET }] }] });
+    assert.deepStrictEqual(r.resources.map((x) => [x.errorCode, x.resourceName]), [[0, 'adm-inc']]);
+    assert.deepStrictEqual(await overrides(), { 'cleanup.policy': 'compact', 'retention.ms': '1000' }, 'retention.ms is kept (AlterConfigs would have dropped it)');
+    await admin.incrementalAlterConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: 'adm-inc', configEntries: [{ name: 'cleanup.policy', value: 'delete', operation: AlterConfigOpTypes.APPEND }] }] });
+    assert.equal((await overrides())['cleanup.policy'], 'compact,delete');
+    await admin.incrementalAlterConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: 'adm-inc', configEntries: [{ name: 'cleanup.policy', value: 'compact', operation: AlterConfigOpTypes.SUBTRACT }, { name: 'retention.ms', operation: AlterConfigOpTypes.DELETE }] }] });
+    assert.deepStrictEqual(await overrides(), { 'cleanup.policy': 'delete' });
+    await admin.incrementalAlterConfigs({ validateOnly: true, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'adm-inc', configEntries: [{ name: 'retention.ms', value: '5', operation: AlterConfigOpTypes.SET }] }] });
+    assert.deepStrictEqual(await overrides(), { 'cleanup.policy': 'delete' }, 'validateOnly changes nothing');
+    await assert.rejects(admin.incrementalAlterConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: 'adm-inc', configEntries: [{ name: 'cleanup.policy', value: 'sometimes', operation: AlterConfigOpTypes.SET }] }] }), (e: unknown) => e instanceof KafkaProtocolError && e.type === 'INVALID_CONFIG');
+  });
+
   it('fetchTopicOffsets, fetchTopicOffsetsByTimestamp and deleteTopicRecords', async () => {
     await admin.createTopics({ topics: [{ topic: 'adm-off', numPartitions: 2 }] });
     await produce('adm-off', Array.from({ length: 10 }, (_, i) => ({ value: `v${i}`, partition: 0, timestamp: String(1_000_000 + i * 10) })).concat([{ value: 'p1', partition: 1, timestamp: '5000000' }]));
@@ -102,6 +120,11 @@ describe('Admin against the in-process broker', () => {
       { partition: 0, offset: '10' },
       { partition: 1, offset: '1' },
     ]);
+    // listTopicOffsets: the broker's answer, without the fallback; -3 is the record with the largest timestamp.
+    assert.deepStrictEqual(await admin.listTopicOffsets('adm-off', 9_000_000), [{ partition: 0, offset: '-1' }, { partition: 1, offset: '-1' }]);
+    assert.deepStrictEqual(await admin.listTopicOffsets('adm-off', 1_000_045), [{ partition: 0, offset: '5' }, { partition: 1, offset: '0' }]);
+    assert.deepStrictEqual(await admin.listTopicOffsets('adm-off', -3), [{ partition: 0, offset: '9' }, { partition: 1, offset: '0' }]);
+    assert.deepStrictEqual(await admin.listTopicOffsets('adm-off', -2), [{ partition: 0, offset: '0' }, { partition: 1, offset: '0' }]);
     await admin.deleteTopicRecords({ topic: 'adm-off', partitions: [{ partition: 0, offset: '7' }, { partition: 1, offset: '-1' }] });
     const after = await admin.fetchTopicOffsets('adm-off');
     assert.deepStrictEqual(after.map((o) => [o.partition, o.low, o.high]), [[0, '7', '10'], [1, '1', '1']]);
