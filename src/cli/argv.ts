@@ -1,50 +1,40 @@
 /**
- * Argument rewriting for Kafka's flag forms that node:util parseArgs does not take as they are;
- * applied to argv before the tool runner parses it.
+ * Kafka's flag forms that node:util parseArgs does not take as they are, rewritten before
+ * parsing. Tools declare them in their definition (tool-runner.ts `argvForms`).
  */
-import type { CliTool } from './tool-runner.js';
 
-/**
- * `--time -2` → `--time=-2` for the given flags (parseArgs refuses a value that starts with a dash
- * as ambiguous; Kafka's tools take negative numbers: --time -1, --throughput -1).
- */
-export function attachDashValues(argv: readonly string[], flags: readonly string[]): string[] {
+export interface ArgvForms {
+  /** Flags whose value may be a negative number (`--time -1`, `--shift-by -5`): parseArgs refuses a value starting with a dash. */
+  negativeValues?: readonly string[];
+  /** Flags whose value may be left out, each with the value it then has (`--compression-codec` alone means gzip). */
+  optionalValues?: Readonly<Record<string, string>>;
+  /** argparse-style lists (`--producer-props a=b c=d`): every following argument up to the next `--flag` is a value. */
+  lists?: readonly string[];
+}
+
+/** `argv` with the declared forms made explicit (`--flag=value`); everything after `--` is left alone. */
+export function normalizeArgv(argv: readonly string[], forms: ArgvForms): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = argv[i + 1];
-    if (flags.includes(a) && next !== undefined && /^-\d/.test(next)) {
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (forms.lists?.includes(a) === true) {
+      let taken = 0;
+      while (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) {
+        out.push(`${a}=${argv[++i]!}`);
+        taken++;
+      }
+      if (taken === 0) out.push(a); // the parser reports the missing value
+    } else if (forms.optionalValues?.[a] !== undefined && (next === undefined || next.startsWith('--'))) {
+      out.push(`${a}=${forms.optionalValues[a]}`);
+    } else if ((forms.negativeValues?.includes(a) === true || forms.optionalValues?.[a] !== undefined) && next !== undefined && /^-\d/.test(next)) {
       out.push(`${a}=${next}`);
       i++;
     } else out.push(a);
   }
   return out;
-}
-
-/**
- * Kafka's argparse lists (`--producer-props a=b c=d`): every argument after `flag` up to the next
- * one starting with `--` becomes its own `--flag=value`, so the flag can be declared `multiple`
- * (repeating the flag works as well).
- */
-export function spreadListFlag(argv: readonly string[], flag: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a !== flag) {
-      out.push(a);
-      continue;
-    }
-    let taken = 0;
-    while (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) {
-      out.push(`${flag}=${argv[++i]!}`);
-      taken++;
-    }
-    if (taken === 0) out.push(a); // let the parser report the missing value
-  }
-  return out;
-}
-
-/** `tool` with its argv rewritten by `rewrite` first. */
-export function withArgv(tool: CliTool, rewrite: (argv: readonly string[]) => string[]): CliTool {
-  return (argv, out, err) => tool(rewrite(argv), out, err);
 }

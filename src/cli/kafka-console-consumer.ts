@@ -16,7 +16,7 @@ import { once } from 'node:events';
 import type { Consumer } from '../client/consumer/consumer.js';
 import type { EachBatchPayload } from '../client/consumer/consumer-types.js';
 import { connectWithin, kafkaFromProperties, readPropertiesFile } from './client-properties.js';
-import { consumerSettings, isolationIsUncommitted } from './client-options.js';
+import { consumerSettings, isolationIsUncommitted, unknownPropertyWarning } from './client-options.js';
 import { formatMessage, formatterSettings } from './message-formatter.js';
 import { bootstrapServers, defineCliTool, integerFlag, keyValueFlags, UsageError } from './tool-runner.js';
 
@@ -98,7 +98,8 @@ export const kafkaConsoleConsumer = defineCliTool({
     const reset = props.get('auto.offset.reset');
     if (values['from-beginning'] === true && reset !== undefined && reset !== 'earliest') throw new UsageError(`Can't simultaneously specify --from-beginning and 'auto.offset.reset=${reset}'`);
     const settings = consumerSettings(props);
-    const userGroup = values.group ?? settings.options.groupId;
+    for (const k of settings.unknown) err(unknownPropertyWarning(k));
+    const userGroup = values.group ?? settings.groupId;
     if (partition !== undefined && userGroup !== undefined) throw new UsageError('Options group and partition cannot be specified together.');
     const groupId = userGroup ?? `console-consumer-${Math.floor(Math.random() * 100_000)}`;
     // Kafka: an auto-generated group commits nothing (its offsets would never be used again).

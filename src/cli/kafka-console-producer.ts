@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import type { Producer } from '../client/producer/producer.js';
 import type { IHeaders, Message } from '../client/producer/producer-types.js';
 import { connectWithin, kafkaFromProperties, readPropertiesFile } from './client-properties.js';
-import { acksValue, compressionCodec, producerSettings } from './client-options.js';
+import { acksValue, compressionCodec, producerSettings, unknownPropertyWarning } from './client-options.js';
 import { bootstrapServers, defineCliTool, integerFlag, keyValueFlags, UsageError } from './tool-runner.js';
 
 const USAGE = `Read data from standard input and publish it to Kafka, one record per line.
@@ -107,21 +107,13 @@ export function parseLine(line: string, lineNumber: number, s: LineReaderSetting
   return { value: nullable(rest), ...(headers === undefined ? {} : { headers }) };
 }
 
-/** `--compression-codec` may come without a value (Kafka then uses gzip): give it one so parseArgs can read it. */
-function withCodecValue(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    out.push(argv[i]!);
-    if (argv[i] === '--compression-codec' && (i + 1 >= argv.length || argv[i + 1]!.startsWith('--'))) out.push('gzip');
-  }
-  return out;
-}
-
 const MAX_UNACKNOWLEDGED = 20_000;
 
-const tool = defineCliTool({
+/** Runs the tool; resolves to the exit status. */
+export const kafkaConsoleProducer = defineCliTool({
   name: 'kafka-console-producer',
   usage: USAGE,
+  argvForms: { optionalValues: { '--compression-codec': 'gzip' } },
   options: {
     'bootstrap-server': { type: 'string' },
     'broker-list': { type: 'string' },
@@ -154,7 +146,8 @@ const tool = defineCliTool({
     if (requestTimeout !== undefined) props.set('request.timeout.ms', String(requestTimeout));
     if (!props.has('request.timeout.ms')) props.set('request.timeout.ms', '1500');
     if (props.has('compression.type')) compressionCodec(props.get('compression.type')!, 'compression');
-    const { options, acks } = producerSettings(props, { lingerMs: 1000 });
+    const { options, acks, unknown } = producerSettings(props, { lingerMs: 1000 });
+    for (const k of unknown) err(unknownPropertyWarning(k));
     if (!props.has('batch.size')) options.batchSize = 16_384;
     const producer: Producer = kafkaFromProperties(brokers, props, 'console-producer').producer(options);
     await connectWithin(producer, brokers);
@@ -198,6 +191,3 @@ const tool = defineCliTool({
     return failures === 0 ? 0 : 1;
   },
 });
-
-/** Runs the tool; resolves to the exit status. */
-export const kafkaConsoleProducer: typeof tool = (argv, out, err) => tool(withCodecValue(argv), out, err);

@@ -304,32 +304,6 @@ export function parseTopicArg(arg: string): { topic: string; partitions: number[
   return { topic, partitions };
 }
 
-/**
- * Kafka's flags that node:util cannot parse as given: `--state` takes an optional value (bare
- * `--state` becomes `--state=`), and `--shift-by -5` a negative one.
- */
-export function normalizeArgv(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const next = argv[i + 1];
-    if (a === '--') {
-      out.push(...argv.slice(i));
-      break;
-    }
-    if (a === '--state') {
-      if (next === undefined || next.startsWith('--')) out.push('--state=');
-      else {
-        out.push(`--state=${next}`);
-        i++;
-      }
-    } else if ((a === '--shift-by' || a === '--to-offset') && next !== undefined && /^-\d+$/.test(next)) {
-      out.push(`${a}=${next}`);
-      i++;
-    } else out.push(a);
-  }
-  return out;
-}
 
 // ---- the tool ----
 
@@ -402,6 +376,8 @@ function resetSpecOf(values: Record<string, unknown>, now: () => number): ResetS
 const tool = defineCliTool({
   name: 'kafka-consumer-groups',
   usage: USAGE,
+  // Bare `--state` means "show the state" (with --describe) or "every state" (with --list); --shift-by may be negative.
+  argvForms: { optionalValues: { '--state': '' }, negativeValues: ['--shift-by', '--to-offset'] },
   failurePrefix: 'Error: Executing consumer group command failed due to ',
   options: OPTIONS,
   async run(values, { out, err }) {
@@ -472,7 +448,7 @@ const tool = defineCliTool({
 });
 
 /** Runs the tool; resolves to the exit status. */
-export const kafkaConsumerGroups: CliTool = (argv, out, err) => tool(normalizeArgv(argv), out, err);
+export const kafkaConsumerGroups: CliTool = tool;
 
 function parseStates(text: string): Set<string> {
   const byLower = new Map(GROUP_STATES.map((s) => [s.toLowerCase(), s]));

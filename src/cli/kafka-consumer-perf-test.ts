@@ -5,8 +5,9 @@
  *
  *   kafka-consumer-perf-test --bootstrap-server localhost:9092 --topic t --messages 100000 [--group g] [--from-latest] [--show-detailed-stats]
  */
+import { consumerSettings, unknownPropertyWarning } from './client-options.js';
 import { connectWithin, kafkaFromProperties, readPropertiesFile } from './client-properties.js';
-import { consumerSettings, fixed, javaDate, MB, printMetrics, ProgressLine } from './perf-test.js';
+import { fixed, javaDate, MB, printMetrics, ProgressLine } from './perf-test.js';
 import { bootstrapServers, defineCliTool, integerFlag, UsageError } from './tool-runner.js';
 import type { Line } from './tool-runner.js';
 
@@ -91,7 +92,7 @@ export const kafkaConsumerPerfTest = defineCliTool({
     const detailed = values['show-detailed-stats'] === true;
     const props = readPropertiesFile(values['consumer.config'], '--consumer.config');
     const settings = consumerSettings(props);
-    for (const k of settings.unknown) err(`WARN The configuration '${k}' was supplied but isn't a known config.`);
+    for (const k of settings.unknown) err(unknownPropertyWarning(k));
     const groupId = values.group ?? props.get('group.id') ?? `perf-consumer-${Math.floor(Math.random() * 100_000)}`;
 
     const kafka = kafkaFromProperties(brokers, props, 'perf-consumer-client');

@@ -6,7 +6,6 @@
  *   kafka-get-offsets --bootstrap-server localhost:9092 --topic-partitions 'orders:0-3,audit' --time 1700000000000
  */
 import { connectWithin, kafkaFromProperties, readPropertiesFile } from './client-properties.js';
-import { attachDashValues, withArgv } from './argv.js';
 import { bootstrapServers, defineCliTool, UsageError } from './tool-runner.js';
 
 const USAGE = `An interactive shell for getting topic-partition offsets.
@@ -85,7 +84,8 @@ export function parseTime(text: string): number {
 }
 
 /** Runs the tool; resolves to the exit status. `--time -2` is taken as Kafka takes it. */
-export const kafkaGetOffsets = withArgv(defineCliTool({
+export const kafkaGetOffsets = defineCliTool({
+  argvForms: { negativeValues: ['--time'] },
   name: 'kafka-get-offsets',
   usage: USAGE,
   failurePrefix: 'Error occurred: ',
@@ -136,4 +136,4 @@ export const kafkaGetOffsets = withArgv(defineCliTool({
       await admin.disconnect();
     }
   },
-}), (argv) => attachDashValues(argv, ['--time']));
+});

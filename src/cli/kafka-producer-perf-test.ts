@@ -5,10 +5,10 @@
  *
  *   kafka-producer-perf-test --topic t --num-records 100000 --record-size 100 --throughput -1 --producer-props bootstrap.servers=localhost:9092 acks=1
  */
+import { producerSettings, unknownPropertyWarning } from './client-options.js';
 import { readFileSync } from 'node:fs';
-import { attachDashValues, spreadListFlag, withArgv } from './argv.js';
 import { connectWithin, kafkaFromProperties, readPropertiesFile } from './client-properties.js';
-import { bootstrapFrom, fixed, MB, printMetrics, producerSettings, ProgressLine } from './perf-test.js';
+import { bootstrapFrom, fixed, MB, printMetrics, ProgressLine } from './perf-test.js';
 import { bootstrapServers, defineCliTool, integerFlag, keyValueFlags, UsageError } from './tool-runner.js';
 import type { Line } from './tool-runner.js';
 
@@ -126,9 +126,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const MAX_OUTSTANDING = 10_000;
 
 /** Runs the tool; resolves to the exit status. Takes `--producer-props a=b c=d` and `--throughput -1` as Kafka's argparse does. */
-export const kafkaProducerPerfTest = withArgv(
-  defineCliTool({
+export const kafkaProducerPerfTest = defineCliTool({
     name: 'kafka-producer-perf-test',
+    argvForms: { lists: ['--producer-props'], negativeValues: ['--throughput'] },
     usage: USAGE,
     options: {
       topic: { type: 'string' },
@@ -159,7 +159,7 @@ export const kafkaProducerPerfTest = withArgv(
       if (bootstrap === undefined) throw new UsageError('Missing required argument "[bootstrap-server]" (or bootstrap.servers in --producer-props / --producer.config)');
       const brokers = bootstrapServers({ 'bootstrap-server': bootstrap });
       const settings = producerSettings(props);
-      for (const k of settings.unknown) err(`WARN The configuration '${k}' was supplied but isn't a known config.`);
+      for (const k of settings.unknown) err(unknownPropertyWarning(k));
       const payloads = values['payload-file'] === undefined ? [randomPayload(recordSize!)] : readPayloads(values['payload-file'], (values['payload-delimiter'] ?? '\\n').replace(/\\n/g, '\n').replace(/\\t/g, '\t'));
 
       const kafka = kafkaFromProperties(brokers, props, 'perf-producer-client');
@@ -242,6 +242,4 @@ export const kafkaProducerPerfTest = withArgv(
       }
       return stopped ? 130 : 0;
     },
-  }),
-  (argv) => attachDashValues(spreadListFlag(argv, '--producer-props'), ['--throughput']),
-);
+});

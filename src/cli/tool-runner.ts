@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { normalizeArgv, type ArgvForms } from './argv.js';
 
 export type Line = (text: string) => void;
 
@@ -39,6 +40,8 @@ export interface CliToolDefinition<O extends OptionsConfig> {
   usage: string;
   options: O;
   allowPositionals?: boolean;
+  /** Kafka's flag forms that need rewriting before parsing (negative values, optional values, argparse lists). */
+  argvForms?: ArgvForms;
   /** Put before the message of a failure that is not a usage error (Kafka's tools each have their own wording). Default 'Error: '. */
   failurePrefix?: string;
   run(values: ToolValues<O>, context: ToolContext): Promise<number>;
@@ -77,7 +80,7 @@ export function defineCliTool<O extends OptionsConfig>(definition: CliToolDefini
     let values: ToolValues<O>;
     let positionals: string[];
     try {
-      ({ values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: definition.allowPositionals === true, options: { ...definition.options, ...COMMON_OPTIONS } }) as { values: ToolValues<O>; positionals: string[] });
+      ({ values, positionals } = parseArgs({ args: definition.argvForms === undefined ? argv : normalizeArgv(argv, definition.argvForms), strict: true, allowPositionals: definition.allowPositionals === true, options: { ...definition.options, ...COMMON_OPTIONS } }) as { values: ToolValues<O>; positionals: string[] });
     } catch (e) {
       return usageFailure((e as Error).message);
     }

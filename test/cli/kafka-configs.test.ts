@@ -4,7 +4,7 @@ import { Kafka } from '../../src/client/kafka.js';
 import { configLine, parseAddConfig } from '../../src/cli/kafka-configs.js';
 import { startTestBroker } from '../client/client-test-support.js';
 import type { TestBroker } from '../client/client-test-support.js';
-import { runBin, tempFile } from './installed-bin.js';
+import { runBin, tempFile } from './cli-test-support.js';
 
 it('--add-config splits on commas outside square brackets; list values lose their brackets', () => {
   assert.deepEqual(parseAddConfig('retention.ms=1000,cleanup.policy=[compact,delete], segment.ms=5'), [['retention.ms', '1000'], ['cleanup.policy', 'compact,delete'], ['segment.ms', '5']]);

@@ -4,7 +4,7 @@ import { Kafka } from '../../src/client/kafka.js';
 import { DETAILED_HEADER, SUMMARY_HEADER, summaryRow } from '../../src/cli/kafka-consumer-perf-test.js';
 import { startTestBroker } from '../client/client-test-support.js';
 import type { TestBroker } from '../client/client-test-support.js';
-import { runBin, tempFile } from './installed-bin.js';
+import { runBin, tempFile } from './cli-test-support.js';
 
 const DATE = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d:\d{3}`;
 const NUM = String.raw`-?(?:\d+\.\d{4}|NaN|-?Infinity)`;

@@ -4,7 +4,7 @@ import { Kafka } from '../../src/client/kafka.js';
 import { parseOffsetJson } from '../../src/cli/kafka-delete-records.js';
 import { startTestBroker } from '../client/client-test-support.js';
 import type { TestBroker } from '../client/client-test-support.js';
-import { runBin, tempFile } from './installed-bin.js';
+import { runBin, tempFile } from './cli-test-support.js';
 
 it('the offset JSON file is checked as Kafka checks it', () => {
   assert.deepEqual(parseOffsetJson('{"partitions":[{"topic":"t","partition":0,"offset":10},{"topic":"t","partition":1,"offset":-1}],"version":1}'), [

@@ -4,7 +4,7 @@ import { Kafka } from '../../src/client/kafka.js';
 import { parsePartitionList, parseTime, parseTopicPartitions } from '../../src/cli/kafka-get-offsets.js';
 import { startTestBroker } from '../client/client-test-support.js';
 import type { TestBroker } from '../client/client-test-support.js';
-import { runBin, tempFile } from './installed-bin.js';
+import { runBin, tempFile } from './cli-test-support.js';
 
 it('--time, --partitions and --topic-partitions parse as Kafka’s GetOffsetShell', () => {
   assert.deepEqual(['latest', 'earliest', 'max-timestamp', '-1', '-2', '-3', '1700000000000'].map(parseTime), [-1, -2, -3, -1, -2, -3, 1_700_000_000_000]);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ProducerStats } from '../../src/cli/kafka-producer-perf-test.js';
-import { producerSettings } from '../../src/cli/perf-test.js';
 import { startTestBroker } from '../client/client-test-support.js';
 import type { TestBroker } from '../client/client-test-support.js';
-import { runBin, tempFile } from './installed-bin.js';
+import { runBin, tempFile } from './cli-test-support.js';
 
 const TOTAL = /^(\d+) records sent, \d+\.\d{6} records\/sec \(\d+\.\d{2} MB\/sec\), \d+\.\d{2} ms avg latency, \d+\.\d{2} ms max latency, \d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th\.$/;
 const WINDOW = /^\d+ records sent, \d+\.\d records\/sec \(\d+\.\d{2} MB\/sec\), \d+\.\d ms avg latency, \d+\.\d ms max latency\.$/;
@@ -18,18 +17,6 @@ it('ProducerStats prints Kafka’s window and total lines', () => {
   assert.deepEqual(lines, ['3 records sent, 0.6 records/sec (0.00 MB/sec), 20.0 ms avg latency, 30.0 ms max latency.']);
   stats.record(3, 40, 100, 6000);
   assert.equal(stats.totalLine(8000), '4 records sent, 0.500000 records/sec (0.00 MB/sec), 25.00 ms avg latency, 40.00 ms max latency, 30 ms 50th, 40 ms 95th, 40 ms 99th, 40 ms 99.9th.');
-});
-
-it('producer properties map to the producer’s options; acks other than all turn idempotence off', () => {
-  const s = producerSettings(new Map([['acks', '1'], ['linger.ms', '5'], ['batch.size', '16384'], ['compression.type', 'lz4'], ['foo', 'bar']]));
-  assert.equal(s.acks, 1);
-  assert.equal(s.options.idempotent, false);
-  assert.equal(s.options.lingerMs, 5);
-  assert.equal(s.options.batchSize, 16384);
-  assert.deepEqual(s.unknown, ['foo']);
-  assert.equal(producerSettings(new Map()).options.idempotent, true);
-  assert.throws(() => producerSettings(new Map([['acks', '2']])), /acks must be/);
-  assert.throws(() => producerSettings(new Map([['acks', '1'], ['enable.idempotence', 'true']])), /needs acks=all/);
 });
 
 describe('kafka-producer-perf-test (the installed bin) against a broker', () => {
