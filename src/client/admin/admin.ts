@@ -1,3 +1,4 @@
+import type { BrokerConnection } from '../connection/broker-connection.js';
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { KafkaClientError, KafkaClientStateError, KafkaProtocolError } from '../client-errors.js';
@@ -284,61 +285,44 @@ export class Admin {
 
   async describeConfigs(options: DescribeConfigsOptions): Promise<DescribeConfigsResult> {
     const { resources, includeSynonyms = false } = options;
-    return this.retry(async () => {
-      const results: DescribeConfigsResult['resources'] = [];
-      let throttleTime = 0;
-      for (const [nodeId, group] of this.byConfigBroker(resources)) {
-        const connection = nodeId === undefined ? await this.cluster.anyConnection() : await this.cluster.connectionTo(nodeId);
-        const response = await connection.request(ApiKey.DescribeConfigs, {
-          includeSynonyms,
-          includeDocumentation: false,
-          resources: group.map((r) => ({ resourceType: r.type, resourceName: r.name, configurationKeys: r.configNames ?? null })),
-        });
-        throttleTime = Math.max(throttleTime, response.throttleTimeMs);
-        for (const r of response.results) {
-          results.push({
-            errorCode: r.errorCode,
-            errorMessage: r.errorMessage,
-            resourceType: r.resourceType,
-            resourceName: r.resourceName,
-            configEntries: r.configs.map((c) => ({
-              configName: c.name,
-              configValue: c.value,
-              readOnly: c.readOnly,
-              // v0 has IsDefault; v1+ has ConfigSource instead (5 = DEFAULT_CONFIG) and decodes IsDefault as false.
-              isDefault: c.configSource !== undefined && c.configSource >= 0 ? c.configSource === 5 : (c.isDefault ?? false),
-              configSource: c.configSource ?? -1,
-              isSensitive: c.isSensitive,
-              configSynonyms: (c.synonyms ?? []).map((s) => ({ configName: s.name, configValue: s.value, configSource: s.source })),
-            })),
-          });
-        }
-      }
-      const failed = results.find((r) => r.errorCode !== 0);
-      if (failed !== undefined) throw new KafkaProtocolError(failed.errorCode, failed.errorMessage ?? failed.resourceName);
-      return { resources: results, throttleTime };
+    const { results, throttleTime } = await this.configRequests(resources, async (connection, group) => {
+      const response = await connection.request(ApiKey.DescribeConfigs, {
+        includeSynonyms,
+        includeDocumentation: false,
+        resources: group.map((r) => ({ resourceType: r.type, resourceName: r.name, configurationKeys: r.configNames ?? null })),
+      });
+      const results = response.results.map((r) => ({
+        errorCode: r.errorCode,
+        errorMessage: r.errorMessage,
+        resourceType: r.resourceType,
+        resourceName: r.resourceName,
+        configEntries: r.configs.map((c) => ({
+          configName: c.name,
+          configValue: c.value,
+          readOnly: c.readOnly,
+          // v0 has IsDefault; v1+ has ConfigSource instead (5 = DEFAULT_CONFIG) and decodes IsDefault as false.
+          isDefault: c.configSource !== undefined && c.configSource >= 0 ? c.configSource === 5 : (c.isDefault ?? false),
+          configSource: c.configSource ?? -1,
+          isSensitive: c.isSensitive,
+          configSynonyms: (c.synonyms ?? []).map((s) => ({ configName: s.name, configValue: s.value, configSource: s.source })),
+        })),
+      }));
+      return { throttleTimeMs: response.throttleTimeMs, results };
     });
+    return { resources: results, throttleTime };
   }
 
   /** AlterConfigs (the whole set of a resource's dynamic configs is replaced, as Kafka's API does). */
   async alterConfigs(options: AlterConfigsOptions): Promise<AlterConfigsResult> {
     const { resources, validateOnly = false } = options;
-    return this.retry(async () => {
-      const out: AlterConfigsResult['resources'] = [];
-      let throttleTime = 0;
-      for (const [nodeId, group] of this.byConfigBroker(resources)) {
-        const connection = nodeId === undefined ? await this.cluster.anyConnection() : await this.cluster.connectionTo(nodeId);
-        const response = await connection.request(ApiKey.AlterConfigs, {
-          validateOnly,
-          resources: group.map((r) => ({ resourceType: r.type, resourceName: r.name, configs: r.configEntries.map((c) => ({ name: c.name, value: c.value })) })),
-        });
-        throttleTime = Math.max(throttleTime, response.throttleTimeMs);
-        for (const r of response.responses) out.push({ errorCode: r.errorCode, errorMessage: r.errorMessage, resourceType: r.resourceType, resourceName: r.resourceName });
-      }
-      const failed = out.find((r) => r.errorCode !== 0);
-      if (failed !== undefined) throw new KafkaProtocolError(failed.errorCode, failed.errorMessage ?? failed.resourceName);
-      return { resources: out, throttleTime };
+    const { results, throttleTime } = await this.configRequests(resources, async (connection, group) => {
+      const response = await connection.request(ApiKey.AlterConfigs, {
+        validateOnly,
+        resources: group.map((r) => ({ resourceType: r.type, resourceName: r.name, configs: r.configEntries.map((c) => ({ name: c.name, value: c.value })) })),
+      });
+      return { throttleTimeMs: response.throttleTimeMs, results: response.responses.map((r) => ({ errorCode: r.errorCode, errorMessage: r.errorMessage, resourceType: r.resourceType, resourceName: r.resourceName })) };
     });
+    return { resources: results, throttleTime };
   }
 
   /**
@@ -348,21 +332,36 @@ export class Admin {
    */
   async incrementalAlterConfigs(options: IncrementalAlterConfigsOptions): Promise<AlterConfigsResult> {
     const { resources, validateOnly = false } = options;
+    const { results, throttleTime } = await this.configRequests(resources, async (connection, group) => {
+      const response = await connection.request(ApiKey.IncrementalAlterConfigs, {
+        validateOnly,
+        resources: group.map((r) => ({ resourceType: r.type, resourceName: r.name, configs: r.configEntries.map((c) => ({ name: c.name, configOperation: c.operation, value: c.value ?? null })) })),
+      });
+      return { throttleTimeMs: response.throttleTimeMs, results: response.responses.map((r) => ({ errorCode: r.errorCode, errorMessage: r.errorMessage, resourceType: r.resourceType, resourceName: r.resourceName })) };
+    });
+    return { resources: results, throttleTime };
+  }
+
+  /**
+   * One config request per broker that must answer it (a broker resource goes to that broker, the
+   * rest to any broker), with retries; the first failed resource throws.
+   */
+  private configRequests<R extends { type: number; name: string }, Out extends { errorCode: number; errorMessage: string | null; resourceName: string }>(
+    resources: R[],
+    send: (connection: BrokerConnection, group: R[]) => Promise<{ throttleTimeMs: number; results: Out[] }>,
+  ): Promise<{ results: Out[]; throttleTime: number }> {
     return this.retry(async () => {
-      const out: AlterConfigsResult['resources'] = [];
+      const results: Out[] = [];
       let throttleTime = 0;
       for (const [nodeId, group] of this.byConfigBroker(resources)) {
         const connection = nodeId === undefined ? await this.cluster.anyConnection() : await this.cluster.connectionTo(nodeId);
-        const response = await connection.request(ApiKey.IncrementalAlterConfigs, {
-          validateOnly,
-          resources: group.map((r) => ({ resourceType: r.type, resourceName: r.name, configs: r.configEntries.map((c) => ({ name: c.name, configOperation: c.operation, value: c.value ?? null })) })),
-        });
+        const response = await send(connection, group);
         throttleTime = Math.max(throttleTime, response.throttleTimeMs);
-        for (const r of response.responses) out.push({ errorCode: r.errorCode, errorMessage: r.errorMessage, resourceType: r.resourceType, resourceName: r.resourceName });
+        results.push(...response.results);
       }
-      const failed = out.find((r) => r.errorCode !== 0);
+      const failed = results.find((r) => r.errorCode !== 0);
       if (failed !== undefined) throw new KafkaProtocolError(failed.errorCode, failed.errorMessage ?? failed.resourceName);
-      return { resources: out, throttleTime };
+      return { results, throttleTime };
     });
   }
 
