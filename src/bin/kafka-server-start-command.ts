@@ -5,6 +5,7 @@
  * Without a file, Samsa's defaults apply (PLAINTEXT://:9092, data in ./data). SIGTERM and SIGINT
  * shut it down cleanly. A bad config exits with status 1 and a message naming the key.
  */
+import { versionLine } from '../common/samsa-version.js';
 import { startBroker } from '../broker/broker.js';
 import type { Broker } from '../broker/broker.js';
 import { ConfigError } from '../broker/config/config-error.js';
@@ -26,6 +27,8 @@ export function parseServerStartArgs(argv: string[]): { file: string | null; ove
       overrides[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
     } else if (a === '-h' || a === '--help') {
       throw new UsageRequested();
+    } else if (a === '--version') {
+      throw new VersionRequested();
     } else if (file === null && !a.startsWith('-')) {
       file = a;
     } else {
@@ -36,6 +39,7 @@ export function parseServerStartArgs(argv: string[]): { file: string | null; ove
 }
 
 class UsageRequested extends Error {}
+class VersionRequested extends Error {}
 
 export interface KafkaServerStartOptions {
   /** Called once the broker listens (embedding, tests, and the bundler's start-up run). */
@@ -56,6 +60,10 @@ export async function kafkaServerStart(argv: string[], options: KafkaServerStart
   } catch (err) {
     if (err instanceof UsageRequested) {
       console.log(USAGE);
+      return 0;
+    }
+    if (err instanceof VersionRequested) {
+      console.log(versionLine());
       return 0;
     }
     if (err instanceof ConfigError) {

@@ -3,6 +3,7 @@
  * without Kafka's `.sh` suffix. The bins (samsa.ts, kafka-server-start.ts) run this module from
  * the server bundle (run-tool.ts).
  */
+import { versionLine } from '../common/samsa-version.js';
 import { kafkaServerStart } from './kafka-server-start-command.js';
 import { kafkaConsoleConsumer } from '../cli/kafka-console-consumer.js';
 import { kafkaConsoleProducer } from '../cli/kafka-console-producer.js';
@@ -47,6 +48,10 @@ export async function samsa(argv: string[]): Promise<number> {
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     console.log(help());
     return name === undefined ? 1 : 0;
+  }
+  if (name === '--version') {
+    console.log(versionLine());
+    return 0;
   }
   const tool = TOOLS[name.replace(/\.sh$/, '')];
   if (tool === undefined) {

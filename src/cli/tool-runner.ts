@@ -6,7 +6,7 @@
  * A tool is written as `defineCliTool({ name, usage, options, run })`; the result is the function
  * that samsa-tools.ts registers and that tests call with their own output sinks.
  */
-import { readFileSync } from 'node:fs';
+import { versionLine } from '../common/samsa-version.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { normalizeArgv, type ArgvForms } from './argv.js';
 
@@ -53,16 +53,6 @@ const COMMON_OPTIONS = {
   verbose: { type: 'boolean' },
 } as const;
 
-/** Samsa's version, from package.json (dist/src/cli/ → the package root). */
-export function samsaVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
 export function verboseFromEnvironment(): boolean {
   const v = process.env.SAMSA_VERBOSE;
   return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
@@ -90,7 +80,7 @@ export function defineCliTool<O extends OptionsConfig>(definition: CliToolDefini
       return 0;
     }
     if (common.version === true) {
-      out(`${samsaVersion()} (Samsa)`);
+      out(versionLine());
       return 0;
     }
     const verbose = common.verbose === true || verboseFromEnvironment();

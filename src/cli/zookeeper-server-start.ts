@@ -8,6 +8,7 @@
  * output in logs/zookeeper.out. A missing installation or a bad file exits with status 1 and a
  * message saying what to do.
  */
+import { versionLine } from '../common/samsa-version.js';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
@@ -48,6 +49,10 @@ export function checkZooKeeperProperties(file: string): string | null {
 export async function zooKeeperServerStart(argv: string[], options: ZooKeeperServerStartOptions = {}): Promise<number> {
   const daemon = argv[0] === '-daemon';
   const rest = daemon ? argv.slice(1) : argv;
+  if (rest.length === 1 && rest[0] === '--version') {
+    console.log(versionLine());
+    return 0;
+  }
   if (rest.length === 1 && (rest[0] === '-h' || rest[0] === '--help')) {
     console.log(ZOOKEEPER_USAGE);
     return 0;

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { batchLauncher, launcherTool, shellLauncher } from '../../src/bin/launchers.js';
 import { TOOLS } from '../../src/bin/samsa-tools.js';
+import { versionLine } from '../../src/common/samsa-version.js';
 import { pollUntil } from '../../src/testkit/poll-until.js';
 import { finished, PACKAGE_ROOT } from './cli-test-support.js';
 import { spawn } from 'node:child_process';
@@ -46,6 +47,34 @@ describe('the tool set: bins, launchers, README', () => {
     }
     const help = await run(process.execPath, [join(PACKAGE_ROOT, 'dist', 'src', 'bin', 'samsa.cjs'), '--help'], { encoding: 'utf8' });
     for (const tool of tools) assert.match(help.stdout, new RegExp(`^  ${tool} `, 'm'));
+  });
+
+  it('every tool answers --version and --help; each --help names the flags Kafka’s tool takes', async () => {
+    const flags: Record<string, string[]> = {
+      'kafka-topics': ['--bootstrap-server', '--command-config', '--list', '--describe', '--create', '--delete', '--alter', '--topic', '--partitions', '--replication-factor', '--replica-assignment', '--config', '--if-exists', '--if-not-exists', '--exclude-internal', '--under-replicated-partitions', '--unavailable-partitions', '--topics-with-overrides'],
+      'kafka-console-producer': ['--bootstrap-server', '--broker-list', '--topic', '--producer-property', '--producer.config', '--property', 'parse.key', 'key.separator', 'parse.headers', '--compression-codec', '--request-required-acks', '--sync'],
+      'kafka-console-consumer': ['--bootstrap-server', '--topic', '--include', '--partition', '--offset', '--from-beginning', '--group', '--max-messages', '--timeout-ms', '--skip-message-on-error', '--consumer-property', '--consumer.config', '--isolation-level', '--property', 'print.key', 'print.value', 'print.headers', 'print.timestamp', 'print.partition', 'print.offset', 'key.separator', 'line.separator'],
+      'kafka-consumer-groups': ['--list', '--describe', '--members', '--offsets', '--state', '--delete', '--delete-offsets', '--reset-offsets', '--to-earliest', '--to-latest', '--to-offset', '--to-datetime', '--by-duration', '--shift-by', '--to-current', '--topic', '--all-topics', '--dry-run', '--execute'],
+      'kafka-configs': ['--describe', '--alter', '--entity-type', '--entity-name', '--add-config', '--delete-config', '--all'],
+      'kafka-get-offsets': ['--bootstrap-server', '--topic', '--partitions', '--time'],
+      'kafka-delete-records': ['--bootstrap-server', '--offset-json-file'],
+      'kafka-producer-perf-test': ['--topic', '--num-records', '--record-size', '--throughput', '--producer-props', '--print-metrics'],
+      'kafka-consumer-perf-test': ['--topic', '--messages', '--bootstrap-server'],
+      'kafka-reassign-partitions': ['--generate', '--execute', '--verify', '--cancel', '--list'],
+      'kafka-server-start': ['--override'],
+      'zookeeper-server-start': ['zookeeper.properties'],
+    };
+    const samsa = join(PACKAGE_ROOT, 'dist', 'src', 'bin', 'samsa.cjs');
+    const expectedVersion = `${versionLine()}\n`;
+    assert.equal((await run(process.execPath, [samsa, '--version'], { encoding: 'utf8' })).stdout, expectedVersion);
+    await Promise.all(
+      tools.map(async (tool) => {
+        const version = await run(process.execPath, [samsa, tool, '--version'], { encoding: 'utf8' });
+        assert.equal(version.stdout, expectedVersion, `${tool} --version`);
+        const help = await run(process.execPath, [samsa, tool, '--help'], { encoding: 'utf8' });
+        for (const flag of flags[tool] ?? assert.fail(`no flag list for ${tool}`)) assert.ok(help.stdout.includes(flag), `${tool} --help mentions ${flag}`);
+      }),
+    );
   });
 
   it('the README documents every tool in its tools table', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { bootstrapServers, defineCliTool, integerFlag, keyValueFlags, samsaVersion, UsageError, within } from '../../src/cli/tool-runner.js';
+import { bootstrapServers, defineCliTool, integerFlag, keyValueFlags, UsageError, within } from '../../src/cli/tool-runner.js';
+import { samsaVersion } from '../../src/common/samsa-version.js';
 
 function capture(): { out: string[]; err: string[]; o: (s: string) => void; e: (s: string) => void } {
   const out: string[] = [];
