@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KafkaMessage } from '../../src/client/consumer/consumer-types.js';
 import { Kafka } from '../../src/client/kafka.js';
 import { lineReaderSettings, parseLine } from '../../src/cli/kafka-console-producer.js';
 import { formatMessage, formatterSettings } from '../../src/cli/message-formatter.js';
 import { startTestBroker, type TestBroker } from '../client/client-test-support.js';
-import { finished, runBin, spawnBin } from './cli-test-support.js';
+import { finished, PACKAGE_ROOT, runBin, spawnBin, spawnCommand } from './cli-test-support.js';
 
 describe('the console producer’s line format (Kafka’s LineMessageReader)', () => {
   const settings = (props: Record<string, string>) => lineReaderSettings(new Map(Object.entries(props)));
@@ -178,5 +180,22 @@ describe('kafka-console-producer and kafka-console-consumer as processes against
     await produceLines('compressed', ['three'], ['--compression-codec', 'zstd', '--request-required-acks', '1', '--sync']);
     const r = await runBin('kafka-console-consumer', ['--bootstrap-server', tb.bootstrap, '--topic', 'compressed', '--from-beginning', '--max-messages', '3']);
     assert.equal(r.stdout, 'one\ntwo\nthree\n');
+  });
+
+  it('on a terminal the producer prompts with > for each line (run under script(1) for a pseudo-terminal)', { skip: existsSync('/usr/bin/script') || process.env.CI === 'true' ? false : 'script(1) (bsdutils) is not installed' }, async () => {
+    const bin = join(PACKAGE_ROOT, 'dist', 'src', 'bin', 'kafka-console-producer.cjs');
+    const child = spawnCommand('script', ['-qec', `'${process.execPath}' '${bin}' --bootstrap-server ${tb.bootstrap} --topic on-a-tty`, '/dev/null']);
+    const done = finished(child);
+    let seen = '';
+    child.stdout!.on('data', (d: Buffer) => (seen += d.toString()));
+    while (!seen.startsWith('>')) await once(child.stdout!, 'data');
+    child.stdin!.write('typed one\ntyped two\n');
+    while ((seen.match(/>/g) ?? []).length < 3) await once(child.stdout!, 'data');
+    child.stdin!.end('\u0004'); // Ctrl-D: end of input on the terminal
+    const r = await done;
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal((r.stdout.match(/>/g) ?? []).length, 3, 'one prompt before each line and one after the last');
+    const consumed = await runBin('kafka-console-consumer', ['--bootstrap-server', tb.bootstrap, '--topic', 'on-a-tty', '--from-beginning', '--max-messages', '2']);
+    assert.equal(consumed.stdout, 'typed one\ntyped two\n');
   });
 });
