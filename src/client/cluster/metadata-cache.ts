@@ -1,3 +1,4 @@
+import { isRetriable } from '../../protocol/error-codes.js';
 import type { MetadataResponse } from '../../protocol/generated/metadata.js';
 
 export interface BrokerMetadata {
@@ -38,6 +39,8 @@ export class MetadataCache {
   controllerId = -1;
   readonly brokers = new Map<number, BrokerMetadata>();
   readonly topics = new Map<string, TopicMetadata>();
+  /** Topics the last metadata answered with a non-retriable error (INVALID_TOPIC_EXCEPTION, TOPIC_AUTHORIZATION_FAILED, ...): asking again will not help. */
+  readonly topicErrors = new Map<string, number>();
   /** When each topic was last refreshed (ms). */
   private readonly topicUpdatedAt = new Map<string, number>();
   /** When the last full or partial refresh happened (ms), 0 before the first. */
@@ -71,7 +74,10 @@ export class MetadataCache {
         .sort((a, b) => a.partitionId - b.partitionId);
       if (t.errorCode !== 0 && partitions.length === 0) {
         this.topics.delete(t.name);
+        if (isRetriable(t.errorCode)) this.topicErrors.delete(t.name);
+        else this.topicErrors.set(t.name, t.errorCode);
       } else {
+        this.topicErrors.delete(t.name);
         this.topics.set(t.name, { name: t.name, topicId: t.topicId ?? '', isInternal: t.isInternal ?? false, errorCode: t.errorCode, partitions });
       }
       this.topicUpdatedAt.set(t.name, now);

@@ -260,6 +260,9 @@ export class Producer {
         await this.cluster.refreshMetadataIfNecessary(topics);
         for (const t of topics) {
           const m = this.cluster.metadata.topics.get(t);
+          const fatal = this.cluster.metadata.topicErrors.get(t);
+          // An invalid name or a denied topic: retrying cannot help (the Java producer fails such a send at once).
+          if (m === undefined && fatal !== undefined) throw new KafkaProtocolError(fatal, `topic ${t}`);
           if (m === undefined || m.partitions.length === 0) {
             this.cluster.markStale();
             throw new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${t}`);

@@ -165,6 +165,16 @@ describe('Producer against the in-process broker', () => {
     }
   });
 
+  it('a send to an invalid topic name fails with INVALID_TOPIC_EXCEPTION, not retried as an unknown topic', async () => {
+    const producer = kafka.producer({ retry: { retries: 100, initialRetryTime: 1000 } });
+    await producer.connect();
+    try {
+      await assert.rejects(producer.send({ topic: 'bad name!', messages: [{ value: 'x' }] }), (e: Error & { type?: string; retriable?: boolean }) => e.type === 'INVALID_TOPIC_EXCEPTION' && e.retriable === false);
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
   it('keyless records stick to one partition per batch', async () => {
     const producer = kafka.producer();
     await producer.connect();
