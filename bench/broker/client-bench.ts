@@ -84,7 +84,7 @@ async function consumeWith(client: ClientName, o: ClientBenchOptions, topic: str
   // Where a Node consumer's time goes: its CPU (all threads, GC included) and minor page faults
   // over the timed part. First touches of fresh memory are costly on some VMs (the consumer's
   // copies of the records live in memory the GC hands back only every few tens of MB).
-  o.log(`           ${client} consumer: ${Math.round(r.cpuMs)} ms CPU (${Math.round(r.sysMs)} ms system), ${r.pageFaults} minor page faults in ${Math.round(r.ms)} ms`);
+  o.log(`  (round ${o.round + 1}) ${client} consumer: ${Math.round(r.cpuMs)} ms CPU (${Math.round(r.sysMs)} ms system), ${r.pageFaults} minor page faults in ${Math.round(r.ms)} ms`);
   return r;
 }
 
