@@ -12,7 +12,7 @@
  */
 import { runCommand, startWorker } from './processes.js';
 import { rdkafkaPerformanceConsume, rdkafkaPerformanceProduce } from './external-clients.js';
-import type { ClientConsumerParams, ClientProducerParams } from './client-workload.js';
+import type { ClientConsumerParams, ClientMeasurement, ClientProducerParams } from './client-workload.js';
 import { createTopic, deleteTopic } from './wire.js';
 
 export type ClientName = 'librdkafka' | 'samsa' | 'kafkajs';
@@ -78,9 +78,13 @@ async function consumeWith(client: ClientName, o: ClientBenchOptions, topic: str
     return { records: r.records, ms: r.firstToLastMs ?? r.ms };
   }
   const params: ClientConsumerParams = { port: o.port, topic, groupId: `bench-${client}-${o.round}-${Date.now()}`, records: o.records, valueBytes: o.valueBytes };
-  const w = startWorker<{ records: number; valueBytes: number; ms: number }>(`${client}-consumer`, params, TIMEOUT_MS);
+  const w = startWorker<ClientMeasurement>(`${client}-consumer`, params, TIMEOUT_MS);
   const r = await w.result;
   if (r.records !== o.records || r.valueBytes !== o.records * o.valueBytes) throw new Error(`${client} consumer read ${r.records} records (${r.valueBytes} value bytes), expected ${o.records}`);
+  // Where a Node consumer's time goes: its CPU (all threads, GC included) and minor page faults
+  // over the timed part. First touches of fresh memory are costly on some VMs (the consumer's
+  // copies of the records live in memory the GC hands back only every few tens of MB).
+  o.log(`  (round ${o.round + 1}) ${client} consumer: ${Math.round(r.cpuMs)} ms CPU (${Math.round(r.sysMs)} ms system), ${r.pageFaults} minor page faults in ${Math.round(r.ms)} ms`);
   return r;
 }
 
