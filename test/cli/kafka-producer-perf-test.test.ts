@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ProducerStats } from '../../src/cli/kafka-producer-perf-test.js';
 import { startTestBroker } from '../client/client-test-support.js';
 import type { TestBroker } from '../client/client-test-support.js';
-import { runBin, tempFile } from './cli-test-support.js';
+import { PACKAGE_ROOT, runBin, runCommand, tempFile } from './cli-test-support.js';
 
 const TOTAL = /^(\d+) records sent, \d+\.\d{6} records\/sec \(\d+\.\d{2} MB\/sec\), \d+\.\d{2} ms avg latency, \d+\.\d{2} ms max latency, \d+ ms 50th, \d+ ms 95th, \d+ ms 99th, \d+ ms 99\.9th\.$/;
 const WINDOW = /^\d+ records sent, \d+\.\d records\/sec \(\d+\.\d{2} MB\/sec\), \d+\.\d ms avg latency, \d+\.\d ms max latency\.$/;
@@ -81,5 +83,15 @@ describe('kafka-producer-perf-test (the installed bin) against a broker', () => 
       assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
       assert.match(r.stderr.trimEnd(), expected);
     }
+  });
+
+  it('on a terminal a live progress line is rewritten in place (script(1) gives the tool a terminal); off a terminal there is none', { skip: existsSync('/usr/bin/script') || process.env.CI === 'true' ? false : 'script(1) (bsdutils) is not installed' }, async () => {
+    const bin = join(PACKAGE_ROOT, 'dist', 'src', 'bin', 'kafka-producer-perf-test.cjs');
+    const command = `'${process.execPath}' '${bin}' --topic pp-tty --num-records 300 --record-size 10 --throughput 200 --bootstrap-server ${tb.bootstrap}`;
+    const r = await runCommand('script', ['-qec', command, '/dev/null']);
+    assert.equal(r.code, 0, r.stdout);
+    const updates = r.stdout.match(/\r\x1b\[K\d+\/300 records sent, [\d.]+ records\/sec/g) ?? [];
+    assert.ok(updates.length >= 2, `progress updates seen: ${JSON.stringify(r.stdout)}`);
+    assert.match(r.stdout, /300 records sent, [\d.]+ records\/sec \([\d.]+ MB\/sec\), [\d.]+ ms avg latency, [\d.]+ ms max latency, \d+ ms 50th/);
   });
 });
