@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Kafka } from '../../src/client/kafka.js';
 import { DETAILED_HEADER, SUMMARY_HEADER, summaryRow } from '../../src/cli/kafka-consumer-perf-test.js';
 import { startTestBroker } from '../client/client-test-support.js';
 import type { TestBroker } from '../client/client-test-support.js';
-import { runBin, tempFile } from './cli-test-support.js';
+import { PACKAGE_ROOT, runBin, runCommand, tempFile } from './cli-test-support.js';
 
 const DATE = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d:\d{3}`;
 const NUM = String.raw`-?(?:\d+\.\d{4}|NaN|-?Infinity)`;
@@ -93,5 +95,15 @@ describe('kafka-consumer-perf-test (the installed bin) against a broker', () => 
     const noBootstrap = await runBin('kafka-consumer-perf-test', ['--topic', 'cp', '--messages', '1']);
     assert.equal(noBootstrap.code, 1);
     assert.match(noBootstrap.stderr, /bootstrap-server/);
+  });
+
+  it('on a terminal a live progress line is rewritten in place (script(1) gives the tool a terminal)', { skip: existsSync('/usr/bin/script') || process.env.CI === 'true' ? false : 'script(1) (bsdutils) is not installed' }, async () => {
+    const bin = join(PACKAGE_ROOT, 'dist', 'src', 'bin', 'kafka-consumer-perf-test.cjs');
+    // More messages than the topic holds: the tool waits out --timeout after the last one, updating its line.
+    const r = await runCommand('script', ['-qec', `'${process.execPath}' '${bin}' --bootstrap-server ${tb.bootstrap} --topic cp --messages 600 --group cp-tty --timeout 1000`, '/dev/null']);
+    assert.equal(r.code, 0, r.stdout);
+    const updates = r.stdout.match(/\r\x1b\[K\d+\/600 messages, [\d.]+ MB/g) ?? [];
+    assert.ok(updates.length >= 2, `progress updates seen: ${JSON.stringify(r.stdout)}`);
+    assert.ok(updates.some((u) => u.includes('500/600 messages')), 'the line shows the 500 records consumed');
   });
 });
