@@ -165,15 +165,20 @@ export class Cluster {
     return this.metadata.leaderFor(topic, partition);
   }
 
-  /** Connection to a broker of the metadata, opened on demand. */
-  async connectionTo(nodeId: number): Promise<BrokerConnection> {
+  /**
+   * Connection to a broker of the metadata, opened on demand. The `group` channel is a second
+   * connection for a group's coordinator (JoinGroup, SyncGroup, Heartbeat, OffsetCommit,
+   * OffsetFetch, LeaveGroup), as the Java client keeps one: a broker answers one connection's
+   * requests in order, so on a shared connection they would wait behind a long-polling Fetch.
+   */
+  async connectionTo(nodeId: number, channel: ConnectionChannel = 'data'): Promise<BrokerConnection> {
     this.assertConnected();
     const broker = this.metadata.brokers.get(nodeId);
     if (broker === undefined) {
       this.markStale();
       throw new KafkaConnectionError(`broker ${nodeId} is not in the metadata`, `node ${nodeId}`);
     }
-    return this.connectionAt(broker.host, broker.port, nodeId);
+    return this.connectionAt(broker.host, broker.port, nodeId, true, channel);
   }
 
   /**
@@ -181,17 +186,26 @@ export class Cluster {
    * the next request opens a new one. For a caller that must not wait behind a request the broker
    * holds (a broker answers one connection's requests in order).
    */
-  closeConnection(nodeId: number): void {
+  closeConnection(nodeId: number, channel: ConnectionChannel = 'data'): void {
     const broker = this.metadata.brokers.get(nodeId);
     if (broker === undefined) return;
-    const node = this.nodes.get(`${broker.host}:${broker.port}`);
+    const node = this.nodes.get(nodeKey(broker.host, broker.port, channel));
     node?.connection?.close();
   }
 
-  /** A connection to any broker: an open one if there is one, else the known brokers then the bootstrap list, in random order. */
+  /**
+   * A connection to any broker: the open one with the fewest requests in flight (Java's "least
+   * loaded node", so that a metadata or FindCoordinator request does not queue behind a long
+   * poll), else the known brokers then the bootstrap list, in random order.
+   */
   async anyConnection(): Promise<BrokerConnection> {
     this.assertConnected();
-    for (const node of this.nodes.values()) if (node.connection?.isConnected) return node.connection;
+    let best: BrokerConnection | undefined;
+    for (const node of this.nodes.values()) {
+      const c = node.connection;
+      if (c?.isConnected === true && (best === undefined || c.inFlightCount < best.inFlightCount)) best = c;
+    }
+    if (best !== undefined) return best;
     const candidates: Array<{ host: string; port: number; nodeId: number }> = shuffle([...this.metadata.brokers.values()]);
     candidates.push(...shuffle((await this.bootstrapBrokers()).map((b) => ({ ...b, nodeId: -1 }))));
     let last: Error | undefined;
@@ -221,6 +235,12 @@ export class Cluster {
   /** Sends a request to a broker by node id. */
   async request<K extends ApiKeyNumber>(nodeId: number, apiKey: K, body: ApiRequestTypes[K] | ((version: number) => ApiRequestTypes[K]), options?: RequestOptions): Promise<ApiResponseTypes[K]> {
     const connection = await this.connectionTo(nodeId);
+    return connection.request(apiKey, body, options);
+  }
+
+  /** Sends a request to a group's coordinator over the group channel (see connectionTo). */
+  async groupRequest<K extends ApiKeyNumber>(coordinator: number, apiKey: K, body: ApiRequestTypes[K] | ((version: number) => ApiRequestTypes[K]), options?: RequestOptions): Promise<ApiResponseTypes[K]> {
+    const connection = await this.connectionTo(coordinator, 'group');
     return connection.request(apiKey, body, options);
   }
 
@@ -259,8 +279,8 @@ export class Cluster {
    * The connection to host:port, opened when needed. After failures, attempts are spaced by
    * reconnect backoff (exponential with jitter): `wait` false fails fast instead of waiting.
    */
-  private async connectionAt(host: string, port: number, nodeId: number, wait = true): Promise<BrokerConnection> {
-    const key = `${host}:${port}`;
+  private async connectionAt(host: string, port: number, nodeId: number, wait = true, channel: ConnectionChannel = 'data'): Promise<BrokerConnection> {
+    const key = nodeKey(host, port, channel);
     let node = this.nodes.get(key);
     if (node === undefined) {
       node = { connection: undefined, connecting: undefined, failures: 0, nextAttemptAt: 0 };
@@ -316,6 +336,13 @@ export class Cluster {
   private assertConnected(): void {
     if (!this.connected) throw new KafkaClientStateError('not connected: call connect() first');
   }
+}
+
+/** Which of a broker's connections: `data` for everything else, `group` for a group coordinator's requests. */
+export type ConnectionChannel = 'data' | 'group';
+
+function nodeKey(host: string, port: number, channel: ConnectionChannel): string {
+  return channel === 'data' ? `${host}:${port}` : `${host}:${port}#${channel}`;
 }
 
 /** Parses `host:port` and `[ipv6]:port`. */

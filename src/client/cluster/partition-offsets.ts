@@ -63,7 +63,7 @@ export interface CommittedOffset {
 /** OffsetFetch from the group's coordinator: the given topics' partitions, or (null) everything the group committed. */
 export async function fetchCommittedOffsets(cluster: Cluster, groupId: string, topics: Array<{ name: string; partitionIndexes: number[] }> | null): Promise<CommittedOffset[]> {
   const node = await cluster.coordinatorFor(groupId);
-  const response = await cluster.request(node, ApiKey.OffsetFetch, (version) =>
+  const response = await cluster.groupRequest(node, ApiKey.OffsetFetch, (version) =>
     version >= 8 ? { groups: [{ groupId, topics }], requireStable: false } : { groupId, topics, requireStable: false },
   );
   const group = response.groups !== undefined && response.groups.length > 0 ? response.groups[0]! : { errorCode: response.errorCode ?? 0, topics: response.topics ?? [] };

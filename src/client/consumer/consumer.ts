@@ -112,6 +112,8 @@ export class Consumer {
   private committing = false;
   /** The group coordinator of the last join. */
   private coordinatorId: number | undefined;
+  /** Leaders with a Fetch of ours in flight (how many), so that stop() need not wait out a long poll. */
+  private readonly fetchingFrom = new Map<number, number>();
   /** A JoinGroup or SyncGroup is in flight. */
   private joining = false;
   /** The coordinator no longer knows this member or generation: its partitions count as lost. */
@@ -187,9 +189,12 @@ export class Consumer {
     // answers a connection's requests in order: drop that connection (the pending join fails) and
     // leave over a new one, unless this is a static member.
     if (this.joining && this.memberId !== '' && this.options.groupInstanceId === undefined) {
-      if (this.coordinatorId !== undefined) this.cluster.closeConnection(this.coordinatorId);
+      if (this.coordinatorId !== undefined) this.cluster.closeConnection(this.coordinatorId, 'group');
       await this.leaveGroup().catch(() => undefined);
     }
+    // A long-polling Fetch would hold the stop for up to maxWaitTimeInMs: drop the connections it
+    // waits on (the group's requests below use their own connection; see Cluster.connectionTo).
+    for (const leader of this.fetchingFrom.keys()) this.cluster.closeConnection(leader);
     await this.loopDone?.catch(() => undefined);
     this.stopHeartbeats();
     if (this.joined) {
@@ -406,7 +411,7 @@ export class Consumer {
     let join;
     for (;;) {
       if (!this.running) throw new KafkaClientStateError('the consumer stopped while joining');
-      join = await this.cluster.request(
+      join = await this.cluster.groupRequest(
         coordinator,
         ApiKey.JoinGroup,
         (version) => ({
@@ -458,7 +463,7 @@ export class Consumer {
       assignments = [...result].map(([memberId, a]) => ({ memberId, assignment: encodeAssignment(a) }));
       this.logger.debug({ groupId: this.options.groupId, generationId: this.generationId, assignor: protocolName }, 'assigned partitions as leader');
     }
-    const sync = await this.cluster.request(coordinator, ApiKey.SyncGroup, (version) => ({
+    const sync = await this.cluster.groupRequest(coordinator, ApiKey.SyncGroup, (version) => ({
       groupId: this.options.groupId,
       generationId: this.generationId,
       memberId: this.memberId,
@@ -563,7 +568,7 @@ export class Consumer {
     if (this.heartbeatInFlight || !this.joined) return;
     this.heartbeatInFlight = true;
     try {
-      const response = await this.cluster.request(coordinator, ApiKey.Heartbeat, (version) => ({
+      const response = await this.cluster.groupRequest(coordinator, ApiKey.Heartbeat, (version) => ({
         groupId: this.options.groupId,
         generationId: this.generationId,
         memberId: this.memberId,
@@ -588,7 +593,7 @@ export class Consumer {
     const byTopic = new Map<string, Array<{ partition: number; offset: bigint }>>();
     for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o]);
     const coordinator = await this.cluster.coordinatorFor(this.options.groupId);
-    const response = await this.cluster.request(coordinator, ApiKey.OffsetCommit, (version) => ({
+    const response = await this.cluster.groupRequest(coordinator, ApiKey.OffsetCommit, (version) => ({
       groupId: this.options.groupId,
       generationIdOrMemberEpoch: this.generationId,
       memberId: this.memberId,
@@ -635,7 +640,7 @@ export class Consumer {
 
   private async leaveGroup(): Promise<void> {
     const coordinator = await this.cluster.coordinatorFor(this.options.groupId);
-    await this.cluster.request(coordinator, ApiKey.LeaveGroup, (version) =>
+    await this.cluster.groupRequest(coordinator, ApiKey.LeaveGroup, (version) =>
       version >= 3
         ? { groupId: this.options.groupId, members: [{ memberId: this.memberId, groupInstanceId: this.options.groupInstanceId ?? null, reason: null }] }
         : { groupId: this.options.groupId, memberId: this.memberId },
@@ -791,7 +796,15 @@ export class Consumer {
         };
         const options = { timeoutMs: maxWaitMs + 30_000, allocateFrame };
         const open = this.cluster.openConnectionTo(leader);
-        const response = await (open !== undefined ? open.request(ApiKey.Fetch, request, options) : this.cluster.request(leader, ApiKey.Fetch, request, options));
+        this.fetchingFrom.set(leader, (this.fetchingFrom.get(leader) ?? 0) + 1);
+        let response;
+        try {
+          response = await (open !== undefined ? open.request(ApiKey.Fetch, request, options) : this.cluster.request(leader, ApiKey.Fetch, request, options));
+        } finally {
+          const left = this.fetchingFrom.get(leader)! - 1;
+          if (left === 0) this.fetchingFrom.delete(leader);
+          else this.fetchingFrom.set(leader, left);
+        }
         if (response.errorCode !== undefined && response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, 'Fetch');
         const out: FetchedPartition[] = [];
         for (const t of response.responses) {

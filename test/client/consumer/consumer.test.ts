@@ -172,6 +172,23 @@ describe('Consumer against the in-process broker', () => {
     await c.stop();
   });
 
+  it('commits and heartbeats do not wait behind a long-polling Fetch to the same broker (the coordinator has its own connection)', { timeout: 60_000 }, async () => {
+    await admin.createTopics({ topics: [{ topic: 'c-longpoll', numPartitions: 1 }] });
+    await produce('c-longpoll', [{ value: 'only', partition: 0 }]);
+    // The next Fetch waits up to 10 minutes for data that never comes; on a shared connection the commit would wait as long (past this test's timeout).
+    const c = consumer('g-longpoll', { maxWaitTimeInMs: 600_000, minBytes: 1 });
+    await c.connect();
+    await c.subscribe({ topics: ['c-longpoll'], fromBeginning: true });
+    let seen = 0;
+    await c.run({ autoCommit: false, eachMessage: async () => void seen++ });
+    await until(() => seen === 1);
+    // The Fetch after the one that brought the record is in flight once the handler has returned.
+    await new Promise((r) => setTimeout(r, 200));
+    await c.commitOffsets([{ topic: 'c-longpoll', partition: 0, offset: '1' }]);
+    assert.equal((await admin.fetchOffsets({ groupId: 'g-longpoll', topics: ['c-longpoll'] }))[0]!.partitions[0]!.offset, '1');
+    await c.stop();
+  });
+
   it('messages kept from earlier batches still hold their bytes after later fetches (response buffers are reused), with and without compression', async () => {
     await admin.createTopics({ topics: [{ topic: 'c-keep', numPartitions: 1 }] });
     const value = (i: number) => `${i}:`.padEnd(20_000 + i, String.fromCharCode(65 + (i % 26)));
