@@ -77,12 +77,16 @@ export function writeJson(node: JsonNode): string {
 
 // ---------------------------------------------------------------- Java number text
 
-/** Java's Double.toString (shortest digits; plain for 1e-3 <= |d| < 1e7, else d.dddE±n). */
+/** Java's Double.toString (shortest digits, at least two; plain for 1e-3 <= |d| < 1e7, else d.dddE±n). */
 export function javaDoubleToString(d: number): string {
   if (Number.isNaN(d)) return 'NaN';
   if (!Number.isFinite(d)) return d > 0 ? 'Infinity' : '-Infinity';
   if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  return javaLayout(d.toExponential(), Math.abs(d));
+  let text = d.toExponential();
+  // Java (JDK 19+ spec) never picks a 1-digit result: it takes the 2-digit decimal closest to
+  // the value, so Double.MIN_VALUE prints 4.9E-324, not 5.0E-324.
+  if (!text.includes('.')) text = d.toExponential(1);
+  return javaLayout(text, Math.abs(d));
 }
 
 /** Java's Float.toString for a value already rounded to float32 (shortest digits that round-trip). */
@@ -95,7 +99,7 @@ export function javaFloatToString(value: number): string {
   for (let p = 0; p <= 8; p++) {
     const candidate = f.toExponential(p);
     if (Math.fround(Number(candidate)) === f) {
-      text = candidate;
+      text = p === 0 ? f.toExponential(1) : candidate; // at least 2 digits, as for doubles
       break;
     }
   }
