@@ -56,9 +56,12 @@ export function parseHeaderString(text: string): SchemaAndValue {
   if (text === 'true' || text === 'false') return { schema: Schema.BOOLEAN_SCHEMA, value: text === 'true' };
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) {
     const d = BigDecimal.parse(text);
-    const whole = d.unscaled === 0n || d.scale <= 0 || d.unscaled % 10n ** BigInt(d.scale) === 0n;
+    const digits = (d.unscaled < 0n ? -d.unscaled : d.unscaled).toString().length;
+    // Bounded so hostile exponents stay cheap: a whole number needs scale <= digits, and one with
+    // more than 20 digits cannot be an INT64 anyway.
+    const whole = d.unscaled === 0n || (d.scale <= 0 ? digits - d.scale <= 20 : d.scale <= digits && d.unscaled % 10n ** BigInt(d.scale) === 0n);
     if (whole) {
-      const v = d.scale <= 0 ? d.unscaled * 10n ** BigInt(-d.scale) : d.unscaled / 10n ** BigInt(d.scale);
+      const v = d.unscaled === 0n ? 0n : d.scale <= 0 ? d.unscaled * 10n ** BigInt(-d.scale) : d.unscaled / 10n ** BigInt(d.scale);
       if (v >= -128n && v <= 127n) return { schema: Schema.INT8_SCHEMA, value: Number(v) };
       if (v >= -32768n && v <= 32767n) return { schema: Schema.INT16_SCHEMA, value: Number(v) };
       if (v >= -2147483648n && v <= 2147483647n) return { schema: Schema.INT32_SCHEMA, value: Number(v) };

@@ -97,3 +97,14 @@ describe('SimpleHeaderConverter', () => {
     }
   });
 });
+
+describe('SimpleHeaderConverter with hostile numbers', () => {
+  it('stays cheap and falls back like Kafka', () => {
+    const c = new SimpleHeaderConverter();
+    const read = (s: string): { schema: Schema | null; value: unknown } => c.toConnectHeader('t', 'h', Buffer.from(s));
+    assert.equal(read('1e-999999999').schema!.type, 'FLOAT32');
+    assert.equal(read('1e999999999').schema!.name, 'org.apache.kafka.connect.data.Decimal');
+    assert.deepEqual(read('1e30'), { schema: Schema.FLOAT32_SCHEMA, value: Math.fround(1e30) });
+    assert.deepEqual(read('1e99999999999'), { schema: Schema.STRING_SCHEMA, value: '1e99999999999' });
+  });
+});

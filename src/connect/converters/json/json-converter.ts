@@ -60,9 +60,27 @@ const obj = (entries: Array<[string, JsonNode]> = []): JsonNode & { kind: 'objec
 function integerValue(node: JsonNode, bits: number): bigint {
   const text = (node as { text: string }).text;
   if (isIntegral(node)) return BigInt.asIntN(bits, BigInt(text));
-  const d = BigDecimal.parse(text);
-  const truncated = d.scale >= 0 ? d.unscaled / 10n ** BigInt(d.scale) : d.unscaled * 10n ** BigInt(-d.scale);
-  return BigInt.asIntN(bits, truncated);
+  return BigInt.asIntN(bits, truncatedInteger(parseDecimal(text)));
+}
+
+/** A JSON number as BigDecimal; an exponent beyond Java's int scale is a DataException as in Java. */
+function parseDecimal(text: string): BigDecimal {
+  try {
+    return BigDecimal.parse(text);
+  } catch (e) {
+    throw new DataException(`Numeric value out of range: ${text.length > 40 ? `${text.slice(0, 40)}...` : text}`, { cause: e });
+  }
+}
+
+/**
+ * The integer part of a decimal, bounded so hostile exponents (1e-999999999, 1e999999999) cost
+ * nothing: a scale beyond the digit count truncates to 0, and multiplying by 10^k with k >= 64
+ * leaves the low 64 bits zero (10^k = 2^k * 5^k), which is all intValue()/longValue() keep.
+ */
+export function truncatedInteger(d: BigDecimal): bigint {
+  const digits = (d.unscaled < 0n ? -d.unscaled : d.unscaled).toString().length;
+  if (d.scale >= 0) return d.scale > digits ? 0n : d.unscaled / 10n ** BigInt(d.scale);
+  return -d.scale >= 64 ? 0n : d.unscaled * 10n ** BigInt(-d.scale);
 }
 
 function decodeBase64(node: JsonNode): Uint8Array {
@@ -394,7 +412,7 @@ export class JsonConverter implements Converter, HeaderConverter {
   private logicalToConnect(schema: Schema, json: JsonNode): unknown {
     switch (schema.name) {
       case Decimal.LOGICAL_NAME:
-        if (json.kind === 'number') return BigDecimal.parse(json.text);
+        if (json.kind === 'number') return parseDecimal(json.text);
         if (json.kind === 'binary' || json.kind === 'string') {
           try {
             return Decimal.toLogical(schema, decodeBase64(json));

@@ -327,3 +327,14 @@ describe('JsonConverter round trips toConnectData(fromConnectData(x))', () => {
     assert.ok(valuesEqual(back.value, v));
   });
 });
+
+describe('JsonConverter with hostile numbers', () => {
+  it('truncates and wraps like Jackson intValue()/longValue() without big computations', () => {
+    const c = converter();
+    assert.equal(toConnect(c, '{"schema":{"type":"int32"},"payload":1e-999999999}').value, 0);
+    assert.equal(toConnect(c, '{"schema":{"type":"int64"},"payload":1e999999999}').value, 0n);
+    assert.equal(toConnect(c, '{"schema":{"type":"int32"},"payload":-12.9}').value, -12);
+    assert.equal(toConnect(c, '{"schema":{"type":"int8"},"payload":300}').value, 44);
+    assert.throws(() => toConnect(c, '{"schema":{"type":"int32"},"payload":1e99999999999}'), DataException);
+  });
+});
