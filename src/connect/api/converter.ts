@@ -11,15 +11,15 @@ export type ConverterConfigs = Readonly<Record<string, string>>;
 
 export interface Converter {
   configure(configs: ConverterConfigs, isKey: boolean): void;
-  /** Bytes for Kafka, or null (a null key, or a tombstone value). */
-  fromConnectData(topic: string, headers: ConnectHeaders | null, schema: Schema | null, value: unknown): Uint8Array | null;
+  /** Bytes for Kafka, or null (a null key, or a tombstone value). Input bytes may be any Uint8Array. */
+  fromConnectData(topic: string, headers: ConnectHeaders | null, schema: Schema | null, value: unknown): Buffer | null;
   toConnectData(topic: string, headers: ConnectHeaders | null, bytes: Uint8Array | null): SchemaAndValue;
   close?(): void;
 }
 
 export interface HeaderConverter {
   configure(configs: ConverterConfigs): void;
-  fromConnectHeader(topic: string, headerKey: string, schema: Schema | null, value: unknown): Uint8Array | null;
+  fromConnectHeader(topic: string, headerKey: string, schema: Schema | null, value: unknown): Buffer | null;
   toConnectHeader(topic: string, headerKey: string, bytes: Uint8Array | null): SchemaAndValue;
   close?(): void;
 }

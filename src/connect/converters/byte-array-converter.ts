@@ -14,14 +14,15 @@ export class ByteArrayConverter implements Converter, HeaderConverter {
     void isKey;
   }
 
-  fromConnectData(topic: string, headers: ConnectHeaders | null, schema: SchemaT | null, value: unknown): Uint8Array | null {
+  fromConnectData(topic: string, headers: ConnectHeaders | null, schema: SchemaT | null, value: unknown): Buffer | null {
     void topic;
     void headers;
     if (schema !== null && schema.type !== 'BYTES') throw new DataException(`Invalid schema type for ByteArrayConverter: ${schema.type}`);
     if (value !== null && value !== undefined && !(value instanceof Uint8Array)) {
       throw new DataException(`ByteArrayConverter is not compatible with objects of type ${describeClass(value)}`);
     }
-    return (value as Uint8Array | null | undefined) ?? null;
+    if (value === null || value === undefined) return null;
+    return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   }
 
   toConnectData(topic: string, headers: ConnectHeaders | null, bytes: Uint8Array | null): SchemaAndValue {
@@ -30,7 +31,7 @@ export class ByteArrayConverter implements Converter, HeaderConverter {
     return { schema: Schema.OPTIONAL_BYTES_SCHEMA, value: bytes ?? null };
   }
 
-  fromConnectHeader(topic: string, headerKey: string, schema: SchemaT | null, value: unknown): Uint8Array | null {
+  fromConnectHeader(topic: string, headerKey: string, schema: SchemaT | null, value: unknown): Buffer | null {
     void headerKey;
     return this.fromConnectData(topic, null, schema, value);
   }

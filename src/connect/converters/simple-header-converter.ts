@@ -80,11 +80,11 @@ export class SimpleHeaderConverter implements HeaderConverter {
     void configs;
   }
 
-  fromConnectHeader(topic: string, headerKey: string, schema: SchemaT | null, value: unknown): Uint8Array | null {
+  fromConnectHeader(topic: string, headerKey: string, schema: SchemaT | null, value: unknown): Buffer | null {
     void topic;
     void headerKey;
     if (value === null || value === undefined) return null;
-    return new Uint8Array(Buffer.from(headerValueToString(schema, value), 'utf8'));
+    return Buffer.from(headerValueToString(schema, value), 'utf8');
   }
 
   toConnectHeader(topic: string, headerKey: string, bytes: Uint8Array | null): SchemaAndValue {

@@ -16,11 +16,11 @@ export const StringConverterConfig = {
   ENCODING_DEFAULT: 'UTF-8',
 } as const;
 
-type Codec = { encode(s: string): Uint8Array; decode(b: Uint8Array): string };
+type Codec = { encode(s: string): Buffer; decode(b: Uint8Array): string };
 
 function nodeCodec(enc: BufferEncoding): Codec {
   return {
-    encode: (s) => new Uint8Array(Buffer.from(s, enc)),
+    encode: (s) => Buffer.from(s, enc),
     decode: (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString(enc),
   };
 }
@@ -28,8 +28,7 @@ function nodeCodec(enc: BufferEncoding): Codec {
 const utf16be: Codec = {
   encode: (s) => {
     const b = Buffer.from(s, 'utf16le');
-    b.swap16();
-    return new Uint8Array(b);
+    return b.swap16();
   },
   decode: (b) => Buffer.from(b).swap16().toString('utf16le'),
 };
@@ -54,7 +53,7 @@ export class StringConverter implements Converter, HeaderConverter {
     this.codec = charset(configs[StringConverterConfig.ENCODING_CONFIG] ?? StringConverterConfig.ENCODING_DEFAULT);
   }
 
-  fromConnectData(topic: string, headers: ConnectHeaders | null, schema: SchemaT | null, value: unknown): Uint8Array | null {
+  fromConnectData(topic: string, headers: ConnectHeaders | null, schema: SchemaT | null, value: unknown): Buffer | null {
     void topic;
     void headers;
     void schema;
@@ -68,7 +67,7 @@ export class StringConverter implements Converter, HeaderConverter {
     return { schema: Schema.OPTIONAL_STRING_SCHEMA, value: bytes === null || bytes === undefined ? null : this.codec.decode(bytes) };
   }
 
-  fromConnectHeader(topic: string, headerKey: string, schema: SchemaT | null, value: unknown): Uint8Array | null {
+  fromConnectHeader(topic: string, headerKey: string, schema: SchemaT | null, value: unknown): Buffer | null {
     void headerKey;
     return this.fromConnectData(topic, null, schema, value);
   }

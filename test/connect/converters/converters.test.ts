@@ -43,7 +43,12 @@ describe('ByteArrayConverter', () => {
 
   it('passes bytes through and reads optional bytes', () => {
     const b = new Uint8Array([1, 2, 3]);
-    assert.equal(c.fromConnectData('t', null, Schema.BYTES_SCHEMA, b), b);
+    const out = c.fromConnectData('t', null, Schema.BYTES_SCHEMA, b)!;
+    assert.ok(Buffer.isBuffer(out));
+    assert.deepEqual([...out], [1, 2, 3]);
+    assert.equal(out.buffer, b.buffer, 'a view, not a copy');
+    const buf = Buffer.from([4]);
+    assert.equal(c.fromConnectData('t', null, null, buf), buf);
     assert.equal(c.fromConnectData('t', null, null, null), null);
     const r = c.toConnectData('t', null, b);
     assert.equal(r.schema, Schema.OPTIONAL_BYTES_SCHEMA);

@@ -103,13 +103,13 @@ export class JsonConverter implements Converter, HeaderConverter {
     void isKey;
   }
 
-  fromConnectData(topic: string, headers: ConnectHeaders | null, schema: Schema | null, value: unknown): Uint8Array | null {
+  fromConnectData(topic: string, headers: ConnectHeaders | null, schema: Schema | null, value: unknown): Buffer | null {
     void topic;
     void headers;
     if (schema === null && (value === null || value === undefined)) return null;
     const payload = this.convertToJson(schema, value ?? null) ?? NULL_NODE;
     const node = this.schemasEnabled ? obj([['schema', this.asJsonSchema(schema) ?? NULL_NODE], ['payload', payload]]) : payload;
-    return new Uint8Array(Buffer.from(writeJson(node), 'utf8'));
+    return Buffer.from(writeJson(node), 'utf8');
   }
 
   toConnectData(topic: string, headers: ConnectHeaders | null, bytes: Uint8Array | null): SchemaAndValue {
@@ -128,7 +128,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     return { schema: null, value: this.convertToConnect(null, json) };
   }
 
-  fromConnectHeader(topic: string, headerKey: string, schema: Schema | null, value: unknown): Uint8Array | null {
+  fromConnectHeader(topic: string, headerKey: string, schema: Schema | null, value: unknown): Buffer | null {
     void headerKey;
     return this.fromConnectData(topic, null, schema, value);
   }
