@@ -1,7 +1,7 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import type { FetchResponseFetchableTopicResponse, FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
-import type { FetchPartitionRequest } from '../replication/replica-manager.js';
+import type { FetchResponse, FetchResponseFetchableTopicResponse, FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
+import type { FetchPartitionRequest, FetchPartitionResult } from '../replication/replica-manager.js';
 import { defineHandler } from './api-handler.js';
 
 const EMPTY = new Uint8Array(0);
@@ -19,7 +19,7 @@ export const fetchHandler = defineHandler({
   apiKey: ApiKey.Fetch,
   minVersion: 4,
   maxVersion: 17,
-  async handle(request, ctx) {
+  handle(request, ctx) {
     const { replicaManager, metadata } = ctx.services;
     const version = ctx.apiVersion;
     if ((request.sessionId ?? 0) !== 0) {
@@ -56,7 +56,7 @@ export const fetchHandler = defineHandler({
     // The records are read into pooled buffers that go back to the pool once the response is written.
     const buffers = ctx.services.readBuffers.lease();
     ctx.afterResponse(() => buffers.release());
-    const results = await replicaManager.fetch({
+    const results = replicaManager.fetchNowOrLater({
       buffers,
       partitions: wanted,
       maxWaitMs: request.maxWaitMs,
@@ -66,23 +66,34 @@ export const fetchHandler = defineHandler({
       replicaId,
       signal: ctx.services.shutdownSignal,
     });
-    results.forEach((r, i) => {
-      const slot = slots[i]!;
-      const target = responses[slot.topic]!.partitions;
-      target[slot.partition] = {
-        partitionIndex: r.partition,
-        errorCode: r.error === null ? ErrorCode.NONE : ErrorCode[r.error],
-        highWatermark: BigInt(r.highWatermark),
-        lastStableOffset: BigInt(r.lastStableOffset),
-        logStartOffset: BigInt(r.logStartOffset),
-        abortedTransactions: readCommitted ? [] : null,
-        preferredReadReplica: -1,
-        records: r.records ?? EMPTY,
-      };
-    });
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+    // A fetch with data at once (or an error) is answered synchronously; a long poll later.
+    if (results instanceof Promise) return results.then((r) => fetchResponse(r, responses, slots, readCommitted));
+    return fetchResponse(results, responses, slots, readCommitted);
   },
 });
+
+function fetchResponse(
+  results: readonly FetchPartitionResult[],
+  responses: FetchResponseFetchableTopicResponse[],
+  slots: readonly { topic: number; partition: number }[],
+  readCommitted: boolean,
+): FetchResponse {
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
+    const slot = slots[i]!;
+    responses[slot.topic]!.partitions[slot.partition] = {
+      partitionIndex: r.partition,
+      errorCode: r.error === null ? ErrorCode.NONE : ErrorCode[r.error],
+      highWatermark: BigInt(r.highWatermark),
+      lastStableOffset: BigInt(r.lastStableOffset),
+      logStartOffset: BigInt(r.logStartOffset),
+      abortedTransactions: readCommitted ? [] : null,
+      preferredReadReplica: -1,
+      records: r.records ?? EMPTY,
+    };
+  }
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+}
 
 function errorPartition(partitionIndex: number, errorCode: number): FetchResponsePartitionData {
   return {

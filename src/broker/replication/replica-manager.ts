@@ -381,10 +381,22 @@ export class ReplicaManager {
    * for new data on any of them (woken by appends, not by polling), then reads again.
    */
   async fetch(params: FetchParams): Promise<FetchPartitionResult[]> {
+    return this.fetchNowOrLater(params);
+  }
+
+  /**
+   * `fetch`, answering synchronously (no promise) when the fetch need not wait: enough bytes, an
+   * error, or no max wait. Only a long poll returns a promise.
+   */
+  fetchNowOrLater(params: FetchParams): FetchPartitionResult[] | Promise<FetchPartitionResult[]> {
     const first = this.readOnce(params, true);
     if (params.maxWaitMs <= 0 || first.bytes >= params.minBytes || first.hasError || params.partitions.length === 0) return first.results;
     // What was read is thrown away: the fetch waits, then reads again.
     params.buffers?.releaseAndReuse();
+    return this.waitThenRead(params, first.bytes);
+  }
+
+  private async waitThenRead(params: FetchParams, firstBytes: number): Promise<FetchPartitionResult[]> {
     const isolation: FetchIsolation = (params.replicaId ?? -1) >= 0 ? 'logEnd' : params.isolation;
     await new Promise<void>((resolve) => {
       const cancels: (() => void)[] = [];
@@ -399,7 +411,7 @@ export class ReplicaManager {
       };
       const timer = setTimeout(finish, params.maxWaitMs);
       params.signal?.addEventListener('abort', finish);
-      let accumulated = first.bytes;
+      let accumulated = firstBytes;
       const check = (p: Partition, req: FetchPartitionRequest): void => {
         if (done) return;
         // Any new data satisfies min.bytes of 1 (the usual case): no need to read it twice.
