@@ -82,24 +82,19 @@ export interface RequestToEncode<K extends ApiKeyNumber> {
   body: ApiRequestTypes[K];
 }
 
-function withSizePrefix(w: ProtocolWriter): Uint8Array[] {
-  const size = Buffer.allocUnsafe(4);
-  size.writeInt32BE(w.length, 0);
-  return [size, ...w.toChunks()];
-}
-
 /** Encodes a request with its size prefix, as chunks ready for `socket.writev`-style output. */
 export function encodeRequestChunks<K extends ApiKeyNumber>(req: RequestToEncode<K>): Uint8Array[] {
   const def = API_DEFINITIONS[req.apiKey];
   if (def === undefined) throw new ProtocolEncodeError('RequestHeader', -1, 'RequestApiKey', `unknown API key ${req.apiKey}`);
   const w = new ProtocolWriter();
+  w.reserveSizePrefix();
   encodeRequestHeader(
     w,
     { requestApiKey: req.apiKey, requestApiVersion: req.apiVersion, correlationId: req.correlationId, clientId: req.clientId },
     requestHeaderVersion(req.apiKey, req.apiVersion),
   );
   def.request.encode(w, req.body as object, req.apiVersion);
-  return withSizePrefix(w);
+  return w.toFrameChunks();
 }
 
 /** Encodes a request with its size prefix as one buffer. */
@@ -117,9 +112,10 @@ export function encodeResponseChunks<K extends ApiKeyNumber>(
   const def = API_DEFINITIONS[apiKey];
   if (def === undefined) throw new ProtocolEncodeError('ResponseHeader', -1, 'apiKey', `unknown API key ${apiKey}`);
   const w = new ProtocolWriter();
+  w.reserveSizePrefix();
   encodeResponseHeader(w, { correlationId }, responseHeaderVersion(apiKey, apiVersion));
   def.response.encode(w, body as object, apiVersion);
-  return withSizePrefix(w);
+  return w.toFrameChunks();
 }
 
 export function encodeResponse<K extends ApiKeyNumber>(apiKey: K, apiVersion: number, correlationId: number, body: ApiResponseTypes[K]): Buffer {

@@ -83,6 +83,11 @@ export interface FetchParams {
 
 export type AppendOutcome = AppendResult | { ok: false; error: ReplicaError; message: string };
 
+/** A partition's fetch result that is only an error. */
+function failedRead(req: FetchPartitionRequest, error: FetchPartitionResult['error']): FetchPartitionResult {
+  return { topic: req.topic, partition: req.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null, error };
+}
+
 function key(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
@@ -93,6 +98,8 @@ function key(topic: string, partition: number): string {
  */
 export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
+  /** The same partitions by topic, then index: the lookup of the produce and fetch paths (no key string built per request). */
+  private readonly byTopic = new Map<string, Map<number, Partition>>();
   private unsubscribe: (() => void) | null = null;
   private cancelIsrExpiration: (() => void) | null = null;
   private readonly roleListeners = new Set<PartitionRoleListener>();
@@ -225,6 +232,9 @@ export class ReplicaManager {
       const p = new Partition(topic.name, state.partition, topic.topicId, log, state, this.nodeId, hw, this.logger, partitionOptions);
       p.minInsyncReplicas = minIsr;
       this.partitions.set(k, p);
+      let indexes = this.byTopic.get(topic.name);
+      if (indexes === undefined) this.byTopic.set(topic.name, (indexes = new Map()));
+      indexes.set(state.partition, p);
       if (p.isFollower()) this.tellRole(p);
     }
   }
@@ -234,6 +244,9 @@ export class ReplicaManager {
     const p = this.partitions.get(k);
     if (p === undefined) return;
     this.partitions.delete(k);
+    const indexes = this.byTopic.get(topic);
+    indexes?.delete(partition);
+    if (indexes?.size === 0) this.byTopic.delete(topic);
     // The fetcher lets go of it before its log goes; waiting fetches and produces re-check.
     this.tellRole(p, true);
     p.wakeAll();
@@ -245,7 +258,7 @@ export class ReplicaManager {
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {
-    return this.partitions.get(key(topic, partition));
+    return this.byTopic.get(topic)?.get(partition);
   }
 
   allPartitions(): Partition[] {
@@ -272,7 +285,7 @@ export class ReplicaManager {
 
   /** Appends to a partition this broker leads; `requiredAcks` -1 (acks=all) checks min.insync.replicas first. */
   appendRecords(topic: string, partition: number, records: Uint8Array, requiredAcks = 1): AppendOutcome {
-    const p = this.partitions.get(key(topic, partition));
+    const p = this.getPartition(topic, partition);
     if (p === undefined) return { ok: false, ...this.notHosted(topic, partition) };
     try {
       return p.appendRecordsToLeader(records, requiredAcks);
@@ -323,22 +336,22 @@ export class ReplicaManager {
   }
 
   private readOnce(params: FetchParams, recordFollowerFetch: boolean): { results: FetchPartitionResult[]; bytes: number; hasError: boolean } {
+    // The hot path of every fetch: one result object per partition, nothing else per partition.
     const replicaId = params.replicaId ?? -1;
     let remaining = params.maxBytes;
     let bytes = 0;
     let hasError = false;
     const results: FetchPartitionResult[] = [];
     for (const req of params.partitions) {
-      const p = this.partitions.get(key(req.topic, req.partition));
-      const base = { topic: req.topic, partition: req.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null };
+      const p = this.getPartition(req.topic, req.partition);
       if (p === undefined) {
-        results.push({ ...base, error: this.notHosted(req.topic, req.partition).error });
+        results.push(failedRead(req, this.notHosted(req.topic, req.partition).error));
         hasError = true;
         continue;
       }
       const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch) ?? (p.isLeader() ? null : 'NOT_LEADER_OR_FOLLOWER');
       if (epochError !== null) {
-        results.push({ ...base, error: epochError });
+        results.push(failedRead(req, epochError));
         hasError = true;
         continue;
       }
@@ -352,26 +365,35 @@ export class ReplicaManager {
         read = p.read(req.fetchOffset, maxBytes, replicaId >= 0 ? 'logEnd' : params.isolation, minOneMessage, params.buffers?.allocate);
       } catch (err) {
         this.logger.error({ err, topic: req.topic, partition: req.partition }, 'read failed with an I/O error');
-        results.push({ ...base, error: 'KAFKA_STORAGE_ERROR' });
+        results.push(failedRead(req, 'KAFKA_STORAGE_ERROR'));
         hasError = true;
         continue;
       }
-      const common = { topic: req.topic, partition: req.partition, highWatermark: read.highWatermark, lastStableOffset: read.lastStableOffset, logStartOffset: read.logStartOffset };
+      const result: FetchPartitionResult = {
+        topic: req.topic,
+        partition: req.partition,
+        highWatermark: read.highWatermark,
+        lastStableOffset: read.lastStableOffset,
+        logStartOffset: read.logStartOffset,
+        records: null,
+        error: null,
+      };
+      results.push(result);
       if (!read.read.ok) {
-        results.push({ ...common, error: read.read.error, records: null });
+        result.error = read.read.error;
         hasError = true;
         continue;
       }
       if (replicaId >= 0 && recordFollowerFetch) {
         p.updateFollowerFetchState(replicaId, req.fetchOffset, leaderLogEndOffset);
         // The high watermark may have moved with this fetch: answer with the new one.
-        common.highWatermark = p.highWatermark;
-        common.lastStableOffset = p.highWatermark;
+        result.highWatermark = p.highWatermark;
+        result.lastStableOffset = p.highWatermark;
       }
       const records = read.read.records;
+      result.records = records;
       bytes += records.length;
       remaining -= records.length;
-      results.push({ ...common, error: null, records });
     }
     return { results, bytes, hasError };
   }
@@ -427,7 +449,7 @@ export class ReplicaManager {
         else cancels.push(p.onNextChange(() => check(p, req), isolation));
       };
       for (const req of params.partitions) {
-        const p = this.partitions.get(key(req.topic, req.partition));
+        const p = this.getPartition(req.topic, req.partition);
         if (p !== undefined) cancels.push(p.onNextChange(() => check(p, req), isolation));
       }
     });
