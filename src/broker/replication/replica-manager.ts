@@ -100,6 +100,9 @@ export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   /** The same partitions by topic, then index: the lookup of the produce and fetch paths (no key string built per request). */
   private readonly byTopic = new Map<string, Map<number, Partition>>();
+  /** Long-polling fetches waiting with a shutdown signal. */
+  private readonly fetchWaits = new Set<FetchWait>();
+  private readonly watchedSignals = new WeakSet<AbortSignal>();
   private unsubscribe: (() => void) | null = null;
   private cancelIsrExpiration: (() => void) | null = null;
   private readonly roleListeners = new Set<PartitionRoleListener>();
@@ -418,41 +421,48 @@ export class ReplicaManager {
     return this.waitThenRead(params, first.bytes);
   }
 
-  private async waitThenRead(params: FetchParams, firstBytes: number): Promise<FetchPartitionResult[]> {
+  /** Waits for data (or the timer, or shutdown), then reads again. */
+  private waitThenRead(params: FetchParams, firstBytes: number): Promise<FetchPartitionResult[]> {
     const isolation: FetchIsolation = (params.replicaId ?? -1) >= 0 ? 'logEnd' : params.isolation;
-    await new Promise<void>((resolve) => {
-      const cancels: (() => void)[] = [];
-      let done = false;
-      const finish = (): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        for (const c of cancels) c();
-        params.signal?.removeEventListener('abort', finish);
-        resolve();
-      };
-      const timer = setTimeout(finish, params.maxWaitMs);
-      params.signal?.addEventListener('abort', finish);
-      let accumulated = firstBytes;
-      const check = (p: Partition, req: FetchPartitionRequest): void => {
-        if (done) return;
-        // Any new data satisfies min.bytes of 1 (the usual case): no need to read it twice.
-        if (params.minBytes <= 1) {
-          finish();
+    return new Promise<FetchPartitionResult[]>((resolve, reject) => {
+      const wait = new FetchWait(this, params, isolation, firstBytes, resolve, reject);
+      const signal = params.signal;
+      if (signal !== undefined) {
+        if (signal.aborted) {
+          wait.finish();
           return;
         }
-        // Count what became readable for this partition; register again if still short.
-        const again = p.read(req.fetchOffset, req.partitionMaxBytes, isolation, false, params.buffers?.allocate);
-        accumulated = again.read.ok ? Math.max(accumulated, again.read.records.length) : params.minBytes;
-        params.buffers?.releaseAndReuse();
-        if (accumulated >= params.minBytes) finish();
-        else cancels.push(p.onNextChange(() => check(p, req), isolation));
-      };
+        this.watchShutdown(signal);
+        this.fetchWaits.add(wait);
+      }
+      wait.timer = setTimeout(finishFetchWait, params.maxWaitMs, wait);
       for (const req of params.partitions) {
         const p = this.getPartition(req.topic, req.partition);
-        if (p !== undefined) cancels.push(p.onNextChange(() => check(p, req), isolation));
+        if (p !== undefined) wait.register(p, req);
       }
     });
+  }
+
+  /** One abort listener per shutdown signal (not one per waiting fetch): it ends every wait using it. */
+  private watchShutdown(signal: AbortSignal): void {
+    if (this.watchedSignals.has(signal)) return;
+    this.watchedSignals.add(signal);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const w of [...this.fetchWaits]) if (w.params.signal === signal) w.finish();
+      },
+      { once: true },
+    );
+  }
+
+  /** @internal A wait is over: forget it (FetchWait calls this). */
+  fetchWaitDone(wait: FetchWait): void {
+    this.fetchWaits.delete(wait);
+  }
+
+  /** @internal The read that ends a wait (FetchWait calls this). */
+  readAfterWait(params: FetchParams): FetchPartitionResult[] {
     return this.readOnce(params, false).results;
   }
 
@@ -461,5 +471,63 @@ export class ReplicaManager {
     this.unsubscribe = null;
     this.cancelIsrExpiration?.();
     this.cancelIsrExpiration = null;
+  }
+}
+
+function finishFetchWait(wait: FetchWait): void {
+  wait.finish();
+}
+
+/**
+ * A long-polling fetch waiting for data: ended by an append that gives it enough bytes, its
+ * timer, or shutdown; then it reads again (in a microtask, after the append that woke it is done).
+ */
+class FetchWait {
+  timer: NodeJS.Timeout | undefined;
+  private done = false;
+  private readonly cancels: (() => void)[] = [];
+
+  constructor(
+    private readonly manager: ReplicaManager,
+    readonly params: FetchParams,
+    private readonly isolation: FetchIsolation,
+    private accumulated: number,
+    private readonly resolve: (results: FetchPartitionResult[]) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {}
+
+  register(p: Partition, req: FetchPartitionRequest): void {
+    this.cancels.push(p.onNextChange(() => this.check(p, req), this.isolation));
+  }
+
+  private check(p: Partition, req: FetchPartitionRequest): void {
+    if (this.done) return;
+    const params = this.params;
+    // Any new data satisfies min.bytes of 1 (the usual case): no need to read it twice.
+    if (params.minBytes <= 1) {
+      this.finish();
+      return;
+    }
+    // Count what became readable for this partition; register again if still short.
+    const again = p.read(req.fetchOffset, req.partitionMaxBytes, this.isolation, false, params.buffers?.allocate);
+    this.accumulated = again.read.ok ? Math.max(this.accumulated, again.read.records.length) : params.minBytes;
+    params.buffers?.releaseAndReuse();
+    if (this.accumulated >= params.minBytes) this.finish();
+    else this.register(p, req);
+  }
+
+  finish(): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    for (const c of this.cancels) c();
+    this.manager.fetchWaitDone(this);
+    queueMicrotask(() => {
+      try {
+        this.resolve(this.manager.readAfterWait(this.params));
+      } catch (err) {
+        this.reject(err);
+      }
+    });
   }
 }
