@@ -138,6 +138,34 @@ export function produceError(frame: Buffer): { errorCode: number; baseOffset: bi
   return { errorCode: -1, baseOffset: -1n };
 }
 
+/**
+ * The error code of the first partition of a Produce v9 response frame, read in place (what
+ * `produceError` decodes with the generic codec); -1 when the response names no partition.
+ */
+export function produceErrorCodeInPlace(frame: Buffer): number {
+  let pos = 4; // correlation id
+  const uvarint = (): number => {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = frame[pos++]!;
+      v += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return v;
+      shift += 7;
+    }
+  };
+  for (let n = uvarint(); n > 0; n--) {
+    uvarint();
+    const size = uvarint();
+    pos += size;
+  }
+  if (uvarint() - 1 < 1) return -1; // responses
+  const nameLength = uvarint() - 1;
+  pos += nameLength;
+  if (uvarint() - 1 < 1) return -1; // partition responses
+  return frame.readInt16BE(pos + 4); // after the partition index
+}
+
 /** A complete Fetch v12 request frame for one partition. */
 export function fetchFrame(topic: string, partition: number, offset: bigint, options: { maxWaitMs: number; minBytes: number; maxBytes: number; partitionMaxBytes: number }): Buffer {
   return encodeRequest({

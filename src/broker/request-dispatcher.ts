@@ -5,7 +5,7 @@ import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { ProtocolDecodeError } from '../protocol/primitives/protocol-error.js';
 import { ProtocolReader } from '../protocol/primitives/protocol-reader.js';
 import { ProtocolWriter } from '../protocol/primitives/protocol-writer.js';
-import { apiDefinition, decodeRequestFrameHeader, encodeResponseChunks } from '../protocol/request-frame.js';
+import { apiDefinition, encodeResponseChunks, readRequestFrameHeader } from '../protocol/request-frame.js';
 import type { ApiKeyNumber } from '../protocol/request-frame.js';
 import type { ApiHandler, BrokerServices, RequestContext } from './handlers/api-handler.js';
 import type { RequestHeader } from '../protocol/generated/request-header.js';
@@ -50,10 +50,11 @@ export class RequestDispatcher implements RequestChannel {
    * promise is created for those; a handler's promise is chained.
    */
   handle(frame: Buffer, connection: ConnectionContext): RequestOutcome | Promise<RequestOutcome> {
-    let header;
-    let bodyOffset;
+    // One reader for the header and the body.
+    const r = new ProtocolReader(frame);
+    let header: RequestHeader;
     try {
-      ({ header, bodyOffset } = decodeRequestFrameHeader(frame));
+      header = readRequestFrameHeader(r);
     } catch (err) {
       return { kind: 'close', reason: err instanceof ProtocolDecodeError ? `undecodable request header: ${err.message}` : String(err) };
     }
@@ -71,7 +72,6 @@ export class RequestDispatcher implements RequestChannel {
     let body: object;
     const def = apiDefinition(apiKey)!;
     try {
-      const r = new ProtocolReader(frame, bodyOffset);
       body = def.request.decode(r, version);
       if (r.pos !== frame.length) return { kind: 'close', reason: `${frame.length - r.pos} trailing bytes after ${def.request.name} v${version}` };
     } catch (err) {

@@ -46,6 +46,17 @@ export interface DecodedRequestHeader {
  */
 export function decodeRequestFrameHeader(frame: Uint8Array): DecodedRequestHeader {
   const r = new ProtocolReader(frame);
+  const header = readRequestFrameHeader(r);
+  return { header, bodyOffset: r.pos };
+}
+
+/**
+ * `decodeRequestFrameHeader` through a reader positioned at the start of the frame: leaves it at
+ * the start of the body, so the same reader decodes the body (the broker's request path).
+ */
+export function readRequestFrameHeader(r: ProtocolReader): RequestHeader {
+  const frame = r.buf;
+  r.pos = 0;
   if (frame.length < 4) throw new ProtocolDecodeError('BUFFER_UNDERFLOW', 'RequestApiKey', 'frame shorter than an API key and version').withContext('RequestHeader', -1);
   const apiKey = r.int16('RequestApiKey');
   const apiVersion = r.int16('RequestApiVersion');
@@ -53,8 +64,7 @@ export function decodeRequestFrameHeader(frame: Uint8Array): DecodedRequestHeade
     throw new ProtocolDecodeError('UNKNOWN_API_KEY', 'RequestApiKey', `unknown API key ${apiKey}`).withContext('RequestHeader', -1);
   }
   r.pos = 0;
-  const header = decodeRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
-  return { header, bodyOffset: r.pos };
+  return decodeRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
 }
 
 export interface DecodedRequest<K extends ApiKeyNumber = ApiKeyNumber> {

@@ -30,19 +30,24 @@ export const fetchHandler = defineHandler({
     const replicaId = version >= 15 ? (request.replicaState?.replicaId ?? -1) : (request.replicaId ?? -1);
     const byId = version >= 13;
     const wanted: FetchPartitionRequest[] = [];
-    // Where each requested partition's answer goes: [topic index, partition index], or an immediate error.
+    // Where each wanted partition's answer goes, as pairs (topic index, partition index); the
+    // partitions of unknown topics get their error at once.
     const responses: FetchResponseFetchableTopicResponse[] = [];
-    const slots: { topic: number; partition: number }[] = [];
-    for (const t of request.topics) {
+    const slots: number[] = [];
+    const topics = request.topics;
+    for (let ti = 0; ti < topics.length; ti++) {
+      const t = topics[ti]!;
       const topicName = byId ? metadata.topicById(t.topicId ?? '')?.name : t.topic;
       const out: FetchResponseFetchableTopicResponse = byId ? { topicId: t.topicId ?? '', partitions: [] } : { topic: t.topic ?? '', partitions: [] };
-      for (const p of t.partitions) {
+      const partitions = t.partitions;
+      for (let pi = 0; pi < partitions.length; pi++) {
+        const p = partitions[pi]!;
         if (topicName === undefined) {
           out.partitions.push(errorPartition(p.partition, ErrorCode.UNKNOWN_TOPIC_ID));
           continue;
         }
-        slots.push({ topic: responses.length, partition: out.partitions.length });
-        out.partitions.push(errorPartition(p.partition, ErrorCode.NONE));
+        slots.push(responses.length, out.partitions.length);
+        out.partitions.push(PENDING);
         wanted.push({
           topic: topicName,
           partition: p.partition,
@@ -75,13 +80,12 @@ export const fetchHandler = defineHandler({
 function fetchResponse(
   results: readonly FetchPartitionResult[],
   responses: FetchResponseFetchableTopicResponse[],
-  slots: readonly { topic: number; partition: number }[],
+  slots: readonly number[],
   readCommitted: boolean,
 ): FetchResponse {
   for (let i = 0; i < results.length; i++) {
     const r = results[i]!;
-    const slot = slots[i]!;
-    responses[slot.topic]!.partitions[slot.partition] = {
+    responses[slots[2 * i]!]!.partitions[slots[2 * i + 1]!] = {
       partitionIndex: r.partition,
       errorCode: r.error === null ? ErrorCode.NONE : ErrorCode[r.error],
       highWatermark: BigInt(r.highWatermark),
@@ -94,6 +98,9 @@ function fetchResponse(
   }
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
 }
+
+/** Stands for a wanted partition's answer until the read fills it in (never sent). */
+const PENDING: FetchResponsePartitionData = Object.freeze(errorPartition(-1, ErrorCode.UNKNOWN_SERVER_ERROR));
 
 function errorPartition(partitionIndex: number, errorCode: number): FetchResponsePartitionData {
   return {
