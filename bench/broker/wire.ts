@@ -138,6 +138,34 @@ export function produceError(frame: Buffer): { errorCode: number; baseOffset: bi
   return { errorCode: -1, baseOffset: -1n };
 }
 
+/**
+ * The error code of the first partition of a Produce v9 response frame, read in place (what
+ * `produceError` decodes with the generic codec); -1 when the response names no partition.
+ */
+export function produceErrorCodeInPlace(frame: Buffer): number {
+  let pos = 4; // correlation id
+  const uvarint = (): number => {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = frame[pos++]!;
+      v += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return v;
+      shift += 7;
+    }
+  };
+  for (let n = uvarint(); n > 0; n--) {
+    uvarint();
+    const size = uvarint();
+    pos += size;
+  }
+  if (uvarint() - 1 < 1) return -1; // responses
+  const nameLength = uvarint() - 1;
+  pos += nameLength;
+  if (uvarint() - 1 < 1) return -1; // partition responses
+  return frame.readInt16BE(pos + 4); // after the partition index
+}
+
 /** A complete Fetch v12 request frame for one partition. */
 export function fetchFrame(topic: string, partition: number, offset: bigint, options: { maxWaitMs: number; minBytes: number; maxBytes: number; partitionMaxBytes: number }): Buffer {
   return encodeRequest({
@@ -159,6 +187,94 @@ export function fetchFrame(topic: string, partition: number, offset: bigint, opt
     },
   });
 }
+
+/**
+ * A Fetch v12 request frame for one partition, encoded once; `setOffset` rewrites its fetch
+ * offset in place. For a worker with one fetch in flight: the frame is written again only after
+ * the previous one has been answered, so the socket no longer holds it.
+ */
+export class ReusableFetchFrame {
+  readonly frame: Buffer;
+  private readonly offsetAt: number;
+
+  constructor(topic: string, partition: number, options: { maxWaitMs: number; minBytes: number; maxBytes: number; partitionMaxBytes: number }) {
+    // The fetch offset is where a frame for offset 0 and one for offset -1 differ (all 8 bytes).
+    const a = fetchFrame(topic, partition, 0n, options);
+    const b = fetchFrame(topic, partition, -1n, options);
+    let at = 0;
+    while (at < a.length && a[at] === b[at]) at++;
+    if (a.length !== b.length || at + 8 > a.length || a.readBigInt64BE(at) !== 0n || b.readBigInt64BE(at) !== -1n) {
+      throw new Error('cannot locate the fetch offset in the Fetch request frame');
+    }
+    this.frame = a;
+    this.offsetAt = at;
+  }
+
+  /** Sets the fetch offset (a non-negative offset below 2^53). */
+  setOffset(offset: number): Buffer {
+    this.frame.writeUInt32BE(Math.floor(offset / 0x100000000), this.offsetAt);
+    this.frame.writeUInt32BE(offset % 0x100000000, this.offsetAt + 4);
+    return this.frame;
+  }
+}
+
+/**
+ * The first partition of a Fetch v12 response frame, read in place: no object tree, the records
+ * a view into the frame. `out` is filled and returned (a worker reuses one).
+ */
+export function readFetchInPlace(frame: Buffer, out: { errorCode: number; records: Buffer }): { errorCode: number; records: Buffer } {
+  let pos = 4; // correlation id
+  const uvarint = (): number => {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = frame[pos++]!;
+      v += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return v;
+      shift += 7;
+    }
+  };
+  const skipTaggedFields = (): void => {
+    for (let n = uvarint(); n > 0; n--) {
+      uvarint();
+      const size = uvarint(); // (not `pos += uvarint()`: that would add to pos as it was before the read)
+      pos += size;
+    }
+  };
+  skipTaggedFields(); // response header v1
+  pos += 4; // throttle time
+  const topLevelError = frame.readInt16BE(pos);
+  pos += 2 + 4; // error code, session id
+  out.records = EMPTY_RECORDS;
+  if (topLevelError !== 0) {
+    out.errorCode = topLevelError;
+    return out;
+  }
+  if (uvarint() - 1 < 1) {
+    out.errorCode = -1;
+    return out;
+  }
+  const nameLength = uvarint() - 1;
+  pos += nameLength; // topic name
+  if (uvarint() - 1 < 1) {
+    out.errorCode = -1;
+    return out;
+  }
+  pos += 4; // partition index
+  out.errorCode = frame.readInt16BE(pos);
+  pos += 2 + 8 + 8 + 8; // error code, high watermark, last stable offset, log start offset
+  const aborted = uvarint() - 1;
+  for (let i = 0; i < aborted; i++) {
+    pos += 16; // producer id, first offset
+    skipTaggedFields();
+  }
+  pos += 4; // preferred read replica
+  const size = uvarint() - 1;
+  if (size > 0) out.records = frame.subarray(pos, pos + size);
+  return out;
+}
+
+const EMPTY_RECORDS = Buffer.alloc(0);
 
 export interface FetchedPartition {
   errorCode: number;

@@ -5,7 +5,7 @@ import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { ProtocolDecodeError } from '../protocol/primitives/protocol-error.js';
 import { ProtocolReader } from '../protocol/primitives/protocol-reader.js';
 import { ProtocolWriter } from '../protocol/primitives/protocol-writer.js';
-import { apiDefinition, decodeRequestFrameHeader, encodeResponseChunks } from '../protocol/request-frame.js';
+import { apiDefinition, encodeResponseChunks, readRequestFrameHeader } from '../protocol/request-frame.js';
 import type { ApiKeyNumber } from '../protocol/request-frame.js';
 import type { ApiHandler, BrokerServices, RequestContext } from './handlers/api-handler.js';
 import type { RequestHeader } from '../protocol/generated/request-header.js';
@@ -18,6 +18,12 @@ import type { ConnectionContext, RequestChannel, RequestOutcome } from './networ
  * (Kafka's rule), except ApiVersions at an unknown version, which gets UNSUPPORTED_VERSION in the
  * v0 layout so the client can retry with a version the broker knows.
  */
+const NO_RESPONSE: RequestOutcome = Object.freeze({ kind: 'noResponse' });
+
+function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
 export class RequestDispatcher implements RequestChannel {
   private readonly handlers = new Map<number, ApiHandler>();
 
@@ -39,11 +45,16 @@ export class RequestDispatcher implements RequestChannel {
       .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
   }
 
-  async handle(frame: Buffer, connection: ConnectionContext): Promise<RequestOutcome> {
-    let header;
-    let bodyOffset;
+  /**
+   * Synchronous when the handler is (Produce with acks 0/1, a Fetch with data at once...): no
+   * promise is created for those; a handler's promise is chained.
+   */
+  handle(frame: Buffer, connection: ConnectionContext): RequestOutcome | Promise<RequestOutcome> {
+    // One reader for the header and the body.
+    const r = new ProtocolReader(frame);
+    let header: RequestHeader;
     try {
-      ({ header, bodyOffset } = decodeRequestFrameHeader(frame));
+      header = readRequestFrameHeader(r);
     } catch (err) {
       return { kind: 'close', reason: err instanceof ProtocolDecodeError ? `undecodable request header: ${err.message}` : String(err) };
     }
@@ -61,7 +72,6 @@ export class RequestDispatcher implements RequestChannel {
     let body: object;
     const def = apiDefinition(apiKey)!;
     try {
-      const r = new ProtocolReader(frame, bodyOffset);
       body = def.request.decode(r, version);
       if (r.pos !== frame.length) return { kind: 'close', reason: `${frame.length - r.pos} trailing bytes after ${def.request.name} v${version}` };
     } catch (err) {
@@ -69,22 +79,42 @@ export class RequestDispatcher implements RequestChannel {
       throw err;
     }
     const ctx = new HandlerRequestContext(header, version, connection, this.services(), this.logger, apiName);
+    let result: ReturnType<ApiHandler['handle']>;
     try {
-      const response = await handler.handle(body as never, ctx);
-      if (response === null) {
-        ctx.responseDone();
-        return { kind: 'noResponse' };
-      }
-      const chunks = encodeResponseChunks(apiKey as ApiKeyNumber, version, header.correlationId, response as never);
-      return ctx.hasAfterResponse ? { kind: 'response', chunks, onWritten: () => ctx.responseDone() } : { kind: 'response', chunks };
+      result = handler.handle(body as never, ctx);
     } catch (err) {
-      // A bug, not bad input: log it and answer UNKNOWN_SERVER_ERROR where the response has a
-      // top-level error code; otherwise the connection is closed (the client reconnects).
-      ctx.logger.error({ err }, 'request failed with an unexpected error');
-      ctx.responseDone();
-      const chunks = this.unknownServerError(apiKey, version, header.correlationId);
-      return chunks === null ? { kind: 'close', reason: `unexpected error in ${apiName}: ${String(err)}` } : { kind: 'response', chunks };
+      return this.failed(err, ctx, apiKey, version);
     }
+    if (isPromiseLike(result)) {
+      return result.then(
+        (response) => this.respond(response, ctx, apiKey, version),
+        (err: unknown) => this.failed(err, ctx, apiKey, version),
+      );
+    }
+    return this.respond(result, ctx, apiKey, version);
+  }
+
+  private respond(response: object | null, ctx: HandlerRequestContext, apiKey: number, version: number): RequestOutcome {
+    if (response === null) {
+      ctx.responseDone();
+      return NO_RESPONSE;
+    }
+    let chunks: Uint8Array[];
+    try {
+      chunks = encodeResponseChunks(apiKey as ApiKeyNumber, version, ctx.header.correlationId, response as never);
+    } catch (err) {
+      return this.failed(err, ctx, apiKey, version);
+    }
+    return ctx.hasAfterResponse ? { kind: 'response', chunks, onWritten: () => ctx.responseDone() } : { kind: 'response', chunks };
+  }
+
+  private failed(err: unknown, ctx: HandlerRequestContext, apiKey: number, version: number): RequestOutcome {
+    // A bug, not bad input: log it and answer UNKNOWN_SERVER_ERROR where the response has a
+    // top-level error code; otherwise the connection is closed (the client reconnects).
+    ctx.logger.error({ err }, 'request failed with an unexpected error');
+    ctx.responseDone();
+    const chunks = this.unknownServerError(apiKey, version, ctx.header.correlationId);
+    return chunks === null ? { kind: 'close', reason: `unexpected error in ${ctx.apiName}: ${String(err)}` } : { kind: 'response', chunks };
   }
 
   private unknownServerError(apiKey: number, version: number, correlationId: number): Uint8Array[] | null {
@@ -132,7 +162,7 @@ class HandlerRequestContext implements RequestContext {
     readonly connection: ConnectionContext,
     readonly services: BrokerServices,
     private readonly parentLogger: Logger,
-    private readonly apiName: string,
+    readonly apiName: string,
   ) {}
 
   get logger(): Logger {

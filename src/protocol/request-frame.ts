@@ -46,6 +46,17 @@ export interface DecodedRequestHeader {
  */
 export function decodeRequestFrameHeader(frame: Uint8Array): DecodedRequestHeader {
   const r = new ProtocolReader(frame);
+  const header = readRequestFrameHeader(r);
+  return { header, bodyOffset: r.pos };
+}
+
+/**
+ * `decodeRequestFrameHeader` through a reader positioned at the start of the frame: leaves it at
+ * the start of the body, so the same reader decodes the body (the broker's request path).
+ */
+export function readRequestFrameHeader(r: ProtocolReader): RequestHeader {
+  const frame = r.buf;
+  r.pos = 0;
   if (frame.length < 4) throw new ProtocolDecodeError('BUFFER_UNDERFLOW', 'RequestApiKey', 'frame shorter than an API key and version').withContext('RequestHeader', -1);
   const apiKey = r.int16('RequestApiKey');
   const apiVersion = r.int16('RequestApiVersion');
@@ -53,8 +64,7 @@ export function decodeRequestFrameHeader(frame: Uint8Array): DecodedRequestHeade
     throw new ProtocolDecodeError('UNKNOWN_API_KEY', 'RequestApiKey', `unknown API key ${apiKey}`).withContext('RequestHeader', -1);
   }
   r.pos = 0;
-  const header = decodeRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
-  return { header, bodyOffset: r.pos };
+  return decodeRequestHeader(r, requestHeaderVersion(apiKey, apiVersion));
 }
 
 export interface DecodedRequest<K extends ApiKeyNumber = ApiKeyNumber> {
@@ -82,24 +92,19 @@ export interface RequestToEncode<K extends ApiKeyNumber> {
   body: ApiRequestTypes[K];
 }
 
-function withSizePrefix(w: ProtocolWriter): Uint8Array[] {
-  const size = Buffer.allocUnsafe(4);
-  size.writeInt32BE(w.length, 0);
-  return [size, ...w.toChunks()];
-}
-
 /** Encodes a request with its size prefix, as chunks ready for `socket.writev`-style output. */
 export function encodeRequestChunks<K extends ApiKeyNumber>(req: RequestToEncode<K>): Uint8Array[] {
   const def = API_DEFINITIONS[req.apiKey];
   if (def === undefined) throw new ProtocolEncodeError('RequestHeader', -1, 'RequestApiKey', `unknown API key ${req.apiKey}`);
   const w = new ProtocolWriter();
+  w.reserveSizePrefix();
   encodeRequestHeader(
     w,
     { requestApiKey: req.apiKey, requestApiVersion: req.apiVersion, correlationId: req.correlationId, clientId: req.clientId },
     requestHeaderVersion(req.apiKey, req.apiVersion),
   );
   def.request.encode(w, req.body as object, req.apiVersion);
-  return withSizePrefix(w);
+  return w.toFrameChunks();
 }
 
 /** Encodes a request with its size prefix as one buffer. */
@@ -117,9 +122,10 @@ export function encodeResponseChunks<K extends ApiKeyNumber>(
   const def = API_DEFINITIONS[apiKey];
   if (def === undefined) throw new ProtocolEncodeError('ResponseHeader', -1, 'apiKey', `unknown API key ${apiKey}`);
   const w = new ProtocolWriter();
+  w.reserveSizePrefix();
   encodeResponseHeader(w, { correlationId }, responseHeaderVersion(apiKey, apiVersion));
   def.response.encode(w, body as object, apiVersion);
-  return withSizePrefix(w);
+  return w.toFrameChunks();
 }
 
 export function encodeResponse<K extends ApiKeyNumber>(apiKey: K, apiVersion: number, correlationId: number, body: ApiResponseTypes[K]): Buffer {

@@ -198,6 +198,32 @@ describe('single broker over TCP', () => {
   });
 });
 
+describe('shutdown', () => {
+  it('answers long-polling fetches at once, empty, when the broker shuts down', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'samsa-shutdown-'));
+    try {
+      const broker = await startBroker({ port: 0, host: '127.0.0.1', logDirs: [dir] });
+      const clients = [await KafkaTestClient.connect('127.0.0.1', broker.port), await KafkaTestClient.connect('127.0.0.1', broker.port)];
+      await clients[0]!.send(ApiKey.Metadata, 12, { topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: 'idle' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+      await fetchFrom(clients[0]!, 'idle', 0, 0n);
+      // Waits far longer than the shutdown allows: only the shutdown signal can end them in time
+      // (a connection cut by the shutdown timeout would fail these requests instead).
+      const pending = clients.map((c) => fetchFrom(c, 'idle', 0, 0n, 0x7fffffff));
+      await new Promise((r) => setTimeout(r, 50));
+      const closed = broker.close();
+      const answers = await Promise.all(pending);
+      for (const a of answers) {
+        assert.equal(a.errorCode, ErrorCode.NONE);
+        assert.equal(a.records?.length ?? 0, 0);
+      }
+      await closed;
+      for (const c of clients) c.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('restart', () => {
   it('keeps topics and records across a clean restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'samsa-restart-'));

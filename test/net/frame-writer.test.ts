@@ -143,4 +143,67 @@ describe('FrameWriter', () => {
       server.close();
     }
   });
+
+  // The timeout turns a corrupted stream (a frame that never completes) into a failure, not a hang.
+  it('copies small frames into a reused buffer without corrupting frames the socket still holds', { timeout: 60_000 }, async () => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const accepted = once(server, 'connection');
+    const client = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
+    await once(client, 'connect');
+    const [peer] = (await accepted) as [Socket];
+    try {
+      const writer = new FrameWriter(client);
+      const reader = new FrameReader({ maxFrameBytes: 1 << 20 });
+      // Distinct contents per frame, sizes around the copy threshold; written in bursts (frames
+      // queue in user space, where the copy must stay untouched) and one by one (the scratch is reused).
+      const payloads: Buffer[] = [];
+      for (let i = 0; i < 600; i++) {
+        const size = [10, 3000, 20_000, 64 * 1024 - 4, 64 * 1024, 100_000][i % 6]!;
+        payloads.push(Buffer.alloc(size, i % 251));
+      }
+      const received: Buffer[] = [];
+      const done = new Promise<void>((resolve, reject) => {
+        peer.on('data', (chunk: Buffer) => {
+          reader.push(chunk);
+          for (let r = reader.next(); r.kind === 'frame'; r = reader.next()) {
+            const i = received.length;
+            received.push(Buffer.from(r.frame));
+            if (!received[i]!.equals(payloads[i]!)) reject(new Error(`frame ${i} arrived corrupted`));
+          }
+          if (reader.error !== undefined) reject(new Error(reader.error.message));
+          if (received.length === payloads.length) resolve();
+        });
+      });
+      done.catch(() => {}); // awaited below
+      let flushedCallbacks = 0;
+      // The first half goes out while the peer does not read: the kernel's buffers fill and the
+      // rest waits in user space.
+      peer.pause();
+      let queuedInUserSpace = 0;
+      for (const [i, p] of payloads.entries()) {
+        if (i === 300) {
+          assert.ok(queuedInUserSpace > 100, `frames queued in user space: ${queuedInUserSpace}`);
+          peer.resume();
+          await writer.drained();
+        }
+        writer.write(frame(p.subarray(0, 1), p.subarray(1)), () => flushedCallbacks++);
+        if (client.writableLength > 0) queuedInUserSpace++;
+        if (i >= 300) {
+          await writer.drained();
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+      await done;
+      assert.equal(received.length, payloads.length);
+      for (let i = 0; i < payloads.length; i++) assert.ok(received[i]!.equals(payloads[i]!), `frame ${i} arrived intact`);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(flushedCallbacks, payloads.length);
+    } finally {
+      client.destroy();
+      peer.destroy();
+      server.close();
+    }
+  });
 });

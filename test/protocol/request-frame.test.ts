@@ -8,6 +8,7 @@ import {
   decodeResponse,
   encodeRequest,
   encodeResponse,
+  encodeResponseChunks,
   requestHeaderVersion,
   responseHeaderVersion,
 } from '../../src/protocol/request-frame.js';
@@ -114,6 +115,24 @@ describe('request frames', () => {
     assert.equal(decoded.body.finalizedFeaturesEpoch, 5n);
     assert.equal(decoded.body.zkMigrationReady, true);
     assert.deepStrictEqual(decoded.body.apiKeys.map((k) => ({ apiKey: k.apiKey, minVersion: k.minVersion, maxVersion: k.maxVersion })), body.apiKeys);
+  });
+
+  it('fills the size prefix in the first chunk and keeps large records as their own chunk, not copied', () => {
+    const big = new Uint8Array(10_000).fill(7);
+    const small = new Uint8Array(100).fill(9);
+    for (const records of [big, small]) {
+      const partition = { partitionIndex: 0, errorCode: 0, highWatermark: 5n, lastStableOffset: 5n, logStartOffset: 0n, abortedTransactions: null, preferredReadReplica: -1, records };
+      const body = { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: [{ topic: 't', partitions: [partition] }] };
+      const chunks = encodeResponseChunks(ApiKey.Fetch, 12, 77, body);
+      const bytes = Buffer.concat(chunks);
+      assert.equal(bytes.readInt32BE(0), bytes.length - 4);
+      assert.ok(chunks[0]!.length > 4, 'the size prefix is not a chunk of its own');
+      assert.equal(chunks.includes(big), records === big, 'large records are referenced as they are');
+      const decoded = decodeResponse(ApiKey.Fetch, 12, bytes.subarray(4));
+      assert.equal(decoded.correlationId, 77);
+      assert.deepEqual(Buffer.from(decoded.body.responses[0]!.partitions[0]!.records!), Buffer.from(records));
+      assert.deepEqual(encodeResponse(ApiKey.Fetch, 12, 77, body), bytes);
+    }
   });
 });
 

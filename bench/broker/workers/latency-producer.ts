@@ -9,7 +9,7 @@
 import { buildRecordBatch } from '../../../src/protocol/records/index.js';
 import { runQueueWait, schedStat } from '../processes.js';
 import { emit, runWorker, workerParams } from '../worker-io.js';
-import { PipelinedConnection, produceError, produceFrame } from '../wire.js';
+import { PipelinedConnection, produceErrorCodeInPlace, produceFrame } from '../wire.js';
 
 interface Params {
   port: number;
@@ -52,7 +52,7 @@ runWorker(async () => {
         requests++;
         if (n > maxBatch) maxBatch = n;
         conn.send(frame).then(({ frame: response }) => {
-          const { errorCode } = produceError(response);
+          const errorCode = produceErrorCodeInPlace(response);
           if (errorCode !== 0) {
             reject(new Error(`produce failed with error code ${errorCode}`));
             return;

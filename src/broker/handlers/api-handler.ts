@@ -55,8 +55,11 @@ export interface ApiHandler<K extends ApiKeyNumber = ApiKeyNumber> {
   apiKey: K;
   minVersion: number;
   maxVersion: number;
-  /** Returns the response, or null when the request gets none (Produce with acks=0). */
-  handle(request: ApiRequestTypes[K], ctx: RequestContext): Promise<ApiResponseTypes[K] | null>;
+  /**
+   * Returns the response, or null when the request gets none (Produce with acks=0); a handler
+   * that has its answer at once may return it without a promise (the hot paths do).
+   */
+  handle(request: ApiRequestTypes[K], ctx: RequestContext): Promise<ApiResponseTypes[K] | null> | ApiResponseTypes[K] | null;
 }
 
 /** Identity helper that keeps the request/response types tied to the API key. */

@@ -1,7 +1,7 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import type { FetchResponseFetchableTopicResponse, FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
-import type { FetchPartitionRequest } from '../replication/replica-manager.js';
+import type { FetchResponse, FetchResponseFetchableTopicResponse, FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
+import type { FetchPartitionRequest, FetchPartitionResult } from '../replication/replica-manager.js';
 import { defineHandler } from './api-handler.js';
 
 const EMPTY = new Uint8Array(0);
@@ -19,7 +19,7 @@ export const fetchHandler = defineHandler({
   apiKey: ApiKey.Fetch,
   minVersion: 4,
   maxVersion: 17,
-  async handle(request, ctx) {
+  handle(request, ctx) {
     const { replicaManager, metadata } = ctx.services;
     const version = ctx.apiVersion;
     if ((request.sessionId ?? 0) !== 0) {
@@ -30,19 +30,24 @@ export const fetchHandler = defineHandler({
     const replicaId = version >= 15 ? (request.replicaState?.replicaId ?? -1) : (request.replicaId ?? -1);
     const byId = version >= 13;
     const wanted: FetchPartitionRequest[] = [];
-    // Where each requested partition's answer goes: [topic index, partition index], or an immediate error.
+    // Where each wanted partition's answer goes, as pairs (topic index, partition index); the
+    // partitions of unknown topics get their error at once.
     const responses: FetchResponseFetchableTopicResponse[] = [];
-    const slots: { topic: number; partition: number }[] = [];
-    for (const t of request.topics) {
+    const slots: number[] = [];
+    const topics = request.topics;
+    for (let ti = 0; ti < topics.length; ti++) {
+      const t = topics[ti]!;
       const topicName = byId ? metadata.topicById(t.topicId ?? '')?.name : t.topic;
       const out: FetchResponseFetchableTopicResponse = byId ? { topicId: t.topicId ?? '', partitions: [] } : { topic: t.topic ?? '', partitions: [] };
-      for (const p of t.partitions) {
+      const partitions = t.partitions;
+      for (let pi = 0; pi < partitions.length; pi++) {
+        const p = partitions[pi]!;
         if (topicName === undefined) {
           out.partitions.push(errorPartition(p.partition, ErrorCode.UNKNOWN_TOPIC_ID));
           continue;
         }
-        slots.push({ topic: responses.length, partition: out.partitions.length });
-        out.partitions.push(errorPartition(p.partition, ErrorCode.NONE));
+        slots.push(responses.length, out.partitions.length);
+        out.partitions.push(PENDING);
         wanted.push({
           topic: topicName,
           partition: p.partition,
@@ -56,7 +61,7 @@ export const fetchHandler = defineHandler({
     // The records are read into pooled buffers that go back to the pool once the response is written.
     const buffers = ctx.services.readBuffers.lease();
     ctx.afterResponse(() => buffers.release());
-    const results = await replicaManager.fetch({
+    const results = replicaManager.fetchNowOrLater({
       buffers,
       partitions: wanted,
       maxWaitMs: request.maxWaitMs,
@@ -66,23 +71,36 @@ export const fetchHandler = defineHandler({
       replicaId,
       signal: ctx.services.shutdownSignal,
     });
-    results.forEach((r, i) => {
-      const slot = slots[i]!;
-      const target = responses[slot.topic]!.partitions;
-      target[slot.partition] = {
-        partitionIndex: r.partition,
-        errorCode: r.error === null ? ErrorCode.NONE : ErrorCode[r.error],
-        highWatermark: BigInt(r.highWatermark),
-        lastStableOffset: BigInt(r.lastStableOffset),
-        logStartOffset: BigInt(r.logStartOffset),
-        abortedTransactions: readCommitted ? [] : null,
-        preferredReadReplica: -1,
-        records: r.records ?? EMPTY,
-      };
-    });
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+    // A fetch with data at once (or an error) is answered synchronously; a long poll later.
+    if (results instanceof Promise) return results.then((r) => fetchResponse(r, responses, slots, readCommitted));
+    return fetchResponse(results, responses, slots, readCommitted);
   },
 });
+
+function fetchResponse(
+  results: readonly FetchPartitionResult[],
+  responses: FetchResponseFetchableTopicResponse[],
+  slots: readonly number[],
+  readCommitted: boolean,
+): FetchResponse {
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
+    responses[slots[2 * i]!]!.partitions[slots[2 * i + 1]!] = {
+      partitionIndex: r.partition,
+      errorCode: r.error === null ? ErrorCode.NONE : ErrorCode[r.error],
+      highWatermark: BigInt(r.highWatermark),
+      lastStableOffset: BigInt(r.lastStableOffset),
+      logStartOffset: BigInt(r.logStartOffset),
+      abortedTransactions: readCommitted ? [] : null,
+      preferredReadReplica: -1,
+      records: r.records ?? EMPTY,
+    };
+  }
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+}
+
+/** Stands for a wanted partition's answer until the read fills it in (never sent). */
+const PENDING: FetchResponsePartitionData = Object.freeze(errorPartition(-1, ErrorCode.UNKNOWN_SERVER_ERROR));
 
 function errorPartition(partitionIndex: number, errorCode: number): FetchResponsePartitionData {
   return {

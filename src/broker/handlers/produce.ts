@@ -23,12 +23,12 @@ export const produceHandler = defineHandler({
   apiKey: ApiKey.Produce,
   minVersion: 0,
   maxVersion: 11,
-  async handle(request, ctx) {
+  handle(request, ctx) {
     const { replicaManager } = ctx.services;
     const acks = request.acks;
     const responses: ProduceResponseTopicProduceResponse[] = [];
     // acks=all: the partitions whose append must reach the high watermark before the answer.
-    const waits: Promise<void>[] = [];
+    let waits: Promise<void>[] | undefined;
     for (const topic of request.topicData) {
       const partitionResponses: ProduceResponsePartitionProduceResponse[] = [];
       // Clients may not write to internal topics (__consumer_offsets): Kafka refuses it.
@@ -77,15 +77,16 @@ export const produceHandler = defineHandler({
             response.errorMessage = error === 'REQUEST_TIMED_OUT' ? `acks=all: not replicated to the in-sync replicas within ${request.timeoutMs} ms` : null;
           };
           const acked = replicaManager.waitForAcks(topic.name, p.index, result.lastOffset + 1, request.timeoutMs, ctx.services.shutdownSignal);
-          if (acked instanceof Promise) waits.push(acked.then(setError));
+          if (acked instanceof Promise) (waits ??= []).push(acked.then(setError));
           else setError(acked);
         }
       }
       responses.push({ name: topic.name, partitionResponses });
     }
-    // Only acks=all appends that the followers still lack wait (never in a single broker, ISR = [self]).
-    if (waits.length > 0) await Promise.all(waits);
-    if (acks === 0) return null;
-    return { responses, throttleTimeMs: 0 };
+    // Only acks=all appends that the followers still lack wait (never in a single broker, ISR = [self]);
+    // everything else is answered synchronously, without a promise.
+    const response = acks === 0 ? null : { responses, throttleTimeMs: 0 };
+    if (waits !== undefined) return Promise.all(waits).then(() => response);
+    return response;
   },
 });

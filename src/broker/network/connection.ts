@@ -179,7 +179,7 @@ export class Connection {
     this.fillQueue();
     if (this.reader.error !== undefined) this.onFrameSizeError(this.reader.error);
     this.updateReading();
-    void this.pump();
+    this.pump();
   }
 
   /** Moves complete frames from the reader to the queue while below the bounds (all of them when draining). */
@@ -215,25 +215,112 @@ export class Connection {
 
   // --- handling ---------------------------------------------------------------------------
 
-  /** Handles queued frames one at a time until the queue is empty; never rejects. */
-  private async pump(): Promise<void> {
+  /**
+   * Handles queued frames one at a time until the queue is empty. An outcome the channel returns
+   * synchronously is acted on at once (no promise per request on the hot path); a promised one,
+   * or a full send buffer, suspends the pump, and its continuation resumes it. `pumping` stays set
+   * while suspended, so that frames arriving meanwhile only queue. Never throws.
+   */
+  private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
+    this.runPump();
+  }
+
+  /** The pump proper (`pumping` is set); clears `pumping` unless a continuation will resume it. */
+  private runPump(): void {
     try {
       for (;;) {
-        if (this.state !== 'open' && this.state !== 'draining') return;
+        if (this.state !== 'open' && this.state !== 'draining') break;
         const frame = this.dequeue();
-        if (frame === undefined) break;
-        const outcome = await this.handle(frame);
-        if (outcome === undefined) return;
-        if (!(await this.deliver(outcome))) return;
+        if (frame === undefined) {
+          if (this.state === 'draining') this.closeGracefully('debug', `${this.drainReason}: requests read before it are answered`);
+          break;
+        }
+        this.inFlight = true;
+        let result: RequestOutcome | Promise<RequestOutcome>;
+        try {
+          result = this.channel.handle(frame, this.context);
+        } catch (err) {
+          this.handlerFailed(err);
+          break;
+        }
+        if (isPromiseLike(result)) {
+          result.then(
+            (outcome) => this.resume(outcome),
+            (err: unknown) => {
+              this.handlerFailed(err);
+              this.pumping = false;
+            },
+          );
+          return;
+        }
+        const next = this.afterHandled(result);
+        if (next === 'suspended') return;
+        if (next === 'stop') break;
       }
-      if (this.state === 'draining') this.closeGracefully('debug', `${this.drainReason}: requests read before it are answered`);
     } catch (err) {
       this.destroy('error', 'internal error in the connection pipeline', err);
-    } finally {
-      this.pumping = false;
     }
+    this.pumping = false;
+  }
+
+  /** Continues the pump with an outcome that was promised. */
+  private resume(outcome: RequestOutcome): void {
+    let next: 'continue' | 'stop' | 'suspended';
+    try {
+      next = this.afterHandled(outcome);
+    } catch (err) {
+      this.destroy('error', 'internal error in the connection pipeline', err);
+      next = 'stop';
+    }
+    if (next === 'suspended') return;
+    if (next === 'stop') this.pumping = false;
+    else this.runPump();
+  }
+
+  /** The channel threw or rejected: the connection closes (a bug, logged). */
+  private handlerFailed(err: unknown): void {
+    this.inFlight = false;
+    this.touch();
+    if (this.state === 'open' || this.state === 'draining') this.closeGracefully('error', 'request handler failed', err);
+    else this.logger.error({ err }, 'request handler failed (the connection had already closed)');
+  }
+
+  /**
+   * Acts on the outcome of the request in flight: `continue` with the next frame, `stop` handling
+   * (the connection is closing), or `suspended` until the send buffer drains (the drain resumes
+   * the pump).
+   */
+  private afterHandled(outcome: RequestOutcome): 'continue' | 'stop' | 'suspended' {
+    this.inFlight = false;
+    this.requestsHandled++;
+    this.touch();
+    if (this.state !== 'open' && this.state !== 'draining') {
+      this.logger.debug({ outcome: outcome?.kind }, 'connection closed while its request was handled; outcome dropped');
+      if (outcome?.kind === 'response') outcome.onWritten?.();
+      return 'stop';
+    }
+    switch (outcome?.kind) {
+      case 'response':
+        if (!Array.isArray(outcome.chunks)) break;
+        if (!this.writer.write(outcome.chunks, outcome.onWritten)) {
+          this.awaitingDrain = true;
+          this.writer.drained().then(() => {
+            this.awaitingDrain = false;
+            this.runPump();
+          });
+          return 'suspended';
+        }
+        return 'continue';
+      case 'noResponse':
+        return 'continue';
+      case 'close':
+        this.closeGracefully('info', `request channel closed the connection: ${outcome.reason}`);
+        return 'stop';
+    }
+    this.closeGracefully('error', `request channel returned an invalid outcome: ${describe(outcome)}`);
+    return 'stop';
   }
 
   private dequeue(): Buffer | undefined {
@@ -243,54 +330,6 @@ export class Connection {
     this.fillQueue();
     this.updateReading();
     return frame;
-  }
-
-  /** Runs the channel on one frame; undefined when the connection is no longer handling (closed, or the handler failed). */
-  private async handle(frame: Buffer): Promise<RequestOutcome | undefined> {
-    this.inFlight = true;
-    let outcome: RequestOutcome;
-    try {
-      outcome = await this.channel.handle(frame, this.context);
-    } catch (err) {
-      this.inFlight = false;
-      this.touch();
-      if (this.state === 'open' || this.state === 'draining') this.closeGracefully('error', 'request handler failed', err);
-      else this.logger.error({ err }, 'request handler failed (the connection had already closed)');
-      return undefined;
-    }
-    this.inFlight = false;
-    this.requestsHandled++;
-    this.touch();
-    if (this.state !== 'open' && this.state !== 'draining') {
-      this.logger.debug({ outcome: outcome?.kind }, 'connection closed while its request was handled; outcome dropped');
-      if (outcome?.kind === 'response') outcome.onWritten?.();
-      return undefined;
-    }
-    return outcome;
-  }
-
-  /** Writes or acts on an outcome; false when the connection stops handling. */
-  private async deliver(outcome: RequestOutcome): Promise<boolean> {
-    switch (outcome?.kind) {
-      case 'response':
-        if (!Array.isArray(outcome.chunks)) break;
-        if (!this.writer.write(outcome.chunks, outcome.onWritten)) {
-          this.awaitingDrain = true;
-          try {
-            await this.writer.drained();
-          } finally {
-            this.awaitingDrain = false;
-          }
-        }
-        return true;
-      case 'noResponse':
-        return true;
-      case 'close':
-        this.closeGracefully('info', `request channel closed the connection: ${outcome.reason}`);
-        return false;
-    }
-    this.closeGracefully('error', `request channel returned an invalid outcome: ${describe(outcome)}`);
-    return false;
   }
 
   // --- closing ----------------------------------------------------------------------------
@@ -303,7 +342,7 @@ export class Connection {
     this.log(level, reason, undefined, this.queue.length);
     this.fillQueue();
     this.updateReading();
-    void this.pump();
+    this.pump();
   }
 
   /** Answers nothing more: sends our FIN after the responses already written, then waits for the peer (bounded). */
@@ -363,6 +402,10 @@ export class Connection {
     if (queuedRequests !== undefined) fields.queuedRequests = queuedRequests;
     this.logger[level](fields, 'closing connection');
   }
+}
+
+function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function describe(value: unknown): string {

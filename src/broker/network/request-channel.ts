@@ -32,7 +32,8 @@ export interface RequestChannel {
    * a time, in arrival order; frames of different connections are handled concurrently. The frame
    * is a view into the bytes the socket read; the network layer never reuses or modifies them, so
    * a handler may keep views into it (which keeps that read chunk alive). A rejection closes
-   * the connection (and is logged as a bug); it never affects other connections.
+   * the connection (and is logged as a bug); it never affects other connections. An outcome known
+   * at once may be returned as such (no promise): the connection acts on it synchronously.
    */
-  handle(frame: Buffer, ctx: ConnectionContext): Promise<RequestOutcome>;
+  handle(frame: Buffer, ctx: ConnectionContext): RequestOutcome | Promise<RequestOutcome>;
 }

@@ -83,6 +83,11 @@ export interface FetchParams {
 
 export type AppendOutcome = AppendResult | { ok: false; error: ReplicaError; message: string };
 
+/** A partition's fetch result that is only an error. */
+function failedRead(req: FetchPartitionRequest, error: FetchPartitionResult['error']): FetchPartitionResult {
+  return { topic: req.topic, partition: req.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null, error };
+}
+
 function key(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
@@ -93,6 +98,11 @@ function key(topic: string, partition: number): string {
  */
 export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
+  /** The same partitions by topic, then index: the lookup of the produce and fetch paths (no key string built per request). */
+  private readonly byTopic = new Map<string, Map<number, Partition>>();
+  /** Long-polling fetches waiting with a shutdown signal. */
+  private readonly fetchWaits = new Set<FetchWait>();
+  private readonly watchedSignals = new WeakSet<AbortSignal>();
   private unsubscribe: (() => void) | null = null;
   private cancelIsrExpiration: (() => void) | null = null;
   private readonly roleListeners = new Set<PartitionRoleListener>();
@@ -225,6 +235,9 @@ export class ReplicaManager {
       const p = new Partition(topic.name, state.partition, topic.topicId, log, state, this.nodeId, hw, this.logger, partitionOptions);
       p.minInsyncReplicas = minIsr;
       this.partitions.set(k, p);
+      let indexes = this.byTopic.get(topic.name);
+      if (indexes === undefined) this.byTopic.set(topic.name, (indexes = new Map()));
+      indexes.set(state.partition, p);
       if (p.isFollower()) this.tellRole(p);
     }
   }
@@ -234,6 +247,9 @@ export class ReplicaManager {
     const p = this.partitions.get(k);
     if (p === undefined) return;
     this.partitions.delete(k);
+    const indexes = this.byTopic.get(topic);
+    indexes?.delete(partition);
+    if (indexes?.size === 0) this.byTopic.delete(topic);
     // The fetcher lets go of it before its log goes; waiting fetches and produces re-check.
     this.tellRole(p, true);
     p.wakeAll();
@@ -245,7 +261,7 @@ export class ReplicaManager {
   }
 
   getPartition(topic: string, partition: number): Partition | undefined {
-    return this.partitions.get(key(topic, partition));
+    return this.byTopic.get(topic)?.get(partition);
   }
 
   allPartitions(): Partition[] {
@@ -272,7 +288,7 @@ export class ReplicaManager {
 
   /** Appends to a partition this broker leads; `requiredAcks` -1 (acks=all) checks min.insync.replicas first. */
   appendRecords(topic: string, partition: number, records: Uint8Array, requiredAcks = 1): AppendOutcome {
-    const p = this.partitions.get(key(topic, partition));
+    const p = this.getPartition(topic, partition);
     if (p === undefined) return { ok: false, ...this.notHosted(topic, partition) };
     try {
       return p.appendRecordsToLeader(records, requiredAcks);
@@ -323,22 +339,22 @@ export class ReplicaManager {
   }
 
   private readOnce(params: FetchParams, recordFollowerFetch: boolean): { results: FetchPartitionResult[]; bytes: number; hasError: boolean } {
+    // The hot path of every fetch: one result object per partition, nothing else per partition.
     const replicaId = params.replicaId ?? -1;
     let remaining = params.maxBytes;
     let bytes = 0;
     let hasError = false;
     const results: FetchPartitionResult[] = [];
     for (const req of params.partitions) {
-      const p = this.partitions.get(key(req.topic, req.partition));
-      const base = { topic: req.topic, partition: req.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null };
+      const p = this.getPartition(req.topic, req.partition);
       if (p === undefined) {
-        results.push({ ...base, error: this.notHosted(req.topic, req.partition).error });
+        results.push(failedRead(req, this.notHosted(req.topic, req.partition).error));
         hasError = true;
         continue;
       }
       const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch) ?? (p.isLeader() ? null : 'NOT_LEADER_OR_FOLLOWER');
       if (epochError !== null) {
-        results.push({ ...base, error: epochError });
+        results.push(failedRead(req, epochError));
         hasError = true;
         continue;
       }
@@ -352,26 +368,35 @@ export class ReplicaManager {
         read = p.read(req.fetchOffset, maxBytes, replicaId >= 0 ? 'logEnd' : params.isolation, minOneMessage, params.buffers?.allocate);
       } catch (err) {
         this.logger.error({ err, topic: req.topic, partition: req.partition }, 'read failed with an I/O error');
-        results.push({ ...base, error: 'KAFKA_STORAGE_ERROR' });
+        results.push(failedRead(req, 'KAFKA_STORAGE_ERROR'));
         hasError = true;
         continue;
       }
-      const common = { topic: req.topic, partition: req.partition, highWatermark: read.highWatermark, lastStableOffset: read.lastStableOffset, logStartOffset: read.logStartOffset };
+      const result: FetchPartitionResult = {
+        topic: req.topic,
+        partition: req.partition,
+        highWatermark: read.highWatermark,
+        lastStableOffset: read.lastStableOffset,
+        logStartOffset: read.logStartOffset,
+        records: null,
+        error: null,
+      };
+      results.push(result);
       if (!read.read.ok) {
-        results.push({ ...common, error: read.read.error, records: null });
+        result.error = read.read.error;
         hasError = true;
         continue;
       }
       if (replicaId >= 0 && recordFollowerFetch) {
         p.updateFollowerFetchState(replicaId, req.fetchOffset, leaderLogEndOffset);
         // The high watermark may have moved with this fetch: answer with the new one.
-        common.highWatermark = p.highWatermark;
-        common.lastStableOffset = p.highWatermark;
+        result.highWatermark = p.highWatermark;
+        result.lastStableOffset = p.highWatermark;
       }
       const records = read.read.records;
+      result.records = records;
       bytes += records.length;
       remaining -= records.length;
-      results.push({ ...common, error: null, records });
     }
     return { results, bytes, hasError };
   }
@@ -381,44 +406,63 @@ export class ReplicaManager {
    * for new data on any of them (woken by appends, not by polling), then reads again.
    */
   async fetch(params: FetchParams): Promise<FetchPartitionResult[]> {
+    return this.fetchNowOrLater(params);
+  }
+
+  /**
+   * `fetch`, answering synchronously (no promise) when the fetch need not wait: enough bytes, an
+   * error, or no max wait. Only a long poll returns a promise.
+   */
+  fetchNowOrLater(params: FetchParams): FetchPartitionResult[] | Promise<FetchPartitionResult[]> {
     const first = this.readOnce(params, true);
     if (params.maxWaitMs <= 0 || first.bytes >= params.minBytes || first.hasError || params.partitions.length === 0) return first.results;
     // What was read is thrown away: the fetch waits, then reads again.
     params.buffers?.releaseAndReuse();
+    return this.waitThenRead(params, first.bytes);
+  }
+
+  /** Waits for data (or the timer, or shutdown), then reads again. */
+  private waitThenRead(params: FetchParams, firstBytes: number): Promise<FetchPartitionResult[]> {
     const isolation: FetchIsolation = (params.replicaId ?? -1) >= 0 ? 'logEnd' : params.isolation;
-    await new Promise<void>((resolve) => {
-      const cancels: (() => void)[] = [];
-      let done = false;
-      const finish = (): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        for (const c of cancels) c();
-        params.signal?.removeEventListener('abort', finish);
-        resolve();
-      };
-      const timer = setTimeout(finish, params.maxWaitMs);
-      params.signal?.addEventListener('abort', finish);
-      let accumulated = first.bytes;
-      const check = (p: Partition, req: FetchPartitionRequest): void => {
-        if (done) return;
-        // Any new data satisfies min.bytes of 1 (the usual case): no need to read it twice.
-        if (params.minBytes <= 1) {
-          finish();
+    return new Promise<FetchPartitionResult[]>((resolve, reject) => {
+      const wait = new FetchWait(this, params, isolation, firstBytes, resolve, reject);
+      const signal = params.signal;
+      if (signal !== undefined) {
+        if (signal.aborted) {
+          wait.finish();
           return;
         }
-        // Count what became readable for this partition; register again if still short.
-        const again = p.read(req.fetchOffset, req.partitionMaxBytes, isolation, false, params.buffers?.allocate);
-        accumulated = again.read.ok ? Math.max(accumulated, again.read.records.length) : params.minBytes;
-        params.buffers?.releaseAndReuse();
-        if (accumulated >= params.minBytes) finish();
-        else cancels.push(p.onNextChange(() => check(p, req), isolation));
-      };
+        this.watchShutdown(signal);
+        this.fetchWaits.add(wait);
+      }
+      wait.timer = setTimeout(finishFetchWait, params.maxWaitMs, wait);
       for (const req of params.partitions) {
-        const p = this.partitions.get(key(req.topic, req.partition));
-        if (p !== undefined) cancels.push(p.onNextChange(() => check(p, req), isolation));
+        const p = this.getPartition(req.topic, req.partition);
+        if (p !== undefined) wait.register(p, req);
       }
     });
+  }
+
+  /** One abort listener per shutdown signal (not one per waiting fetch): it ends every wait using it. */
+  private watchShutdown(signal: AbortSignal): void {
+    if (this.watchedSignals.has(signal)) return;
+    this.watchedSignals.add(signal);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const w of [...this.fetchWaits]) if (w.params.signal === signal) w.finish();
+      },
+      { once: true },
+    );
+  }
+
+  /** @internal A wait is over: forget it (FetchWait calls this). */
+  fetchWaitDone(wait: FetchWait): void {
+    this.fetchWaits.delete(wait);
+  }
+
+  /** @internal The read that ends a wait (FetchWait calls this). */
+  readAfterWait(params: FetchParams): FetchPartitionResult[] {
     return this.readOnce(params, false).results;
   }
 
@@ -427,5 +471,63 @@ export class ReplicaManager {
     this.unsubscribe = null;
     this.cancelIsrExpiration?.();
     this.cancelIsrExpiration = null;
+  }
+}
+
+function finishFetchWait(wait: FetchWait): void {
+  wait.finish();
+}
+
+/**
+ * A long-polling fetch waiting for data: ended by an append that gives it enough bytes, its
+ * timer, or shutdown; then it reads again (in a microtask, after the append that woke it is done).
+ */
+class FetchWait {
+  timer: NodeJS.Timeout | undefined;
+  private done = false;
+  private readonly cancels: (() => void)[] = [];
+
+  constructor(
+    private readonly manager: ReplicaManager,
+    readonly params: FetchParams,
+    private readonly isolation: FetchIsolation,
+    private accumulated: number,
+    private readonly resolve: (results: FetchPartitionResult[]) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {}
+
+  register(p: Partition, req: FetchPartitionRequest): void {
+    this.cancels.push(p.onNextChange(() => this.check(p, req), this.isolation));
+  }
+
+  private check(p: Partition, req: FetchPartitionRequest): void {
+    if (this.done) return;
+    const params = this.params;
+    // Any new data satisfies min.bytes of 1 (the usual case): no need to read it twice.
+    if (params.minBytes <= 1) {
+      this.finish();
+      return;
+    }
+    // Count what became readable for this partition; register again if still short.
+    const again = p.read(req.fetchOffset, req.partitionMaxBytes, this.isolation, false, params.buffers?.allocate);
+    this.accumulated = again.read.ok ? Math.max(this.accumulated, again.read.records.length) : params.minBytes;
+    params.buffers?.releaseAndReuse();
+    if (this.accumulated >= params.minBytes) this.finish();
+    else this.register(p, req);
+  }
+
+  finish(): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    for (const c of this.cancels) c();
+    this.manager.fetchWaitDone(this);
+    queueMicrotask(() => {
+      try {
+        this.resolve(this.manager.readAfterWait(this.params));
+      } catch (err) {
+        this.reject(err);
+      }
+    });
   }
 }

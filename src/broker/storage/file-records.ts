@@ -63,6 +63,14 @@ export class FileRecords {
   private window = Buffer.alloc(0);
   private windowStart = 0;
   private windowLength = 0;
+  /** Where `locate` found the bytes asked for. */
+  private locatedBuf: Buffer = this.window;
+  private locatedAt = 0;
+  /**
+   * Size and offsets of the batch `findBatch` or `hasBatchAt` last found: overwritten by every
+   * call (the fetch path reads them without an object per batch).
+   */
+  readonly found = { size: 0, baseOffset: 0, lastOffset: 0 };
 
   private constructor(
     private filePath: string,
@@ -135,21 +143,76 @@ export class FileRecords {
    * served from the window when possible. Returns null when the file ends first.
    */
   private view(position: number, length: number): { buf: Buffer; at: number } | null {
-    if (position + length > this.bytes) return null;
+    return this.locate(position, length) ? { buf: this.locatedBuf, at: this.locatedAt } : null;
+  }
+
+  /** `view` without a result object: sets `locatedBuf` and `locatedAt`; false when the file ends first. */
+  private locate(position: number, length: number): boolean {
+    if (position + length > this.bytes) return false;
     if (position >= this.windowStart && position + length <= this.windowStart + this.windowLength) {
-      return { buf: this.window, at: position - this.windowStart };
+      this.locatedBuf = this.window;
+      this.locatedAt = position - this.windowStart;
+      return true;
     }
     if (length > WINDOW_SIZE) {
       const own = Buffer.allocUnsafe(length);
-      if (this.readInto(own, 0, length, position) < length) return null;
-      return { buf: own, at: 0 };
+      if (this.readInto(own, 0, length, position) < length) return false;
+      this.locatedBuf = own;
+      this.locatedAt = 0;
+      return true;
     }
     if (this.window.length === 0) this.window = Buffer.allocUnsafe(WINDOW_SIZE);
     const want = Math.min(WINDOW_SIZE, this.bytes - position);
     this.windowStart = position;
     this.windowLength = this.readInto(this.window, 0, want, position);
-    if (this.windowLength < length) return null;
-    return { buf: this.window, at: 0 };
+    if (this.windowLength < length) return false;
+    this.locatedBuf = this.window;
+    this.locatedAt = 0;
+    return true;
+  }
+
+  /**
+   * Whether a plausible batch starts at `position` (exactly when `batchAt(position)` is not
+   * null), without allocating; its size and offsets are then in `found`.
+   */
+  hasBatchAt(position: number): boolean {
+    if (!this.locate(position, RECORD_BATCH_OVERHEAD)) return false;
+    const buf = this.locatedBuf;
+    const at = this.locatedAt;
+    const size = readBatchLength(buf, at) + LOG_OVERHEAD;
+    if (size < RECORD_BATCH_OVERHEAD || position + size > this.bytes || readMagic(buf, at) !== MAGIC_V2) return false;
+    const high = buf.readInt32BE(at);
+    const lastOffsetDelta = readLastOffsetDelta(buf, at);
+    let baseOffset: number;
+    if (high >= 0 && high < 0x200000) {
+      // Below 2^53: exact as a number; a sum above 2^53 - 1 compares as above it even when rounded.
+      baseOffset = high * 0x100000000 + buf.readUInt32BE(at + 4);
+      if (baseOffset + lastOffsetDelta > Number.MAX_SAFE_INTEGER) return false;
+    } else {
+      // Negative or huge (garbage): decide exactly as batchAt does.
+      const b = this.batchAt(position);
+      if (b === null) return false;
+      baseOffset = b.baseOffset;
+    }
+    this.found.size = size;
+    this.found.baseOffset = baseOffset;
+    this.found.lastOffset = baseOffset + lastOffsetDelta;
+    return true;
+  }
+
+  /**
+   * The position of the first batch from `position` on whose last offset is >= `offset`, as a
+   * scan of `batchesFrom(position)` finds it, without allocating (its size and offsets are then
+   * in `found`); -1 when there is none.
+   */
+  findBatch(position: number, offset: number): number {
+    let pos = position;
+    while (pos < this.bytes) {
+      if (!this.hasBatchAt(pos)) return -1;
+      if (this.found.lastOffset >= offset) return pos;
+      pos += this.found.size;
+    }
+    return -1;
   }
 
   /**

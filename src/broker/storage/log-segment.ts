@@ -14,6 +14,9 @@ import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
 import type { ReadAllocator } from './read-buffer-pool.js';
 
+/** Shared empty read result (never written to). */
+const EMPTY = new Uint8Array(0);
+
 export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
 export const TIME_INDEX_FILE_SUFFIX = '.timeindex';
@@ -264,7 +267,7 @@ export class LogSegment {
   private indexedPosition(offset: number): number {
     this.checkIndexesOnFirstUse();
     const pos = this.offsetIndex.lookup(offset).position;
-    return pos > 0 && this.log.batchAt(pos) === null ? 0 : pos;
+    return pos > 0 && !this.log.hasBatchAt(pos) ? 0 : pos;
   }
 
   /**
@@ -285,23 +288,25 @@ export class LogSegment {
    * `maxOffsetExclusive`. Null when no batch of this segment holds `startOffset` or a later offset.
    */
   read(startOffset: number, maxSize: number, maxOffsetExclusive: number, minOneMessage: boolean, allocate?: ReadAllocator): SegmentReadInfo | null {
-    const first = this.translateOffset(startOffset);
-    if (first === null) return null;
-    const empty = { firstOffset: first.baseOffset, records: new Uint8Array(0) };
-    if (first.lastOffset >= maxOffsetExclusive) return empty;
-    if (first.size > maxSize) {
-      return minOneMessage ? { firstOffset: first.baseOffset, records: this.log.readBatch(first, allocate) } : empty;
+    // translateOffset without a FileBatch per batch passed (the fetch path).
+    const position = this.log.findBatch(this.indexedPosition(startOffset), startOffset);
+    if (position < 0) return null;
+    const { size, baseOffset, lastOffset } = this.log.found;
+    if (lastOffset >= maxOffsetExclusive) return { firstOffset: baseOffset, records: EMPTY };
+    if (size > maxSize) {
+      return { firstOffset: baseOffset, records: minOneMessage ? this.log.read(position, size, allocate) : EMPTY };
     }
-    const buf = this.log.read(first.position, maxSize, allocate);
+    const buf = this.log.read(position, maxSize, allocate);
     let pos = 0;
     while (pos + 61 <= buf.length) {
-      const size = buf.readInt32BE(pos + 8) + 12;
-      if (size < 61 || pos + size > buf.length) break;
-      const lastOffset = Number(buf.readBigInt64BE(pos)) + buf.readInt32BE(pos + 23);
-      if (lastOffset >= maxOffsetExclusive) break;
-      pos += size;
+      const batchSize = buf.readInt32BE(pos + 8) + 12;
+      if (batchSize < 61 || pos + batchSize > buf.length) break;
+      // Base offsets in this log are below 2^53 (appends check it): read without a BigInt.
+      const batchLastOffset = buf.readInt32BE(pos) * 0x100000000 + buf.readUInt32BE(pos + 4) + buf.readInt32BE(pos + 23);
+      if (batchLastOffset >= maxOffsetExclusive) break;
+      pos += batchSize;
     }
-    return { firstOffset: first.baseOffset, records: pos === buf.length ? buf : buf.subarray(0, pos) };
+    return { firstOffset: baseOffset, records: pos === buf.length ? buf : buf.subarray(0, pos) };
   }
 
   /** The offset after the last batch (the base offset when empty). */

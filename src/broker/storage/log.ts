@@ -55,6 +55,9 @@ import { ProducerStateManager, type ProducerStateEntry } from './producer-state.
 import { firstKeylessRecord } from './scan-record-keys.js';
 import type { ReadAllocator } from './read-buffer-pool.js';
 
+/** The records of an empty read (shared; never written to). */
+const EMPTY_RECORDS = new Uint8Array(0);
+
 export const PARTITION_METADATA_FILE = 'partition.metadata';
 
 export type AppendErrorName =
@@ -747,13 +750,12 @@ export class Log {
         message: `Received request for offset ${startOffset} for partition ${this.name}, but we only have log segments in the range ${this.startOffset} to ${this.endOffset}.`,
       };
     }
-    const empty: ReadResult = { ok: true, records: new Uint8Array(0), firstOffset: startOffset };
-    if (startOffset === this.endOffset || startOffset >= maxOffsetExclusive) return empty;
+    if (startOffset === this.endOffset || startOffset >= maxOffsetExclusive) return { ok: true, records: EMPTY_RECORDS, firstOffset: startOffset };
     for (let i = this.floorSegmentIndex(startOffset); i < this.segments.length; i++) {
       const r = this.segments[i]!.read(startOffset, maxBytes, maxOffsetExclusive, minOneMessage, allocate);
       if (r !== null) return { ok: true, records: r.records, firstOffset: r.firstOffset };
     }
-    return empty;
+    return { ok: true, records: EMPTY_RECORDS, firstOffset: startOffset };
   }
 
   /** Index of the segment whose base offset is the largest <= `offset` (0 when below all). */

@@ -95,6 +95,8 @@ function lastSeqOf(entry: ProducerStateEntry): number {
   return last === undefined ? -1 : last.lastSeq;
 }
 
+const OK_CHECK: ProducerAppendCheck = Object.freeze({ kind: 'ok' });
+
 export class ProducerStateManager {
   private producers = new Map<bigint, ProducerStateEntry>();
   /** The log offset up to which the state is built (exclusive). */
@@ -125,9 +127,11 @@ export class ProducerStateManager {
    * skipped. Nothing is changed: call `update` for each batch once it is appended.
    */
   validateAppend(batches: readonly ProducerBatch[]): ProducerAppendCheck {
-    const pending = new Map<bigint, { epoch: number; lastSeq: number }>();
+    // Created on the first idempotent batch: appends without producer ids allocate nothing here.
+    let pending: Map<bigint, { epoch: number; lastSeq: number }> | undefined;
     for (const b of batches) {
       if (b.producerId < 0n) continue;
+      pending ??= new Map();
       const current = this.producers.get(b.producerId);
       const lastSeq = incrementSequence(b.baseSequence, b.lastOffsetDelta);
       if (current !== undefined && !pending.has(b.producerId) && current.producerEpoch === b.producerEpoch) {
@@ -164,7 +168,7 @@ export class ProducerStateManager {
       }
       pending.set(b.producerId, { epoch: b.producerEpoch, lastSeq });
     }
-    return { kind: 'ok' };
+    return OK_CHECK;
   }
 
   /** Applies an appended batch (leader, follower, recovery and replay paths alike). */

@@ -6,7 +6,9 @@
  * costs page faults on every new mapping and, worse, V8 collects garbage early and often when
  * that much external memory comes and goes. So reads of `minPooledBytes` or more borrow a slab
  * of the next power-of-two size from this pool and give it back once the response has been
- * handed to the kernel (or dropped).
+ * handed to the kernel (or dropped). The default threshold is low (4 KiB, where Node's own
+ * shared pool stops): a consumer at the log end fetches a few KiB at a time, thousands of times
+ * a second, and each plain allocation would be a new ArrayBuffer for the garbage collector.
  *
  * Ownership: whoever holds a `ReadBufferLease` must not touch its buffers after `release()`;
  * the pool hands the same memory to the next reader. The pool keeps at most `maxPooledBytes`
@@ -14,7 +16,7 @@
  */
 
 export interface ReadBufferPoolOptions {
-  /** Reads smaller than this get a plain allocation (cheap, and short-lived). Default 64 KiB. */
+  /** Reads smaller than this get a plain allocation (from Node's shared pool below 4 KiB). Default 4 KiB. */
   minPooledBytes?: number;
   /** Largest slab kept; larger reads get a plain allocation. Default 64 MiB. */
   maxSlabBytes?: number;
@@ -46,7 +48,7 @@ export class ReadBufferPool {
   private reused = 0;
 
   constructor(options: ReadBufferPoolOptions = {}) {
-    this.minPooledBytes = options.minPooledBytes ?? 64 * 1024;
+    this.minPooledBytes = options.minPooledBytes ?? 4 * 1024;
     this.maxSlabBytes = options.maxSlabBytes ?? 64 * 1024 * 1024;
     this.maxPooledBytes = options.maxPooledBytes ?? 32 * 1024 * 1024;
   }

@@ -173,6 +173,35 @@ export class ProtocolWriter {
     }
   }
 
+  /**
+   * Reserves a frame's int32 size prefix: the first thing written; `toFrameChunks` fills it in
+   * (no separate 4-byte buffer per frame).
+   */
+  reserveSizePrefix(): void {
+    if (this.length !== 0) throw new Error('reserveSizePrefix must come before anything else');
+    this.int32(0);
+  }
+
+  /**
+   * The output as chunks (like `toChunks`), with the size prefix reserved by `reserveSizePrefix`
+   * set to the number of bytes after it. The writer is finished: nothing may be written after.
+   */
+  toFrameChunks(): Uint8Array[] {
+    if (this.pos > 0) {
+      this.chunks.push(this.buf.subarray(0, this.pos));
+      this.flushed += this.pos;
+      this.pos = 0;
+    }
+    // The prefix sits at the start of the first chunk (a view of the writer's own first buffer).
+    const first = this.chunks[0]!;
+    const size = this.flushed - 4;
+    first[0] = size >>> 24;
+    first[1] = (size >>> 16) & 0xff;
+    first[2] = (size >>> 8) & 0xff;
+    first[3] = size & 0xff;
+    return this.chunks;
+  }
+
   /** The output as chunks, without copying large referenced arrays. */
   toChunks(): Uint8Array[] {
     const out = this.chunks.slice();

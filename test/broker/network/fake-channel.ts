@@ -14,7 +14,7 @@ import type { Logger } from '../../../src/logging/logger.js';
 import { FrameReader } from '../../../src/net/frame-reader.js';
 import type { ConnectionContext, RequestChannel, RequestOutcome } from '../../../src/broker/network/socket-server.js';
 
-export const Action = { respond: 0, noResponse: 1, close: 2, throw: 3, hang: 4, invalid: 5, syncThrow: 6 } as const;
+export const Action = { respond: 0, noResponse: 1, close: 2, throw: 3, hang: 4, invalid: 5, syncThrow: 6, syncRespond: 7, syncNoResponse: 8 } as const;
 export type ActionName = keyof typeof Action;
 
 export interface RequestSpec {
@@ -64,10 +64,16 @@ export class FakeChannel implements RequestChannel {
   private inFlightOverall = 0;
   private readonly inFlight = new Map<string, number>();
 
-  handle(frame: Buffer, ctx: ConnectionContext): Promise<RequestOutcome> {
+  handle(frame: Buffer, ctx: ConnectionContext): RequestOutcome | Promise<RequestOutcome> {
     const correlationId = frame.readInt32BE(0);
     const action = frame.readInt8(4);
     if (action === Action.syncThrow) throw new Error(`sync boom ${correlationId}`);
+    // Outcomes returned without a promise (the broker's hot paths answer so).
+    if (action === Action.syncNoResponse || action === Action.syncRespond) {
+      this.started.push({ connectionId: ctx.connectionId, correlationId, listenerName: ctx.listenerName });
+      if ((this.inFlight.get(ctx.connectionId) ?? 0) > 0) this.violations.push(`${ctx.connectionId}: synchronous request ${correlationId} started while another was in flight`);
+      return action === Action.syncNoResponse ? { kind: 'noResponse' } : responseOutcome(correlationId, frame.readInt32BE(9));
+    }
     return this.handleAsync(frame, ctx, correlationId, action);
   }
 
@@ -98,13 +104,17 @@ export class FakeChannel implements RequestChannel {
       case Action.invalid:
         return { kind: 'bogus' } as unknown as RequestOutcome;
     }
-    const head = Buffer.alloc(8);
-    head.writeInt32BE(4 + responseBytes, 0);
-    head.writeInt32BE(correlationId, 4);
-    const chunks: Uint8Array[] = [head];
-    for (let left = responseBytes; left > 0; left -= ZEROS.length) chunks.push(ZEROS.subarray(0, Math.min(left, ZEROS.length)));
-    return { kind: 'response', chunks };
+    return responseOutcome(correlationId, responseBytes);
   }
+}
+
+function responseOutcome(correlationId: number, responseBytes: number): RequestOutcome {
+  const head = Buffer.alloc(8);
+  head.writeInt32BE(4 + responseBytes, 0);
+  head.writeInt32BE(correlationId, 4);
+  const chunks: Uint8Array[] = [head];
+  for (let left = responseBytes; left > 0; left -= ZEROS.length) chunks.push(ZEROS.subarray(0, Math.min(left, ZEROS.length)));
+  return { kind: 'response', chunks };
 }
 
 /** A client speaking the test format: records the correlation ids of responses in arrival order. */

@@ -127,6 +127,25 @@ describe('SocketServer', () => {
     assert.deepEqual(c.responses, [1, 3, 5]);
   });
 
+  it('keeps order across outcomes returned synchronously and promised ones, with a send buffer that fills', async () => {
+    const { channel, connect } = await startServer({ socketSendBufferBytes: 1024, maxQueuedRequestsPerConnection: 4 });
+    const c = await connect();
+    const rng = seededRng(7);
+    const actions = ['syncRespond', 'respond', 'syncNoResponse', 'noResponse'] as const;
+    const specs = Array.from({ length: 60 }, () => ({
+      action: actions[Math.floor(rng() * actions.length)]!,
+      delayMs: Math.floor(rng() * 3),
+      responseBytes: rng() < 0.2 ? 200_000 : Math.floor(rng() * 500),
+    }));
+    c.sendRaw(Buffer.concat(specs.map((spec, i) => requestFrame(i, spec))));
+    const answered = specs.flatMap((spec, i) => (spec.action === 'syncRespond' || spec.action === 'respond' ? [i] : []));
+    await c.waitForResponses(answered.length, 5_000);
+    assert.deepEqual(c.responses, answered);
+    assert.deepEqual(c.responseSizes, answered.map((i) => specs[i]!.responseBytes));
+    assert.deepEqual(channel.started.map((s) => s.correlationId), specs.map((_, i) => i));
+    assert.deepEqual(channel.violations, []);
+  });
+
   it('stops reading a client that does not read its responses; buffers stay bounded; all is answered once it reads', async () => {
     const maxQueued = 4;
     const sendBuffer = 64 * 1024;
