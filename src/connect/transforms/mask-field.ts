@@ -107,6 +107,8 @@ abstract class MaskField<R extends AnyConnectRecord> implements Transformation<R
 
   private maskWithSchema(schema: Schema, value: unknown): unknown {
     if (value === null || value === undefined) return null;
+    // Kafka masks a decimal with BigDecimal.ZERO; here zero keeps the schema's scale so it still serializes.
+    if (this.replacement === null && schema.name === Decimal.LOGICAL_NAME) return new BigDecimal(0n, Decimal.scale(schema));
     if (this.replacement === null) return emptyValue(value);
     if (schema.name === Decimal.LOGICAL_NAME) {
       return (replacementFor('decimal', this.replacement, value) as BigDecimal).setScale(Decimal.scale(schema));
