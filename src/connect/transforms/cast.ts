@@ -237,7 +237,7 @@ abstract class Cast<R extends AnyConnectRecord> implements Transformation<R> {
     const struct = requireStruct(value, PURPOSE);
     const updated = new Struct(updatedSchema);
     for (const field of schema.fields()) {
-      const orig = struct.getWithoutDefault(field);
+      const orig = struct.get(field); // Kafka's default replace.null.with.default=true reads defaults
       const target = this.casts.get(field.name);
       updated.put(field.name, target === undefined ? orig : castValueToType(field.schema, orig, target));
     }
