@@ -3,9 +3,10 @@
  * `operation=move`, moves) the fields listed in `fields` into the headers named at the same
  * position in `headers`. With a schema the header gets the field's schema (a missing field is a
  * DataException) and `move` drops the fields from the struct schema; schemaless (Map) the header
- * has no schema and a missing field gives a null header. A null key/value passes through.
+ * has no schema and a missing field gives a null header. A null key/value is a DataException, as in
+ * Kafka.
  */
-import { ConfigException } from '../api/errors.js';
+import { ConfigException, DataException } from '../api/errors.js';
 import type { AnyConnectRecord, Transformation } from '../api/transformation.js';
 import type { Schema } from '../api/data/schema.js';
 import { SchemaBuilder } from '../api/data/schema-builder.js';
@@ -13,8 +14,6 @@ import { Struct } from '../api/data/struct.js';
 import { TransformConfigDef, NO_DEFAULT, oneOf } from './config.js';
 import { SchemaCache, copySchemaBasics, newRecordFor, operatingSchema, operatingValue, requireMap, requireStruct } from './util.js';
 import type { Side } from './util.js';
-
-const PURPOSE = 'header from';
 
 const CONFIG_DEF = new TransformConfigDef()
   .define('fields', 'LIST', NO_DEFAULT, 'HIGH', 'Field names in the record whose values are to be copied or moved to headers.')
@@ -42,12 +41,13 @@ abstract class HeaderFrom<R extends AnyConnectRecord> implements Transformation<
   }
 
   apply(record: R): R {
+    // Like Kafka, a null key/value is not passed through: requireMap/requireStruct reject it.
     const value = operatingValue(record, this.side);
-    if (value === null || value === undefined) return record;
+    const purpose = `header ${this.move ? 'move' : 'copy'}`;
     const schema = operatingSchema(record, this.side);
     const headers = record.headers.duplicate();
     if (schema === null) {
-      const map = requireMap(value, PURPOSE);
+      const map = requireMap(value, purpose);
       for (let i = 0; i < this.fields.length; i++) headers.add(this.headers[i]!, map.get(this.fields[i]!) ?? null, null);
       let updated = map;
       if (this.move) {
@@ -56,11 +56,12 @@ abstract class HeaderFrom<R extends AnyConnectRecord> implements Transformation<
       }
       return newRecordFor(record, this.side, null, updated).with({ headers }) as R;
     }
-    const struct = requireStruct(value, PURPOSE);
+    const struct = requireStruct(value, purpose);
     for (let i = 0; i < this.fields.length; i++) {
       const field = this.fields[i]!;
-      const fieldValue = struct.get(field);
-      headers.add(this.headers[i]!, fieldValue, struct.schema.field(field)!.schema);
+      const fieldSchema = struct.schema.field(field);
+      if (fieldSchema === null) throw new DataException(`${field} is not a valid field name`);
+      headers.add(this.headers[i]!, struct.get(field), fieldSchema.schema);
     }
     if (!this.move) return record.with({ headers }) as R;
     const updatedSchema = this.schemaCache.getOrCompute(struct.schema, () => this.moveSchema(struct.schema));

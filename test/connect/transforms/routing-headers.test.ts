@@ -128,6 +128,8 @@ describe('HeaderFrom', () => {
     assert.throws(() => configured(new HeaderFromValue(), { fields: 'a', headers: 'h', operation: 'swap' }), ConfigException);
     const t = configured(new HeaderFromValue(), { fields: 'nope', headers: 'h', operation: 'copy' });
     assert.throws(() => t.apply(sink({ valueSchema: schema, value: value() })), DataException);
+    // Kafka's requireMap(null, "header copy")
+    assert.throws(() => t.apply(sink({ value: null })), /Only Map objects supported in absence of schema for \[header copy\], found: null/);
   });
 });
 
