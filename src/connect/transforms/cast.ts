@@ -18,7 +18,7 @@ import { isPrimitiveType } from '../api/data/schema.js';
 import { SchemaBuilder } from '../api/data/schema-builder.js';
 import { Struct } from '../api/data/struct.js';
 import { BigDecimal } from '../api/data/big-decimal.js';
-import { ConnectDate, Decimal, Time, Timestamp } from '../api/data/logical.js';
+import { ConnectDate, Decimal, LOGICAL_TYPE_NAMES, Time, Timestamp } from '../api/data/logical.js';
 import { javaDoubleToString, javaFloatToString } from '../converters/json/json-node.js';
 import { TransformConfigDef, NO_DEFAULT, invalidConfig, nonEmptyList } from './config.js';
 import { SchemaCache, copySchemaBasics, newRecordFor, operatingSchema, operatingValue, requireMap, requireStruct } from './util.js';
@@ -247,7 +247,10 @@ abstract class Cast<R extends AnyConnectRecord> implements Transformation<R> {
   private makeUpdatedSchema(schema: Schema): Schema {
     if (this.wholeValueCastType !== null) {
       if (!isPrimitiveType(schema.type)) throw new DataException(`Cast transformation does not support casting to/from ${schema.type}`);
-      const builder = new SchemaBuilder(this.wholeValueCastType);
+      // Kafka copies the name/version/doc/parameters onto the new type; a logical type's name is
+      // not kept here, since the cast value no longer has the logical representation.
+      const builder = LOGICAL_TYPE_NAMES.includes(schema.name ?? '') ? new SchemaBuilder(this.wholeValueCastType)
+        : copySchemaBasics(schema, new SchemaBuilder(this.wholeValueCastType));
       if (schema.optional) builder.optional();
       if (schema.defaultValue !== null) builder.defaultValue(castValueToType(schema, schema.defaultValue, this.wholeValueCastType));
       return builder.build();
@@ -269,6 +272,7 @@ abstract class Cast<R extends AnyConnectRecord> implements Transformation<R> {
       if (field.schema.defaultValue !== null) fb.defaultValue(castValueToType(field.schema, field.schema.defaultValue, target));
       builder.field(field.name, fb.build());
     }
+    if (schema.optional) builder.optional();
     return builder.build();
   }
 

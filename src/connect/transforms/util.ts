@@ -57,13 +57,15 @@ export function requireSinkRecord(record: AnyConnectRecord, purpose: string): Si
   return record;
 }
 
-/** A builder with the name, version, doc, optionality and parameters of `source` (SchemaUtil.copySchemaBasics). */
+/**
+ * A builder with the name, version, doc and parameters of `source` (Kafka's
+ * SchemaUtil.copySchemaBasics — which, like this, does not copy optionality or the default).
+ */
 export function copySchemaBasics(source: Schema, builder: SchemaBuilder = new SchemaBuilder(source.type)): SchemaBuilder {
   if (source.name !== null) builder.name(source.name);
   if (source.version !== null) builder.version(source.version);
   if (source.doc !== null) builder.doc(source.doc);
   if (source.parameters !== null && source.parameters.size > 0) builder.parameters(source.parameters);
-  if (source.optional) builder.optional();
   return builder;
 }
 

@@ -33,6 +33,18 @@ describe('Cast', () => {
     assert.equal(out.key, 42);
   });
 
+  it('whole value: name/version/doc copied as Kafka\'s copySchemaBasics does, optional kept; a logical name is dropped', () => {
+    const named = SchemaBuilder.int32().name('my.id').version(2).optional().build();
+    const out = configured(new CastValue(), { spec: 'string' }).apply(sink({ valueSchema: named, value: 5 }));
+    assert.equal(out.valueSchema!.name, 'my.id');
+    assert.equal(out.valueSchema!.version, 2);
+    assert.equal(out.valueSchema!.optional, true);
+    assert.equal(out.value, '5');
+    const ts = configured(new CastValue(), { spec: 'int64' }).apply(sink({ valueSchema: Timestamp.SCHEMA, value: new Date(1234) }));
+    assert.ok(ts.valueSchema!.equals(Schema.INT64_SCHEMA));
+    assert.equal(ts.value, 1234n);
+  });
+
   it('Java narrowing: doubles truncate and saturate, longs wrap; booleans ↔ numbers; strings parse', () => {
     const cast = (spec: string, value: unknown): unknown => configured(new CastValue(), { spec }).apply(sink({ value })).value;
     assert.equal(cast('int32', 3.9), 3);
