@@ -11,7 +11,6 @@
 import type { ConnectRecord } from './data/connect-record.js';
 import type { TransformConfigDef } from '../transforms/config.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyConnectRecord = ConnectRecord<any>;
 
 export interface Transformation<R extends AnyConnectRecord = AnyConnectRecord> {

@@ -18,7 +18,6 @@ export function source(init: { topic?: string; keySchema?: Schema | null; key?: 
   });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function configured<T extends Transformation<any>>(t: T, props: Record<string, string>): T {
   t.configure(props);
   return t;
