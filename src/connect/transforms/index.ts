@@ -17,6 +17,7 @@ export { Filter } from './filter.js';
 export { InsertHeader } from './insert-header.js';
 export { DropHeaders } from './drop-headers.js';
 export { HeaderFromKey, HeaderFromValue } from './header-from.js';
+export { SetSchemaMetadataKey, SetSchemaMetadataValue } from './set-schema-metadata.js';
 export { TopicNameMatches } from './predicates/topic-name-matches.js';
 export { HasHeaderKey } from './predicates/has-header-key.js';
 export { RecordIsTombstone } from './predicates/record-is-tombstone.js';

@@ -18,6 +18,7 @@ import { MaskFieldKey, MaskFieldValue } from './mask-field.js';
 import { RegexRouter } from './regex-router.js';
 import { ReplaceFieldKey, ReplaceFieldValue } from './replace-field.js';
 import { TimestampConverterKey, TimestampConverterValue } from './timestamp-converter.js';
+import { SetSchemaMetadataKey, SetSchemaMetadataValue } from './set-schema-metadata.js';
 import { TimestampRouter } from './timestamp-router.js';
 import { ValueToKey } from './value-to-key.js';
 import { HasHeaderKey } from './predicates/has-header-key.js';
@@ -78,6 +79,7 @@ export function defaultTransformRegistry(): TransformRegistry {
   keyValue('TimestampConverter', () => new TimestampConverterKey(), () => new TimestampConverterValue());
   keyValue('Flatten', () => new FlattenKey(), () => new FlattenValue());
   keyValue('HeaderFrom', () => new HeaderFromKey(), () => new HeaderFromValue());
+  keyValue('SetSchemaMetadata', () => new SetSchemaMetadataKey(), () => new SetSchemaMetadataValue());
   r.registerTransformation(`${TRANSFORMS_PACKAGE}ValueToKey`, () => new ValueToKey());
   r.registerTransformation(`${TRANSFORMS_PACKAGE}RegexRouter`, () => new RegexRouter());
   r.registerTransformation(`${TRANSFORMS_PACKAGE}TimestampRouter`, () => new TimestampRouter());

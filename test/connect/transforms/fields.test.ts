@@ -230,3 +230,22 @@ describe('HoistField', () => {
     assert.throws(() => configured(new HoistFieldKey(), {}), ConfigException);
   });
 });
+
+describe('SetSchemaMetadata', () => {
+  it('sets name and version; a Struct value gets the new schema (Kafka SetSchemaMetadataTest)', async () => {
+    const { SetSchemaMetadataValue, SetSchemaMetadataKey } = await import('../../../src/connect/transforms/set-schema-metadata.js');
+    const schema = SchemaBuilder.struct().field('stringField', Schema.STRING_SCHEMA).build();
+    const out = configured(new SetSchemaMetadataValue(), { 'schema.name': 'foo', 'schema.version': '42' })
+      .apply(sink({ valueSchema: schema, value: new Struct(schema).put('stringField', 'value') }));
+    assert.equal(out.valueSchema!.name, 'foo');
+    assert.equal(out.valueSchema!.version, 42);
+    assert.equal((out.value as Struct).schema, out.valueSchema);
+    assert.equal((out.value as Struct).get('stringField'), 'value');
+    const key = configured(new SetSchemaMetadataKey(), { 'schema.version': '3' }).apply(sink({ keySchema: Schema.INT32_SCHEMA, key: 1 }));
+    assert.equal(key.keySchema!.version, 3);
+    assert.equal(key.keySchema!.name, null);
+    assert.throws(() => configured(new SetSchemaMetadataValue(), {}), ConfigException);
+    assert.throws(() => configured(new SetSchemaMetadataValue(), { 'schema.version': 'x' }), (e: Error) => e instanceof ConfigException && e.message.includes('schema.version'));
+    assert.throws(() => configured(new SetSchemaMetadataValue(), { 'schema.name': 'n' }).apply(sink({ value: 1 })), DataException);
+  });
+});
