@@ -73,7 +73,7 @@ export class TransformConfigDef {
 function parseValue(key: ConfigKeyDescription, raw: string): unknown {
   const text = raw.trim();
   switch (key.type) {
-    case 'STRING': return raw;
+    case 'STRING': return text; // Kafka's ConfigDef trims string values
     case 'LIST': return text === '' ? [] : text.split(/\s*,\s*/);
     case 'INT': {
       if (!/^[+-]?\d+$/.test(text) || Number(text) > 2147483647 || Number(text) < -2147483648) {
