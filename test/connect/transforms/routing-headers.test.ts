@@ -36,8 +36,10 @@ describe('RegexRouter', () => {
     assert.equal(route('ori', 'x', 'orig'), 'orig');
   });
 
-  it('Confluent docs example: regex soe-(.*) replacement $1 drops a prefix', () => {
+  it('Confluent docs examples (docs.confluent.io .../transforms/regexrouter): drop a prefix, add one with $0', () => {
     assert.equal(route('soe-(.*)', '$1', 'soe-Order'), 'Order');
+    assert.equal(route('.*', 'acme_$0', 'Order'), 'acme_Order');
+    assert.equal(route('(.*)Stream_(.*)', '$1$2', 'Order_Stream_Data'), 'Order_Data');
   });
 
   it('Java replacement syntax: multi-digit groups stop at the group count, ${name}, backslash escapes', () => {
