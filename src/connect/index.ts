@@ -16,3 +16,5 @@ export { StringConverter } from './converters/string-converter.js';
 export { ByteArrayConverter } from './converters/byte-array-converter.js';
 export { SimpleHeaderConverter } from './converters/simple-header-converter.js';
 export { ConverterRegistry, defaultConverterRegistry, converterSetting, newConverters } from './converters/registry.js';
+export type { Transformation, Predicate, AnyConnectRecord } from './api/transformation.js';
+export * from './transforms/index.js';

@@ -1,0 +1,31 @@
+/**
+ * The single message transform SPI (Kafka's org.apache.kafka.connect.transforms.Transformation and
+ * org.apache.kafka.connect.transforms.predicates.Predicate). A transformation is configured once
+ * with its `transforms.<alias>.*` settings (prefix stripped), then applied to each record; it
+ * returns the (new, records are immutable) record, or null to drop it. A predicate decides whether
+ * a transformation applies to a record.
+ *
+ * `config()` describes the settings (keys, types, defaults, docs). The description type lives in
+ * src/connect/transforms/config.ts for now and is meant to become the shared ConfigDef.
+ */
+import type { ConnectRecord } from './data/connect-record.js';
+import type { TransformConfigDef } from '../transforms/config.js';
+
+export type AnyConnectRecord = ConnectRecord<any>;
+
+export interface Transformation<R extends AnyConnectRecord = AnyConnectRecord> {
+  /** Configures the transformation; throws ConfigException naming the bad key. */
+  configure(props: Readonly<Record<string, string>>): void;
+  /** The transformed record, or null to drop it. Throws DataException for data it cannot handle. */
+  apply(record: R): R | null;
+  /** The description of the settings `configure` accepts. */
+  config(): TransformConfigDef;
+  close(): void;
+}
+
+export interface Predicate<R extends AnyConnectRecord = AnyConnectRecord> {
+  configure(props: Readonly<Record<string, string>>): void;
+  test(record: R): boolean;
+  config(): TransformConfigDef;
+  close(): void;
+}

@@ -1,0 +1,26 @@
+/** Kafka Connect's built-in single message transforms and predicates. */
+export { TransformConfigDef, ParsedConfig, NO_DEFAULT } from './config.js';
+export type { ConfigKeyDescription, ConfigKeyType, Importance } from './config.js';
+export { SimpleDateFormat } from './date-format.js';
+export { InsertFieldKey, InsertFieldValue } from './insert-field.js';
+export { ReplaceFieldKey, ReplaceFieldValue } from './replace-field.js';
+export { MaskFieldKey, MaskFieldValue } from './mask-field.js';
+export { ValueToKey } from './value-to-key.js';
+export { ExtractFieldKey, ExtractFieldValue } from './extract-field.js';
+export { HoistFieldKey, HoistFieldValue } from './hoist-field.js';
+export { CastKey, CastValue } from './cast.js';
+export { TimestampConverterKey, TimestampConverterValue } from './timestamp-converter.js';
+export { RegexRouter } from './regex-router.js';
+export { TimestampRouter } from './timestamp-router.js';
+export { FlattenKey, FlattenValue } from './flatten.js';
+export { Filter } from './filter.js';
+export { InsertHeader } from './insert-header.js';
+export { DropHeaders } from './drop-headers.js';
+export { HeaderFromKey, HeaderFromValue } from './header-from.js';
+export { SetSchemaMetadataKey, SetSchemaMetadataValue } from './set-schema-metadata.js';
+export { TopicNameMatches } from './predicates/topic-name-matches.js';
+export { HasHeaderKey } from './predicates/has-header-key.js';
+export { RecordIsTombstone } from './predicates/record-is-tombstone.js';
+export { TransformRegistry, defaultTransformRegistry } from './registry.js';
+export type { TransformationFactory, PredicateFactory } from './registry.js';
+export { TransformationChain, TransformationStage, buildTransformationChain } from './transform-chain.js';

@@ -1,0 +1,26 @@
+/**
+ * RecordIsTombstone (org.apache.kafka.connect.transforms.predicates.RecordIsTombstone): true when
+ * the record's value is null.
+ */
+import type { AnyConnectRecord, Predicate } from '../../api/transformation.js';
+import { TransformConfigDef } from '../config.js';
+
+const CONFIG_DEF = new TransformConfigDef();
+
+export class RecordIsTombstone<R extends AnyConnectRecord = AnyConnectRecord> implements Predicate<R> {
+  static readonly OVERVIEW_DOC = 'A predicate which is true for records which are tombstones (i.e. have null value).';
+
+  configure(props: Readonly<Record<string, string>>): void {
+    void props;
+  }
+
+  test(record: R): boolean {
+    return record.value === null || record.value === undefined;
+  }
+
+  config(): TransformConfigDef {
+    return CONFIG_DEF;
+  }
+
+  close(): void {}
+}
