@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * connect-standalone worker.properties [connector1.properties ...]: see ../cli/connect-standalone.ts.
+ * connect-standalone worker.properties [connector1.properties ...]: see ./connect-standalone-command.ts.
  * The installed bin; runs the tool from the server bundle.
  */
 import { runTool } from './server-bundle.cjs';

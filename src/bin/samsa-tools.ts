@@ -16,7 +16,7 @@ import { kafkaDeleteRecords } from '../cli/kafka-delete-records.js';
 import { kafkaProducerPerfTest } from '../cli/kafka-producer-perf-test.js';
 import { kafkaConsumerPerfTest } from '../cli/kafka-consumer-perf-test.js';
 import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
-import { connectStandalone } from '../cli/connect-standalone.js';
+import { connectStandalone } from './connect-standalone-command.js';
 
 interface Tool {
   summary: string;

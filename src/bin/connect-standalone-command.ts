@@ -1,5 +1,6 @@
 /**
  * connect-standalone (Kafka's ConnectStandalone): runs a Kafka Connect worker in standalone mode.
+ * It lives in bin/ (like kafka-server-start-command.ts) because cli/ may not import connect/.
  *
  *   connect-standalone config/connect-standalone.properties config/connect-file-source.properties config/connect-file-sink.properties
  *
@@ -8,7 +9,7 @@
  */
 import { createLogger } from '../logging/logger.js';
 import { startStandalone } from '../connect/runtime/standalone.js';
-import { defineCliTool, UsageError } from './tool-runner.js';
+import { defineCliTool, UsageError } from '../cli/tool-runner.js';
 
 const USAGE = `Runs a Kafka Connect worker in standalone mode: the connectors of the given connector properties files, source offsets in offset.storage.file.filename.
 Usage: connect-standalone [--verbose] worker.properties [connector1.properties connector2.properties ...]
