@@ -41,12 +41,18 @@ export function canonicalJson(value: unknown): string {
   throw new ConnectException(`Offsets and partitions must be JSON values, got a ${typeof value}`);
 }
 
-/** JSON.parse, with integers beyond Number.MAX_SAFE_INTEGER as bigint. */
+const BIGINT_MARK = '\u0000bigint:';
+
+/**
+ * JSON.parse, with integers beyond Number.MAX_SAFE_INTEGER as bigint (Node 20's JSON.parse has no
+ * access to the source text of numbers, so such literals are turned into marked strings first).
+ */
 export function parseJsonWithBigInts(text: string): unknown {
-  return JSON.parse(text, function (this: unknown, _key, value: unknown, context?: { source?: string }) {
-    if (typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source)) return BigInt(context.source);
-    return value;
+  const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => {
+    if (token.startsWith('"') || !/^-?\d+$/.test(token) || Number.isSafeInteger(Number(token))) return token;
+    return JSON.stringify(BIGINT_MARK + token);
   });
+  return JSON.parse(marked, (_key, value: unknown) => (typeof value === 'string' && value.startsWith(BIGINT_MARK) ? BigInt(value.slice(BIGINT_MARK.length)) : value));
 }
 
 /** Kafka's OffsetBackingStore, reduced to what the standalone worker needs. */

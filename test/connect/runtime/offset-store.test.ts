@@ -39,6 +39,16 @@ describe('FileOffsetBackingStore', () => {
     assert.equal(canonicalJson({ b: [1, 'x', null], a: true, n: 12345678901234567890n }), '{"a":true,"b":[1,"x",null],"n":12345678901234567890}');
   });
 
+  it('integers beyond 2^53 survive a reload as bigint; smaller ones are numbers', async () => {
+    const file = join(dir, 'big.offsets');
+    const store = new FileOffsetBackingStore(file);
+    await store.start();
+    await store.set([[['c', { p: '9007199254740993 "quoted"' }], { big: 9223372036854775807n, small: 42, neg: -9007199254740993n, f: 1.5 }]]);
+    const again = new FileOffsetBackingStore(file);
+    await again.start();
+    assert.deepEqual(again.get(['c', { p: '9007199254740993 "quoted"' }]), { big: 9223372036854775807n, small: 42, neg: -9007199254740993n, f: 1.5 });
+  });
+
   it('concurrent saves land in order; the file always holds a whole map', async () => {
     const file = join(dir, 'c.offsets');
     const store = new FileOffsetBackingStore(file);
