@@ -88,7 +88,11 @@ export abstract class SourceTask implements Task {
   abstract poll(): Promise<SourceRecord[] | null>;
   /** Called after an offset commit of the records polled so far (optional hook). */
   commit(): MaybePromise<void> {}
-  /** Called once `record` was acknowledged by Kafka (`metadata` null when a transform dropped it). */
+  /**
+   * Called once `record` was acknowledged by Kafka (or dropped by a transform). `metadata` is
+   * always null for now: the worker sends each polled batch with one sendBatch, whose result is
+   * per partition, not per record.
+   */
   commitRecord(_record: SourceRecord, _metadata: { topic: string; partition: number; offset: bigint } | null): MaybePromise<void> {}
   abstract stop(): MaybePromise<void>;
 }
