@@ -22,6 +22,7 @@ import type { SinkOffsets, SinkTask, SinkTaskContext, SourceTask, SourceTaskCont
 import { topicPartitionKey } from '../api/connector.js';
 import { SinkRecord, type SourceRecord } from '../api/data/connect-record.js';
 import { ConnectHeaders } from '../api/data/headers.js';
+import { RetriableException } from '../api/errors.js';
 import type { ConnectorConverters } from '../converters/registry.js';
 import { canonicalJson, type OffsetBackingStore, type OffsetKey, type OffsetValue } from './offset-store.js';
 
@@ -116,7 +117,14 @@ export class WorkerSourceTask implements WorkerTask {
   private async run(): Promise<void> {
     try {
       while (!this.stopping) {
-        const records = await this.options.task.poll();
+        let records: SourceRecord[] | null;
+        try {
+          records = await this.options.task.poll();
+        } catch (e) {
+          if (!(e instanceof RetriableException)) throw e;
+          this.options.logger.warn({ task: this.id, err: e.message }, 'poll failed; retrying');
+          continue;
+        }
         if (this.stopping) break;
         if (records === null || records.length === 0) continue;
         await this.send(records);
@@ -232,6 +240,7 @@ export class WorkerSinkTask implements WorkerTask {
   private lastCommit = Date.now();
   private flushTimer: NodeJS.Timeout | null = null;
   private stopping = false;
+  private failed = false;
 
   constructor(private readonly options: SinkTaskOptions) {
     this.id = options.id;
@@ -291,7 +300,20 @@ export class WorkerSinkTask implements WorkerTask {
         await this.lock.run(async () => {
           if (this.stopping || batch.messages.length === 0) return;
           const records = batch.messages.map((m) => this.toSinkRecord(batch.topic, batch.partition, m)).map((r) => this.options.transform(r)).filter((r): r is SinkRecord => r !== null);
-          await this.options.task.put(records);
+          try {
+            await this.options.task.put(records);
+          } catch (e) {
+            // A RetriableException: the consumer delivers the same batch again after a backoff.
+            if (e instanceof RetriableException) throw e;
+            // Anything else fails the task, as in Kafka: consumption stops, nothing more is committed.
+            const error = e instanceof Error ? e : new Error(String(e));
+            this.options.logger.error({ task: this.id, err: error.message }, 'sink task failed');
+            this.failed = true;
+            this.stopping = true;
+            this.finished.reject(error);
+            setImmediate(() => void this.consumer.stop().catch(() => undefined));
+            return;
+          }
           const last = BigInt(batch.messages[batch.messages.length - 1]!.offset);
           resolveOffset(last.toString()); // moves the consumer's position; nothing is auto-committed
           this.current.set(topicPartitionKey(batch), { topic: batch.topic, partition: batch.partition, offset: last + 1n });
@@ -333,6 +355,7 @@ export class WorkerSinkTask implements WorkerTask {
 
   /** preCommit (flush) then commit the offsets it returned; `only` limits it to those partitions. Call with the lock held. */
   private async commitLocked(only: TopicPartition[] | null): Promise<void> {
+    if (this.failed) return; // a failed task's offsets are not committed
     this.lastCommit = Date.now();
     this.commitRequested = false;
     const offsets: SinkOffsets = new Map();

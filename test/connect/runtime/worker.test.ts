@@ -11,6 +11,7 @@ import { ConfigDef } from '../../../src/connect/api/config-def.js';
 import { SinkConnector, SinkTask, SourceConnector, SourceTask, type SinkOffsets, type Task } from '../../../src/connect/api/connector.js';
 import { SourceRecord, type SinkRecord } from '../../../src/connect/api/data/connect-record.js';
 import { ConnectHeaders } from '../../../src/connect/api/data/headers.js';
+import { RetriableException } from '../../../src/connect/api/errors.js';
 import { Schema } from '../../../src/connect/api/data/schema.js';
 import { ConnectorPluginRegistry } from '../../../src/connect/connectors/registry.js';
 import { MemoryOffsetBackingStore } from '../../../src/connect/runtime/offset-store.js';
@@ -70,7 +71,7 @@ class CountingSourceConnector extends SourceConnector {
   }
 }
 
-const sinkState = { failFlush: false, put: [] as SinkRecord[], flushed: [] as string[] };
+const sinkState = { failFlush: false, failPut: null as Error | null, put: [] as SinkRecord[], flushed: [] as string[] };
 
 class RecordingSinkTask extends SinkTask {
   version(): string {
@@ -78,6 +79,11 @@ class RecordingSinkTask extends SinkTask {
   }
   start(): void {}
   put(records: SinkRecord[]): void {
+    if (sinkState.failPut !== null) {
+      const e = sinkState.failPut;
+      if (e instanceof RetriableException) sinkState.failPut = null;
+      throw e;
+    }
     sinkState.put.push(...records);
   }
   override flush(offsets: SinkOffsets): void {
@@ -180,6 +186,36 @@ describe('Worker task pipelines', () => {
     assert.deepEqual(sinkState.put.map((r) => r.kafkaOffset), [0n, 1n, 2n, 3n, 4n]);
     assert.deepEqual(sinkState.flushed, ['worker-sink-0@5']);
     assert.deepEqual(await committed(), ['0@5']);
+    await admin.disconnect();
+  });
+
+  it('sink: put() failing fails the task without committing; a RetriableException is retried', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'worker-sink-fail', messages: [{ value: 'a', partition: 0 }, { value: 'b', partition: 0 }] });
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    const committed = async () => (await admin.fetchOffsets({ groupId: 'connect-failing', topics: ['worker-sink-fail'] }))[0]!.partitions.map((p) => `${p.partition}@${p.offset}`);
+
+    sinkState.failPut = new Error('disk on fire');
+    sinkState.put = [];
+    const failures: string[] = [];
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
+    worker.onTaskFailure((task, e) => failures.push(`${task}: ${e.message}`));
+    await worker.startConnector({ name: 'failing', 'connector.class': 'RecordingSinkConnector', topics: 'worker-sink-fail' });
+    await until('the task failure', () => failures.length > 0);
+    assert.deepEqual(failures, ['failing-0: disk on fire']);
+    await worker.stop();
+    assert.deepEqual(await committed(), ['0@-1']);
+
+    sinkState.failPut = new RetriableException('try again');
+    const again = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
+    await again.startConnector({ name: 'failing', 'connector.class': 'RecordingSinkConnector', topics: 'worker-sink-fail' });
+    await until('the batch put after the retry', () => sinkState.put.length >= 2);
+    await again.stop();
+    assert.deepEqual(sinkState.put.map((r) => r.value), ['a', 'b']);
+    assert.deepEqual(await committed(), ['0@2']);
     await admin.disconnect();
   });
 });
