@@ -16,6 +16,7 @@ import { kafkaDeleteRecords } from '../cli/kafka-delete-records.js';
 import { kafkaProducerPerfTest } from '../cli/kafka-producer-perf-test.js';
 import { kafkaConsumerPerfTest } from '../cli/kafka-consumer-perf-test.js';
 import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
+import { connectStandalone } from './connect-standalone-command.js';
 
 interface Tool {
   summary: string;
@@ -34,6 +35,7 @@ export const TOOLS: Record<string, Tool> = {
   'kafka-delete-records': { summary: 'Delete records below given offsets (--offset-json-file)', run: (argv) => kafkaDeleteRecords(argv) },
   'kafka-producer-perf-test': { summary: 'Producer throughput and latency test (Kafka’s ProducerPerformance)', run: (argv) => kafkaProducerPerfTest(argv) },
   'kafka-consumer-perf-test': { summary: 'Consumer throughput test (Kafka’s ConsumerPerformance)', run: (argv) => kafkaConsumerPerfTest(argv) },
+  'connect-standalone': { summary: 'Run Kafka Connect in standalone mode (worker.properties connector.properties...)', run: (argv) => connectStandalone(argv) },
   'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
 };
 

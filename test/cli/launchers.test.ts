@@ -63,6 +63,7 @@ describe('the tool set: bins, launchers, README', () => {
       'kafka-reassign-partitions': ['--generate', '--execute', '--verify', '--cancel', '--list'],
       'kafka-server-start': ['--override'],
       'zookeeper-server-start': ['zookeeper.properties'],
+      'connect-standalone': ['worker.properties', 'connector.properties', 'offset.storage.file.filename'],
     };
     const samsa = join(PACKAGE_ROOT, 'dist', 'src', 'bin', 'samsa.cjs');
     const expectedVersion = `${versionLine()}\n`;

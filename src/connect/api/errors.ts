@@ -31,3 +31,11 @@ export class ConfigException extends ConnectException {
     this.name = 'ConfigException';
   }
 }
+
+/** A failure worth retrying (Kafka's org.apache.kafka.connect.errors.RetriableException): the worker retries instead of failing the task. */
+export class RetriableException extends ConnectException {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RetriableException';
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * connect-standalone (Kafka's ConnectStandalone): runs a Kafka Connect worker in standalone mode.
+ * It lives in bin/ (like kafka-server-start-command.ts) because cli/ may not import connect/.
+ *
+ *   connect-standalone config/connect-standalone.properties config/connect-file-source.properties config/connect-file-sink.properties
+ *
+ * Runs until Ctrl-C / SIGTERM: then tasks stop, offsets are committed and it exits 0. Bad
+ * properties: exit 1 with a message naming the file and the key. See src/connect/README.md.
+ */
+import { createLogger } from '../logging/logger.js';
+import { startStandalone } from '../connect/runtime/standalone.js';
+import { defineCliTool, UsageError } from '../cli/tool-runner.js';
+
+const USAGE = `Runs a Kafka Connect worker in standalone mode: the connectors of the given connector properties files, source offsets in offset.storage.file.filename.
+Usage: connect-standalone [--verbose] worker.properties [connector1.properties connector2.properties ...]
+  worker.properties                the worker configuration: bootstrap.servers, key.converter, value.converter,
+                                   offset.storage.file.filename, offset.flush.interval.ms (plugin.path and
+                                   listeners are accepted, not used yet)
+  connector.properties             one connector each: name, connector.class, tasks.max and the connector's own
+                                   settings (FileStreamSource: file, topic, batch.size; FileStreamSink: file,
+                                   topics or topics.regex)
+Stops on Ctrl-C or SIGTERM, committing offsets first.`;
+
+export const connectStandalone = defineCliTool({
+  name: 'connect-standalone',
+  usage: USAGE,
+  options: {},
+  allowPositionals: true,
+  async run(_values, { positionals, onInterrupt }) {
+    const [workerFile, ...connectorFiles] = positionals;
+    if (workerFile === undefined) throw new UsageError('Usage: connect-standalone worker.properties [connector1.properties connector2.properties ...]');
+    let interrupted = false;
+    let wake: () => void = () => undefined;
+    const stopRequested = new Promise<void>((resolve) => (wake = resolve));
+    onInterrupt(() => {
+      interrupted = true;
+      wake();
+    });
+    const logger = createLogger({ name: 'connect' });
+    const standalone = await startStandalone(workerFile, connectorFiles, logger);
+    logger.info('Kafka Connect started');
+    if (!interrupted) await stopRequested;
+    logger.info('Kafka Connect stopping');
+    await standalone.stop();
+    logger.info('Kafka Connect stopped');
+    return 0;
+  },
+});

@@ -1,0 +1,50 @@
+/**
+ * The worker's and connectors' own settings (Kafka's WorkerConfig / StandaloneConfig and
+ * ConnectorConfig / SinkConnectorConfig), as ConfigDefs. Converter settings (`key.converter`,
+ * `value.converter`, `header.converter` and their `.`-prefixed options) are resolved by
+ * ../converters/registry.ts; they are declared here so that a missing one is reported by key.
+ */
+import { CompositeValidator, ConfigDef, NonEmptyString, NonNullValidator, Range } from '../api/config-def.js';
+import { ConfigException } from '../api/errors.js';
+
+export const WORKER_CONFIG_DEF = new ConfigDef()
+  .define('bootstrap.servers', 'LIST', { defaultValue: 'localhost:9092', importance: 'HIGH', documentation: 'host:port pairs of the Kafka cluster the worker connects to' })
+  .define('client.id', 'STRING', { defaultValue: '', importance: 'LOW', documentation: 'The client id prefix of the worker\'s producers and consumers' })
+  .define('key.converter', 'CLASS', { importance: 'HIGH', documentation: 'Converter for record keys (e.g. org.apache.kafka.connect.json.JsonConverter)' })
+  .define('value.converter', 'CLASS', { importance: 'HIGH', documentation: 'Converter for record values' })
+  .define('header.converter', 'CLASS', { defaultValue: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', importance: 'LOW', documentation: 'Converter for record headers' })
+  .define('offset.storage.file.filename', 'STRING', { validator: CompositeValidator.of(new NonNullValidator(), new NonEmptyString()), importance: 'HIGH', documentation: 'File to store source connector offsets in (standalone mode)' })
+  .define('offset.flush.interval.ms', 'LONG', { defaultValue: 60000, validator: Range.atLeast(0), importance: 'LOW', documentation: 'Interval at which to commit offsets of tasks' })
+  .define('offset.flush.timeout.ms', 'LONG', { defaultValue: 5000, validator: Range.atLeast(0), importance: 'LOW', documentation: 'Accepted; offset commits are awaited in full' })
+  .define('task.shutdown.graceful.timeout.ms', 'LONG', { defaultValue: 5000, validator: Range.atLeast(0), importance: 'LOW', documentation: 'Accepted; tasks are awaited in full on shutdown' })
+  .define('plugin.path', 'LIST', { defaultValue: null, importance: 'LOW', documentation: 'Accepted; Samsa does not load plugins from it yet (the built-in connectors are always available)' })
+  .define('listeners', 'LIST', { defaultValue: null, importance: 'LOW', documentation: 'Accepted; the REST API is not served yet' })
+  .define('rest.port', 'INT', { defaultValue: 8083, importance: 'LOW', documentation: 'Accepted; the REST API is not served yet' });
+
+export const CONNECTOR_CONFIG_DEF = new ConfigDef()
+  .define('name', 'STRING', { validator: CompositeValidator.of(new NonNullValidator(), new NonEmptyString()), importance: 'HIGH', documentation: 'Globally unique name to use for this connector' })
+  .define('connector.class', 'STRING', { validator: new NonNullValidator(), importance: 'HIGH', documentation: 'Name or alias of the connector class' })
+  .define('tasks.max', 'INT', { defaultValue: 1, validator: Range.atLeast(1), importance: 'HIGH', documentation: 'Maximum number of tasks to use for this connector' })
+  .define('key.converter', 'CLASS', { defaultValue: null, importance: 'LOW', documentation: 'Overrides the worker\'s key.converter' })
+  .define('value.converter', 'CLASS', { defaultValue: null, importance: 'LOW', documentation: 'Overrides the worker\'s value.converter' })
+  .define('header.converter', 'CLASS', { defaultValue: null, importance: 'LOW', documentation: 'Overrides the worker\'s header.converter' })
+  .define('transforms', 'LIST', { defaultValue: '', importance: 'LOW', documentation: 'Aliases of the transformations to apply to records' });
+
+export const SINK_CONNECTOR_CONFIG_DEF = new ConfigDef()
+  .define('topics', 'LIST', { defaultValue: '', importance: 'HIGH', documentation: 'List of topics to consume, separated by commas' })
+  .define('topics.regex', 'STRING', { defaultValue: '', importance: 'HIGH', documentation: 'Regular expression giving topics to consume' });
+
+/** Kafka's SinkConnectorConfig.validate: exactly one of `topics` / `topics.regex`, a valid regex. */
+export function sinkTopics(props: Readonly<Record<string, string>>): { topics: string[] } | { regex: RegExp } {
+  const parsed = SINK_CONNECTOR_CONFIG_DEF.parse(props);
+  const topics = parsed['topics'] as string[];
+  const regex = parsed['topics.regex'] as string;
+  if (topics.length > 0 && regex !== '') throw new ConfigException('topics and topics.regex are mutually exclusive options, but both are set.');
+  if (topics.length === 0 && regex === '') throw new ConfigException('Must configure one of topics or topics.regex');
+  if (topics.length > 0) return { topics };
+  try {
+    return { regex: new RegExp(`^(?:${regex})$`) };
+  } catch (e) {
+    throw new ConfigException(`Invalid value ${regex} for configuration topics.regex: ${(e as Error).message}`);
+  }
+}

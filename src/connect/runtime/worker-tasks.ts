@@ -1,0 +1,392 @@
+/**
+ * The worker's task runners (Kafka's WorkerSourceTask and WorkerSinkTask).
+ *
+ * Source: poll → transformation chain → key/value/header converters → producer. A record's
+ * source offset becomes committable once the producer acknowledged it; every
+ * `offset.flush.interval.ms` and on stop the committable offsets (latest per source partition)
+ * are written to the offset store, then `SourceTask.commit()` runs. Records polled after a stop
+ * was requested are dropped, uncommitted: they are read again after a restart (at-least-once).
+ *
+ * Sink: a consumer in group `connect-<connector name>` (auto.offset.reset earliest, no
+ * auto-commit) → converters (toConnectData) → transformation chain → `SinkTask.put(batch)`.
+ * Every `offset.flush.interval.ms`, before partitions are revoked and on stop, the task's
+ * `preCommit()` (by default `flush()`) runs and then the offsets it returned are committed, so a
+ * committed offset never runs ahead of what the task made durable.
+ */
+import type { Logger } from '../../logging/logger.js';
+import type { Kafka } from '../../client/kafka.js';
+import type { Producer } from '../../client/producer/producer.js';
+import type { Consumer } from '../../client/consumer/consumer.js';
+import type { KafkaMessage } from '../../client/consumer/consumer-types.js';
+import type { SinkOffsets, SinkTask, SinkTaskContext, SourceTask, SourceTaskContext, TopicPartition } from '../api/connector.js';
+import { topicPartitionKey } from '../api/connector.js';
+import { SinkRecord, type SourceRecord } from '../api/data/connect-record.js';
+import { ConnectHeaders } from '../api/data/headers.js';
+import { RetriableException } from '../api/errors.js';
+import type { ConnectorConverters } from '../converters/registry.js';
+import { canonicalJson, type OffsetBackingStore, type OffsetKey, type OffsetValue } from './offset-store.js';
+
+/**
+ * A transformation chain as the task pipeline sees it: a record in, the transformed record or
+ * null (dropped) out.
+ * TRANSFORMS PLUG IN HERE: the worker builds the chain from the connector's `transforms`
+ * settings (src/connect/transforms/, src/connect/api/transformation.ts); until then it is the
+ * identity chain below.
+ */
+export type RecordTransform<R> = (record: R) => R | null;
+export const identityTransform = <R>(record: R): R | null => record;
+
+export interface WorkerTask {
+  readonly id: string;
+  start(): Promise<void>;
+  /** Stops the task: stops polling/consuming, commits offsets, stops the task itself. */
+  stop(): Promise<void>;
+  /** Resolves when the task's loop ended (stopped or failed); rejects with the failure. */
+  readonly done: Promise<void>;
+}
+
+/** A lock that serialises the sink task's calls (put, preCommit, open, close). */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.then(() => undefined, () => undefined);
+    return result;
+  }
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
+  let resolve!: () => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+export interface SourceTaskOptions {
+  id: string;
+  connectorName: string;
+  task: SourceTask;
+  taskConfig: Record<string, string>;
+  kafka: Kafka;
+  converters: ConnectorConverters;
+  transform: RecordTransform<SourceRecord>;
+  offsetStore: OffsetBackingStore;
+  offsetFlushIntervalMs: number;
+  logger: Logger;
+}
+
+export class WorkerSourceTask implements WorkerTask {
+  readonly id: string;
+  private readonly producer: Producer;
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private readonly finished = deferred();
+  /** Acknowledged source offsets not yet written to the store: canonical key → [key, offset]. */
+  private readonly committable = new Map<string, readonly [OffsetKey, OffsetValue]>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private committing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: SourceTaskOptions) {
+    this.id = options.id;
+    this.producer = options.kafka.producer();
+  }
+
+  get done(): Promise<void> {
+    return this.finished.promise;
+  }
+
+  async start(): Promise<void> {
+    const { task, taskConfig, offsetStore, connectorName } = this.options;
+    const context: SourceTaskContext = {
+      configs: () => taskConfig,
+      offsetStorageReader: () => ({
+        offset: (partition) => (offsetStore.get([connectorName, partition]) as Record<string, unknown> | null) ?? null,
+        offsets: (partitions) => new Map(partitions.map((p) => [p, (offsetStore.get([connectorName, p]) as Record<string, unknown> | null) ?? null])),
+      }),
+    };
+    task.initialize(context);
+    await this.producer.connect();
+    await task.start(taskConfig);
+    if (this.options.offsetFlushIntervalMs > 0) {
+      this.flushTimer = setInterval(() => void this.commitOffsets().catch((e: Error) => this.options.logger.error({ task: this.id, err: e.message }, 'offset commit failed')), this.options.offsetFlushIntervalMs);
+    }
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (!this.stopping) {
+        let records: SourceRecord[] | null;
+        try {
+          records = await this.options.task.poll();
+        } catch (e) {
+          if (!(e instanceof RetriableException)) throw e;
+          this.options.logger.warn({ task: this.id, err: e.message }, 'poll failed; retrying');
+          continue;
+        }
+        if (this.stopping) break;
+        if (records === null || records.length === 0) continue;
+        await this.send(records);
+      }
+      this.finished.resolve();
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      this.options.logger.error({ task: this.id, err: error.message }, 'source task failed');
+      this.finished.reject(error);
+    }
+  }
+
+  /** Converts and produces one polled batch; once acknowledged, its offsets become committable. */
+  private async send(records: SourceRecord[]): Promise<void> {
+    const { converters, transform, task, connectorName } = this.options;
+    const byTopic = new Map<string, Array<{ key: Buffer | null; value: Buffer | null; partition?: number; timestamp?: number; headers?: Record<string, Buffer> }>>();
+    const sent: Array<SourceRecord | null> = [];
+    for (const record of records) {
+      const transformed = transform(record);
+      if (transformed === null) {
+        sent.push(null);
+        continue;
+      }
+      const topic = transformed.topic;
+      let headers: Record<string, Buffer> | undefined;
+      for (const h of transformed.headers) {
+        const bytes = converters.headerConverter.fromConnectHeader(topic, h.key, h.schema, h.value);
+        if (bytes !== null) (headers ??= {})[h.key] = bytes;
+      }
+      const message = {
+        key: converters.keyConverter.fromConnectData(topic, transformed.headers, transformed.keySchema, transformed.key),
+        value: converters.valueConverter.fromConnectData(topic, transformed.headers, transformed.valueSchema, transformed.value),
+        ...(transformed.kafkaPartition === null ? {} : { partition: transformed.kafkaPartition }),
+        ...(transformed.timestamp === null ? {} : { timestamp: transformed.timestamp }),
+        ...(headers === undefined ? {} : { headers }),
+      };
+      let list = byTopic.get(topic);
+      if (list === undefined) byTopic.set(topic, (list = []));
+      list.push(message);
+      sent.push(transformed);
+    }
+    if (byTopic.size > 0) await this.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    // Acknowledged (or dropped by a transform): the source offsets may now be committed, in poll order.
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      if (record.sourcePartition !== null && record.sourceOffset !== null) {
+        const key: OffsetKey = [connectorName, record.sourcePartition];
+        this.committable.set(canonicalJson(key), [key, record.sourceOffset]);
+      }
+      await task.commitRecord(record, null);
+    }
+  }
+
+  /** Writes the committable offsets to the store, then calls the task's commit(). */
+  commitOffsets(): Promise<void> {
+    const run = this.committing.then(async () => {
+      if (this.committable.size === 0) return;
+      const entries = [...this.committable.values()];
+      this.committable.clear();
+      try {
+        await this.options.offsetStore.set(entries);
+      } catch (e) {
+        for (const [k, v] of entries) if (!this.committable.has(canonicalJson(k))) this.committable.set(canonicalJson(k), [k, v]);
+        throw e;
+      }
+      await this.options.task.commit();
+    });
+    this.committing = run.catch(() => undefined);
+    return run;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.flushTimer !== null) clearInterval(this.flushTimer);
+    await this.loop?.catch(() => undefined);
+    try {
+      await this.commitOffsets();
+    } finally {
+      try {
+        await this.options.task.stop();
+      } finally {
+        await this.producer.disconnect();
+      }
+    }
+  }
+}
+
+export interface SinkTaskOptions {
+  id: string;
+  connectorName: string;
+  task: SinkTask;
+  taskConfig: Record<string, string>;
+  kafka: Kafka;
+  topics: string[];
+  converters: ConnectorConverters;
+  transform: RecordTransform<SinkRecord>;
+  offsetFlushIntervalMs: number;
+  logger: Logger;
+}
+
+export class WorkerSinkTask implements WorkerTask {
+  readonly id: string;
+  private readonly consumer: Consumer;
+  private readonly lock = new Mutex();
+  private readonly finished = deferred();
+  /** The next offset to consume for each partition whose records were put. */
+  private readonly current: SinkOffsets = new Map();
+  private readonly lastCommitted = new Map<string, bigint>();
+  private assigned: TopicPartition[] = [];
+  private readonly paused = new Set<string>();
+  private readonly seeks: Array<TopicPartition & { offset: bigint }> = [];
+  private commitRequested = false;
+  private lastCommit = Date.now();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private failed = false;
+
+  constructor(private readonly options: SinkTaskOptions) {
+    this.id = options.id;
+    this.consumer = options.kafka.consumer({
+      groupId: `connect-${options.connectorName}`,
+      autoOffsetReset: 'earliest',
+      logger: options.logger,
+      rebalanceListener: {
+        onPartitionsRevoked: (partitions) => this.lock.run(async () => {
+          const tps = partitions.flatMap((p) => (p.partitions ?? []).map((partition) => ({ topic: p.topic, partition })));
+          await this.commitLocked(tps).catch((e: Error) => this.options.logger.warn({ task: this.id, err: e.message }, 'commit before revocation failed'));
+          await this.options.task.close(tps);
+          for (const tp of tps) {
+            this.current.delete(topicPartitionKey(tp));
+            this.lastCommitted.delete(topicPartitionKey(tp));
+          }
+          this.assigned = this.assigned.filter((a) => !tps.some((t) => t.topic === a.topic && t.partition === a.partition));
+        }),
+        onPartitionsAssigned: (partitions) => this.lock.run(async () => {
+          const tps = partitions.flatMap((p) => (p.partitions ?? []).map((partition) => ({ topic: p.topic, partition })));
+          this.assigned.push(...tps);
+          await this.options.task.open(tps);
+        }),
+      },
+      onCrash: (e) => this.finished.reject(e),
+    });
+  }
+
+  get done(): Promise<void> {
+    return this.finished.promise;
+  }
+
+  async start(): Promise<void> {
+    const { task, taskConfig, topics } = this.options;
+    const context: SinkTaskContext = {
+      configs: () => taskConfig,
+      assignment: () => [...this.assigned],
+      pause: (...tps) => {
+        for (const tp of tps) this.paused.add(topicPartitionKey(tp));
+        this.consumer.pause(tps.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] })));
+      },
+      resume: (...tps) => {
+        for (const tp of tps) this.paused.delete(topicPartitionKey(tp));
+        this.consumer.resume(tps.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] })));
+      },
+      offset: (offsets) => void this.seeks.push(...offsets),
+      requestCommit: () => void (this.commitRequested = true),
+    };
+    task.initialize(context);
+    await task.start(taskConfig);
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset }) => {
+        await this.lock.run(async () => {
+          if (this.stopping || batch.messages.length === 0) return;
+          const records = batch.messages.map((m) => this.toSinkRecord(batch.topic, batch.partition, m)).map((r) => this.options.transform(r)).filter((r): r is SinkRecord => r !== null);
+          try {
+            await this.options.task.put(records);
+          } catch (e) {
+            // A RetriableException: the consumer delivers the same batch again after a backoff.
+            if (e instanceof RetriableException) throw e;
+            // Anything else fails the task, as in Kafka: consumption stops, nothing more is committed.
+            const error = e instanceof Error ? e : new Error(String(e));
+            this.options.logger.error({ task: this.id, err: error.message }, 'sink task failed');
+            this.failed = true;
+            this.stopping = true;
+            this.finished.reject(error);
+            setImmediate(() => void this.consumer.stop().catch(() => undefined));
+            return;
+          }
+          const last = BigInt(batch.messages[batch.messages.length - 1]!.offset);
+          resolveOffset(last.toString()); // moves the consumer's position; nothing is auto-committed
+          this.current.set(topicPartitionKey(batch), { topic: batch.topic, partition: batch.partition, offset: last + 1n });
+          this.applySeeks();
+          if (this.commitRequested || (this.options.offsetFlushIntervalMs > 0 && Date.now() - this.lastCommit >= this.options.offsetFlushIntervalMs)) await this.commitLocked(null);
+        });
+      },
+    });
+    if (this.options.offsetFlushIntervalMs > 0) {
+      this.flushTimer = setInterval(() => void this.lock.run(() => this.commitLocked(null)).catch((e: Error) => this.options.logger.error({ task: this.id, err: e.message }, 'offset commit failed')), this.options.offsetFlushIntervalMs);
+    }
+  }
+
+  private applySeeks(): void {
+    for (const s of this.seeks.splice(0)) {
+      this.consumer.seek({ topic: s.topic, partition: s.partition, offset: s.offset.toString() });
+      this.current.set(topicPartitionKey(s), { topic: s.topic, partition: s.partition, offset: s.offset });
+    }
+  }
+
+  private toSinkRecord(topic: string, partition: number, m: KafkaMessage): SinkRecord {
+    const { keyConverter, valueConverter, headerConverter } = this.options.converters;
+    const headers = new ConnectHeaders();
+    for (const [name, v] of Object.entries(m.headers)) {
+      for (const bytes of v === undefined ? [] : Array.isArray(v) ? v : [v]) {
+        const sv = headerConverter.toConnectHeader(topic, name, bytes);
+        headers.add(name, sv.value, sv.schema);
+      }
+    }
+    const key = keyConverter.toConnectData(topic, headers, m.key);
+    const value = valueConverter.toConnectData(topic, headers, m.value);
+    const logAppendTime = (m.attributes & 0x08) !== 0;
+    return new SinkRecord({
+      topic, kafkaPartition: partition, kafkaOffset: BigInt(m.offset),
+      keySchema: key.schema, key: key.value, valueSchema: value.schema, value: value.value,
+      timestamp: Number(m.timestamp), timestampType: logAppendTime ? 'LogAppendTime' : 'CreateTime', headers,
+    });
+  }
+
+  /** preCommit (flush) then commit the offsets it returned; `only` limits it to those partitions. Call with the lock held. */
+  private async commitLocked(only: TopicPartition[] | null): Promise<void> {
+    if (this.failed) return; // a failed task's offsets are not committed
+    this.lastCommit = Date.now();
+    this.commitRequested = false;
+    const offsets: SinkOffsets = new Map();
+    for (const [k, o] of this.current) {
+      if (only !== null && !only.some((tp) => topicPartitionKey(tp) === k)) continue;
+      offsets.set(k, { ...o });
+    }
+    if (offsets.size === 0) return;
+    const committable = await this.options.task.preCommit(offsets);
+    const toCommit = [...committable.values()].filter((o) => this.lastCommitted.get(topicPartitionKey(o)) !== o.offset);
+    if (toCommit.length === 0) return;
+    await this.consumer.commitOffsets(toCommit.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset.toString() })));
+    for (const o of toCommit) this.lastCommitted.set(topicPartitionKey(o), o.offset);
+  }
+
+  async stop(): Promise<void> {
+    if (this.flushTimer !== null) clearInterval(this.flushTimer);
+    // Wait for a put in progress, refuse further batches, then flush and commit while still in the group.
+    await this.lock.run(async () => {
+      this.stopping = true;
+      await this.commitLocked(null).catch((e: Error) => this.options.logger.error({ task: this.id, err: e.message }, 'final offset commit failed'));
+    });
+    try {
+      await this.consumer.disconnect();
+      await this.lock.run(async () => {
+        if (this.assigned.length > 0) await this.options.task.close(this.assigned);
+        this.assigned = [];
+      });
+    } finally {
+      await this.options.task.stop();
+      this.finished.resolve();
+    }
+  }
+}

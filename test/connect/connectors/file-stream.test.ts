@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { SinkTaskContext, SourceTaskContext } from '../../../src/connect/api/connector.js';
+import { SinkRecord } from '../../../src/connect/api/data/connect-record.js';
+import { Schema } from '../../../src/connect/api/data/schema.js';
+import { FileStreamSinkConnector, FileStreamSinkTask } from '../../../src/connect/connectors/file/file-stream-sink.js';
+import { FileStreamSourceConnector, FileStreamSourceTask } from '../../../src/connect/connectors/file/file-stream-source.js';
+import { defaultConnectorRegistry } from '../../../src/connect/connectors/registry.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'samsa-file-connector-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function sourceTask(props: Record<string, string>, stored: Record<string, unknown> | null = null): FileStreamSourceTask {
+  const task = new FileStreamSourceTask();
+  const context: SourceTaskContext = {
+    configs: () => props,
+    offsetStorageReader: () => ({
+      offset: () => stored,
+      offsets: (ps) => new Map(ps.map((p) => [p, stored])),
+    }),
+  };
+  task.initialize(context);
+  return task;
+}
+
+describe('FileStreamSourceTask', () => {
+  it('polls lines with source partition {filename} and offset {position}, batch.size at a time, then appended lines', async () => {
+    const file = join(dir, 'in.txt');
+    writeFileSync(file, 'one\ntwo\r\nthré\rfour\npartial');
+    const task = sourceTask({ file, topic: 't', 'batch.size': '2' });
+    await task.start({ file, topic: 't', 'batch.size': '2' });
+    const first = (await task.poll())!;
+    assert.deepEqual(first.map((r) => [r.topic, r.kafkaPartition, r.value, r.valueSchema, r.sourcePartition, r.sourceOffset]), [
+      ['t', null, 'one', Schema.STRING_SCHEMA, { filename: file }, { position: 4 }],
+      ['t', null, 'two', Schema.STRING_SCHEMA, { filename: file }, { position: 9 }],
+    ]);
+    const second = (await task.poll())!;
+    assert.deepEqual(second.map((r) => [r.value, r.sourceOffset]), [['thré', { position: 15 }], ['four', { position: 20 }]]);
+    assert.equal(await task.poll(), null, 'an incomplete line is not emitted');
+    appendFileSync(file, ' line\nfive\n');
+    const third = (await task.poll())!;
+    assert.deepEqual(third.map((r) => [r.value, r.sourceOffset]), [['partial line', { position: 33 }], ['five', { position: 38 }]]);
+    await task.stop();
+  });
+
+  it('resumes at the stored offset', async () => {
+    const file = join(dir, 'resume.txt');
+    writeFileSync(file, 'a\nbb\nccc\n');
+    const task = sourceTask({ file, topic: 't' }, { position: 2 });
+    await task.start({ file, topic: 't' });
+    assert.deepEqual((await task.poll())!.map((r) => [r.value, r.sourceOffset]), [['bb', { position: 5 }], ['ccc', { position: 9 }]]);
+    await task.stop();
+  });
+
+  it('waits for a missing file to appear', async () => {
+    const file = join(dir, 'later.txt');
+    const task = sourceTask({ file, topic: 't' });
+    await task.start({ file, topic: 't' });
+    assert.equal(await task.poll(), null);
+    writeFileSync(file, 'now\n');
+    assert.deepEqual((await task.poll())!.map((r) => r.value), ['now']);
+    await task.stop();
+  });
+
+  it('the connector requires topic and gives one task config', () => {
+    const c = new FileStreamSourceConnector();
+    assert.throws(() => c.start({ file: 'x' }), { message: 'Missing required configuration "topic" which has no default value.' });
+    assert.throws(() => c.start({ topic: 't', 'batch.size': '0' }), { message: 'Invalid value 0 for configuration batch.size: Value must be at least 1' });
+    c.start({ file: 'x', topic: 't' });
+    assert.deepEqual(c.taskConfigs(5), [{ file: 'x', topic: 't' }]);
+    assert.deepEqual(c.validate({}).configValues.find((v) => v.name === 'topic')!.errorMessages, ['Missing required configuration "topic" which has no default value.']);
+  });
+});
+
+describe('FileStreamSinkTask', () => {
+  it('appends each record’s value and a newline', async () => {
+    const file = join(dir, 'out.txt');
+    writeFileSync(file, 'existing\n');
+    const task = new FileStreamSinkTask();
+    const context: SinkTaskContext = { configs: () => ({}), assignment: () => [], pause: () => undefined, resume: () => undefined, offset: () => undefined, requestCommit: () => undefined };
+    task.initialize(context);
+    task.start({ file });
+    const rec = (value: unknown, offset: bigint) => new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: offset, value });
+    task.put([rec('héllo', 0n), rec(null, 1n), rec(42, 2n), rec(Buffer.from('bytes'), 3n)]);
+    task.put([]);
+    const offsets = new Map([['t-0', { topic: 't', partition: 0, offset: 4n }]]);
+    assert.equal(await task.preCommit(offsets), offsets);
+    task.stop();
+    assert.equal(readFileSync(file, 'utf8'), 'existing\nhéllo\nnull\n42\nbytes\n');
+  });
+
+  it('one task config per task', () => {
+    const c = new FileStreamSinkConnector();
+    c.start({ file: 'f', topics: 't' });
+    assert.deepEqual(c.taskConfigs(2), [{ file: 'f', topics: 't' }, { file: 'f', topics: 't' }]);
+  });
+});
+
+describe('the connector plugin registry', () => {
+  it('knows Kafka’s class names and aliases', () => {
+    const r = defaultConnectorRegistry();
+    for (const name of ['org.apache.kafka.connect.file.FileStreamSourceConnector', 'FileStreamSourceConnector', 'FileStreamSource']) assert.ok(r.newConnector(name) instanceof FileStreamSourceConnector, name);
+    for (const name of ['org.apache.kafka.connect.file.FileStreamSinkConnector', 'FileStreamSinkConnector', 'FileStreamSink']) assert.ok(r.newConnector(name) instanceof FileStreamSinkConnector, name);
+    assert.throws(() => r.newConnector('Nope'), { message: 'Failed to find any class that implements Connector and which name matches Nope, available connectors are: org.apache.kafka.connect.file.FileStreamSinkConnector, org.apache.kafka.connect.file.FileStreamSourceConnector' });
+  });
+});

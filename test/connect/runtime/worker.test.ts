@@ -1,0 +1,221 @@
+/**
+ * The worker's task pipelines against an in-process broker: source records → converters →
+ * Kafka with offsets committed after acknowledgement; Kafka → converters → put(), with consumer
+ * offsets committed only after a successful flush.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Kafka } from '../../../src/client/kafka.js';
+import { silentLogger } from '../../../src/logging/logger.js';
+import { ConfigDef } from '../../../src/connect/api/config-def.js';
+import { SinkConnector, SinkTask, SourceConnector, SourceTask, type SinkOffsets, type Task } from '../../../src/connect/api/connector.js';
+import { SourceRecord, type SinkRecord } from '../../../src/connect/api/data/connect-record.js';
+import { ConnectHeaders } from '../../../src/connect/api/data/headers.js';
+import { RetriableException } from '../../../src/connect/api/errors.js';
+import { Schema } from '../../../src/connect/api/data/schema.js';
+import { ConnectorPluginRegistry } from '../../../src/connect/connectors/registry.js';
+import { MemoryOffsetBackingStore } from '../../../src/connect/runtime/offset-store.js';
+import { Worker } from '../../../src/connect/runtime/worker.js';
+import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
+
+const events: string[] = [];
+
+class CountingSourceTask extends SourceTask {
+  private next = 0;
+  private total = 0;
+  version(): string {
+    return '1';
+  }
+  start(props: Record<string, string>): void {
+    const stored = this.context.offsetStorageReader().offset({ p: 'x' });
+    this.next = stored === null ? 0 : Number(stored['n']);
+    this.total = Number(props['count']);
+    events.push(`source start at ${this.next}`);
+  }
+  async poll(): Promise<SourceRecord[] | null> {
+    if (this.next >= this.total) {
+      await new Promise((r) => setTimeout(r, 20));
+      return null;
+    }
+    const records: SourceRecord[] = [];
+    for (let i = 0; i < 3 && this.next < this.total; i++, this.next++) {
+      records.push(new SourceRecord({ sourcePartition: { p: 'x' }, sourceOffset: { n: this.next + 1 }, topic: 'worker-src', kafkaPartition: 0, keySchema: Schema.STRING_SCHEMA, key: `k${this.next}`, valueSchema: Schema.STRING_SCHEMA, value: `v${this.next}`, timestamp: 1_700_000_000_000 + this.next, headers: new ConnectHeaders().addString('h', `x${this.next}`) }));
+    }
+    return records;
+  }
+  override commit(): void {
+    events.push('source commit');
+  }
+  stop(): void {
+    events.push('source stop');
+  }
+}
+
+class CountingSourceConnector extends SourceConnector {
+  private props: Record<string, string> = {};
+  version(): string {
+    return '1';
+  }
+  start(props: Record<string, string>): void {
+    this.props = { ...props };
+  }
+  taskClass(): new () => Task {
+    return CountingSourceTask;
+  }
+  taskConfigs(): Array<Record<string, string>> {
+    return [this.props];
+  }
+  stop(): void {}
+  config(): ConfigDef {
+    return new ConfigDef().define('count', 'INT');
+  }
+}
+
+const sinkState = { failFlush: false, failPut: null as Error | null, put: [] as SinkRecord[], flushed: [] as string[] };
+
+class RecordingSinkTask extends SinkTask {
+  version(): string {
+    return '1';
+  }
+  start(): void {}
+  put(records: SinkRecord[]): void {
+    if (sinkState.failPut !== null) {
+      const e = sinkState.failPut;
+      if (e instanceof RetriableException) sinkState.failPut = null;
+      throw e;
+    }
+    sinkState.put.push(...records);
+  }
+  override flush(offsets: SinkOffsets): void {
+    if (sinkState.failFlush) throw new Error('flush failed');
+    sinkState.flushed.push(...[...offsets.values()].map((o) => `${o.topic}-${o.partition}@${o.offset}`));
+  }
+  stop(): void {}
+}
+
+class RecordingSinkConnector extends SinkConnector {
+  private props: Record<string, string> = {};
+  version(): string {
+    return '1';
+  }
+  start(props: Record<string, string>): void {
+    this.props = { ...props };
+  }
+  taskClass(): new () => Task {
+    return RecordingSinkTask;
+  }
+  taskConfigs(): Array<Record<string, string>> {
+    return [this.props];
+  }
+  stop(): void {}
+  config(): ConfigDef {
+    return new ConfigDef();
+  }
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('Worker task pipelines', () => {
+  let broker: TestBroker;
+  let kafka: Kafka;
+  const plugins = new ConnectorPluginRegistry().register('test.CountingSourceConnector', CountingSourceConnector).register('test.RecordingSinkConnector', RecordingSinkConnector);
+  const workerConfig = () => ({ 'bootstrap.servers': broker.bootstrap, 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'StringConverter', 'offset.storage.file.filename': 'unused', 'offset.flush.interval.ms': '0' });
+  before(async () => {
+    broker = await startTestBroker();
+    kafka = new Kafka({ clientId: 'worker-test', brokers: [broker.bootstrap] });
+  });
+  after(async () => {
+    await broker.close();
+  });
+
+  it('source: converted records reach Kafka; offsets are stored after acknowledgement and on stop, then commit() runs', async () => {
+    const store = new MemoryOffsetBackingStore();
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: store, logger: silentLogger(), connectors: plugins });
+    events.length = 0;
+    await worker.startConnector({ name: 'counting', 'connector.class': 'CountingSource', count: '10' });
+    const consumer = kafka.consumer({ groupId: 'worker-test-reader' });
+    await consumer.connect();
+    await consumer.subscribe({ topics: ['worker-src'], fromBeginning: true });
+    const seen: string[] = [];
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(`${message.key!.toString()}=${message.value!.toString()} h=${message.headers['h']!.toString()} t=${message.timestamp}`) });
+    await until('10 records in Kafka', () => seen.length >= 10);
+    await consumer.disconnect();
+    assert.deepEqual(seen, Array.from({ length: 10 }, (_, i) => `k${i}=v${i} h=x${i} t=${1_700_000_000_000 + i}`));
+    await worker.stop();
+    assert.deepEqual(store.get(['counting', { p: 'x' }]), { n: 10 });
+    assert.deepEqual(events, ['source start at 0', 'source commit', 'source stop']);
+
+    // A new worker with the same store resumes after the committed offset.
+    events.length = 0;
+    const again = new Worker({ workerConfig: workerConfig(), offsetStore: store, logger: silentLogger(), connectors: plugins });
+    await again.startConnector({ name: 'counting', 'connector.class': 'CountingSource', count: '10' });
+    await again.stop();
+    assert.deepEqual(events, ['source start at 10', 'source stop']);
+  });
+
+  it('sink: records are converted and put; consumer offsets are committed only after a successful flush', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'worker-sink', messages: Array.from({ length: 5 }, (_, i) => ({ key: `k${i}`, value: `v${i}`, partition: 0 })) });
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    const committed = async () => (await admin.fetchOffsets({ groupId: 'connect-recording', topics: ['worker-sink'] }))[0]!.partitions.map((p) => `${p.partition}@${p.offset}`);
+
+    sinkState.failFlush = true;
+    sinkState.put = [];
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
+    await worker.startConnector({ name: 'recording', 'connector.class': 'test.RecordingSinkConnector', topics: 'worker-sink' });
+    await until('5 records put', () => sinkState.put.length >= 5);
+    assert.deepEqual(sinkState.put.map((r) => [r.topic, r.kafkaPartition, r.kafkaOffset, r.key, r.value, r.valueSchema]), Array.from({ length: 5 }, (_, i) => ['worker-sink', 0, BigInt(i), `k${i}`, `v${i}`, Schema.OPTIONAL_STRING_SCHEMA]));
+    await worker.stop();
+    assert.deepEqual(await committed(), ['0@-1'], 'a failed flush commits nothing');
+
+    sinkState.failFlush = false;
+    sinkState.put = [];
+    const again = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
+    await again.startConnector({ name: 'recording', 'connector.class': 'RecordingSinkConnector', topics: 'worker-sink' });
+    await until('the 5 uncommitted records put again', () => sinkState.put.length >= 5);
+    await again.stop();
+    assert.deepEqual(sinkState.put.map((r) => r.kafkaOffset), [0n, 1n, 2n, 3n, 4n]);
+    assert.deepEqual(sinkState.flushed, ['worker-sink-0@5']);
+    assert.deepEqual(await committed(), ['0@5']);
+    await admin.disconnect();
+  });
+
+  it('sink: put() failing fails the task without committing; a RetriableException is retried', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'worker-sink-fail', messages: [{ value: 'a', partition: 0 }, { value: 'b', partition: 0 }] });
+    await producer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    const committed = async () => (await admin.fetchOffsets({ groupId: 'connect-failing', topics: ['worker-sink-fail'] }))[0]!.partitions.map((p) => `${p.partition}@${p.offset}`);
+
+    sinkState.failPut = new Error('disk on fire');
+    sinkState.put = [];
+    const failures: string[] = [];
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
+    worker.onTaskFailure((task, e) => failures.push(`${task}: ${e.message}`));
+    await worker.startConnector({ name: 'failing', 'connector.class': 'RecordingSinkConnector', topics: 'worker-sink-fail' });
+    await until('the task failure', () => failures.length > 0);
+    assert.deepEqual(failures, ['failing-0: disk on fire']);
+    await worker.stop();
+    assert.deepEqual(await committed(), ['0@-1']);
+
+    sinkState.failPut = new RetriableException('try again');
+    const again = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
+    await again.startConnector({ name: 'failing', 'connector.class': 'RecordingSinkConnector', topics: 'worker-sink-fail' });
+    await until('the batch put after the retry', () => sinkState.put.length >= 2);
+    await again.stop();
+    assert.deepEqual(sinkState.put.map((r) => r.value), ['a', 'b']);
+    assert.deepEqual(await committed(), ['0@2']);
+    await admin.disconnect();
+  });
+});
