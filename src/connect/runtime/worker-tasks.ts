@@ -29,12 +29,10 @@ import { canonicalJson, type OffsetBackingStore, type OffsetKey, type OffsetValu
 /**
  * A transformation chain as the task pipeline sees it: a record in, the transformed record or
  * null (dropped) out.
- * TRANSFORMS PLUG IN HERE: the worker builds the chain from the connector's `transforms`
- * settings (src/connect/transforms/, src/connect/api/transformation.ts); until then it is the
- * identity chain below.
+ * The worker builds it from the connector's `transforms` / `predicates` settings
+ * (src/connect/transforms/transform-chain.ts), one chain per task.
  */
 export type RecordTransform<R> = (record: R) => R | null;
-export const identityTransform = <R>(record: R): R | null => record;
 
 export interface WorkerTask {
   readonly id: string;

@@ -13,7 +13,9 @@ import { defaultConnectorRegistry, type ConnectorPluginRegistry } from '../conne
 import { defaultConverterRegistry, newConverters, type ConverterRegistry } from '../converters/registry.js';
 import { CONNECTOR_CONFIG_DEF, WORKER_CONFIG_DEF, sinkTopics } from './config.js';
 import type { OffsetBackingStore } from './offset-store.js';
-import { identityTransform, WorkerSinkTask, WorkerSourceTask, type WorkerTask } from './worker-tasks.js';
+import type { SinkRecord, SourceRecord } from '../api/data/connect-record.js';
+import { buildTransformationChain } from '../transforms/transform-chain.js';
+import { WorkerSinkTask, WorkerSourceTask, type WorkerTask } from './worker-tasks.js';
 
 export type Props = Readonly<Record<string, string>>;
 
@@ -86,6 +88,8 @@ export class Worker {
     const connector = this.validateConnector(props);
     if (this.running.has(name)) throw new ConfigException(`Connector ${name} already exists`);
     const maxTasks = CONNECTOR_CONFIG_DEF.parse(props)['tasks.max'] as number;
+    // A bad transforms/predicates setting fails here, naming the key, before anything starts.
+    buildTransformationChain(props).close();
     const logger = this.options.logger.child({ connector: name });
     connector.initialize({ raiseError: (e) => logger.error({ err: e.message }, 'connector raised an error') });
     await connector.start(props);
@@ -104,15 +108,21 @@ export class Worker {
       const converters = newConverters(this.options.workerConfig, props, this.converterRegistry);
       const common = { id, connectorName: name, taskConfig, kafka: this.kafka, converters, offsetFlushIntervalMs: this.flushIntervalMs, logger: logger.child({ task: i }) };
       let worker: WorkerTask;
+      // Each task has its own transformation chain (transforms keep per-schema caches), as in Kafka.
+      let chain;
       if (connector instanceof SourceConnector && task instanceof SourceTask) {
-        worker = new WorkerSourceTask({ ...common, task, transform: identityTransform, offsetStore: this.options.offsetStore });
+        const sourceChain = (chain = buildTransformationChain<SourceRecord>(props));
+        worker = new WorkerSourceTask({ ...common, task, transform: (r) => sourceChain.apply(r), offsetStore: this.options.offsetStore });
       } else if (connector instanceof SinkConnector && task instanceof SinkTask) {
-        worker = new WorkerSinkTask({ ...common, task, topics: topics!, transform: identityTransform });
+        const sinkChain = (chain = buildTransformationChain<SinkRecord>(props));
+        worker = new WorkerSinkTask({ ...common, task, topics: topics!, transform: (r) => sinkChain.apply(r) });
       } else {
         throw new ConnectException(`Connector ${name}: ${connector.constructor.name} must be a SourceConnector or SinkConnector with a matching task class`);
       }
       await worker.start();
       entry.tasks.push(worker);
+      const used = chain;
+      void worker.done.catch(() => undefined).finally(() => used.close());
       worker.done.catch((e: Error) => {
         for (const h of this.failureHandlers) h(id, e);
       });

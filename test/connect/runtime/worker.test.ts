@@ -159,6 +159,35 @@ describe('Worker task pipelines', () => {
     assert.deepEqual(events, ['source start at 10', 'source stop']);
   });
 
+  it('source: the connector’s transforms chain (RegexRouter, InsertHeader) runs before the converters; a bad transform setting refuses the connector, naming the key', async () => {
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
+    await assert.rejects(
+      worker.startConnector({ name: 'bad-transform', 'connector.class': 'CountingSource', count: '3', transforms: 'route', 'transforms.route.type': 'org.apache.kafka.connect.transforms.NoSuchTransform' }),
+      /transforms\.route\.type/,
+    );
+    await worker.startConnector({
+      name: 'transformed',
+      'connector.class': 'CountingSource',
+      count: '3',
+      transforms: 'route,tag',
+      'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter',
+      'transforms.route.regex': 'worker-(.*)',
+      'transforms.route.replacement': 'routed-$1',
+      'transforms.tag.type': 'org.apache.kafka.connect.transforms.InsertHeader',
+      'transforms.tag.header': 'via',
+      'transforms.tag.value.literal': 'samsa',
+    });
+    const consumer = kafka.consumer({ groupId: 'worker-test-routed' });
+    await consumer.connect();
+    await consumer.subscribe({ topics: ['routed-src'], fromBeginning: true });
+    const seen: string[] = [];
+    await consumer.run({ eachMessage: async ({ topic, message }) => void seen.push(`${topic} ${message.key!.toString()}=${message.value!.toString()} via=${message.headers['via']!.toString()}`) });
+    await until('3 routed records', () => seen.length >= 3);
+    await consumer.disconnect();
+    await worker.stop();
+    assert.deepEqual(seen, ['routed-src k0=v0 via=samsa', 'routed-src k1=v1 via=samsa', 'routed-src k2=v2 via=samsa']);
+  });
+
   it('sink: records are converted and put; consumer offsets are committed only after a successful flush', async () => {
     const producer = kafka.producer();
     await producer.connect();
