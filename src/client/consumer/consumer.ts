@@ -383,14 +383,16 @@ export class Consumer {
     if (this.joined && this.runConfig.autoCommit !== false) {
       await this.commitResolved().catch((err: Error) => this.logger.warn({ err: err.message }, 'commit before rejoining failed'));
     }
-    const wasJoined = this.joined;
+    // Eager: everything is revoked before joining. Cooperative after a lost membership
+    // (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION): the partitions may already be someone else's.
+    const revokeAll = !this.cooperative || this.membershipLost;
+    // As Java's onPartitionsRevoked, the listener runs while this is still a member, so that it can
+    // commit what it processed (a Connect sink task does).
+    if (revokeAll && this.joined) await this.options.rebalanceListener?.onPartitionsRevoked?.(this.assignments());
     this.joined = false;
-    if (!this.cooperative || this.membershipLost) {
-      // Eager: everything is revoked before joining. Cooperative after a lost membership
-      // (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION): the partitions may already be someone else's.
+    if (revokeAll) {
       this.positions.clear();
       this.resolved.clear();
-      if (wasJoined) await this.options.rebalanceListener?.onPartitionsRevoked?.(this.assignments());
       this.assignment = [];
     }
     this.membershipLost = false;

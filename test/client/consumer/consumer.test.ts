@@ -278,15 +278,22 @@ describe('Consumer against the in-process broker', () => {
     await d.stop();
   });
 
-  it('rebalance listener: assigned after each join, revoked before a rejoin; a partition added to the topic is picked up', async () => {
+  it('rebalance listener: assigned after each join, revoked before a rejoin (still a member: it may commit); a partition added to the topic is picked up', async () => {
     await admin.createTopics({ topics: [{ topic: 'c-grow', numPartitions: 2 }] });
     const events: string[] = [];
     const got: string[] = [];
-    const c = consumer('g-grow', {
+    let commitInRevoke = 'not called';
+    const c: Consumer = consumer('g-grow', {
       metadataMaxAge: 150,
       rebalanceListener: {
         onPartitionsAssigned: (tps: Array<{ topic: string; partitions?: number[] }>) => void events.push(`assigned ${tps.map((t) => `${t.topic}:${t.partitions}`).join(' ')}`),
-        onPartitionsRevoked: (tps: Array<{ topic: string; partitions?: number[] }>) => void events.push(`revoked ${tps.map((t) => `${t.topic}:${t.partitions}`).join(' ')}`),
+        onPartitionsRevoked: async (tps: Array<{ topic: string; partitions?: number[] }>) => {
+          events.push(`revoked ${tps.map((t) => `${t.topic}:${t.partitions}`).join(' ')}`);
+          commitInRevoke = await c.commitOffsets([{ topic: 'c-grow', partition: 1, offset: '0' }]).then(
+            () => 'ok',
+            (e: Error) => e.message,
+          );
+        },
       },
     });
     await c.connect();
@@ -297,6 +304,7 @@ describe('Consumer against the in-process broker', () => {
     await until(() => (c.assignments()[0]?.partitions ?? []).length === 3, 10_000, 'the new partition to be assigned');
     await until(() => events.length >= 3, 10_000, 'the assigned callback');
     assert.deepStrictEqual(events, ['assigned c-grow:0,1', 'revoked c-grow:0,1', 'assigned c-grow:0,1,2']);
+    assert.equal(commitInRevoke, 'ok', 'a commit from onPartitionsRevoked succeeds');
     await produce('c-grow', [{ value: 'in-new-partition', partition: 2 }]);
     await until(() => got.includes('in-new-partition'));
     await c.stop();
