@@ -89,7 +89,8 @@ describe('kafka-topics against a three-broker cluster', { skip }, () => {
     try {
       const under = await pollUntil('under-replicated partitions', () => run(['--bootstrap-server', cluster.bootstrap, '--describe', '--topic', 'orders', '--under-replicated-partitions']), (r) => r.out.split('\n').filter((l) => l.endsWith('Offline: 3')).length === 6, { timeoutMs: 20_000 });
       for (const line of under.out.split('\n')) assert.match(line, /Isr: \d,\d\tOffline: 3$/);
-      const unavailable = await pollUntil('an unavailable partition', () => run(['--bootstrap-server', cluster.bootstrap, '--describe', '--unavailable-partitions']), (r) => r.out.includes('single'), { timeoutMs: 20_000 });
+      // Every broker's cache follows ZooKeeper on its own: wait until the answering broker's view has the leader gone too.
+      const unavailable = await pollUntil('an unavailable partition', () => run(['--bootstrap-server', cluster.bootstrap, '--describe', '--unavailable-partitions']), (r) => r.out.includes('single') && r.out.includes('Leader: none'), { timeoutMs: 20_000 });
       assert.equal(unavailable.out, '\tTopic: single\tPartition: 0\tLeader: none\tReplicas: 3\tIsr: 3\tOffline: 3');
     } finally {
       await cluster.startBroker(3);
