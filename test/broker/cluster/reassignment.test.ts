@@ -48,7 +48,8 @@ describe('cluster mode: partition reassignment (AlterPartitionReassignments, Lis
       assert.deepEqual(listed.topics, [], 'nothing in progress once done');
       const at2 = await cluster.client(2);
       try {
-        const fetched = await fetchFrom(at2, 'moving', 0, 0n);
+        // Broker 2's own cache follows ZooKeeper on its own and may still say NOT_LEADER_OR_FOLLOWER for a moment (clients retry it).
+        const fetched = await pollUntil('broker 2 serving the moved partition', () => fetchFrom(at2, 'moving', 0, 0n), (f) => f.errorCode !== ErrorCode.NOT_LEADER_OR_FOLLOWER);
         assert.equal(fetched.errorCode, ErrorCode.NONE);
         assert.deepEqual(decodeRecordBatches(fetched.records!).flatMap((b) => b.records).map((r) => Buffer.from(r.value!).toString()), ['m0', 'm1', 'm2']);
       } finally {
