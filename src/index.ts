@@ -2,6 +2,8 @@
  * Samsa's public surface: what users may rely on. Everything not exported here is internal.
  */
 export * as protocol from './protocol/index.js';
+/** Kafka Connect: the connector SPI, data model, converters, transforms and the worker (see src/connect/README.md). */
+export * as connect from './connect/index.js';
 export { startBroker } from './broker/broker.js';
 export type { Broker, BoundListener, StartBrokerOptions } from './broker/broker.js';
 export { createLogger, silentLogger } from './logging/logger.js';

@@ -40,3 +40,16 @@ it('the package exposes the client library with KafkaJS\'s entry points', async 
   assert.equal(new samsa.KafkaProtocolError(6).type, 'NOT_LEADER_OR_FOLLOWER');
   assert.equal(samsa.partitionForKey(Buffer.from('21'), 7), 3);
 });
+
+it('the package exposes Kafka Connect: the connector SPI, data model, converters and transforms', async () => {
+  const { connect } = await import('../src/index.js');
+  assert.equal(typeof connect.SourceConnector, 'function');
+  assert.equal(typeof connect.SinkTask, 'function');
+  const schema = connect.SchemaBuilder.struct().field('id', connect.SchemaBuilder.int32().build()).build();
+  const value = new connect.Struct(schema).put('id', 1);
+  const converter = new connect.JsonConverter();
+  converter.configure({ 'schemas.enable': 'true' }, false);
+  assert.equal(converter.fromConnectData('t', null, schema, value)?.toString(), '{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"}],"optional":false},"payload":{"id":1}}');
+  const chain = connect.buildTransformationChain({ transforms: 'route', 'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter', 'transforms.route.regex': 'a-(.*)', 'transforms.route.replacement': 'b-$1' });
+  assert.equal(typeof chain.apply, 'function');
+});
