@@ -143,28 +143,47 @@ export function produceError(frame: Buffer): { errorCode: number; baseOffset: bi
  * `produceError` decodes with the generic codec); -1 when the response names no partition.
  */
 export function produceErrorCodeInPlace(frame: Buffer): number {
-  let pos = 4; // correlation id
-  const uvarint = (): number => {
+  const c = cursor.at(frame, 4); // after the correlation id
+  c.skipTaggedFields(); // response header v1
+  if (c.uvarint() - 1 < 1) return -1; // responses
+  const nameLength = c.uvarint() - 1; // (not `c.pos += c.uvarint()`: that adds to pos as it was before the read)
+  c.pos += nameLength; // topic name
+  if (c.uvarint() - 1 < 1) return -1; // partition responses
+  return frame.readInt16BE(c.pos + 4); // after the partition index
+}
+
+/** Reads a response frame in place: unsigned varints and tagged fields. One reused cursor, so a frame costs no allocation. */
+class FrameCursor {
+  frame: Buffer = Buffer.alloc(0);
+  pos = 0;
+
+  at(frame: Buffer, pos: number): this {
+    this.frame = frame;
+    this.pos = pos;
+    return this;
+  }
+
+  uvarint(): number {
     let v = 0;
     let shift = 0;
     for (;;) {
-      const byte = frame[pos++]!;
+      const byte = this.frame[this.pos++]!;
       v += (byte & 0x7f) * 2 ** shift;
       if ((byte & 0x80) === 0) return v;
       shift += 7;
     }
-  };
-  for (let n = uvarint(); n > 0; n--) {
-    uvarint();
-    const size = uvarint();
-    pos += size;
   }
-  if (uvarint() - 1 < 1) return -1; // responses
-  const nameLength = uvarint() - 1;
-  pos += nameLength;
-  if (uvarint() - 1 < 1) return -1; // partition responses
-  return frame.readInt16BE(pos + 4); // after the partition index
+
+  skipTaggedFields(): void {
+    for (let n = this.uvarint(); n > 0; n--) {
+      this.uvarint(); // tag
+      const size = this.uvarint();
+      this.pos += size;
+    }
+  }
 }
+
+const cursor = new FrameCursor();
 
 /** A complete Fetch v12 request frame for one partition. */
 export function fetchFrame(topic: string, partition: number, offset: bigint, options: { maxWaitMs: number; minBytes: number; maxBytes: number; partitionMaxBytes: number }): Buffer {
@@ -223,54 +242,37 @@ export class ReusableFetchFrame {
  * a view into the frame. `out` is filled and returned (a worker reuses one).
  */
 export function readFetchInPlace(frame: Buffer, out: { errorCode: number; records: Buffer }): { errorCode: number; records: Buffer } {
-  let pos = 4; // correlation id
-  const uvarint = (): number => {
-    let v = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = frame[pos++]!;
-      v += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return v;
-      shift += 7;
-    }
-  };
-  const skipTaggedFields = (): void => {
-    for (let n = uvarint(); n > 0; n--) {
-      uvarint();
-      const size = uvarint(); // (not `pos += uvarint()`: that would add to pos as it was before the read)
-      pos += size;
-    }
-  };
-  skipTaggedFields(); // response header v1
-  pos += 4; // throttle time
-  const topLevelError = frame.readInt16BE(pos);
-  pos += 2 + 4; // error code, session id
+  const c = cursor.at(frame, 4); // after the correlation id
+  c.skipTaggedFields(); // response header v1
+  c.pos += 4; // throttle time
+  const topLevelError = frame.readInt16BE(c.pos);
+  c.pos += 2 + 4; // error code, session id
   out.records = EMPTY_RECORDS;
   if (topLevelError !== 0) {
     out.errorCode = topLevelError;
     return out;
   }
-  if (uvarint() - 1 < 1) {
+  if (c.uvarint() - 1 < 1) {
     out.errorCode = -1;
     return out;
   }
-  const nameLength = uvarint() - 1;
-  pos += nameLength; // topic name
-  if (uvarint() - 1 < 1) {
+  const nameLength = c.uvarint() - 1; // (not `c.pos += c.uvarint()`: that adds to pos as it was before the read)
+  c.pos += nameLength; // topic name
+  if (c.uvarint() - 1 < 1) {
     out.errorCode = -1;
     return out;
   }
-  pos += 4; // partition index
-  out.errorCode = frame.readInt16BE(pos);
-  pos += 2 + 8 + 8 + 8; // error code, high watermark, last stable offset, log start offset
-  const aborted = uvarint() - 1;
+  c.pos += 4; // partition index
+  out.errorCode = frame.readInt16BE(c.pos);
+  c.pos += 2 + 8 + 8 + 8; // error code, high watermark, last stable offset, log start offset
+  const aborted = c.uvarint() - 1;
   for (let i = 0; i < aborted; i++) {
-    pos += 16; // producer id, first offset
-    skipTaggedFields();
+    c.pos += 16; // producer id, first offset
+    c.skipTaggedFields();
   }
-  pos += 4; // preferred read replica
-  const size = uvarint() - 1;
-  if (size > 0) out.records = frame.subarray(pos, pos + size);
+  c.pos += 4; // preferred read replica
+  const size = c.uvarint() - 1;
+  if (size > 0) out.records = frame.subarray(c.pos, c.pos + size);
   return out;
 }
 
