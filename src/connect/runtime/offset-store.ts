@@ -62,6 +62,8 @@ export interface OffsetBackingStore {
   get(key: OffsetKey): OffsetValue | null;
   /** Stores the entries (a null value removes the key); resolves once they are durable. */
   set(entries: ReadonlyArray<readonly [OffsetKey, OffsetValue | null]>): Promise<void>;
+  /** Every stored [sourcePartition, offset] of one connector (GET /connectors/{name}/offsets). */
+  connectorOffsets(connector: string): Array<readonly [Readonly<Record<string, unknown>>, OffsetValue]>;
 }
 
 /** Offsets in memory only (Kafka's MemoryOffsetBackingStore): lost when the process ends. */
@@ -73,6 +75,10 @@ export class MemoryOffsetBackingStore implements OffsetBackingStore {
 
   get(key: OffsetKey): OffsetValue | null {
     return this.data.get(canonicalJson(key))?.[1] ?? null;
+  }
+
+  connectorOffsets(connector: string): Array<readonly [Readonly<Record<string, unknown>>, OffsetValue]> {
+    return [...this.data.values()].filter(([k]) => k[0] === connector).map(([k, v]) => [k[1], v] as const);
   }
 
   async set(entries: ReadonlyArray<readonly [OffsetKey, OffsetValue | null]>): Promise<void> {
