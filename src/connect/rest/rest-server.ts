@@ -61,13 +61,13 @@ function booleanParam(req: Req, name: string, defaultValue: boolean): boolean {
 /** A JSON object of strings (Kafka's Map<String, String>): scalars are taken as their text, as Jackson does. */
 function stringMap(value: unknown, what: string): ConnectorConfig {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new RestError(400, `${what} must be a JSON object of strings`);
-  const out: ConnectorConfig = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-    else throw new RestError(400, `${what}: the value of ${k} must be a string, not ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
-  }
-  return out;
+  const entries = Object.entries(value).map(([k, v]): [string, string] => {
+    if (typeof v === 'string') return [k, v];
+    if (typeof v === 'number' || typeof v === 'boolean') return [k, String(v)];
+    throw new RestError(400, `${what}: the value of ${k} must be a string, not ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v}`);
+  });
+  // fromEntries defines own properties, so a "__proto__" key stays a plain key.
+  return Object.fromEntries(entries);
 }
 
 /** Kafka's checkAndPutConnectorConfigName: a `name` in the config must equal the URL's/request's. */

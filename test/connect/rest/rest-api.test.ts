@@ -258,6 +258,18 @@ describe('Connect REST API', () => {
     assert.equal((await get('/connectors/bad-source')).status, 404);
   });
 
+  it('config values that are JSON numbers or booleans are taken as text; objects are 400', async () => {
+    const r = await http(base, 'POST', '/connectors', { name: 'numeric', config: { ...sourceConfig(), 'tasks.max': 1, 'batch.size': 10 } });
+    assert.equal(r.status, 201);
+    assert.equal(r.body.config['tasks.max'], '1');
+    assert.equal((await get('/connectors/numeric/config')).body['batch.size'], '10');
+    assert.equal((await http(base, 'DELETE', '/connectors/numeric')).status, 204);
+    const nested = await http(base, 'PUT', '/connectors/nested/config', { ...sourceConfig(), topic: { name: 't' } });
+    assert.equal(nested.status, 400);
+    assert.match(nested.body.message, /topic/);
+    assert.equal((await get('/connectors/nested')).status, 404);
+  });
+
   it('initial_state STOPPED creates a stopped connector', async () => {
     const r = await http(base, 'POST', '/connectors', { name: 'born-stopped', config: sourceConfig(), initial_state: 'STOPPED' });
     assert.equal(r.status, 201);
