@@ -178,7 +178,8 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     const text = await response.text();
     reply.code(response.status);
     const location = response.headers.get('location');
-    if (location !== null) reply.header('location', location);
+    // Kafka builds Location on the worker the user called, so it names that worker, not the leader.
+    if (location !== null) reply.header('location', `http://${req.headers.host ?? 'localhost'}${new URL(location, target).pathname}`);
     const type = response.headers.get('content-type');
     if (type !== null) reply.header('content-type', type);
     await reply.send(text === '' ? undefined : text);

@@ -490,13 +490,13 @@ describe('Connect REST API: forwarding to the leader', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a follower relays the leader\'s answer: status, body and Location', async () => {
+  it('a follower relays the leader\'s answer: status, body, and a Location naming itself as Kafka does', async () => {
     const follower = await serve(notLeaderHerder(leader.url));
     const config = { 'connector.class': 'FileStreamSource', file: join(dir, 'in.txt'), topic: 'fwd-topic' };
     const created = await http(follower.url, 'POST', '/connectors', { name: 'forwarded', config });
     assert.equal(created.status, 201);
     assert.equal(created.body.name, 'forwarded');
-    assert.equal(created.headers.get('location'), `http://127.0.0.1:${leader.port}/connectors/forwarded`);
+    assert.equal(created.headers.get('location'), `http://127.0.0.1:${follower.port}/connectors/forwarded`);
     assert.deepEqual((await http(leader.url, 'GET', '/connectors')).body, ['forwarded']);
     const dup = await http(follower.url, 'POST', '/connectors', { name: 'forwarded', config });
     assert.equal(dup.status, 409);
