@@ -10,7 +10,7 @@ import { fastify, LogController, type FastifyReply, type FastifyRequest } from '
 import type { Logger } from '../../logging/logger.js';
 import { ConfigException } from '../api/errors.js';
 import { httpStatusFor, NotLeaderException, type ConnectorConfig, type ConnectorOffsets, type Herder, type TargetState } from '../runtime/herder.js';
-import { LoggerLevels, pinoLevel, ROOT_LOGGER } from './logger-levels.js';
+import { LoggerLevels, pinoLevel } from './logger-levels.js';
 import { parseListener } from './rest-config.js';
 import { RestError } from './rest-error.js';
 
@@ -346,7 +346,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       scope = 'worker';
     }
     const affected = levels.setLevel(name, level);
-    logger.info({ logger: name === ROOT_LOGGER ? ROOT_LOGGER : name, level, scope }, 'log level changed');
+    logger.info({ logger: name, level, scope }, 'log level changed');
     // scope=cluster: Kafka answers 204 and sets the level on every worker; Samsa sets it on this worker only.
     if (scope.toLowerCase() === 'cluster') return reply.code(204).send();
     return affected;
