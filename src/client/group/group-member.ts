@@ -88,6 +88,8 @@ export class GroupMember {
   private readonly callbacks: GroupMemberCallbacks;
   private readonly logger: Logger;
   private running = false;
+  /** Between start() and stop(): the connections are open (also after a fatal error stopped the loop). */
+  private started = false;
   private loopDone: Promise<void> | undefined;
   private wake: (() => void) | undefined;
 
@@ -149,8 +151,9 @@ export class GroupMember {
 
   /** Connects and starts the membership loop; returns at once (see `awaitJoin`). */
   async start(): Promise<void> {
-    if (this.running) throw new KafkaClientStateError('the group member is already started');
+    if (this.started) throw new KafkaClientStateError('the group member is already started');
     await this.cluster.connect();
+    this.started = true;
     this.running = true;
     this.loopDone = this.loop();
   }
@@ -172,7 +175,8 @@ export class GroupMember {
 
   /** Leaves the group (LeaveGroup, unless static) and closes the connections. */
   async stop(): Promise<void> {
-    if (!this.running) return;
+    if (!this.started) return;
+    this.started = false;
     this.running = false;
     this.stopHeartbeats();
     // A pending JoinGroup may be held by the coordinator for up to the rebalance timeout, and a

@@ -138,6 +138,7 @@ export class WorkerGroupMember {
       await this.member.awaitJoin();
       const a = this.assignmentSnapshot;
       if (a !== null && this.member.isStable) return a;
+      await new Promise((resolve) => setTimeout(resolve, 10)); // a rejoin is about to start
     }
   }
 
