@@ -6,6 +6,8 @@ import type { SocketFactory } from './connection/socket-factory.js';
 import { Admin } from './admin/admin.js';
 import type { AdminOptions } from './admin/admin.js';
 import { Consumer } from './consumer/consumer.js';
+import { GroupMember } from './group/group-member.js';
+import type { GroupMemberOptions } from './group/group-member.js';
 import type { ConsumerOptions } from './consumer/consumer.js';
 import { Producer } from './producer/producer.js';
 import type { ProducerOptions } from './producer/producer.js';
@@ -54,6 +56,11 @@ export class Kafka {
 
   consumer(options: ConsumerOptions): Consumer {
     return new Consumer(this.cluster(options), { retry: this.config.retry, logger: this.config.logger, ...options });
+  }
+
+  /** A member of a group of any protocol type (Kafka's AbstractCoordinator), e.g. Connect's `connect` workers. */
+  groupMember(options: GroupMemberOptions & { metadataMaxAge?: number }): GroupMember {
+    return new GroupMember(this.cluster({ ...options, allowAutoTopicCreation: false }), { logger: this.config.logger, ...options });
   }
 
   admin(options: AdminOptions = {}): Admin {
