@@ -122,6 +122,10 @@ export class KafkaConfigBackingStore implements ConfigBackingStore {
 
   /** Reads the whole topic (no listener calls for what was there before); a topic with more than one partition is refused as Kafka does. */
   async start(): Promise<void> {
+    // A restarted store reads the topic again from the beginning.
+    this.offset = -1n;
+    for (const m of [this.connectorConfigs, this.targetStates, this.taskCounts, this.taskConfigs, this.deferred]) m.clear();
+    this.inconsistent.clear();
     await this.log.start();
     const partitions = this.log.partitionCount;
     if (partitions > 1) {

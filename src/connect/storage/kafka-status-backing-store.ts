@@ -104,6 +104,10 @@ export class KafkaStatusBackingStore implements StatusBackingStore {
   }
 
   async start(): Promise<void> {
+    // A restarted store reads the topic again from the beginning.
+    this.connectorStatuses.clear();
+    this.taskStatuses.clear();
+    this.topics.clear();
     await this.log.start();
   }
 

@@ -95,6 +95,10 @@ describe('KafkaConfigBackingStore', () => {
 
     const b = await store('cfg-restart');
     assert.deepStrictEqual(b.snapshot(), expected);
+    // The same instance stopped and started again reads the topic afresh to the same state.
+    await b.stop();
+    await b.start();
+    assert.deepStrictEqual(b.snapshot(), expected);
   });
 
   it('calls the listener for another instance\'s writes once started, not for what was read at start', async () => {
