@@ -1,4 +1,5 @@
 /** Kafka-topic-backed Connect state for distributed mode: the log, the three stores and their worker settings. */
+export { internalConverter } from './internal-converter.js';
 export { KafkaBasedLog, partitionForKeyBytes } from './kafka-based-log.js';
 export type { KafkaBasedLogOptions, KafkaBasedLogRecord } from './kafka-based-log.js';
 export { KafkaConfigBackingStore } from './kafka-config-backing-store.js';

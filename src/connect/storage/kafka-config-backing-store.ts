@@ -31,9 +31,9 @@ import { Schema } from '../api/data/schema.js';
 import { SchemaBuilder } from '../api/data/schema-builder.js';
 import { Struct } from '../api/data/struct.js';
 import { ConfigException, ConnectException } from '../api/errors.js';
-import { JsonConverter } from '../converters/json/json-converter.js';
 import type { ConnectorConfig, TargetState } from '../runtime/herder.js';
 import type { ClusterConfigState, ConfigBackingStore, ConfigUpdateListener } from '../runtime/storage.js';
+import { internalConverter } from './internal-converter.js';
 import { KafkaBasedLog } from './kafka-based-log.js';
 import type { KafkaBasedLogRecord } from './kafka-based-log.js';
 
@@ -76,16 +76,10 @@ export interface KafkaConfigBackingStoreOptions {
   logger?: Logger;
 }
 
-export function configStoreConverter(): JsonConverter {
-  const converter = new JsonConverter();
-  converter.configure({ 'schemas.enable': 'false' }, false);
-  return converter;
-}
-
 export class KafkaConfigBackingStore implements ConfigBackingStore {
   readonly topic: string;
   private readonly log: KafkaBasedLog;
-  private readonly converter = configStoreConverter();
+  private readonly converter = internalConverter();
   private readonly logger: Logger;
   private listener: ConfigUpdateListener = {};
   private started = false;

@@ -20,7 +20,7 @@ import type { Logger } from '../../logging/logger.js';
 import { ConfigException, ConnectException } from '../api/errors.js';
 import { canonicalJson, parseJsonWithBigInts } from '../runtime/offset-store.js';
 import type { OffsetBackingStore, OffsetKey, OffsetValue } from '../runtime/offset-store.js';
-import { configStoreConverter } from './kafka-config-backing-store.js';
+import { internalConverter } from './internal-converter.js';
 import { KafkaBasedLog } from './kafka-based-log.js';
 import type { KafkaBasedLogRecord } from './kafka-based-log.js';
 
@@ -40,7 +40,7 @@ export interface KafkaOffsetBackingStoreOptions {
 export class KafkaOffsetBackingStore implements OffsetBackingStore {
   readonly topic: string;
   private readonly log: KafkaBasedLog;
-  private readonly converter = configStoreConverter();
+  private readonly converter = internalConverter();
   private readonly logger: Logger;
   private readonly data = new Map<string, readonly [OffsetKey, OffsetValue]>();
 

@@ -27,7 +27,7 @@ import { Struct } from '../api/data/struct.js';
 import { ConfigException, ConnectException } from '../api/errors.js';
 import type { ConnectState, ConnectorTaskId } from '../runtime/herder.js';
 import type { ConnectorStatus, StatusBackingStore, TaskStatus } from '../runtime/storage.js';
-import { configStoreConverter } from './kafka-config-backing-store.js';
+import { internalConverter } from './internal-converter.js';
 import { KafkaBasedLog } from './kafka-based-log.js';
 import type { KafkaBasedLogRecord } from './kafka-based-log.js';
 
@@ -78,7 +78,7 @@ type AnyStatus = ConnectorStatus | TaskStatus;
 export class KafkaStatusBackingStore implements StatusBackingStore {
   readonly topic: string;
   private readonly log: KafkaBasedLog;
-  private readonly converter = configStoreConverter();
+  private readonly converter = internalConverter();
   private readonly logger: Logger;
   private readonly connectorStatuses = new Map<string, ConnectorStatus>();
   /** connector → task number → status */
