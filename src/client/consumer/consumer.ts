@@ -20,7 +20,11 @@ import { rangeAssignor } from './range-assignor.js';
 import { roundRobinAssignor } from './round-robin-assignor.js';
 
 export interface ConsumerOptions {
-  groupId: string;
+  /**
+   * group.id. Required for subscribe() (group management) and for committing offsets; a consumer
+   * that only assign()s partitions may leave it out (Java's consumer without group.id).
+   */
+  groupId?: string;
   /** Assignors offered in JoinGroup, preferred first; default range, then roundrobin (the Java names). */
   partitionAssigners?: PartitionAssignor[];
   /** session.timeout.ms, default 30000. */
@@ -72,6 +76,9 @@ interface Assigned {
 
 const key = (topic: string, partition: number): string => `${topic}\0${partition}`;
 
+/** Java's InvalidGroupIdException text: group management or commits without a group.id. */
+const NO_GROUP_ID = 'To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.';
+
 /** Errors of group requests after which the member must join again. */
 const REJOIN_ERRORS: ReadonlySet<number> = new Set([ErrorCode.REBALANCE_IN_PROGRESS, ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.FENCED_INSTANCE_ID]);
 const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([ErrorCode.NOT_COORDINATOR, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS]);
@@ -80,6 +87,11 @@ const COORDINATOR_ERRORS: ReadonlySet<number> = new Set([ErrorCode.NOT_COORDINAT
  * A group consumer over the classic protocol with eager assignors (KafkaJS's API: subscribe, run
  * with eachMessage / eachBatch, commitOffsets, seek, pause / resume, stop, disconnect; plus an
  * async iterator).
+ *
+ * Or, instead of subscribe(), Java's manual assignment: `assign([{ topic, partitions }])` reads
+ * exactly those partitions without joining a group (no groupId needed). Positions come from
+ * seek(), else the group's committed offsets (when a groupId is set), else autoOffsetReset
+ * (default latest); commits need a groupId and are sent as a non-member (generation -1).
  *
  * One loop per consumer: join (JoinGroup with the member id the broker requires, the leader runs
  * the assignor, SyncGroup), initialise positions from committed offsets (else earliest/latest),
@@ -94,6 +106,8 @@ export class Consumer {
   private readonly assignors: PartitionAssignor[];
   private readonly logger: Logger;
   private readonly subscription = new Set<string>();
+  /** subscribe() (group management) or assign() (manual partitions); they exclude each other, as in Java. */
+  private mode: 'none' | 'subscribe' | 'assign' = 'none';
   private fromBeginning = false;
   private connected = false;
   private running = false;
@@ -137,7 +151,8 @@ export class Consumer {
   private firstJoin: { resolve: () => void; reject: (e: Error) => void } | undefined;
 
   constructor(cluster: Cluster, options: ConsumerOptions) {
-    if (typeof options?.groupId !== 'string' || options.groupId === '') throw new KafkaClientStateError('a consumer needs a groupId');
+    if (options === null || typeof options !== 'object') throw new KafkaClientStateError('consumer options are required');
+    if (options.groupId !== undefined && (typeof options.groupId !== 'string' || options.groupId === '')) throw new KafkaClientStateError('groupId must be a non-empty string (or left out for a consumer that only assign()s partitions)');
     this.cluster = cluster;
     this.options = options;
     this.assignors = options.partitionAssigners ?? [rangeAssignor, roundRobinAssignor];
@@ -145,6 +160,12 @@ export class Consumer {
     this.logger = options.logger ?? silentLogger();
     // Java's rule: the cooperative protocol only when every configured assignor supports it.
     this.cooperative = this.assignors.every((a) => a.rebalanceProtocol === 'cooperative');
+  }
+
+  /** The group id, for group requests (only reached with a groupId: subscribe() and commits check first). */
+  private get groupId(): string {
+    if (this.options.groupId === undefined) throw new KafkaClientStateError(NO_GROUP_ID);
+    return this.options.groupId;
   }
 
   /** Whether this member follows the cooperative rebalance protocol (KIP-429). */
@@ -158,6 +179,9 @@ export class Consumer {
   /** Subscribes to topics (before `run`). KafkaJS's `{ topic }` form is accepted too; regular expressions are not yet. */
   async subscribe(subscription: ConsumerSubscribeTopics | { topic: string; fromBeginning?: boolean }): Promise<void> {
     if (this.running) throw new KafkaClientStateError('subscribe before run()');
+    if (this.options.groupId === undefined) throw new KafkaClientStateError(NO_GROUP_ID);
+    if (this.mode === 'assign') throw new KafkaClientStateError('subscribe() and assign() are mutually exclusive');
+    this.mode = 'subscribe';
     const topics = 'topics' in subscription ? subscription.topics : [subscription.topic];
     for (const t of topics) {
       if (typeof t !== 'string') throw new KafkaClientStateError('topics must be strings (regular expressions are not supported yet)');
@@ -167,15 +191,52 @@ export class Consumer {
     this.cluster.addTargetTopics(topics);
   }
 
-  /** Starts consuming; resolves once the consumer has joined the group and has its assignment. */
+  /**
+   * Java's assign(): consume exactly these partitions, without a group (replacing any earlier
+   * assignment; partitions no longer listed lose their positions). May be called while running.
+   * Cannot be combined with subscribe().
+   */
+  assign(partitions: ReadonlyArray<{ topic: string; partitions: readonly number[] }>): void {
+    if (this.mode === 'subscribe') throw new KafkaClientStateError('subscribe() and assign() are mutually exclusive');
+    const next: Assigned[] = [];
+    const seen = new Set<string>();
+    for (const t of partitions) {
+      if (typeof t?.topic !== 'string' || t.topic === '') throw new KafkaClientStateError('assign() needs topic names');
+      if (!Array.isArray(t.partitions)) throw new KafkaClientStateError(`assign() needs the partitions of ${t.topic}`);
+      for (const partition of t.partitions) {
+        if (!Number.isInteger(partition) || partition < 0) throw new KafkaClientStateError(`invalid partition ${String(partition)} of ${t.topic}`);
+        const k = key(t.topic, partition);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        next.push({ topic: t.topic, partition });
+      }
+    }
+    this.mode = 'assign';
+    for (const a of this.assignment) {
+      const k = key(a.topic, a.partition);
+      if (seen.has(k)) continue;
+      this.positions.delete(k);
+      this.resolved.delete(k);
+    }
+    this.assignment = next;
+    this.prefetched = undefined;
+    this.cluster.addTargetTopics([...new Set(next.map((a) => a.topic))]);
+  }
+
+  /** The next offset this consumer will read from a partition (Java's position()), or null while unknown. */
+  position(target: { topic: string; partition: number }): string | null {
+    return this.positions.get(key(target.topic, target.partition))?.toString() ?? null;
+  }
+
+  /** Starts consuming; resolves once the consumer has joined the group and has its assignment (with assign(): once its positions are known). */
   async run(config: ConsumerRunConfig = {}): Promise<void> {
     if (!this.connected) throw new KafkaClientStateError('the consumer is not connected');
     if (this.running) throw new KafkaClientStateError('the consumer is already running');
-    if (this.subscription.size === 0) throw new KafkaClientStateError('subscribe to topics before run()');
+    if (this.mode === 'assign' ? this.assignment.length === 0 : this.subscription.size === 0) throw new KafkaClientStateError('subscribe to topics (or assign partitions) before run()');
     if (config.eachMessage === undefined && config.eachBatch === undefined) throw new KafkaClientStateError('run() needs eachMessage or eachBatch');
     this.runConfig = config;
     this.running = true;
-    this.needsRejoin = true;
+    this.needsRejoin = this.mode === 'subscribe';
     const joined = new Promise<void>((resolve, reject) => (this.firstJoin = { resolve, reject }));
     this.loopDone = this.loop();
     await joined;
@@ -203,8 +264,12 @@ export class Consumer {
       // session times out, so a restart within the session causes no rebalance (KIP-345).
       if (this.options.groupInstanceId === undefined) await this.leaveGroup().catch(() => undefined);
     }
+    if (this.mode === 'assign' && this.options.groupId !== undefined && this.runConfig.autoCommit !== false) {
+      await this.commitResolved().catch((err: Error) => this.logger.warn({ err: err.message }, 'commit on stop failed'));
+    }
     this.joined = false;
-    this.assignment = [];
+    // Manually assigned partitions stay assigned (with their positions) for the next run().
+    if (this.mode !== 'assign') this.assignment = [];
   }
 
   async disconnect(): Promise<void> {
@@ -340,6 +405,7 @@ export class Consumer {
           }
           continue;
         }
+        if (this.mode === 'assign') await this.prepareAssigned();
         await this.fetchOnce();
         failures = 0;
       } catch (err) {
@@ -351,13 +417,27 @@ export class Consumer {
           break;
         }
         if (isMetadataError(error)) this.cluster.markStale();
-        if (error instanceof KafkaProtocolError && (REJOIN_ERRORS.has(error.code) || COORDINATOR_ERRORS.has(error.code))) this.needsRejoin = true;
+        if (this.mode === 'subscribe' && error instanceof KafkaProtocolError && (REJOIN_ERRORS.has(error.code) || COORDINATOR_ERRORS.has(error.code))) this.needsRejoin = true;
         failures++;
         this.logger.warn({ err: error.message }, 'consumer loop error, retrying');
         await sleep(backoff(failures, { initialMs: this.options.retry?.initialRetryTime ?? 300, maxMs: 10_000 }));
       }
     }
     // stop() before the first join completed: run() resolves rather than waiting forever.
+    const first = this.firstJoin;
+    this.firstJoin = undefined;
+    first?.resolve();
+  }
+
+  /** assign() mode: positions for newly assigned partitions; the first time, run() resolves. */
+  private async prepareAssigned(): Promise<void> {
+    const missing = this.assignment.filter((a) => !this.positions.has(key(a.topic, a.partition)));
+    if (missing.length > 0) {
+      await this.initializePositions(missing, false);
+      // assign() may have changed the assignment meanwhile: keep positions of assigned partitions only.
+      const assigned = new Set(this.assignment.map((a) => key(a.topic, a.partition)));
+      for (const k of [...this.positions.keys()]) if (!assigned.has(k)) this.positions.delete(k);
+    }
     const first = this.firstJoin;
     this.firstJoin = undefined;
     first?.resolve();
@@ -406,7 +486,7 @@ export class Consumer {
   }
 
   private async joinAndSync(owned: Array<{ topic: string; partitions: number[] }>): Promise<void> {
-    const coordinator = await this.cluster.coordinatorFor(this.options.groupId);
+    const coordinator = await this.cluster.coordinatorFor(this.groupId);
     this.coordinatorId = coordinator;
     const topics = [...this.subscription];
     const rebalanceTimeout = this.options.rebalanceTimeout ?? 60_000;
@@ -417,7 +497,7 @@ export class Consumer {
         coordinator,
         ApiKey.JoinGroup,
         (version) => ({
-          groupId: this.options.groupId,
+          groupId: this.groupId,
           sessionTimeoutMs: this.options.sessionTimeout ?? 30_000,
           rebalanceTimeoutMs: rebalanceTimeout,
           memberId: this.memberId,
@@ -463,10 +543,10 @@ export class Consumer {
       this.assignedPartitionCounts = new Map(allTopics.map((t) => [t, partitionsPerTopic.get(t) ?? 0]));
       const result = assignor.assign(members, partitionsPerTopic);
       assignments = [...result].map(([memberId, a]) => ({ memberId, assignment: encodeAssignment(a) }));
-      this.logger.debug({ groupId: this.options.groupId, generationId: this.generationId, assignor: protocolName }, 'assigned partitions as leader');
+      this.logger.debug({ groupId: this.groupId, generationId: this.generationId, assignor: protocolName }, 'assigned partitions as leader');
     }
     const sync = await this.cluster.groupRequest(coordinator, ApiKey.SyncGroup, (version) => ({
-      groupId: this.options.groupId,
+      groupId: this.groupId,
       generationId: this.generationId,
       memberId: this.memberId,
       groupInstanceId: version >= 3 ? (this.options.groupInstanceId ?? null) : null,
@@ -507,12 +587,12 @@ export class Consumer {
       throw err;
     }
     if (!this.cooperative || added.length > 0) await this.options.rebalanceListener?.onPartitionsAssigned?.(groupByTopic(added));
-    this.logger.debug({ groupId: this.options.groupId, memberId: this.memberId, generationId: this.generationId, assignment: this.assignments() }, 'joined group');
+    this.logger.debug({ groupId: this.groupId, memberId: this.memberId, generationId: this.generationId, assignment: this.assignments() }, 'joined group');
   }
 
   /** Positions from committed offsets, else auto.offset.reset (earliest with fromBeginning, else latest); pending seeks win. */
-  private async initializePositions(partitions: Assigned[]): Promise<void> {
-    if (!this.cooperative) {
+  private async initializePositions(partitions: Assigned[], clearFirst = !this.cooperative): Promise<void> {
+    if (clearFirst) {
       this.positions.clear();
       this.resolved.clear();
     }
@@ -520,7 +600,7 @@ export class Consumer {
     await this.cluster.refreshMetadataIfNecessary([...new Set(partitions.map((a) => a.topic))]);
     const byTopic = new Map<string, number[]>();
     for (const a of partitions) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a.partition]);
-    const committed = await withRetry(() => fetchCommittedOffsets(this.cluster, this.options.groupId, [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }))), this.options.retry);
+    const committed = this.options.groupId === undefined ? [] : await withRetry(() => fetchCommittedOffsets(this.cluster, this.groupId, [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }))), this.options.retry);
     for (const c of committed) if (c.offset >= 0n) this.positions.set(key(c.topic, c.partition), c.offset);
     const missing = partitions.filter((a) => !this.positions.has(key(a.topic, a.partition)));
     if (missing.length > 0) await this.resetPositions(missing);
@@ -571,7 +651,7 @@ export class Consumer {
     this.heartbeatInFlight = true;
     try {
       const response = await this.cluster.groupRequest(coordinator, ApiKey.Heartbeat, (version) => ({
-        groupId: this.options.groupId,
+        groupId: this.groupId,
         generationId: this.generationId,
         memberId: this.memberId,
         groupInstanceId: version >= 3 ? (this.options.groupInstanceId ?? null) : null,
@@ -591,23 +671,26 @@ export class Consumer {
 
   private async commit(offsets: Array<{ topic: string; partition: number; offset: bigint }>): Promise<void> {
     if (offsets.length === 0) return;
-    if (!this.joined) throw new KafkaClientStateError('not a member of the group: cannot commit');
+    if (this.options.groupId === undefined) throw new KafkaClientStateError(NO_GROUP_ID);
+    // With assign() the commit is a non-member's (generation -1, no member id), as Java's standalone consumer sends.
+    const standalone = this.mode === 'assign';
+    if (!standalone && !this.joined) throw new KafkaClientStateError('not a member of the group: cannot commit');
     const byTopic = new Map<string, Array<{ partition: number; offset: bigint }>>();
     for (const o of offsets) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o]);
-    const coordinator = await this.cluster.coordinatorFor(this.options.groupId);
+    const coordinator = await this.cluster.coordinatorFor(this.groupId);
     const response = await this.cluster.groupRequest(coordinator, ApiKey.OffsetCommit, (version) => ({
-      groupId: this.options.groupId,
-      generationIdOrMemberEpoch: this.generationId,
-      memberId: this.memberId,
-      groupInstanceId: version >= 7 ? (this.options.groupInstanceId ?? null) : null,
+      groupId: this.groupId,
+      generationIdOrMemberEpoch: standalone ? -1 : this.generationId,
+      memberId: standalone ? '' : this.memberId,
+      groupInstanceId: version >= 7 && !standalone ? (this.options.groupInstanceId ?? null) : null,
       retentionTimeMs: -1n,
       topics: [...byTopic].map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, committedOffset: p.offset, committedLeaderEpoch: -1, committedMetadata: null })) })),
     }));
     for (const t of response.topics) {
       for (const p of t.partitions) {
         if (p.errorCode === 0) continue;
-        if (REJOIN_ERRORS.has(p.errorCode)) this.needsRejoin = true;
-        if (p.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || p.errorCode === ErrorCode.ILLEGAL_GENERATION) this.membershipLost = true;
+        if (!standalone && REJOIN_ERRORS.has(p.errorCode)) this.needsRejoin = true;
+        if (!standalone && (p.errorCode === ErrorCode.UNKNOWN_MEMBER_ID || p.errorCode === ErrorCode.ILLEGAL_GENERATION)) this.membershipLost = true;
         throw new KafkaProtocolError(p.errorCode, `commit ${t.name}-${p.partitionIndex}`);
       }
     }
@@ -627,7 +710,7 @@ export class Consumer {
 
   private async commitIfNecessary(): Promise<void> {
     const c = this.runConfig;
-    if (c.autoCommit === false || this.resolved.size === 0 || this.committing) return;
+    if (c.autoCommit === false || this.resolved.size === 0 || this.committing || this.options.groupId === undefined) return;
     const interval = c.autoCommitInterval === undefined ? 5000 : c.autoCommitInterval;
     const threshold = c.autoCommitThreshold ?? null;
     const due = (interval !== null && Date.now() - this.lastCommitAt >= interval) || (threshold !== null && this.resolvedSinceCommit >= threshold);
@@ -641,11 +724,11 @@ export class Consumer {
   }
 
   private async leaveGroup(): Promise<void> {
-    const coordinator = await this.cluster.coordinatorFor(this.options.groupId);
+    const coordinator = await this.cluster.coordinatorFor(this.groupId);
     await this.cluster.groupRequest(coordinator, ApiKey.LeaveGroup, (version) =>
       version >= 3
-        ? { groupId: this.options.groupId, members: [{ memberId: this.memberId, groupInstanceId: this.options.groupInstanceId ?? null, reason: null }] }
-        : { groupId: this.options.groupId, memberId: this.memberId },
+        ? { groupId: this.groupId, members: [{ memberId: this.memberId, groupInstanceId: this.options.groupInstanceId ?? null, reason: null }] }
+        : { groupId: this.groupId, memberId: this.memberId },
     );
   }
 
@@ -751,7 +834,7 @@ export class Consumer {
    * handler, rather than after (which left the broker idle meanwhile).
    */
   private fetchPartitions(partitions: Array<Assigned & { offset: bigint }>): Promise<FetchedPartition[]> {
-    const topics = [...this.subscription];
+    const topics = this.mode === 'assign' ? [...new Set(this.assignment.map((a) => a.topic))] : [...this.subscription];
     if (this.cluster.needsMetadataRefresh(topics)) return this.cluster.refreshMetadataIfNecessary(topics).then(() => this.sendFetches(partitions));
     return this.sendFetches(partitions);
   }
