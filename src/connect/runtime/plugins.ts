@@ -9,7 +9,8 @@
  *    index.js), or a directory holding index.js / index.mjs;
  *  - a single `.js`, `.mjs` or `.cjs` file.
  * Other entries (sub-directories that are not packages, other files) are ignored, as Kafka
- * ignores what is not a jar or a class directory. A plugin module is loaded with `import()`.
+ * ignores what is not a jar or a class directory. A plugin module is loaded by Node's ES module
+ * loader (plugins/import-module.ts), so ES modules and CommonJS both work.
  *
  * What a module provides (src/connect/runtime/plugins/plugin-classes.ts):
  *  - every exported class extending SourceConnector or SinkConnector is a connector, under its
@@ -24,6 +25,9 @@
  *    and always extends the classes of the Samsa that runs it (what Kafka's class loaders give a
  *    plugin): `export function samsaConnectPlugins(connect) { class S extends
  *    connect.SourceConnector {...}; return { connectors: { 'com.example.S': S } }; }`.
+ *    This is the recommended form: a class that extends a SourceConnector imported from some other
+ *    copy of Samsa's files (an own node_modules/samsa, or dist/ while the worker runs from the
+ *    server bundle) is a different class, and is not recognised as a connector.
  *
  * Names: as Kafka's aliases, a plugin can be named by its class name, by its simple name (after
  * the last '.'), and by the simple name without the type's suffix (`Connector`, `Converter`,
@@ -38,7 +42,6 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Connector } from '../api/connector.js';
 import type { AnyConnectRecord, Predicate, Transformation } from '../api/transformation.js';
 import type { Converter, HeaderConverter } from '../api/converter.js';
@@ -47,6 +50,10 @@ import type { ConnectorPluginRegistry } from '../connectors/registry.js';
 import type { ConverterRegistry } from '../converters/registry.js';
 import type { TransformRegistry } from '../transforms/registry.js';
 import type { Logger } from '../../logging/logger.js';
+// The API handed to manifest functions; only used when plugins load, so the import cycle through
+// index.ts (should it export this module) is harmless.
+import * as connectApi from '../index.js';
+import { importModule } from './plugins/import-module.js';
 import { isPackageDirectory, packageEntry, PLUGIN_FILE_EXTENSIONS } from './plugins/package-entry.js';
 import { findPlugins, type FoundPlugin, type PluginType } from './plugins/plugin-classes.js';
 
@@ -207,14 +214,14 @@ export async function loadPlugins(pluginPath: string[], registries: PluginRegist
   const entries = pluginPath.map((p) => p.trim()).filter((p) => p !== '');
   // Every directory is checked before anything is loaded.
   const modules = entries.flatMap((e) => pluginModules(e, logger));
-  const api = (): Promise<unknown> => import('../index.js');
+  const api = (): Promise<unknown> => Promise.resolve(connectApi);
   const loaded: PluginDescription[] = [];
   for (const path of modules) {
     let file = path;
     let found: FoundPlugin[];
     try {
       file = statSync(path).isDirectory() ? packageEntry(path) : path;
-      const namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      const namespace = await importModule(file);
       found = await findPlugins(namespace, api);
       // Instantiating for version() is part of loading: a class that cannot be created is skipped.
       for (const f of found) for (const t of f.types) instanceVersion(f.ctor, t);

@@ -21,6 +21,7 @@ import { defaultConnectorRegistry } from '../../../src/connect/connectors/regist
 import { defaultConverterRegistry } from '../../../src/connect/converters/registry.js';
 import { MemoryOffsetBackingStore } from '../../../src/connect/runtime/offset-store.js';
 import { loadPlugins, pluginAliases, type PluginRegistries } from '../../../src/connect/runtime/plugins.js';
+import { requireModule } from '../../../src/connect/runtime/plugins/import-module.js';
 import { Worker } from '../../../src/connect/runtime/worker.js';
 import { buildTransformationChain } from '../../../src/connect/transforms/transform-chain.js';
 import { defaultTransformRegistry } from '../../../src/connect/transforms/registry.js';
@@ -205,6 +206,13 @@ describe('plugin.path', () => {
     const missing = join(dir, 'no-such-dir');
     await assert.rejects(loadPlugins([pluginDir, missing], registries(), silentLogger()), (e: unknown) => e instanceof ConfigException && e.message === `Invalid value ${missing} for configuration plugin.path: not an existing directory`);
     await assert.rejects(loadPlugins([join(pluginDir, 'upper-case.mjs')], registries(), silentLogger()), (e: unknown) => e instanceof ConfigException && /configuration plugin\.path/.test(e.message));
+  });
+
+  it('without the ES module loader (inside the server bundle) a plugin file loads through require', () => {
+    const ns = requireModule(join(pluginDir, 'upper-case.mjs'));
+    const manifest = ns.samsaConnectPlugins as { transformations: Record<string, unknown> };
+    assert.equal(manifest.transformations['com.example.UpperCase$Value'], ns.UpperCaseValue);
+    assert.equal(typeof ns.UpperCaseValue, 'function');
   });
 
   it("Kafka's aliases: simple name, and without the type's suffix", () => {
