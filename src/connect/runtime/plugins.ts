@@ -36,9 +36,11 @@
  * transformation or predicate already has that name. A class name already registered (a
  * built-in, or an earlier plugin) is not replaced: the plugin is skipped with a warning.
  *
- * Errors, as Kafka: a plugin that fails to load (import throws, a malformed manifest, a class
- * that is not what its group says) is logged with its path and skipped; a plugin.path entry that
- * is not an existing directory is a ConfigException naming `plugin.path`.
+ * Errors, as Kafka: a plugin that fails to load (loading the module throws, a malformed manifest,
+ * a class that is not what its group says) is logged with its path and skipped; so is a single
+ * class that cannot be instantiated or has no version() (the module's other classes still load).
+ * A plugin.path entry that is not an existing directory is a ConfigException naming
+ * `plugin.path` (Kafka itself logs and ignores it).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
@@ -223,8 +225,6 @@ export async function loadPlugins(pluginPath: string[], registries: PluginRegist
       file = statSync(path).isDirectory() ? packageEntry(path) : path;
       const namespace = await importModule(file);
       found = await findPlugins(namespace, api);
-      // Instantiating for version() is part of loading: a class that cannot be created is skipped.
-      for (const f of found) for (const t of f.types) instanceVersion(f.ctor, t);
     } catch (err) {
       logger.error({ path, file, err }, 'failed to load plugin; skipping it');
       continue;
@@ -234,6 +234,14 @@ export async function loadPlugins(pluginPath: string[], registries: PluginRegist
       continue;
     }
     for (const f of found) {
+      // Creating an instance for version() is part of loading (as in Kafka): a class that cannot
+      // be created (an exported abstract base class, say) is skipped; the module's others load.
+      try {
+        for (const t of f.types) instanceVersion(f.ctor, t);
+      } catch (err) {
+        logger.error({ path: file, className: f.className, err }, 'failed to load plugin class; skipping it');
+        continue;
+      }
       const descriptions = register(f, file, registries, logger);
       for (const d of descriptions) logger.info({ className: d.className, type: d.type, version: d.version, location: d.location }, 'loaded plugin');
       loaded.push(...descriptions);

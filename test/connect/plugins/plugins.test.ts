@@ -121,6 +121,8 @@ export class CollectingSinkConnector extends SinkConnector {
   config() { return new ConfigDef(); }
 }
 export const notAPlugin = 42;
+/** A base class without version(): cannot be a plugin; CollectingSinkConnector still loads. */
+export class BaseSinkConnector extends SinkConnector {}
 `;
 
 describe('plugin.path', () => {
@@ -174,13 +176,15 @@ describe('plugin.path', () => {
     assert.ok(r.transforms.transformation('UpperCase$Value'));
 
     const errors = lines.filter((l) => l.level === 50);
-    assert.deepEqual(errors.map((l) => [l.msg, l.path]).sort(), [
-      ['failed to load plugin; skipping it', join(pluginDir, 'bad-manifest.mjs')],
-      ['failed to load plugin; skipping it', join(pluginDir, 'broken.mjs')],
+    assert.deepEqual(errors.map((l) => [l.msg, l.path, l.className]).sort(), [
+      ['failed to load plugin class; skipping it', join(pluginDir, 'collecting-sink.mjs'), 'BaseSinkConnector'],
+      ['failed to load plugin; skipping it', join(pluginDir, 'bad-manifest.mjs'), undefined],
+      ['failed to load plugin; skipping it', join(pluginDir, 'broken.mjs'), undefined],
     ]);
-    const messages = errors.map((l) => (l.err as { message: string }).message).sort();
-    assert.match(messages[1]!, /samsaConnectPlugins\.connectors\["com\.example\.NotAConnector"\] does not extend SourceConnector or SinkConnector/);
-    assert.match(messages[0]!, /boom while importing/);
+    const message = (file: string): string => (errors.find((l) => l.path === join(pluginDir, file) && l.className === undefined)!.err as { message: string }).message;
+    assert.match(message('bad-manifest.mjs'), /samsaConnectPlugins\.connectors\["com\.example\.NotAConnector"\] does not extend SourceConnector or SinkConnector/);
+    assert.match(message('broken.mjs'), /boom while importing/);
+    assert.equal(r.connectors.className('BaseSink'), undefined);
   });
 
   it('a loaded transformation runs in a transformation chain', async () => {
