@@ -5,7 +5,7 @@
  *
  *   --quick          ~1 minute smoke run (small sizes, one round)
  *   --rounds N       baseline/broker pairs per figure (default 5; quick 1)
- *   --only LIST      comma-separated phases: start,latency,produce,consume,clients,groups,compaction
+ *   --only LIST      comma-separated phases: start,latency,produce,consume,clients,groups,compaction,connect
  *                    (groups and compaction have no targets; default: all)
  *   --profile DIR    run the main broker under `node --cpu-prof`, write the profile to DIR and
  *                    print where its CPU time went
@@ -32,6 +32,8 @@ import { measureCommits, measureRebalance } from './group-bench.js';
 import type { CommitResult } from './group-bench.js';
 import { compactionScenarios, runCompactionScenario } from '../compaction.js';
 import { clientRound, roundOrder } from './client-bench.js';
+import { connectRows, runConnectBench } from '../connect/connect-bench.js';
+import type { ConnectBenchResult } from '../connect/connect-bench.js';
 import type { ClientName, ClientRun } from './client-bench.js';
 
 const KiB = 1024;
@@ -39,7 +41,7 @@ const MiB = 1024 * KiB;
 const VALUE_BYTES = KiB;
 /** ~1 MB batches, as librdkafka builds under load (batch.size=1000000), below message.max.bytes. */
 const RECORDS_PER_BATCH = 960;
-const PHASES = ['start', 'latency', 'produce', 'consume', 'clients', 'groups', 'compaction'] as const;
+const PHASES = ['start', 'latency', 'produce', 'consume', 'clients', 'groups', 'compaction', 'connect'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -89,12 +91,14 @@ interface Sizes {
   commitMs: number;
   /** Records per client run in the clients phase. */
   clientRecords: number;
+  /** Lines of 100 bytes per run in the connect phase. */
+  connectLines: number;
 }
 
 function sizes(quick: boolean): Sizes {
   return quick
-    ? { produceRecords: 96 * KiB, fillRecords: 256 * KiB, latencyMs: 3000, latencyRate: 10_000, starts: 3, idleRssRounds: 1, pingPongCount: 10_000, rebalances: 5, commitMs: 1000, clientRecords: 64 * KiB }
-    : { produceRecords: 512 * KiB, fillRecords: 2 * MiB, latencyMs: 10_000, latencyRate: 10_000, starts: 10, idleRssRounds: 3, pingPongCount: 30_000, rebalances: 20, commitMs: 3000, clientRecords: 512 * KiB };
+    ? { produceRecords: 96 * KiB, fillRecords: 256 * KiB, latencyMs: 3000, latencyRate: 10_000, starts: 3, idleRssRounds: 1, pingPongCount: 10_000, rebalances: 5, commitMs: 1000, clientRecords: 64 * KiB, connectLines: 100_000 }
+    : { produceRecords: 512 * KiB, fillRecords: 2 * MiB, latencyMs: 10_000, latencyRate: 10_000, starts: 10, idleRssRounds: 3, pingPongCount: 30_000, rebalances: 20, commitMs: 3000, clientRecords: 512 * KiB, connectLines: 1_000_000 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -128,6 +132,8 @@ interface Results {
   compaction: { name: string; cleanedMBps: number[] }[];
   /** The clients phase: per round, each client's produce and consume run (missing when it failed). */
   clients: { records: number; rounds: { produce: Partial<Record<ClientName, ClientRun>>; consume: Partial<Record<ClientName, ClientRun>> }[] };
+  /** The connect phase (bench/connect/connect-bench.ts). */
+  connect: ConnectBenchResult | null;
   errors: string[];
 }
 
@@ -144,6 +150,7 @@ const results: Results = {
   groups: { rebalanceMs: [], commit1: [], commit10: [] },
   compaction: [],
   clients: { records: 0, rounds: [] },
+  connect: null,
   errors: [],
 };
 
@@ -505,6 +512,7 @@ function buildRows(o: Options, s: Sizes): Row[] {
       });
     }
   }
+  if (o.only.has('connect') && r.connect !== null) rows.push(...connectRows(r.connect));
   return rows;
 }
 
@@ -893,6 +901,11 @@ async function main(): Promise<void> {
       });
       log(`  round ${i + 1}: ${results.compaction.map((c) => `${fmt(c.cleanedMBps[i] ?? Number.NaN)} MB/s`).join(', ')}`);
     }
+  }
+
+  if (o.only.has('connect')) {
+    results.connect = await runConnectBench({ root, rounds: o.rounds, lines: s.connectLines, log, logFile: brokerLog });
+    results.errors.push(...results.connect.errors);
   }
 
   results.machine.loadavgAtEnd = loadavg().map((v) => v.toFixed(2)).join(' ');
