@@ -298,7 +298,13 @@ export class Worker {
       await this.transitionConnector(c, 'STOPPED', logger);
       return;
     }
-    await this.transitionConnector(c, state, logger);
+    if (c.failed && c.targetState !== 'STOPPED') {
+      // Kafka: a failed connector ignores target state changes other than STOPPED (restart it instead).
+      c.targetState = state;
+      logger.warn({ state }, 'the connector has failed; its new target state applies when it is restarted');
+    } else {
+      await this.transitionConnector(c, state, logger);
+    }
     for (const id of this.taskIds(connector)) {
       const t = this.tasks.get(taskKey(id))!;
       if (t.runner === null || t.failed) continue;

@@ -6,7 +6,7 @@
  * fails with a trace naming the converter's error. Plus the operator's retry of RetriableExceptions.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -116,6 +116,34 @@ describe('errors.tolerance and the dead letter queue', () => {
     assert.match(trace, /\nCaused by: DataException: /);
     assert.equal(fileText(sink), '', 'the failing batch was not put');
     await fx.herder.deleteConnector('intolerant');
+  });
+
+  it('sources: a transformation error skips the record with errors.tolerance=all (its offset still committed), fails the task with none', async () => {
+    const file = join(dir, 'numbers.txt');
+    writeFileSync(file, '12\nabc\n7\n');
+    const config = (topic: string, tolerance: string) => ({
+      'connector.class': 'FileStreamSource', file, topic, 'errors.tolerance': tolerance,
+      transforms: 'cast', 'transforms.cast.type': 'org.apache.kafka.connect.transforms.Cast$Value', 'transforms.cast.spec': 'int32',
+    });
+    await fx.herder.putConnectorConfig('numbers', config('numbers-out', 'all'), { allowReplace: false });
+    const consumer = kafka.consumer({ groupId: 'numbers-reader' });
+    await consumer.connect();
+    await consumer.subscribe({ topics: ['numbers-out'], fromBeginning: true });
+    const seen: string[] = [];
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) });
+    await until('the two numbers', () => seen.length >= 2);
+    await consumer.disconnect();
+    assert.deepEqual(seen, ['12', '7']);
+    await fx.herder.stopConnector('numbers');
+    assert.deepEqual((await fx.herder.connectorOffsets('numbers')).offsets, [{ partition: { filename: file }, offset: { position: 9 } }]);
+    await fx.herder.deleteConnector('numbers');
+
+    await fx.herder.putConnectorConfig('numbers-strict', config('numbers-strict-out', 'none'), { allowReplace: false });
+    await until('the task FAILED', async () => (await fx.herder.connectorStatus('numbers-strict')).tasks[0]?.state === 'FAILED');
+    const trace = (await fx.herder.taskStatus('numbers-strict', 0)).trace!;
+    assert.match(trace, /^ConnectException: Tolerance exceeded in error handler\n/);
+    assert.match(trace, /\nCaused by: DataException: /);
+    await fx.herder.deleteConnector('numbers-strict');
   });
 
   it('the operator retries a RetriableException until errors.retry.timeout.ms, then reports and tolerates or fails', async () => {
