@@ -16,6 +16,7 @@ import { Schema } from '../../../src/connect/api/data/schema.js';
 import { ConnectorPluginRegistry } from '../../../src/connect/connectors/registry.js';
 import { MemoryOffsetBackingStore } from '../../../src/connect/runtime/offset-store.js';
 import { Worker } from '../../../src/connect/runtime/worker.js';
+import { MemoryStatusBackingStore } from '../../../src/connect/runtime/memory-status-store.js';
 import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
 
 const events: string[] = [];
@@ -253,6 +254,61 @@ describe('Worker task pipelines', () => {
     await again.stop();
     assert.deepEqual(sinkState.put.map((r) => r.value), ['a', 'b']);
     assert.deepEqual(await committed(), ['0@2']);
+    await admin.disconnect();
+  });
+
+  it('reports each transition to the status store (generation counts starts); STOPPED leaves no tasks; active topics', async () => {
+    const statuses = new MemoryStatusBackingStore();
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins, statusStore: statuses, workerId: 'w1:8083' });
+    const props = { name: 'lifecycle', 'connector.class': 'CountingSource', count: '4', 'tasks.max': '1' };
+    const id = { connector: 'lifecycle', task: 0 };
+    const state = () => [statuses.getConnector('lifecycle')?.state, statuses.getTask(id)?.state, statuses.getTask(id)?.generation];
+    await worker.startConnector('lifecycle', props, 'STARTED');
+    const [taskConfig] = worker.connectorTaskConfigs('lifecycle', 1);
+    assert.equal(taskConfig!['count'], '4');
+    await worker.startTask(id, props, taskConfig!, 'STARTED');
+    assert.deepEqual(state(), ['RUNNING', 'RUNNING', 0]);
+    assert.equal(statuses.getTask(id)!.workerId, 'w1:8083');
+    await until('the active topic', () => statuses.getAllTopics('lifecycle').length > 0);
+    assert.deepEqual(statuses.getAllTopics('lifecycle'), ['worker-src']);
+
+    await worker.stopTasks([id]);
+    assert.deepEqual(state(), ['RUNNING', 'UNASSIGNED', 0]);
+    await worker.startTask(id, props, taskConfig!, 'PAUSED');
+    assert.deepEqual(state(), ['RUNNING', 'PAUSED', 1]);
+    await worker.setTargetState('lifecycle', 'PAUSED');
+    assert.deepEqual(state(), ['PAUSED', 'PAUSED', 1]);
+    await worker.setTargetState('lifecycle', 'STARTED');
+    assert.deepEqual(state(), ['RUNNING', 'RUNNING', 1]);
+    await worker.setTargetState('lifecycle', 'STOPPED');
+    assert.deepEqual(state(), ['STOPPED', undefined, undefined]);
+    assert.equal(worker.isRunning('lifecycle'), false);
+    assert.deepEqual(worker.taskIds('lifecycle'), []);
+    await worker.setTargetState('lifecycle', 'STARTED');
+    assert.equal(worker.isRunning('lifecycle'), true);
+    await worker.stop();
+    assert.deepEqual(state(), ['UNASSIGNED', undefined, undefined]);
+  });
+
+  it('a topic.creation hook makes the topic before the first record is sent to it', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const ensured: string[] = [];
+    const topicCreation = {
+      ensure: async (topic: string) => {
+        ensured.push(topic);
+        await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
+      },
+    };
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins, topicCreationFor: () => topicCreation });
+    await runConnector(worker, {
+      name: 'created', 'connector.class': 'CountingSource', count: '3',
+      transforms: 'route', 'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter', 'transforms.route.regex': '.*', 'transforms.route.replacement': 'made-by-hook',
+    });
+    await until('the records sent', async () => (await admin.fetchTopicOffsets('made-by-hook').catch(() => [])).reduce((n, p) => n + Number(p.high), 0) >= 3);
+    await worker.stop();
+    assert.deepEqual(ensured, ['made-by-hook']);
+    assert.equal((await admin.fetchTopicMetadata({ topics: ['made-by-hook'] })).topics[0]!.partitions.length, 3, 'the topic has the hook’s 3 partitions, not an auto-created one');
     await admin.disconnect();
   });
 });
