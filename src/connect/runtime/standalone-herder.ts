@@ -46,6 +46,16 @@ import type { Worker } from './worker.js';
 
 export const OFFSETS_ALTERED_MESSAGE = 'The offsets for this connector have been altered successfully';
 export const OFFSETS_RESET_MESSAGE = 'The offsets for this connector have been reset successfully';
+export const FRAMEWORK_OFFSETS_ALTERED_MESSAGE = 'The Connect framework-managed offsets for this connector have been altered successfully. However, if this connector manages offsets externally, they will need to be manually altered in the system that the connector uses.';
+export const FRAMEWORK_OFFSETS_RESET_MESSAGE = 'The Connect framework-managed offsets for this connector have been reset successfully. However, if this connector manages offsets externally, they will need to be manually reset in the system that the connector uses.';
+
+/**
+ * KIP-875's optional connector hook (Kafka's SourceConnector/SinkConnector.alterOffsets): it may
+ * reject the offsets (throw) and says whether the connector's offsets are only the framework's
+ * (true) or also kept elsewhere (false). Samsa's SPI does not declare it; a connector without it
+ * counts as true (the FileStream connectors manage no external offsets, as Kafka's return true).
+ */
+type AlterOffsetsHook = (config: ConnectorConfig, offsets: ConnectorOffsets['offsets']) => boolean | Promise<boolean>;
 
 export interface StandaloneHerderOptions {
   /** Default: a MemoryConfigBackingStore. */
@@ -92,7 +102,7 @@ export class StandaloneHerder implements Herder {
   private readonly configStore: ConfigBackingStore;
   private readonly statusStore: StatusBackingStore;
   private readonly queue = new RequestQueue();
-  private admin: Admin | null = null;
+  private admin: Promise<Admin> | null = null;
   private readonly logger: Logger;
 
   constructor(private readonly worker: Worker, options: StandaloneHerderOptions) {
@@ -114,19 +124,24 @@ export class StandaloneHerder implements Herder {
       try {
         await this.worker.stop();
       } finally {
-        await this.admin?.disconnect().catch(() => undefined);
+        const admin = this.admin;
         this.admin = null;
+        await admin?.then((a) => a.disconnect()).catch(() => undefined);
         await this.configStore.stop();
         await this.statusStore.stop();
       }
     });
   }
 
-  private async adminClient(): Promise<Admin> {
+  /** One admin client for the herder's lifetime, connected on first use. */
+  private adminClient(): Promise<Admin> {
     if (this.admin === null) {
       const admin = this.worker.kafka.admin();
-      await admin.connect();
-      this.admin = admin;
+      const connecting = admin.connect().then(() => admin);
+      this.admin = connecting;
+      connecting.catch(() => {
+        if (this.admin === connecting) this.admin = null; // try again next time
+      });
     }
     return this.admin;
   }
@@ -365,19 +380,21 @@ export class StandaloneHerder implements Herder {
   }
 
   connectorOffsets(name: string): Promise<ConnectorOffsets> {
-    return this.queue.run(async () => {
-      const config = this.config(name);
-      if (this.typeOf(config) === 'sink') {
-        const committed = await (await this.adminClient()).fetchOffsets({ groupId: this.groupId(name) });
-        return {
-          offsets: committed.flatMap((t) => t.partitions.filter((p) => BigInt(p.offset) >= 0n).map((p) => ({
-            partition: { kafka_topic: t.topic, kafka_partition: p.partition },
-            offset: { kafka_offset: Number(p.offset) },
-          }))),
-        };
-      }
-      return { offsets: this.worker.offsetStore.connectorOffsets(name).map(([partition, offset]) => ({ partition: { ...partition }, offset: { ...offset } })) };
-    });
+    return this.queue.run(async () => this.readOffsets(name, this.config(name)));
+  }
+
+  /** Source: the offset store's entries of the connector; sink: the group's committed offsets. */
+  private async readOffsets(name: string, config: ConnectorConfig): Promise<ConnectorOffsets> {
+    if (this.typeOf(config) === 'sink') {
+      const committed = await (await this.adminClient()).fetchOffsets({ groupId: this.groupId(name) });
+      return {
+        offsets: committed.flatMap((t) => t.partitions.filter((p) => BigInt(p.offset) >= 0n).map((p) => ({
+          partition: { kafka_topic: t.topic, kafka_partition: p.partition },
+          offset: { kafka_offset: Number(p.offset) },
+        }))),
+      };
+    }
+    return { offsets: this.worker.offsetStore.connectorOffsets(name).map(([partition, offset]) => ({ partition: { ...partition }, offset: { ...offset } })) };
   }
 
   private requireStopped(name: string): ConnectorConfig {
@@ -392,10 +409,23 @@ export class StandaloneHerder implements Herder {
     return this.queue.run(async () => {
       const config = this.requireStopped(name);
       if (offsets?.offsets === undefined || offsets.offsets === null || offsets.offsets.length === 0) throw new BadRequestException('Partitions / offsets need to be provided for an alter offsets request');
+      const frameworkOnly = await this.connectorAltersOffsets(config, offsets.offsets);
       if (this.typeOf(config) === 'sink') await this.alterSinkOffsets(name, offsets);
       else await this.alterSourceOffsets(name, offsets);
-      return OFFSETS_ALTERED_MESSAGE;
+      return frameworkOnly ? OFFSETS_ALTERED_MESSAGE : FRAMEWORK_OFFSETS_ALTERED_MESSAGE;
     });
+  }
+
+  /** Runs the connector's alterOffsets hook when it has one (a ConnectException from it is a 400). */
+  private async connectorAltersOffsets(config: ConnectorConfig, offsets: ConnectorOffsets['offsets']): Promise<boolean> {
+    const connector = this.worker.connectorPlugins.newConnector(config['connector.class'] ?? '');
+    const hook = (connector as unknown as { alterOffsets?: AlterOffsetsHook }).alterOffsets;
+    if (typeof hook !== 'function') return true;
+    try {
+      return await hook.call(connector, { ...config }, offsets);
+    } catch (e) {
+      throw new BadRequestException(`Failed to alter the offsets of connector ${config['name'] ?? ''}: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   private async alterSourceOffsets(name: string, offsets: ConnectorOffsets): Promise<void> {
@@ -411,15 +441,19 @@ export class StandaloneHerder implements Herder {
     const toSet = new Map<string, Array<{ partition: number; offset: string }>>();
     const toDelete = new Map<string, number[]>();
     for (const { partition, offset } of offsets.offsets) {
-      const topic = partition?.['kafka_topic'];
-      const p = partition?.['kafka_partition'];
-      if (typeof topic !== 'string' || p === undefined || p === null) throw new BadRequestException("The partition for a sink connector offset must contain the keys 'kafka_topic' and 'kafka_partition'");
+      if (partition === null || partition === undefined) throw new BadRequestException('The partition for a sink connector offset cannot be null or missing');
+      if (!('kafka_topic' in partition) || !('kafka_partition' in partition)) throw new BadRequestException("The partition for a sink connector offset must contain the keys 'kafka_topic' and 'kafka_partition'");
+      const topic = partition['kafka_topic'];
+      const p = partition['kafka_partition'];
+      if (typeof topic !== 'string' || topic === '') throw new BadRequestException('Kafka topic names must be valid strings and may not be null');
+      if (p === null || p === undefined) throw new BadRequestException('Kafka partitions must be valid numbers and may not be null');
       const partitionNumber = Number(p);
       if (!Number.isInteger(partitionNumber) || partitionNumber < 0) throw new BadRequestException(`Failed to parse the following Kafka partition value in the provided offsets: '${String(p)}'. Partition values for sink connectors need to be integers.`);
       if (offset === null) {
         toDelete.set(topic, [...(toDelete.get(topic) ?? []), partitionNumber]);
         continue;
       }
+      if (!('kafka_offset' in offset)) throw new BadRequestException("The offset for a sink connector should either be null or contain the key 'kafka_offset'");
       const o = offset['kafka_offset'];
       if (o === undefined || o === null) throw new BadRequestException("The offset for a sink connector should either be null or contain the key 'kafka_offset'");
       if (!/^\d+$/.test(String(o))) throw new BadRequestException(`Failed to parse the following Kafka offset value in the provided offsets: '${String(o)}'. Offset values for sink connectors need to be integers.`);
@@ -437,6 +471,8 @@ export class StandaloneHerder implements Herder {
   resetConnectorOffsets(name: string): Promise<string> {
     return this.queue.run(async () => {
       const config = this.requireStopped(name);
+      const current = (await this.readOffsets(name, config)).offsets.map((o) => ({ partition: o.partition, offset: null }));
+      const frameworkOnly = await this.connectorAltersOffsets(config, current);
       if (this.typeOf(config) === 'sink') {
         const admin = await this.adminClient();
         const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
@@ -444,7 +480,7 @@ export class StandaloneHerder implements Herder {
       } else {
         await this.worker.offsetStore.set(this.worker.offsetStore.connectorOffsets(name).map(([partition]) => [[name, partition], null] as const));
       }
-      return OFFSETS_RESET_MESSAGE;
+      return frameworkOnly ? OFFSETS_RESET_MESSAGE : FRAMEWORK_OFFSETS_RESET_MESSAGE;
     });
   }
 
@@ -581,7 +617,7 @@ export class StandaloneHerder implements Herder {
           display_name: key.name,
           dependents: [],
         },
-        value: { name: key.name, value: raw ?? defaultText(key), recommended_values: [], errors: [...value.errorMessages], visible: true },
+        value: { name: key.name, value: key.type === 'PASSWORD' && raw !== undefined ? '[hidden]' : (raw ?? defaultText(key)), recommended_values: [], errors: [...value.errorMessages], visible: true },
       });
     }
     return { name: props['connector.class']!, error_count: errorCount, groups, configs };

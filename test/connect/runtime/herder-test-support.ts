@@ -55,6 +55,11 @@ class FlakySourceConnector extends SourceConnector {
   config(): ConfigDef {
     return new ConfigDef().define('topic', 'STRING', { importance: 'HIGH', documentation: 'where to write' });
   }
+  /** KIP-875's hook: refuses a negative `n`; says its offsets are also kept elsewhere (false). */
+  alterOffsets(_config: Record<string, string>, offsets: Array<{ offset: Record<string, unknown> | null }>): boolean {
+    if (offsets.some((o) => o.offset !== null && Number(o.offset['n']) < 0)) throw new Error('n must not be negative');
+    return false;
+  }
 }
 
 export function testRegistry() {

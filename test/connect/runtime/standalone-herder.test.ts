@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Kafka } from '../../../src/client/kafka.js';
 import { AlreadyExistsException, BadRequestException, NotFoundException } from '../../../src/connect/runtime/herder.js';
-import { OFFSETS_ALTERED_MESSAGE, OFFSETS_RESET_MESSAGE } from '../../../src/connect/runtime/standalone-herder.js';
+import { FRAMEWORK_OFFSETS_ALTERED_MESSAGE, FRAMEWORK_OFFSETS_RESET_MESSAGE, OFFSETS_ALTERED_MESSAGE, OFFSETS_RESET_MESSAGE } from '../../../src/connect/runtime/standalone-herder.js';
 import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
 import { fileText, lines, sleep, startHerder, testBehaviour, until, type HerderFixture } from './herder-test-support.js';
 
@@ -206,6 +206,13 @@ describe('StandaloneHerder', () => {
     assert.equal((await herder.taskStatus('flaky', 1)).state, 'RUNNING');
     await assert.rejects(herder.restartTask('flaky', 5), { message: 'Task flaky-5 not found' });
     await assert.rejects(herder.restartConnector('ghost', { includeTasks: false, onlyFailed: false }), { message: 'Unknown connector: ghost' });
+    // KIP-875's connector hook: it may refuse offsets, and its answer picks Kafka's message.
+    await herder.stopConnector('flaky');
+    await assert.rejects(herder.alterConnectorOffsets('flaky', { offsets: [{ partition: { p: 1 }, offset: { n: -1 } }] }), (e: unknown) => e instanceof BadRequestException && /n must not be negative/.test(e.message));
+    assert.equal(await herder.alterConnectorOffsets('flaky', { offsets: [{ partition: { p: 1 }, offset: { n: 5 } }] }), FRAMEWORK_OFFSETS_ALTERED_MESSAGE);
+    assert.deepEqual(await herder.connectorOffsets('flaky'), { offsets: [{ partition: { p: 1 }, offset: { n: 5 } }] });
+    assert.equal(await herder.resetConnectorOffsets('flaky'), FRAMEWORK_OFFSETS_RESET_MESSAGE);
+    assert.deepEqual(await herder.connectorOffsets('flaky'), { offsets: [] });
     await herder.deleteConnector('flaky');
   });
 
