@@ -267,6 +267,25 @@ describe('StandaloneHerder', () => {
     await assert.rejects(herder.validateConnectorConfig('NoSuchConnector', {}), BadRequestException);
   });
 
+  it('initial_state (KIP-980): a connector created PAUSED runs paused tasks; one created STOPPED has none until resumed', async () => {
+    const { herder } = fx;
+    testBehaviour.failPoll = false;
+    const paused = await herder.putConnectorConfig('born-paused', { 'connector.class': 'test.FlakySourceConnector', topic: 'born-out' }, { allowReplace: false, initialState: 'PAUSED' });
+    assert.equal(paused.info.tasks.length, 1);
+    const p = await herder.connectorStatus('born-paused');
+    assert.deepEqual([p.connector.state, p.tasks.map((t) => t.state)], ['PAUSED', ['PAUSED']]);
+    const stopped = await herder.putConnectorConfig('born-stopped', { 'connector.class': 'test.FlakySourceConnector', topic: 'born-out' }, { allowReplace: false, initialState: 'STOPPED' });
+    assert.deepEqual(stopped.info.tasks, []);
+    const s = await herder.connectorStatus('born-stopped');
+    assert.deepEqual([s.connector.state, s.tasks], ['STOPPED', []]);
+    await herder.resumeConnector('born-stopped');
+    const r = await herder.connectorStatus('born-stopped');
+    assert.deepEqual([r.connector.state, r.tasks.map((t) => t.state)], ['RUNNING', ['RUNNING']]);
+    assert.equal((await herder.taskConfigs('born-stopped')).length, 1);
+    await herder.deleteConnector('born-paused');
+    await herder.deleteConnector('born-stopped');
+  });
+
   it('cluster id and plugins', async () => {
     const admin = kafka.admin();
     await admin.connect();
