@@ -93,7 +93,7 @@ describe('errors.tolerance and the dead letter queue', () => {
         '__connect.errors.task.id': '0',
         '__connect.errors.stage': 'VALUE_CONVERTER',
         '__connect.errors.class.name': 'org.apache.kafka.connect.json.JsonConverter',
-        '__connect.errors.exception.class.name': 'DataException',
+        '__connect.errors.exception.class.name': 'org.apache.kafka.connect.errors.DataException',
       },
     );
     assert.ok(h['__connect.errors.exception.message']!.length > 0);

@@ -8,8 +8,9 @@
  *   __connect.errors.topic, __connect.errors.partition, __connect.errors.offset (the consumed record),
  *   __connect.errors.connector.name, __connect.errors.task.id (the task number),
  *   __connect.errors.stage (e.g. VALUE_CONVERTER), __connect.errors.class.name (the failing class),
- *   __connect.errors.exception.class.name, __connect.errors.exception.message,
- *   __connect.errors.exception.stacktrace
+ *   __connect.errors.exception.class.name (Kafka's Java class name for Connect's exceptions, e.g.
+ *   org.apache.kafka.connect.errors.DataException; other errors by their JavaScript name),
+ *   __connect.errors.exception.message, __connect.errors.exception.stacktrace (JavaScript stacks)
  *
  * A missing topic is created with one partition and replication factor
  * min(`errors.deadletterqueue.topic.replication.factor`, number of brokers): Kafka uses the value
@@ -33,6 +34,20 @@ export const ERROR_HEADER_EXECUTING_CLASS = `${DLQ_HEADER_PREFIX}class.name`;
 export const ERROR_HEADER_EXCEPTION = `${DLQ_HEADER_PREFIX}exception.class.name`;
 export const ERROR_HEADER_EXCEPTION_MESSAGE = `${DLQ_HEADER_PREFIX}exception.message`;
 export const ERROR_HEADER_EXCEPTION_STACK_TRACE = `${DLQ_HEADER_PREFIX}exception.stacktrace`;
+
+/** Connect's exceptions by Kafka's Java class names, so DLQ readers can match them as they do Kafka's. */
+const JAVA_EXCEPTION_CLASSES: Readonly<Record<string, string>> = {
+  ConnectException: 'org.apache.kafka.connect.errors.ConnectException',
+  DataException: 'org.apache.kafka.connect.errors.DataException',
+  RetriableException: 'org.apache.kafka.connect.errors.RetriableException',
+  SchemaBuilderException: 'org.apache.kafka.connect.errors.SchemaBuilderException',
+  ConfigException: 'org.apache.kafka.common.config.ConfigException',
+};
+
+/** The exception class name Kafka would write: the Java name of a Connect exception, else the JavaScript name. */
+export function exceptionClassName(error: Error): string {
+  return JAVA_EXCEPTION_CLASSES[error.name] ?? error.name;
+}
 
 export interface DeadLetterQueueOptions {
   topic: string;
@@ -84,7 +99,7 @@ export class DeadLetterQueueReporter implements ErrorReporter {
       put(ERROR_HEADER_TASK_ID, String(this.options.taskNumber));
       put(ERROR_HEADER_STAGE, context.stage);
       put(ERROR_HEADER_EXECUTING_CLASS, context.executingClass);
-      put(ERROR_HEADER_EXCEPTION, context.error.name);
+      put(ERROR_HEADER_EXCEPTION, exceptionClassName(context.error));
       put(ERROR_HEADER_EXCEPTION_MESSAGE, context.error.message);
       put(ERROR_HEADER_EXCEPTION_STACK_TRACE, stackTrace(context.error));
     }
