@@ -4,7 +4,7 @@
  * `value.converter`, `header.converter` and their `.`-prefixed options) are resolved by
  * ../converters/registry.ts; they are declared here so that a missing one is reported by key.
  */
-import { CompositeValidator, ConfigDef, NonEmptyString, NonNullValidator, Range } from '../api/config-def.js';
+import { CompositeValidator, ConfigDef, NonEmptyString, NonNullValidator, Range, ValidString } from '../api/config-def.js';
 import { ConfigException } from '../api/errors.js';
 
 export const WORKER_CONFIG_DEF = new ConfigDef()
@@ -19,7 +19,8 @@ export const WORKER_CONFIG_DEF = new ConfigDef()
   .define('task.shutdown.graceful.timeout.ms', 'LONG', { defaultValue: 5000, validator: Range.atLeast(0), importance: 'LOW', documentation: 'Accepted; tasks are awaited in full on shutdown' })
   .define('plugin.path', 'LIST', { defaultValue: null, importance: 'LOW', documentation: 'Accepted; Samsa does not load plugins from it yet (the built-in connectors are always available)' })
   .define('listeners', 'LIST', { defaultValue: null, importance: 'LOW', documentation: 'Accepted; the REST API is not served yet' })
-  .define('rest.port', 'INT', { defaultValue: 8083, importance: 'LOW', documentation: 'Accepted; the REST API is not served yet' });
+  .define('rest.port', 'INT', { defaultValue: 8083, importance: 'LOW', documentation: 'Accepted; the REST API is not served yet' })
+  .define('topic.creation.enable', 'BOOLEAN', { defaultValue: true, importance: 'LOW', documentation: 'Whether source connectors may create the topics they write to with their topic.creation.* settings (KIP-158)' });
 
 export const CONNECTOR_CONFIG_DEF = new ConfigDef()
   .define('name', 'STRING', { validator: CompositeValidator.of(new NonNullValidator(), new NonEmptyString()), importance: 'HIGH', documentation: 'Globally unique name to use for this connector' })
@@ -28,11 +29,19 @@ export const CONNECTOR_CONFIG_DEF = new ConfigDef()
   .define('key.converter', 'CLASS', { defaultValue: null, importance: 'LOW', documentation: 'Overrides the worker\'s key.converter' })
   .define('value.converter', 'CLASS', { defaultValue: null, importance: 'LOW', documentation: 'Overrides the worker\'s value.converter' })
   .define('header.converter', 'CLASS', { defaultValue: null, importance: 'LOW', documentation: 'Overrides the worker\'s header.converter' })
-  .define('transforms', 'LIST', { defaultValue: '', importance: 'LOW', documentation: 'Aliases of the transformations to apply to records' });
+  .define('transforms', 'LIST', { defaultValue: '', importance: 'LOW', documentation: 'Aliases of the transformations to apply to records' })
+  .define('errors.retry.timeout.ms', 'LONG', { defaultValue: 0, importance: 'MEDIUM', documentation: 'Maximum duration in milliseconds that a failed operation will be reattempted; 0 means no retries, -1 infinite retries' })
+  .define('errors.retry.delay.max.ms', 'LONG', { defaultValue: 60000, importance: 'MEDIUM', documentation: 'Maximum duration in milliseconds between consecutive retry attempts' })
+  .define('errors.tolerance', 'STRING', { defaultValue: 'none', validator: ValidString.in('none', 'all'), importance: 'MEDIUM', documentation: 'none: an error fails the task; all: problematic records are skipped' })
+  .define('errors.log.enable', 'BOOLEAN', { defaultValue: false, importance: 'MEDIUM', documentation: 'Log each error and the failed operation' })
+  .define('errors.log.include.messages', 'BOOLEAN', { defaultValue: false, importance: 'MEDIUM', documentation: 'Include the record that caused the failure in the log' });
 
 export const SINK_CONNECTOR_CONFIG_DEF = new ConfigDef()
   .define('topics', 'LIST', { defaultValue: '', importance: 'HIGH', documentation: 'List of topics to consume, separated by commas' })
-  .define('topics.regex', 'STRING', { defaultValue: '', importance: 'HIGH', documentation: 'Regular expression giving topics to consume' });
+  .define('topics.regex', 'STRING', { defaultValue: '', importance: 'HIGH', documentation: 'Regular expression giving topics to consume' })
+  .define('errors.deadletterqueue.topic.name', 'STRING', { defaultValue: '', importance: 'MEDIUM', documentation: 'The topic to write records that failed in conversion or transformation to; empty disables the dead letter queue' })
+  .define('errors.deadletterqueue.topic.replication.factor', 'INT', { defaultValue: 3, importance: 'MEDIUM', documentation: 'Replication factor of the dead letter queue topic when it is created (capped at the number of brokers)' })
+  .define('errors.deadletterqueue.context.headers.enable', 'BOOLEAN', { defaultValue: false, importance: 'MEDIUM', documentation: 'Add __connect.errors.* headers describing the failure to dead letter queue records' });
 
 /** Kafka's SinkConnectorConfig.validate: exactly one of `topics` / `topics.regex`, a valid regex. */
 export function sinkTopics(props: Readonly<Record<string, string>>): { topics: string[] } | { regex: RegExp } {

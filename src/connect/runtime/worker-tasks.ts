@@ -12,6 +12,12 @@
  * Every `offset.flush.interval.ms`, before partitions are revoked and on stop, the task's
  * `preCommit()` (by default `flush()`) runs and then the offsets it returned are committed, so a
  * committed offset never runs ahead of what the task made durable.
+ *
+ * Conversion and transformation run through the task's RetryWithToleranceOperator (`errors.*`
+ * settings): a tolerated failure skips the record (sinks: after it went to the dead letter queue).
+ * Pausing (target state PAUSED): a source task stops polling and keeps its producer; a sink task
+ * pauses every assigned partition of its consumer. The first time a task produces to or consumes
+ * from a topic it reports it through `onTopic` (KIP-558 active topics).
  */
 import type { Logger } from '../../logging/logger.js';
 import type { Kafka } from '../../client/kafka.js';
@@ -24,6 +30,8 @@ import { SinkRecord, type SourceRecord } from '../api/data/connect-record.js';
 import { ConnectHeaders } from '../api/data/headers.js';
 import { RetriableException } from '../api/errors.js';
 import type { ConnectorConverters } from '../converters/registry.js';
+import type { TransformationChain } from '../transforms/transform-chain.js';
+import type { RetryWithToleranceOperator } from './errors/retry-with-tolerance.js';
 import { canonicalJson, type OffsetBackingStore, type OffsetKey, type OffsetValue } from './offset-store.js';
 
 /**
@@ -41,6 +49,27 @@ export interface WorkerTask {
   stop(): Promise<void>;
   /** Resolves when the task's loop ended (stopped or failed); rejects with the failure. */
   readonly done: Promise<void>;
+  /** Target state PAUSED: stop processing records but keep the clients and the task. */
+  pause(): void;
+  /** Target state STARTED again. */
+  resume(): void;
+}
+
+/** The Kafka class names of a task's converters, for error reports (`__connect.errors.class.name`). */
+export interface ConverterClassNames {
+  key: string;
+  value: string;
+  header: string;
+}
+
+/** What a source task needs of KIP-158 topic creation: make sure `topic` exists before the first send to it. */
+export interface TopicCreationHook {
+  ensure(topic: string): Promise<void>;
+}
+
+/** The name shown for a transformation in error reports. */
+function transformationClass(stage: { transformation: object }): string {
+  return stage.transformation.constructor.name;
 }
 
 /** A lock that serialises the sink task's calls (put, preCommit, open, close). */
@@ -68,10 +97,15 @@ export interface SourceTaskOptions {
   taskConfig: Record<string, string>;
   kafka: Kafka;
   converters: ConnectorConverters;
-  transform: RecordTransform<SourceRecord>;
+  converterClasses: ConverterClassNames;
+  chain: TransformationChain<SourceRecord>;
+  errors: RetryWithToleranceOperator;
   offsetStore: OffsetBackingStore;
   offsetFlushIntervalMs: number;
   logger: Logger;
+  /** Called once per topic, the first time the task produced to it. */
+  onTopic?: (topic: string) => void;
+  topicCreation?: TopicCreationHook | null;
 }
 
 export class WorkerSourceTask implements WorkerTask {
@@ -84,6 +118,10 @@ export class WorkerSourceTask implements WorkerTask {
   private readonly committable = new Map<string, readonly [OffsetKey, OffsetValue]>();
   private flushTimer: NodeJS.Timeout | null = null;
   private committing: Promise<void> = Promise.resolve();
+  private pauseGate: { promise: Promise<void>; resolve: () => void } | null = null;
+  /** Topics produced to (reported as active) and topics made sure to exist. */
+  private readonly activeTopics = new Set<string>();
+  private readonly ensuredTopics = new Set<string>();
 
   constructor(private readonly options: SourceTaskOptions) {
     this.id = options.id;
@@ -115,6 +153,10 @@ export class WorkerSourceTask implements WorkerTask {
   private async run(): Promise<void> {
     try {
       while (!this.stopping) {
+        if (this.pauseGate !== null) {
+          await this.pauseGate.promise;
+          continue;
+        }
         let records: SourceRecord[] | null;
         try {
           records = await this.options.task.poll();
@@ -135,37 +177,75 @@ export class WorkerSourceTask implements WorkerTask {
     }
   }
 
+  pause(): void {
+    if (this.pauseGate !== null) return;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    this.pauseGate = { promise, resolve };
+  }
+
+  resume(): void {
+    const gate = this.pauseGate;
+    this.pauseGate = null;
+    gate?.resolve();
+  }
+
+  /** The record after every transformation (each run through the error handler), or null (dropped or skipped). */
+  private async transform(record: SourceRecord): Promise<SourceRecord | null> {
+    let current: SourceRecord | null = record;
+    for (const stage of this.options.chain.stages) {
+      const input: SourceRecord = current;
+      const result: { ok: true; value: SourceRecord | null } | { ok: false } = await this.options.errors.execute('TRANSFORMATION', transformationClass(stage), () => stage.apply(input), { sourceRecord: record });
+      if (!result.ok || result.value === null) return null;
+      current = result.value;
+    }
+    return current;
+  }
+
   /** Converts and produces one polled batch; once acknowledged, its offsets become committable. */
   private async send(records: SourceRecord[]): Promise<void> {
-    const { converters, transform, task, connectorName } = this.options;
+    const { converters, converterClasses, errors, task, connectorName } = this.options;
     const byTopic = new Map<string, Array<{ key: Buffer | null; value: Buffer | null; partition?: number; timestamp?: number; headers?: Record<string, Buffer> }>>();
-    const sent: Array<SourceRecord | null> = [];
     for (const record of records) {
-      const transformed = transform(record);
-      if (transformed === null) {
-        sent.push(null);
-        continue;
-      }
+      const transformed = await this.transform(record);
+      if (transformed === null) continue;
       const topic = transformed.topic;
-      let headers: Record<string, Buffer> | undefined;
-      for (const h of transformed.headers) {
-        const bytes = converters.headerConverter.fromConnectHeader(topic, h.key, h.schema, h.value);
-        if (bytes !== null) (headers ??= {})[h.key] = bytes;
-      }
+      const context = { sourceRecord: record };
+      const headers = await errors.execute('HEADER_CONVERTER', converterClasses.header, () => {
+        let out: Record<string, Buffer> | undefined;
+        for (const h of transformed.headers) {
+          const bytes = converters.headerConverter.fromConnectHeader(topic, h.key, h.schema, h.value);
+          if (bytes !== null) (out ??= {})[h.key] = bytes;
+        }
+        return out;
+      }, context);
+      if (!headers.ok) continue;
+      const key = await errors.execute('KEY_CONVERTER', converterClasses.key, () => converters.keyConverter.fromConnectData(topic, transformed.headers, transformed.keySchema, transformed.key), context);
+      if (!key.ok) continue;
+      const value = await errors.execute('VALUE_CONVERTER', converterClasses.value, () => converters.valueConverter.fromConnectData(topic, transformed.headers, transformed.valueSchema, transformed.value), context);
+      if (!value.ok) continue;
       const message = {
-        key: converters.keyConverter.fromConnectData(topic, transformed.headers, transformed.keySchema, transformed.key),
-        value: converters.valueConverter.fromConnectData(topic, transformed.headers, transformed.valueSchema, transformed.value),
+        key: key.value,
+        value: value.value,
         ...(transformed.kafkaPartition === null ? {} : { partition: transformed.kafkaPartition }),
         ...(transformed.timestamp === null ? {} : { timestamp: transformed.timestamp }),
-        ...(headers === undefined ? {} : { headers }),
+        ...(headers.value === undefined ? {} : { headers: headers.value }),
       };
+      if (!this.ensuredTopics.has(topic)) {
+        await this.options.topicCreation?.ensure(topic);
+        this.ensuredTopics.add(topic);
+      }
       let list = byTopic.get(topic);
       if (list === undefined) byTopic.set(topic, (list = []));
       list.push(message);
-      sent.push(transformed);
     }
     if (byTopic.size > 0) await this.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    // Acknowledged (or dropped by a transform): the source offsets may now be committed, in poll order.
+    for (const topic of byTopic.keys()) {
+      if (this.activeTopics.has(topic)) continue;
+      this.activeTopics.add(topic);
+      this.options.onTopic?.(topic);
+    }
+    // Acknowledged (or dropped by a transform, or skipped by the error handler): the source offsets may now be committed, in poll order.
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       if (record.sourcePartition !== null && record.sourceOffset !== null) {
@@ -196,6 +276,7 @@ export class WorkerSourceTask implements WorkerTask {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.resume();
     if (this.flushTimer !== null) clearInterval(this.flushTimer);
     await this.loop?.catch(() => undefined);
     try {
@@ -218,9 +299,13 @@ export interface SinkTaskOptions {
   kafka: Kafka;
   topics: string[];
   converters: ConnectorConverters;
-  transform: RecordTransform<SinkRecord>;
+  converterClasses: ConverterClassNames;
+  chain: TransformationChain<SinkRecord>;
+  errors: RetryWithToleranceOperator;
   offsetFlushIntervalMs: number;
   logger: Logger;
+  /** Called once per topic, the first time the task received records from it. */
+  onTopic?: (topic: string) => void;
 }
 
 export class WorkerSinkTask implements WorkerTask {
@@ -239,6 +324,9 @@ export class WorkerSinkTask implements WorkerTask {
   private flushTimer: NodeJS.Timeout | null = null;
   private stopping = false;
   private failed = false;
+  /** Target state PAUSED: every assigned partition is paused in the consumer. */
+  private targetPaused = false;
+  private readonly activeTopics = new Set<string>();
 
   constructor(private readonly options: SinkTaskOptions) {
     this.id = options.id;
@@ -260,6 +348,7 @@ export class WorkerSinkTask implements WorkerTask {
         onPartitionsAssigned: (partitions) => this.lock.run(async () => {
           const tps = partitions.flatMap((p) => (p.partitions ?? []).map((partition) => ({ topic: p.topic, partition })));
           this.assigned.push(...tps);
+          if (this.targetPaused && tps.length > 0) this.consumer.pause(tps.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] })));
           await this.options.task.open(tps);
         }),
       },
@@ -282,6 +371,7 @@ export class WorkerSinkTask implements WorkerTask {
       },
       resume: (...tps) => {
         for (const tp of tps) this.paused.delete(topicPartitionKey(tp));
+        if (this.targetPaused) return; // resumed together with the connector
         this.consumer.resume(tps.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] })));
       },
       offset: (offsets) => void this.seeks.push(...offsets),
@@ -297,8 +387,16 @@ export class WorkerSinkTask implements WorkerTask {
       eachBatch: async ({ batch, resolveOffset }) => {
         await this.lock.run(async () => {
           if (this.stopping || batch.messages.length === 0) return;
-          const records = batch.messages.map((m) => this.toSinkRecord(batch.topic, batch.partition, m)).map((r) => this.options.transform(r)).filter((r): r is SinkRecord => r !== null);
           try {
+            if (!this.activeTopics.has(batch.topic)) {
+              this.activeTopics.add(batch.topic);
+              this.options.onTopic?.(batch.topic);
+            }
+            const records: SinkRecord[] = [];
+            for (const m of batch.messages) {
+              const record = await this.convertAndTransform(batch.topic, batch.partition, m);
+              if (record !== null) records.push(record);
+            }
             await this.options.task.put(records);
           } catch (e) {
             // A RetriableException: the consumer delivers the same batch again after a backoff.
@@ -332,23 +430,54 @@ export class WorkerSinkTask implements WorkerTask {
     }
   }
 
-  private toSinkRecord(topic: string, partition: number, m: KafkaMessage): SinkRecord {
-    const { keyConverter, valueConverter, headerConverter } = this.options.converters;
-    const headers = new ConnectHeaders();
-    for (const [name, v] of Object.entries(m.headers)) {
-      for (const bytes of v === undefined ? [] : Array.isArray(v) ? v : [v]) {
-        const sv = headerConverter.toConnectHeader(topic, name, bytes);
-        headers.add(name, sv.value, sv.schema);
+  pause(): void {
+    this.targetPaused = true;
+    if (this.assigned.length > 0) this.consumer.pause(this.assigned.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] })));
+  }
+
+  resume(): void {
+    this.targetPaused = false;
+    const resumable = this.assigned.filter((tp) => !this.paused.has(topicPartitionKey(tp)));
+    if (resumable.length > 0) this.consumer.resume(resumable.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] })));
+  }
+
+  /**
+   * One consumed message → converters (key, value, headers) → transformations, each stage through
+   * the error handler; null when a transformation dropped the record or a tolerated error skipped it.
+   */
+  private async convertAndTransform(topic: string, partition: number, m: KafkaMessage): Promise<SinkRecord | null> {
+    const { converters, converterClasses, errors, chain } = this.options;
+    const consumed = { topic, partition, offset: BigInt(m.offset), timestamp: Number(m.timestamp), key: m.key, value: m.value, headers: m.headers };
+    const context = { consumed };
+    // Headers first: the key and value converters see them (Kafka reports the stages key, value, header).
+    const headers = await errors.execute('HEADER_CONVERTER', converterClasses.header, () => {
+      const out = new ConnectHeaders();
+      for (const [name, v] of Object.entries(m.headers)) {
+        for (const bytes of v === undefined ? [] : Array.isArray(v) ? v : [v]) {
+          const sv = converters.headerConverter.toConnectHeader(topic, name, bytes);
+          out.add(name, sv.value, sv.schema);
+        }
       }
-    }
-    const key = keyConverter.toConnectData(topic, headers, m.key);
-    const value = valueConverter.toConnectData(topic, headers, m.value);
+      return out;
+    }, context);
+    if (!headers.ok) return null;
+    const key = await errors.execute('KEY_CONVERTER', converterClasses.key, () => converters.keyConverter.toConnectData(topic, headers.value, m.key), context);
+    if (!key.ok) return null;
+    const value = await errors.execute('VALUE_CONVERTER', converterClasses.value, () => converters.valueConverter.toConnectData(topic, headers.value, m.value), context);
+    if (!value.ok) return null;
     const logAppendTime = (m.attributes & 0x08) !== 0;
-    return new SinkRecord({
+    let record: SinkRecord | null = new SinkRecord({
       topic, kafkaPartition: partition, kafkaOffset: BigInt(m.offset),
-      keySchema: key.schema, key: key.value, valueSchema: value.schema, value: value.value,
-      timestamp: Number(m.timestamp), timestampType: logAppendTime ? 'LogAppendTime' : 'CreateTime', headers,
+      keySchema: key.value.schema, key: key.value.value, valueSchema: value.value.schema, value: value.value.value,
+      timestamp: Number(m.timestamp), timestampType: logAppendTime ? 'LogAppendTime' : 'CreateTime', headers: headers.value,
     });
+    for (const stage of chain.stages) {
+      const input: SinkRecord = record;
+      const result: { ok: true; value: SinkRecord | null } | { ok: false } = await errors.execute('TRANSFORMATION', transformationClass(stage), () => stage.apply(input), context);
+      if (!result.ok || result.value === null) return null;
+      record = result.value;
+    }
+    return record;
   }
 
   /** preCommit (flush) then commit the offsets it returned; `only` limits it to those partitions. Call with the lock held. */

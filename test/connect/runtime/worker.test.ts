@@ -16,6 +16,7 @@ import { Schema } from '../../../src/connect/api/data/schema.js';
 import { ConnectorPluginRegistry } from '../../../src/connect/connectors/registry.js';
 import { MemoryOffsetBackingStore } from '../../../src/connect/runtime/offset-store.js';
 import { Worker } from '../../../src/connect/runtime/worker.js';
+import { MemoryStatusBackingStore } from '../../../src/connect/runtime/memory-status-store.js';
 import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
 
 const events: string[] = [];
@@ -113,6 +114,14 @@ class RecordingSinkConnector extends SinkConnector {
   }
 }
 
+/** Starts a connector and its tasks on the worker, as a herder would. */
+async function runConnector(worker: Worker, props: Record<string, string>): Promise<void> {
+  const name = props['name']!;
+  await worker.startConnector(name, props, 'STARTED');
+  assert.ok(worker.isRunning(name), `connector ${name} running`);
+  for (const [task, config] of worker.connectorTaskConfigs(name, 1).entries()) await worker.startTask({ connector: name, task }, props, config, 'STARTED');
+}
+
 async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (!(await check())) {
@@ -138,7 +147,7 @@ describe('Worker task pipelines', () => {
     const store = new MemoryOffsetBackingStore();
     const worker = new Worker({ workerConfig: workerConfig(), offsetStore: store, logger: silentLogger(), connectors: plugins });
     events.length = 0;
-    await worker.startConnector({ name: 'counting', 'connector.class': 'CountingSource', count: '10' });
+    await runConnector(worker, { name: 'counting', 'connector.class': 'CountingSource', count: '10' });
     const consumer = kafka.consumer({ groupId: 'worker-test-reader' });
     await consumer.connect();
     await consumer.subscribe({ topics: ['worker-src'], fromBeginning: true });
@@ -154,18 +163,18 @@ describe('Worker task pipelines', () => {
     // A new worker with the same store resumes after the committed offset.
     events.length = 0;
     const again = new Worker({ workerConfig: workerConfig(), offsetStore: store, logger: silentLogger(), connectors: plugins });
-    await again.startConnector({ name: 'counting', 'connector.class': 'CountingSource', count: '10' });
+    await runConnector(again, { name: 'counting', 'connector.class': 'CountingSource', count: '10' });
     await again.stop();
     assert.deepEqual(events, ['source start at 10', 'source stop']);
   });
 
   it('source: the connector’s transforms chain (RegexRouter, InsertHeader) runs before the converters; a bad transform setting refuses the connector, naming the key', async () => {
     const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
-    await assert.rejects(
-      worker.startConnector({ name: 'bad-transform', 'connector.class': 'CountingSource', count: '3', transforms: 'route', 'transforms.route.type': 'org.apache.kafka.connect.transforms.NoSuchTransform' }),
+    assert.throws(
+      () => worker.validateConnector({ name: 'bad-transform', 'connector.class': 'CountingSource', count: '3', transforms: 'route', 'transforms.route.type': 'org.apache.kafka.connect.transforms.NoSuchTransform' }),
       /transforms\.route\.type/,
     );
-    await worker.startConnector({
+    await runConnector(worker, {
       name: 'transformed',
       'connector.class': 'CountingSource',
       count: '3',
@@ -200,7 +209,7 @@ describe('Worker task pipelines', () => {
     sinkState.failFlush = true;
     sinkState.put = [];
     const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
-    await worker.startConnector({ name: 'recording', 'connector.class': 'test.RecordingSinkConnector', topics: 'worker-sink' });
+    await runConnector(worker, { name: 'recording', 'connector.class': 'test.RecordingSinkConnector', topics: 'worker-sink' });
     await until('5 records put', () => sinkState.put.length >= 5);
     assert.deepEqual(sinkState.put.map((r) => [r.topic, r.kafkaPartition, r.kafkaOffset, r.key, r.value, r.valueSchema]), Array.from({ length: 5 }, (_, i) => ['worker-sink', 0, BigInt(i), `k${i}`, `v${i}`, Schema.OPTIONAL_STRING_SCHEMA]));
     await worker.stop();
@@ -209,7 +218,7 @@ describe('Worker task pipelines', () => {
     sinkState.failFlush = false;
     sinkState.put = [];
     const again = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
-    await again.startConnector({ name: 'recording', 'connector.class': 'RecordingSinkConnector', topics: 'worker-sink' });
+    await runConnector(again, { name: 'recording', 'connector.class': 'RecordingSinkConnector', topics: 'worker-sink' });
     await until('the 5 uncommitted records put again', () => sinkState.put.length >= 5);
     await again.stop();
     assert.deepEqual(sinkState.put.map((r) => r.kafkaOffset), [0n, 1n, 2n, 3n, 4n]);
@@ -232,7 +241,7 @@ describe('Worker task pipelines', () => {
     const failures: string[] = [];
     const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
     worker.onTaskFailure((task, e) => failures.push(`${task}: ${e.message}`));
-    await worker.startConnector({ name: 'failing', 'connector.class': 'RecordingSinkConnector', topics: 'worker-sink-fail' });
+    await runConnector(worker, { name: 'failing', 'connector.class': 'RecordingSinkConnector', topics: 'worker-sink-fail' });
     await until('the task failure', () => failures.length > 0);
     assert.deepEqual(failures, ['failing-0: disk on fire']);
     await worker.stop();
@@ -240,11 +249,66 @@ describe('Worker task pipelines', () => {
 
     sinkState.failPut = new RetriableException('try again');
     const again = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
-    await again.startConnector({ name: 'failing', 'connector.class': 'RecordingSinkConnector', topics: 'worker-sink-fail' });
+    await runConnector(again, { name: 'failing', 'connector.class': 'RecordingSinkConnector', topics: 'worker-sink-fail' });
     await until('the batch put after the retry', () => sinkState.put.length >= 2);
     await again.stop();
     assert.deepEqual(sinkState.put.map((r) => r.value), ['a', 'b']);
     assert.deepEqual(await committed(), ['0@2']);
+    await admin.disconnect();
+  });
+
+  it('reports each transition to the status store (generation counts starts); STOPPED leaves no tasks; active topics', async () => {
+    const statuses = new MemoryStatusBackingStore();
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins, statusStore: statuses, workerId: 'w1:8083' });
+    const props = { name: 'lifecycle', 'connector.class': 'CountingSource', count: '4', 'tasks.max': '1' };
+    const id = { connector: 'lifecycle', task: 0 };
+    const state = () => [statuses.getConnector('lifecycle')?.state, statuses.getTask(id)?.state, statuses.getTask(id)?.generation];
+    await worker.startConnector('lifecycle', props, 'STARTED');
+    const [taskConfig] = worker.connectorTaskConfigs('lifecycle', 1);
+    assert.equal(taskConfig!['count'], '4');
+    await worker.startTask(id, props, taskConfig!, 'STARTED');
+    assert.deepEqual(state(), ['RUNNING', 'RUNNING', 0]);
+    assert.equal(statuses.getTask(id)!.workerId, 'w1:8083');
+    await until('the active topic', () => statuses.getAllTopics('lifecycle').length > 0);
+    assert.deepEqual(statuses.getAllTopics('lifecycle'), ['worker-src']);
+
+    await worker.stopTasks([id]);
+    assert.deepEqual(state(), ['RUNNING', 'UNASSIGNED', 0]);
+    await worker.startTask(id, props, taskConfig!, 'PAUSED');
+    assert.deepEqual(state(), ['RUNNING', 'PAUSED', 1]);
+    await worker.setTargetState('lifecycle', 'PAUSED');
+    assert.deepEqual(state(), ['PAUSED', 'PAUSED', 1]);
+    await worker.setTargetState('lifecycle', 'STARTED');
+    assert.deepEqual(state(), ['RUNNING', 'RUNNING', 1]);
+    await worker.setTargetState('lifecycle', 'STOPPED');
+    assert.deepEqual(state(), ['STOPPED', undefined, undefined]);
+    assert.equal(worker.isRunning('lifecycle'), false);
+    assert.deepEqual(worker.taskIds('lifecycle'), []);
+    await worker.setTargetState('lifecycle', 'STARTED');
+    assert.equal(worker.isRunning('lifecycle'), true);
+    await worker.stop();
+    assert.deepEqual(state(), ['UNASSIGNED', undefined, undefined]);
+  });
+
+  it('a topic.creation hook makes the topic before the first record is sent to it', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const ensured: string[] = [];
+    const topicCreation = {
+      ensure: async (topic: string) => {
+        ensured.push(topic);
+        await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
+      },
+    };
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins, topicCreationFor: () => topicCreation });
+    await runConnector(worker, {
+      name: 'created', 'connector.class': 'CountingSource', count: '3',
+      transforms: 'route', 'transforms.route.type': 'org.apache.kafka.connect.transforms.RegexRouter', 'transforms.route.regex': '.*', 'transforms.route.replacement': 'made-by-hook',
+    });
+    await until('the records sent', async () => (await admin.fetchTopicOffsets('made-by-hook').catch(() => [])).reduce((n, p) => n + Number(p.high), 0) >= 3);
+    await worker.stop();
+    assert.deepEqual(ensured, ['made-by-hook']);
+    assert.equal((await admin.fetchTopicMetadata({ topics: ['made-by-hook'] })).topics[0]!.partitions.length, 3, 'the topic has the hook’s 3 partitions, not an auto-created one');
     await admin.disconnect();
   });
 });

@@ -1,0 +1,135 @@
+/**
+ * Kafka Connect's error handling for the record pipeline (Kafka's RetryWithToleranceOperator), driven by
+ * a connector's `errors.*` settings:
+ *
+ * - An operation (a converter, a transformation) that throws a RetriableException is retried
+ *   with exponential backoff (300 ms, doubling, capped at `errors.retry.delay.max.ms`) until
+ *   `errors.retry.timeout.ms` has passed (0: no retry; -1: forever).
+ * - Any other error (or retries running out) is reported to the error reporters (log, dead letter
+ *   queue) and then, with `errors.tolerance=none`, thrown as Kafka's
+ *   `ConnectException: Tolerance exceeded in error handler` whose cause is the original error
+ *   (the task fails); with `errors.tolerance=all` the record is skipped.
+ *
+ * Only the conversion and transformation stages run through the operator; a task's own `put` /
+ * `poll` failures fail the task as in Kafka (a RetriableException from them is retried by the task).
+ */
+import { ConnectException, RetriableException } from '../../api/errors.js';
+import type { Props } from '../worker.js';
+import { CONNECTOR_CONFIG_DEF, SINK_CONNECTOR_CONFIG_DEF } from '../config.js';
+import { asError } from './stack-trace.js';
+
+/** Kafka's Stage enum: where in the pipeline an error happened. */
+export type Stage = 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'TRANSFORMATION' | 'TASK_PUT' | 'TASK_POLL' | 'KAFKA_PRODUCE' | 'KAFKA_CONSUME';
+
+/** The record a sink task consumed, as it came from Kafka (original bytes). */
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | Buffer[] | undefined>;
+}
+
+/** What an error reporter learns about one failure (Kafka's ProcessingContext). */
+export interface ProcessingContext {
+  stage: Stage;
+  /** The class that failed, e.g. `org.apache.kafka.connect.json.JsonConverter`. */
+  executingClass: string;
+  error: Error;
+  attempts: number;
+  /** Sink tasks: the consumed record. */
+  consumed?: ConsumedRecord;
+  /** Source tasks: the polled record (a SourceRecord). */
+  sourceRecord?: unknown;
+}
+
+export interface ErrorReporter {
+  report(context: ProcessingContext): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ErrorHandlingConfig {
+  retryTimeoutMs: number;
+  retryDelayMaxMs: number;
+  tolerance: 'none' | 'all';
+  logEnable: boolean;
+  logIncludeMessages: boolean;
+  /** Sinks only; empty: no dead letter queue. */
+  deadLetterQueueTopic: string;
+  deadLetterQueueReplicationFactor: number;
+  deadLetterQueueContextHeaders: boolean;
+}
+
+/** The `errors.*` settings of a connector configuration. */
+export function errorHandlingConfig(props: Props, isSink: boolean): ErrorHandlingConfig {
+  const c = CONNECTOR_CONFIG_DEF.parse(props);
+  const s = isSink ? SINK_CONNECTOR_CONFIG_DEF.parse(props) : null;
+  return {
+    retryTimeoutMs: Number(c['errors.retry.timeout.ms'] as bigint),
+    retryDelayMaxMs: Number(c['errors.retry.delay.max.ms'] as bigint),
+    tolerance: c['errors.tolerance'] as 'none' | 'all',
+    logEnable: c['errors.log.enable'] as boolean,
+    logIncludeMessages: c['errors.log.include.messages'] as boolean,
+    deadLetterQueueTopic: s === null ? '' : (s['errors.deadletterqueue.topic.name'] as string),
+    deadLetterQueueReplicationFactor: s === null ? 3 : (s['errors.deadletterqueue.topic.replication.factor'] as number),
+    deadLetterQueueContextHeaders: s === null ? false : (s['errors.deadletterqueue.context.headers.enable'] as boolean),
+  };
+}
+
+const RETRY_DELAY_MIN_MS = 300;
+
+export type OperationResult<T> = { ok: true; value: T } | { ok: false };
+
+export class RetryWithToleranceOperator {
+  private errors = 0;
+
+  constructor(
+    private readonly config: Pick<ErrorHandlingConfig, 'retryTimeoutMs' | 'retryDelayMaxMs' | 'tolerance'>,
+    private readonly reporters: readonly ErrorReporter[] = [],
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /** How many operations failed so far (tolerated or not). */
+  errorCount(): number {
+    return this.errors;
+  }
+
+  /**
+   * Runs `operation`: its value, or `{ ok: false }` when it failed and the failure is tolerated
+   * (the caller skips the record). Throws when the failure is not tolerated.
+   */
+  async execute<T>(stage: Stage, executingClass: string, operation: () => T | Promise<T>, record: Pick<ProcessingContext, 'consumed' | 'sourceRecord'> = {}): Promise<OperationResult<T>> {
+    const started = Date.now();
+    let attempts = 0;
+    let delay = RETRY_DELAY_MIN_MS;
+    for (;;) {
+      attempts++;
+      try {
+        return { ok: true, value: await operation() };
+      } catch (e) {
+        const error = asError(e);
+        if (error instanceof RetriableException && this.mayRetry(started)) {
+          const remaining = this.config.retryTimeoutMs < 0 ? delay : Math.max(0, started + this.config.retryTimeoutMs - Date.now());
+          await this.sleep(Math.min(delay, this.config.retryDelayMaxMs, remaining));
+          delay *= 2;
+          continue;
+        }
+        this.errors++;
+        for (const r of this.reporters) await r.report({ stage, executingClass, error, attempts, ...record });
+        if (this.config.tolerance === 'all') return { ok: false };
+        throw new ConnectException('Tolerance exceeded in error handler', { cause: error });
+      }
+    }
+  }
+
+  private mayRetry(started: number): boolean {
+    if (this.config.retryTimeoutMs < 0) return true;
+    return Date.now() - started < this.config.retryTimeoutMs;
+  }
+
+  async close(): Promise<void> {
+    for (const r of this.reporters) await r.close().catch(() => undefined);
+  }
+}
