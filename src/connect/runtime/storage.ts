@@ -9,7 +9,7 @@ import type { ConnectState, ConnectorConfig, ConnectorTaskId, TargetState } from
 
 /** The configuration of every connector as one consistent view (Kafka's ClusterConfigState). */
 export interface ClusterConfigState {
-  /** Offset of the last config record read (-1 when empty); workers agree on an assignment only at the same offset. */
+  /** Kafka's config offset: the offset after the last record read (-1 when empty); workers agree on an assignment only at the same offset. */
   offset: bigint;
   connectorConfigs: Map<string, ConnectorConfig>;
   targetStates: Map<string, TargetState>;

@@ -22,6 +22,7 @@ import { defaultConverterRegistry } from '../../../src/connect/converters/regist
 import { MemoryOffsetBackingStore } from '../../../src/connect/runtime/offset-store.js';
 import { loadPlugins, pluginAliases, type PluginRegistries } from '../../../src/connect/runtime/plugins.js';
 import { requireModule } from '../../../src/connect/runtime/plugins/import-module.js';
+import { StandaloneHerder } from '../../../src/connect/runtime/standalone-herder.js';
 import { Worker } from '../../../src/connect/runtime/worker.js';
 import { buildTransformationChain } from '../../../src/connect/transforms/transform-chain.js';
 import { defaultTransformRegistry } from '../../../src/connect/transforms/registry.js';
@@ -248,8 +249,10 @@ describe('plugin.path', () => {
         connectors: r.connectors,
         converters: r.converters,
       });
+      const herder = new StandaloneHerder(worker, { logger: silentLogger() });
+      await herder.start();
       try {
-        await worker.startConnector({ name: 'lines', 'connector.class': 'LineSource', topic: 'plugin-lines', count: '500', 'value.converter': 'ReverseString' });
+        await herder.putConnectorConfig('lines', { name: 'lines', 'connector.class': 'LineSource', topic: 'plugin-lines', count: '500', 'value.converter': 'ReverseString' }, { allowReplace: false });
         // What the loaded converter wrote is in Kafka as it wrote it.
         const kafka = new Kafka({ clientId: 'plugins-test', brokers: [broker.bootstrap] });
         const consumer = kafka.consumer({ groupId: 'plugins-test-reader' });
@@ -262,11 +265,11 @@ describe('plugin.path', () => {
         assert.deepEqual(raw.slice(0, 3), ['0-enil', '1-enil', '2-enil']);
         assert.equal(raw.length, 500);
 
-        await worker.startConnector({ name: 'collect', 'connector.class': 'CollectingSink', topics: 'plugin-lines', file: sinkFile, 'value.converter': 'com.example.ReverseStringConverter' });
+        await herder.putConnectorConfig('collect', { name: 'collect', 'connector.class': 'CollectingSink', topics: 'plugin-lines', file: sinkFile, 'value.converter': 'com.example.ReverseStringConverter' }, { allowReplace: false });
         await until('500 lines in the sink file', () => existsSync(sinkFile) && readFileSync(sinkFile, 'utf8').split('\n').length > 500);
         assert.equal(readFileSync(sinkFile, 'utf8'), Array.from({ length: 500 }, (_, i) => `line-${i}\n`).join(''));
       } finally {
-        await worker.stop();
+        await herder.stop();
       }
     });
   });
