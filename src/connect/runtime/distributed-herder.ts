@@ -262,7 +262,7 @@ export class DistributedHerder extends AbstractHerder {
       if (this.kafkaConfigStore.snapshot().offset < assignment.configOffset) await this.kafkaConfigStore.refresh(CONFIG_READ_TIMEOUT_MS);
       this.assignment = assignment;
       await this.startAssignedWork(assignment);
-      if (this.member.isLeader && this.rebalanceNeededAt >= assignment.configOffset) this.member.requestRejoin('the connectors or their tasks changed during the rebalance');
+      if (this.member.isLeader && this.rebalanceNeededAt > assignment.configOffset) this.member.requestRejoin('the connectors or their tasks changed during the rebalance');
     });
   }
 
@@ -364,9 +364,14 @@ export class DistributedHerder extends AbstractHerder {
   private onTaskConfigUpdate(name: string): void {
     this.needRebalance(`the tasks of connector ${name} changed`);
     this.enqueue('task config update', async () => {
-      // Started again, with their new configs, by the rebalance that follows.
+      // Started again, with their new configs, by the rebalance that follows; tasks beyond the new
+      // count (all of them for a STOPPED connector) are gone, and so are their statuses.
+      const count = this.configStore.snapshot().taskConfigs.get(name)?.length ?? 0;
       const tasks = this.worker.taskIds(name);
-      if (tasks.length > 0) await this.worker.stopTasks(tasks).catch(() => undefined);
+      const kept = tasks.filter((t) => t.task < count);
+      const removed = tasks.filter((t) => t.task >= count);
+      if (kept.length > 0) await this.worker.stopTasks(kept).catch(() => undefined);
+      if (removed.length > 0) await this.worker.stopTasks(removed, { forget: true }).catch(() => undefined);
     });
   }
 
