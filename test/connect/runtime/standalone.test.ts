@@ -27,7 +27,7 @@ describe('startStandalone', () => {
 
   it('creates the files’ connectors through its herder; stop() stops them', async () => {
     const workerFile = join(dir, 'worker.properties');
-    writeFileSync(workerFile, `bootstrap.servers=${broker.bootstrap}\nkey.converter=StringConverter\nvalue.converter=StringConverter\noffset.storage.file.filename=${join(dir, 'offsets')}\noffset.flush.interval.ms=100\n`);
+    writeFileSync(workerFile, `bootstrap.servers=${broker.bootstrap}\nkey.converter=StringConverter\nvalue.converter=StringConverter\noffset.storage.file.filename=${join(dir, 'offsets')}\noffset.flush.interval.ms=100\nlisteners=http://localhost:0\n`);
     const sourceFile = join(dir, 'source.properties');
     const sinkFile = join(dir, 'sink.properties');
     writeFileSync(sourceFile, `name=s-source\nconnector.class=FileStreamSource\nfile=${join(dir, 'in.txt')}\ntopic=standalone-lines\n`);
@@ -48,7 +48,7 @@ describe('startStandalone', () => {
 
   it('refuses a bad connector file, naming the file and the key', async () => {
     const workerFile = join(dir, 'worker2.properties');
-    writeFileSync(workerFile, `bootstrap.servers=${broker.bootstrap}\nkey.converter=StringConverter\nvalue.converter=StringConverter\noffset.storage.file.filename=${join(dir, 'offsets2')}\n`);
+    writeFileSync(workerFile, `bootstrap.servers=${broker.bootstrap}\nkey.converter=StringConverter\nvalue.converter=StringConverter\noffset.storage.file.filename=${join(dir, 'offsets2')}\nlisteners=http://localhost:0\n`);
     const bad = join(dir, 'bad.properties');
     writeFileSync(bad, 'name=bad\nconnector.class=FileStreamSource\ntasks.max=0\ntopic=x\n');
     await assert.rejects(startStandalone(workerFile, [bad], silentLogger()), { message: `${bad}: Invalid value 0 for configuration tasks.max: Value must be at least 1` });
