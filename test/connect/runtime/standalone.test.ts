@@ -1,7 +1,7 @@
 /**
  * startStandalone in-process: the connectors of the properties files are created through the
- * StandaloneHerder it returns (so a REST server attached to it sees them); a bad file is refused
- * naming the file and the key; stop() stops everything.
+ * StandaloneHerder it returns, which its REST server (on `listeners`) serves; a bad file is
+ * refused naming the file and the key; stop() closes the REST server and stops everything.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,6 +44,25 @@ describe('startStandalone', () => {
     }
     assert.deepEqual(standalone.worker.connectorNames(), []);
     assert.equal((await standalone.herder.connectorStatus('s-sink')).connector.state, 'UNASSIGNED');
+  });
+
+  it('serves the REST API on listeners; the worker id is its host:port; stop() closes it', async () => {
+    const workerFile = join(dir, 'worker-rest.properties');
+    writeFileSync(workerFile, `bootstrap.servers=${broker.bootstrap}\nkey.converter=StringConverter\nvalue.converter=StringConverter\noffset.storage.file.filename=${join(dir, 'offsets-rest')}\nlisteners=http://127.0.0.1:0\nplugin.path=${join(dir, 'no-plugins-here')}\n`);
+    const sourceFile = join(dir, 'rest-source.properties');
+    writeFileSync(sourceFile, `name=r-source\nconnector.class=FileStreamSource\nfile=${join(dir, 'rest-in.txt')}\ntopic=standalone-rest-lines\n`);
+    const standalone = await startStandalone(workerFile, [sourceFile], silentLogger());
+    const url = standalone.rest.url;
+    try {
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+      assert.equal(standalone.worker.workerId, `127.0.0.1:${standalone.rest.port}`);
+      assert.deepEqual(await (await fetch(`${url}connectors`)).json(), ['r-source']);
+      const status = (await (await fetch(`${url}connectors/r-source/status`)).json()) as { connector: { state: string; worker_id: string } };
+      assert.deepEqual(status.connector, { state: 'RUNNING', worker_id: `127.0.0.1:${standalone.rest.port}` });
+    } finally {
+      await standalone.stop();
+    }
+    await assert.rejects(fetch(`${url}connectors`), TypeError, 'the REST server is closed');
   });
 
   it('refuses a bad connector file, naming the file and the key', async () => {
