@@ -135,6 +135,8 @@ async function connectRun(o: ConnectBenchOptions, port: number, admin: Admin, in
     'value.converter=org.apache.kafka.connect.storage.StringConverter',
     `offset.storage.file.filename=${join(dir, 'connect.offsets')}`,
     'offset.flush.interval.ms=10000',
+    // Any free port: the REST API is not used here, and 8083 may be taken.
+    `listeners=http://${HOST}:0`,
     '',
   ].join('\n'));
   const sourceFile = join(dir, 'source.properties');

@@ -4,18 +4,24 @@
  *
  *   connect-standalone config/connect-standalone.properties config/connect-file-source.properties config/connect-file-sink.properties
  *
- * Runs until Ctrl-C / SIGTERM: then tasks stop, offsets are committed and it exits 0. Bad
- * properties: exit 1 with a message naming the file and the key. See src/connect/README.md.
+ * Serves Kafka Connect's REST API on `listeners` (default http://:8083), so connectors can also be
+ * created, inspected and managed over HTTP. Runs until Ctrl-C / SIGTERM: then the REST server
+ * closes, tasks stop, offsets are committed and it exits 0. Bad properties: exit 1 with a message
+ * naming the file and the key. See src/connect/README.md.
  */
 import { createLogger } from '../logging/logger.js';
 import { startStandalone } from '../connect/runtime/standalone.js';
 import { defineCliTool, UsageError } from '../cli/tool-runner.js';
 
-const USAGE = `Runs a Kafka Connect worker in standalone mode: the connectors of the given connector properties files, source offsets in offset.storage.file.filename.
+const USAGE = `Runs a Kafka Connect worker in standalone mode: the connectors of the given connector properties files
+(and any created through the REST API), source offsets in offset.storage.file.filename.
 Usage: connect-standalone [--verbose] worker.properties [connector1.properties connector2.properties ...]
   worker.properties                the worker configuration: bootstrap.servers, key.converter, value.converter,
-                                   offset.storage.file.filename, offset.flush.interval.ms (plugin.path and
-                                   listeners are accepted, not used yet)
+                                   offset.storage.file.filename, offset.flush.interval.ms;
+                                   listeners (the REST API, default http://:8083; rest.advertised.host.name,
+                                   rest.advertised.port), plugin.path (directories of plugin packages: npm
+                                   packages or .js/.mjs files providing connectors, converters,
+                                   transformations, predicates), topic.creation.enable (default true)
   connector.properties             one connector each: name, connector.class, tasks.max and the connector's own
                                    settings (FileStreamSource: file, topic, batch.size; FileStreamSink: file,
                                    topics or topics.regex)
@@ -38,7 +44,7 @@ export const connectStandalone = defineCliTool({
     });
     const logger = createLogger({ name: 'connect' });
     const standalone = await startStandalone(workerFile, connectorFiles, logger);
-    logger.info('Kafka Connect started');
+    logger.info({ url: standalone.rest.url }, `Kafka Connect started; REST API at ${standalone.rest.url}`);
     if (!interrupted) await stopRequested;
     logger.info('Kafka Connect stopping');
     await standalone.stop();

@@ -24,6 +24,7 @@ import type { SinkRecord, SourceRecord } from '../api/data/connect-record.js';
 import { ConfigException, ConnectException } from '../api/errors.js';
 import { defaultConnectorRegistry, type ConnectorPluginRegistry } from '../connectors/registry.js';
 import { converterSetting, defaultConverterRegistry, newConverters, type ConverterRegistry } from '../converters/registry.js';
+import { defaultTransformRegistry, type TransformRegistry } from '../transforms/registry.js';
 import { buildTransformationChain, type TransformationChain } from '../transforms/transform-chain.js';
 import { COMMON_WORKER_CONFIG_DEF, CONNECTOR_CONFIG_DEF, WORKER_CONFIG_DEF, sinkTopics } from './config.js';
 import { DeadLetterQueueReporter } from './errors/dead-letter-queue.js';
@@ -54,6 +55,8 @@ export interface WorkerOptions {
   statusStore?: StatusBackingStore;
   connectors?: ConnectorPluginRegistry;
   converters?: ConverterRegistry;
+  /** The transformations and predicates `transforms.*.type` / `predicates.*.type` name; default the built-in ones. */
+  transforms?: TransformRegistry;
   /**
    * KIP-158: the topic creation of a source connector's tasks (another module builds it from
    * `topic.creation.*`); null or absent: topics are not created by the worker.
@@ -96,6 +99,7 @@ export class Worker {
   private readonly generations = new Map<string, number>();
   private readonly connectorRegistry: ConnectorPluginRegistry;
   private readonly converterRegistry: ConverterRegistry;
+  private readonly transformRegistry: TransformRegistry;
   private readonly flushIntervalMs: number;
   private failureHandlers: Array<(task: string, error: Error) => void> = [];
 
@@ -106,6 +110,7 @@ export class Worker {
     this.kafka = new Kafka({ clientId, brokers: config['bootstrap.servers'] as string[], logger: options.logger });
     this.connectorRegistry = options.connectors ?? defaultConnectorRegistry();
     this.converterRegistry = options.converters ?? defaultConverterRegistry();
+    this.transformRegistry = options.transforms ?? defaultTransformRegistry();
     this.statusStore = options.statusStore ?? new MemoryStatusBackingStore();
     this.workerId = options.workerId ?? `${hostname()}:${config['rest.port'] as number}`;
   }
@@ -116,6 +121,10 @@ export class Worker {
 
   get converterPlugins(): ConverterRegistry {
     return this.converterRegistry;
+  }
+
+  get transformPlugins(): TransformRegistry {
+    return this.transformRegistry;
   }
 
   get offsetStore(): OffsetBackingStore {
@@ -157,7 +166,7 @@ export class Worker {
     errorHandlingConfig(props, connector instanceof SinkConnector);
     if (connector instanceof SinkConnector) sinkTopics(props);
     newConverters(this.options.workerConfig, props, this.converterRegistry);
-    buildTransformationChain(props).close();
+    buildTransformationChain(props, this.transformRegistry).close();
     const errors = connector.validate(props).configValues.flatMap((v) => v.errorMessages);
     if (errors.length > 0) throw new ConfigException(errors.join('; '));
     return connector;
@@ -358,12 +367,12 @@ export class Worker {
       const common = { id: key, connectorName: id.connector, taskConfig: { ...taskConfig }, kafka: this.kafka, converters, converterClasses, errors, offsetFlushIntervalMs: this.flushIntervalMs, logger, onTopic };
       let runner: WorkerTask;
       if (connector instanceof SourceConnector && task instanceof SourceTask) {
-        const chain: TransformationChain<SourceRecord> = buildTransformationChain<SourceRecord>(connectorConfig);
+        const chain: TransformationChain<SourceRecord> = buildTransformationChain<SourceRecord>(connectorConfig, this.transformRegistry);
         closers.push(() => chain.close());
         const topicCreation = options.topicCreation !== undefined ? options.topicCreation : (this.options.topicCreationFor?.(connectorConfig) ?? null);
         runner = new WorkerSourceTask({ ...common, task, chain, offsetStore: this.options.offsetStore, topicCreation });
       } else if (connector instanceof SinkConnector && task instanceof SinkTask) {
-        const chain: TransformationChain<SinkRecord> = buildTransformationChain<SinkRecord>(connectorConfig);
+        const chain: TransformationChain<SinkRecord> = buildTransformationChain<SinkRecord>(connectorConfig, this.transformRegistry);
         closers.push(() => chain.close());
         const spec = sinkTopics(connectorConfig);
         const topics = 'topics' in spec ? spec.topics : await this.matchTopics(spec.regex);

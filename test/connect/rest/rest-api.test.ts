@@ -107,8 +107,8 @@ describe('Connect REST API', () => {
       assert.equal(r.status, 200);
       assert.equal(r.body.name, name);
       assert.equal(r.body.type, 'source');
-      assert.equal(typeof r.body.connector.worker_id, 'string');
-      assert.deepEqual(r.body.tasks.map((t: { id: number }) => t.id), [0]);
+      assert.equal(r.body.connector.worker_id, '127.0.0.1:8083');
+      assert.deepEqual(r.body.tasks, [{ id: 0, state: 'RUNNING', worker_id: '127.0.0.1:8083' }]);
     });
 
     it('GET /connectors/{name}/tasks and /tasks/{id}/status', async () => {
@@ -166,7 +166,8 @@ describe('Connect REST API', () => {
 
     it('PUT pause and resume answer 202 and change the state', async () => {
       assert.equal((await http(base, 'PUT', `/connectors/${name}/pause`)).status, 202);
-      await eventually('PAUSED', () => statusOf(name), (s) => s.body.connector.state === 'PAUSED');
+      const paused = await eventually('PAUSED', () => statusOf(name), (s) => s.body.connector.state === 'PAUSED');
+      assert.deepEqual(paused.body.tasks.map((t: { state: string }) => t.state), ['PAUSED']);
       assert.equal((await http(base, 'PUT', `/connectors/${name}/resume`)).status, 202);
       await eventually('RUNNING', () => statusOf(name), (s) => s.body.connector.state === 'RUNNING');
     });
@@ -198,10 +199,12 @@ describe('Connect REST API', () => {
       assert.equal(empty.body.message, 'Partitions / offsets need to be provided for an alter offsets request');
       const altered = await http(base, 'PATCH', `/connectors/${name}/offsets`, alteration);
       assert.equal(altered.status, 200);
-      assert.equal(typeof altered.body.message, 'string');
+      assert.equal(altered.body.message, 'The offsets for this connector have been altered successfully');
+      assert.deepEqual((await get(`/connectors/${name}/offsets`)).body, alteration);
       const reset = await http(base, 'DELETE', `/connectors/${name}/offsets`);
       assert.equal(reset.status, 200);
-      assert.equal(typeof reset.body.message, 'string');
+      assert.equal(reset.body.message, 'The offsets for this connector have been reset successfully');
+      assert.deepEqual((await get(`/connectors/${name}/offsets`)).body, { offsets: [] });
     });
 
     it('DELETE /connectors/{name} is 204, then the connector is gone (404)', async () => {

@@ -54,6 +54,7 @@ describe('connect-standalone: the file source → Kafka → file sink quickstart
       `offset.storage.file.filename=${offsets}`,
       'offset.flush.interval.ms=1000',
       'plugin.path=/nonexistent/plugins',
+      'listeners=http://localhost:0',
       '',
     ].join('\n'));
     const sourceFile = join(dir, 'connect-file-source.properties');
@@ -100,12 +101,12 @@ describe('connect-standalone: the file source → Kafka → file sink quickstart
     assert.equal(r1.code, 1);
     assert.equal(r1.stderr, `Error: ${workerFile}: Invalid value soon for configuration offset.flush.interval.ms: Not a number of type LONG\n`);
 
-    writeFileSync(workerFile, `bootstrap.servers=${broker.bootstrap}\nvalue.converter=org.apache.kafka.connect.json.JsonConverter\noffset.storage.file.filename=${join(dir, 'x.offsets')}\n`);
+    writeFileSync(workerFile, `bootstrap.servers=${broker.bootstrap}\nvalue.converter=org.apache.kafka.connect.json.JsonConverter\noffset.storage.file.filename=${join(dir, 'x.offsets')}\nlisteners=http://localhost:0\n`);
     const r2 = await runBin('connect-standalone', [workerFile]);
     assert.equal(r2.code, 1);
     assert.equal(r2.stderr, `Error: ${workerFile}: Missing required configuration "key.converter" which has no default value.\n`);
 
-    writeFileSync(workerFile, `bootstrap.servers=${broker.bootstrap}\nkey.converter=org.apache.kafka.connect.json.JsonConverter\nvalue.converter=org.apache.kafka.connect.json.JsonConverter\noffset.storage.file.filename=${join(dir, 'x.offsets')}\n`);
+    writeFileSync(workerFile, `bootstrap.servers=${broker.bootstrap}\nkey.converter=org.apache.kafka.connect.json.JsonConverter\nvalue.converter=org.apache.kafka.connect.json.JsonConverter\noffset.storage.file.filename=${join(dir, 'x.offsets')}\nlisteners=http://localhost:0\n`);
     const connector = join(dir, 'bad-source.properties');
     writeFileSync(connector, 'name=src\nconnector.class=FileStreamSource\nfile=/tmp/whatever.txt\n');
     const r3 = await runBin('connect-standalone', [workerFile, connector]);
