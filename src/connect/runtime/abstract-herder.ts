@@ -16,7 +16,6 @@ import { SinkConnector, SourceConnector, type Connector } from '../api/connector
 import { ConnectException } from '../api/errors.js';
 import { newConverters } from '../converters/registry.js';
 import { buildTransformationChain } from '../transforms/transform-chain.js';
-import { defaultTransformRegistry } from '../transforms/registry.js';
 import { CONNECTOR_CONFIG_DEF, SINK_CONNECTOR_CONFIG_DEF } from './config.js';
 import {
   BadRequestException,
@@ -356,7 +355,7 @@ export abstract class AbstractHerder implements Herder {
       if (typeof instance['fromConnectData'] === 'function') plugins.push({ class: className, type: 'converter' });
       if (typeof instance['fromConnectHeader'] === 'function') plugins.push({ class: className, type: 'header_converter' });
     }
-    const transforms = defaultTransformRegistry();
+    const transforms = this.worker.transformPlugins;
     for (const className of transforms.transformationClassNames().sort()) plugins.push({ class: className, type: 'transformation' });
     for (const className of transforms.predicateClassNames().sort()) plugins.push({ class: className, type: 'predicate' });
     return plugins;
@@ -427,7 +426,7 @@ export abstract class AbstractHerder implements Herder {
       addError(keyOfMessage((e as Error).message, 'value.converter'), (e as Error).message);
     }
     try {
-      buildTransformationChain(props).close();
+      buildTransformationChain(props, this.worker.transformPlugins).close();
     } catch (e) {
       addError(keyOfMessage((e as Error).message, 'transforms'), (e as Error).message);
     }

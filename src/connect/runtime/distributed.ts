@@ -5,24 +5,25 @@
  * Kafka-backed stores are read, then the worker joins the group and runs what it is assigned.
  * Connectors are created through the REST API (any worker; writes go to the leader).
  *
- * Bad worker properties throw a ConfigException naming the key (and the file).
+ * Bad worker properties throw a ConfigException naming the key (and the file). Plugins
+ * (`plugin.path`), topic creation (`topic.creation.*`) and the REST server come from worker-setup.ts,
+ * as in standalone mode.
  */
 import { Kafka } from '../../client/kafka.js';
 import type { Logger } from '../../logging/logger.js';
 import { ConfigException, ConnectException } from '../api/errors.js';
 import type { ConnectorPluginRegistry } from '../connectors/registry.js';
 import type { ConverterRegistry } from '../converters/registry.js';
+import type { LoggerLevels } from '../rest/logger-levels.js';
 import { restServerPlacement } from '../rest/rest-config.js';
-import { startRestServer, type RestServer } from '../rest/rest-server.js';
+import type { RestServer } from '../rest/rest-server.js';
 import { createKafkaBackingStores } from '../storage/distributed-storage-config.js';
+import type { TransformRegistry } from '../transforms/registry.js';
 import { DISTRIBUTED_CONFIG_DEF, parseDistributedConfig } from './distributed-config.js';
 import { DistributedHerder, GroupStatusStore } from './distributed-herder.js';
-import { RebalanceInProgressException, type Herder } from './herder.js';
 import { readProperties } from './standalone.js';
 import { Worker, type WorkerOptions } from './worker.js';
-
-/** GET / `version` (the package's). */
-const CONNECT_VERSION = '0.1.0';
+import { deferredHerder, prepareWorkerPlugins, startRestFor, workerIdFor } from './worker-setup.js';
 
 export interface Distributed {
   readonly worker: Worker;
@@ -35,29 +36,14 @@ export interface Distributed {
 }
 
 export interface DistributedOptions {
+  /** Registries to use instead of the built-in plugins plus `plugin.path`'s. */
   connectors?: ConnectorPluginRegistry;
   converters?: ConverterRegistry;
+  transforms?: TransformRegistry;
+  /** Overrides the topic creation built from `topic.creation.*`. */
   topicCreationFor?: WorkerOptions['topicCreationFor'];
-}
-
-/**
- * The REST server is started before the herder exists (the herder needs the server's URL): until
- * the herder is set, every call answers 409 as Kafka's does while a worker is starting.
- */
-function deferredHerder(get: () => Herder | null): Herder {
-  return new Proxy({} as Herder, {
-    get(_target, prop) {
-      const herder = get();
-      if (prop === 'workerId') return herder?.workerId ?? '';
-      if (herder === null) {
-        return () => {
-          throw new RebalanceInProgressException('Cannot complete request because the worker is starting');
-        };
-      }
-      const value = (herder as unknown as Record<string | symbol, unknown>)[prop];
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(herder) : value;
-    },
-  });
+  /** The named log levels GET/PUT /admin/loggers serve; default the root logger alone. */
+  loggerLevels?: LoggerLevels;
 }
 
 function inFile<T>(file: string, fn: () => T): T {
@@ -79,47 +65,57 @@ export async function startDistributed(workerFile: string, logger: Logger, optio
 /** Starts a distributed worker from its properties; resolves once it has joined the group. */
 export async function startDistributedWorker(props: Readonly<Record<string, string>>, logger: Logger, options: DistributedOptions = {}): Promise<Distributed> {
   const group = parseDistributedConfig(props);
-  const placement = restServerPlacement(props);
+  restServerPlacement(props);
   const common = DISTRIBUTED_CONFIG_DEF.parse(props);
-  let herder: DistributedHerder | null = null;
-  const rest = await startRestServer({ herder: deferredHerder(() => herder), ...placement, logger, version: CONNECT_VERSION, commit: 'unknown' });
-  const url = rest.url;
-  const workerId = new URL(url).host;
-  const storeKafka = new Kafka({ clientId: `${(common['client.id'] as string) || 'connect'}-${group.groupId}-stores`, brokers: common['bootstrap.servers'] as string[], logger });
+  const plugins = await prepareWorkerPlugins(props, logger);
+  const slot = deferredHerder();
+  let rest: RestServer;
+  try {
+    rest = await startRestFor(slot.herder, props, logger, options.loggerLevels);
+  } catch (e) {
+    await plugins.close();
+    throw e;
+  }
+  logger.info({ url: rest.url }, `REST API listening at ${rest.url}`);
+  const storeKafka = new Kafka({ clientId: `${(common['client.id'] as string) || 'connect'}-stores`, brokers: common['bootstrap.servers'] as string[], logger });
   try {
     const stores = createKafkaBackingStores(props, { kafka: storeKafka, logger });
     const groupStatusStore = new GroupStatusStore(stores.statusStore, (connector) => stores.configStore.contains(connector));
     const worker = new Worker({
-      workerConfig: props, offsetStore: stores.offsetStore, statusStore: groupStatusStore, logger, workerId,
-      ...(options.connectors === undefined ? {} : { connectors: options.connectors }),
-      ...(options.converters === undefined ? {} : { converters: options.converters }),
-      ...(options.topicCreationFor === undefined ? {} : { topicCreationFor: options.topicCreationFor }),
+      workerConfig: props, offsetStore: stores.offsetStore, statusStore: groupStatusStore, logger, workerId: workerIdFor(rest),
+      connectors: options.connectors ?? plugins.connectors,
+      converters: options.converters ?? plugins.converters,
+      transforms: options.transforms ?? plugins.transforms,
+      topicCreationFor: options.topicCreationFor ?? plugins.topicCreationFor,
     });
     worker.onTaskFailure((task, e) => logger.error({ task, err: e.message }, 'task failed; restart it through the REST API'));
-    const h = new DistributedHerder({
+    const herder = new DistributedHerder({
       worker, configStore: stores.configStore, statusStore: stores.statusStore, offsetStore: stores.offsetStore, groupStatusStore,
-      workerUrl: url, logger, ...group,
+      workerUrl: rest.url, logger, ...group,
     });
+    slot.set(herder); // until it has joined, the herder answers 409 (rebalancing)
     try {
-      await h.start();
+      await herder.start();
     } catch (e) {
-      await h.stop().catch(() => undefined);
+      await herder.stop().catch(() => undefined);
       throw e instanceof ConnectException || e instanceof ConfigException ? e : new ConnectException(`Could not start the distributed worker: ${(e as Error).message}`, { cause: e });
     }
-    herder = h;
+    const server = rest;
     let stopping: Promise<void> | null = null;
     return {
-      worker, herder: h, rest, url,
+      worker, herder, rest: server, url: server.url,
       stop: () => (stopping ??= (async () => {
         try {
-          await h.stop();
+          await herder.stop();
         } finally {
-          await rest.close().catch(() => undefined);
+          await server.close().catch(() => undefined);
+          await plugins.close().catch(() => undefined);
         }
       })()),
     };
   } catch (e) {
     await rest.close().catch(() => undefined);
+    await plugins.close().catch(() => undefined);
     throw e;
   }
 }
