@@ -153,6 +153,8 @@ export class DistributedHerder extends AbstractHerder {
   private rebalanceNeededAt = -1n;
   private stopping = false;
   private started = false;
+  /** The connectors this worker has seen configured (to tell a new connector from an updated one). */
+  private readonly knownConnectors = new Set<string>();
 
   constructor(options: DistributedHerderOptions) {
     super(options.worker, options.configStore, options.logger);
@@ -197,6 +199,7 @@ export class DistributedHerder extends AbstractHerder {
     await this.kafkaStatusStore.start();
     await this.kafkaConfigStore.start();
     await this.kafkaOffsetStore.start();
+    for (const name of this.kafkaConfigStore.snapshot().connectorConfigs.keys()) this.knownConnectors.add(name);
     this.started = true;
     await this.member.start();
     await this.member.ensureActive();
@@ -339,8 +342,10 @@ export class DistributedHerder extends AbstractHerder {
   }
 
   private onConnectorConfigUpdate(name: string): void {
-    const known = this.assignment !== null && (this.assignment.connectors.includes(name) || this.worker.connectorNames().includes(name));
-    if (!known) this.needRebalance(`connector ${name} was created or updated`);
+    if (!this.knownConnectors.has(name)) {
+      this.knownConnectors.add(name);
+      this.needRebalance(`connector ${name} was created`);
+    }
     this.enqueue('connector config update', async () => {
       if (!this.runsConnector(name) || !this.worker.connectorNames().includes(name)) return;
       const snapshot = this.configStore.snapshot();
@@ -354,6 +359,7 @@ export class DistributedHerder extends AbstractHerder {
   }
 
   private onConnectorConfigRemove(name: string): void {
+    this.knownConnectors.delete(name);
     this.needRebalance(`connector ${name} was deleted`);
     this.enqueue('connector removal', async () => {
       await this.worker.stopTasks(this.worker.taskIds(name)).catch(() => undefined);
