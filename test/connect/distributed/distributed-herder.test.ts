@@ -184,6 +184,11 @@ describe('DistributedHerder: three workers, one broker, REST', () => {
 
   it('delete through a follower: gone from every worker, its work stopped', async () => {
     const [a, b] = followers();
+    // A STOPPED sink's offsets are its group's (connect-<name>): every record of the topic consumed.
+    assert.equal((await httpSettled('PUT', `${b!.url}connectors/pipe-sink/stop`)).status, 204);
+    const records = (lines(0, 20) + lines(18, 25)).split('\n').length - 1;
+    const sinkOffsets = { offsets: [{ partition: { kafka_topic: 'pipeline-lines', kafka_partition: 0 }, offset: { kafka_offset: records } }] };
+    await until('the sink group’s committed offsets', async () => JSON.stringify((await http('GET', `${a!.url}connectors/pipe-sink/offsets`)).body) === JSON.stringify(sinkOffsets));
     assert.equal((await httpSettled('DELETE', `${a!.url}connectors/pipe-sink`)).status, 204);
     for (const w of workers) {
       assert.deepEqual((await httpSettled('GET', `${w.url}connectors`)).body, ['pipe-source']);
