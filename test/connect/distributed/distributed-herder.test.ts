@@ -158,6 +158,15 @@ describe('DistributedHerder: three workers, one broker, REST', () => {
     assert.equal(unknownTask.status, 404);
     await until('the sink task RUNNING again', () => running(a!, 'pipe-sink', 1));
     assert.equal((await status(a!, 'pipe-sink')).tasks[0]!.worker_id, before.tasks[0]!.worker_id);
+    // The connector alone (Kafka's old restart): done by the worker that runs it.
+    const restartConnector = await httpSettled('POST', `${a!.url}connectors/pipe-sink/restart`);
+    assert.equal(restartConnector.status, 204, JSON.stringify(restartConnector.body));
+    await until('the sink RUNNING after the connector restart', () => running(a!, 'pipe-sink', 1));
+    // KIP-745: nothing has failed, so onlyFailed restarts nothing.
+    const onlyFailed = await httpSettled('POST', `${a!.url}connectors/pipe-sink/restart?includeTasks=true&onlyFailed=true`);
+    assert.equal(onlyFailed.status, 202);
+    assert.equal((onlyFailed.body as Status).connector.state, 'RUNNING');
+    assert.equal((onlyFailed.body as Status).tasks[0]!.state, 'RUNNING');
     const restartAll = await httpSettled('POST', `${a!.url}connectors/pipe-sink/restart?includeTasks=true`);
     assert.equal(restartAll.status, 202, JSON.stringify(restartAll.body));
     assert.equal((restartAll.body as Status).connector.state, 'RESTARTING');
