@@ -19,7 +19,7 @@ import { SchemaBuilder } from '../api/data/schema-builder.js';
 import { Struct } from '../api/data/struct.js';
 import { BigDecimal } from '../api/data/big-decimal.js';
 import { ConnectDate, Decimal, LOGICAL_TYPE_NAMES, Time, Timestamp } from '../api/data/logical.js';
-import { javaDoubleToString, javaFloatToString } from '../converters/json/json-node.js';
+import { javaDoubleToString, javaFloatToString } from '../api/data/java-number-format.js';
 import { ConfigDef, LambdaValidator, invalidConfigValue } from '../api/config-def.js';
 import { ConfigException } from '../api/errors.js';
 import { SimpleConfig } from './simple-config.js';

@@ -1,11 +1,11 @@
 /**
  * InsertHeader (org.apache.kafka.connect.transforms.InsertHeader): adds header `header` with the
- * value of `value.literal`, parsed as Kafka's Values.parseString does (via the SimpleHeaderConverter's
- * parser: booleans, the smallest integer type, floats/decimals, else a string).
+ * value of `value.literal`, parsed as Kafka's Values.parseString does (booleans, the smallest integer
+ * type, floats/decimals, ISO dates and times, arrays, maps, else a string; see value-strings.ts).
  */
 import type { AnyConnectRecord, Transformation } from '../api/transformation.js';
 import type { SchemaAndValue } from '../api/data/schema.js';
-import { parseHeaderString } from '../converters/simple-header-converter.js';
+import { parseString } from '../api/data/value-strings.js';
 import { ConfigDef, NonNullValidator } from '../api/config-def.js';
 import { SimpleConfig } from './simple-config.js';
 
@@ -21,7 +21,7 @@ export class InsertHeader<R extends AnyConnectRecord = AnyConnectRecord> impleme
   configure(props: Readonly<Record<string, string>>): void {
     const config = new SimpleConfig(CONFIG_DEF, props);
     this.header = config.getString('header')!;
-    this.literalValue = parseHeaderString(config.getString('value.literal')!);
+    this.literalValue = parseString(config.getString('value.literal')!);
   }
 
   apply(record: R): R {
