@@ -50,6 +50,8 @@ export async function openMysqlConnection(options: ResolvedConnectionOptions, lo
     timezone: 'Z',
     rowsAsArray: true,
     multipleStatements: false,
+    // Evicted statements are closed on the server, whose max_prepared_stmt_count (16382) all connections share.
+    maxPreparedStatements: 256,
   });
   try {
     await conn.query("SET time_zone = '+00:00'");

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ConnectException } from '../../../../src/connect/api/errors.js';
+import { DbConnectionProvider } from '../../../../src/connect/connectors/jdbc/db-connection-provider.js';
 import { openDbConnection } from '../../../../src/connect/connectors/jdbc/db-connection.js';
 import type { DbConnection } from '../../../../src/connect/connectors/jdbc/db-connection.js';
 import { describeColumns, listTables, quoteTable } from '../../../../src/connect/connectors/jdbc/table-metadata.js';
@@ -184,5 +185,21 @@ describe('DbConnection on a real MariaDB (mysql2)', { skip }, () => {
     assert.deepEqual(await describeColumns(conn, { name: 'users' }), columns, 'without a catalog: the connected database');
     assert.deepEqual(await describeColumns(conn, { name: 'missing' }), []);
     assert.equal(quoteTable(conn, { catalog: 'shop', name: 'we`ird' }), '`shop`.`we``ird`');
+  });
+  it('DbConnectionProvider keeps its connection while it works and replaces it after the server killed it', async () => {
+    const provider = new DbConnectionProvider({ url, user: server.user, password: server.password, attempts: 1 }, silentLogger());
+    try {
+      const a = await provider.connection();
+      const first = (await a.query('SELECT CONNECTION_ID()')).rows[0]![0];
+      assert.equal(await provider.connection(), a, 'the same connection while it works');
+      await server.query(`KILL ${first}`);
+      const b = await provider.connection();
+      assert.notEqual(b, a);
+      const second = (await b.query('SELECT CONNECTION_ID()')).rows[0]![0];
+      assert.notEqual(second, first);
+      await assert.rejects(a.query('SELECT 1'), 'the killed connection is closed');
+    } finally {
+      await provider.close();
+    }
   });
 });
