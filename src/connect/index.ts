@@ -23,7 +23,7 @@ export { SimpleHeaderConverter } from './converters/simple-header-converter.js';
 export { ConverterRegistry, defaultConverterRegistry, converterSetting, newConverters } from './converters/registry.js';
 export type { Transformation, Predicate, AnyConnectRecord } from './api/transformation.js';
 export * from './transforms/index.js';
-export { ConfigDef, Password, Range, ValidString, ValidList, NonEmptyString, NonNullValidator, CompositeValidator, NO_DEFAULT_VALUE } from './api/config-def.js';
+export { ConfigDef, Password, Range, ValidString, ValidList, NonEmptyString, NonNullValidator, CompositeValidator, NonEmptyListValidator, LambdaValidator, invalidConfigValue, NO_DEFAULT_VALUE } from './api/config-def.js';
 export type { ConfigType, Importance, ConfigKey, ConfigValue, ConfigValueType, Validator } from './api/config-def.js';
 export { Connector, SourceConnector, SinkConnector, SourceTask, SinkTask, topicPartitionKey } from './api/connector.js';
 export type { Task, ConnectorContext, ConnectorProps, OffsetStorageReader, SourceTaskContext, SinkTaskContext, SinkOffsets, TopicPartition } from './api/connector.js';

@@ -271,3 +271,38 @@ export class CompositeValidator implements Validator {
     return this.validators.map(String).join(', ');
   }
 }
+
+/**
+ * Kafka's `new ConfigException(name, value, message)` with the value printed as Java prints it:
+ * a list as `[a, b]` (ConfigDef's own parse errors show the raw text instead).
+ */
+export function invalidConfigValue(name: string, value: unknown, message: string | null): ConfigException {
+  const shown = Array.isArray(value) ? `[${value.map(String).join(', ')}]` : display(value);
+  return new ConfigException(`Invalid value ${shown} for configuration ${name}${message === null ? '' : `: ${message}`}`);
+}
+
+/** Kafka's NonEmptyListValidator (org.apache.kafka.connect.transforms.util): a LIST with at least one item. */
+export class NonEmptyListValidator implements Validator {
+  ensureValid(name: string, value: unknown): void {
+    if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) {
+      throw invalidConfigValue(name, value ?? null, 'Empty list');
+    }
+  }
+  toString(): string {
+    return 'non-empty list';
+  }
+}
+
+/** Kafka's ConfigDef.LambdaValidator: a validator from a check function and its description. */
+export class LambdaValidator implements Validator {
+  private constructor(private readonly check: (name: string, value: unknown) => void, private readonly description: string) {}
+  static with(check: (name: string, value: unknown) => void, description: () => string): LambdaValidator {
+    return new LambdaValidator(check, description());
+  }
+  ensureValid(name: string, value: unknown): void {
+    this.check(name, value);
+  }
+  toString(): string {
+    return this.description;
+  }
+}

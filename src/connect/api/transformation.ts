@@ -5,11 +5,11 @@
  * returns the (new, records are immutable) record, or null to drop it. A predicate decides whether
  * a transformation applies to a record.
  *
- * `config()` describes the settings (keys, types, defaults, docs). The description type lives in
- * src/connect/transforms/config.ts for now and is meant to become the shared ConfigDef.
+ * `config()` returns the ConfigDef of the settings (keys, types, defaults, validators, docs), as
+ * Kafka's Transformation.config() does; the REST API lists it for each plugin.
  */
+import type { ConfigDef } from './config-def.js';
 import type { ConnectRecord } from './data/connect-record.js';
-import type { TransformConfigDef } from '../transforms/config.js';
 
 export type AnyConnectRecord = ConnectRecord<any>;
 
@@ -19,13 +19,13 @@ export interface Transformation<R extends AnyConnectRecord = AnyConnectRecord> {
   /** The transformed record, or null to drop it. Throws DataException for data it cannot handle. */
   apply(record: R): R | null;
   /** The description of the settings `configure` accepts. */
-  config(): TransformConfigDef;
+  config(): ConfigDef;
   close(): void;
 }
 
 export interface Predicate<R extends AnyConnectRecord = AnyConnectRecord> {
   configure(props: Readonly<Record<string, string>>): void;
   test(record: R): boolean;
-  config(): TransformConfigDef;
+  config(): ConfigDef;
   close(): void;
 }

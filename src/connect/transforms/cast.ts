@@ -19,16 +19,26 @@ import { SchemaBuilder } from '../api/data/schema-builder.js';
 import { Struct } from '../api/data/struct.js';
 import { BigDecimal } from '../api/data/big-decimal.js';
 import { ConnectDate, Decimal, LOGICAL_TYPE_NAMES, Time, Timestamp } from '../api/data/logical.js';
-import { javaDoubleToString, javaFloatToString } from '../converters/json/json-node.js';
-import { TransformConfigDef, NO_DEFAULT, invalidConfig, nonEmptyList } from './config.js';
+import { javaDoubleToString, javaFloatToString } from '../api/data/java-number-format.js';
+import { ConfigDef, LambdaValidator, invalidConfigValue } from '../api/config-def.js';
+import { ConfigException } from '../api/errors.js';
+import { SimpleConfig } from './simple-config.js';
 import { SchemaCache, copySchemaBasics, newRecordFor, operatingSchema, operatingValue, requireMap, requireStruct } from './util.js';
 import type { Side } from './util.js';
 
 const PURPOSE = 'cast types';
 const WHOLE_VALUE = Symbol('whole value');
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('spec', 'LIST', NO_DEFAULT, 'HIGH', 'List of fields and the type to cast them to of the form field1:type,field2:type to cast fields of Maps or Structs. A single type to cast the entire value. Valid types are int8, int16, int32, int64, float32, float64, boolean, and string. Note that binary fields can only be cast to string.', nonEmptyList);
+const CONFIG_DEF = new ConfigDef()
+  .define('spec', 'LIST', {
+    validator: LambdaValidator.with((_name, value) => {
+      const specs = value as string[] | null;
+      if (specs === null || specs.length === 0) throw new ConfigException('Must specify at least one field to cast.');
+      parseSpec(specs);
+    }, () => 'list of colon-delimited pairs, e.g. <code>foo:bar,abc:xyz</code>'),
+    importance: 'HIGH',
+    documentation: 'List of fields and the type to cast them to of the form field1:type,field2:type to cast fields of Maps or Structs. A single type to cast the entire value. Valid types are int8, int16, int32, int64, float32, float64, boolean, and string. Note that binary fields can only be cast to string.',
+  });
 
 const OUTPUT_TYPES: readonly SchemaType[] = ['INT8', 'INT16', 'INT32', 'INT64', 'FLOAT32', 'FLOAT64', 'BOOLEAN', 'STRING'];
 const INPUT_TYPES: readonly SchemaType[] = [...OUTPUT_TYPES, 'BYTES'];
@@ -38,19 +48,19 @@ function parseSpec(specs: string[]): Map<string | typeof WHOLE_VALUE, SchemaType
   const typeOf = (name: string): SchemaType => {
     const t = name.trim().toUpperCase() as SchemaType;
     if (!OUTPUT_TYPES.includes(t)) {
-      if (t === 'BYTES' || t === 'ARRAY' || t === 'MAP' || t === 'STRUCT') throw invalidConfig('spec', specs, `Cast transformation does not support casting to/from ${t}`);
-      throw invalidConfig('spec', specs, `Invalid type found in casting spec: ${name.trim()}`);
+      if (t === 'BYTES' || t === 'ARRAY' || t === 'MAP' || t === 'STRUCT') throw invalidConfigValue('spec', specs, `Cast transformation does not support casting to/from ${t}`);
+      throw invalidConfigValue('spec', specs, `Invalid type found in casting spec: ${name.trim()}`);
     }
     return t;
   };
   for (const spec of specs) {
     const parts = spec.split(':');
-    if (parts.length > 2) throw invalidConfig('spec', specs, `Invalid cast mapping: ${spec}`);
+    if (parts.length > 2) throw invalidConfigValue('spec', specs, `Invalid cast mapping: ${spec}`);
     if (parts.length === 1) casts.set(WHOLE_VALUE, typeOf(parts[0]!));
     else casts.set(parts[0]!.trim(), typeOf(parts[1]!));
   }
   if (casts.has(WHOLE_VALUE) && casts.size > 1) {
-    throw invalidConfig('spec', specs, 'Cast transformations that specify a type to cast the entire value to may ony specify a single cast in their spec');
+    throw invalidConfigValue('spec', specs, 'Cast transformations that specify a type to cast the entire value to may ony specify a single cast in their spec');
   }
   return casts;
 }
@@ -212,7 +222,7 @@ abstract class Cast<R extends AnyConnectRecord> implements Transformation<R> {
   protected constructor(private readonly side: Side) {}
 
   configure(props: Readonly<Record<string, string>>): void {
-    this.casts = parseSpec(CONFIG_DEF.parse(props).getList('spec'));
+    this.casts = parseSpec(new SimpleConfig(CONFIG_DEF, props).getList('spec'));
     this.wholeValueCastType = this.casts.get(WHOLE_VALUE) ?? null;
     this.schemaCache.clear();
   }
@@ -276,7 +286,7 @@ abstract class Cast<R extends AnyConnectRecord> implements Transformation<R> {
     return builder.build();
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

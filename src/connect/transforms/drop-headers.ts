@@ -4,17 +4,18 @@
  */
 import type { AnyConnectRecord, Transformation } from '../api/transformation.js';
 import { ConnectHeaders } from '../api/data/headers.js';
-import { TransformConfigDef, NO_DEFAULT, nonEmptyList } from './config.js';
+import { ConfigDef, NonEmptyListValidator } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('headers', 'LIST', NO_DEFAULT, 'HIGH', 'The name of the headers to be removed.', nonEmptyList);
+const CONFIG_DEF = new ConfigDef()
+  .define('headers', 'LIST', { validator: new NonEmptyListValidator(), importance: 'HIGH', documentation: 'The name of the headers to be removed.' });
 
 export class DropHeaders<R extends AnyConnectRecord = AnyConnectRecord> implements Transformation<R> {
   static readonly OVERVIEW_DOC = 'Removes one or more headers from each record.';
   private headers = new Set<string>();
 
   configure(props: Readonly<Record<string, string>>): void {
-    this.headers = new Set(CONFIG_DEF.parse(props).getList('headers'));
+    this.headers = new Set(new SimpleConfig(CONFIG_DEF, props).getList('headers'));
   }
 
   apply(record: R): R {
@@ -22,7 +23,7 @@ export class DropHeaders<R extends AnyConnectRecord = AnyConnectRecord> implemen
     return record.with({ headers: kept }) as R;
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

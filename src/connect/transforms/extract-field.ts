@@ -11,15 +11,16 @@ import { DataException } from '../api/errors.js';
 import type { AnyConnectRecord, Transformation } from '../api/transformation.js';
 import type { Schema } from '../api/data/schema.js';
 import { Struct } from '../api/data/struct.js';
-import { TransformConfigDef, NO_DEFAULT, invalidConfig, oneOf } from './config.js';
+import { ConfigDef, ValidString, invalidConfigValue } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 import { newRecordFor, operatingSchema, operatingValue, requireMapOrNull, requireStructOrNull } from './util.js';
 import type { Side } from './util.js';
 
 const PURPOSE = 'field extraction';
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('field', 'STRING', NO_DEFAULT, 'MEDIUM', 'Field name to extract.')
-  .define('field.syntax.version', 'STRING', 'V1', 'HIGH', 'Defines the version of the syntax to access fields. If set to `V1`, then the field paths are limited to access the elements at the root level of the struct or map. If set to `V2`, the syntax will support accessing nested elements. To access nested elements, dotted notation is used. If dots are already included in the field name, then backtick pairs can be used to wrap field names containing dots.', oneOf('V1', 'V2'));
+const CONFIG_DEF = new ConfigDef()
+  .define('field', 'STRING', { importance: 'MEDIUM', documentation: 'Field name to extract.' })
+  .define('field.syntax.version', 'STRING', { defaultValue: 'V1', validator: ValidString.in('V1', 'V2'), importance: 'HIGH', documentation: 'Defines the version of the syntax to access fields. If set to `V1`, then the field paths are limited to access the elements at the root level of the struct or map. If set to `V2`, the syntax will support accessing nested elements. To access nested elements, dotted notation is used. If dots are already included in the field name, then backtick pairs can be used to wrap field names containing dots.' });
 
 /** Splits a V2 field path: dots separate, backticks quote (a literal backtick inside quotes is doubled-free; kept simple). */
 export function parseFieldPath(path: string): string[] {
@@ -47,10 +48,10 @@ abstract class ExtractField<R extends AnyConnectRecord> implements Transformatio
   protected constructor(private readonly side: Side) {}
 
   configure(props: Readonly<Record<string, string>>): void {
-    const config = CONFIG_DEF.parse(props);
+    const config = new SimpleConfig(CONFIG_DEF, props);
     this.fieldName = config.getString('field')!;
     this.path = config.getString('field.syntax.version') === 'V2' ? parseFieldPath(this.fieldName) : [this.fieldName];
-    if (this.path.some((s) => s === '')) throw invalidConfig('field', this.fieldName, 'empty field name in path');
+    if (this.path.some((s) => s === '')) throw invalidConfigValue('field', this.fieldName, 'empty field name in path');
   }
 
   apply(record: R): R {
@@ -75,7 +76,7 @@ abstract class ExtractField<R extends AnyConnectRecord> implements Transformatio
     return newRecordFor(record, this.side, s, value);
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

@@ -3,9 +3,9 @@
  * with a predicate (`transforms.f.predicate=...`, optionally `negate=true`) to drop only some.
  */
 import type { AnyConnectRecord, Transformation } from '../api/transformation.js';
-import { TransformConfigDef } from './config.js';
+import { ConfigDef } from '../api/config-def.js';
 
-const CONFIG_DEF = new TransformConfigDef();
+const CONFIG_DEF = new ConfigDef();
 
 export class Filter<R extends AnyConnectRecord = AnyConnectRecord> implements Transformation<R> {
   static readonly OVERVIEW_DOC = 'Drops all records, filtering them from subsequent transformations in the chain. This is intended to be used conditionally to filter out records matching (or not matching) a particular Predicate.';
@@ -19,7 +19,7 @@ export class Filter<R extends AnyConnectRecord = AnyConnectRecord> implements Tr
     return null;
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

@@ -11,14 +11,15 @@ import type { Schema } from '../api/data/schema.js';
 import { SchemaBuilder } from '../api/data/schema-builder.js';
 import { Struct } from '../api/data/struct.js';
 import { BigDecimal } from '../api/data/big-decimal.js';
-import { TransformConfigDef } from './config.js';
+import { ConfigDef } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 import { SchemaCache, asOptional, copySchemaBasics, newRecordFor, operatingSchema, operatingValue, requireMap, requireStruct } from './util.js';
 import type { Side } from './util.js';
 
 const PURPOSE = 'flattening';
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('delimiter', 'STRING', '.', 'MEDIUM', 'Delimiter to insert between field names from the input record when generating field names for the output record');
+const CONFIG_DEF = new ConfigDef()
+  .define('delimiter', 'STRING', { defaultValue: '.', importance: 'MEDIUM', documentation: 'Delimiter to insert between field names from the input record when generating field names for the output record' });
 
 abstract class Flatten<R extends AnyConnectRecord> implements Transformation<R> {
   static readonly OVERVIEW_DOC = 'Flatten a nested data structure, generating names for each field by concatenating the field names at each level with a configurable delimiter character. Applies to Struct when schema present, or a Map in the case of schemaless data. Array fields and their contents are not modified. The default delimiter is \'.\'.';
@@ -28,7 +29,7 @@ abstract class Flatten<R extends AnyConnectRecord> implements Transformation<R> 
   protected constructor(private readonly side: Side) {}
 
   configure(props: Readonly<Record<string, string>>): void {
-    this.delimiter = CONFIG_DEF.parse(props).getString('delimiter')!;
+    this.delimiter = new SimpleConfig(CONFIG_DEF, props).getString('delimiter')!;
     this.schemaCache.clear();
   }
 
@@ -95,7 +96,7 @@ abstract class Flatten<R extends AnyConnectRecord> implements Transformation<R> 
     }
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

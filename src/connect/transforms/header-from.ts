@@ -11,14 +11,15 @@ import type { AnyConnectRecord, Transformation } from '../api/transformation.js'
 import type { Schema } from '../api/data/schema.js';
 import { SchemaBuilder } from '../api/data/schema-builder.js';
 import { Struct } from '../api/data/struct.js';
-import { TransformConfigDef, NO_DEFAULT, oneOf } from './config.js';
+import { ConfigDef, NonEmptyListValidator, ValidString } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 import { SchemaCache, copySchemaBasics, newRecordFor, operatingSchema, operatingValue, requireMap, requireStruct } from './util.js';
 import type { Side } from './util.js';
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('fields', 'LIST', NO_DEFAULT, 'HIGH', 'Field names in the record whose values are to be copied or moved to headers.')
-  .define('headers', 'LIST', NO_DEFAULT, 'HIGH', 'Header names, in the same order as the field names listed in the fields configuration property.')
-  .define('operation', 'STRING', NO_DEFAULT, 'HIGH', 'Either <code>move</code> if the fields are to be moved to the headers (removed from the key/value), or <code>copy</code> if the fields are to be copied to the headers (retained in the key/value).', oneOf('move', 'copy'));
+const CONFIG_DEF = new ConfigDef()
+  .define('fields', 'LIST', { validator: new NonEmptyListValidator(), importance: 'HIGH', documentation: 'Field names in the record whose values are to be copied or moved to headers.' })
+  .define('headers', 'LIST', { validator: new NonEmptyListValidator(), importance: 'HIGH', documentation: 'Header names, in the same order as the field names listed in the fields configuration property.' })
+  .define('operation', 'STRING', { validator: ValidString.in('move', 'copy'), importance: 'HIGH', documentation: 'Either <code>move</code> if the fields are to be moved to the headers (removed from the key/value), or <code>copy</code> if the fields are to be copied to the headers (retained in the key/value).' });
 
 abstract class HeaderFrom<R extends AnyConnectRecord> implements Transformation<R> {
   static readonly OVERVIEW_DOC = 'Moves or copies fields in the key/value of a record into that record\'s headers.';
@@ -30,7 +31,7 @@ abstract class HeaderFrom<R extends AnyConnectRecord> implements Transformation<
   protected constructor(private readonly side: Side) {}
 
   configure(props: Readonly<Record<string, string>>): void {
-    const config = CONFIG_DEF.parse(props);
+    const config = new SimpleConfig(CONFIG_DEF, props);
     this.fields = config.getList('fields');
     this.headers = config.getList('headers');
     if (this.fields.length !== this.headers.length) {
@@ -76,7 +77,7 @@ abstract class HeaderFrom<R extends AnyConnectRecord> implements Transformation<
     return builder.build();
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

@@ -6,12 +6,13 @@
 import type { AnyConnectRecord, Transformation } from '../api/transformation.js';
 import { SchemaBuilder } from '../api/data/schema-builder.js';
 import { Struct } from '../api/data/struct.js';
-import { TransformConfigDef, NO_DEFAULT } from './config.js';
+import { ConfigDef } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 import { SchemaCache, newRecordFor, operatingSchema, operatingValue } from './util.js';
 import type { Side } from './util.js';
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('field', 'STRING', NO_DEFAULT, 'MEDIUM', 'Field name for the single field that will be created in the resulting Struct or Map.');
+const CONFIG_DEF = new ConfigDef()
+  .define('field', 'STRING', { importance: 'MEDIUM', documentation: 'Field name for the single field that will be created in the resulting Struct or Map.' });
 
 abstract class HoistField<R extends AnyConnectRecord> implements Transformation<R> {
   static readonly OVERVIEW_DOC = 'Wrap data using the specified field name in a Struct when schema present, or a Map in the case of schemaless data.';
@@ -21,7 +22,7 @@ abstract class HoistField<R extends AnyConnectRecord> implements Transformation<
   protected constructor(private readonly side: Side) {}
 
   configure(props: Readonly<Record<string, string>>): void {
-    this.fieldName = CONFIG_DEF.parse(props).getString('field')!;
+    this.fieldName = new SimpleConfig(CONFIG_DEF, props).getString('field')!;
     this.schemaCache.clear();
   }
 
@@ -34,7 +35,7 @@ abstract class HoistField<R extends AnyConnectRecord> implements Transformation<
     return newRecordFor(record, this.side, updatedSchema, updated);
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

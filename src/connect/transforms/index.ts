@@ -1,6 +1,5 @@
 /** Kafka Connect's built-in single message transforms and predicates. */
-export { TransformConfigDef, ParsedConfig, NO_DEFAULT } from './config.js';
-export type { ConfigKeyDescription, ConfigKeyType, Importance } from './config.js';
+export { SimpleConfig } from './simple-config.js';
 export { SimpleDateFormat } from './date-format.js';
 export { InsertFieldKey, InsertFieldValue } from './insert-field.js';
 export { ReplaceFieldKey, ReplaceFieldValue } from './replace-field.js';

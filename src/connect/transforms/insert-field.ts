@@ -16,7 +16,8 @@ import type { Schema as SchemaT } from '../api/data/schema.js';
 import { SchemaBuilder } from '../api/data/schema-builder.js';
 import { Struct } from '../api/data/struct.js';
 import { Timestamp } from '../api/data/logical.js';
-import { TransformConfigDef } from './config.js';
+import { ConfigDef } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 import {
   SchemaCache, copySchemaBasics, newRecordFor, operatingSchema, operatingValue, requireMap, requireSinkRecord, requireStruct,
 } from './util.js';
@@ -33,13 +34,15 @@ export const InsertFieldConfig = {
   STATIC_VALUE: 'static.value',
 } as const;
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('topic.field', 'STRING', null, 'MEDIUM', 'Field name for Kafka topic. Suffix with <code>!</code> to make this a required field, or <code>?</code> to keep it optional (the default).')
-  .define('partition.field', 'STRING', null, 'MEDIUM', 'Field name for Kafka partition. Suffix with <code>!</code> to make this a required field, or <code>?</code> to keep it optional (the default).')
-  .define('offset.field', 'STRING', null, 'MEDIUM', 'Field name for Kafka offset - only applicable to sink connectors.<br/>Suffix with <code>!</code> to make this a required field, or <code>?</code> to keep it optional (the default).')
-  .define('timestamp.field', 'STRING', null, 'MEDIUM', 'Field name for record timestamp. Suffix with <code>!</code> to make this a required field, or <code>?</code> to keep it optional (the default).')
-  .define('static.field', 'STRING', null, 'MEDIUM', 'Field name for static data field. Suffix with <code>!</code> to make this a required field, or <code>?</code> to keep it optional (the default).')
-  .define('static.value', 'STRING', null, 'MEDIUM', 'Static field value, if field name configured.');
+const OPTIONALITY_DOC = 'Suffix with <code>!</code> to make this a required field, or <code>?</code> to keep it optional (the default).';
+
+const CONFIG_DEF = new ConfigDef()
+  .define('topic.field', 'STRING', { defaultValue: null, importance: 'MEDIUM', documentation: `Field name for Kafka topic. ${OPTIONALITY_DOC}` })
+  .define('partition.field', 'STRING', { defaultValue: null, importance: 'MEDIUM', documentation: `Field name for Kafka partition. ${OPTIONALITY_DOC}` })
+  .define('offset.field', 'STRING', { defaultValue: null, importance: 'MEDIUM', documentation: `Field name for Kafka offset - only applicable to sink connectors.<br/>${OPTIONALITY_DOC}` })
+  .define('timestamp.field', 'STRING', { defaultValue: null, importance: 'MEDIUM', documentation: `Field name for record timestamp. ${OPTIONALITY_DOC}` })
+  .define('static.field', 'STRING', { defaultValue: null, importance: 'MEDIUM', documentation: `Field name for static data field. ${OPTIONALITY_DOC}` })
+  .define('static.value', 'STRING', { defaultValue: null, importance: 'MEDIUM', documentation: 'Static field value, if field name configured.' });
 
 interface InsertionSpec {
   readonly name: string;
@@ -66,7 +69,7 @@ abstract class InsertField<R extends AnyConnectRecord> implements Transformation
   protected constructor(private readonly side: Side) {}
 
   configure(props: Readonly<Record<string, string>>): void {
-    const config = CONFIG_DEF.parse(props);
+    const config = new SimpleConfig(CONFIG_DEF, props);
     this.topicField = parseSpec(config.getString('topic.field'));
     this.partitionField = parseSpec(config.getString('partition.field'));
     this.offsetField = parseSpec(config.getString('offset.field'));
@@ -126,7 +129,7 @@ abstract class InsertField<R extends AnyConnectRecord> implements Transformation
     return builder.build();
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

@@ -1,16 +1,17 @@
 /**
  * InsertHeader (org.apache.kafka.connect.transforms.InsertHeader): adds header `header` with the
- * value of `value.literal`, parsed as Kafka's Values.parseString does (via the SimpleHeaderConverter's
- * parser: booleans, the smallest integer type, floats/decimals, else a string).
+ * value of `value.literal`, parsed as Kafka's Values.parseString does (booleans, the smallest integer
+ * type, floats/decimals, ISO dates and times, arrays, maps, else a string; see value-strings.ts).
  */
 import type { AnyConnectRecord, Transformation } from '../api/transformation.js';
 import type { SchemaAndValue } from '../api/data/schema.js';
-import { parseHeaderString } from '../converters/simple-header-converter.js';
-import { TransformConfigDef, NO_DEFAULT } from './config.js';
+import { parseString } from '../api/data/value-strings.js';
+import { ConfigDef, NonNullValidator } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('header', 'STRING', NO_DEFAULT, 'HIGH', 'The name of the header.')
-  .define('value.literal', 'STRING', NO_DEFAULT, 'HIGH', 'The literal value that is to be set as the header value on all records.');
+const CONFIG_DEF = new ConfigDef()
+  .define('header', 'STRING', { validator: new NonNullValidator(), importance: 'HIGH', documentation: 'The name of the header.' })
+  .define('value.literal', 'STRING', { validator: new NonNullValidator(), importance: 'HIGH', documentation: 'The literal value that is to be set as the header value on all records.' });
 
 export class InsertHeader<R extends AnyConnectRecord = AnyConnectRecord> implements Transformation<R> {
   static readonly OVERVIEW_DOC = 'Add a header to each record.';
@@ -18,9 +19,9 @@ export class InsertHeader<R extends AnyConnectRecord = AnyConnectRecord> impleme
   private literalValue: SchemaAndValue = { schema: null, value: null };
 
   configure(props: Readonly<Record<string, string>>): void {
-    const config = CONFIG_DEF.parse(props);
+    const config = new SimpleConfig(CONFIG_DEF, props);
     this.header = config.getString('header')!;
-    this.literalValue = parseHeaderString(config.getString('value.literal')!);
+    this.literalValue = parseString(config.getString('value.literal')!);
   }
 
   apply(record: R): R {
@@ -29,7 +30,7 @@ export class InsertHeader<R extends AnyConnectRecord = AnyConnectRecord> impleme
     return record.with({ headers }) as R;
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

@@ -12,15 +12,16 @@ import type { Schema, SchemaType } from '../api/data/schema.js';
 import { BigDecimal } from '../api/data/big-decimal.js';
 import { Decimal } from '../api/data/logical.js';
 import { Struct } from '../api/data/struct.js';
-import { TransformConfigDef, nonEmptyList, nonEmptyString } from './config.js';
+import { ConfigDef, NonEmptyListValidator, NonEmptyString } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 import { newRecordFor, operatingSchema, operatingValue, requireMap, requireStruct } from './util.js';
 import type { Side } from './util.js';
 
 const PURPOSE = 'mask fields';
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('fields', 'LIST', [], 'HIGH', 'Names of fields to mask.', nonEmptyList)
-  .define('replacement', 'STRING', null, 'LOW', 'Custom value replacement, that will be applied to all \'fields\' values (numeric or non-empty string values only).', nonEmptyString);
+const CONFIG_DEF = new ConfigDef()
+  .define('fields', 'LIST', { validator: new NonEmptyListValidator(), importance: 'HIGH', documentation: 'Names of fields to mask.' })
+  .define('replacement', 'STRING', { defaultValue: null, validator: new NonEmptyString(), importance: 'LOW', documentation: 'Custom value replacement, that will be applied to all \'fields\' values (numeric or non-empty string values only).' });
 
 function emptyValue(value: unknown): unknown {
   if (typeof value === 'number') return 0;
@@ -72,7 +73,7 @@ abstract class MaskField<R extends AnyConnectRecord> implements Transformation<R
   protected constructor(private readonly side: Side) {}
 
   configure(props: Readonly<Record<string, string>>): void {
-    const config = CONFIG_DEF.parse(props);
+    const config = new SimpleConfig(CONFIG_DEF, props);
     this.maskedFields = new Set(config.getList('fields'));
     this.replacement = config.getString('replacement');
   }
@@ -117,7 +118,7 @@ abstract class MaskField<R extends AnyConnectRecord> implements Transformation<R
     return replacementFor(schema.type, this.replacement, value);
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

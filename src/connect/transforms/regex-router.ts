@@ -8,23 +8,25 @@
  * possessive quantifiers are not supported).
  */
 import type { AnyConnectRecord, Transformation } from '../api/transformation.js';
-import { TransformConfigDef, NO_DEFAULT, invalidConfig } from './config.js';
+import { ConfigDef, LambdaValidator, invalidConfigValue } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 
 export function compileJavaRegex(name: string, pattern: string): RegExp {
   try {
     return new RegExp(`^(?:${pattern})$`);
   } catch (e) {
-    throw invalidConfig(name, pattern, `Invalid regex: ${(e as Error).message}`);
+    throw invalidConfigValue(name, pattern, `Invalid regex: ${(e as Error).message}`);
   }
 }
 
-function validRegex(name: string, value: unknown): void {
-  compileJavaRegex(name, value as string);
-}
+/** Kafka's RegexValidator: the value compiles as a regular expression. */
+export const REGEX_VALIDATOR = LambdaValidator.with((name, value) => {
+  if (typeof value === 'string') compileJavaRegex(name, value);
+}, () => 'valid regex');
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('regex', 'STRING', NO_DEFAULT, 'HIGH', 'Regular expression to use for matching.', validRegex)
-  .define('replacement', 'STRING', NO_DEFAULT, 'HIGH', 'Replacement string.');
+const CONFIG_DEF = new ConfigDef()
+  .define('regex', 'STRING', { validator: REGEX_VALIDATOR, importance: 'HIGH', documentation: 'Regular expression to use for matching.' })
+  .define('replacement', 'STRING', { importance: 'HIGH', documentation: 'Replacement string.' });
 
 /** Java's Matcher.appendReplacement expansion of `replacement` for one match. */
 export function expandJavaReplacement(replacement: string, match: RegExpExecArray): string {
@@ -77,7 +79,7 @@ export class RegexRouter<R extends AnyConnectRecord = AnyConnectRecord> implemen
   private replacement = '';
 
   configure(props: Readonly<Record<string, string>>): void {
-    const config = CONFIG_DEF.parse(props);
+    const config = new SimpleConfig(CONFIG_DEF, props);
     this.regex = compileJavaRegex('regex', config.getString('regex')!);
     this.replacement = config.getString('replacement')!;
   }
@@ -89,7 +91,7 @@ export class RegexRouter<R extends AnyConnectRecord = AnyConnectRecord> implemen
     return record.with({ topic }) as R;
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

@@ -8,7 +8,8 @@ import type { AnyConnectRecord, Transformation } from '../api/transformation.js'
 import type { Schema } from '../api/data/schema.js';
 import { SchemaBuilder } from '../api/data/schema-builder.js';
 import { Struct } from '../api/data/struct.js';
-import { TransformConfigDef, invalidConfig } from './config.js';
+import { ConfigDef, LambdaValidator, invalidConfigValue } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 import { SchemaCache, copySchemaBasics, newRecordFor, operatingSchema, operatingValue, requireMap, requireStruct } from './util.js';
 import type { Side } from './util.js';
 
@@ -16,16 +17,21 @@ const PURPOSE = 'field replacement';
 
 function validateRenames(name: string, value: unknown): void {
   for (const mapping of value as string[]) {
-    if (mapping.split(':').length !== 2) throw invalidConfig(name, value, `Invalid rename mapping: ${mapping}`);
+    if (mapping.split(':').length !== 2) throw invalidConfigValue(name, value, `Invalid rename mapping: ${mapping}`);
   }
 }
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('exclude', 'LIST', [], 'MEDIUM', 'Fields to exclude. This takes precedence over the fields to include.')
-  .define('include', 'LIST', [], 'MEDIUM', 'Fields to include. If specified, only these fields will be used.')
-  .define('renames', 'LIST', [], 'MEDIUM', 'Field rename mappings.', validateRenames)
-  .define('blacklist', 'LIST', null, 'LOW', 'Deprecated. Use exclude instead.')
-  .define('whitelist', 'LIST', null, 'LOW', 'Deprecated. Use include instead.');
+const CONFIG_DEF = new ConfigDef()
+  .define('exclude', 'LIST', { defaultValue: [], importance: 'MEDIUM', documentation: 'Fields to exclude. This takes precedence over the fields to include.' })
+  .define('blacklist', 'LIST', { defaultValue: null, importance: 'LOW', documentation: 'Deprecated. Use exclude instead.' })
+  .define('include', 'LIST', { defaultValue: [], importance: 'MEDIUM', documentation: 'Fields to include. If specified, only these fields will be used.' })
+  .define('whitelist', 'LIST', { defaultValue: null, importance: 'LOW', documentation: 'Deprecated. Use include instead.' })
+  .define('renames', 'LIST', {
+    defaultValue: [],
+    validator: LambdaValidator.with(validateRenames, () => 'list of colon-delimited pairs, e.g. <code>foo:bar,abc:xyz</code>'),
+    importance: 'MEDIUM',
+    documentation: 'Field rename mappings.',
+  });
 
 abstract class ReplaceField<R extends AnyConnectRecord> implements Transformation<R> {
   static readonly OVERVIEW_DOC = 'Filter or rename fields.';
@@ -42,7 +48,7 @@ abstract class ReplaceField<R extends AnyConnectRecord> implements Transformatio
     const translated: Record<string, string> = { ...props };
     if (translated.exclude === undefined && props.blacklist !== undefined) translated.exclude = props.blacklist;
     if (translated.include === undefined && props.whitelist !== undefined) translated.include = props.whitelist;
-    const config = CONFIG_DEF.parse(translated);
+    const config = new SimpleConfig(CONFIG_DEF, translated);
     this.exclude = config.getList('exclude');
     this.include = config.getList('include');
     this.renames = new Map(config.getList('renames').map((m) => m.split(':') as [string, string]));
@@ -84,7 +90,7 @@ abstract class ReplaceField<R extends AnyConnectRecord> implements Transformatio
     return builder.build();
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

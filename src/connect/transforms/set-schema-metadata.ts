@@ -9,13 +9,14 @@ import type { AnyConnectRecord, Transformation } from '../api/transformation.js'
 import type { Schema } from '../api/data/schema.js';
 import { ConnectSchema } from '../api/data/schema.js';
 import { Struct } from '../api/data/struct.js';
-import { TransformConfigDef } from './config.js';
+import { ConfigDef } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 import { newRecordFor, operatingSchema, operatingValue } from './util.js';
 import type { Side } from './util.js';
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('schema.name', 'STRING', null, 'HIGH', 'Schema name to set.')
-  .define('schema.version', 'INT', null, 'HIGH', 'Schema version to set.');
+const CONFIG_DEF = new ConfigDef()
+  .define('schema.name', 'STRING', { defaultValue: null, importance: 'HIGH', documentation: 'Schema name to set.' })
+  .define('schema.version', 'INT', { defaultValue: null, importance: 'HIGH', documentation: 'Schema version to set.' });
 
 abstract class SetSchemaMetadata<R extends AnyConnectRecord> implements Transformation<R> {
   static readonly OVERVIEW_DOC = 'Set the schema name, version or both on the record\'s key or value schema.';
@@ -25,7 +26,7 @@ abstract class SetSchemaMetadata<R extends AnyConnectRecord> implements Transfor
   protected constructor(private readonly side: Side) {}
 
   configure(props: Readonly<Record<string, string>>): void {
-    const config = CONFIG_DEF.parse(props);
+    const config = new SimpleConfig(CONFIG_DEF, props);
     this.schemaName = config.getString('schema.name');
     this.schemaVersion = config.getInt('schema.version');
     if (this.schemaName === null && this.schemaVersion === null) throw new ConfigException('Neither schema name nor version configured');
@@ -51,7 +52,7 @@ abstract class SetSchemaMetadata<R extends AnyConnectRecord> implements Transfor
     return newRecordFor(record, this.side, updated, value);
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

@@ -22,7 +22,8 @@ import { Schema as Schemas } from '../api/data/schema.js';
 import { SchemaBuilder } from '../api/data/schema-builder.js';
 import { Struct } from '../api/data/struct.js';
 import { ConnectDate, Time, Timestamp } from '../api/data/logical.js';
-import { TransformConfigDef, NO_DEFAULT, invalidConfig, oneOf } from './config.js';
+import { ConfigDef, LambdaValidator, ValidString, invalidConfigValue } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 import { SimpleDateFormat } from './date-format.js';
 import { SchemaCache, copySchemaBasics, newRecordFor, operatingSchema, operatingValue, requireMap, requireStruct } from './util.js';
 import type { Side } from './util.js';
@@ -32,15 +33,24 @@ const TYPES = ['string', 'unix', 'Date', 'Time', 'Timestamp'] as const;
 type TimestampType = typeof TYPES[number];
 const MILLIS_PER_DAY = 86_400_000;
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('field', 'STRING', '', 'HIGH', 'The field containing the timestamp, or empty if the entire value is a timestamp')
-  .define('target.type', 'STRING', NO_DEFAULT, 'HIGH', 'The desired timestamp representation: string, unix, Date, Time, or Timestamp', (name, value) => {
-    if (!(TYPES as readonly string[]).includes(value as string)) {
-      throw invalidConfig(name, value, `Unknown timestamp type in TimestampConverter: ${String(value)}. Valid values are ${TYPES.join(', ')}.`);
-    }
+const CONFIG_DEF = new ConfigDef()
+  .define('field', 'STRING', { defaultValue: '', importance: 'HIGH', documentation: 'The field containing the timestamp, or empty if the entire value is a timestamp' })
+  .define('target.type', 'STRING', {
+    validator: LambdaValidator.with((name, value) => {
+      if (!(TYPES as readonly string[]).includes(value as string)) {
+        throw invalidConfigValue(name, value, `Unknown timestamp type in TimestampConverter: ${String(value)}. Valid values are ${TYPES.join(', ')}.`);
+      }
+    }, () => `[${TYPES.join(', ')}]`),
+    importance: 'HIGH',
+    documentation: 'The desired timestamp representation: string, unix, Date, Time, or Timestamp',
   })
-  .define('format', 'STRING', '', 'MEDIUM', 'A SimpleDateFormat-compatible format for the timestamp. Used to generate the output when type=string or used to parse the input if the input is a string.')
-  .define('unix.precision', 'STRING', 'milliseconds', 'LOW', 'The desired Unix precision for the timestamp: seconds, milliseconds, microseconds, or nanoseconds. Used to generate the output when type=unix or used to parse the input if the input is a Long.', oneOf('nanoseconds', 'microseconds', 'milliseconds', 'seconds'));
+  .define('format', 'STRING', { defaultValue: '', importance: 'MEDIUM', documentation: 'A SimpleDateFormat-compatible format for the timestamp. Used to generate the output when type=string or used to parse the input if the input is a string.' })
+  .define('unix.precision', 'STRING', {
+    defaultValue: 'milliseconds',
+    validator: ValidString.in('nanoseconds', 'microseconds', 'milliseconds', 'seconds'),
+    importance: 'LOW',
+    documentation: 'The desired Unix precision for the timestamp: seconds, milliseconds, microseconds, or nanoseconds. Used to generate the output when type=unix or used to parse the input if the input is a Long. This SMT will cause precision loss during conversions from, and to, values with sub-millisecond components.',
+  });
 
 abstract class TimestampConverter<R extends AnyConnectRecord> implements Transformation<R> {
   static readonly OVERVIEW_DOC = 'Convert timestamps between different formats such as Unix epoch, strings, and Connect Date/Timestamp types. Applies to individual fields or to the entire value.';
@@ -53,7 +63,7 @@ abstract class TimestampConverter<R extends AnyConnectRecord> implements Transfo
   protected constructor(private readonly side: Side) {}
 
   configure(props: Readonly<Record<string, string>>): void {
-    const config = CONFIG_DEF.parse(props);
+    const config = new SimpleConfig(CONFIG_DEF, props);
     this.field = config.getString('field')!;
     this.targetType = config.getString('target.type') as TimestampType;
     const pattern = config.getString('format')!;
@@ -162,7 +172,7 @@ abstract class TimestampConverter<R extends AnyConnectRecord> implements Transfo
     }
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

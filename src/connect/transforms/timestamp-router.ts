@@ -6,12 +6,13 @@
  */
 import { DataException } from '../api/errors.js';
 import type { AnyConnectRecord, Transformation } from '../api/transformation.js';
-import { TransformConfigDef, nonEmptyString } from './config.js';
+import { ConfigDef, NonEmptyString } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 import { SimpleDateFormat } from './date-format.js';
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('topic.format', 'STRING', '${topic}-${timestamp}', 'HIGH', 'Format string which can contain <code>${topic}</code> and <code>${timestamp}</code> as placeholders for the topic and timestamp, respectively.', nonEmptyString)
-  .define('timestamp.format', 'STRING', 'yyyyMMdd', 'HIGH', 'Format string for the timestamp that is compatible with <code>java.text.SimpleDateFormat</code>.', nonEmptyString);
+const CONFIG_DEF = new ConfigDef()
+  .define('topic.format', 'STRING', { defaultValue: '${topic}-${timestamp}', validator: new NonEmptyString(), importance: 'HIGH', documentation: 'Format string which can contain <code>${topic}</code> and <code>${timestamp}</code> as placeholders for the topic and timestamp, respectively.' })
+  .define('timestamp.format', 'STRING', { defaultValue: 'yyyyMMdd', validator: new NonEmptyString(), importance: 'HIGH', documentation: 'Format string for the timestamp that is compatible with <code>java.text.SimpleDateFormat</code>.' });
 
 export class TimestampRouter<R extends AnyConnectRecord = AnyConnectRecord> implements Transformation<R> {
   static readonly OVERVIEW_DOC = 'Update the record\'s topic field as a function of the original topic value and the record timestamp.';
@@ -19,7 +20,7 @@ export class TimestampRouter<R extends AnyConnectRecord = AnyConnectRecord> impl
   private timestampFormat = new SimpleDateFormat('yyyyMMdd');
 
   configure(props: Readonly<Record<string, string>>): void {
-    const config = CONFIG_DEF.parse(props);
+    const config = new SimpleConfig(CONFIG_DEF, props);
     this.topicFormat = config.getString('topic.format')!;
     this.timestampFormat = new SimpleDateFormat(config.getString('timestamp.format')!);
   }
@@ -31,7 +32,7 @@ export class TimestampRouter<R extends AnyConnectRecord = AnyConnectRecord> impl
     return record.with({ topic }) as R;
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

@@ -9,13 +9,14 @@ import type { AnyConnectRecord, Transformation } from '../api/transformation.js'
 import type { Schema } from '../api/data/schema.js';
 import { SchemaBuilder } from '../api/data/schema-builder.js';
 import { Struct } from '../api/data/struct.js';
-import { TransformConfigDef, NO_DEFAULT, nonEmptyList } from './config.js';
+import { ConfigDef, NonEmptyListValidator } from '../api/config-def.js';
+import { SimpleConfig } from './simple-config.js';
 import { SchemaCache, requireMap, requireStruct } from './util.js';
 
 const PURPOSE = 'copying fields from value to key';
 
-const CONFIG_DEF = new TransformConfigDef()
-  .define('fields', 'LIST', NO_DEFAULT, 'HIGH', 'Field names on the record value to extract as the record key.', nonEmptyList);
+const CONFIG_DEF = new ConfigDef()
+  .define('fields', 'LIST', { validator: new NonEmptyListValidator(), importance: 'HIGH', documentation: 'Field names on the record value to extract as the record key.' });
 
 export class ValueToKey<R extends AnyConnectRecord = AnyConnectRecord> implements Transformation<R> {
   static readonly OVERVIEW_DOC = 'Replace the record key with a new key formed from a subset of fields in the record value.';
@@ -23,7 +24,7 @@ export class ValueToKey<R extends AnyConnectRecord = AnyConnectRecord> implement
   private readonly schemaCache = new SchemaCache();
 
   configure(props: Readonly<Record<string, string>>): void {
-    this.fields = CONFIG_DEF.parse(props).getList('fields');
+    this.fields = new SimpleConfig(CONFIG_DEF, props).getList('fields');
     this.schemaCache.clear();
   }
 
@@ -51,7 +52,7 @@ export class ValueToKey<R extends AnyConnectRecord = AnyConnectRecord> implement
     return builder.build();
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

@@ -5,6 +5,7 @@ import { BigDecimal } from '../../../src/connect/api/data/big-decimal.js';
 import { ConnectDate, Time, Timestamp } from '../../../src/connect/api/data/logical.js';
 import { Schema } from '../../../src/connect/api/data/schema.js';
 import { SchemaBuilder } from '../../../src/connect/api/data/schema-builder.js';
+import { Struct } from '../../../src/connect/api/data/struct.js';
 import { ByteArrayConverter } from '../../../src/connect/converters/byte-array-converter.js';
 import { SimpleHeaderConverter } from '../../../src/connect/converters/simple-header-converter.js';
 import { StringConverter } from '../../../src/connect/converters/string-converter.js';
@@ -100,6 +101,37 @@ describe('SimpleHeaderConverter', () => {
       assert.ok(schema.equals(back.schema));
       assert.equal(back.value, value);
     }
+  });
+});
+
+describe('SimpleHeaderConverter with structured and temporal values', () => {
+  const c = new SimpleHeaderConverter();
+  const read = (s: string): { schema: Schema | null; value: unknown } => c.toConnectHeader('t', 'h', Buffer.from(s));
+  const roundTrip = (schema: Schema, value: unknown): { schema: Schema | null; value: unknown } => c.toConnectHeader('t', 'h', c.fromConnectHeader('t', 'h', schema, value));
+
+  it('writes arrays, maps and structs in Kafka\'s Values format', () => {
+    assert.equal(text(c.fromConnectHeader('t', 'h', SchemaBuilder.array(Schema.INT32_SCHEMA).build(), [1, 2, 3])), '[1,2,3]');
+    assert.equal(text(c.fromConnectHeader('t', 'h', SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build(), new Map([['a', 'x y']]))), '{"a":"x y"}');
+    const schema = SchemaBuilder.struct().field('id', Schema.INT64_SCHEMA).field('name', Schema.STRING_SCHEMA).build();
+    assert.equal(text(c.fromConnectHeader('t', 'h', schema, new Struct(schema).put('id', 7n).put('name', 'n'))), '{"id":7,"name":"n"}');
+  });
+
+  it('reads arrays, maps and dates back with inferred schemas', () => {
+    const ints = roundTrip(SchemaBuilder.array(Schema.INT32_SCHEMA).build(), [1, 1000, 100000]);
+    assert.ok(SchemaBuilder.array(Schema.INT32_SCHEMA).build().equals(ints.schema));
+    assert.deepEqual(ints.value, [1, 1000, 100000]);
+    const map = roundTrip(SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.FLOAT64_SCHEMA).build(), new Map([['a', 1.5], ['b', 2]]));
+    assert.ok(SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.FLOAT32_SCHEMA).build().equals(map.schema));
+    assert.deepEqual(map.value, new Map([['a', 1.5], ['b', 2]]));
+    const mixed = read('[1, "two"]');
+    assert.equal(mixed.schema!.type, 'ARRAY');
+    assert.equal(mixed.schema!.valueSchema(), null);
+    for (const [schema, value] of [[ConnectDate.SCHEMA, new Date(Date.UTC(2020, 0, 2))], [Time.SCHEMA, new Date(3723004)], [Timestamp.SCHEMA, new Date(Date.UTC(2020, 0, 2, 1, 2, 3, 4))]] as const) {
+      const back = roundTrip(schema, value);
+      assert.ok(schema.equals(back.schema), schema.name!);
+      assert.deepEqual(back.value, value);
+    }
+    assert.deepEqual(read('null'), { schema: null, value: null });
   });
 });
 

@@ -84,6 +84,12 @@ describe('InsertHeader / DropHeaders', () => {
     assert.equal(h.schema!.type, 'INT8');
     const s = configured(new InsertHeader(), { header: 'h', 'value.literal': 'a value' }).apply(sink({}));
     assert.equal(s.headers.lastWithName('h')!.value, 'a value');
+    const a = configured(new InsertHeader(), { header: 'h', 'value.literal': '[1, 2, 1000]' }).apply(sink({})).headers.lastWithName('h')!;
+    assert.deepEqual(a.value, [1, 2, 1000]);
+    assert.equal(a.schema!.valueSchema().type, 'INT16');
+    const d = configured(new InsertHeader(), { header: 'h', 'value.literal': '2020-01-02' }).apply(sink({})).headers.lastWithName('h')!;
+    assert.equal(d.schema!.name, 'org.apache.kafka.connect.data.Date');
+    assert.deepEqual(d.value, new Date(Date.UTC(2020, 0, 2)));
     assert.throws(() => configured(new InsertHeader(), { header: 'h' }), (e: Error) => e instanceof ConfigException && e.message.includes('"value.literal"'));
   });
 

@@ -3,9 +3,9 @@
  * the record's value is null.
  */
 import type { AnyConnectRecord, Predicate } from '../../api/transformation.js';
-import { TransformConfigDef } from '../config.js';
+import { ConfigDef } from '../../api/config-def.js';
 
-const CONFIG_DEF = new TransformConfigDef();
+const CONFIG_DEF = new ConfigDef();
 
 export class RecordIsTombstone<R extends AnyConnectRecord = AnyConnectRecord> implements Predicate<R> {
   static readonly OVERVIEW_DOC = 'A predicate which is true for records which are tombstones (i.e. have null value).';
@@ -18,7 +18,7 @@ export class RecordIsTombstone<R extends AnyConnectRecord = AnyConnectRecord> im
     return record.value === null || record.value === undefined;
   }
 
-  config(): TransformConfigDef {
+  config(): ConfigDef {
     return CONFIG_DEF;
   }
 

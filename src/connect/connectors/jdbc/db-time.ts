@@ -1,0 +1,164 @@
+/**
+ * Temporal text as DbConnection returns it, turned into numbers and back, with the time zone
+ * explicit (`db.timezone`, default UTC, as Confluent's connectors read and write zone-less
+ * DATETIME/timestamp columns in that zone). Microsecond precision throughout (bigint epoch
+ * microseconds), so nothing is lost before a connector decides to round to Connect's millisecond
+ * Timestamp. Zone offsets come from the platform's IANA data (Intl); a wall-clock time that
+ * falls into a daylight-saving gap is moved forward by the gap, one in an overlap takes the
+ * earlier offset, as java.time's ZonedDateTime.of does.
+ */
+import { ConfigException, DataException } from '../../api/errors.js';
+
+export const DEFAULT_DB_TIMEZONE = 'UTC';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      era: 'short',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Checks `db.timezone` (an IANA zone id such as `UTC`, `Europe/Paris`, or `+02:00`-style `Etc/GMT-2`); ConfigException otherwise. */
+export function validateTimeZone(timeZone: string, key = 'db.timezone'): string {
+  try {
+    formatter(timeZone);
+    return timeZone;
+  } catch {
+    throw new ConfigException(`Invalid value ${timeZone} for configuration ${key}: Invalid time zone identifier`);
+  }
+}
+
+/** The zone's offset from UTC at `epochMillis`, in milliseconds. */
+export function zoneOffsetMillis(epochMillis: number, timeZone: string): number {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC' || timeZone === 'Z') return 0;
+  const parts = formatter(timeZone).formatToParts(new Date(epochMillis));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)!.value);
+  let year = get('year');
+  if (parts.find((p) => p.type === 'era')?.value === 'BC') year = 1 - year;
+  const wall = utcMillis(year, get('month'), get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(epochMillis / 1000) * 1000;
+}
+
+const DATE_TIME = /^(-?\d{4,})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(?:\s*(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2})?)?))?$/;
+
+/** MySQL's zero dates (`0000-00-00`, `2024-00-10`) have no instant. */
+function checkDate(text: string, month: number, day: number): void {
+  if (month < 1 || month > 12 || day < 1 || day > 31) throw new DataException(`Cannot read ${JSON.stringify(text)} as a date: month or day out of range (a zero date?)`);
+}
+
+function utcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  const d = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  d.setUTCFullYear(year);
+  return d.getTime();
+}
+
+function offsetMillis(text: string): number {
+  if (text === 'Z') return 0;
+  const sign = text.startsWith('-') ? -1 : 1;
+  const digits = text.slice(1).replace(/:/g, '');
+  const h = Number(digits.slice(0, 2));
+  const m = Number(digits.slice(2, 4) || '0');
+  const s = Number(digits.slice(4, 6) || '0');
+  return sign * ((h * 60 + m) * 60 + s) * 1000;
+}
+
+/**
+ * `YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][offset]` as epoch microseconds. An offset in the text (PostgreSQL
+ * timestamptz: `+00`, `+05:30`) wins; zone-less text is read as wall-clock time in `timeZone`.
+ * PostgreSQL's `infinity`, BC dates and anything else unreadable are a DataException.
+ */
+export function wallClockToEpochMicros(text: string, timeZone: string = DEFAULT_DB_TIMEZONE): bigint {
+  const m = DATE_TIME.exec(text.trim());
+  if (m === null) throw new DataException(`Cannot read ${JSON.stringify(text)} as a date/time`);
+  const [, y, mo, d, h, mi, s, frac, offset] = m;
+  checkDate(text, Number(mo), Number(d));
+  const wallMillis = utcMillis(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
+  const micros = BigInt((frac ?? '').padEnd(6, '0').slice(0, 6) || '0');
+  let instantMillis: number;
+  if (offset !== undefined) {
+    instantMillis = wallMillis - offsetMillis(offset);
+  } else {
+    instantMillis = wallToInstantMillis(wallMillis, timeZone);
+  }
+  if (!Number.isFinite(instantMillis)) throw new DataException(`Cannot read ${JSON.stringify(text)} as a date/time`);
+  return BigInt(instantMillis) * 1000n + micros;
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+const DAY_MS = 86_400_000;
+
+/** The instant of wall-clock time `wallMillis` (wall fields encoded as if UTC) in `timeZone`. */
+function wallToInstantMillis(wallMillis: number, timeZone: string): number {
+  const before = zoneOffsetMillis(wallMillis - DAY_MS, timeZone);
+  const after = zoneOffsetMillis(wallMillis + DAY_MS, timeZone);
+  const early = wallMillis - before;
+  if (before === after) return early;
+  const late = wallMillis - after;
+  const earlyValid = zoneOffsetMillis(early, timeZone) === before;
+  const lateValid = zoneOffsetMillis(late, timeZone) === after;
+  if (earlyValid && lateValid) return Math.min(early, late); // overlap: the earlier offset
+  if (earlyValid) return early;
+  if (lateValid) return late;
+  return early; // gap: moved forward by the gap's length
+}
+
+/** An instant as wall-clock text in `timeZone`: `YYYY-MM-DD HH:MM:SS[.f…]` with `fractionDigits` (0-6) digits. */
+export function epochMicrosToWallClock(epochMicros: bigint, timeZone: string = DEFAULT_DB_TIMEZONE, fractionDigits = 6): string {
+  const millis = Number(epochMicros / 1000n) - (epochMicros % 1000n < 0n ? 1 : 0);
+  const subMicros = ((epochMicros % 1_000_000n) + 1_000_000n) % 1_000_000n;
+  const wall = new Date(Math.floor(millis / 1000) * 1000 + zoneOffsetMillis(millis, timeZone));
+  const year = wall.getUTCFullYear();
+  if (year < 1 || year > 9999) throw new DataException(`Instant ${epochMicros} µs is outside years 0001-9999`);
+  let text = `${pad(year, 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())} ${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}`;
+  if (fractionDigits > 0) text += `.${String(subMicros).padStart(6, '0').slice(0, Math.min(fractionDigits, 6))}`;
+  return text;
+}
+
+/** `YYYY-MM-DD` as days since 1970-01-01 (Connect's Date). */
+export function dateToEpochDays(text: string): number {
+  const m = /^(-?\d{4,})-(\d{2})-(\d{2})$/.exec(text.trim());
+  if (m === null) throw new DataException(`Cannot read ${JSON.stringify(text)} as a date`);
+  checkDate(text, Number(m[2]), Number(m[3]));
+  return Math.round(utcMillis(Number(m[1]), Number(m[2]), Number(m[3]), 0, 0, 0) / 86_400_000);
+}
+
+/** Days since 1970-01-01 as `YYYY-MM-DD`. */
+export function epochDaysToDate(days: number): string {
+  const d = new Date(days * 86_400_000);
+  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+/**
+ * `[-]HH:MM:SS[.ffffff]` (MySQL TIME may be negative or beyond 24 h; PostgreSQL timetz may carry
+ * an offset, which is ignored: the wall-clock time is returned) as microseconds.
+ */
+export function timeToMicros(text: string): bigint {
+  const m = /^(-)?(\d{2,3}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:[+-]\d{2}(?::?\d{2})?)?$/.exec(text.trim());
+  if (m === null) throw new DataException(`Cannot read ${JSON.stringify(text)} as a time`);
+  const [, sign, h, mi, s, frac] = m;
+  const micros = ((BigInt(h!) * 60n + BigInt(mi!)) * 60n + BigInt(s ?? '0')) * 1_000_000n + BigInt((frac ?? '').padEnd(6, '0').slice(0, 6) || '0');
+  return sign === '-' ? -micros : micros;
+}
+
+/** Microseconds since midnight as `HH:MM:SS[.f…]`. */
+export function microsToTime(micros: bigint, fractionDigits = 6): string {
+  const negative = micros < 0n;
+  const abs = negative ? -micros : micros;
+  const seconds = abs / 1_000_000n;
+  const frac = abs % 1_000_000n;
+  let text = `${negative ? '-' : ''}${pad(Number(seconds / 3600n))}:${pad(Number((seconds / 60n) % 60n))}:${pad(Number(seconds % 60n))}`;
+  if (fractionDigits > 0) text += `.${String(frac).padStart(6, '0').slice(0, Math.min(fractionDigits, 6))}`;
+  return text;
+}

@@ -1,0 +1,206 @@
+/**
+ * DbConnection over mysql2 for MySQL and MariaDB. Driver options chosen for lossless values:
+ * `supportBigNumbers` + `bigNumberStrings` (BIGINT and DECIMAL as text; BIGINT is then turned into
+ * bigint here), `dateStrings` (temporal values as the server's text), `timezone: 'Z'` and a UTC
+ * session (`time_zone = '+00:00'`), `rowsAsArray`. Statements with parameters run as server-side
+ * prepared statements (`execute`, cached per connection); statements without, through the text
+ * protocol (`query`), which accepts every statement.
+ */
+import mysql from 'mysql2/promise';
+import type { FieldPacket } from 'mysql2/promise';
+import type { Logger } from '../../../logging/logger.js';
+import { ConnectException } from '../../api/errors.js';
+import { bindValue, describeError } from './driver-values.js';
+import type { ColumnInfo, DbConnection, QueryResult, ResolvedConnectionOptions } from './db-connection.js';
+import type { JdbcUrl } from './jdbc-url.js';
+
+// Column flags of the MySQL protocol.
+const NOT_NULL = 1;
+const PRI_KEY = 2;
+const UNSIGNED = 32;
+const ENUM = 256;
+const AUTO_INCREMENT = 512;
+const SET = 2048;
+const BINARY_CHARSET = 63;
+
+const TYPE_NAMES: Record<number, string> = {
+  0: 'DECIMAL', 1: 'TINYINT', 2: 'SMALLINT', 3: 'INT', 4: 'FLOAT', 5: 'DOUBLE', 6: 'NULL', 7: 'TIMESTAMP',
+  8: 'BIGINT', 9: 'MEDIUMINT', 10: 'DATE', 11: 'TIME', 12: 'DATETIME', 13: 'YEAR', 14: 'DATE', 15: 'VARCHAR',
+  16: 'BIT', 245: 'JSON', 246: 'DECIMAL', 247: 'ENUM', 248: 'SET', 255: 'GEOMETRY',
+};
+const LONGLONG = 8;
+const NUMERIC_TYPES = new Set([0, 1, 2, 3, 4, 5, 8, 9, 13, 246]);
+
+export async function openMysqlConnection(options: ResolvedConnectionOptions, logger: Logger): Promise<DbConnection> {
+  const { url } = options;
+  const ssl = url.ssl === 'disable' ? undefined : { rejectUnauthorized: url.ssl === 'verify' };
+  const conn = await mysql.createConnection({
+    host: url.host,
+    port: url.port,
+    user: options.user,
+    password: options.password,
+    database: url.database,
+    connectTimeout: options.connectTimeoutMs,
+    ssl,
+    charset: 'UTF8MB4_UNICODE_CI',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    decimalNumbers: false,
+    dateStrings: true,
+    timezone: 'Z',
+    rowsAsArray: true,
+    multipleStatements: false,
+    // Evicted statements are closed on the server, whose max_prepared_stmt_count (16382) all connections share.
+    maxPreparedStatements: 256,
+  });
+  try {
+    await conn.query("SET time_zone = '+00:00'");
+  } catch (err) {
+    await conn.end().catch(() => undefined);
+    throw err;
+  }
+  return new MysqlDbConnection(conn, url, logger);
+}
+
+class MysqlDbConnection implements DbConnection {
+  readonly dialect = 'mysql' as const;
+  readonly database: string | undefined;
+  private broken: Error | null = null;
+  private closed = false;
+  private inTransaction = false;
+
+  constructor(
+    private readonly conn: mysql.Connection,
+    readonly url: JdbcUrl,
+    private readonly logger: Logger,
+  ) {
+    this.database = url.database;
+    conn.on('error', (err: Error) => {
+      this.broken = err;
+      if (!this.closed) this.logger.warn({ err: describeError(err) }, 'database connection failed');
+    });
+  }
+
+  async query(sql: string, params: readonly unknown[] = []): Promise<QueryResult> {
+    const [rows, fields] = await this.run(sql, params);
+    if (!Array.isArray(rows)) return { rows: [], columns: [] };
+    const packets = (fields ?? []) as FieldPacket[];
+    const columns = packets.map(columnInfo);
+    const bigintColumns = packets.flatMap((f, i) => ((f.columnType ?? f.type) === LONGLONG ? [i] : []));
+    const out = rows as unknown[][];
+    if (bigintColumns.length > 0) {
+      for (const row of out) {
+        for (const i of bigintColumns) {
+          const v = row[i];
+          if (v !== null && v !== undefined) row[i] = BigInt(v as string | number);
+        }
+      }
+    }
+    return { rows: out, columns };
+  }
+
+  async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
+    const [result] = await this.run(sql, params);
+    if (Array.isArray(result)) return 0;
+    return (result as mysql.ResultSetHeader).affectedRows ?? 0;
+  }
+
+  async transaction<T>(fn: (tx: DbConnection) => Promise<T>): Promise<T> {
+    if (this.inTransaction) throw new Error('transaction() is not nestable');
+    this.inTransaction = true;
+    try {
+      await this.conn.query('START TRANSACTION');
+      let result: T;
+      try {
+        result = await fn(this);
+      } catch (err) {
+        await this.conn.query('ROLLBACK').catch((rollbackError: unknown) => {
+          this.logger.warn({ err: describeError(rollbackError) }, 'rollback failed');
+        });
+        throw err;
+      }
+      await this.conn.query('COMMIT');
+      return result;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  quoteIdentifier(name: string): string {
+    return `\`${name.replace(/`/g, '``')}\``;
+  }
+
+  placeholder(_index: number): string {
+    return '?';
+  }
+
+  async isValid(timeoutMs = 5000): Promise<boolean> {
+    if (this.broken !== null || this.closed) return false;
+    try {
+      await this.conn.query({ sql: 'SELECT 1', timeout: timeoutMs });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.conn.end();
+    } catch {
+      this.conn.destroy();
+    }
+  }
+
+  private async run(sql: string, params: readonly unknown[]): Promise<[unknown, unknown]> {
+    if (this.closed) throw new ConnectException('the database connection is closed');
+    if (this.broken !== null) throw new ConnectException(`the database connection failed: ${describeError(this.broken)}`, { cause: this.broken });
+    if (params.length === 0) return (await this.conn.query(sql)) as [unknown, unknown];
+    return (await this.conn.execute(sql, params.map(bindValue) as never)) as [unknown, unknown];
+  }
+}
+
+function columnInfo(field: FieldPacket): ColumnInfo {
+  const code = field.columnType ?? field.type ?? -1;
+  const flags = typeof field.flags === 'number' ? field.flags : 0;
+  const binary = (field.characterSet ?? field.charsetNr) === BINARY_CHARSET;
+  const length = field.columnLength ?? field.length ?? 0;
+  const unsigned = NUMERIC_TYPES.has(code) && (flags & UNSIGNED) !== 0;
+  let type = typeName(code, flags, binary, length);
+  if (unsigned) type += ' UNSIGNED';
+  const info: ColumnInfo = { name: field.name, type, nullable: (flags & NOT_NULL) === 0 };
+  const table = field.orgTable || field.table;
+  if (table) info.table = table;
+  if (unsigned) info.unsigned = true;
+  if ((flags & PRI_KEY) !== 0) info.primaryKey = true;
+  if ((flags & AUTO_INCREMENT) !== 0) info.autoIncrement = true;
+  if (code === 246 || code === 0) {
+    info.scale = field.decimals;
+    info.precision = length - (field.decimals > 0 ? 1 : 0) - (unsigned ? 0 : 1);
+  } else if ((code === 7 || code === 11 || code === 12) && field.decimals <= 6) {
+    info.scale = field.decimals;
+  }
+  return info;
+}
+
+function typeName(code: number, flags: number, binary: boolean, length: number): string {
+  switch (code) {
+    case 253:
+      return binary ? 'VARBINARY' : 'VARCHAR';
+    case 254:
+      if ((flags & ENUM) !== 0) return 'ENUM';
+      if ((flags & SET) !== 0) return 'SET';
+      return binary ? 'BINARY' : 'CHAR';
+    case 249:
+    case 250:
+    case 251:
+    case 252:
+      if (binary) return length <= 255 ? 'TINYBLOB' : length <= 65_535 ? 'BLOB' : length <= 16_777_215 ? 'MEDIUMBLOB' : 'LONGBLOB';
+      // Text lengths are in bytes: characters x the character set's widest character (up to 4).
+      return length <= 1020 ? 'TINYTEXT' : length <= 262_140 ? 'TEXT' : length <= 67_108_860 ? 'MEDIUMTEXT' : 'LONGTEXT';
+    default:
+      return TYPE_NAMES[code] ?? `UNKNOWN(${code})`;
+  }
+}

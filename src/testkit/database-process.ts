@@ -1,0 +1,102 @@
+/**
+ * What the throwaway database servers of the test kit (mariadb-server.ts, postgres-server.ts)
+ * share: finding a server binary on the PATH or in the distribution's directories, running
+ * one-shot setup commands with bounded time, keeping every server process on a list that is
+ * killed when the test process exits, and the skip-or-fail decision (missing binaries skip a
+ * test locally and fail it under CI=true).
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** The first `names` found on the PATH or in `extraDirs`, or null. */
+export function findBinary(names: readonly string[], extraDirs: readonly string[] = []): string | null {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter((d) => d !== ''), ...extraDirs];
+  for (const name of names) {
+    for (const dir of dirs) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+  }
+  return null;
+}
+
+/** `/usr/lib/postgresql/<version>/bin` directories, newest version first. */
+export function postgresLibDirs(): string[] {
+  const root = '/usr/lib/postgresql';
+  try {
+    return readdirSync(root)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a))
+      .map((v) => join(root, v, 'bin'));
+  } catch {
+    return [];
+  }
+}
+
+/** `skip` for node:test: false when available or under CI=true (where a missing server must fail), else the reason. */
+export function skipUnless(availability: { ok: true } | { ok: false; message: string }): false | string {
+  if (availability.ok || process.env.CI === 'true') return false;
+  return availability.message;
+}
+
+/** Runs a setup command to completion; rejects with its output when it fails or outlives `timeoutMs`. */
+export function runToCompletion(command: string, args: readonly string[], options: SpawnOptions & { timeoutMs: number }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`${command} could not run: ${err.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit code ${code}`}):\n${output.slice(-3000)}`));
+    });
+  });
+}
+
+const LIVE_SERVERS = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Keeps `child` on the list of servers killed when this process exits or is stopped by SIGTERM/SIGINT. */
+export function trackServer(child: ChildProcess): void {
+  LIVE_SERVERS.add(child);
+  child.once('exit', () => LIVE_SERVERS.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  const killAll = (): void => {
+    for (const c of LIVE_SERVERS) c.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** Resolves when `child` has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
+}
+
+/** Stops a server with SIGTERM (a clean shutdown), then SIGKILL if it has not exited after `graceMs`. */
+export async function stopServer(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = exited(child);
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await done;
+  clearTimeout(timer);
+}
