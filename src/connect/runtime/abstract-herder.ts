@@ -60,12 +60,6 @@ export interface RestartPlan {
 }
 
 /** The converters Kafka ships, listed by GET /connector-plugins?connectorsOnly=false when the registry knows them. */
-const BUILT_IN_CONVERTERS = [
-  'org.apache.kafka.connect.converters.ByteArrayConverter',
-  'org.apache.kafka.connect.json.JsonConverter',
-  'org.apache.kafka.connect.storage.SimpleHeaderConverter',
-  'org.apache.kafka.connect.storage.StringConverter',
-];
 
 function keyGroup(name: string): string {
   if (name.startsWith('errors.')) return 'Error Handling';
@@ -349,8 +343,7 @@ export abstract class AbstractHerder implements Herder {
     }
     if (connectorsOnly) return plugins;
     const converters = this.worker.converterPlugins;
-    for (const className of BUILT_IN_CONVERTERS) {
-      if (converters.resolve(className) === null) continue;
+    for (const className of converters.classNames()) {
       const instance = converters.create(className, 'converter') as unknown as Record<string, unknown>;
       if (typeof instance['fromConnectData'] === 'function') plugins.push({ class: className, type: 'converter' });
       if (typeof instance['fromConnectHeader'] === 'function') plugins.push({ class: className, type: 'header_converter' });
