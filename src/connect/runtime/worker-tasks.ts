@@ -158,6 +158,8 @@ export class WorkerSourceTask implements WorkerTask {
   private readonly inFlight: InFlightBatch[] = [];
   /** The first failed send: the task fails; no later batch's offsets become committable. */
   private sendFailure: Error | null = null;
+  /** Set when making a batch's offsets committable failed: no later batch's offsets are taken. */
+  private drainStopped = false;
   /** Whether the task overrides SourceTask.commitRecord (otherwise it is not called per record). */
   private readonly commitsRecords: boolean;
   /** The task's commitRecord calls, in acknowledgement (= poll) order. */
@@ -229,7 +231,11 @@ export class WorkerSourceTask implements WorkerTask {
 
   /** Waits until every batch sent is acknowledged, or the first failed one is reached, and the task's commitRecord calls ran. */
   private async awaitSent(): Promise<void> {
-    while (this.inFlight.length > 0 && !this.inFlight[0]!.failed) await this.inFlight[0]!.settled;
+    for (;;) {
+      const head = this.inFlight[0];
+      if (head === undefined || head.failed || head.acked) break; // an acknowledged head still queued: acknowledging failed
+      await head.settled;
+    }
     await this.recordCommits;
   }
 
@@ -311,7 +317,14 @@ export class WorkerSourceTask implements WorkerTask {
     batch.settled = sent.then(
       () => {
         batch.acked = true;
-        this.acknowledged();
+        try {
+          this.acknowledged();
+        } catch (e) {
+          // E.g. a source offset that is not a JSON value: the task fails, no later offset is taken.
+          this.drainStopped = true;
+          this.sendFailure ??= e instanceof Error ? e : new Error(String(e));
+          this.pauseGate?.resolve();
+        }
       },
       (e: unknown) => {
         batch.failed = true;
@@ -328,7 +341,7 @@ export class WorkerSourceTask implements WorkerTask {
    * acknowledged with their batch.
    */
   private acknowledged(): void {
-    while (this.inFlight.length > 0 && this.inFlight[0]!.acked) {
+    while (!this.drainStopped && this.inFlight.length > 0 && this.inFlight[0]!.acked) {
       const batch = this.inFlight.shift()!;
       for (const topic of batch.topics) {
         if (this.activeTopics.has(topic)) continue;

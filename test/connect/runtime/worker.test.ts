@@ -73,7 +73,7 @@ class CountingSourceConnector extends SourceConnector {
 }
 
 /** Polls scripted batches (one per poll), then nothing; records each commitRecord call. */
-const scripted = { batches: [] as Array<Array<{ n: number; value: string }>>, committedRecords: [] as string[] };
+const scripted = { batches: [] as Array<Array<{ n: number; value: string; p?: unknown }>>, committedRecords: [] as string[] };
 
 class ScriptedSourceTask extends SourceTask {
   private next = 0;
@@ -89,7 +89,7 @@ class ScriptedSourceTask extends SourceTask {
       await new Promise((r) => setTimeout(r, 20));
       return null;
     }
-    return batch.map(({ n, value }) => new SourceRecord({ sourcePartition: { p: 'scripted' }, sourceOffset: { n }, topic: 'worker-src-scripted', kafkaPartition: 0, valueSchema: Schema.STRING_SCHEMA, value }));
+    return batch.map(({ n, value, p }) => new SourceRecord({ sourcePartition: { p: p ?? 'scripted' }, sourceOffset: { n }, topic: 'worker-src-scripted', kafkaPartition: 0, valueSchema: Schema.STRING_SCHEMA, value }));
   }
   override commitRecord(record: SourceRecord): void {
     scripted.committedRecords.push(String(record.value).slice(0, 10));
@@ -248,6 +248,21 @@ describe('Worker task pipelines', () => {
     assert.match(failures[0]!, /^scripted-0: .*larger than maxRequestSize/);
     assert.deepEqual(store.get(['scripted', { p: 'scripted' }]), { n: 3 });
     assert.deepEqual(scripted.committedRecords, ['a1', 'a2', 'a3']);
+  });
+
+  it('source: a source partition that is not a JSON value fails the task once its batch is acknowledged; earlier offsets are kept', async () => {
+    scripted.batches = [[{ n: 1, value: 'ok' }], [{ n: 2, value: 'bad partition', p: Number.NaN }], [{ n: 3, value: 'after' }]];
+    scripted.committedRecords = [];
+    const store = new MemoryOffsetBackingStore();
+    const failures: string[] = [];
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: store, logger: silentLogger(), connectors: plugins });
+    worker.onTaskFailure((task, e) => failures.push(`${task}: ${e.message}`));
+    await runConnector(worker, { name: 'scripted-nan', 'connector.class': 'test.ScriptedSourceConnector' });
+    await until('the task failure', () => failures.length > 0);
+    await worker.stop();
+    assert.deepEqual(failures, ['scripted-nan-0: Offsets must be finite numbers, got NaN']);
+    assert.deepEqual(store.get(['scripted-nan', { p: 'scripted' }]), { n: 1 });
+    assert.deepEqual(scripted.committedRecords, ['ok']);
   });
 
   it('sink: records are converted and put; consumer offsets are committed only after a successful flush', async () => {
