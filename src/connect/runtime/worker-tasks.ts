@@ -1,8 +1,11 @@
 /**
  * The worker's task runners (Kafka's WorkerSourceTask and WorkerSinkTask).
  *
- * Source: poll → transformation chain → key/value/header converters → producer. A record's
- * source offset becomes committable once the producer acknowledged it; every
+ * Source: poll → transformation chain → key/value/header converters → producer. Up to
+ * MAX_BATCHES_IN_FLIGHT polled batches wait for their acknowledgement at once (the next poll does
+ * not wait for the previous batch's acks, as in Kafka). A record's source offset becomes
+ * committable once the producer acknowledged it and every batch polled before it; a failed send
+ * fails the task and no later offset is taken. Every
  * `offset.flush.interval.ms` and on stop the committable offsets (latest per source partition)
  * are written to the offset store, then `SourceTask.commit()` runs. Records polled after a stop
  * was requested are dropped, uncommitted: they are read again after a restart (at-least-once).
