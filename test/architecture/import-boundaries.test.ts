@@ -16,13 +16,13 @@ const src = join(root, 'src');
 const ALLOWED: Record<string, string[]> = {
   protocol: ['protocol'],
   logging: ['logging'],
-  // Kafka's pure rules that the broker and the tools both apply (replica placement).
+  // Kafka's pure rules that the broker and the tools both apply (replica placement), and Samsa's version.
   common: ['common'],
   net: ['protocol', 'logging', 'net'],
   broker: ['protocol', 'logging', 'common', 'net', 'broker'],
   client: ['protocol', 'logging', 'net', 'client'],
   cli: ['protocol', 'logging', 'common', 'net', 'client', 'cli'],
-  connect: ['protocol', 'logging', 'net', 'client', 'connect'],
+  connect: ['protocol', 'logging', 'common', 'net', 'client', 'connect'],
   console: ['protocol', 'logging', 'net', 'client', 'console'],
 };
 
