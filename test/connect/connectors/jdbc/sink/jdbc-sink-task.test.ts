@@ -134,6 +134,15 @@ for (const { kind, skip } of KINDS) {
       await t.stop();
     });
 
+    it('a put() beyond the 65,535 bind-parameter limit is split into several statements of one transaction', async () => {
+      const db = await fresh();
+      const t = startTask(db, { topics: 'bulk', 'auto.create': 'true', 'insert.mode': 'upsert', 'pk.mode': 'record_key', 'batch.size': '100000' });
+      const batch = Array.from({ length: 25_000 }, (_, i) => record('bulk', KEY, key(BigInt(i)), ITEM, item(BigInt(i), `row ${i}`, i)));
+      await t.put(batch); // 25,000 rows x 3 columns = 75,000 parameters
+      await t.stop();
+      assert.deepEqual(await db.rows(`SELECT COUNT(*), SUM(qty), MAX(name) FROM ${db.q('bulk')}`), [[25_000n, kind === 'mariadb' ? '312487500' : 312487500n, 'row 9999']]);
+    });
+
     it('upsert with pk.mode=record_key converges after updates, and redelivering a batch changes nothing', async () => {
       const db = await fresh();
       const t = startTask(db, { topics: 'stock', 'auto.create': 'true', 'insert.mode': 'upsert', 'pk.mode': 'record_key' });
