@@ -17,6 +17,7 @@ import { kafkaProducerPerfTest } from '../cli/kafka-producer-perf-test.js';
 import { kafkaConsumerPerfTest } from '../cli/kafka-consumer-perf-test.js';
 import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
 import { connectStandalone } from './connect-standalone-command.js';
+import { connectDistributed } from './connect-distributed-command.js';
 
 interface Tool {
   summary: string;
@@ -36,6 +37,7 @@ export const TOOLS: Record<string, Tool> = {
   'kafka-producer-perf-test': { summary: 'Producer throughput and latency test (Kafka’s ProducerPerformance)', run: (argv) => kafkaProducerPerfTest(argv) },
   'kafka-consumer-perf-test': { summary: 'Consumer throughput test (Kafka’s ConsumerPerformance)', run: (argv) => kafkaConsumerPerfTest(argv) },
   'connect-standalone': { summary: 'Run Kafka Connect in standalone mode (worker.properties connector.properties...)', run: (argv) => connectStandalone(argv) },
+  'connect-distributed': { summary: 'Run a Kafka Connect worker in distributed mode (worker.properties); connectors through its REST API', run: (argv) => connectDistributed(argv) },
   'zookeeper-server-start': { summary: 'Start the installed Apache ZooKeeper with a zookeeper.properties file', run: (argv) => zooKeeperServerStart(argv) },
 };
 

@@ -36,7 +36,7 @@ export type { OffsetBackingStore } from './runtime/offset-store.js';
 export { Worker, validateWorkerConfig } from './runtime/worker.js';
 export type { WorkerOptions, StartTaskOptions } from './runtime/worker.js';
 export type { RecordTransform, TopicCreationHook } from './runtime/worker-tasks.js';
-export { WORKER_CONFIG_DEF, CONNECTOR_CONFIG_DEF, SINK_CONNECTOR_CONFIG_DEF } from './runtime/config.js';
+export { WORKER_CONFIG_DEF, COMMON_WORKER_CONFIG_DEF, STANDALONE_CONFIG_DEF, CONNECTOR_CONFIG_DEF, SINK_CONNECTOR_CONFIG_DEF } from './runtime/config.js';
 
 // Herders and their stores.
 export {
@@ -69,3 +69,13 @@ export { prepareWorkerPlugins, startRestFor, deferredHerder, workerIdFor, samsaC
 export type { WorkerPlugins, DeferredHerder } from './runtime/worker-setup.js';
 export { startStandalone, readProperties } from './runtime/standalone.js';
 export type { Standalone, StandaloneOptions } from './runtime/standalone.js';
+
+// Distributed mode.
+export { AbstractHerder } from './runtime/abstract-herder.js';
+export { DistributedHerder, GroupStatusStore } from './runtime/distributed-herder.js';
+export type { DistributedHerderOptions } from './runtime/distributed-herder.js';
+export { DISTRIBUTED_CONFIG_DEF, parseDistributedConfig } from './runtime/distributed-config.js';
+export type { DistributedGroupSettings } from './runtime/distributed-config.js';
+export { startDistributed, startDistributedWorker } from './runtime/distributed.js';
+export type { Distributed, DistributedOptions } from './runtime/distributed.js';
+export { WorkerGroupMember } from './runtime/distributed/worker-group-member.js';

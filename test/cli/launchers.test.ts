@@ -64,6 +64,7 @@ describe('the tool set: bins, launchers, README', () => {
       'kafka-server-start': ['--override'],
       'zookeeper-server-start': ['zookeeper.properties'],
       'connect-standalone': ['worker.properties', 'connector.properties', 'offset.storage.file.filename'],
+      'connect-distributed': ['worker.properties', 'group.id', 'config.storage.topic', 'offset.storage.topic', 'status.storage.topic', 'listeners'],
     };
     const samsa = join(PACKAGE_ROOT, 'dist', 'src', 'bin', 'samsa.cjs');
     const expectedVersion = `${versionLine()}\n`;

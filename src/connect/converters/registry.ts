@@ -40,6 +40,11 @@ export class ConverterRegistry {
     return this;
   }
 
+  /** Every registered class name (built-in and plugin.path), sorted, without the aliases. */
+  classNames(): string[] {
+    return [...new Set([...this.factories.values()].map((e) => e.className))].sort();
+  }
+
   /** The full class name a name or alias stands for, or null. */
   resolve(name: string): string | null {
     return this.factories.get(name.trim())?.className ?? null;

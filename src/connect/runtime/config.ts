@@ -1,26 +1,40 @@
 /**
  * The worker's and connectors' own settings (Kafka's WorkerConfig / StandaloneConfig and
- * ConnectorConfig / SinkConnectorConfig), as ConfigDefs. Converter settings (`key.converter`,
+ * ConnectorConfig / SinkConnectorConfig), as ConfigDefs: COMMON_WORKER_CONFIG_DEF holds the keys
+ * of every worker, STANDALONE_CONFIG_DEF adds standalone's `offset.storage.file.filename`
+ * (required there only); distributed-config.ts adds distributed mode's keys. Converter settings (`key.converter`,
  * `value.converter`, `header.converter` and their `.`-prefixed options) are resolved by
  * ../converters/registry.ts; they are declared here so that a missing one is reported by key.
  */
 import { CompositeValidator, ConfigDef, NonEmptyString, NonNullValidator, Range, ValidString } from '../api/config-def.js';
 import { ConfigException } from '../api/errors.js';
 
-export const WORKER_CONFIG_DEF = new ConfigDef()
-  .define('bootstrap.servers', 'LIST', { defaultValue: 'localhost:9092', importance: 'HIGH', documentation: 'host:port pairs of the Kafka cluster the worker connects to' })
-  .define('client.id', 'STRING', { defaultValue: '', importance: 'LOW', documentation: 'The client id prefix of the worker\'s producers and consumers' })
-  .define('key.converter', 'CLASS', { importance: 'HIGH', documentation: 'Converter for record keys (e.g. org.apache.kafka.connect.json.JsonConverter)' })
-  .define('value.converter', 'CLASS', { importance: 'HIGH', documentation: 'Converter for record values' })
-  .define('header.converter', 'CLASS', { defaultValue: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', importance: 'LOW', documentation: 'Converter for record headers' })
-  .define('offset.storage.file.filename', 'STRING', { validator: CompositeValidator.of(new NonNullValidator(), new NonEmptyString()), importance: 'HIGH', documentation: 'File to store source connector offsets in (standalone mode)' })
-  .define('offset.flush.interval.ms', 'LONG', { defaultValue: 60000, validator: Range.atLeast(0), importance: 'LOW', documentation: 'Interval at which to commit offsets of tasks' })
-  .define('offset.flush.timeout.ms', 'LONG', { defaultValue: 5000, validator: Range.atLeast(0), importance: 'LOW', documentation: 'Accepted; offset commits are awaited in full' })
-  .define('task.shutdown.graceful.timeout.ms', 'LONG', { defaultValue: 5000, validator: Range.atLeast(0), importance: 'LOW', documentation: 'Accepted; tasks are awaited in full on shutdown' })
-  .define('plugin.path', 'LIST', { defaultValue: null, importance: 'LOW', documentation: 'Accepted; Samsa does not load plugins from it yet (the built-in connectors are always available)' })
-  .define('listeners', 'LIST', { defaultValue: null, importance: 'LOW', documentation: 'Accepted; the REST API is not served yet' })
-  .define('rest.port', 'INT', { defaultValue: 8083, importance: 'LOW', documentation: 'Accepted; the REST API is not served yet' })
-  .define('topic.creation.enable', 'BOOLEAN', { defaultValue: true, importance: 'LOW', documentation: 'Whether source connectors may create the topics they write to with their topic.creation.* settings (KIP-158)' });
+/** Adds the keys every worker (standalone or distributed) reads to `def`; returns it. */
+export function defineCommonWorkerConfigs(def: ConfigDef): ConfigDef {
+  return def
+    .define('bootstrap.servers', 'LIST', { defaultValue: 'localhost:9092', importance: 'HIGH', documentation: 'host:port pairs of the Kafka cluster the worker connects to' })
+    .define('client.id', 'STRING', { defaultValue: '', importance: 'LOW', documentation: 'The client id prefix of the worker\'s producers and consumers' })
+    .define('key.converter', 'CLASS', { importance: 'HIGH', documentation: 'Converter for record keys (e.g. org.apache.kafka.connect.json.JsonConverter)' })
+    .define('value.converter', 'CLASS', { importance: 'HIGH', documentation: 'Converter for record values' })
+    .define('header.converter', 'CLASS', { defaultValue: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', importance: 'LOW', documentation: 'Converter for record headers' })
+    .define('offset.flush.interval.ms', 'LONG', { defaultValue: 60000, validator: Range.atLeast(0), importance: 'LOW', documentation: 'Interval at which to commit offsets of tasks' })
+    .define('offset.flush.timeout.ms', 'LONG', { defaultValue: 5000, validator: Range.atLeast(0), importance: 'LOW', documentation: 'Accepted; offset commits are awaited in full' })
+    .define('task.shutdown.graceful.timeout.ms', 'LONG', { defaultValue: 5000, validator: Range.atLeast(0), importance: 'LOW', documentation: 'Accepted; tasks are awaited in full on shutdown' })
+    .define('plugin.path', 'LIST', { defaultValue: null, importance: 'LOW', documentation: 'Directories (comma-separated) where connector, converter and transformation packages are looked for; the built-in plugins are always available' })
+    .define('listeners', 'LIST', { defaultValue: null, importance: 'LOW', documentation: 'The REST API listener, e.g. http://:8083 (default http://:8083; Samsa serves one http listener)' })
+    .define('rest.port', 'INT', { defaultValue: 8083, importance: 'LOW', documentation: 'The REST API port when listeners is not set (deprecated in Kafka in favour of listeners)' })
+    .define('topic.creation.enable', 'BOOLEAN', { defaultValue: true, importance: 'LOW', documentation: 'Whether source connectors may create the topics they write to with their topic.creation.* settings (KIP-158)' });
+}
+
+/** The keys of every worker. */
+export const COMMON_WORKER_CONFIG_DEF: ConfigDef = defineCommonWorkerConfigs(new ConfigDef());
+
+/** A standalone worker's keys (Kafka's StandaloneConfig): the common ones and the offsets file. */
+export const STANDALONE_CONFIG_DEF: ConfigDef = defineCommonWorkerConfigs(new ConfigDef())
+  .define('offset.storage.file.filename', 'STRING', { validator: CompositeValidator.of(new NonNullValidator(), new NonEmptyString()), importance: 'HIGH', documentation: 'File to store source connector offsets in (standalone mode)' });
+
+/** Standalone's worker ConfigDef under its former name (standalone startup and validateWorkerConfig use it). */
+export const WORKER_CONFIG_DEF: ConfigDef = STANDALONE_CONFIG_DEF;
 
 export const CONNECTOR_CONFIG_DEF = new ConfigDef()
   .define('name', 'STRING', { validator: CompositeValidator.of(new NonNullValidator(), new NonEmptyString()), importance: 'HIGH', documentation: 'Globally unique name to use for this connector' })

@@ -1,8 +1,11 @@
 /**
  * The worker's task runners (Kafka's WorkerSourceTask and WorkerSinkTask).
  *
- * Source: poll → transformation chain → key/value/header converters → producer. A record's
- * source offset becomes committable once the producer acknowledged it; every
+ * Source: poll → transformation chain → key/value/header converters → producer. Up to
+ * MAX_BATCHES_IN_FLIGHT polled batches wait for their acknowledgement at once (the next poll does
+ * not wait for the previous batch's acks, as in Kafka). A record's source offset becomes
+ * committable once the producer acknowledged it and every batch polled before it; a failed send
+ * fails the task and no later offset is taken. Every
  * `offset.flush.interval.ms` and on stop the committable offsets (latest per source partition)
  * are written to the offset store, then `SourceTask.commit()` runs. Records polled after a stop
  * was requested are dropped, uncommitted: they are read again after a restart (at-least-once).
@@ -24,8 +27,8 @@ import type { Kafka } from '../../client/kafka.js';
 import type { Producer } from '../../client/producer/producer.js';
 import type { Consumer } from '../../client/consumer/consumer.js';
 import type { KafkaMessage } from '../../client/consumer/consumer-types.js';
-import type { SinkOffsets, SinkTask, SinkTaskContext, SourceTask, SourceTaskContext, TopicPartition } from '../api/connector.js';
-import { topicPartitionKey } from '../api/connector.js';
+import type { SinkOffsets, SinkTask, SinkTaskContext, SourceTaskContext, TopicPartition } from '../api/connector.js';
+import { SourceTask, topicPartitionKey } from '../api/connector.js';
 import { SinkRecord, type SourceRecord } from '../api/data/connect-record.js';
 import { ConnectHeaders } from '../api/data/headers.js';
 import { RetriableException } from '../api/errors.js';
@@ -72,6 +75,12 @@ function transformationClass(stage: { transformation: object }): string {
   return stage.transformation.constructor.name;
 }
 
+/** Whether a consumed message has any header. */
+function hasHeaders(headers: KafkaMessage['headers']): boolean {
+  for (const _ in headers) return true;
+  return false;
+}
+
 /** A lock that serialises the sink task's calls (put, preCommit, open, close). */
 class Mutex {
   private tail: Promise<void> = Promise.resolve();
@@ -108,6 +117,32 @@ export interface SourceTaskOptions {
   topicCreation?: TopicCreationHook | null;
 }
 
+/**
+ * How many polled batches may wait for their acknowledgement at once. Kafka's WorkerSourceTask
+ * polls on while earlier records are in flight (bounded by the producer's buffer.memory); this
+ * bounds the records held the same way.
+ */
+const MAX_BATCHES_IN_FLIGHT = 4;
+
+/** A polled batch handed to the producer, kept in poll order until it and every batch before it were acknowledged. */
+interface InFlightBatch {
+  readonly records: readonly SourceRecord[];
+  readonly topics: readonly string[];
+  acked: boolean;
+  failed: boolean;
+  /** Settles (never rejects) once the producer acknowledged or failed the batch. */
+  settled: Promise<void>;
+}
+
+/** A record as handed to the producer. */
+interface ProducerMessage {
+  key: Buffer | null;
+  value: Buffer | null;
+  partition: number | undefined;
+  timestamp: number | undefined;
+  headers: Record<string, Buffer> | undefined;
+}
+
 export class WorkerSourceTask implements WorkerTask {
   readonly id: string;
   private readonly producer: Producer;
@@ -122,10 +157,21 @@ export class WorkerSourceTask implements WorkerTask {
   /** Topics produced to (reported as active) and topics made sure to exist. */
   private readonly activeTopics = new Set<string>();
   private readonly ensuredTopics = new Set<string>();
+  /** Batches sent and not yet acknowledged together with every batch before them, in poll order. */
+  private readonly inFlight: InFlightBatch[] = [];
+  /** The first failed send: the task fails; no later batch's offsets become committable. */
+  private sendFailure: Error | null = null;
+  /** Set when making a batch's offsets committable failed: no later batch's offsets are taken. */
+  private drainStopped = false;
+  /** Whether the task overrides SourceTask.commitRecord (otherwise it is not called per record). */
+  private readonly commitsRecords: boolean;
+  /** The task's commitRecord calls, in acknowledgement (= poll) order. */
+  private recordCommits: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SourceTaskOptions) {
     this.id = options.id;
     this.producer = options.kafka.producer();
+    this.commitsRecords = options.task.commitRecord !== SourceTask.prototype.commitRecord;
   }
 
   get done(): Promise<void> {
@@ -153,8 +199,13 @@ export class WorkerSourceTask implements WorkerTask {
   private async run(): Promise<void> {
     try {
       while (!this.stopping) {
+        if (this.sendFailure !== null) throw this.sendFailure;
         if (this.pauseGate !== null) {
           await this.pauseGate.promise;
+          continue;
+        }
+        if (this.inFlight.length >= MAX_BATCHES_IN_FLIGHT) {
+          await this.inFlight[0]!.settled;
           continue;
         }
         let records: SourceRecord[] | null;
@@ -169,12 +220,26 @@ export class WorkerSourceTask implements WorkerTask {
         if (records === null || records.length === 0) continue;
         await this.send(records);
       }
+      await this.awaitSent();
+      if (this.sendFailure !== null) throw this.sendFailure;
       this.finished.resolve();
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
       this.options.logger.error({ task: this.id, err: error.message }, 'source task failed');
       this.finished.reject(error);
+      // As in Kafka, what was acknowledged before the failure still has its offsets committed on stop.
+      await this.awaitSent();
     }
+  }
+
+  /** Waits until every batch sent is acknowledged, or the first failed one is reached, and the task's commitRecord calls ran. */
+  private async awaitSent(): Promise<void> {
+    for (;;) {
+      const head = this.inFlight[0];
+      if (head === undefined || head.failed || head.acked) break; // an acknowledged head still queued: acknowledging failed
+      await head.settled;
+    }
+    await this.recordCommits;
   }
 
   pause(): void {
@@ -190,69 +255,136 @@ export class WorkerSourceTask implements WorkerTask {
     gate?.resolve();
   }
 
-  /** The record after every transformation (each run through the error handler), or null (dropped or skipped). */
-  private async transform(record: SourceRecord): Promise<SourceRecord | null> {
-    let current: SourceRecord | null = record;
-    for (const stage of this.options.chain.stages) {
-      const input: SourceRecord = current;
-      const result: { ok: true; value: SourceRecord | null } | { ok: false } = await this.options.errors.execute('TRANSFORMATION', transformationClass(stage), () => stage.apply(input), { sourceRecord: record });
-      if (!result.ok || result.value === null) return null;
-      current = result.value;
-    }
-    return current;
-  }
-
-  /** Converts and produces one polled batch; once acknowledged, its offsets become committable. */
+  /**
+   * Converts one polled batch and hands it to the producer without waiting for the
+   * acknowledgement (see `acknowledged`). Each step runs through the error handler; a step that
+   * completes synchronously (the usual case) costs no promise.
+   */
   private async send(records: SourceRecord[]): Promise<void> {
-    const { converters, converterClasses, errors, task, connectorName } = this.options;
-    const byTopic = new Map<string, Array<{ key: Buffer | null; value: Buffer | null; partition?: number; timestamp?: number; headers?: Record<string, Buffer> }>>();
+    const { converters, converterClasses, errors, chain } = this.options;
+    const stages = chain.stages;
+    const byTopic = new Map<string, ProducerMessage[]>();
     for (const record of records) {
-      const transformed = await this.transform(record);
-      if (transformed === null) continue;
-      const topic = transformed.topic;
       const context = { sourceRecord: record };
-      const headers = await errors.execute('HEADER_CONVERTER', converterClasses.header, () => {
-        let out: Record<string, Buffer> | undefined;
-        for (const h of transformed.headers) {
-          const bytes = converters.headerConverter.fromConnectHeader(topic, h.key, h.schema, h.value);
-          if (bytes !== null) (out ??= {})[h.key] = bytes;
-        }
-        return out;
-      }, context);
-      if (!headers.ok) continue;
-      const key = await errors.execute('KEY_CONVERTER', converterClasses.key, () => converters.keyConverter.fromConnectData(topic, transformed.headers, transformed.keySchema, transformed.key), context);
+      let transformed: SourceRecord | null = record;
+      for (let s = 0; s < stages.length && transformed !== null; s++) {
+        const stage = stages[s]!;
+        const input: SourceRecord = transformed;
+        let result = errors.executeNow('TRANSFORMATION', transformationClass(stage), () => stage.apply(input), context);
+        if (result instanceof Promise) result = await result;
+        transformed = result.ok ? result.value : null;
+      }
+      if (transformed === null) continue;
+      const current: SourceRecord = transformed;
+      const topic = current.topic;
+      let headers: Record<string, Buffer> | undefined;
+      if (!current.headers.isEmpty()) {
+        let result = errors.executeNow('HEADER_CONVERTER', converterClasses.header, () => {
+          let out: Record<string, Buffer> | undefined;
+          for (const h of current.headers) {
+            const bytes = converters.headerConverter.fromConnectHeader(topic, h.key, h.schema, h.value);
+            if (bytes !== null) (out ??= {})[h.key] = bytes;
+          }
+          return out;
+        }, context);
+        if (result instanceof Promise) result = await result;
+        if (!result.ok) continue;
+        headers = result.value;
+      }
+      let key = errors.executeNow('KEY_CONVERTER', converterClasses.key, () => converters.keyConverter.fromConnectData(topic, current.headers, current.keySchema, current.key), context);
+      if (key instanceof Promise) key = await key;
       if (!key.ok) continue;
-      const value = await errors.execute('VALUE_CONVERTER', converterClasses.value, () => converters.valueConverter.fromConnectData(topic, transformed.headers, transformed.valueSchema, transformed.value), context);
+      let value = errors.executeNow('VALUE_CONVERTER', converterClasses.value, () => converters.valueConverter.fromConnectData(topic, current.headers, current.valueSchema, current.value), context);
+      if (value instanceof Promise) value = await value;
       if (!value.ok) continue;
-      const message = {
+      const message: ProducerMessage = {
         key: key.value,
         value: value.value,
-        ...(transformed.kafkaPartition === null ? {} : { partition: transformed.kafkaPartition }),
-        ...(transformed.timestamp === null ? {} : { timestamp: transformed.timestamp }),
-        ...(headers.value === undefined ? {} : { headers: headers.value }),
+        partition: current.kafkaPartition ?? undefined,
+        timestamp: current.timestamp ?? undefined,
+        headers,
       };
-      if (!this.ensuredTopics.has(topic)) {
-        await this.options.topicCreation?.ensure(topic);
-        this.ensuredTopics.add(topic);
-      }
       let list = byTopic.get(topic);
-      if (list === undefined) byTopic.set(topic, (list = []));
+      if (list === undefined) {
+        if (!this.ensuredTopics.has(topic)) {
+          await this.options.topicCreation?.ensure(topic);
+          this.ensuredTopics.add(topic);
+        }
+        byTopic.set(topic, (list = []));
+      }
       list.push(message);
     }
-    if (byTopic.size > 0) await this.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-    for (const topic of byTopic.keys()) {
-      if (this.activeTopics.has(topic)) continue;
-      this.activeTopics.add(topic);
-      this.options.onTopic?.(topic);
-    }
-    // Acknowledged (or dropped by a transform, or skipped by the error handler): the source offsets may now be committed, in poll order.
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i]!;
-      if (record.sourcePartition !== null && record.sourceOffset !== null) {
-        const key: OffsetKey = [connectorName, record.sourcePartition];
-        this.committable.set(canonicalJson(key), [key, record.sourceOffset]);
+    const batch: InFlightBatch = { records, topics: [...byTopic.keys()], acked: false, failed: false, settled: Promise.resolve() };
+    this.inFlight.push(batch);
+    const sent = byTopic.size === 0 ? Promise.resolve() : this.producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    batch.settled = sent.then(
+      () => {
+        batch.acked = true;
+        try {
+          this.acknowledged();
+        } catch (e) {
+          // E.g. a source offset that is not a JSON value: the task fails, no later offset is taken.
+          this.drainStopped = true;
+          this.sendFailure ??= e instanceof Error ? e : new Error(String(e));
+          this.pauseGate?.resolve();
+        }
+      },
+      (e: unknown) => {
+        batch.failed = true;
+        this.sendFailure ??= e instanceof Error ? e : new Error(String(e));
+        this.pauseGate?.resolve(); // a paused task fails now, not once resumed
+      },
+    );
+  }
+
+  /**
+   * A batch was acknowledged: the leading acknowledged batches (and only those, so offsets
+   * advance in poll order and never past a failed batch) make their source offsets committable and go to the task's
+   * commitRecord. Records dropped by a transformation or skipped by the error handler count as
+   * acknowledged with their batch.
+   */
+  private acknowledged(): void {
+    while (!this.drainStopped && this.inFlight.length > 0 && this.inFlight[0]!.acked) {
+      const batch = this.inFlight.shift()!;
+      for (const topic of batch.topics) {
+        if (this.activeTopics.has(topic)) continue;
+        this.activeTopics.add(topic);
+        this.options.onTopic?.(topic);
       }
-      await task.commitRecord(record, null);
+      this.markCommittable(batch.records);
+      if (this.commitsRecords) this.recordCommits = this.recordCommits.then(() => this.commitRecords(batch.records));
+    }
+  }
+
+  /** Records each source partition's latest offset in the batch (its key's canonical form worked out once per partition object). */
+  private markCommittable(records: readonly SourceRecord[]): void {
+    const connectorName = this.options.connectorName;
+    let partition: Readonly<Record<string, unknown>> | null = null;
+    let canonical = '';
+    let key: OffsetKey | null = null;
+    let offset: OffsetValue | null = null;
+    for (const record of records) {
+      if (record.sourcePartition === null || record.sourceOffset === null) continue;
+      if (record.sourcePartition !== partition) {
+        if (key !== null) this.committable.set(canonical, [key, offset!]);
+        partition = record.sourcePartition;
+        key = [connectorName, partition];
+        canonical = canonicalJson(key);
+      }
+      offset = record.sourceOffset;
+    }
+    if (key !== null) this.committable.set(canonical, [key, offset!]);
+  }
+
+  /** The task's commitRecord for each record, in order; a failure is logged (as Kafka does), not fatal. */
+  private async commitRecords(records: readonly SourceRecord[]): Promise<void> {
+    for (const record of records) {
+      try {
+        const done = this.options.task.commitRecord(record, null);
+        if (done instanceof Promise) await done;
+      } catch (e) {
+        this.options.logger.error({ task: this.id, err: (e as Error).message }, 'commitRecord() failed');
+      }
     }
   }
 
@@ -392,11 +524,7 @@ export class WorkerSinkTask implements WorkerTask {
               this.activeTopics.add(batch.topic);
               this.options.onTopic?.(batch.topic);
             }
-            const records: SinkRecord[] = [];
-            for (const m of batch.messages) {
-              const record = await this.convertAndTransform(batch.topic, batch.partition, m);
-              if (record !== null) records.push(record);
-            }
+            const records = await this.convertBatch(batch.topic, batch.partition, batch.messages);
             await this.options.task.put(records);
           } catch (e) {
             // A RetriableException: the consumer delivers the same batch again after a backoff.
@@ -442,42 +570,59 @@ export class WorkerSinkTask implements WorkerTask {
   }
 
   /**
-   * One consumed message → converters (key, value, headers) → transformations, each stage through
-   * the error handler; null when a transformation dropped the record or a tolerated error skipped it.
+   * Consumed messages → converters (headers, key, value) → transformations, each step through the
+   * error handler: the records to put, without those a transformation dropped or a tolerated
+   * error skipped. A step that completes synchronously (the usual case) costs no promise.
    */
-  private async convertAndTransform(topic: string, partition: number, m: KafkaMessage): Promise<SinkRecord | null> {
+  private async convertBatch(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<SinkRecord[]> {
     const { converters, converterClasses, errors, chain } = this.options;
-    const consumed = { topic, partition, offset: BigInt(m.offset), timestamp: Number(m.timestamp), key: m.key, value: m.value, headers: m.headers };
-    const context = { consumed };
-    // Headers first: the key and value converters see them (Kafka reports the stages key, value, header).
-    const headers = await errors.execute('HEADER_CONVERTER', converterClasses.header, () => {
-      const out = new ConnectHeaders();
-      for (const [name, v] of Object.entries(m.headers)) {
-        for (const bytes of v === undefined ? [] : Array.isArray(v) ? v : [v]) {
-          const sv = converters.headerConverter.toConnectHeader(topic, name, bytes);
-          out.add(name, sv.value, sv.schema);
-        }
+    const stages = chain.stages;
+    const records: SinkRecord[] = [];
+    for (const m of messages) {
+      const offset = BigInt(m.offset);
+      const timestamp = Number(m.timestamp);
+      const context = { consumed: { topic, partition, offset, timestamp, key: m.key, value: m.value, headers: m.headers } };
+      // Headers first: the key and value converters see them (Kafka reports the stages key, value, header).
+      let headers: ConnectHeaders;
+      if (hasHeaders(m.headers)) {
+        let result = errors.executeNow('HEADER_CONVERTER', converterClasses.header, () => {
+          const out = new ConnectHeaders();
+          for (const name in m.headers) {
+            const v = m.headers[name];
+            for (const bytes of v === undefined ? [] : Array.isArray(v) ? v : [v]) {
+              const sv = converters.headerConverter.toConnectHeader(topic, name, bytes);
+              out.add(name, sv.value, sv.schema);
+            }
+          }
+          return out;
+        }, context);
+        if (result instanceof Promise) result = await result;
+        if (!result.ok) continue;
+        headers = result.value;
+      } else {
+        headers = new ConnectHeaders();
       }
-      return out;
-    }, context);
-    if (!headers.ok) return null;
-    const key = await errors.execute('KEY_CONVERTER', converterClasses.key, () => converters.keyConverter.toConnectData(topic, headers.value, m.key), context);
-    if (!key.ok) return null;
-    const value = await errors.execute('VALUE_CONVERTER', converterClasses.value, () => converters.valueConverter.toConnectData(topic, headers.value, m.value), context);
-    if (!value.ok) return null;
-    const logAppendTime = (m.attributes & 0x08) !== 0;
-    let record: SinkRecord | null = new SinkRecord({
-      topic, kafkaPartition: partition, kafkaOffset: BigInt(m.offset),
-      keySchema: key.value.schema, key: key.value.value, valueSchema: value.value.schema, value: value.value.value,
-      timestamp: Number(m.timestamp), timestampType: logAppendTime ? 'LogAppendTime' : 'CreateTime', headers: headers.value,
-    });
-    for (const stage of chain.stages) {
-      const input: SinkRecord = record;
-      const result: { ok: true; value: SinkRecord | null } | { ok: false } = await errors.execute('TRANSFORMATION', transformationClass(stage), () => stage.apply(input), context);
-      if (!result.ok || result.value === null) return null;
-      record = result.value;
+      let key = errors.executeNow('KEY_CONVERTER', converterClasses.key, () => converters.keyConverter.toConnectData(topic, headers, m.key), context);
+      if (key instanceof Promise) key = await key;
+      if (!key.ok) continue;
+      let value = errors.executeNow('VALUE_CONVERTER', converterClasses.value, () => converters.valueConverter.toConnectData(topic, headers, m.value), context);
+      if (value instanceof Promise) value = await value;
+      if (!value.ok) continue;
+      let record: SinkRecord | null = new SinkRecord({
+        topic, kafkaPartition: partition, kafkaOffset: offset,
+        keySchema: key.value.schema, key: key.value.value, valueSchema: value.value.schema, value: value.value.value,
+        timestamp, timestampType: (m.attributes & 0x08) !== 0 ? 'LogAppendTime' : 'CreateTime', headers,
+      });
+      for (let s = 0; s < stages.length && record !== null; s++) {
+        const stage = stages[s]!;
+        const input: SinkRecord = record;
+        let result = errors.executeNow('TRANSFORMATION', transformationClass(stage), () => stage.apply(input), context);
+        if (result instanceof Promise) result = await result;
+        record = result.ok ? result.value : null;
+      }
+      if (record !== null) records.push(record);
     }
-    return record;
+    return records;
   }
 
   /** preCommit (flush) then commit the offsets it returned; `only` limits it to those partitions. Call with the lock held. */

@@ -26,7 +26,7 @@ import { defaultConnectorRegistry, type ConnectorPluginRegistry } from '../conne
 import { converterSetting, defaultConverterRegistry, newConverters, type ConverterRegistry } from '../converters/registry.js';
 import { defaultTransformRegistry, type TransformRegistry } from '../transforms/registry.js';
 import { buildTransformationChain, type TransformationChain } from '../transforms/transform-chain.js';
-import { CONNECTOR_CONFIG_DEF, WORKER_CONFIG_DEF, sinkTopics } from './config.js';
+import { COMMON_WORKER_CONFIG_DEF, CONNECTOR_CONFIG_DEF, WORKER_CONFIG_DEF, sinkTopics } from './config.js';
 import { DeadLetterQueueReporter } from './errors/dead-letter-queue.js';
 import { LogReporter } from './errors/log-reporter.js';
 import { errorHandlingConfig, RetryWithToleranceOperator, type ErrorReporter } from './errors/retry-with-tolerance.js';
@@ -104,7 +104,7 @@ export class Worker {
   private failureHandlers: Array<(task: string, error: Error) => void> = [];
 
   constructor(private readonly options: WorkerOptions) {
-    const config = WORKER_CONFIG_DEF.parse(options.workerConfig);
+    const config = COMMON_WORKER_CONFIG_DEF.parse(options.workerConfig);
     this.flushIntervalMs = Number(config['offset.flush.interval.ms'] as bigint);
     const clientId = (config['client.id'] as string) || 'connect';
     this.kafka = new Kafka({ clientId, brokers: config['bootstrap.servers'] as string[], logger: options.logger });
@@ -299,15 +299,17 @@ export class Worker {
    * if it was STOPPED), STOPPED stops the tasks and the connector.
    */
   async setTargetState(connector: string, state: TargetState): Promise<void> {
+    // Distributed mode: a worker may run some of a connector's tasks without the connector itself.
     const c = this.connectors.get(connector);
-    if (c === undefined) return;
     const logger = this.options.logger.child({ connector });
     if (state === 'STOPPED') {
       await this.stopTasks(this.taskIds(connector), { forget: true });
-      await this.transitionConnector(c, 'STOPPED', logger);
+      if (c !== undefined) await this.transitionConnector(c, 'STOPPED', logger);
       return;
     }
-    if (c.failed && c.targetState !== 'STOPPED') {
+    if (c === undefined) {
+      // only the tasks run here
+    } else if (c.failed && c.targetState !== 'STOPPED') {
       // Kafka: a failed connector ignores target state changes other than STOPPED (restart it instead).
       c.targetState = state;
       logger.warn({ state }, 'the connector has failed; its new target state applies when it is restarted');

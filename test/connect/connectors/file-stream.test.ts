@@ -46,6 +46,44 @@ describe('FileStreamSourceTask', () => {
     await task.stop();
   });
 
+  it('reads a file larger than one read: every line once, with its end position, whatever ends it and wherever the reads split it', async () => {
+    const file = join(dir, 'big.txt');
+    // Lines of varying length and ending; one \r\n is placed across the first 256 KiB read boundary.
+    const endings = ['\n', '\r\n', '\r'];
+    const lines: string[] = [];
+    let text = '';
+    for (let i = 0; text.length < 600_000; i++) {
+      const line = `l${i} ${'é'.repeat(i % 7)}${'x'.repeat(i % 131)}`;
+      lines.push(line);
+      text += line + endings[i % 3];
+    }
+    const boundary = 256 * 1024;
+    const bytes = Buffer.concat([Buffer.from('a'.repeat(boundary - 1) + '\r\n'), Buffer.from(text, 'utf8')]);
+    writeFileSync(file, bytes);
+    const task = sourceTask({ file, topic: 't' });
+    await task.start({ file, topic: 't' });
+    const seen: Array<[unknown, unknown]> = [];
+    for (;;) {
+      const records = await task.poll();
+      if (records === null) break;
+      assert.ok(records.length <= 2000, 'at most batch.size records per poll');
+      for (const r of records) {
+        assert.deepEqual(r.sourcePartition, { filename: file });
+        seen.push([r.value, r.sourceOffset]);
+      }
+    }
+    await task.stop();
+    const expected: Array<[unknown, unknown]> = [['a'.repeat(boundary - 1), { position: boundary + 1 }]];
+    let position = boundary + 1;
+    for (let i = 0; i < lines.length; i++) {
+      position += Buffer.byteLength(lines[i]!) + endings[i % 3]!.length;
+      expected.push([lines[i], { position }]);
+    }
+    assert.equal(seen.length, expected.length);
+    assert.deepEqual(seen, expected);
+    assert.equal(position, bytes.length);
+  });
+
   it('resumes at the stored offset', async () => {
     const file = join(dir, 'resume.txt');
     writeFileSync(file, 'a\nbb\nccc\n');
@@ -90,6 +128,17 @@ describe('FileStreamSinkTask', () => {
     assert.equal(await task.preCommit(offsets), offsets);
     task.stop();
     assert.equal(readFileSync(file, 'utf8'), 'existing\nhéllo\nnull\n42\nbytes\n');
+  });
+
+  it('writes values larger than its buffer and batches spanning several buffers, byte for byte', async () => {
+    const file = join(dir, 'big-out.txt');
+    const task = new FileStreamSinkTask();
+    task.start({ file });
+    const values = [`${'ü'.repeat(700_000)}`, ...Array.from({ length: 20_000 }, (_, i) => `v${i} ${'€'.repeat(i % 50)}`), 'x'.repeat(3_000_000), 'end'];
+    task.put(values.map((value, i) => new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: BigInt(i), value })));
+    task.put(values.slice(1, 3).map((value, i) => new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: BigInt(i), value })));
+    task.stop();
+    assert.equal(readFileSync(file, 'utf8'), [...values, ...values.slice(1, 3)].map((v) => `${v}\n`).join(''));
   });
 
   it('one task config per task', () => {

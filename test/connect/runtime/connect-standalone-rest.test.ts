@@ -210,6 +210,8 @@ describe('connect-standalone with its REST API', () => {
       const listed = await http(w.url, 'GET', '/connector-plugins');
       assert.equal(listed.status, 200);
       assert.deepEqual(listed.body.find((p: { class: string }) => p.class === 'com.example.greeting.GreetingSourceConnector'), { class: 'com.example.greeting.GreetingSourceConnector', type: 'source', version: '0.3.0' });
+      const all = await http(w.url, 'GET', '/connector-plugins?connectorsOnly=false');
+      assert.deepEqual(all.body.filter((p: { class: string }) => p.class === 'com.example.greeting.ShoutingStringConverter'), [{ class: 'com.example.greeting.ShoutingStringConverter', type: 'converter' }]);
 
       const source = await http(w.url, 'POST', '/connectors', {
         name: 'greetings',

@@ -170,4 +170,33 @@ describe('errors.tolerance and the dead letter queue', () => {
       throw new RetriableException('flaky');
     }), (e: unknown) => e instanceof ConnectException && e.message === 'Tolerance exceeded in error handler' && (e.cause as Error).message === 'flaky');
   });
+
+  it('executeNow: a synchronous success is returned at once; failures, retries and asynchronous operations go through a promise', async () => {
+    const reported: ProcessingContext[] = [];
+    const reporter = { report: async (c: ProcessingContext) => void reported.push(c), close: async () => undefined };
+    const sleeps: number[] = [];
+    const operator = new RetryWithToleranceOperator({ retryTimeoutMs: 60_000, retryDelayMaxMs: 1000, tolerance: 'all' }, [reporter], async (ms) => void sleeps.push(ms));
+    assert.deepEqual(operator.executeNow('KEY_CONVERTER', 'C', () => 'now'), { ok: true, value: 'now' });
+
+    const later = operator.executeNow('VALUE_CONVERTER', 'C', async () => 'later');
+    assert.ok(later instanceof Promise);
+    assert.deepEqual(await later, { ok: true, value: 'later' });
+
+    let calls = 0;
+    const retried = operator.executeNow('TRANSFORMATION', 'T', () => {
+      if (++calls < 3) throw new RetriableException('not yet');
+      return 'third time';
+    });
+    assert.ok(retried instanceof Promise);
+    assert.deepEqual(await retried, { ok: true, value: 'third time' });
+    assert.deepEqual(sleeps, [300, 600]);
+
+    const rejected = operator.executeNow('VALUE_CONVERTER', 'C', async () => {
+      throw new DataException('bad bytes');
+    }, { sourceRecord: 'the record' });
+    assert.ok(rejected instanceof Promise);
+    assert.deepEqual(await rejected, { ok: false });
+    assert.deepEqual(reported.map((r) => [r.stage, r.error.message, r.attempts, r.sourceRecord]), [['VALUE_CONVERTER', 'bad bytes', 1, 'the record']]);
+    assert.equal(operator.errorCount(), 1);
+  });
 });

@@ -72,6 +72,37 @@ class CountingSourceConnector extends SourceConnector {
   }
 }
 
+/** Polls scripted batches (one per poll), then nothing; records each commitRecord call. */
+const scripted = { batches: [] as Array<Array<{ n: number; value: string; p?: unknown }>>, committedRecords: [] as string[] };
+
+class ScriptedSourceTask extends SourceTask {
+  private next = 0;
+  version(): string {
+    return '1';
+  }
+  start(): void {
+    this.next = 0;
+  }
+  async poll(): Promise<SourceRecord[] | null> {
+    const batch = scripted.batches[this.next++];
+    if (batch === undefined) {
+      await new Promise((r) => setTimeout(r, 20));
+      return null;
+    }
+    return batch.map(({ n, value, p }) => new SourceRecord({ sourcePartition: { p: p ?? 'scripted' }, sourceOffset: { n }, topic: 'worker-src-scripted', kafkaPartition: 0, valueSchema: Schema.STRING_SCHEMA, value }));
+  }
+  override commitRecord(record: SourceRecord): void {
+    scripted.committedRecords.push(String(record.value).slice(0, 10));
+  }
+  stop(): void {}
+}
+
+class ScriptedSourceConnector extends CountingSourceConnector {
+  override taskClass(): new () => Task {
+    return ScriptedSourceTask;
+  }
+}
+
 const sinkState = { failFlush: false, failPut: null as Error | null, put: [] as SinkRecord[], flushed: [] as string[] };
 
 class RecordingSinkTask extends SinkTask {
@@ -133,7 +164,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>): Pro
 describe('Worker task pipelines', () => {
   let broker: TestBroker;
   let kafka: Kafka;
-  const plugins = new ConnectorPluginRegistry().register('test.CountingSourceConnector', CountingSourceConnector).register('test.RecordingSinkConnector', RecordingSinkConnector);
+  const plugins = new ConnectorPluginRegistry().register('test.CountingSourceConnector', CountingSourceConnector).register('test.ScriptedSourceConnector', ScriptedSourceConnector).register('test.RecordingSinkConnector', RecordingSinkConnector);
   const workerConfig = () => ({ 'bootstrap.servers': broker.bootstrap, 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'StringConverter', 'offset.storage.file.filename': 'unused', 'offset.flush.interval.ms': '0' });
   before(async () => {
     broker = await startTestBroker();
@@ -195,6 +226,43 @@ describe('Worker task pipelines', () => {
     await consumer.disconnect();
     await worker.stop();
     assert.deepEqual(seen, ['routed-src k0=v0 via=samsa', 'routed-src k1=v1 via=samsa', 'routed-src k2=v2 via=samsa']);
+  });
+
+  it('source: a failed send fails the task; only the offsets of batches polled before it are committed, commitRecord only for their records', async () => {
+    // Batch 2 holds a record larger than the producer's max request size: its send fails. Batch 3,
+    // polled after it (possibly sent and acknowledged while batch 2 was in flight), must not move the offset.
+    scripted.batches = [
+      [{ n: 1, value: 'a1' }, { n: 2, value: 'a2' }, { n: 3, value: 'a3' }],
+      [{ n: 4, value: 'b'.repeat(2_000_000) }],
+      [{ n: 5, value: 'c5' }, { n: 6, value: 'c6' }],
+    ];
+    scripted.committedRecords = [];
+    const store = new MemoryOffsetBackingStore();
+    const failures: string[] = [];
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: store, logger: silentLogger(), connectors: plugins });
+    worker.onTaskFailure((task, e) => failures.push(`${task}: ${e.message}`));
+    await runConnector(worker, { name: 'scripted', 'connector.class': 'test.ScriptedSourceConnector' });
+    await until('the task failure', () => failures.length > 0);
+    await worker.stop();
+    assert.equal(failures.length, 1);
+    assert.match(failures[0]!, /^scripted-0: .*larger than maxRequestSize/);
+    assert.deepEqual(store.get(['scripted', { p: 'scripted' }]), { n: 3 });
+    assert.deepEqual(scripted.committedRecords, ['a1', 'a2', 'a3']);
+  });
+
+  it('source: a source partition that is not a JSON value fails the task once its batch is acknowledged; earlier offsets are kept', async () => {
+    scripted.batches = [[{ n: 1, value: 'ok' }], [{ n: 2, value: 'bad partition', p: Number.NaN }], [{ n: 3, value: 'after' }]];
+    scripted.committedRecords = [];
+    const store = new MemoryOffsetBackingStore();
+    const failures: string[] = [];
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: store, logger: silentLogger(), connectors: plugins });
+    worker.onTaskFailure((task, e) => failures.push(`${task}: ${e.message}`));
+    await runConnector(worker, { name: 'scripted-nan', 'connector.class': 'test.ScriptedSourceConnector' });
+    await until('the task failure', () => failures.length > 0);
+    await worker.stop();
+    assert.deepEqual(failures, ['scripted-nan-0: Offsets must be finite numbers, got NaN']);
+    assert.deepEqual(store.get(['scripted-nan', { p: 'scripted' }]), { n: 1 });
+    assert.deepEqual(scripted.committedRecords, ['ok']);
   });
 
   it('sink: records are converted and put; consumer offsets are committed only after a successful flush', async () => {

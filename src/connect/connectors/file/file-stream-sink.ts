@@ -4,7 +4,7 @@
  * absent. Values print as Kafka's `println(value)` would for the common cases: strings as they
  * are, null as `null`, other values with `String(value)` (bytes as UTF-8 text).
  *
- * Writes happen in `put()` (one write per batch); `flush()` syncs the file to disk, and the
+ * Writes happen in `put()` (a write per MB of text); `flush()` syncs the file to disk, and the
  * worker commits the consumer offsets only after it.
  *
  * Settings: `file` (optional), `topics` or `topics.regex` (read by the worker).
@@ -48,9 +48,13 @@ export function printValue(value: unknown): string {
   return String(value);
 }
 
+/** Size of the buffer put() encodes values into (larger values get a larger one). */
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+
 export class FileStreamSinkTask extends SinkTask {
   private filename: string | null = null;
   private fd: number | null = null;
+  private buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
 
   version(): string {
     return FILE_CONNECTOR_VERSION;
@@ -69,16 +73,31 @@ export class FileStreamSinkTask extends SinkTask {
   }
 
   put(records: SinkRecord[]): void {
-    if (records.length === 0) return;
-    let text = '';
-    for (const r of records) text += `${printValue(r.value)}\n`;
-    const bytes = Buffer.from(text, 'utf8');
+    // Each value is encoded straight into a reused buffer, written whenever it is full and at the end.
+    let buf = this.buffer;
+    let at = 0;
+    for (const r of records) {
+      const text = printValue(r.value);
+      const most = text.length * 3 + 1; // UTF-8 needs at most 3 bytes per UTF-16 unit
+      if (at + most > buf.length) {
+        if (at > 0) this.write(buf, at);
+        at = 0;
+        if (most > buf.length) buf = this.buffer = Buffer.allocUnsafe(most);
+      }
+      at += buf.write(text, at, 'utf8');
+      buf[at++] = 0x0a;
+    }
+    if (at > 0) this.write(buf, at);
+  }
+
+  /** Writes the first `length` bytes of `buf` (to the file, or a copy to stdout). */
+  private write(buf: Buffer, length: number): void {
     if (this.fd === null) {
-      process.stdout.write(bytes);
+      process.stdout.write(Buffer.from(buf.subarray(0, length)));
       return;
     }
     let written = 0;
-    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    while (written < length) written += writeSync(this.fd, buf, written, length - written);
   }
 
   override flush(_offsets: SinkOffsets): void {

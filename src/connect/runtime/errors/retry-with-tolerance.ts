@@ -82,6 +82,10 @@ const RETRY_DELAY_MIN_MS = 300;
 
 export type OperationResult<T> = { ok: true; value: T } | { ok: false };
 
+function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
 export class RetryWithToleranceOperator {
   private errors = 0;
 
@@ -101,27 +105,53 @@ export class RetryWithToleranceOperator {
    * (the caller skips the record). Throws when the failure is not tolerated.
    */
   async execute<T>(stage: Stage, executingClass: string, operation: () => T | Promise<T>, record: Pick<ProcessingContext, 'consumed' | 'sourceRecord'> = {}): Promise<OperationResult<T>> {
-    const started = Date.now();
-    let attempts = 0;
+    return this.executeNow(stage, executingClass, operation, record);
+  }
+
+  /**
+   * `execute` without a promise when it can be: a synchronous operation that succeeds at once
+   * gives its result synchronously (the record pipeline's common case, run for every record);
+   * an asynchronous operation, a failure, retries and error reports give a promise, as `execute`.
+   * The retry timeout of an operation that failed synchronously counts from that failure.
+   */
+  executeNow<T>(stage: Stage, executingClass: string, operation: () => T | Promise<T>, record: Pick<ProcessingContext, 'consumed' | 'sourceRecord'> = {}): OperationResult<T> | Promise<OperationResult<T>> {
+    let value: T | Promise<T>;
+    try {
+      value = operation();
+    } catch (e) {
+      return this.afterFailure(stage, executingClass, operation, record, e, Date.now());
+    }
+    if (isPromiseLike(value)) {
+      const started = Date.now();
+      return Promise.resolve(value).then(
+        (v): OperationResult<T> => ({ ok: true, value: v }),
+        (e: unknown) => this.afterFailure(stage, executingClass, operation, record, e, started),
+      );
+    }
+    return { ok: true, value };
+  }
+
+  /** The first attempt failed with `failure`: retries (RetriableException), then reports and tolerates or throws. */
+  private async afterFailure<T>(stage: Stage, executingClass: string, operation: () => T | Promise<T>, record: Pick<ProcessingContext, 'consumed' | 'sourceRecord'>, failure: unknown, started: number): Promise<OperationResult<T>> {
+    let attempts = 1;
     let delay = RETRY_DELAY_MIN_MS;
+    let error = asError(failure);
     for (;;) {
+      if (!(error instanceof RetriableException && this.mayRetry(started))) break;
+      const remaining = this.config.retryTimeoutMs < 0 ? delay : Math.max(0, started + this.config.retryTimeoutMs - Date.now());
+      await this.sleep(Math.min(delay, this.config.retryDelayMaxMs, remaining));
+      delay *= 2;
       attempts++;
       try {
         return { ok: true, value: await operation() };
       } catch (e) {
-        const error = asError(e);
-        if (error instanceof RetriableException && this.mayRetry(started)) {
-          const remaining = this.config.retryTimeoutMs < 0 ? delay : Math.max(0, started + this.config.retryTimeoutMs - Date.now());
-          await this.sleep(Math.min(delay, this.config.retryDelayMaxMs, remaining));
-          delay *= 2;
-          continue;
-        }
-        this.errors++;
-        for (const r of this.reporters) await r.report({ stage, executingClass, error, attempts, ...record });
-        if (this.config.tolerance === 'all') return { ok: false };
-        throw new ConnectException('Tolerance exceeded in error handler', { cause: error });
+        error = asError(e);
       }
     }
+    this.errors++;
+    for (const r of this.reporters) await r.report({ stage, executingClass, error, attempts, ...record });
+    if (this.config.tolerance === 'all') return { ok: false };
+    throw new ConnectException('Tolerance exceeded in error handler', { cause: error });
   }
 
   private mayRetry(started: number): boolean {

@@ -1,0 +1,1 @@
+@node "%~dp0..\..\dist\src\bin\samsa.cjs" connect-distributed %*

@@ -1,0 +1,85 @@
+/**
+ * Shared pieces of the distributed-mode tests: worker properties with short group timeouts, JSON
+ * over HTTP to a worker's REST API, file helpers and polling waits.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+
+/** Worker properties for a test cluster: short session/heartbeat timeouts, a 2 s scheduled rebalance delay, frequent offset flushes. */
+export function workerProps(bootstrap: string, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'bootstrap.servers': bootstrap,
+    'group.id': `${prefix}-cluster`,
+    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    'config.storage.topic': `${prefix}-configs`,
+    'offset.storage.topic': `${prefix}-offsets`,
+    'offset.storage.partitions': '3',
+    'status.storage.topic': `${prefix}-status`,
+    'status.storage.partitions': '2',
+    'config.storage.replication.factor': '1',
+    'offset.storage.replication.factor': '1',
+    'status.storage.replication.factor': '1',
+    'session.timeout.ms': '6000',
+    'heartbeat.interval.ms': '1000',
+    'rebalance.timeout.ms': '15000',
+    'scheduled.rebalance.max.delay.ms': '2000',
+    'offset.flush.interval.ms': '300',
+    listeners: 'http://127.0.0.1:0',
+    ...extra,
+  };
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: unknown;
+}
+
+/** One REST call; the body parsed as JSON when there is one. */
+export async function http(method: string, url: string, body?: unknown): Promise<HttpAnswer> {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** A REST call retried while the cluster answers 409 (rebalancing) or 5xx; the first other answer. */
+export async function httpSettled(method: string, url: string, body?: unknown, timeoutMs = 60_000): Promise<HttpAnswer> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let answer: HttpAnswer;
+    try {
+      answer = await http(method, url, body);
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await sleep(200);
+      continue;
+    }
+    if ((answer.status !== 409 && answer.status < 500) || Date.now() > deadline) return answer;
+    await sleep(200);
+  }
+}
+
+export function fileText(path: string): string {
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+}
+
+export function lines(from: number, to: number, prefix = 'line'): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += `${prefix} ${i}\n`;
+  return s;
+}
+
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
