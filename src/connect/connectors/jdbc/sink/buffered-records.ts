@@ -72,6 +72,8 @@ export class BufferedRecords {
       if (keyChanged || valueChanged) {
         const valueSchema = isDelete ? current?.valueSchema ?? null : record.valueSchema;
         const fields = extractFieldsMetadata(this.tableId.name, this.config.pkMode, this.config.pkFields, this.config.fieldsWhitelist, record.keySchema, valueSchema);
+        // A delete before any write of this table: there is no value schema to create it from, and nothing to delete if it is missing.
+        if (isDelete && valueSchema === null && (await this.structure.tableDefinition(conn, this.tableId)) === null) continue;
         await this.structure.createOrAmendIfNecessary(this.config, conn, this.tableId, fields);
         current = { keySchema: record.keySchema, valueSchema, fields };
         this.prepared = current;

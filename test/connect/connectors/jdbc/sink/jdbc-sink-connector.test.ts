@@ -184,5 +184,13 @@ describe('JdbcSinkConnector through the Worker and StandaloneHerder', { skip }, 
     assert.equal((await taskState('plain-tolerant')).state, 'RUNNING');
     assert.equal(await count(db, 'plain_users'), -1, 'no table was created');
     await fx.herder.deleteConnector('plain-tolerant');
+
+    // A dead letter queue without errors.tolerance=all: the record is reported, then the task fails as Kafka's executeFailed does.
+    await fx.herder.putConnectorConfig('plain-dlq-only', { ...config, 'errors.deadletterqueue.topic.name': 'plain-dlq-2' }, { allowReplace: false });
+    await until('the task FAILED', async () => (await taskState('plain-dlq-only')).state === 'FAILED');
+    const failed = (await taskState('plain-dlq-only')).trace!;
+    assert.match(failed, /^ConnectException: Tolerance exceeded in error handler\n/);
+    assert.match(failed, /\nCaused by: ConnectException: The JDBC sink connector 'plain-dlq-only' is configured with/);
+    await fx.herder.deleteConnector('plain-dlq-only');
   });
 });

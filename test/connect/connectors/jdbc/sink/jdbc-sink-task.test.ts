@@ -207,6 +207,8 @@ for (const { kind, skip } of KINDS) {
     it('delete.enabled: a tombstone deletes the row with its key; a write after a delete in the same batch stays', async () => {
       const db = await fresh();
       const t = startTask(db, { topics: 'users', 'auto.create': 'true', 'insert.mode': 'upsert', 'pk.mode': 'record_key', 'delete.enabled': 'true' });
+      await t.put([record('users', KEY, key(1n), null, null)]); // a delete before the table exists: nothing to do, no table made
+      assert.deepEqual(await db.columns('users'), []);
       await t.put([1n, 2n, 3n, 4n].map((id) => record('users', KEY, key(id), ITEM, item(id, `u${id}`, null))));
       await t.put([
         record('users', KEY, key(2n), null, null),
@@ -217,6 +219,11 @@ for (const { kind, skip } of KINDS) {
       ]);
       await t.stop();
       assert.deepEqual(await db.rows(`SELECT id, name, qty FROM ${db.q('users')} ORDER BY id`), [[1n, 'u1', null], [3n, 'u3 again', 7]]);
+      // A new task (a restart) whose first record is a tombstone deletes from the existing table.
+      const restarted = startTask(db, { topics: 'users', 'insert.mode': 'upsert', 'pk.mode': 'record_key', 'delete.enabled': 'true' });
+      await restarted.put([record('users', KEY, key(1n), null, null), record('users', KEY, key(5n), ITEM, item(5n, 'u5', 5))]);
+      await restarted.stop();
+      assert.deepEqual(await db.rows(`SELECT id, name, qty FROM ${db.q('users')} ORDER BY id`), [[3n, 'u3 again', 7], [5n, 'u5', 5]]);
     });
 
     it('auto.evolve adds new optional columns and columns with defaults; a new required field without default is refused', async () => {
