@@ -43,7 +43,11 @@ export class DbStructure {
   /** Creates or amends the table when needed; true when DDL ran. */
   async createOrAmendIfNecessary(config: JdbcSinkConfig, conn: DbConnection, id: TableId, fields: FieldsMetadata): Promise<boolean> {
     let created = false;
-    if ((await this.definitions.get(conn, id)) === null) {
+    const existing = await this.definitions.get(conn, id);
+    if (existing !== null && !config.tableTypes.includes(existing.type)) {
+      throw new TableAlterOrCreateException(`${existing.type === 'VIEW' ? 'View' : 'Table'} ${tableIdText(id)} is a ${existing.type}, which table.types (${config.tableTypes.join(', ')}) does not include`);
+    }
+    if (existing === null) {
       if (!config.autoCreate) throw new TableAlterOrCreateException(`Table ${tableIdText(id)} is missing and auto-creation is disabled`);
       const sql = this.dialect.buildCreateTable(id, [...fields.allFields.values()]);
       this.logger.info({ table: tableIdText(id), sql }, 'Creating table');

@@ -282,6 +282,23 @@ for (const { kind, skip } of KINDS) {
       await t.stop();
     });
 
+    it('a wrong password fails the put naming the cause; a view is written only when table.types includes VIEW', async () => {
+      const db = await fresh();
+      const t = startTask(db, { topics: 'x', 'connection.password': 'wrong', 'connection.attempts': '1' });
+      await assert.rejects(t.put([record('x', null, null, ITEM, item(1n, 'a', 1))]), (e: Error) => e instanceof ConnectException && /^Could not connect to jdbc:\w+:\/\/127\.0\.0\.1:\d+\/sink\d+ as \w+ after 1 attempt: .*(Access denied|password authentication failed)/.test(e.message));
+      await t.stop();
+
+      await db.execute(`CREATE TABLE ${db.q('base')} (${db.q('id')} BIGINT PRIMARY KEY, ${db.q('name')} TEXT, ${db.q('qty')} INT)`);
+      await db.execute(`CREATE VIEW ${db.q('items_view')} AS SELECT ${db.q('id')}, ${db.q('name')}, ${db.q('qty')} FROM ${db.q('base')}`);
+      const tables = startTask(db, { topics: 'items_view' });
+      await assert.rejects(tables.put([record('items_view', null, null, ITEM, item(1n, 'a', 1))]), /^.*View "items_view" is a VIEW, which table.types \(TABLE\) does not include$/);
+      await tables.stop();
+      const views = startTask(db, { topics: 'items_view', 'table.types': 'TABLE,VIEW' });
+      await views.put([record('items_view', null, null, ITEM, item(1n, 'through the view', 1))]);
+      await views.stop();
+      assert.deepEqual(await db.rows(`SELECT ${db.q('id')}, ${db.q('name')} FROM ${db.q('base')}`), [[1n, 'through the view']]);
+    });
+
     it('a record without a schema fails with Confluent\'s message saying to enable schemas, or goes to the errant record reporter', async () => {
       const db = await fresh();
       const schemaless = record('loose', null, null, null, new Map<string, unknown>([['id', 1n], ['name', 'x']]));
