@@ -9,12 +9,21 @@ import type { Logger } from '../../../../logging/logger.js';
 import type { SinkRecord } from '../../../api/data/connect-record.js';
 import { ConnectException } from '../../../api/errors.js';
 import type { DbConnectionProvider } from '../db-connection-provider.js';
+import type { DbConnection } from '../db-connection.js';
 import type { TableId } from '../table-metadata.js';
 import { BufferedRecords, type PreparedSchemas } from './buffered-records.js';
 import { DbStructure } from './db-structure.js';
 import type { JdbcSinkConfig } from './jdbc-sink-config.js';
 import type { SinkDialect } from './sink-dialect.js';
 import { tableIdText } from './table-definitions.js';
+
+/** The database could not be reached (after `connection.attempts`): the task fails; its records are not to blame. */
+export class DatabaseUnavailableException extends ConnectException {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConnectException';
+  }
+}
 
 export class JdbcDbWriter {
   readonly structure: DbStructure;
@@ -38,7 +47,12 @@ export class JdbcDbWriter {
 
   async write(records: readonly SinkRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const conn = await this.provider.connection();
+    let conn: DbConnection;
+    try {
+      conn = await this.provider.connection();
+    } catch (err) {
+      throw new DatabaseUnavailableException((err as Error).message, { cause: err });
+    }
     const byTable = new Map<string, { id: TableId; records: SinkRecord[] }>();
     for (const record of records) {
       const id = this.destinationTable(record.topic);

@@ -11,6 +11,7 @@
  *     RetriableException, so the worker delivers the same batch again; after `max.retries`
  *     such retries in a row the task fails with a ConnectException naming the database's error
  *     (with a reporter: the batch is written record by record and the failing ones reported);
+ *   - the database cannot be reached after `connection.attempts`: the task fails (nothing is reported);
  *   - a DDL or mapping problem (missing table without auto.create, a field without a column type,
  *     a required field auto.evolve cannot add): not retried; with a reporter, written record by
  *     record as above, else the task fails.
@@ -23,7 +24,7 @@ import { ConnectException, RetriableException } from '../../../api/errors.js';
 import { DbConnectionProvider } from '../db-connection-provider.js';
 import { describeError } from '../db-connection.js';
 import { parseJdbcUrl } from '../jdbc-url.js';
-import { JdbcDbWriter } from './jdbc-db-writer.js';
+import { DatabaseUnavailableException, JdbcDbWriter } from './jdbc-db-writer.js';
 import { JdbcSinkConfig } from './jdbc-sink-config.js';
 import { JDBC_SINK_VERSION } from './jdbc-sink-version.js';
 import { MySqlSinkDialect } from './mysql-sink-dialect.js';
@@ -109,6 +110,7 @@ export class JdbcSinkTask extends SinkTask {
       await this.writer!.write(valid);
     } catch (err) {
       this.writer!.reset();
+      if (err instanceof DatabaseUnavailableException) throw err; // not the records' fault: fail, as Confluent's connection provider does
       if (err instanceof ConnectException) {
         // DDL, mapping and data problems: retrying the same records would fail the same way.
         if (this.reporter === null) {
@@ -145,6 +147,7 @@ export class JdbcSinkTask extends SinkTask {
         await this.writer!.write([record]);
       } catch (err) {
         this.writer!.reset();
+        if (err instanceof DatabaseUnavailableException) throw err;
         const error = err instanceof ConnectException ? err : new ConnectException(sqlErrorText(err), { cause: err });
         this.log.debug({ err: error.message, topic: record.topic, partition: record.kafkaPartition, offset: String(record.kafkaOffset) }, 'reporting a record the sink could not write');
         await this.reporter!(record, error);

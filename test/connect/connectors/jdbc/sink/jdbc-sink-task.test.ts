@@ -287,6 +287,11 @@ for (const { kind, skip } of KINDS) {
       const t = startTask(db, { topics: 'x', 'connection.password': 'wrong', 'connection.attempts': '1' });
       await assert.rejects(t.put([record('x', null, null, ITEM, item(1n, 'a', 1))]), (e: Error) => e instanceof ConnectException && /^Could not connect to jdbc:\w+:\/\/127\.0\.0\.1:\d+\/sink\d+ as \w+ after 1 attempt: .*(Access denied|password authentication failed)/.test(e.message));
       await t.stop();
+      // Even with an errant record reporter: an unreachable database is not the records' fault.
+      const tolerant = startTask(db, { topics: 'x', 'connection.password': 'wrong', 'connection.attempts': '1' }, { reporter: true });
+      await assert.rejects(tolerant.put([record('x', null, null, ITEM, item(1n, 'a', 1))]), /Could not connect/);
+      await tolerant.stop();
+      assert.equal(tolerant.reported.length, 0);
 
       await db.execute(`CREATE TABLE ${db.q('base')} (${db.q('id')} BIGINT PRIMARY KEY, ${db.q('name')} TEXT, ${db.q('qty')} INT)`);
       await db.execute(`CREATE VIEW ${db.q('items_view')} AS SELECT ${db.q('id')}, ${db.q('name')}, ${db.q('qty')} FROM ${db.q('base')}`);
