@@ -119,7 +119,20 @@ export interface SinkTaskContext {
   offset(offsets: ReadonlyArray<TopicPartition & { offset: bigint }>): void;
   /** Asks the worker to commit offsets as soon as possible. */
   requestCommit(): void;
+  /**
+   * Kafka's KIP-610 errant record reporter: hands a record the task cannot write to the worker's
+   * error handling (`errors.tolerance`, `errors.log.enable`, the dead letter queue), as if it had
+   * failed in a converter. The promise resolves once the record was reported (and, with
+   * `errors.tolerance=all`, skipped); with `errors.tolerance=none` it rejects with Kafka's
+   * "Tolerance exceeded in error handler", which the task should let fail it. Returns null when
+   * the connector has neither a dead letter queue nor error logging configured (as Kafka does),
+   * and is absent on runtimes that predate it.
+   */
+  errantRecordReporter?(): ErrantRecordReporter | null;
 }
+
+/** Reports one record a sink task could not process (Kafka's ErrantRecordReporter.report). */
+export type ErrantRecordReporter = (record: SinkRecord, error: Error) => Promise<void>;
 
 /**
  * A sink task: `put()` receives batches of records; `flush()` must make everything put so far

@@ -18,6 +18,9 @@
  *
  * Conversion and transformation run through the task's RetryWithToleranceOperator (`errors.*`
  * settings): a tolerated failure skips the record (sinks: after it went to the dead letter queue).
+ * A sink task may report records it cannot write through `context.errantRecordReporter()` (KIP-610,
+ * stage TASK_PUT; offered when a dead letter queue or error logging is configured): they go to the
+ * same reporters with their consumed bytes, and fail the task unless `errors.tolerance=all`.
  * Pausing (target state PAUSED): a source task stops polling and keeps its producer; a sink task
  * pauses every assigned partition of its consumer. The first time a task produces to or consumes
  * from a topic it reports it through `onTopic` (KIP-558 active topics).
@@ -34,7 +37,7 @@ import { ConnectHeaders } from '../api/data/headers.js';
 import { RetriableException } from '../api/errors.js';
 import type { ConnectorConverters } from '../converters/registry.js';
 import type { TransformationChain } from '../transforms/transform-chain.js';
-import type { RetryWithToleranceOperator } from './errors/retry-with-tolerance.js';
+import type { ConsumedRecord, RetryWithToleranceOperator } from './errors/retry-with-tolerance.js';
 import { canonicalJson, type OffsetBackingStore, type OffsetKey, type OffsetValue } from './offset-store.js';
 
 /**
@@ -459,6 +462,8 @@ export class WorkerSinkTask implements WorkerTask {
   /** Target state PAUSED: every assigned partition is paused in the consumer. */
   private targetPaused = false;
   private readonly activeTopics = new Set<string>();
+  /** Each record put → what was consumed for it; kept only once the task asked for the errant record reporter. */
+  private consumedRecords: WeakMap<SinkRecord, ConsumedRecord> | null = null;
 
   constructor(private readonly options: SinkTaskOptions) {
     this.id = options.id;
@@ -508,6 +513,11 @@ export class WorkerSinkTask implements WorkerTask {
       },
       offset: (offsets) => void this.seeks.push(...offsets),
       requestCommit: () => void (this.commitRequested = true),
+      errantRecordReporter: () => {
+        if (!this.options.errors.hasReporters()) return null; // Kafka: only with a dead letter queue or error logging
+        this.consumedRecords ??= new WeakMap();
+        return (record, error) => this.options.errors.executeFailed('TASK_PUT', 'org.apache.kafka.connect.sink.SinkTask', error, { consumed: this.consumedRecord(record) });
+      },
     };
     task.initialize(context);
     await task.start(taskConfig);
@@ -620,9 +630,30 @@ export class WorkerSinkTask implements WorkerTask {
         if (result instanceof Promise) result = await result;
         record = result.ok ? result.value : null;
       }
-      if (record !== null) records.push(record);
+      if (record !== null) {
+        records.push(record);
+        this.consumedRecords?.set(record, context.consumed);
+      }
     }
     return records;
+  }
+
+  /** The consumed bytes of a record put to the task; for a record the task made itself, its data converted back (as Kafka's WorkerErrantRecordReporter does). */
+  private consumedRecord(record: SinkRecord): ConsumedRecord {
+    const consumed = this.consumedRecords?.get(record);
+    if (consumed !== undefined) return consumed;
+    const { converters } = this.options;
+    const headers: Record<string, Buffer[]> = {};
+    for (const h of record.headers) {
+      const bytes = converters.headerConverter.fromConnectHeader(record.topic, h.key, h.schema, h.value);
+      if (bytes !== null) (headers[h.key] ??= []).push(bytes);
+    }
+    return {
+      topic: record.topic, partition: record.kafkaPartition ?? 0, offset: record.kafkaOffset, timestamp: record.timestamp ?? -1,
+      key: converters.keyConverter.fromConnectData(record.topic, record.headers, record.keySchema, record.key),
+      value: converters.valueConverter.fromConnectData(record.topic, record.headers, record.valueSchema, record.value),
+      headers,
+    };
   }
 
   /** preCommit (flush) then commit the offsets it returned; `only` limits it to those partitions. Call with the lock held. */

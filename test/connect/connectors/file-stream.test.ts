@@ -153,6 +153,8 @@ describe('the connector plugin registry', () => {
     const r = defaultConnectorRegistry();
     for (const name of ['org.apache.kafka.connect.file.FileStreamSourceConnector', 'FileStreamSourceConnector', 'FileStreamSource']) assert.ok(r.newConnector(name) instanceof FileStreamSourceConnector, name);
     for (const name of ['org.apache.kafka.connect.file.FileStreamSinkConnector', 'FileStreamSinkConnector', 'FileStreamSink']) assert.ok(r.newConnector(name) instanceof FileStreamSinkConnector, name);
-    assert.throws(() => r.newConnector('Nope'), { message: 'Failed to find any class that implements Connector and which name matches Nope, available connectors are: org.apache.kafka.connect.file.FileStreamSinkConnector, org.apache.kafka.connect.file.FileStreamSourceConnector' });
+    assert.throws(() => r.newConnector('Nope'), { message: `Failed to find any class that implements Connector and which name matches Nope, available connectors are: ${r.classNames().join(', ')}` });
+    assert.ok(r.classNames().includes('org.apache.kafka.connect.file.FileStreamSinkConnector') && r.classNames().includes('org.apache.kafka.connect.file.FileStreamSourceConnector'));
+    assert.deepEqual(r.classNames(), [...r.classNames()].sort());
   });
 });

@@ -121,6 +121,6 @@ describe('connect-standalone: the file source → Kafka → file sink quickstart
     writeFileSync(connector, 'name=x\nconnector.class=NoSuchConnector\n');
     const r5 = await runBin('connect-standalone', [workerFile, connector]);
     assert.equal(r5.code, 1);
-    assert.match(r5.stderr, /^Error: .*: Invalid value NoSuchConnector for configuration connector\.class: Failed to find any class that implements Connector and which name matches NoSuchConnector, available connectors are: org\.apache\.kafka\.connect\.file\.FileStreamSinkConnector, org\.apache\.kafka\.connect\.file\.FileStreamSourceConnector\n$/);
+    assert.match(r5.stderr, /^Error: .*: Invalid value NoSuchConnector for configuration connector\.class: Failed to find any class that implements Connector and which name matches NoSuchConnector, available connectors are: (?:[\w.]+, )*org\.apache\.kafka\.connect\.file\.FileStreamSinkConnector, org\.apache\.kafka\.connect\.file\.FileStreamSourceConnector\n$/);
   });
 });

@@ -154,6 +154,23 @@ export class RetryWithToleranceOperator {
     throw new ConnectException('Tolerance exceeded in error handler', { cause: error });
   }
 
+  /** Whether a log or dead letter queue reporter is configured (Kafka offers sink tasks an errant record reporter only then). */
+  hasReporters(): boolean {
+    return this.reporters.length > 0;
+  }
+
+  /**
+   * Kafka's executeFailed: an operation that already failed, e.g. a record a sink task reported
+   * as errant (KIP-610), is reported like any other failure, then tolerated (resolves) or, with
+   * `errors.tolerance=none`, thrown as "Tolerance exceeded in error handler".
+   */
+  async executeFailed(stage: Stage, executingClass: string, error: Error, record: Pick<ProcessingContext, 'consumed' | 'sourceRecord'> = {}): Promise<void> {
+    this.errors++;
+    for (const r of this.reporters) await r.report({ stage, executingClass, error, attempts: 1, ...record });
+    if (this.config.tolerance === 'all') return;
+    throw new ConnectException('Tolerance exceeded in error handler', { cause: error });
+  }
+
   private mayRetry(started: number): boolean {
     if (this.config.retryTimeoutMs < 0) return true;
     return Date.now() - started < this.config.retryTimeoutMs;
