@@ -185,6 +185,8 @@ export class DistributedHerder extends AbstractHerder {
       onFatalError: (error) => this.logger.error({ err: error.message }, 'the worker left its group on an unrecoverable error'),
       logger: options.logger,
     });
+    // A connector that runs here asks for new task configs: written when they differ (then the leader rebalances).
+    options.worker.onTaskReconfigurationRequest((name) => void this.queue.run(() => this.reconfigureTasks(name)).catch((e: Error) => this.logger.error({ connector: name, err: e.message }, 'task reconfiguration failed')));
     this.kafkaConfigStore.setUpdateListener({
       onConnectorConfigUpdate: (c) => this.onConnectorConfigUpdate(c),
       onConnectorConfigRemove: (c) => this.onConnectorConfigRemove(c),

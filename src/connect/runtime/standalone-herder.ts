@@ -52,6 +52,18 @@ export class StandaloneHerder extends AbstractHerder {
 
   constructor(worker: Worker, options: StandaloneHerderOptions) {
     super(worker, options.configStore ?? new MemoryConfigBackingStore(), options.logger);
+    worker.onTaskReconfigurationRequest((name) => void this.queue.run(() => this.reconfigureTasks(name)).catch((e: Error) => this.logger.error({ connector: name, err: e.message }, 'task reconfiguration failed')));
+  }
+
+  /** A connector asked for new task configs: when they differ from the current ones, its tasks restart with them (Kafka's StandaloneHerder.updateConnectorTasks). */
+  private async reconfigureTasks(name: string): Promise<void> {
+    const config = this.configStore.snapshot().connectorConfigs.get(name);
+    if (config === undefined || this.targetState(name) === 'STOPPED' || !this.worker.isRunning(name)) return;
+    const next = this.worker.connectorTaskConfigs(name, Number(CONNECTOR_CONFIG_DEF.parse(config)['tasks.max']));
+    const current = this.configStore.snapshot().taskConfigs.get(name) ?? [];
+    if (JSON.stringify(next) === JSON.stringify(current)) return;
+    await this.worker.stopTasks(this.worker.taskIds(name));
+    await this.updateTasks(name);
   }
 
   async start(): Promise<void> {

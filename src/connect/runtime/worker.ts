@@ -102,6 +102,7 @@ export class Worker {
   private readonly transformRegistry: TransformRegistry;
   private readonly flushIntervalMs: number;
   private failureHandlers: Array<(task: string, error: Error) => void> = [];
+  private reconfigurationHandlers: Array<(connector: string) => void> = [];
 
   constructor(private readonly options: WorkerOptions) {
     const config = COMMON_WORKER_CONFIG_DEF.parse(options.workerConfig);
@@ -138,6 +139,11 @@ export class Worker {
   /** Called when a task fails after it started (the worker keeps running its other tasks, as Kafka does). */
   onTaskFailure(handler: (task: string, error: Error) => void): void {
     this.failureHandlers.push(handler);
+  }
+
+  /** Called when a running connector asks for new task configurations (ConnectorContext.requestTaskReconfiguration); the herder regenerates them. */
+  onTaskReconfigurationRequest(handler: (connector: string) => void): void {
+    this.reconfigurationHandlers.push(handler);
   }
 
   /** source or sink for a connector class name or alias; `unknown` when it cannot be loaded. */
@@ -223,6 +229,11 @@ export class Worker {
         logger.error({ err: e.message }, 'connector raised an error');
         entry.failed = true;
         void this.reportConnector(name, 'FAILED', e);
+      },
+      requestTaskReconfiguration: () => {
+        if (this.connectors.get(name) !== entry) return; // a stopped or replaced connector asks for nothing
+        logger.info('connector requested task reconfiguration');
+        for (const h of this.reconfigurationHandlers) h(name);
       },
     });
     await this.transitionConnector(entry, targetState, logger);
