@@ -20,6 +20,12 @@ type MaybePromise<T> = T | Promise<T>;
 export interface ConnectorContext {
   /** Reports an unrecoverable error; the worker fails the connector. */
   raiseError(error: Error): void;
+  /**
+   * Asks the runtime to call `taskConfigs` again and restart the tasks with the new
+   * configurations (e.g. a JDBC source found new tables). Optional: runtimes without it ignore
+   * the need, and connectors call it only when present.
+   */
+  requestTaskReconfiguration?(): void;
 }
 
 /** The result of `Connector.validate`: per-key values and error messages. */

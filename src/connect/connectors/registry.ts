@@ -8,6 +8,7 @@ import type { Connector } from '../api/connector.js';
 import { ConfigException } from '../api/errors.js';
 import { FileStreamSinkConnector } from './file/file-stream-sink.js';
 import { FileStreamSourceConnector } from './file/file-stream-source.js';
+import { JDBC_SOURCE_CONNECTOR_CLASS, JdbcSourceConnector } from './jdbc/source/jdbc-source-connector.js';
 
 export type ConnectorClass = new () => Connector;
 
@@ -44,5 +45,6 @@ export class ConnectorPluginRegistry {
 export function defaultConnectorRegistry(): ConnectorPluginRegistry {
   return new ConnectorPluginRegistry()
     .register('org.apache.kafka.connect.file.FileStreamSourceConnector', FileStreamSourceConnector)
-    .register('org.apache.kafka.connect.file.FileStreamSinkConnector', FileStreamSinkConnector);
+    .register('org.apache.kafka.connect.file.FileStreamSinkConnector', FileStreamSinkConnector)
+    .register(JDBC_SOURCE_CONNECTOR_CLASS, JdbcSourceConnector);
 }
