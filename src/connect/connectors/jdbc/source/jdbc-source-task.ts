@@ -131,8 +131,9 @@ export class JdbcSourceTask extends SourceTask {
         const nextUpdate = querier.lastUpdate + this.config.pollIntervalMs;
         const sleepMs = Math.min(nextUpdate - Date.now(), MAX_SLEEP_MS);
         if (sleepMs > 0) {
+          // Nothing due yet: wait a little and hand control back to the worker (Confluent loops here).
           await this.sleep(sleepMs);
-          continue;
+          return null;
         }
       }
       let records: SourceRecord[];
