@@ -320,6 +320,17 @@ describe('JDBC source connector on a real MariaDB', { skip }, () => {
       assert.match(e.message, /ECONNREFUSED 127\.0\.0\.1:1/);
       return true;
     });
+    // Without validate.non.null the task connects at its first poll, which fails the same way.
+    const unreachable = await startTask({ ...base, mode: 'bulk', 'connection.url': 'jdbc:mysql://127.0.0.1:1/srcdb', tables: '`srcdb`.`inc_t`', 'tables.fetched': 'true', 'connection.attempts': '2', 'connection.backoff.ms': '10' });
+    try {
+      await assert.rejects(unreachable.task.poll(), (e: unknown) => {
+        assert.ok(e instanceof ConnectException);
+        assert.match(e.message, /^Could not connect to jdbc:mysql:\/\/127\.0\.0\.1:1\/srcdb as root after 2 attempts: connect ECONNREFUSED 127\.0\.0\.1:1$/);
+        return true;
+      });
+    } finally {
+      await unreachable.task.stop();
+    }
     await conn.execute('CREATE TABLE nn_t (id INT NULL, ts DATETIME NULL, ok DATETIME NOT NULL)');
     const table = { tables: '`srcdb`.`nn_t`', 'tables.fetched': 'true' };
     await assert.rejects(startTask({ ...base, ...table, mode: 'incrementing', 'incrementing.column.name': 'nope' }), {

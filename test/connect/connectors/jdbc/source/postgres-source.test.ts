@@ -164,6 +164,23 @@ describe('JDBC source connector on a real PostgreSQL', { skip }, () => {
     }
   });
 
+  it('query mode in timestamp mode: the query\'s timestamptz column decides how the bounds are bound', async () => {
+    await conn.execute(`CREATE TABLE orders (id INT PRIMARY KEY, placed TIMESTAMPTZ NOT NULL, total NUMERIC(8,2) NOT NULL)`);
+    await conn.execute(`INSERT INTO orders VALUES (1, '2024-03-01 10:00:00+05', 10.5), (2, '2024-03-01 06:00:00+00', 20), (3, '2024-03-01 04:59:59.5+00', 30)`);
+    const props = { ...base, mode: 'timestamp', 'timestamp.column.name': 'placed', query: 'SELECT id, placed, total FROM orders', 'topic.prefix': 'orders_q', 'db.timezone': 'Asia/Tokyo' };
+    const { task, offsets } = await startTask(props);
+    try {
+      const records = await pollRecords(task, offsets, 3);
+      assert.deepEqual(ids(records), [3, 1, 2]);
+      assert.deepEqual(records.map((r) => (field(r, 'placed') as Date).toISOString()), ['2024-03-01T04:59:59.500Z', '2024-03-01T05:00:00.000Z', '2024-03-01T06:00:00.000Z']);
+      assert.deepEqual(offsets.offset({ query: 'query' }), { timestamp: Date.UTC(2024, 2, 1, 6), timestamp_nanos: 0 });
+      await conn.execute(`INSERT INTO orders VALUES (4, '2024-03-01 06:00:00.001+00', 1)`);
+      assert.deepEqual(ids(await pollRecords(task, offsets, 1)), [4]);
+    } finally {
+      await task.stop();
+    }
+  });
+
   it('bad input: a wrong password fails the connector with the server\'s refusal; an autodetected incrementing column must exist', async () => {
     const connector = new JdbcSourceConnector(silentLogger());
     connector.initialize({ raiseError: () => undefined });
