@@ -237,6 +237,28 @@ describe('JDBC source connector on a real MariaDB', { skip }, () => {
     }
   });
 
+  it('bulk: a table larger than a page is read whole, in key order, with a composite primary key and without one', async () => {
+    await conn.execute('CREATE TABLE bulk_big (region VARCHAR(5) NOT NULL, n INT NOT NULL, PRIMARY KEY (region, n))');
+    await conn.execute('CREATE TABLE bulk_nokey (n INT NOT NULL)');
+    const rows = Array.from({ length: 2100 }, (_, i) => [i % 3 === 0 ? 'eu' : 'us', i]);
+    await conn.execute(`INSERT INTO bulk_big VALUES ${rows.map(([r, n]) => `('${r}', ${n})`).join(',')}`);
+    await conn.execute(`INSERT INTO bulk_nokey VALUES ${rows.map(([, n]) => `(${n})`).join(',')}`);
+    for (const table of ['bulk_big', 'bulk_nokey']) {
+      const { task, offsets } = await startTask({ ...base, mode: 'bulk', 'table.whitelist': table, 'batch.max.rows': '700', 'poll.interval.ms': '60000' });
+      try {
+        const records = await pollRecords(task, offsets, 2100);
+        assert.deepEqual(ids(records, 'n').sort((a, b) => a - b), Array.from({ length: 2100 }, (_, i) => i));
+        if (table === 'bulk_big') {
+          const keys = records.map((r) => `${String(field(r, 'region'))}/${String(field(r, 'n')).padStart(5, '0')}`);
+          assert.deepEqual(keys, [...keys].sort());
+        }
+        assert.deepEqual(await pollFor(task, offsets, 300), []);
+      } finally {
+        await task.stop();
+      }
+    }
+  });
+
   it('query mode: the custom query with the incrementing criteria appended; topic = topic.prefix; partition {"query":"query"}', async () => {
     await conn.execute('CREATE TABLE q_t (id BIGINT NOT NULL PRIMARY KEY, amount DECIMAL(8,3))');
     await conn.execute(`INSERT INTO q_t VALUES (10, 1.5), (20, NULL), (30, -2.125)`);
