@@ -8,7 +8,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -82,6 +82,10 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
       `ALTER USER 'root'@'localhost' IDENTIFIED BY '${quoted}';`,
       '',
     ].join('\n'));
+    // Its own temporary directory: the server's internal temporary tables must not live in the
+    // shared /tmp, where other processes' clean-ups can remove them under it.
+    const serverTmp = join(dir, 'tmp');
+    mkdirSync(serverTmp, { recursive: true });
     const port = await freePort();
     const out = openSync(logFile, 'a');
     try {
@@ -93,6 +97,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
         '--bind-address=127.0.0.1',
         `--socket=${join(dir, 'mariadb.sock')}`,
         `--pid-file=${join(dir, 'mariadb.pid')}`,
+        `--tmpdir=${serverTmp}`,
         '--skip-name-resolve',
         `--init-file=${initFile}`,
         '--innodb-buffer-pool-size=64M',
