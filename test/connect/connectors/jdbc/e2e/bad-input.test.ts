@@ -99,7 +99,6 @@ describe('JDBC connectors on bad input: FAILED with the cause in the status, or 
     await create('src-unreachable', sourceConfig({ 'connection.url': `jdbc:mysql://127.0.0.1:${deadPort}/mydb`, 'table.whitelist': 'accounts' }));
     const unreachable = await waitFailed(worker.url, 'src-unreachable');
     assert.match(failureTrace(unreachable), new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${deadPort}`));
-
   });
 
   it('sink: a wrong password and an unreachable database fail the task with the cause', async () => {
