@@ -19,6 +19,7 @@ import { dumpTopic } from '../../../../../src/testkit/topic-dump.js';
 import { startTestBroker, type TestBroker } from '../../../../client/client-test-support.js';
 import {
   connect, httpSettled, jsonWorkerProps, silenceJdbcConnectors, until, waitCount, waitFailed, waitRunning, type ConnectorStatus,
+  TEST_BROKER_OPTIONS,
 } from './jdbc-e2e-support.js';
 
 const skip = skipUnless(mariaDbAvailable());
@@ -49,7 +50,7 @@ describe('JDBC connectors on bad input: FAILED with the cause in the status, or 
 
   before(async () => {
     silenceJdbcConnectors();
-    [broker, server, deadPort] = await Promise.all([startTestBroker(), startMariaDb(), freePort()]);
+    [broker, server, deadPort] = await Promise.all([startTestBroker(TEST_BROKER_OPTIONS), startMariaDb(), freePort()]);
     dbUrl = (await server.createDatabase('mydb')).replace('jdbc:mariadb:', 'jdbc:mysql:');
     db = await connect(dbUrl, server.user, server.password);
     kafka = new Kafka({ clientId: 'jdbc-e2e-bad-input', brokers: [broker.bootstrap] });

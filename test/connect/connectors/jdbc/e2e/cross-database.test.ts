@@ -15,7 +15,7 @@ import { skipUnless } from '../../../../../src/testkit/database-process.js';
 import { mariaDbAvailable, startMariaDb, type MariaDbServer } from '../../../../../src/testkit/mariadb-server.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../../../../../src/testkit/postgres-server.js';
 import { startTestBroker, type TestBroker } from '../../../../client/client-test-support.js';
-import { connect, httpSettled, jsonWorkerProps, silenceJdbcConnectors, waitCount, waitRunning } from './jdbc-e2e-support.js';
+import { connect, httpSettled, jsonWorkerProps, silenceJdbcConnectors, waitCount, waitRunning, TEST_BROKER_OPTIONS } from './jdbc-e2e-support.js';
 
 const skip = skipUnless(mariaDbAvailable()) || skipUnless(postgresAvailable());
 
@@ -76,7 +76,7 @@ describe('JDBC across databases: MariaDB → PostgreSQL and PostgreSQL → Maria
 
   before(async () => {
     silenceJdbcConnectors();
-    [broker, maria, postgres] = await Promise.all([startTestBroker(), startMariaDb(), startPostgres()]);
+    [broker, maria, postgres] = await Promise.all([startTestBroker(TEST_BROKER_OPTIONS), startMariaDb(), startPostgres()]);
     mariaUrl = await maria.createDatabase('shop');
     pgUrl = await postgres.createDatabase('shop');
     mariaConn = await connect(mariaUrl, maria.user, maria.password);

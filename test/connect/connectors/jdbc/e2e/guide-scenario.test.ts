@@ -20,6 +20,7 @@ import { dumpTopic } from '../../../../../src/testkit/topic-dump.js';
 import { startTestBroker, type TestBroker } from '../../../../client/client-test-support.js';
 import {
   comparableRows, connect, httpSettled, insertRows, jsonWorkerProps, silenceJdbcConnectors, sleep, until, waitCount, waitRunning,
+  TEST_BROKER_OPTIONS,
 } from './jdbc-e2e-support.js';
 
 const skip = skipUnless(mariaDbAvailable());
@@ -42,7 +43,7 @@ describe('JDBC guide scenario: MariaDB → topic → MariaDB through a distribut
 
   before(async () => {
     silenceJdbcConnectors();
-    [broker, server] = await Promise.all([startTestBroker(), startMariaDb()]);
+    [broker, server] = await Promise.all([startTestBroker(TEST_BROKER_OPTIONS), startMariaDb()]);
     await server.createDatabase('mydb');
     targetUrl = await server.createDatabase('mydb_copy');
     source = await connect(server.urlFor('mydb', 'mysql'), server.user, server.password);

@@ -13,6 +13,12 @@ import { http, until, workerProps } from '../../../distributed/distributed-test-
 
 export { http, httpSettled, sleep, until } from '../../../distributed/distributed-test-support.js';
 
+/**
+ * The tests' broker: no initial rebalance delay (group.initial.rebalance.delay.ms=0, as
+ * development setups configure it), so that every new sink consumer group starts at once.
+ */
+export const TEST_BROKER_OPTIONS = { properties: { 'group.initial.rebalance.delay.ms': '0' } };
+
 /** Both connectors log through their own default loggers; the tests keep them quiet. */
 export function silenceJdbcConnectors(): void {
   setJdbcSourceLogger(silentLogger());

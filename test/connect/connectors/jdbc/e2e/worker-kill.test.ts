@@ -21,6 +21,7 @@ import { finished, spawnBin, type BinResult } from '../../../../cli/cli-test-sup
 import { startTestBroker, type TestBroker } from '../../../../client/client-test-support.js';
 import {
   comparableRows, connect, connectorStatus, httpSettled, insertRows, jsonWorkerProps, until, waitCount, waitRunning,
+  TEST_BROKER_OPTIONS,
 } from './jdbc-e2e-support.js';
 
 const skip = skipUnless(mariaDbAvailable());
@@ -67,7 +68,7 @@ describe('JDBC copy survives a SIGKILLed connect-distributed worker', { skip }, 
   const processes: WorkerProcess[] = [];
 
   before(async () => {
-    [broker, server] = await Promise.all([startTestBroker(), startMariaDb()]);
+    [broker, server] = await Promise.all([startTestBroker(TEST_BROKER_OPTIONS), startMariaDb()]);
     await server.createDatabase('big');
     await server.createDatabase('big_copy');
     source = await connect(server.urlFor('big', 'mysql'), server.user, server.password);
