@@ -15,7 +15,7 @@ import { skipUnless } from '../../../../../src/testkit/database-process.js';
 import { mariaDbAvailable, startMariaDb, type MariaDbServer } from '../../../../../src/testkit/mariadb-server.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../../../../../src/testkit/postgres-server.js';
 import { startTestBroker, type TestBroker } from '../../../../client/client-test-support.js';
-import { connect, httpSettled, jsonWorkerProps, silenceJdbcConnectors, waitCount, waitRunning, TEST_BROKER_OPTIONS } from './jdbc-e2e-support.js';
+import { connect, httpSettled, jsonWorkerProps, silenceJdbcConnectors, waitCount, waitRunning, waitTopic, TEST_BROKER_OPTIONS } from './jdbc-e2e-support.js';
 
 const skip = skipUnless(mariaDbAvailable()) || skipUnless(postgresAvailable());
 
@@ -119,6 +119,7 @@ describe('JDBC across databases: MariaDB → PostgreSQL and PostgreSQL → Maria
         'line\\nbreak \\'quoted\\' \\\\ backslash', 'tab\\there', X'0A0D', NULL, NULL),
       (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`);
     assert.equal((await httpSettled('PUT', `${worker.url}connectors/maria-kinds/config`, sourceConfig(mariaUrl, maria.user, maria.password, 'kinds', 'm2p_'))).status, 201);
+    await waitTopic(broker.broker.port, 'm2p_kinds');
     assert.equal((await httpSettled('PUT', `${worker.url}connectors/pg-kinds-sink/config`, sinkConfig(pgUrl, postgres.user, postgres.password, 'm2p_kinds'))).status, 201);
     await waitRunning(worker.url, 'maria-kinds');
     await waitRunning(worker.url, 'pg-kinds-sink');
@@ -159,6 +160,7 @@ describe('JDBC across databases: MariaDB → PostgreSQL and PostgreSQL → Maria
         E'line\\nbreak ''quoted'' \\\\ backslash', E'tab\\there', '\\x0a0d', NULL),
       (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`);
     assert.equal((await httpSettled('PUT', `${worker.url}connectors/pg-kinds/config`, sourceConfig(pgUrl, postgres.user, postgres.password, 'kinds', 'p2m_'))).status, 201);
+    await waitTopic(broker.broker.port, 'p2m_kinds');
     assert.equal((await httpSettled('PUT', `${worker.url}connectors/maria-kinds-sink/config`, sinkConfig(mariaUrl.replace('jdbc:mariadb:', 'jdbc:mysql:'), maria.user, maria.password, 'p2m_kinds'))).status, 201);
     await waitRunning(worker.url, 'pg-kinds');
     await waitRunning(worker.url, 'maria-kinds-sink');

@@ -19,7 +19,7 @@ import { mariaDbAvailable, startMariaDb, type MariaDbServer } from '../../../../
 import { dumpTopic } from '../../../../../src/testkit/topic-dump.js';
 import { startTestBroker, type TestBroker } from '../../../../client/client-test-support.js';
 import {
-  comparableRows, connect, httpSettled, insertRows, jsonWorkerProps, silenceJdbcConnectors, sleep, until, waitCount, waitRunning,
+  comparableRows, connect, httpSettled, insertRows, jsonWorkerProps, silenceJdbcConnectors, sleep, until, waitCount, waitRunning, waitTopic,
   TEST_BROKER_OPTIONS,
 } from './jdbc-e2e-support.js';
 
@@ -84,6 +84,7 @@ describe('JDBC guide scenario: MariaDB → topic → MariaDB through a distribut
     const created = await httpSettled('POST', `${worker.url}connectors`, sourceRequest);
     assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.deepEqual(created.body, { name: 'my-source-connect', config: { ...sourceRequest.config, name: 'my-source-connect' }, tasks: [], type: 'source' });
+    await waitTopic(broker.broker.port, 'my_topic_users');
     const sinkCreated = await httpSettled('POST', `${worker.url}connectors`, sinkRequest);
     assert.equal(sinkCreated.status, 201, JSON.stringify(sinkCreated.body));
     await waitRunning(worker.url, 'my-source-connect');
@@ -149,6 +150,7 @@ describe('JDBC guide scenario: MariaDB → topic → MariaDB through a distribut
       'delete.enabled': 'true', 'auto.create': 'true', 'auto.evolve': 'true', 'tasks.max': '1',
     };
     assert.equal((await httpSettled('PUT', `${worker.url}connectors/items-source/config`, sourceConfig)).status, 201);
+    await waitTopic(broker.broker.port, 'ts_items');
     assert.equal((await httpSettled('PUT', `${worker.url}connectors/items-sink/config`, sinkConfig)).status, 201);
     await waitRunning(worker.url, 'items-source');
     await waitRunning(worker.url, 'items-sink');

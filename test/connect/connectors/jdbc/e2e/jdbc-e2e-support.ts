@@ -9,6 +9,7 @@ import { openDbConnection, type DbConnection } from '../../../../../src/connect/
 import { JdbcSinkTask } from '../../../../../src/connect/connectors/jdbc/sink/jdbc-sink-task.js';
 import { setJdbcSourceLogger } from '../../../../../src/connect/connectors/jdbc/source/version.js';
 import { silentLogger } from '../../../../../src/logging/logger.js';
+import { dumpTopic } from '../../../../../src/testkit/topic-dump.js';
 import { http, until, workerProps } from '../../../distributed/distributed-test-support.js';
 
 export { http, httpSettled, sleep, until } from '../../../distributed/distributed-test-support.js';
@@ -110,4 +111,20 @@ export async function insertRows(conn: DbConnection, table: string, columns: str
     for (let i = start; i < Math.min(start + chunk, from + count); i++) tuples.push(valuesOf(i));
     await conn.execute(`INSERT INTO ${table} (${columns}) VALUES ${tuples.join(', ')}`);
   }
+}
+
+/**
+ * Waits until `topic` holds a record. The tests create a sink only once its topic exists: Samsa's
+ * consumer re-reads the metadata of a subscribed topic that does not exist yet only on its
+ * periodic refresh (every 30 s), so a sink created first would idle that long (reported on
+ * issue #9; Kafka's consumer retries such a topic after retry.backoff.ms).
+ */
+export async function waitTopic(brokerPort: number, topic: string, timeoutMs = 60_000): Promise<void> {
+  await until(`a record in ${topic}`, async () => {
+    try {
+      return (await dumpTopic('127.0.0.1', brokerPort, topic, 5000)).records.length > 0;
+    } catch {
+      return false;
+    }
+  }, timeoutMs);
 }

@@ -20,7 +20,7 @@ import { mariaDbAvailable, startMariaDb, type MariaDbServer } from '../../../../
 import { finished, spawnBin, type BinResult } from '../../../../cli/cli-test-support.js';
 import { startTestBroker, type TestBroker } from '../../../../client/client-test-support.js';
 import {
-  comparableRows, connect, connectorStatus, httpSettled, insertRows, jsonWorkerProps, until, waitCount, waitRunning,
+  comparableRows, connect, connectorStatus, httpSettled, insertRows, jsonWorkerProps, until, waitCount, waitRunning, waitTopic,
   TEST_BROKER_OPTIONS,
 } from './jdbc-e2e-support.js';
 
@@ -114,6 +114,7 @@ describe('JDBC copy survives a SIGKILLed connect-distributed worker', { skip }, 
       'auto.create': 'true', 'tasks.max': '1',
     };
     assert.equal((await httpSettled('PUT', `${firstUrl}connectors/big-source/config`, sourceConfig)).status, 201);
+    await waitTopic(broker.broker.port, 'big_orders');
     assert.equal((await httpSettled('PUT', `${firstUrl}connectors/big-sink/config`, sinkConfig)).status, 201);
 
     // Some rows have arrived, not all: kill the worker.
