@@ -1,7 +1,8 @@
 /**
  * Bad input through a distributed worker's REST API, with a real MariaDB: a wrong password, a
- * database nobody listens for, a missing table (sink without auto.create), a record whose schema
- * has no column type (an array field) and a row the table refuses (NULL into NOT NULL). Each fails
+ * database nobody listens for, a missing table (source whitelist; sink without auto.create), a
+ * record whose schema has no column type (an array field) and a row the table refuses (NULL into
+ * NOT NULL). Each fails
  * the connector or its task with a trace in GET /connectors/{name}/status that names the cause;
  * the refused batch leaves nothing behind; with errors.tolerance=all and a dead letter queue, the
  * unmappable records go to the DLQ with the error headers while the good ones are written.
@@ -91,7 +92,7 @@ describe('JDBC connectors on bad input: FAILED with the cause in the status, or 
     'max.retries': '0', 'tasks.max': '1', ...extra,
   });
 
-  it('source: a wrong password and an unreachable database fail with the database\'s and the network\'s message', async () => {
+  it('source: a wrong password, an unreachable database and a missing table fail with the database\'s and the network\'s message', async () => {
     await db.execute('CREATE TABLE accounts (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20))');
     await create('src-wrong-password', sourceConfig({ 'connection.password': 'not-the-password', 'table.whitelist': 'accounts' }));
     const denied = await waitFailed(worker.url, 'src-wrong-password');
@@ -100,6 +101,13 @@ describe('JDBC connectors on bad input: FAILED with the cause in the status, or 
     await create('src-unreachable', sourceConfig({ 'connection.url': `jdbc:mysql://127.0.0.1:${deadPort}/mydb`, 'table.whitelist': 'accounts' }));
     const unreachable = await waitFailed(worker.url, 'src-unreachable');
     assert.match(failureTrace(unreachable), new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${deadPort}`));
+
+    // A whitelisted table that does not exist: no table for the task, which fails with Confluent's message.
+    await create('src-missing-table', sourceConfig({ 'table.whitelist': 'no_such_table' }));
+    const missing = await waitFailed(worker.url, 'src-missing-table');
+    assert.equal(missing.connector.state, 'RUNNING');
+    assert.deepEqual(missing.tasks.map((t) => t.state), ['FAILED']);
+    assert.match(failureTrace(missing), /ConnectException: Invalid configuration: each JdbcSourceTask must have at least one table assigned to it or one query specified/);
   });
 
   it('sink: a wrong password and an unreachable database fail the task with the cause', async () => {
