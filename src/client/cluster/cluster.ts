@@ -87,12 +87,15 @@ export class Cluster {
   async connect(): Promise<void> {
     this.connected = true;
     await this.refreshMetadata();
-    // Periodic refresh (metadata.max.age.ms) in the background; unref'd, so it never keeps the process alive.
+    // Periodic refresh in the background (unref'd, so it never keeps the process alive): metadata
+    // older than metadata.max.age.ms, and, checked every second, a target topic the cache does not
+    // have yet (a consumer subscribed before its topic exists sees it within a second, as Java's
+    // consumer does after retry.backoff.ms, rather than at the next 30 s tick).
     this.refreshTimer = setInterval(() => {
       if (this.connected && this.metadata.needsRefresh(this.targetTopics, Date.now(), this.metadataMaxAge)) {
         this.refreshMetadata().catch((err: Error) => this.logger.debug({ err: err.message }, 'periodic metadata refresh failed'));
       }
-    }, Math.max(10, Math.min(this.metadataMaxAge, 30_000)));
+    }, Math.max(10, Math.min(this.metadataMaxAge, 1000)));
     this.refreshTimer.unref();
   }
 
