@@ -7,8 +7,8 @@
  * converts and produces; sink tasks are given SinkRecords consumed from Kafka.
  *
  * Differences from Kafka: `poll()`, `put()`, `flush()` and the lifecycle methods may return
- * promises (the worker awaits them); `taskClass()` returns a constructor; there is no
- * ConnectorContext.requestTaskReconfiguration yet (standalone runs the initial task configs).
+ * promises (the worker awaits them); `taskClass()` returns a constructor;
+ * ConnectorContext.requestTaskReconfiguration is optional (a runtime may not offer it yet).
  */
 import { ConfigDef, type ConfigValue } from './config-def.js';
 import type { SinkRecord, SourceRecord } from './data/connect-record.js';

@@ -9,6 +9,7 @@ import { ConfigException } from '../api/errors.js';
 import { FileStreamSinkConnector } from './file/file-stream-sink.js';
 import { FileStreamSourceConnector } from './file/file-stream-source.js';
 import { JdbcSinkConnector } from './jdbc/sink/jdbc-sink-connector.js';
+import { JDBC_SOURCE_CONNECTOR_CLASS, JdbcSourceConnector } from './jdbc/source/jdbc-source-connector.js';
 
 export type ConnectorClass = new () => Connector;
 
@@ -46,5 +47,6 @@ export function defaultConnectorRegistry(): ConnectorPluginRegistry {
   return new ConnectorPluginRegistry()
     .register('org.apache.kafka.connect.file.FileStreamSourceConnector', FileStreamSourceConnector)
     .register('org.apache.kafka.connect.file.FileStreamSinkConnector', FileStreamSinkConnector)
-    .register('io.confluent.connect.jdbc.JdbcSinkConnector', JdbcSinkConnector);
+    .register('io.confluent.connect.jdbc.JdbcSinkConnector', JdbcSinkConnector)
+    .register(JDBC_SOURCE_CONNECTOR_CLASS, JdbcSourceConnector);
 }
