@@ -77,6 +77,8 @@ export interface JdbcRound {
   baselineCopyMs: number;
   /** Connect bulk load: spawn to the last row in the target. */
   bulkMs: number;
+  /** Connect bulk load: spawn to the first row in the target (start-up, first poll, first put). */
+  firstRowMs: number;
   /** Connect bulk load, source side: spawn to the topic's end offset at `rows`. */
   bulkSourceMs: number;
   /** Incremental rows: first INSERT into the source to the last row in the target. */
@@ -144,12 +146,21 @@ async function checksum(pool: Pool, table: string): Promise<string> {
   return `${String(rows[0]!.n)}/${String(rows[0]!.c)}`;
 }
 
-/** Polls `SELECT MAX(id)` of the target every 20 ms until it reaches `lastId`; ms since `t0`. */
-async function waitForId(pool: Pool, table: string, lastId: number, t0: number, child: ReturnType<typeof spawn> | null, timeoutMs: number, what: string): Promise<number> {
+/**
+ * Polls `SELECT MAX(id)` of the target every 20 ms until it reaches `lastId`; ms since `t0`.
+ * `onFirstRow` is called (with ms since `t0`) the first time the target holds a row above `firstAbove`.
+ */
+async function waitForId(pool: Pool, table: string, lastId: number, t0: number, child: ReturnType<typeof spawn> | null, timeoutMs: number, what: string, firstAbove = Number.POSITIVE_INFINITY, onFirstRow?: (ms: number) => void): Promise<number> {
   const deadline = performance.now() + timeoutMs;
+  let seenFirst = false;
   for (;;) {
     if (child !== null && (child.exitCode !== null || child.signalCode !== null)) throw new Error(`connect-standalone exited with ${child.signalCode ?? child.exitCode} during ${what}`);
-    if ((await scalar(pool, `SELECT MAX(id) FROM ${table}`)) >= lastId) return performance.now() - t0;
+    const max = await scalar(pool, `SELECT MAX(id) FROM ${table}`);
+    if (!seenFirst && max > firstAbove) {
+      seenFirst = true;
+      onFirstRow?.(performance.now() - t0);
+    }
+    if (max >= lastId) return performance.now() - t0;
     if (performance.now() > deadline) throw new Error(`${what}: the target did not reach id ${lastId} within ${timeoutMs / 1000} s`);
     await sleep(20);
   }
@@ -273,7 +284,8 @@ async function connectRun(o: JdbcBenchOptions, db: MariaDbServer, pool: Pool, ad
     }
   })();
   try {
-    const bulkMs = await waitForId(pool, dstTable, lastBulkId, t0, child, 900_000, 'the bulk load');
+    let firstRowMs = Number.NaN;
+    const bulkMs = await waitForId(pool, dstTable, lastBulkId, t0, child, 900_000, 'the bulk load', 0, (ms) => (firstRowMs = ms));
     watching = false;
     await watcher;
     if (Number.isNaN(bulkSourceMs) || bulkSourceMs > bulkMs) bulkSourceMs = bulkMs;
@@ -299,7 +311,7 @@ async function connectRun(o: JdbcBenchOptions, db: MariaDbServer, pool: Pool, ad
     const [rows] = await pool.query<RowDataPacket[]>(`SELECT TIMESTAMPDIFF(MICROSECOND, s.created_at, t.landed_at) AS us FROM ${srcTable} s JOIN ${dstTable} t USING (id) WHERE s.id BETWEEN ? AND ?`, [firstLatencyId, lastLatencyId]);
     const latenciesMs = rows.map((r) => Number(r.us) / 1000).sort((a, b) => a - b);
     if (latenciesMs.length !== latencyRows) throw new Error(`latency: ${latenciesMs.length} of ${latencyRows} rows arrived`);
-    return { bulkMs, bulkSourceMs, incrementalMs, incrementalRows, latenciesMs, workerPeakRssMB };
+    return { bulkMs, bulkSourceMs, firstRowMs, incrementalMs, incrementalRows, latenciesMs, workerPeakRssMB };
   } finally {
     watching = false;
     await watcher;
@@ -346,7 +358,7 @@ export async function runJdbcBench(o: JdbcBenchOptions): Promise<JdbcBenchResult
     admin = new Kafka({ clientId: 'samsa-bench-jdbc', brokers: [`${HOST}:${broker.port}`] }).admin();
     await admin.connect();
     for (let i = 0; i < o.rounds; i++) {
-      const nan = { baselineMs: Number.NaN, baselineCopyMs: Number.NaN, bulkMs: Number.NaN, bulkSourceMs: Number.NaN, incrementalMs: Number.NaN, incrementalRows: 0, latenciesMs: [], workerPeakRssMB: Number.NaN };
+      const nan = { baselineMs: Number.NaN, baselineCopyMs: Number.NaN, bulkMs: Number.NaN, bulkSourceMs: Number.NaN, firstRowMs: Number.NaN, incrementalMs: Number.NaN, incrementalRows: 0, latenciesMs: [], workerPeakRssMB: Number.NaN };
       const b = await baselineRun(o, db, pool, i).catch((err: unknown) => {
         result.errors.push(`jdbc baseline round ${i}: ${err instanceof Error ? err.message : String(err)}`);
         return nan;
@@ -355,11 +367,11 @@ export async function runJdbcBench(o: JdbcBenchOptions): Promise<JdbcBenchResult
         result.errors.push(`jdbc connect round ${i}: ${err instanceof Error ? err.message : String(err)}`);
         return nan;
       });
-      const round: JdbcRound = { baselineMs: b.baselineMs, baselineCopyMs: b.baselineCopyMs, bulkMs: c.bulkMs, bulkSourceMs: c.bulkSourceMs, incrementalMs: c.incrementalMs, incrementalRows: c.incrementalRows, latenciesMs: c.latenciesMs, workerPeakRssMB: c.workerPeakRssMB };
+      const round: JdbcRound = { baselineMs: b.baselineMs, baselineCopyMs: b.baselineCopyMs, bulkMs: c.bulkMs, bulkSourceMs: c.bulkSourceMs, firstRowMs: c.firstRowMs, incrementalMs: c.incrementalMs, incrementalRows: c.incrementalRows, latenciesMs: c.latenciesMs, workerPeakRssMB: c.workerPeakRssMB };
       result.rounds.push(round);
       const rate = (rows: number, ms: number): string => `${fmt((rows / ms) * 1000)} rows/s`;
       const lat = round.latenciesMs;
-      o.log(`  round ${i + 1}: baseline ${fmt(round.baselineMs)} ms (${rate(o.rows, round.baselineMs)}; ${fmt(round.baselineCopyMs)} ms copying); Connect bulk ${fmt(round.bulkMs)} ms (${rate(o.rows, round.bulkMs)}; source side ${fmt(round.bulkSourceMs)} ms, ${rate(o.rows, round.bulkSourceMs)}), incremental ${fmt(round.incrementalRows)} rows in ${fmt(round.incrementalMs)} ms (${rate(round.incrementalRows, round.incrementalMs)}), latency p50 ${fmt(percentile(lat, 0.5), 1)} p99 ${fmt(percentile(lat, 0.99), 1)} ms, worker peak RSS ${fmt(round.workerPeakRssMB)} MB`);
+      o.log(`  round ${i + 1}: baseline ${fmt(round.baselineMs)} ms (${rate(o.rows, round.baselineMs)}; ${fmt(round.baselineCopyMs)} ms copying); Connect bulk ${fmt(round.bulkMs)} ms (${rate(o.rows, round.bulkMs)}; source side ${fmt(round.bulkSourceMs)} ms, ${rate(o.rows, round.bulkSourceMs)}; first row in the target after ${fmt(round.firstRowMs)} ms), incremental ${fmt(round.incrementalRows)} rows in ${fmt(round.incrementalMs)} ms (${rate(round.incrementalRows, round.incrementalMs)}), latency p50 ${fmt(percentile(lat, 0.5), 1)} p99 ${fmt(percentile(lat, 0.99), 1)} ms, worker peak RSS ${fmt(round.workerPeakRssMB)} MB`);
       for (const e of result.errors) if (e.includes(`round ${i}:`)) o.log(`  ! ${e}`);
     }
   } catch (err) {
@@ -431,6 +443,14 @@ export function jdbcRows(r: JdbcBenchResult): JdbcRow[] {
     {
       figure: `JDBC: end-to-end latency, source INSERT to the row in the target, poll.interval.ms=${JDBC_SETTINGS.pollIntervalMs}, ${fmt(lat.length)} single-row INSERTs 50-150 ms apart`,
       samsa: `p50 ${fmt(percentile(lat, 0.5), 1)} ms, p99 ${fmt(percentile(lat, 0.99), 1)} ms`,
+      baseline: '',
+      ratio: '',
+      target: '',
+      result: '',
+    },
+    {
+      figure: 'JDBC: bulk load, spawn to the first row in the target (worker start, first poll, sink group join, first put)',
+      samsa: `${fmt(median(r.rounds.map((x) => x.firstRowMs)))} ms`,
       baseline: '',
       ratio: '',
       target: '',
