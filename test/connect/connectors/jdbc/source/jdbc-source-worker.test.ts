@@ -143,6 +143,36 @@ describe('JdbcSourceConnector in a standalone worker, JSON with schemas', { skip
     assert.deepEqual(stored.entries, [[['my-source-connect', { protocol: '1', table: 'mydb.users' }], { incrementing: 6 }]]);
   });
 
+  it('spreads the tables over tasks.max tasks, each copying its own tables', async () => {
+    const spreadUrl = await server.createDatabase('spread');
+    const spread = await openDbConnection({ url: spreadUrl, user: server.user, password: server.password }, silentLogger());
+    try {
+      for (const t of ['t1', 't2', 't3']) {
+        await spread.execute(`CREATE TABLE ${t} (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, label VARCHAR(10) NOT NULL)`);
+        await spread.execute(`INSERT INTO ${t} (label) VALUES ('${t}-a'), ('${t}-b')`);
+      }
+    } finally {
+      await spread.close();
+    }
+    const herder = await startWorker();
+    try {
+      await herder.putConnectorConfig('spread-source', {
+        'connector.class': 'JdbcSourceConnector', 'connection.url': spreadUrl, 'connection.user': server.user, 'connection.password': server.password,
+        mode: 'incrementing', 'incrementing.column.name': 'id', 'topic.prefix': 'spread_', 'tasks.max': '2', 'poll.interval.ms': '200',
+      }, { allowReplace: false });
+      const tasks = await herder.taskConfigs('spread-source');
+      assert.deepEqual(tasks.map((t) => t.config['tables']), ['`spread`.`t1`,`spread`.`t2`', '`spread`.`t3`']);
+      for (const t of ['t1', 't2', 't3']) {
+        const records = await topicRecords(`spread_${t}`, 2);
+        assert.deepEqual(records.map((r) => JSON.parse(r.value!).payload.label), [`${t}-a`, `${t}-b`]);
+      }
+      const status = await pollUntil('2 running tasks', () => herder.connectorStatus('spread-source'), (s) => s.tasks.length === 2 && s.tasks.every((t) => t.state === 'RUNNING'));
+      assert.equal(status.connector.state, 'RUNNING');
+    } finally {
+      await herder.stop();
+    }
+  });
+
   it('fails the connector with the database\'s refusal when the password is wrong', async () => {
     const herder = await startWorker();
     try {

@@ -221,6 +221,24 @@ describe('JDBC source connector on a real MariaDB', { skip }, () => {
     }
   });
 
+  it('timestamp with several columns: COALESCE(modified, created) orders and bounds the rows', async () => {
+    await conn.execute('CREATE TABLE docs (id INT PRIMARY KEY, created DATETIME(3) NOT NULL, modified DATETIME(3) NULL)');
+    await conn.execute(`INSERT INTO docs VALUES (1, '2024-01-01 00:00:01', '2024-01-01 00:00:05'), (2, '2024-01-01 00:00:02', NULL), (3, '2024-01-01 00:00:03', NULL)`);
+    const { task, offsets } = await startTask({ ...base, mode: 'timestamp', 'timestamp.column.name': 'modified,created', 'table.whitelist': 'docs' });
+    try {
+      const records = await pollRecords(task, offsets, 3);
+      assert.deepEqual(ids(records), [2, 3, 1]);
+      assert.deepEqual(records[2]!.sourceOffset, { timestamp: Date.UTC(2024, 0, 1, 0, 0, 5), timestamp_nanos: 0 });
+      await conn.execute(`UPDATE docs SET modified = '2024-01-01 00:00:06' WHERE id = 2`);
+      await conn.execute(`UPDATE docs SET modified = '2024-01-01 00:00:04' WHERE id = 3`); // before the offset: not seen again
+      const changed = await pollRecords(task, offsets, 1);
+      assert.deepEqual(ids(changed), [2]);
+      assert.deepEqual(await pollFor(task, offsets, 300), []);
+    } finally {
+      await task.stop();
+    }
+  });
+
   it('bulk: re-reads the whole table every poll.interval.ms, without offsets', async () => {
     await conn.execute('CREATE TABLE bulk_t (id INT PRIMARY KEY, v VARCHAR(5))');
     await conn.execute(`INSERT INTO bulk_t VALUES (1, 'x'), (2, 'y')`);
@@ -234,6 +252,28 @@ describe('JDBC source connector on a real MariaDB', { skip }, () => {
       assert.ok(second.every((r) => r.sourceOffset === null));
     } finally {
       await task.stop();
+    }
+  });
+
+  it('bulk: a table larger than a page is read whole, in key order, with a composite primary key and without one', async () => {
+    await conn.execute('CREATE TABLE bulk_big (region VARCHAR(5) NOT NULL, n INT NOT NULL, PRIMARY KEY (region, n))');
+    await conn.execute('CREATE TABLE bulk_nokey (n INT NOT NULL)');
+    const rows = Array.from({ length: 2100 }, (_, i) => [i % 3 === 0 ? 'eu' : 'us', i]);
+    await conn.execute(`INSERT INTO bulk_big VALUES ${rows.map(([r, n]) => `('${r}', ${n})`).join(',')}`);
+    await conn.execute(`INSERT INTO bulk_nokey VALUES ${rows.map(([, n]) => `(${n})`).join(',')}`);
+    for (const table of ['bulk_big', 'bulk_nokey']) {
+      const { task, offsets } = await startTask({ ...base, mode: 'bulk', 'table.whitelist': table, 'batch.max.rows': '700', 'poll.interval.ms': '60000' });
+      try {
+        const records = await pollRecords(task, offsets, 2100);
+        assert.deepEqual(ids(records, 'n').sort((a, b) => a - b), Array.from({ length: 2100 }, (_, i) => i));
+        if (table === 'bulk_big') {
+          const keys = records.map((r) => `${String(field(r, 'region'))}/${String(field(r, 'n')).padStart(5, '0')}`);
+          assert.deepEqual(keys, [...keys].sort());
+        }
+        assert.deepEqual(await pollFor(task, offsets, 300), []);
+      } finally {
+        await task.stop();
+      }
     }
   });
 
