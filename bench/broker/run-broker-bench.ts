@@ -5,8 +5,9 @@
  *
  *   --quick          ~1 minute smoke run (small sizes, one round)
  *   --rounds N       baseline/broker pairs per figure (default 5; quick 1)
- *   --only LIST      comma-separated phases: start,latency,produce,consume,clients,groups,compaction,connect
- *                    (groups and compaction have no targets; default: all)
+ *   --only LIST      comma-separated phases: start,latency,produce,consume,clients,groups,compaction,connect,jdbc
+ *                    (groups and compaction have no targets; jdbc runs at most 3 rounds and is
+ *                    skipped when MariaDB is not installed; default: all)
  *   --profile DIR    run the main broker under `node --cpu-prof`, write the profile to DIR and
  *                    print where its CPU time went
  *   --diagnose       preload broker-probe.js into the main broker: event-loop delay and GC
@@ -34,6 +35,8 @@ import { compactionScenarios, runCompactionScenario } from '../compaction.js';
 import { clientRound, roundOrder } from './client-bench.js';
 import { connectRows, runConnectBench } from '../connect/connect-bench.js';
 import type { ConnectBenchResult } from '../connect/connect-bench.js';
+import { jdbcRows, runJdbcBench } from '../jdbc/jdbc-bench.js';
+import type { JdbcBenchResult } from '../jdbc/jdbc-bench.js';
 import type { ClientName, ClientRun } from './client-bench.js';
 
 const KiB = 1024;
@@ -41,7 +44,7 @@ const MiB = 1024 * KiB;
 const VALUE_BYTES = KiB;
 /** ~1 MB batches, as librdkafka builds under load (batch.size=1000000), below message.max.bytes. */
 const RECORDS_PER_BATCH = 960;
-const PHASES = ['start', 'latency', 'produce', 'consume', 'clients', 'groups', 'compaction', 'connect'] as const;
+const PHASES = ['start', 'latency', 'produce', 'consume', 'clients', 'groups', 'compaction', 'connect', 'jdbc'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -93,12 +96,14 @@ interface Sizes {
   clientRecords: number;
   /** Lines of 100 bytes per run in the connect phase. */
   connectLines: number;
+  /** Rows of the MariaDB table copied per run in the jdbc phase. */
+  jdbcRows: number;
 }
 
 function sizes(quick: boolean): Sizes {
   return quick
-    ? { produceRecords: 96 * KiB, fillRecords: 256 * KiB, latencyMs: 3000, latencyRate: 10_000, starts: 3, idleRssRounds: 1, pingPongCount: 10_000, rebalances: 5, commitMs: 1000, clientRecords: 64 * KiB, connectLines: 100_000 }
-    : { produceRecords: 512 * KiB, fillRecords: 2 * MiB, latencyMs: 10_000, latencyRate: 10_000, starts: 10, idleRssRounds: 3, pingPongCount: 30_000, rebalances: 20, commitMs: 3000, clientRecords: 512 * KiB, connectLines: 1_000_000 };
+    ? { produceRecords: 96 * KiB, fillRecords: 256 * KiB, latencyMs: 3000, latencyRate: 10_000, starts: 3, idleRssRounds: 1, pingPongCount: 10_000, rebalances: 5, commitMs: 1000, clientRecords: 64 * KiB, connectLines: 100_000, jdbcRows: 100_000 }
+    : { produceRecords: 512 * KiB, fillRecords: 2 * MiB, latencyMs: 10_000, latencyRate: 10_000, starts: 10, idleRssRounds: 3, pingPongCount: 30_000, rebalances: 20, commitMs: 3000, clientRecords: 512 * KiB, connectLines: 1_000_000, jdbcRows: 1_000_000 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -134,6 +139,8 @@ interface Results {
   clients: { records: number; rounds: { produce: Partial<Record<ClientName, ClientRun>>; consume: Partial<Record<ClientName, ClientRun>> }[] };
   /** The connect phase (bench/connect/connect-bench.ts). */
   connect: ConnectBenchResult | null;
+  /** The jdbc phase (bench/jdbc/jdbc-bench.ts). */
+  jdbc: JdbcBenchResult | null;
   errors: string[];
 }
 
@@ -151,6 +158,7 @@ const results: Results = {
   compaction: [],
   clients: { records: 0, rounds: [] },
   connect: null,
+  jdbc: null,
   errors: [],
 };
 
@@ -513,6 +521,7 @@ function buildRows(o: Options, s: Sizes): Row[] {
     }
   }
   if (o.only.has('connect') && r.connect !== null) rows.push(...connectRows(r.connect));
+  if (o.only.has('jdbc') && r.jdbc !== null) rows.push(...jdbcRows(r.jdbc));
   return rows;
 }
 
@@ -589,7 +598,8 @@ async function main(): Promise<void> {
     });
   }
   // A hard bound on the whole run.
-  const hardLimitMs = o.quick ? 5 * 60_000 : 20 * 60_000;
+  // The jdbc phase adds its own budget: a MariaDB server, a 1,000,000-row table and ~3 min per round.
+  const hardLimitMs = (o.quick ? 5 * 60_000 : 20 * 60_000) + (o.only.has('jdbc') ? (o.quick ? 3 : 12) * 60_000 : 0);
   setTimeout(() => {
     log(`\nthe run exceeded ${hardLimitMs / 60_000} minutes: stopping`);
     cleanup();
@@ -906,6 +916,13 @@ async function main(): Promise<void> {
   if (o.only.has('connect')) {
     results.connect = await runConnectBench({ root, rounds: o.rounds, lines: s.connectLines, log, logFile: brokerLog });
     results.errors.push(...results.connect.errors);
+  }
+
+  if (o.only.has('jdbc')) {
+    // At most 3 rounds: each copies the whole table twice (baseline and Connect) at a few minutes a round.
+    results.jdbc = await runJdbcBench({ root, rounds: Math.min(o.rounds, 3), rows: s.jdbcRows, log, logFile: brokerLog });
+    results.errors.push(...results.jdbc.errors);
+    if (results.jdbc.skipped !== null) results.notes.push(results.jdbc.skipped);
   }
 
   results.machine.loadavgAtEnd = loadavg().map((v) => v.toFixed(2)).join(' ');
