@@ -28,7 +28,7 @@
 import type { Logger } from '../../logging/logger.js';
 import type { Kafka } from '../../client/kafka.js';
 import type { Producer } from '../../client/producer/producer.js';
-import type { Consumer } from '../../client/consumer/consumer.js';
+import type { Consumer, ConsumerOptions } from '../../client/consumer/consumer.js';
 import type { KafkaMessage } from '../../client/consumer/consumer-types.js';
 import type { SinkOffsets, SinkTask, SinkTaskContext, SourceTaskContext, TopicPartition } from '../api/connector.js';
 import { SourceTask, topicPartitionKey } from '../api/connector.js';
@@ -441,6 +441,8 @@ export interface SinkTaskOptions {
   logger: Logger;
   /** Called once per topic, the first time the task received records from it. */
   onTopic?: (topic: string) => void;
+  /** The worker's `consumer.*` and the connector's `consumer.override.*` settings (consumer-overrides.ts). */
+  consumerSettings?: Partial<ConsumerOptions>;
 }
 
 export class WorkerSinkTask implements WorkerTask {
@@ -468,8 +470,9 @@ export class WorkerSinkTask implements WorkerTask {
   constructor(private readonly options: SinkTaskOptions) {
     this.id = options.id;
     this.consumer = options.kafka.consumer({
-      groupId: `connect-${options.connectorName}`,
       autoOffsetReset: 'earliest',
+      ...options.consumerSettings,
+      groupId: `connect-${options.connectorName}`,
       logger: options.logger,
       rebalanceListener: {
         onPartitionsRevoked: (partitions) => this.lock.run(async () => {

@@ -35,6 +35,7 @@ import type { ConnectState, ConnectorConfig, ConnectorTaskId, ConnectorType, Tar
 import { MemoryStatusBackingStore } from './memory-status-store.js';
 import type { OffsetBackingStore } from './offset-store.js';
 import type { StatusBackingStore } from './storage.js';
+import { sinkConsumerOverrides } from './consumer-overrides.js';
 import { WorkerSinkTask, WorkerSourceTask, type TopicCreationHook, type WorkerTask } from './worker-tasks.js';
 
 export type Props = Readonly<Record<string, string>>;
@@ -387,7 +388,8 @@ export class Worker {
         closers.push(() => chain.close());
         const spec = sinkTopics(connectorConfig);
         const topics = 'topics' in spec ? spec.topics : await this.matchTopics(spec.regex);
-        runner = new WorkerSinkTask({ ...common, task, chain, topics });
+        const consumerSettings = sinkConsumerOverrides(this.options.workerConfig, connectorConfig, logger);
+        runner = new WorkerSinkTask({ ...common, task, chain, topics, consumerSettings });
       } else {
         throw new ConnectException(`Connector ${id.connector}: ${connector.constructor.name} must be a SourceConnector or SinkConnector with a matching task class`);
       }
