@@ -93,6 +93,8 @@ export class JsonConverter implements Converter, HeaderConverter {
   private schemasEnabled: boolean = JsonConverterConfig.SCHEMAS_ENABLE_DEFAULT;
   private decimalFormat: DecimalFormat = JsonConverterConfig.DECIMAL_FORMAT_DEFAULT;
   private replaceNullWithDefault: boolean = JsonConverterConfig.REPLACE_NULL_WITH_DEFAULT_DEFAULT;
+  /** The JSON text of each schema written so far (schemas are immutable; entries go with their Schema). */
+  private readonly schemaTexts = new WeakMap<Schema, string>();
 
   /** Configures from the converter's own settings; `isKey` sets converter.type as Kafka does. */
   configure(configs: ConverterConfigs, isKey?: boolean): void {
@@ -108,8 +110,15 @@ export class JsonConverter implements Converter, HeaderConverter {
     void headers;
     if (schema === null && (value === null || value === undefined)) return null;
     const payload = this.convertToJson(schema, value ?? null) ?? NULL_NODE;
-    const node = this.schemasEnabled ? obj([['schema', this.asJsonSchema(schema) ?? NULL_NODE], ['payload', payload]]) : payload;
-    return Buffer.from(writeJson(node), 'utf8');
+    if (!this.schemasEnabled) return Buffer.from(writeJson(payload), 'utf8');
+    // The envelope's schema part is the same text for every record of a schema: written once per
+    // Schema object (Kafka keeps a cache of converted schemas too), the payload per record.
+    let schemaText = schema === null ? 'null' : this.schemaTexts.get(schema);
+    if (schemaText === undefined) {
+      schemaText = writeJson(this.asJsonSchema(schema) ?? NULL_NODE);
+      this.schemaTexts.set(schema!, schemaText);
+    }
+    return Buffer.from(`{"schema":${schemaText},"payload":${writeJson(payload)}}`, 'utf8');
   }
 
   toConnectData(topic: string, headers: ConnectHeaders | null, bytes: Uint8Array | null): SchemaAndValue {
