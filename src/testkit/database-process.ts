@@ -2,12 +2,13 @@
  * What the throwaway database servers of the test kit (mariadb-server.ts, postgres-server.ts)
  * share: finding a server binary on the PATH or in the distribution's directories, running
  * one-shot setup commands with bounded time, keeping every server process on a list that is
- * killed when the test process exits, and the skip-or-fail decision (missing binaries skip a
+ * killed when the test process exits, waiting for a starting server to accept a connection,
+ * reading the end of a server's log, and the skip-or-fail decision (missing binaries skip a
  * test locally and fail it under CI=true).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** The first `names` found on the PATH or in `extraDirs`, or null. */
@@ -99,4 +100,34 @@ export async function stopServer(child: ChildProcess, graceMs = 10_000): Promise
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await done;
   clearTimeout(timer);
+}
+
+/** The last `chars` characters of a server's log file ('' when it cannot be read). */
+export function logFileTail(file: string, chars = 3000): string {
+  try {
+    return readFileSync(file, 'utf8').slice(-chars);
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Tries `connect` every 100 ms until it succeeds; fails with the server's log when the server
+ * process exits first or `timeoutMs` passes (naming the last connection error).
+ */
+export async function connectWhenReady<C>(serverName: string, child: ChildProcess, timeoutMs: number, log: () => string, connect: () => Promise<C>): Promise<C> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  let gone = false;
+  void exited(child).then(() => (gone = true));
+  for (;;) {
+    if (gone) throw new Error(`${serverName} exited while starting:\n${log()}`);
+    try {
+      return await connect();
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`${serverName} did not accept connections within ${timeoutMs} ms (last error: ${lastError}):\n${log()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './broker-process.js';
-import { exited, findBinary, postgresLibDirs, runToCompletion, stopServer, trackServer } from './database-process.js';
+import { connectWhenReady, exited, findBinary, logFileTail, postgresLibDirs, runToCompletion, stopServer, trackServer } from './database-process.js';
 
 export interface PostgresOptions {
   /** Directory for the data, socket and logs; default a new temp dir, removed by `stop()`. */
@@ -115,7 +115,17 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     }
     trackServer(child);
     const server = child;
-    const admin = await waitForConnection(server, port, password, options.startTimeoutMs ?? 60_000, () => tail(logFile));
+    const admin = await connectWhenReady('postgres', server, options.startTimeoutMs ?? 60_000, () => logFileTail(logFile), async () => {
+      const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 2000 });
+      try {
+        await client.connect();
+      } catch (err) {
+        await client.end().catch(() => undefined);
+        throw err;
+      }
+      client.on('error', () => undefined);
+      return client;
+    });
     let stopped = false;
     return {
       host: '127.0.0.1',
@@ -138,7 +148,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
         return `jdbc:postgresql://127.0.0.1:${port}/${encodeURIComponent(name)}`;
       },
       logTail(chars = 3000) {
-        return tail(logFile, chars);
+        return logFileTail(logFile, chars);
       },
       async stop() {
         if (stopped) return;
@@ -159,34 +169,5 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     if (child !== null) await stopServer(child, 2000);
     if (ownsDir) rmSync(dir, { recursive: true, force: true });
     throw err;
-  }
-}
-
-function tail(file: string, chars = 3000): string {
-  try {
-    return readFileSync(file, 'utf8').slice(-chars);
-  } catch {
-    return '';
-  }
-}
-
-async function waitForConnection(child: ChildProcess, port: number, password: string, timeoutMs: number, log: () => string): Promise<pg.Client> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = '';
-  let gone = false;
-  void exited(child).then(() => (gone = true));
-  for (;;) {
-    if (gone) throw new Error(`postgres exited while starting:\n${log()}`);
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      client.on('error', () => undefined);
-      return client;
-    } catch (err) {
-      lastError = (err as Error).message;
-      await client.end().catch(() => undefined);
-    }
-    if (Date.now() > deadline) throw new Error(`postgres did not accept connections within ${timeoutMs} ms (last error: ${lastError}):\n${log()}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
