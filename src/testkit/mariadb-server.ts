@@ -13,38 +13,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { freePort } from './broker-process.js';
-import { connectWhenReady, findBinary, logFileTail, runToCompletion, stopServer, trackServer } from './database-process.js';
+import { connectWhenReady, findBinary, logFileTail, runToCompletion, stopServer, trackServer, type DatabaseServer, type DatabaseServerOptions } from './database-process.js';
 
 const SBIN_DIRS = ['/usr/sbin', '/usr/libexec', '/usr/local/sbin', '/usr/local/mysql/bin'];
 
-export interface MariaDbOptions {
-  /** Directory for the data, socket and logs; default a new temp dir, removed by `stop()`. */
-  dataDir?: string;
-  /** root's password. Default `samsa-test-pw`. */
-  password?: string;
-  /** How long to wait for the server to accept connections. Default 60 s. */
-  startTimeoutMs?: number;
-}
+/** `password` is root's. */
+export type MariaDbOptions = DatabaseServerOptions;
 
-export interface MariaDbServer {
-  readonly host: '127.0.0.1';
-  readonly port: number;
+export interface MariaDbServer extends DatabaseServer {
   readonly user: 'root';
-  readonly password: string;
-  /** `jdbc:mariadb://127.0.0.1:PORT/` (no database). */
+  /** `jdbc:mariadb://127.0.0.1:PORT/` (no database). `query` runs as root with no default database. */
   readonly url: string;
-  /** How long the server took from install to first connection, in ms. */
-  readonly startedInMs: number;
-  /** Runs one statement as root (no default database); rows as objects. */
-  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
-  /** Creates database `name` (dropping one of that name first) and returns its JDBC URL. */
-  createDatabase(name: string): Promise<string>;
   /** The `jdbc:mariadb://` URL of database `name` (the `mysql` subprotocol with `scheme: 'mysql'`). */
   urlFor(name: string, scheme?: 'mariadb' | 'mysql'): string;
-  /** The last lines of the server's error log. */
-  logTail(chars?: number): string;
-  /** Shuts the server down and removes the data directory it created. */
-  stop(): Promise<void>;
 }
 
 /** The installed MariaDB, or why there is none (for skips). */

@@ -14,36 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './broker-process.js';
-import { connectWhenReady, exited, findBinary, logFileTail, postgresLibDirs, runToCompletion, stopServer, trackServer } from './database-process.js';
+import { connectWhenReady, findBinary, logFileTail, postgresLibDirs, runToCompletion, stopServer, trackServer, type DatabaseServer, type DatabaseServerOptions } from './database-process.js';
 
-export interface PostgresOptions {
-  /** Directory for the data, socket and logs; default a new temp dir, removed by `stop()`. */
-  dataDir?: string;
-  /** The superuser `postgres`'s password. Default `samsa-test-pw`. */
-  password?: string;
-  /** How long to wait for the server to accept connections. Default 60 s. */
-  startTimeoutMs?: number;
-}
+/** `password` is the superuser `postgres`'s. */
+export type PostgresOptions = DatabaseServerOptions;
 
-export interface PostgresServer {
-  readonly host: '127.0.0.1';
-  readonly port: number;
+export interface PostgresServer extends DatabaseServer {
   readonly user: 'postgres';
-  readonly password: string;
-  /** `jdbc:postgresql://127.0.0.1:PORT/postgres`. */
+  /** `jdbc:postgresql://127.0.0.1:PORT/postgres`; `query` runs as `postgres` in database `postgres`. */
   readonly url: string;
-  /** How long the server took from initdb to first connection, in ms. */
-  readonly startedInMs: number;
-  /** Runs one statement as `postgres` in database `postgres`; rows as objects. */
-  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
-  /** Creates database `name` (dropping one of that name first) and returns its JDBC URL. */
-  createDatabase(name: string): Promise<string>;
-  /** `jdbc:postgresql://127.0.0.1:PORT/name`. */
-  urlFor(name: string): string;
-  /** The last lines of the server's log. */
-  logTail(chars?: number): string;
-  /** Shuts the server down and removes the data directory it created. */
-  stop(): Promise<void>;
 }
 
 function binary(name: string): string | null {
@@ -155,13 +134,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
         stopped = true;
         await admin.end().catch(() => undefined);
         // SIGTERM is PostgreSQL's "smart" shutdown, which waits for clients; SIGINT is "fast".
-        if (server.exitCode === null && server.signalCode === null) {
-          const done = exited(server);
-          server.kill('SIGINT');
-          const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
-          await done;
-          clearTimeout(timer);
-        }
+        await stopServer(server, 10_000, 'SIGINT');
         if (ownsDir) rmSync(dir, { recursive: true, force: true });
       },
     };
