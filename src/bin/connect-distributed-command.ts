@@ -9,9 +9,9 @@
  * Runs until Ctrl-C / SIGTERM: then its tasks stop (offsets flushed), it leaves the group and
  * exits 0. Bad properties: exit 1 with a message naming the file and the key.
  */
-import { createLogger } from '../logging/logger.js';
 import { startDistributed } from '../connect/runtime/distributed.js';
 import { defineCliTool, UsageError } from '../cli/tool-runner.js';
+import { runConnectWorkerUntilInterrupted } from './connect-worker-lifetime.js';
 
 const USAGE = `Runs a Kafka Connect worker in distributed mode: workers with the same group.id form one Connect cluster
 and share its connectors and tasks; configs, offsets and statuses live in Kafka topics.
@@ -33,20 +33,9 @@ export const connectDistributed = defineCliTool({
   async run(_values, { positionals, onInterrupt }) {
     const [workerFile, ...extra] = positionals;
     if (workerFile === undefined || extra.length > 0) throw new UsageError('Usage: connect-distributed worker.properties');
-    let interrupted = false;
-    let wake: () => void = () => undefined;
-    const stopRequested = new Promise<void>((resolve) => (wake = resolve));
-    onInterrupt(() => {
-      interrupted = true;
-      wake();
-    });
-    const logger = createLogger({ name: 'connect' });
-    const distributed = await startDistributed(workerFile, logger);
-    logger.info({ url: distributed.url, workerId: distributed.herder.workerId }, `Kafka Connect started; REST API at ${distributed.url}`);
-    if (!interrupted) await stopRequested;
-    logger.info('Kafka Connect stopping');
-    await distributed.stop();
-    logger.info('Kafka Connect stopped');
-    return 0;
+    return runConnectWorkerUntilInterrupted(onInterrupt, (logger) => startDistributed(workerFile, logger), (distributed) => ({
+      url: distributed.url,
+      context: { url: distributed.url, workerId: distributed.herder.workerId },
+    }));
   },
 });

@@ -9,9 +9,9 @@
  * closes, tasks stop, offsets are committed and it exits 0. Bad properties: exit 1 with a message
  * naming the file and the key. See src/connect/README.md.
  */
-import { createLogger } from '../logging/logger.js';
 import { startStandalone } from '../connect/runtime/standalone.js';
 import { defineCliTool, UsageError } from '../cli/tool-runner.js';
+import { runConnectWorkerUntilInterrupted } from './connect-worker-lifetime.js';
 
 const USAGE = `Runs a Kafka Connect worker in standalone mode: the connectors of the given connector properties files
 (and any created through the REST API), source offsets in offset.storage.file.filename.
@@ -35,20 +35,9 @@ export const connectStandalone = defineCliTool({
   async run(_values, { positionals, onInterrupt }) {
     const [workerFile, ...connectorFiles] = positionals;
     if (workerFile === undefined) throw new UsageError('Usage: connect-standalone worker.properties [connector1.properties connector2.properties ...]');
-    let interrupted = false;
-    let wake: () => void = () => undefined;
-    const stopRequested = new Promise<void>((resolve) => (wake = resolve));
-    onInterrupt(() => {
-      interrupted = true;
-      wake();
-    });
-    const logger = createLogger({ name: 'connect' });
-    const standalone = await startStandalone(workerFile, connectorFiles, logger);
-    logger.info({ url: standalone.rest.url }, `Kafka Connect started; REST API at ${standalone.rest.url}`);
-    if (!interrupted) await stopRequested;
-    logger.info('Kafka Connect stopping');
-    await standalone.stop();
-    logger.info('Kafka Connect stopped');
-    return 0;
+    return runConnectWorkerUntilInterrupted(onInterrupt, (logger) => startStandalone(workerFile, connectorFiles, logger), (standalone) => ({
+      url: standalone.rest.url,
+      context: { url: standalone.rest.url },
+    }));
   },
 });

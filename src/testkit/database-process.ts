@@ -1,14 +1,48 @@
 /**
  * What the throwaway database servers of the test kit (mariadb-server.ts, postgres-server.ts)
  * share: finding a server binary on the PATH or in the distribution's directories, running
- * one-shot setup commands with bounded time, keeping every server process on a list that is
- * killed when the test process exits, and the skip-or-fail decision (missing binaries skip a
+ * one-shot setup commands with bounded time, the options and handle every server has, keeping every server process on a list that is
+ * killed when the test process exits, waiting for a starting server to accept a connection,
+ * reading the end of a server's log, and the skip-or-fail decision (missing binaries skip a
  * test locally and fail it under CI=true).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+
+/** Options every throwaway database server takes. */
+export interface DatabaseServerOptions {
+  /** Directory for the data, socket and logs; default a new temp dir, removed by `stop()`. */
+  dataDir?: string;
+  /** The administrator's password. Default `samsa-test-pw`. */
+  password?: string;
+  /** How long to wait for the server to accept connections. Default 60 s. */
+  startTimeoutMs?: number;
+}
+
+/** A running throwaway database server on the loopback interface, reached as its administrator. */
+export interface DatabaseServer {
+  readonly host: '127.0.0.1';
+  readonly port: number;
+  /** The administrator account. */
+  readonly user: string;
+  readonly password: string;
+  /** The server's JDBC URL. */
+  readonly url: string;
+  /** How long the server took from its data directory's creation to the first connection, in ms. */
+  readonly startedInMs: number;
+  /** Runs one statement as the administrator; rows as objects. */
+  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Creates database `name` (dropping one of that name first) and returns its JDBC URL. */
+  createDatabase(name: string): Promise<string>;
+  /** The JDBC URL of database `name`. */
+  urlFor(name: string): string;
+  /** The last lines of the server's log. */
+  logTail(chars?: number): string;
+  /** Shuts the server down and removes the data directory it created. */
+  stop(): Promise<void>;
+}
 
 /** The first `names` found on the PATH or in `extraDirs`, or null. */
 export function findBinary(names: readonly string[], extraDirs: readonly string[] = []): string | null {
@@ -91,12 +125,42 @@ export function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Stops a server with SIGTERM (a clean shutdown), then SIGKILL if it has not exited after `graceMs`. */
-export async function stopServer(child: ChildProcess, graceMs = 10_000): Promise<void> {
+/** Stops a server with `signal` (default SIGTERM, a clean shutdown), then SIGKILL if it has not exited after `graceMs`. */
+export async function stopServer(child: ChildProcess, graceMs = 10_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const done = exited(child);
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await done;
   clearTimeout(timer);
+}
+
+/** The last `chars` characters of a server's log file ('' when it cannot be read). */
+export function logFileTail(file: string, chars = 3000): string {
+  try {
+    return readFileSync(file, 'utf8').slice(-chars);
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Tries `connect` every 100 ms until it succeeds; fails with the server's log when the server
+ * process exits first or `timeoutMs` passes (naming the last connection error).
+ */
+export async function connectWhenReady<C>(serverName: string, child: ChildProcess, timeoutMs: number, log: () => string, connect: () => Promise<C>): Promise<C> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  let gone = false;
+  void exited(child).then(() => (gone = true));
+  for (;;) {
+    if (gone) throw new Error(`${serverName} exited while starting:\n${log()}`);
+    try {
+      return await connect();
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`${serverName} did not accept connections within ${timeoutMs} ms (last error: ${lastError}):\n${log()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

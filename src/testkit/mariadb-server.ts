@@ -8,43 +8,24 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { freePort } from './broker-process.js';
-import { exited, findBinary, runToCompletion, stopServer, trackServer } from './database-process.js';
+import { connectWhenReady, findBinary, logFileTail, runToCompletion, stopServer, trackServer, type DatabaseServer, type DatabaseServerOptions } from './database-process.js';
 
 const SBIN_DIRS = ['/usr/sbin', '/usr/libexec', '/usr/local/sbin', '/usr/local/mysql/bin'];
 
-export interface MariaDbOptions {
-  /** Directory for the data, socket and logs; default a new temp dir, removed by `stop()`. */
-  dataDir?: string;
-  /** root's password. Default `samsa-test-pw`. */
-  password?: string;
-  /** How long to wait for the server to accept connections. Default 60 s. */
-  startTimeoutMs?: number;
-}
+/** `password` is root's. */
+export type MariaDbOptions = DatabaseServerOptions;
 
-export interface MariaDbServer {
-  readonly host: '127.0.0.1';
-  readonly port: number;
+export interface MariaDbServer extends DatabaseServer {
   readonly user: 'root';
-  readonly password: string;
-  /** `jdbc:mariadb://127.0.0.1:PORT/` (no database). */
+  /** `jdbc:mariadb://127.0.0.1:PORT/` (no database). `query` runs as root with no default database. */
   readonly url: string;
-  /** How long the server took from install to first connection, in ms. */
-  readonly startedInMs: number;
-  /** Runs one statement as root (no default database); rows as objects. */
-  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
-  /** Creates database `name` (dropping one of that name first) and returns its JDBC URL. */
-  createDatabase(name: string): Promise<string>;
   /** The `jdbc:mariadb://` URL of database `name` (the `mysql` subprotocol with `scheme: 'mysql'`). */
   urlFor(name: string, scheme?: 'mariadb' | 'mysql'): string;
-  /** The last lines of the server's error log. */
-  logTail(chars?: number): string;
-  /** Shuts the server down and removes the data directory it created. */
-  stop(): Promise<void>;
 }
 
 /** The installed MariaDB, or why there is none (for skips). */
@@ -113,7 +94,8 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
     }
     trackServer(child);
     const server = child;
-    const admin = await waitForConnection(server, port, password, options.startTimeoutMs ?? 60_000, () => tail(logFile));
+    const admin = await connectWhenReady('mariadbd', server, options.startTimeoutMs ?? 60_000, () => logFileTail(logFile), () =>
+      mysql.createConnection({ host: '127.0.0.1', port, user: 'root', password, connectTimeout: 2000, multipleStatements: false }));
     const url = `jdbc:mariadb://127.0.0.1:${port}/`;
     let stopped = false;
     return {
@@ -136,7 +118,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
         return `jdbc:${scheme}://127.0.0.1:${port}/${encodeURIComponent(name)}`;
       },
       logTail(chars = 3000) {
-        return tail(logFile, chars);
+        return logFileTail(logFile, chars);
       },
       async stop() {
         if (stopped) return;
@@ -150,30 +132,5 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
     if (child !== null) await stopServer(child, 2000);
     if (ownsDir) rmSync(dir, { recursive: true, force: true });
     throw err;
-  }
-}
-
-function tail(file: string, chars = 3000): string {
-  try {
-    return readFileSync(file, 'utf8').slice(-chars);
-  } catch {
-    return '';
-  }
-}
-
-async function waitForConnection(child: ChildProcess, port: number, password: string, timeoutMs: number, log: () => string): Promise<mysql.Connection> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = '';
-  let gone = false;
-  void exited(child).then(() => (gone = true));
-  for (;;) {
-    if (gone) throw new Error(`mariadbd exited while starting:\n${log()}`);
-    try {
-      return await mysql.createConnection({ host: '127.0.0.1', port, user: 'root', password, connectTimeout: 2000, multipleStatements: false });
-    } catch (err) {
-      lastError = (err as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`mariadbd did not accept connections within ${timeoutMs} ms (last error: ${lastError}):\n${log()}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }

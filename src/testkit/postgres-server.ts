@@ -14,36 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './broker-process.js';
-import { exited, findBinary, postgresLibDirs, runToCompletion, stopServer, trackServer } from './database-process.js';
+import { connectWhenReady, findBinary, logFileTail, postgresLibDirs, runToCompletion, stopServer, trackServer, type DatabaseServer, type DatabaseServerOptions } from './database-process.js';
 
-export interface PostgresOptions {
-  /** Directory for the data, socket and logs; default a new temp dir, removed by `stop()`. */
-  dataDir?: string;
-  /** The superuser `postgres`'s password. Default `samsa-test-pw`. */
-  password?: string;
-  /** How long to wait for the server to accept connections. Default 60 s. */
-  startTimeoutMs?: number;
-}
+/** `password` is the superuser `postgres`'s. */
+export type PostgresOptions = DatabaseServerOptions;
 
-export interface PostgresServer {
-  readonly host: '127.0.0.1';
-  readonly port: number;
+export interface PostgresServer extends DatabaseServer {
   readonly user: 'postgres';
-  readonly password: string;
-  /** `jdbc:postgresql://127.0.0.1:PORT/postgres`. */
+  /** `jdbc:postgresql://127.0.0.1:PORT/postgres`; `query` runs as `postgres` in database `postgres`. */
   readonly url: string;
-  /** How long the server took from initdb to first connection, in ms. */
-  readonly startedInMs: number;
-  /** Runs one statement as `postgres` in database `postgres`; rows as objects. */
-  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
-  /** Creates database `name` (dropping one of that name first) and returns its JDBC URL. */
-  createDatabase(name: string): Promise<string>;
-  /** `jdbc:postgresql://127.0.0.1:PORT/name`. */
-  urlFor(name: string): string;
-  /** The last lines of the server's log. */
-  logTail(chars?: number): string;
-  /** Shuts the server down and removes the data directory it created. */
-  stop(): Promise<void>;
 }
 
 function binary(name: string): string | null {
@@ -115,7 +94,17 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     }
     trackServer(child);
     const server = child;
-    const admin = await waitForConnection(server, port, password, options.startTimeoutMs ?? 60_000, () => tail(logFile));
+    const admin = await connectWhenReady('postgres', server, options.startTimeoutMs ?? 60_000, () => logFileTail(logFile), async () => {
+      const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 2000 });
+      try {
+        await client.connect();
+      } catch (err) {
+        await client.end().catch(() => undefined);
+        throw err;
+      }
+      client.on('error', () => undefined);
+      return client;
+    });
     let stopped = false;
     return {
       host: '127.0.0.1',
@@ -138,20 +127,14 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
         return `jdbc:postgresql://127.0.0.1:${port}/${encodeURIComponent(name)}`;
       },
       logTail(chars = 3000) {
-        return tail(logFile, chars);
+        return logFileTail(logFile, chars);
       },
       async stop() {
         if (stopped) return;
         stopped = true;
         await admin.end().catch(() => undefined);
         // SIGTERM is PostgreSQL's "smart" shutdown, which waits for clients; SIGINT is "fast".
-        if (server.exitCode === null && server.signalCode === null) {
-          const done = exited(server);
-          server.kill('SIGINT');
-          const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
-          await done;
-          clearTimeout(timer);
-        }
+        await stopServer(server, 10_000, 'SIGINT');
         if (ownsDir) rmSync(dir, { recursive: true, force: true });
       },
     };
@@ -159,34 +142,5 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     if (child !== null) await stopServer(child, 2000);
     if (ownsDir) rmSync(dir, { recursive: true, force: true });
     throw err;
-  }
-}
-
-function tail(file: string, chars = 3000): string {
-  try {
-    return readFileSync(file, 'utf8').slice(-chars);
-  } catch {
-    return '';
-  }
-}
-
-async function waitForConnection(child: ChildProcess, port: number, password: string, timeoutMs: number, log: () => string): Promise<pg.Client> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = '';
-  let gone = false;
-  void exited(child).then(() => (gone = true));
-  for (;;) {
-    if (gone) throw new Error(`postgres exited while starting:\n${log()}`);
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      client.on('error', () => undefined);
-      return client;
-    } catch (err) {
-      lastError = (err as Error).message;
-      await client.end().catch(() => undefined);
-    }
-    if (Date.now() > deadline) throw new Error(`postgres did not accept connections within ${timeoutMs} ms (last error: ${lastError}):\n${log()}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }

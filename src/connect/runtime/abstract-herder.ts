@@ -215,6 +215,43 @@ export abstract class AbstractHerder implements Herder {
     return { answer, restartConnector, restartTasks };
   }
 
+  /** The answer to a connector config PUT, logged. */
+  protected connectorConfigPut(name: string, created: boolean): { created: boolean; info: ConnectorInfo } {
+    this.logger.info({ connector: name, created }, created ? 'connector created' : 'connector reconfigured');
+    return { created, info: this.info(name) };
+  }
+
+  /** Removes a deleted connector's config, statuses and active topics from the stores. */
+  protected async removeConnectorRecords(name: string): Promise<void> {
+    await this.configStore.removeConnectorConfig(name);
+    await this.statusStore.deleteConnector(name);
+    await this.statusStore.deleteTopics(name);
+    this.logger.info({ connector: name }, 'connector deleted');
+  }
+
+  /** The stored config of task `task` of the connector; NotFoundException when there is none. */
+  protected storedTaskConfig(name: string, task: number): ConnectorConfig {
+    const taskConfig = (this.configStore.snapshot().taskConfigs.get(name) ?? [])[task];
+    if (taskConfig === undefined) throw new NotFoundException(`Task ${name}-${task} not found`);
+    return taskConfig;
+  }
+
+  /** The task configs the running connector generates for its `tasks.max`; null (logged) when it fails to. */
+  protected generateTaskConfigs(name: string, config: ConnectorConfig): ConnectorConfig[] | null {
+    try {
+      return this.worker.connectorTaskConfigs(name, Number(CONNECTOR_CONFIG_DEF.parse(config)['tasks.max']));
+    } catch (e) {
+      this.logger.error({ connector: name, err: (e as Error).message }, 'could not get the task configurations');
+      return null;
+    }
+  }
+
+  /** Stops a task this worker runs and starts it again, in its connector's target state. */
+  protected async restartTaskHere(id: ConnectorTaskId, config: ConnectorConfig, taskConfig: ConnectorConfig): Promise<void> {
+    await this.worker.stopTasks([id]);
+    await this.worker.startTask(id, config, taskConfig, this.targetState(id.connector));
+  }
+
   // ---- active topics (KIP-558) ----
 
   async connectorActiveTopics(name: string): Promise<string[]> {

@@ -34,12 +34,10 @@ import type { KafkaConfigBackingStore } from '../storage/kafka-config-backing-st
 import type { KafkaOffsetBackingStore } from '../storage/kafka-offset-backing-store.js';
 import type { KafkaStatusBackingStore } from '../storage/kafka-status-backing-store.js';
 import { AbstractHerder } from './abstract-herder.js';
-import { CONNECTOR_CONFIG_DEF } from './config.js';
-import { assignmentFailed, type ConnectAssignment, type ConnectProtocolCompatibility } from './distributed/connect-protocol.js';
-import { WorkerGroupMember, type RevokedWork } from './distributed/worker-group-member.js';
+import { assignmentFailed, type ConnectAssignment } from './distributed/connect-protocol.js';
+import { WorkerGroupMember, type RevokedWork, type WorkerGroupSettings } from './distributed/worker-group-member.js';
 import {
   AlreadyExistsException,
-  NotFoundException,
   NotLeaderException,
   RebalanceInProgressException,
   type ConnectorConfig,
@@ -58,7 +56,7 @@ import type { Worker } from './worker.js';
 /** How long a write waits to be read back, and a worker to catch up with the config topic (Kafka: 30 s total). */
 const CONFIG_READ_TIMEOUT_MS = 30_000;
 
-export interface DistributedHerderOptions {
+export interface DistributedHerderOptions extends WorkerGroupSettings {
   /** Built with `statusStore` = a GroupStatusStore over `statusStore` below and `offsetStore` = `offsetStore` below. */
   worker: Worker;
   configStore: KafkaConfigBackingStore;
@@ -66,15 +64,6 @@ export interface DistributedHerderOptions {
   offsetStore: KafkaOffsetBackingStore;
   /** The GroupStatusStore the worker reports through (the herder tells it the generation). */
   groupStatusStore: GroupStatusStore;
-  groupId: string;
-  /** This worker's REST URL as the others reach it (the REST server's advertised URL). */
-  workerUrl: string;
-  protocols?: ConnectProtocolCompatibility;
-  sessionTimeoutMs?: number;
-  heartbeatIntervalMs?: number;
-  rebalanceTimeoutMs?: number;
-  scheduledRebalanceMaxDelayMs?: number;
-  retryBackoffMs?: number;
   logger: Logger;
 }
 
@@ -312,13 +301,8 @@ export class DistributedHerder extends AbstractHerder {
     const snapshot = this.kafkaConfigStore.snapshot();
     const config = snapshot.connectorConfigs.get(name);
     if (config === undefined || (snapshot.targetStates.get(name) ?? 'STARTED') === 'STOPPED' || !this.worker.isRunning(name)) return;
-    let taskConfigs: ConnectorConfig[];
-    try {
-      taskConfigs = this.worker.connectorTaskConfigs(name, Number(CONNECTOR_CONFIG_DEF.parse(config)['tasks.max']));
-    } catch (e) {
-      this.logger.error({ connector: name, err: (e as Error).message }, 'could not get the task configurations');
-      return;
-    }
+    const taskConfigs = this.generateTaskConfigs(name, config);
+    if (taskConfigs === null) return;
     const current = snapshot.taskConfigs.get(name) ?? [];
     if (sameConfigs(taskConfigs, current) && !snapshot.inconsistentConnectors.has(name) && snapshot.taskCounts.has(name)) return;
     this.logger.info({ connector: name, tasks: taskConfigs.length }, 'writing new task configurations');
@@ -452,8 +436,7 @@ export class DistributedHerder extends AbstractHerder {
       if (exists && !options.allowReplace) throw new AlreadyExistsException(`Connector ${name} already exists`);
       if (exists) await this.configStore.putConnectorConfig(name, full);
       else await this.configStore.putConnectorConfig(name, full, options.initialState ?? 'STARTED');
-      this.logger.info({ connector: name, created: !exists }, exists ? 'connector reconfigured' : 'connector created');
-      return { created: !exists, info: this.info(name) };
+      return this.connectorConfigPut(name, !exists);
     });
   }
 
@@ -462,10 +445,7 @@ export class DistributedHerder extends AbstractHerder {
       this.requireLeader();
       await this.leaderRefresh();
       this.config(name);
-      await this.configStore.removeConnectorConfig(name);
-      await this.statusStore.deleteConnector(name);
-      await this.statusStore.deleteTopics(name);
-      this.logger.info({ connector: name }, 'connector deleted');
+      await this.removeConnectorRecords(name);
     });
   }
 
@@ -508,11 +488,9 @@ export class DistributedHerder extends AbstractHerder {
       this.checkReadable();
       const config = this.config(name);
       const id: ConnectorTaskId = { connector: name, task };
-      const taskConfig = (this.configStore.snapshot().taskConfigs.get(name) ?? [])[task];
-      if (taskConfig === undefined) throw new NotFoundException(`Task ${name}-${task} not found`);
+      const taskConfig = this.storedTaskConfig(name, task);
       if (!(this.assignment?.tasks.some((t) => taskKey(t) === taskKey(id)) ?? false)) this.forwardToOwner(id);
-      await this.worker.stopTasks([id]);
-      await this.worker.startTask(id, config, taskConfig, this.targetState(name));
+      await this.restartTaskHere(id, config, taskConfig);
     });
   }
 

@@ -12,18 +12,14 @@
 import { Kafka } from '../../client/kafka.js';
 import type { Logger } from '../../logging/logger.js';
 import { ConfigException, ConnectException } from '../api/errors.js';
-import type { ConnectorPluginRegistry } from '../connectors/registry.js';
-import type { ConverterRegistry } from '../converters/registry.js';
-import type { LoggerLevels } from '../rest/logger-levels.js';
 import { restServerPlacement } from '../rest/rest-config.js';
 import type { RestServer } from '../rest/rest-server.js';
 import { createKafkaBackingStores } from '../storage/distributed-storage-config.js';
-import type { TransformRegistry } from '../transforms/registry.js';
 import { DISTRIBUTED_CONFIG_DEF, parseDistributedConfig } from './distributed-config.js';
 import { DistributedHerder, GroupStatusStore } from './distributed-herder.js';
-import { readProperties } from './standalone.js';
-import { Worker, type WorkerOptions } from './worker.js';
-import { deferredHerder, prepareWorkerPlugins, startRestFor, workerIdFor } from './worker-setup.js';
+import { inFile, readProperties } from './standalone.js';
+import { Worker } from './worker.js';
+import { deferredHerder, prepareWorkerPlugins, startRestFor, workerIdFor, type WorkerProcessOptions } from './worker-setup.js';
 
 export interface Distributed {
   readonly worker: Worker;
@@ -35,25 +31,8 @@ export interface Distributed {
   stop(): Promise<void>;
 }
 
-export interface DistributedOptions {
-  /** Registries to use instead of the built-in plugins plus `plugin.path`'s. */
-  connectors?: ConnectorPluginRegistry;
-  converters?: ConverterRegistry;
-  transforms?: TransformRegistry;
-  /** Overrides the topic creation built from `topic.creation.*`. */
-  topicCreationFor?: WorkerOptions['topicCreationFor'];
-  /** The named log levels GET/PUT /admin/loggers serve; default the root logger alone. */
-  loggerLevels?: LoggerLevels;
-}
-
-function inFile<T>(file: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ConfigException) throw new ConfigException(`${file}: ${e.message}`, { cause: e });
-    throw e;
-  }
-}
+/** What a program starting a distributed worker may set instead of the worker's own plugins and log levels. */
+export type DistributedOptions = WorkerProcessOptions;
 
 /** Starts a distributed worker from its properties file (see startDistributedWorker). */
 export async function startDistributed(workerFile: string, logger: Logger, options: DistributedOptions = {}): Promise<Distributed> {

@@ -16,12 +16,10 @@ import { AbstractHerder } from './abstract-herder.js';
 import { CONNECTOR_CONFIG_DEF } from './config.js';
 import {
   AlreadyExistsException,
-  NotFoundException,
   type ConnectorConfig,
   type ConnectorInfo,
   type ConnectorOffsets,
   type ConnectorStateInfo,
-  type ConnectorTaskId,
   type PutConnectorOptions,
   type RestartRequest,
 } from './herder.js';
@@ -98,8 +96,7 @@ export class StandaloneHerder extends AbstractHerder {
         await this.configStore.putConnectorConfig(name, full, options.initialState ?? 'STARTED');
       }
       await this.startConnectorAndTasks(name);
-      this.logger.info({ connector: name, created: !exists }, exists ? 'connector reconfigured' : 'connector created');
-      return { created: !exists, info: this.info(name) };
+      return this.connectorConfigPut(name, !exists);
     });
   }
 
@@ -119,13 +116,8 @@ export class StandaloneHerder extends AbstractHerder {
       return;
     }
     if (!this.worker.isRunning(name)) return;
-    let taskConfigs: ConnectorConfig[];
-    try {
-      taskConfigs = this.worker.connectorTaskConfigs(name, Number(CONNECTOR_CONFIG_DEF.parse(config)['tasks.max']));
-    } catch (e) {
-      this.logger.error({ connector: name, err: (e as Error).message }, 'could not get the task configurations');
-      return;
-    }
+    const taskConfigs = this.generateTaskConfigs(name, config);
+    if (taskConfigs === null) return;
     await this.configStore.putTaskConfigs(name, taskConfigs);
     for (const [task, taskConfig] of taskConfigs.entries()) await this.worker.startTask({ connector: name, task }, config, taskConfig, target);
   }
@@ -135,10 +127,7 @@ export class StandaloneHerder extends AbstractHerder {
       this.config(name);
       await this.worker.stopTasks(this.worker.taskIds(name));
       await this.worker.stopConnector(name);
-      await this.configStore.removeConnectorConfig(name);
-      await this.statusStore.deleteConnector(name);
-      await this.statusStore.deleteTopics(name);
-      this.logger.info({ connector: name }, 'connector deleted');
+      await this.removeConnectorRecords(name);
     });
   }
 
@@ -172,11 +161,7 @@ export class StandaloneHerder extends AbstractHerder {
   restartTask(name: string, task: number): Promise<void> {
     return this.queue.run(async () => {
       const config = this.config(name);
-      const taskConfig = (this.configStore.snapshot().taskConfigs.get(name) ?? [])[task];
-      if (taskConfig === undefined) throw new NotFoundException(`Task ${name}-${task} not found`);
-      const id: ConnectorTaskId = { connector: name, task };
-      await this.worker.stopTasks([id]);
-      await this.worker.startTask(id, config, taskConfig, this.targetState(name));
+      await this.restartTaskHere({ connector: name, task }, config, this.storedTaskConfig(name, task));
     });
   }
 

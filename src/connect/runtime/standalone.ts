@@ -14,18 +14,14 @@ import { readFileSync } from 'node:fs';
 import { Properties } from 'properties-file';
 import type { Logger } from '../../logging/logger.js';
 import { ConfigException, ConnectException } from '../api/errors.js';
-import type { ConnectorPluginRegistry } from '../connectors/registry.js';
-import type { ConverterRegistry } from '../converters/registry.js';
-import type { LoggerLevels } from '../rest/logger-levels.js';
 import { restServerPlacement } from '../rest/rest-config.js';
 import type { RestServer } from '../rest/rest-server.js';
-import type { TransformRegistry } from '../transforms/registry.js';
 import { WORKER_CONFIG_DEF } from './config.js';
 import { MemoryStatusBackingStore } from './memory-status-store.js';
 import { FileOffsetBackingStore } from './offset-store.js';
 import { StandaloneHerder } from './standalone-herder.js';
-import { deferredHerder, prepareWorkerPlugins, startRestFor, workerIdFor } from './worker-setup.js';
-import { validateWorkerConfig, Worker, type Props, type WorkerOptions } from './worker.js';
+import { deferredHerder, prepareWorkerPlugins, startRestFor, workerIdFor, type WorkerProcessOptions } from './worker-setup.js';
+import { validateWorkerConfig, Worker, type Props } from './worker.js';
 
 /** Reads a Java properties file into a plain object; a missing/unreadable file is a ConfigException naming it. */
 export function readProperties(file: string): Record<string, string> {
@@ -38,7 +34,8 @@ export function readProperties(file: string): Record<string, string> {
   return new Properties(bytes).toObject();
 }
 
-function inFile<T>(file: string, fn: () => T): T {
+/** Runs `fn`; a ConfigException it throws is thrown again with the properties file's name in front of its message. */
+export function inFile<T>(file: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
@@ -57,17 +54,9 @@ export interface Standalone {
   stop(): Promise<void>;
 }
 
-export interface StandaloneOptions {
+export interface StandaloneOptions extends WorkerProcessOptions {
   /** The worker id statuses show; default the REST server's advertised `host:port`. */
   workerId?: string;
-  /** Registries to use instead of the built-in plugins plus `plugin.path`'s (all three, or none, are usual). */
-  connectors?: ConnectorPluginRegistry;
-  converters?: ConverterRegistry;
-  transforms?: TransformRegistry;
-  /** Overrides the topic creation built from `topic.creation.*`. */
-  topicCreationFor?: WorkerOptions['topicCreationFor'];
-  /** The named log levels GET/PUT /admin/loggers serve; default the root logger alone. */
-  loggerLevels?: LoggerLevels;
 }
 
 /** Runs every step even if one fails; throws the first error. */

@@ -51,6 +51,18 @@ export interface WorkerPlugins {
   close(): Promise<void>;
 }
 
+/** What a program starting a worker process (standalone or distributed) may set instead of the worker's own plugins and log levels. */
+export interface WorkerProcessOptions {
+  /** Registries to use instead of the built-in plugins plus `plugin.path`'s (all three, or none, are usual). */
+  connectors?: ConnectorPluginRegistry;
+  converters?: ConverterRegistry;
+  transforms?: TransformRegistry;
+  /** Overrides the topic creation built from `topic.creation.*`. */
+  topicCreationFor?: WorkerPlugins['topicCreationFor'];
+  /** The named log levels GET/PUT /admin/loggers serve; default the root logger alone. */
+  loggerLevels?: LoggerLevels;
+}
+
 /** The worker's `plugin.path` entries (comma-separated, blanks dropped). */
 export function pluginPathEntries(workerProps: Readonly<Record<string, string>>): string[] {
   const raw = workerProps[PLUGIN_PATH_CONFIG];

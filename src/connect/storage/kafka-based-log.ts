@@ -37,22 +37,27 @@ export interface KafkaBasedLogRecord {
   value: Buffer | null;
 }
 
-export interface KafkaBasedLogOptions {
+/** The topic a Kafka-backed store keeps its records in, how it is created, and the client that reads and writes it. */
+export interface KafkaBasedLogTopicOptions {
   kafka: Kafka;
+  /** The worker's `<prefix>.topic` (e.g. offset.storage.topic). */
   topic: string;
-  /** Partitions of the topic when it is created (-1: the broker's num.partitions). */
+  /** Partitions of the topic when it is created (`<prefix>.partitions`; -1: the broker's num.partitions). */
   partitions: number;
-  /** Replication factor when it is created (-1: the broker's default.replication.factor). */
+  /** Replication factor when it is created (`<prefix>.replication.factor`; -1: the broker's default.replication.factor). */
   replicationFactor: number;
   /** Further topic configs for creation (Kafka's `<prefix>.*` topic settings); cleanup.policy is always compact. */
   topicConfigs?: Readonly<Record<string, string>>;
+  logger?: Logger;
+}
+
+export interface KafkaBasedLogOptions extends KafkaBasedLogTopicOptions {
   /** The worker setting that named the topic (e.g. `config.storage.topic`), for error messages. */
   topicConfigName: string;
   /** What the topic holds (e.g. `connector configurations`), for error messages. */
   topicPurpose: string;
   /** Called for every record read, in offset order within a partition. An error thrown is logged and the record skipped. */
   onRecord: (record: KafkaBasedLogRecord) => void;
-  logger?: Logger;
 }
 
 interface EndWaiter {

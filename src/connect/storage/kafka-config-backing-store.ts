@@ -24,7 +24,6 @@
  * The snapshot offset is Kafka's: the offset after the last record read (-1 before any), so that
  * Java and Samsa workers compare the same number in the group protocol.
  */
-import type { Kafka } from '../../client/kafka.js';
 import { silentLogger } from '../../logging/logger.js';
 import type { Logger } from '../../logging/logger.js';
 import { Schema } from '../api/data/schema.js';
@@ -35,7 +34,7 @@ import type { ConnectorConfig, TargetState } from '../runtime/herder.js';
 import type { ClusterConfigState, ConfigBackingStore, ConfigUpdateListener } from '../runtime/storage.js';
 import { internalConverter } from './internal-converter.js';
 import { KafkaBasedLog } from './kafka-based-log.js';
-import type { KafkaBasedLogRecord } from './kafka-based-log.js';
+import type { KafkaBasedLogRecord, KafkaBasedLogTopicOptions } from './kafka-based-log.js';
 
 export const CONNECTOR_PREFIX = 'connector-';
 export const TASK_PREFIX = 'task-';
@@ -65,16 +64,8 @@ export interface KafkaClusterConfigState extends ClusterConfigState {
   taskCounts: Map<string, number>;
 }
 
-export interface KafkaConfigBackingStoreOptions {
-  kafka: Kafka;
-  /** config.storage.topic */
-  topic: string;
-  /** config.storage.replication.factor (-1: broker default). */
-  replicationFactor: number;
-  /** Other `config.storage.*` settings, as topic configs for creation. */
-  topicConfigs?: Readonly<Record<string, string>>;
-  logger?: Logger;
-}
+/** config.storage.topic, config.storage.replication.factor and the other `config.storage.*` settings (the topic has one partition). */
+export type KafkaConfigBackingStoreOptions = Omit<KafkaBasedLogTopicOptions, 'partitions'>;
 
 export class KafkaConfigBackingStore implements ConfigBackingStore {
   readonly topic: string;
@@ -98,11 +89,8 @@ export class KafkaConfigBackingStore implements ConfigBackingStore {
     this.topic = options.topic;
     this.logger = options.logger ?? silentLogger();
     this.log = new KafkaBasedLog({
-      kafka: options.kafka,
-      topic: options.topic,
+      ...options,
       partitions: 1,
-      replicationFactor: options.replicationFactor,
-      topicConfigs: options.topicConfigs,
       topicConfigName: 'config.storage.topic',
       topicPurpose: 'connector configurations',
       onRecord: (record) => this.read(record),

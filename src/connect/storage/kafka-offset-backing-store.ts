@@ -14,7 +14,6 @@
  * file store reads them. set() resolves once the records are acknowledged and read back, so get()
  * sees them.
  */
-import type { Kafka } from '../../client/kafka.js';
 import { silentLogger } from '../../logging/logger.js';
 import type { Logger } from '../../logging/logger.js';
 import { ConfigException, ConnectException } from '../api/errors.js';
@@ -22,20 +21,10 @@ import { canonicalJson, parseJsonWithBigInts } from '../runtime/offset-store.js'
 import type { OffsetBackingStore, OffsetKey, OffsetValue } from '../runtime/offset-store.js';
 import { internalConverter } from './internal-converter.js';
 import { KafkaBasedLog } from './kafka-based-log.js';
-import type { KafkaBasedLogRecord } from './kafka-based-log.js';
+import type { KafkaBasedLogRecord, KafkaBasedLogTopicOptions } from './kafka-based-log.js';
 
-export interface KafkaOffsetBackingStoreOptions {
-  kafka: Kafka;
-  /** offset.storage.topic */
-  topic: string;
-  /** offset.storage.partitions (Kafka's default 25; -1: broker default). */
-  partitions: number;
-  /** offset.storage.replication.factor (-1: broker default). */
-  replicationFactor: number;
-  /** Other `offset.storage.*` settings, as topic configs for creation. */
-  topicConfigs?: Readonly<Record<string, string>>;
-  logger?: Logger;
-}
+/** offset.storage.topic, offset.storage.partitions (Kafka's default 25), offset.storage.replication.factor and the other `offset.storage.*` settings. */
+export type KafkaOffsetBackingStoreOptions = KafkaBasedLogTopicOptions;
 
 export class KafkaOffsetBackingStore implements OffsetBackingStore {
   readonly topic: string;
@@ -49,11 +38,7 @@ export class KafkaOffsetBackingStore implements OffsetBackingStore {
     this.topic = options.topic;
     this.logger = options.logger ?? silentLogger();
     this.log = new KafkaBasedLog({
-      kafka: options.kafka,
-      topic: options.topic,
-      partitions: options.partitions,
-      replicationFactor: options.replicationFactor,
-      topicConfigs: options.topicConfigs,
+      ...options,
       topicConfigName: 'offset.storage.topic',
       topicPurpose: 'source connector offsets',
       onRecord: (record) => this.read(record),

@@ -18,7 +18,6 @@
  * replace a RUNNING status of the same or a newer generation (a worker that had not yet seen the
  * other worker's RUNNING report).
  */
-import type { Kafka } from '../../client/kafka.js';
 import { silentLogger } from '../../logging/logger.js';
 import type { Logger } from '../../logging/logger.js';
 import { Schema } from '../api/data/schema.js';
@@ -29,7 +28,7 @@ import type { ConnectState, ConnectorTaskId } from '../runtime/herder.js';
 import type { ConnectorStatus, StatusBackingStore, TaskStatus } from '../runtime/storage.js';
 import { internalConverter } from './internal-converter.js';
 import { KafkaBasedLog } from './kafka-based-log.js';
-import type { KafkaBasedLogRecord } from './kafka-based-log.js';
+import type { KafkaBasedLogRecord, KafkaBasedLogTopicOptions } from './kafka-based-log.js';
 
 export const TASK_STATUS_PREFIX = 'status-task-';
 export const CONNECTOR_STATUS_PREFIX = 'status-connector-';
@@ -60,18 +59,8 @@ export interface TopicStatus {
   discoverTimestamp: number;
 }
 
-export interface KafkaStatusBackingStoreOptions {
-  kafka: Kafka;
-  /** status.storage.topic */
-  topic: string;
-  /** status.storage.partitions (Kafka's default 5; -1: broker default). */
-  partitions: number;
-  /** status.storage.replication.factor (-1: broker default). */
-  replicationFactor: number;
-  /** Other `status.storage.*` settings, as topic configs for creation. */
-  topicConfigs?: Readonly<Record<string, string>>;
-  logger?: Logger;
-}
+/** status.storage.topic, status.storage.partitions (Kafka's default 5), status.storage.replication.factor and the other `status.storage.*` settings. */
+export type KafkaStatusBackingStoreOptions = KafkaBasedLogTopicOptions;
 
 type AnyStatus = ConnectorStatus | TaskStatus;
 
@@ -91,11 +80,7 @@ export class KafkaStatusBackingStore implements StatusBackingStore {
     this.topic = options.topic;
     this.logger = options.logger ?? silentLogger();
     this.log = new KafkaBasedLog({
-      kafka: options.kafka,
-      topic: options.topic,
-      partitions: options.partitions,
-      replicationFactor: options.replicationFactor,
-      topicConfigs: options.topicConfigs,
+      ...options,
       topicConfigName: 'status.storage.topic',
       topicPurpose: 'connector and task statuses',
       onRecord: (record) => this.read(record),

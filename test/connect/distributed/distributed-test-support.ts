@@ -2,8 +2,7 @@
  * Shared pieces of the distributed-mode tests: worker properties with short group timeouts, JSON
  * over HTTP to a worker's REST API, file helpers and polling waits.
  */
-import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { sleep, until as untilEvery } from '../connect-test-support.js';
 
 /** Worker properties for a test cluster: short session/heartbeat timeouts, a 2 s scheduled rebalance delay, frequent offset flushes. */
 export function workerProps(bootstrap: string, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -64,22 +63,9 @@ export async function httpSettled(method: string, url: string, body?: unknown, t
   }
 }
 
-export function fileText(path: string): string {
-  return existsSync(path) ? readFileSync(path, 'utf8') : '';
-}
+export { fileText, lines, sleep } from '../connect-test-support.js';
 
-export function lines(from: number, to: number, prefix = 'line'): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += `${prefix} ${i}\n`;
-  return s;
+/** `until` of connect-test-support polling every 100 ms (the checks here are often REST calls). */
+export function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  return untilEvery(what, check, timeoutMs, 100);
 }
-
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

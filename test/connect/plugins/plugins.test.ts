@@ -10,9 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
 import { Kafka } from '../../../src/client/kafka.js';
 import { SourceRecord } from '../../../src/connect/api/data/connect-record.js';
 import { Schema } from '../../../src/connect/api/data/schema.js';
@@ -26,20 +24,9 @@ import { StandaloneHerder } from '../../../src/connect/runtime/standalone-herder
 import { Worker } from '../../../src/connect/runtime/worker.js';
 import { buildTransformationChain } from '../../../src/connect/transforms/transform-chain.js';
 import { defaultTransformRegistry } from '../../../src/connect/transforms/registry.js';
-import { silentLogger, type Logger } from '../../../src/logging/logger.js';
+import { silentLogger } from '../../../src/logging/logger.js';
 import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
-
-/** A logger whose JSON lines are kept for assertions. */
-function capturingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString('utf8').split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream) as unknown as Logger, lines };
-}
+import { capturingLogger } from '../connect-test-support.js';
 
 const registries = (): PluginRegistries => ({ connectors: defaultConnectorRegistry(), converters: defaultConverterRegistry(), transforms: defaultTransformRegistry() });
 

@@ -6,29 +6,19 @@
  * fails with a trace naming the converter's error. Plus the operator's retry of RetriableExceptions.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Kafka } from '../../../src/client/kafka.js';
+import { before, describe, it } from 'node:test';
 import { ConnectException, DataException, RetriableException } from '../../../src/connect/api/errors.js';
 import { RetryWithToleranceOperator, type ProcessingContext } from '../../../src/connect/runtime/errors/retry-with-tolerance.js';
-import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
-import { fileText, startHerder, until, type HerderFixture } from './herder-test-support.js';
+import { fileText, until, useHerderSuite } from './herder-test-support.js';
 
 const good = (text: string): string => JSON.stringify({ schema: { type: 'string', optional: false }, payload: text });
 
 describe('errors.tolerance and the dead letter queue', () => {
-  let broker: TestBroker;
-  let kafka: Kafka;
-  let dir: string;
-  let fx: HerderFixture;
+  const env = useHerderSuite('dlq-test', 'samsa-dlq-');
   before(async () => {
-    broker = await startTestBroker();
-    kafka = new Kafka({ clientId: 'dlq-test', brokers: [broker.bootstrap] });
-    dir = mkdtempSync(join(tmpdir(), 'samsa-dlq-'));
-    fx = await startHerder(broker.bootstrap);
-    const producer = kafka.producer();
+    const producer = env.kafka.producer();
     await producer.connect();
     await producer.send({
       topic: 'json-in',
@@ -42,11 +32,6 @@ describe('errors.tolerance and the dead letter queue', () => {
     });
     await producer.disconnect();
   });
-  after(async () => {
-    await fx.stop();
-    await broker.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   const jsonSink = (file: string, extra: Record<string, string>) => ({
     'connector.class': 'FileStreamSink', file, topics: 'json-in',
@@ -55,8 +40,8 @@ describe('errors.tolerance and the dead letter queue', () => {
   });
 
   it('errors.tolerance=all: good records reach the file, bad ones the DLQ with the original bytes and the context headers', async () => {
-    const sink = join(dir, 'tolerant.txt');
-    await fx.herder.putConnectorConfig('tolerant', jsonSink(sink, {
+    const sink = join(env.dir, 'tolerant.txt');
+    await env.fx.herder.putConnectorConfig('tolerant', jsonSink(sink, {
       'errors.tolerance': 'all',
       'errors.log.enable': 'true',
       'errors.deadletterqueue.topic.name': 'json-dlq',
@@ -64,7 +49,7 @@ describe('errors.tolerance and the dead letter queue', () => {
     }), { allowReplace: false });
     await until('the good records in the file', () => fileText(sink) === 'first good\nsecond good\nthird good\n');
 
-    const consumer = kafka.consumer({ groupId: 'dlq-reader' });
+    const consumer = env.kafka.consumer({ groupId: 'dlq-reader' });
     await consumer.connect();
     await consumer.subscribe({ topics: ['json-dlq'], fromBeginning: true });
     const dead: Array<{ key: string; value: string; headers: Record<string, string> }> = [];
@@ -100,33 +85,33 @@ describe('errors.tolerance and the dead letter queue', () => {
     assert.ok(h['__connect.errors.exception.stacktrace']!.startsWith(`DataException: ${h['__connect.errors.exception.message']}`));
     assert.equal(dead[0]!.headers['__connect.errors.offset'], '1');
 
-    const status = await fx.herder.connectorStatus('tolerant');
+    const status = await env.fx.herder.connectorStatus('tolerant');
     assert.deepEqual(status.tasks.map((t) => t.state), ['RUNNING']);
-    await fx.herder.deleteConnector('tolerant');
+    await env.fx.herder.deleteConnector('tolerant');
   });
 
   it('errors.tolerance=none (the default): the first bad record fails the task with a trace naming the converter error', async () => {
-    const sink = join(dir, 'intolerant.txt');
-    await fx.herder.putConnectorConfig('intolerant', jsonSink(sink, {}), { allowReplace: false });
-    await until('the task FAILED', async () => (await fx.herder.connectorStatus('intolerant')).tasks[0]?.state === 'FAILED');
-    const status = await fx.herder.connectorStatus('intolerant');
+    const sink = join(env.dir, 'intolerant.txt');
+    await env.fx.herder.putConnectorConfig('intolerant', jsonSink(sink, {}), { allowReplace: false });
+    await until('the task FAILED', async () => (await env.fx.herder.connectorStatus('intolerant')).tasks[0]?.state === 'FAILED');
+    const status = await env.fx.herder.connectorStatus('intolerant');
     assert.equal(status.connector.state, 'RUNNING');
     const trace = status.tasks[0]!.trace!;
     assert.match(trace, /^ConnectException: Tolerance exceeded in error handler\n/);
     assert.match(trace, /\nCaused by: DataException: /);
     assert.equal(fileText(sink), '', 'the failing batch was not put');
-    await fx.herder.deleteConnector('intolerant');
+    await env.fx.herder.deleteConnector('intolerant');
   });
 
   it('sources: a transformation error skips the record with errors.tolerance=all (its offset still committed), fails the task with none', async () => {
-    const file = join(dir, 'numbers.txt');
+    const file = join(env.dir, 'numbers.txt');
     writeFileSync(file, '12\nabc\n7\n');
     const config = (topic: string, tolerance: string) => ({
       'connector.class': 'FileStreamSource', file, topic, 'errors.tolerance': tolerance,
       transforms: 'cast', 'transforms.cast.type': 'org.apache.kafka.connect.transforms.Cast$Value', 'transforms.cast.spec': 'int32',
     });
-    await fx.herder.putConnectorConfig('numbers', config('numbers-out', 'all'), { allowReplace: false });
-    const consumer = kafka.consumer({ groupId: 'numbers-reader' });
+    await env.fx.herder.putConnectorConfig('numbers', config('numbers-out', 'all'), { allowReplace: false });
+    const consumer = env.kafka.consumer({ groupId: 'numbers-reader' });
     await consumer.connect();
     await consumer.subscribe({ topics: ['numbers-out'], fromBeginning: true });
     const seen: string[] = [];
@@ -134,16 +119,16 @@ describe('errors.tolerance and the dead letter queue', () => {
     await until('the two numbers', () => seen.length >= 2);
     await consumer.disconnect();
     assert.deepEqual(seen, ['12', '7']);
-    await fx.herder.stopConnector('numbers');
-    assert.deepEqual((await fx.herder.connectorOffsets('numbers')).offsets, [{ partition: { filename: file }, offset: { position: 9 } }]);
-    await fx.herder.deleteConnector('numbers');
+    await env.fx.herder.stopConnector('numbers');
+    assert.deepEqual((await env.fx.herder.connectorOffsets('numbers')).offsets, [{ partition: { filename: file }, offset: { position: 9 } }]);
+    await env.fx.herder.deleteConnector('numbers');
 
-    await fx.herder.putConnectorConfig('numbers-strict', config('numbers-strict-out', 'none'), { allowReplace: false });
-    await until('the task FAILED', async () => (await fx.herder.connectorStatus('numbers-strict')).tasks[0]?.state === 'FAILED');
-    const trace = (await fx.herder.taskStatus('numbers-strict', 0)).trace!;
+    await env.fx.herder.putConnectorConfig('numbers-strict', config('numbers-strict-out', 'none'), { allowReplace: false });
+    await until('the task FAILED', async () => (await env.fx.herder.connectorStatus('numbers-strict')).tasks[0]?.state === 'FAILED');
+    const trace = (await env.fx.herder.taskStatus('numbers-strict', 0)).trace!;
     assert.match(trace, /^ConnectException: Tolerance exceeded in error handler\n/);
     assert.match(trace, /\nCaused by: DataException: /);
-    await fx.herder.deleteConnector('numbers-strict');
+    await env.fx.herder.deleteConnector('numbers-strict');
   });
 
   it('the operator retries a RetriableException until errors.retry.timeout.ms, then reports and tolerates or fails', async () => {

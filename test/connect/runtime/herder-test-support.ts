@@ -2,8 +2,11 @@
  * Shared pieces of the StandaloneHerder tests: a herder over an in-process broker with the
  * FileStream connectors (plus test connectors), file helpers and polling waits.
  */
-import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { Kafka } from '../../../src/client/kafka.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import { ConfigDef } from '../../../src/connect/api/config-def.js';
 import { SourceConnector, SourceTask, type Task } from '../../../src/connect/api/connector.js';
@@ -14,6 +17,7 @@ import { MemoryStatusBackingStore } from '../../../src/connect/runtime/memory-st
 import { MemoryOffsetBackingStore } from '../../../src/connect/runtime/offset-store.js';
 import { StandaloneHerder } from '../../../src/connect/runtime/standalone-herder.js';
 import { Worker } from '../../../src/connect/runtime/worker.js';
+import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
 
 /** What the test connectors do; tests flip these. */
 export const testBehaviour = { failPoll: true, failConnectorStart: false, polls: 0 };
@@ -92,22 +96,33 @@ export async function startHerder(bootstrap: string, workerId = 'test-worker:808
   return { herder, worker, stop: () => herder.stop() };
 }
 
-export function fileText(path: string): string {
-  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+/** What one herder suite shares: a broker, a client of it, a temp directory and a started standalone herder. */
+export interface HerderSuite {
+  broker: TestBroker;
+  kafka: Kafka;
+  dir: string;
+  fx: HerderFixture;
 }
 
-export function lines(from: number, to: number, prefix = 'line'): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += `${prefix} ${i}\n`;
-  return s;
+/**
+ * Registers the suite's before/after hooks: before the tests, starts an in-process broker, a client
+ * named clientId, a temp directory named after dirPrefix and a herder on the broker; after them, stops
+ * the herder and the broker and removes the directory. The fields are set once the before hook has run.
+ */
+export function useHerderSuite(clientId: string, dirPrefix: string): HerderSuite {
+  const suite = {} as HerderSuite;
+  before(async () => {
+    suite.broker = await startTestBroker();
+    suite.kafka = new Kafka({ clientId, brokers: [suite.broker.bootstrap] });
+    suite.dir = mkdtempSync(join(tmpdir(), dirPrefix));
+    suite.fx = await startHerder(suite.broker.bootstrap);
+  });
+  after(async () => {
+    await suite.fx.stop();
+    await suite.broker.close();
+    rmSync(suite.dir, { recursive: true, force: true });
+  });
+  return suite;
 }
 
-export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { fileText, lines, sleep, until } from '../connect-test-support.js';

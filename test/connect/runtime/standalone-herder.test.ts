@@ -4,35 +4,18 @@
  * and reset while stopped, restarts (KIP-745), validation, failures with traces, active topics.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Kafka } from '../../../src/client/kafka.js';
+import { describe, it } from 'node:test';
 import { AlreadyExistsException, BadRequestException, NotFoundException } from '../../../src/connect/runtime/herder.js';
 import { FRAMEWORK_OFFSETS_ALTERED_MESSAGE, FRAMEWORK_OFFSETS_RESET_MESSAGE, OFFSETS_ALTERED_MESSAGE, OFFSETS_RESET_MESSAGE } from '../../../src/connect/runtime/standalone-herder.js';
-import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
-import { fileText, lines, sleep, startHerder, testBehaviour, until, type HerderFixture } from './herder-test-support.js';
+import { fileText, lines, sleep, testBehaviour, until, useHerderSuite } from './herder-test-support.js';
 
 describe('StandaloneHerder', () => {
-  let broker: TestBroker;
-  let kafka: Kafka;
-  let dir: string;
-  let fx: HerderFixture;
-  before(async () => {
-    broker = await startTestBroker();
-    kafka = new Kafka({ clientId: 'herder-test', brokers: [broker.bootstrap] });
-    dir = mkdtempSync(join(tmpdir(), 'samsa-herder-'));
-    fx = await startHerder(broker.bootstrap);
-  });
-  after(async () => {
-    await fx.stop();
-    await broker.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const env = useHerderSuite('herder-test', 'samsa-herder-');
 
   const topicEnd = async (topic: string): Promise<bigint> => {
-    const admin = kafka.admin();
+    const admin = env.kafka.admin();
     await admin.connect();
     try {
       return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + BigInt(p.high), 0n);
@@ -42,10 +25,10 @@ describe('StandaloneHerder', () => {
   };
 
   it('creates, reads, updates and deletes connectors; statuses, task configs, active topics; Kafka’s not-found and already-exists errors', async () => {
-    const { herder } = fx;
-    const source = join(dir, 'crud.txt');
-    const sink = join(dir, 'crud.sink.txt');
-    const sink2 = join(dir, 'crud.sink2.txt');
+    const { herder } = env.fx;
+    const source = join(env.dir, 'crud.txt');
+    const sink = join(env.dir, 'crud.sink.txt');
+    const sink2 = join(env.dir, 'crud.sink2.txt');
     writeFileSync(source, lines(0, 5));
     const sourceConfig = { 'connector.class': 'FileStreamSource', file: source, topic: 'crud-lines' };
     const created = await herder.putConnectorConfig('crud-source', sourceConfig, { allowReplace: false });
@@ -93,15 +76,15 @@ describe('StandaloneHerder', () => {
     await herder.deleteConnector('crud-source');
     assert.deepEqual(await herder.connectors(), ['crud-sink']);
     await assert.rejects(herder.connectorStatus('crud-source'), NotFoundException);
-    assert.deepEqual(fx.worker.offsetStore.connectorOffsets('crud-source'), [[{ filename: source }, { position: Buffer.byteLength(lines(0, 8)) }]]);
+    assert.deepEqual(env.fx.worker.offsetStore.connectorOffsets('crud-source'), [[{ filename: source }, { position: Buffer.byteLength(lines(0, 8)) }]]);
     await herder.deleteConnector('crud-sink');
     assert.deepEqual(await herder.connectors(), []);
   });
 
   it('pause stops the flow of lines and resume restarts it, for the source and for the sink', async () => {
-    const { herder } = fx;
-    const source = join(dir, 'pause.txt');
-    const sink = join(dir, 'pause.sink.txt');
+    const { herder } = env.fx;
+    const source = join(env.dir, 'pause.txt');
+    const sink = join(env.dir, 'pause.sink.txt');
     writeFileSync(source, lines(0, 3));
     await herder.putConnectorConfig('pause-source', { 'connector.class': 'FileStreamSource', file: source, topic: 'pause-lines' }, { allowReplace: false });
     await herder.putConnectorConfig('pause-sink', { 'connector.class': 'FileStreamSink', file: sink, topics: 'pause-lines' }, { allowReplace: false });
@@ -131,9 +114,9 @@ describe('StandaloneHerder', () => {
   });
 
   it('stop (KIP-875): STOPPED with no tasks; offsets altered and reset only while stopped; resume continues from the altered offsets', async () => {
-    const { herder } = fx;
-    const source = join(dir, 'stop.txt');
-    const sink = join(dir, 'stop.sink.txt');
+    const { herder } = env.fx;
+    const source = join(env.dir, 'stop.txt');
+    const sink = join(env.dir, 'stop.sink.txt');
     writeFileSync(source, lines(0, 4));
     await herder.putConnectorConfig('stop-source', { 'connector.class': 'FileStreamSource', file: source, topic: 'stop-lines' }, { allowReplace: false });
     await herder.putConnectorConfig('stop-sink', { 'connector.class': 'FileStreamSink', file: sink, topics: 'stop-lines' }, { allowReplace: false });
@@ -176,7 +159,7 @@ describe('StandaloneHerder', () => {
   });
 
   it('a failing task shows FAILED with its trace; restart with onlyFailed restarts only that task (RESTARTING), the connector keeps running', async () => {
-    const { herder } = fx;
+    const { herder } = env.fx;
     testBehaviour.failPoll = true;
     await herder.putConnectorConfig('flaky', { 'connector.class': 'test.FlakySourceConnector', topic: 'flaky-out', 'tasks.max': '2' }, { allowReplace: false });
     await until('both tasks FAILED', async () => (await herder.connectorStatus('flaky')).tasks.every((t) => t.state === 'FAILED'));
@@ -217,7 +200,7 @@ describe('StandaloneHerder', () => {
   });
 
   it('a connector whose start throws is created but FAILED with its trace; restarting it once fixed starts its tasks', async () => {
-    const { herder } = fx;
+    const { herder } = env.fx;
     testBehaviour.failConnectorStart = true;
     testBehaviour.failPoll = false;
     try {
@@ -238,7 +221,7 @@ describe('StandaloneHerder', () => {
   });
 
   it('validation names every bad key (Kafka’s message), and validateConnectorConfig reports them per key', async () => {
-    const { herder } = fx;
+    const { herder } = env.fx;
     const bad = { 'connector.class': 'FileStreamSource', 'tasks.max': '0', 'errors.tolerance': 'some', 'batch.size': 'many' };
     await assert.rejects(herder.putConnectorConfig('bad', bad, { allowReplace: false }), (e: unknown) => {
       assert.ok(e instanceof BadRequestException);
@@ -268,7 +251,7 @@ describe('StandaloneHerder', () => {
   });
 
   it('initial_state (KIP-980): a connector created PAUSED runs paused tasks; one created STOPPED has none until resumed', async () => {
-    const { herder } = fx;
+    const { herder } = env.fx;
     testBehaviour.failPoll = false;
     const paused = await herder.putConnectorConfig('born-paused', { 'connector.class': 'test.FlakySourceConnector', topic: 'born-out' }, { allowReplace: false, initialState: 'PAUSED' });
     assert.equal(paused.info.tasks.length, 1);
@@ -287,17 +270,17 @@ describe('StandaloneHerder', () => {
   });
 
   it('cluster id and plugins', async () => {
-    const admin = kafka.admin();
+    const admin = env.kafka.admin();
     await admin.connect();
     const { clusterId } = await admin.describeCluster();
     await admin.disconnect();
-    assert.equal(await fx.herder.kafkaClusterId(), clusterId);
-    const plugins = fx.herder.connectorPlugins(true);
+    assert.equal(await env.fx.herder.kafkaClusterId(), clusterId);
+    const plugins = env.fx.herder.connectorPlugins(true);
     assert.deepEqual(plugins.filter((p) => p.class.startsWith('org.apache')).map((p) => [p.class, p.type]), [
       ['org.apache.kafka.connect.file.FileStreamSinkConnector', 'sink'],
       ['org.apache.kafka.connect.file.FileStreamSourceConnector', 'source'],
     ]);
-    const all = fx.herder.connectorPlugins(false);
+    const all = env.fx.herder.connectorPlugins(false);
     assert.ok(all.some((p) => p.class === 'org.apache.kafka.connect.json.JsonConverter' && p.type === 'converter'));
     assert.ok(all.some((p) => p.class === 'org.apache.kafka.connect.transforms.RegexRouter' && p.type === 'transformation'));
     assert.ok(all.some((p) => p.class === 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches' && p.type === 'predicate'));

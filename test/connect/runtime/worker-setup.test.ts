@@ -8,32 +8,19 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
 import { Kafka } from '../../../src/client/kafka.js';
 import { samsaVersion } from '../../../src/common/samsa-version.js';
 import { ConfigException } from '../../../src/connect/api/errors.js';
 import { MemoryOffsetBackingStore } from '../../../src/connect/runtime/offset-store.js';
 import { Worker } from '../../../src/connect/runtime/worker.js';
 import { deferredHerder, prepareWorkerPlugins, samsaCommitId, startRestFor, workerIdFor } from '../../../src/connect/runtime/worker-setup.js';
-import { silentLogger, type Logger } from '../../../src/logging/logger.js';
+import { silentLogger } from '../../../src/logging/logger.js';
 import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
+import { capturingLogger } from '../connect-test-support.js';
 import { createRestTestHerder } from '../rest/rest-test-herder.js';
 import { http } from '../rest/rest-test-support.js';
 import { fileText, lines, until } from './herder-test-support.js';
-
-/** A logger whose JSON lines are kept for assertions. */
-function capturingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
-  const captured: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString('utf8').split('\n')) if (l.trim() !== '') captured.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream) as unknown as Logger, lines: captured };
-}
 
 const UPPER_CASE_MJS = `
 export class UpperCaseValue {

@@ -10,33 +10,16 @@
  * `restart-connector-<name>`.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Admin } from '../../../src/client/admin/admin.js';
-import { Kafka } from '../../../src/client/kafka.js';
+import { describe, it } from 'node:test';
 import { KafkaConfigBackingStore } from '../../../src/connect/storage/kafka-config-backing-store.js';
-import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
-import { readRaw, writeRaw } from './storage-test-support.js';
+import { readRaw, useStoreTestBroker, writeRaw } from './storage-test-support.js';
 
 describe('KafkaConfigBackingStore', () => {
-  let tb: TestBroker;
-  let kafka: Kafka;
-  let admin: Admin;
-  const stores: KafkaConfigBackingStore[] = [];
-  before(async () => {
-    tb = await startTestBroker();
-    kafka = new Kafka({ clientId: 'config-store-test', brokers: [tb.bootstrap], retry: { initialRetryTime: 50 } });
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  after(async () => {
-    for (const s of stores) await s.stop().catch(() => undefined);
-    await admin?.disconnect();
-    await tb?.close();
-  });
+  const env = useStoreTestBroker('config-store-test');
 
   async function store(topic: string, replicationFactor = 3): Promise<KafkaConfigBackingStore> {
-    const s = new KafkaConfigBackingStore({ kafka, topic, replicationFactor });
-    stores.push(s);
+    const s = new KafkaConfigBackingStore({ kafka: env.kafka, topic, replicationFactor });
+    env.stores.push(s);
     await s.start();
     return s;
   }
@@ -44,10 +27,10 @@ describe('KafkaConfigBackingStore', () => {
   it('creates a compacted single-partition topic (the default replication factor 3 lowered to the one broker) and writes Kafka\'s exact records', async () => {
     const s = await store('cfg-bytes');
     assert.equal(s.snapshot().offset, -1n);
-    const meta = await admin.fetchTopicMetadata({ topics: ['cfg-bytes'] });
+    const meta = await env.admin.fetchTopicMetadata({ topics: ['cfg-bytes'] });
     assert.equal(meta.topics[0]!.partitions.length, 1);
     assert.equal(meta.topics[0]!.partitions[0]!.replicas.length, 1);
-    const configs = await admin.describeConfigs({ resources: [{ type: 2, name: 'cfg-bytes', configNames: ['cleanup.policy'] }] });
+    const configs = await env.admin.describeConfigs({ resources: [{ type: 2, name: 'cfg-bytes', configNames: ['cleanup.policy'] }] });
     assert.equal(configs.resources[0]!.configEntries[0]!.configValue, 'compact');
 
     await s.putConnectorConfig('src', { 'connector.class': 'FileStreamSource', 'tasks.max': '2' }, 'STOPPED');
@@ -56,7 +39,7 @@ describe('KafkaConfigBackingStore', () => {
     await s.putTargetState('src', 'STARTED');
     await s.putRestartRequest({ connector: 'src', includeTasks: true, onlyFailed: false });
     await s.removeConnectorConfig('src');
-    const raw = await readRaw(kafka, admin, 'cfg-bytes');
+    const raw = await readRaw(env.kafka, env.admin, 'cfg-bytes');
     assert.deepStrictEqual(raw.map((r) => [r.key, r.value]), [
       ['target-state-src', '{"state":"PAUSED","state.v2":"STOPPED"}'],
       ['connector-src', '{"properties":{"connector.class":"FileStreamSource","tasks.max":"2"}}'],
@@ -104,8 +87,8 @@ describe('KafkaConfigBackingStore', () => {
   it('calls the listener for another instance\'s writes once started, not for what was read at start', async () => {
     const a = await store('cfg-listen');
     await a.putConnectorConfig('early', { 'connector.class': 'X' });
-    const b = new KafkaConfigBackingStore({ kafka, topic: 'cfg-listen', replicationFactor: -1 });
-    stores.push(b);
+    const b = new KafkaConfigBackingStore({ kafka: env.kafka, topic: 'cfg-listen', replicationFactor: -1 });
+    env.stores.push(b);
     const events: string[] = [];
     b.setUpdateListener({
       onConnectorConfigUpdate: (c) => void events.push(`update ${c}`),
@@ -132,18 +115,18 @@ describe('KafkaConfigBackingStore', () => {
     const a = await store('cfg-commit');
     await a.putConnectorConfig('c', { 'connector.class': 'X' });
     // Another worker's task records, without the commit yet.
-    await writeRaw(kafka, 'cfg-commit', [
+    await writeRaw(env.kafka, 'cfg-commit', [
       { key: 'task-c-0', value: '{"properties":{"n":"0"}}' },
       { key: 'task-c-1', value: '{"properties":{"n":"1"}}' },
     ]);
     await a.refresh(10_000);
     assert.equal(a.snapshot().taskConfigs.has('c'), false, 'deferred until the commit');
-    await writeRaw(kafka, 'cfg-commit', [{ key: 'commit-c', value: '{"tasks":2}' }]);
+    await writeRaw(env.kafka, 'cfg-commit', [{ key: 'commit-c', value: '{"tasks":2}' }]);
     await a.refresh(10_000);
     assert.deepStrictEqual(a.snapshot().taskConfigs.get('c'), [{ n: '0' }, { n: '1' }]);
 
     // A commit for 3 tasks with only task 0 rewritten (the others compacted away): not applied.
-    await writeRaw(kafka, 'cfg-commit', [{ key: 'task-c-0', value: '{"properties":{"n":"new0"}}' }, { key: 'commit-c', value: '{"tasks":3}' }]);
+    await writeRaw(env.kafka, 'cfg-commit', [{ key: 'task-c-0', value: '{"properties":{"n":"new0"}}' }, { key: 'commit-c', value: '{"tasks":3}' }]);
     await a.refresh(10_000);
     let snap = a.snapshot();
     assert.deepStrictEqual([...snap.inconsistentConnectors], ['c']);
@@ -154,14 +137,14 @@ describe('KafkaConfigBackingStore', () => {
     assert.deepStrictEqual([...snap.inconsistentConnectors], []);
     assert.deepStrictEqual(snap.taskConfigs.get('c'), [{ n: 'a' }]);
     // A commit for a connector with no config is ignored.
-    await writeRaw(kafka, 'cfg-commit', [{ key: 'task-nobody-0', value: '{"properties":{}}' }, { key: 'commit-nobody', value: '{"tasks":1}' }]);
+    await writeRaw(env.kafka, 'cfg-commit', [{ key: 'task-nobody-0', value: '{"properties":{}}' }, { key: 'commit-nobody', value: '{"tasks":1}' }]);
     await a.refresh(10_000);
     assert.equal(a.snapshot().taskConfigs.has('nobody'), false);
   });
 
   it('reads records written by older Kafka workers (target state v0) and ignores keys it does not use', async () => {
     const a = await store('cfg-legacy');
-    await writeRaw(kafka, 'cfg-legacy', [
+    await writeRaw(env.kafka, 'cfg-legacy', [
       { key: 'connector-old', value: '{"properties":{"connector.class":"X"}}' },
       { key: 'target-state-old', value: '{"state":"PAUSED"}' },
       { key: 'session-key', value: '{"key":"AAAA","algorithm":"HmacSHA256","creation-timestamp":1700000000000}' },
@@ -178,18 +161,18 @@ describe('KafkaConfigBackingStore', () => {
   });
 
   it('refuses a config topic with more than one partition, and an existing topic that is not compacted, with Kafka\'s messages', async () => {
-    await admin.createTopics({ topics: [{ topic: 'cfg-two', numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
-    const two = new KafkaConfigBackingStore({ kafka, topic: 'cfg-two', replicationFactor: -1 });
+    await env.admin.createTopics({ topics: [{ topic: 'cfg-two', numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+    const two = new KafkaConfigBackingStore({ kafka: env.kafka, topic: 'cfg-two', replicationFactor: -1 });
     await assert.rejects(two.start(), {
       name: 'ConfigException',
       message: "Topic 'cfg-two' supplied via the 'config.storage.topic' property is required to have a single partition in order to guarantee consistency of connector configurations, but found 2 partitions.",
     });
-    await admin.createTopics({ topics: [{ topic: 'cfg-delete', numPartitions: 1 }] });
-    const del = new KafkaConfigBackingStore({ kafka, topic: 'cfg-delete', replicationFactor: -1 });
+    await env.admin.createTopics({ topics: [{ topic: 'cfg-delete', numPartitions: 1 }] });
+    const del = new KafkaConfigBackingStore({ kafka: env.kafka, topic: 'cfg-delete', replicationFactor: -1 });
     await assert.rejects(del.start(), {
       name: 'ConfigException',
       message: "Topic 'cfg-delete' supplied via the 'config.storage.topic' property is required to have 'cleanup.policy=compact' to guarantee consistency and durability of connector configurations, but found the topic currently has 'cleanup.policy=delete'. Continuing would likely result in eventually losing connector configurations and problems restarting this Connect cluster in the future. Change the 'config.storage.topic' property in the Connect worker configurations to use a topic with 'cleanup.policy=compact'.",
     });
-    assert.throws(() => new KafkaConfigBackingStore({ kafka, topic: '', replicationFactor: -1 }), { message: 'Must specify topic for connector configuration.' });
+    assert.throws(() => new KafkaConfigBackingStore({ kafka: env.kafka, topic: '', replicationFactor: -1 }), { message: 'Must specify topic for connector configuration.' });
   });
 });

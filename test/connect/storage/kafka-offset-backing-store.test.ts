@@ -9,47 +9,30 @@
  * toPositive(murmur2(key)) % partitions.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Admin } from '../../../src/client/admin/admin.js';
-import { Kafka } from '../../../src/client/kafka.js';
+import { describe, it } from 'node:test';
 import { partitionForKey } from '../../../src/client/producer/default-partitioner.js';
 import { KafkaOffsetBackingStore } from '../../../src/connect/storage/kafka-offset-backing-store.js';
-import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
-import { readRaw, writeRaw } from './storage-test-support.js';
+import { readRaw, useStoreTestBroker, writeRaw } from './storage-test-support.js';
 
 describe('KafkaOffsetBackingStore', () => {
-  let tb: TestBroker;
-  let kafka: Kafka;
-  let admin: Admin;
-  const stores: KafkaOffsetBackingStore[] = [];
-  before(async () => {
-    tb = await startTestBroker();
-    kafka = new Kafka({ clientId: 'offset-store-test', brokers: [tb.bootstrap], retry: { initialRetryTime: 50 } });
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  after(async () => {
-    for (const s of stores) await s.stop().catch(() => undefined);
-    await admin?.disconnect();
-    await tb?.close();
-  });
+  const env = useStoreTestBroker('offset-store-test');
 
   async function store(topic: string, partitions = 25): Promise<KafkaOffsetBackingStore> {
-    const s = new KafkaOffsetBackingStore({ kafka, topic, partitions, replicationFactor: 3 });
-    stores.push(s);
+    const s = new KafkaOffsetBackingStore({ kafka: env.kafka, topic, partitions, replicationFactor: 3 });
+    env.stores.push(s);
     await s.start();
     return s;
   }
 
   it('writes Kafka\'s key and value bytes to the murmur2 partition of the key, in a compacted topic of 25 partitions', async () => {
     const s = await store('off-bytes');
-    const meta = await admin.fetchTopicMetadata({ topics: ['off-bytes'] });
+    const meta = await env.admin.fetchTopicMetadata({ topics: ['off-bytes'] });
     assert.equal(meta.topics[0]!.partitions.length, 25);
     await s.set([
       [['local-file-source', { filename: 'test.txt' }], { position: 1234 }],
       [['jdbc', { table: 'orders', shard: 2 }], { ts: 1_700_000_000_000, id: 9_007_199_254_740_993n, done: false }],
     ]);
-    const raw = await readRaw(kafka, admin, 'off-bytes');
+    const raw = await readRaw(env.kafka, env.admin, 'off-bytes');
     const file = raw.find((r) => r.key === '["local-file-source",{"filename":"test.txt"}]')!;
     assert.equal(file.value, '{"position":1234}');
     assert.equal(file.partition, partitionForKey(Buffer.from(file.key!, 'utf8'), 25));
@@ -86,7 +69,7 @@ describe('KafkaOffsetBackingStore', () => {
     const b = await store('off-shared', 5);
     await a.set([[['src', { file: 'x' }], { line: 7 }]]);
     // Records as a Java worker would write them, plus garbage it skips.
-    await writeRaw(kafka, 'off-shared', [
+    await writeRaw(env.kafka, 'off-shared', [
       { key: '["src",{"file":"y"}]', value: '{"line":8}' },
       { key: 'not json', value: '{"line":1}' },
       { key: '["only-one-element"]', value: '{"line":1}' },

@@ -9,46 +9,29 @@
  * `status-topic-<topic>:connector-<name>`; a DESTROYED status or a deletion is a tombstone.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Admin } from '../../../src/client/admin/admin.js';
-import { Kafka } from '../../../src/client/kafka.js';
+import { describe, it } from 'node:test';
 import { KafkaStatusBackingStore } from '../../../src/connect/storage/kafka-status-backing-store.js';
-import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
-import { readRaw, writeRaw } from './storage-test-support.js';
+import { readRaw, useStoreTestBroker, writeRaw } from './storage-test-support.js';
 
 describe('KafkaStatusBackingStore', () => {
-  let tb: TestBroker;
-  let kafka: Kafka;
-  let admin: Admin;
-  const stores: KafkaStatusBackingStore[] = [];
-  before(async () => {
-    tb = await startTestBroker();
-    kafka = new Kafka({ clientId: 'status-store-test', brokers: [tb.bootstrap], retry: { initialRetryTime: 50 } });
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  after(async () => {
-    for (const s of stores) await s.stop().catch(() => undefined);
-    await admin?.disconnect();
-    await tb?.close();
-  });
+  const env = useStoreTestBroker('status-store-test');
 
   async function store(topic: string, partitions = 5): Promise<KafkaStatusBackingStore> {
-    const s = new KafkaStatusBackingStore({ kafka, topic, partitions, replicationFactor: 3 });
-    stores.push(s);
+    const s = new KafkaStatusBackingStore({ kafka: env.kafka, topic, partitions, replicationFactor: 3 });
+    env.stores.push(s);
     await s.start();
     return s;
   }
 
   it('writes Kafka\'s exact records into a compacted topic with 5 partitions, keyed-partitioned', async () => {
     const s = await store('st-bytes');
-    const meta = await admin.fetchTopicMetadata({ topics: ['st-bytes'] });
+    const meta = await env.admin.fetchTopicMetadata({ topics: ['st-bytes'] });
     assert.equal(meta.topics[0]!.partitions.length, 5);
     await s.putConnector({ connector: 'c1', state: 'RUNNING', trace: null, workerId: '127.0.0.1:8083', generation: 3 });
     await s.putTask({ id: { connector: 'c1', task: 0 }, state: 'FAILED', trace: 'java.lang.Exception: boom\n\tat X', workerId: '127.0.0.1:8083', generation: 3 });
     await s.putTopic('c1', 'orders', 0, 1_700_000_000_000);
     await s.putTask({ id: { connector: 'c1', task: 1 }, state: 'DESTROYED', trace: null, workerId: 'w', generation: 3 });
-    const raw = await readRaw(kafka, admin, 'st-bytes');
+    const raw = await readRaw(env.kafka, env.admin, 'st-bytes');
     const byKey = new Map(raw.map((r) => [r.key, r]));
     assert.equal(byKey.get('status-connector-c1')!.value, '{"state":"RUNNING","trace":null,"worker_id":"127.0.0.1:8083","generation":3}');
     assert.equal(byKey.get('status-task-c1-0')!.value, '{"state":"FAILED","trace":"java.lang.Exception: boom\\n\\tat X","worker_id":"127.0.0.1:8083","generation":3}');
@@ -57,7 +40,7 @@ describe('KafkaStatusBackingStore', () => {
     assert.equal(raw.length, 4);
     // Keyed records land where Kafka's partitioner puts them: records of one key share a partition.
     await s.putConnector({ connector: 'c1', state: 'PAUSED', trace: null, workerId: '127.0.0.1:8083', generation: 3 });
-    const again = (await readRaw(kafka, admin, 'st-bytes')).filter((r) => r.key === 'status-connector-c1');
+    const again = (await readRaw(env.kafka, env.admin, 'st-bytes')).filter((r) => r.key === 'status-connector-c1');
     assert.equal(again.length, 2);
     assert.equal(again[0]!.partition, again[1]!.partition);
   });
@@ -109,17 +92,17 @@ describe('KafkaStatusBackingStore', () => {
     await w1.refresh(10_000);
     assert.deepStrictEqual(w1.getTask(id), { id, state: 'RUNNING', trace: null, workerId: 'w2', generation: 6 });
     // A late UNASSIGNED of the same generation from another worker (it had not read the RUNNING yet) is ignored when read.
-    await writeRaw(kafka, 'st-gen', [{ key: 'status-task-g-0', value: '{"state":"UNASSIGNED","trace":null,"worker_id":"w3","generation":6}' }]);
+    await writeRaw(env.kafka, 'st-gen', [{ key: 'status-task-g-0', value: '{"state":"UNASSIGNED","trace":null,"worker_id":"w3","generation":6}' }]);
     await w1.refresh(10_000);
     assert.equal(w1.getTask(id)!.state, 'RUNNING');
-    await writeRaw(kafka, 'st-gen', [{ key: 'status-task-g-0', value: '{"state":"UNASSIGNED","trace":null,"worker_id":"w3","generation":7}' }]);
+    await writeRaw(env.kafka, 'st-gen', [{ key: 'status-task-g-0', value: '{"state":"UNASSIGNED","trace":null,"worker_id":"w3","generation":7}' }]);
     await w1.refresh(10_000);
     assert.equal(w1.getTask(id)!.state, 'UNASSIGNED', 'from a newer generation it applies');
   });
 
   it('refuses an existing status topic that is not compacted', async () => {
-    await admin.createTopics({ topics: [{ topic: 'st-delete', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact,delete' }] }] });
-    const s = new KafkaStatusBackingStore({ kafka, topic: 'st-delete', partitions: 5, replicationFactor: -1 });
+    await env.admin.createTopics({ topics: [{ topic: 'st-delete', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact,delete' }] }] });
+    const s = new KafkaStatusBackingStore({ kafka: env.kafka, topic: 'st-delete', partitions: 5, replicationFactor: -1 });
     await assert.rejects(s.start(), { name: 'ConfigException', message: /^Topic 'st-delete' supplied via the 'status.storage.topic' property is required to have 'cleanup.policy=compact' to guarantee consistency and durability of connector and task statuses, but found the topic currently has 'cleanup.policy=compact,delete'\./ });
   });
 });

@@ -1,7 +1,38 @@
-/** Helpers for the Kafka-backed store tests: raw reads and writes of a topic, next to the stores' own. */
+/** Helpers for the Kafka-backed store tests: a broker per suite, raw reads and writes of a topic, next to the stores' own. */
+import { after, before } from 'node:test';
 import type { Admin } from '../../../src/client/admin/admin.js';
-import type { Kafka } from '../../../src/client/kafka.js';
+import { Kafka } from '../../../src/client/kafka.js';
 import { pollUntil } from '../../../src/testkit/poll-until.js';
+import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
+
+/** The broker, client and admin of one store suite, and the stores its tests started (stopped after the suite). */
+export interface StoreTestBroker {
+  tb: TestBroker;
+  kafka: Kafka;
+  admin: Admin;
+  readonly stores: Array<{ stop(): Promise<void> }>;
+}
+
+/**
+ * Registers the suite's before/after hooks: starts an in-process broker, a client named clientId and a
+ * connected admin before the tests; stops every store in `stores`, the admin and the broker after them.
+ * The fields are set once the before hook has run.
+ */
+export function useStoreTestBroker(clientId: string): StoreTestBroker {
+  const env = { stores: [] } as unknown as StoreTestBroker;
+  before(async () => {
+    env.tb = await startTestBroker();
+    env.kafka = new Kafka({ clientId, brokers: [env.tb.bootstrap], retry: { initialRetryTime: 50 } });
+    env.admin = env.kafka.admin();
+    await env.admin.connect();
+  });
+  after(async () => {
+    for (const s of env.stores) await s.stop().catch(() => undefined);
+    await env.admin?.disconnect();
+    await env.tb?.close();
+  });
+  return env;
+}
 
 export interface RawRecord {
   partition: number;

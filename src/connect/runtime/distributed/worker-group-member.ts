@@ -36,16 +36,12 @@ export interface RevokedWork {
   tasks: ConnectorTaskId[];
 }
 
-export interface WorkerGroupMemberOptions {
-  kafka: Kafka;
+/** How a worker takes part in its Connect cluster's group: the group, its URL, the protocol and the group timeouts. */
+export interface WorkerGroupSettings {
   /** group.id of the Connect cluster. */
   groupId: string;
-  /** This worker's REST URL as other workers reach it (rest.advertised.*), sent in its metadata. */
+  /** This worker's REST URL as other workers reach it (rest.advertised.*, the REST server's advertised URL), sent in its metadata. */
   workerUrl: string;
-  /** The offset of the config topic this worker has read up to. */
-  configOffset(): bigint;
-  /** The connectors this worker knows with their task counts (read when it joins, and when it leads). */
-  configSnapshot(): { connectors: ReadonlyMap<string, number> };
   /** connect.protocol: eager (`default`), compatible or sessioned; default sessioned. */
   protocols?: ConnectProtocolCompatibility;
   /** session.timeout.ms, default 10000. */
@@ -58,6 +54,14 @@ export interface WorkerGroupMemberOptions {
   scheduledRebalanceMaxDelayMs?: number;
   /** retry.backoff.ms, default 100. */
   retryBackoffMs?: number;
+}
+
+export interface WorkerGroupMemberOptions extends WorkerGroupSettings {
+  kafka: Kafka;
+  /** The offset of the config topic this worker has read up to. */
+  configOffset(): bigint;
+  /** The connectors this worker knows with their task counts (read when it joins, and when it leads). */
+  configSnapshot(): { connectors: ReadonlyMap<string, number> };
   /**
    * A new assignment (after every rebalance). Cooperative protocols: the full set this worker now
    * runs (what it kept plus what was added). A failed assignment (error CONFIG_MISMATCH) means:
