@@ -6,7 +6,7 @@
  * prepared statements (`execute`, cached per connection); statements without, through the text
  * protocol (`query`), which accepts every statement.
  */
-import mysql from 'mysql2/promise';
+import * as mysql from 'mysql2/promise';
 import type { FieldPacket } from 'mysql2/promise';
 import type { Logger } from '../../../logging/logger.js';
 import { ConnectException } from '../../api/errors.js';

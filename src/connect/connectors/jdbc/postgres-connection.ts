@@ -5,7 +5,7 @@
  * UTC (`TimeZone=UTC`) with ISO dates, and in `currentSchema` when the URL names one. Rows come
  * as arrays; result columns are described from pg_type/pg_class/pg_attribute, cached.
  */
-import pg from 'pg';
+import * as pg from 'pg';
 import type { FieldDef } from 'pg';
 import type { Logger } from '../../../logging/logger.js';
 import { ConnectException } from '../../api/errors.js';
