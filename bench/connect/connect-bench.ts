@@ -99,7 +99,8 @@ export function writeLines(file: string, lines: number): number {
 }
 
 /** VmHWM (peak RSS) of a process in MB, NaN if unreadable. */
-function peakRssMB(pid: number): number {
+/** A process's peak resident set (VmHWM) in MB, NaN when it cannot be read. */
+export function peakRssMB(pid: number): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m === null ? Number.NaN : (Number(m[1]) * 1024) / 1e6;
@@ -116,7 +117,8 @@ function fileSize(file: string): number {
   }
 }
 
-async function endOffset(admin: Admin, topic: string): Promise<number> {
+/** The sum of a topic's high watermarks. */
+export async function endOffset(admin: Admin, topic: string): Promise<number> {
   const offsets = await admin.fetchTopicOffsets(topic);
   return offsets.reduce((n, p) => n + Number(p.high), 0);
 }
@@ -253,19 +255,24 @@ export async function runConnectBench(o: ConnectBenchOptions): Promise<ConnectBe
     rmSync(logDir, { recursive: true, force: true });
     rmSync(input, { force: true });
   }
-  if (o.profileDir) {
-    const profiles = readdirSync(o.profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(o.profileDir!, f));
-    result.profile = profiles.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ?? null;
-  }
+  if (o.profileDir) result.profile = newestProfile(o.profileDir);
   return result;
 }
 
-function fmt(v: number, digits = 0): string {
+/** The newest CPU profile written into `dir`, or null. */
+export function newestProfile(dir: string): string | null {
+  const profiles = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
+  return profiles.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ?? null;
+}
+
+/** A number with thousands separators and `digits` decimals, `n/a` when not finite. */
+export function fmt(v: number, digits = 0): string {
   if (!Number.isFinite(v)) return 'n/a';
   return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-export interface ConnectRow {
+/** A row of the benchmark's table. */
+export interface BenchRow {
   figure: string;
   samsa: string;
   baseline: string;
@@ -275,7 +282,9 @@ export interface ConnectRow {
 }
 
 /** The rows the phase adds to the benchmark's table (medians over the rounds; ratios are medians of per-round ratios). */
-export function connectRows(r: ConnectBenchResult): ConnectRow[] {
+export type ConnectRow = BenchRow;
+
+export function connectRows(r: ConnectBenchResult): BenchRow[] {
   const mb = (r.lines * r.lineBytes) / 1e6;
   const tp = (ms: number[]): string => {
     const m = median(ms);
@@ -340,7 +349,7 @@ async function main(): Promise<void> {
   log(`load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   const r = await runConnectBench({ root, rounds, lines, log, profileDir, logFile: join(root, 'output.log') });
   const rows = connectRows(r);
-  const cols: (keyof ConnectRow)[] = ['figure', 'samsa', 'baseline', 'ratio', 'target', 'result'];
+  const cols: (keyof BenchRow)[] = ['figure', 'samsa', 'baseline', 'ratio', 'target', 'result'];
   console.log(`\n| Figure | Samsa | Baseline (median) | Ratio | Target | Result |\n|---|---:|---|---:|---:|---:|`);
   for (const row of rows) console.log(`| ${cols.map((c) => row[c]).join(' | ')} |`);
   for (const e of r.errors) console.log(`error: ${e}`);

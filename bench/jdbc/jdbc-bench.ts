@@ -33,7 +33,7 @@
  * where its CPU time went. Skipped (with a message) when MariaDB is not installed.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,7 @@ import { killAll, sleep, track } from '../broker/processes.js';
 import { median, medianRatio, percentile } from '../broker/stats.js';
 import { createTopic, deleteTopic } from '../broker/wire.js';
 import type { CopyBaselineParams } from './jdbc-copy-baseline.js';
+import { endOffset, fmt, newestProfile, peakRssMB, type BenchRow } from '../connect/connect-bench.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..', '..');
@@ -167,15 +168,6 @@ async function waitForId(pool: Pool, table: string, lastId: number, t0: number, 
 }
 
 /** VmHWM (peak RSS) of a process in MB, NaN if unreadable. */
-function peakRssMB(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m === null ? Number.NaN : (Number(m[1]) * 1024) / 1e6;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 async function baselineRun(o: JdbcBenchOptions, db: MariaDbServer, pool: Pool, round: number): Promise<Pick<JdbcRound, 'baselineMs' | 'baselineCopyMs'>> {
   const target = `bench_dst_base_${round}`;
   await db.createDatabase(target);
@@ -201,11 +193,6 @@ async function baselineRun(o: JdbcBenchOptions, db: MariaDbServer, pool: Pool, r
   } finally {
     await pool.query(`DROP DATABASE IF EXISTS ${target}`).catch(() => undefined);
   }
-}
-
-async function endOffset(admin: Admin, topic: string): Promise<number> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((n, p) => n + Number(p.high), 0);
 }
 
 async function connectRun(o: JdbcBenchOptions, db: MariaDbServer, pool: Pool, admin: Admin, port: number, round: number): Promise<Omit<JdbcRound, 'baselineMs' | 'baselineCopyMs'>> {
@@ -384,26 +371,11 @@ export async function runJdbcBench(o: JdbcBenchOptions): Promise<JdbcBenchResult
     await db?.stop().catch(() => undefined);
     rmSync(logDir, { recursive: true, force: true });
   }
-  if (o.profileDir) {
-    const profiles = readdirSync(o.profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(o.profileDir!, f));
-    result.profile = profiles.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ?? null;
-  }
+  if (o.profileDir) result.profile = newestProfile(o.profileDir);
   return result;
 }
 
-function fmt(v: number, digits = 0): string {
-  if (!Number.isFinite(v)) return 'n/a';
-  return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-}
-
-export interface JdbcRow {
-  figure: string;
-  samsa: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  result: string;
-}
+export type JdbcRow = BenchRow;
 
 /** The rows the phase adds to the benchmark's table (medians over the rounds; the ratio is the median of per-round ratios). */
 export function jdbcRows(r: JdbcBenchResult): JdbcRow[] {
