@@ -13,6 +13,8 @@
  *   --diagnose       preload broker-probe.js into the main broker: event-loop delay and GC
  *                    pauses per phase (no broker code changed)
  *   --json FILE      also write every raw measurement as JSON
+ *   --broker-node-args "ARGS"
+ *                    extra Node/V8 flags for the main broker (space-separated), for experiments
  *
  * Everything runs on 127.0.0.1. Temp dirs are removed and child processes killed at the end,
  * on error and on SIGINT/SIGTERM. See bench/README.md for what each figure measures.
@@ -54,6 +56,8 @@ interface Options {
   profileDir: string | null;
   jsonFile: string | null;
   diagnose: boolean;
+  /** Extra Node/V8 flags for the main broker (--broker-node-args). */
+  brokerNodeArgs: string[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -63,6 +67,7 @@ function parseArgs(argv: string[]): Options {
   let profileDir: string | null = null;
   let jsonFile: string | null = null;
   let diagnose = false;
+  let brokerNodeArgs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') quick = true;
@@ -74,10 +79,11 @@ function parseArgs(argv: string[]): Options {
     } else if (a === '--profile') profileDir = argv[++i] ?? null;
     else if (a === '--json') jsonFile = argv[++i] ?? null;
     else if (a === '--diagnose') diagnose = true;
+    else if (a === '--broker-node-args') brokerNodeArgs = (argv[++i] ?? '').split(' ').filter((x) => x !== '');
     else throw new Error(`unknown argument ${a}`);
   }
   if (rounds !== null && (!Number.isInteger(rounds) || rounds < 1)) throw new Error('--rounds expects a positive integer');
-  return { quick, rounds: rounds ?? (quick ? 1 : 5), only, profileDir, jsonFile, diagnose };
+  return { quick, rounds: rounds ?? (quick ? 1 : 5), only, profileDir, jsonFile, diagnose, brokerNodeArgs };
 }
 
 interface Sizes {
@@ -141,7 +147,8 @@ interface Results {
   machine: Record<string, unknown>;
   notes: string[];
   start: StartSeries & { bareIdleRssMB: number[]; brokerIdleRssMB: number[]; withoutExtraCaCerts: StartSeries | null };
-  latency: { pingPong: { p50: number; p99: number }[]; e2e: E2eResult[] };
+  /** `e2e`: producing and consuming loops in one client process; `e2eTwoProcesses`: each in its own. */
+  latency: { pingPong: { p50: number; p99: number }[]; e2e: E2eResult[]; e2eTwoProcesses: E2eResult[] };
   produce: { client: string; nullC: Throughput[]; c: Throughput[]; nullNode: Throughput[]; node: Throughput[]; peakRssMB: number };
   fill: { bytes: number; records: number; rssBeforeMB: number; rssAfterQuarterMB: number[]; mbps: number };
   /** `c`: the C consumer (rdkafka_performance -C, else kcat), next to `nullC`; `kcat`: kcat -C as well when the C consumer is rdkafka_performance (same baseline). */
@@ -165,7 +172,7 @@ const results: Results = {
   machine: {},
   notes: [],
   start: { bareMs: [], brokerMs: [], bareCpuMs: [], brokerCpuMs: [], bareIdleRssMB: [], brokerIdleRssMB: [], withoutExtraCaCerts: null },
-  latency: { pingPong: [], e2e: [] },
+  latency: { pingPong: [], e2e: [], e2eTwoProcesses: [] },
   produce: { client: '', nullC: [], c: [], nullNode: [], node: [], peakRssMB: Number.NaN },
   fill: { bytes: 0, records: 0, rssBeforeMB: Number.NaN, rssAfterQuarterMB: [], mbps: Number.NaN },
   consume: { storedBytes: 0, client: '', nullC: [], c: [], kcat: [], nullNode: [], node: [] },
@@ -295,32 +302,46 @@ interface E2eResult {
 
 let brokerPidForSched = 0;
 
-async function e2eLatency(port: number, topic: string, s: Sizes): Promise<E2eResult> {
+/**
+ * How the end-to-end latency client runs: `one-process` puts the producing and the consuming loop
+ * in one process (workers/latency-client.ts; the broker and the client are then one busy process
+ * per core), `two-processes` gives each loop its own (three busy processes on two cores).
+ */
+type E2eClientLayout = 'one-process' | 'two-processes';
+
+async function e2eLatency(port: number, topic: string, s: Sizes, layout: E2eClientLayout): Promise<E2eResult> {
   await createTopic(HOST, port, topic);
   const expected = Math.round((s.latencyRate * s.latencyMs) / 1000);
-  const consumer = startWorker<E2eResult & { received: number }>(
-    'latency-consumer',
-    { port, topic, expected, warmupRecords: Math.min(s.latencyRate, Math.floor(expected / 10)), timeoutMs: s.latencyMs + 30_000 },
-    s.latencyMs + 40_000,
-  );
+  const consume = { topic, expected, warmupRecords: Math.min(s.latencyRate, Math.floor(expected / 10)), timeoutMs: s.latencyMs + 30_000 };
+  const produce = { topic, rate: s.latencyRate, durationMs: s.latencyMs, valueBytes: VALUE_BYTES, maxInFlight: 5 };
+  type RunQueue = { waitMsPerSec: number; waitUsPerSlice: number };
   const brokerPid = brokerPidForSched;
   const sched0 = schedStat(brokerPid);
   const wall0 = performance.now();
+  const workers: { kill(): void }[] = [];
   try {
-    await consumer.ready;
-    const producer = startWorker<{ records: number; waitMsPerSec: number; waitUsPerSlice: number }>('latency-producer', { port, topic, rate: s.latencyRate, durationMs: s.latencyMs, valueBytes: VALUE_BYTES, maxInFlight: 5 }, s.latencyMs + 30_000);
-    const pr = await producer.result;
-    const r = await consumer.result;
+    let r: E2eResult & { received: number } & RunQueue;
+    let clientQueues: Record<string, RunQueue>;
+    if (layout === 'one-process') {
+      const client = startWorker<E2eResult & { received: number } & RunQueue>('latency-client', { port, consume, produce }, s.latencyMs + 40_000);
+      workers.push(client);
+      r = await client.result;
+      clientQueues = { client: { waitMsPerSec: r.waitMsPerSec, waitUsPerSlice: r.waitUsPerSlice } };
+    } else {
+      const consumer = startWorker<E2eResult & { received: number } & RunQueue>('latency-consumer', { port, ...consume }, s.latencyMs + 40_000);
+      workers.push(consumer);
+      await consumer.ready;
+      const producer = startWorker<{ records: number } & RunQueue>('latency-producer', { port, ...produce }, s.latencyMs + 30_000);
+      workers.push(producer);
+      const pr = await producer.result;
+      r = await consumer.result;
+      clientQueues = { producer: { waitMsPerSec: pr.waitMsPerSec, waitUsPerSlice: pr.waitUsPerSlice }, consumer: { waitMsPerSec: r.waitMsPerSec, waitUsPerSlice: r.waitUsPerSlice } };
+    }
     if (r.received !== expected) throw new Error(`latency consumer received ${r.received} of ${expected} records`);
-    const c = r as unknown as { waitMsPerSec: number; waitUsPerSlice: number };
-    r.runQueue = {
-      broker: runQueueWait(sched0, schedStat(brokerPid), performance.now() - wall0),
-      producer: { waitMsPerSec: pr.waitMsPerSec, waitUsPerSlice: pr.waitUsPerSlice },
-      consumer: { waitMsPerSec: c.waitMsPerSec, waitUsPerSlice: c.waitUsPerSlice },
-    };
+    r.runQueue = { broker: runQueueWait(sched0, schedStat(brokerPid), performance.now() - wall0), ...clientQueues };
     return r;
   } finally {
-    consumer.kill();
+    for (const w of workers) w.kill();
     await deleteTopic(HOST, port, topic);
   }
 }
@@ -445,18 +466,21 @@ function buildRows(o: Options, s: Sizes): Row[] {
   }
   if (o.only.has('clients')) rows.push(...clientRows());
   if (o.only.has('latency')) {
-    const e2e = r.latency.e2e;
     const pp = r.latency.pingPong;
-    const ratio99 = medianRatio(e2e.map((x) => x.p99), pp.map((x) => x.p99));
-    const ratio50 = medianRatio(e2e.map((x) => x.p50), pp.map((x) => x.p50));
-    rows.push({
-      figure: `End-to-end latency at ${fmt(s.latencyRate)} rec/s, 1 KiB, acks=1, ${fmt(s.latencyMs / 1000)} s per run (p50 / p99)`,
-      samsa: `${fmt(median(e2e.map((x) => x.p50)), 3)} / ${fmt(median(e2e.map((x) => x.p99)), 3)} ms`,
-      baseline: `ping-pong ${fmt(median(pp.map((x) => x.p50)), 3)} / ${fmt(median(pp.map((x) => x.p99)), 3)} ms`,
-      ratio: `${fmt(ratio50, 1)} / ${fmt(ratio99, 1)}`,
-      target: 'p99 <= 6x',
-      result: verdict(Number.isFinite(ratio99) ? ratio99 <= 6 : null),
-    });
+    const latencyRow = (e2e: E2eResult[], how: string, isTarget: boolean): void => {
+      const ratio99 = medianRatio(e2e.map((x) => x.p99), pp.map((x) => x.p99));
+      const ratio50 = medianRatio(e2e.map((x) => x.p50), pp.map((x) => x.p50));
+      rows.push({
+        figure: `End-to-end latency at ${fmt(s.latencyRate)} rec/s, 1 KiB, acks=1, ${fmt(s.latencyMs / 1000)} s per run (p50 / p99), ${how}`,
+        samsa: `${fmt(median(e2e.map((x) => x.p50)), 3)} / ${fmt(median(e2e.map((x) => x.p99)), 3)} ms`,
+        baseline: `ping-pong ${fmt(median(pp.map((x) => x.p50)), 3)} / ${fmt(median(pp.map((x) => x.p99)), 3)} ms`,
+        ratio: `${fmt(ratio50, 1)} / ${fmt(ratio99, 1)}`,
+        target: isTarget ? 'p99 <= 6x' : '(information)',
+        result: isTarget ? verdict(Number.isFinite(ratio99) ? ratio99 <= 6 : null) : '',
+      });
+    };
+    latencyRow(r.latency.e2e, 'producer and consumer in one client process (as Kafka\'s end-to-end latency tool)', true);
+    if (r.latency.e2eTwoProcesses.length > 0) latencyRow(r.latency.e2eTwoProcesses, 'producer and consumer in two processes (three busy processes on two cores)', false);
   }
   if (o.only.has('start')) {
     const startRow = (series: StartSeries, how: string): void => {
@@ -640,7 +664,8 @@ async function main(): Promise<void> {
   log(`samsa broker benchmark${o.quick ? ' (--quick)' : ''}: ${results.machine.cpus}, Node ${process.version}, load average ${results.machine.loadavgAtStart}`);
   log(`temp dir ${root}; rounds ${o.rounds}`);
   const brokerLog = join(root, 'broker.log');
-  const nodeArgs: string[] = [];
+  const nodeArgs: string[] = [...o.brokerNodeArgs];
+  if (o.brokerNodeArgs.length > 0) log(`main broker's extra Node flags: ${o.brokerNodeArgs.join(' ')}`);
   if (o.profileDir !== null) {
     mkdirSync(o.profileDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${o.profileDir}`);
@@ -715,17 +740,25 @@ async function main(): Promise<void> {
     const port = broker.port;
     markPhase('latency');
     brokerPidForSched = broker.pid;
-    log(`\n[latency] ${o.rounds} x (ping-pong ${s.pingPongCount} round trips, then end-to-end ${s.latencyMs / 1000} s at ${s.latencyRate} rec/s)`);
-    for (let i = 0; i < o.rounds; i++) {
-      const pp = await attempt(`ping-pong ${i}`, { p50: Number.NaN, p99: Number.NaN }, () => pingPong(s.pingPongCount));
-      results.latency.pingPong.push(pp);
-      const e = await attempt(`e2e latency ${i}`, { p50: Number.NaN, p99: Number.NaN, p999: Number.NaN, max: Number.NaN, measured: 0 }, () => e2eLatency(port, `lat-${i}`, s));
-      results.latency.e2e.push(e);
-      log(`  round ${i + 1}: ping-pong p50 ${fmt(pp.p50, 3)} p99 ${fmt(pp.p99, 3)} ms; end-to-end p50 ${fmt(e.p50, 3)} p99 ${fmt(e.p99, 3)} p99.9 ${fmt(e.p999, 3)} max ${fmt(e.max, 1)} ms (${e.measured} records)`);
+    log(`\n[latency] ${o.rounds} x (ping-pong ${s.pingPongCount} round trips, then end-to-end ${s.latencyMs / 1000} s at ${s.latencyRate} rec/s with one client process, then with two)`);
+    const noE2e: E2eResult = { p50: Number.NaN, p99: Number.NaN, p999: Number.NaN, max: Number.NaN, measured: 0 };
+    const logE2e = (label: string, e: E2eResult): void => {
+      log(`  ${label}: end-to-end p50 ${fmt(e.p50, 3)} p99 ${fmt(e.p99, 3)} p99.9 ${fmt(e.p999, 3)} max ${fmt(e.max, 1)} ms (${e.measured} records)`);
       if (e.stallsOver2ms !== undefined) log(`    ${e.stallsOver2ms} stalls (runs of records over 2 ms); worst at s:latency/records: ${(e.worstStalls ?? []).join(' ')}`);
       if (e.runQueue !== undefined) {
         log(`    run-queue wait of the main threads (ms per s / µs per timeslice): ${Object.entries(e.runQueue).map(([k, v]) => `${k} ${fmt(v.waitMsPerSec, 1)} / ${fmt(v.waitUsPerSlice)}`).join(', ')}`);
       }
+    };
+    for (let i = 0; i < o.rounds; i++) {
+      const pp = await attempt(`ping-pong ${i}`, { p50: Number.NaN, p99: Number.NaN }, () => pingPong(s.pingPongCount));
+      results.latency.pingPong.push(pp);
+      log(`  round ${i + 1}: ping-pong p50 ${fmt(pp.p50, 3)} p99 ${fmt(pp.p99, 3)} ms`);
+      const one = await attempt(`e2e latency ${i}`, noE2e, () => e2eLatency(port, `lat-${i}`, s, 'one-process'));
+      results.latency.e2e.push(one);
+      logE2e('one client process', one);
+      const two = await attempt(`e2e latency ${i} (two processes)`, noE2e, () => e2eLatency(port, `lat2-${i}`, s, 'two-processes'));
+      results.latency.e2eTwoProcesses.push(two);
+      logE2e('two client processes', two);
     }
   }
 
