@@ -348,17 +348,19 @@ export class ReplicaManager {
     let remaining = params.maxBytes;
     let bytes = 0;
     let hasError = false;
-    const results: FetchPartitionResult[] = [];
+    // Allocated at its final size, as the fetch handler's arrays are.
+    const results: FetchPartitionResult[] = new Array(params.partitions.length);
+    let n = 0;
     for (const req of params.partitions) {
       const p = this.getPartition(req.topic, req.partition);
       if (p === undefined) {
-        results.push(failedRead(req, this.notHosted(req.topic, req.partition).error));
+        results[n++] = failedRead(req, this.notHosted(req.topic, req.partition).error);
         hasError = true;
         continue;
       }
       const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch) ?? (p.isLeader() ? null : 'NOT_LEADER_OR_FOLLOWER');
       if (epochError !== null) {
-        results.push(failedRead(req, epochError));
+        results[n++] = failedRead(req, epochError);
         hasError = true;
         continue;
       }
@@ -372,7 +374,7 @@ export class ReplicaManager {
         read = p.read(req.fetchOffset, maxBytes, replicaId >= 0 ? 'logEnd' : params.isolation, minOneMessage, params.buffers?.allocate);
       } catch (err) {
         this.logger.error({ err, topic: req.topic, partition: req.partition }, 'read failed with an I/O error');
-        results.push(failedRead(req, 'KAFKA_STORAGE_ERROR'));
+        results[n++] = failedRead(req, 'KAFKA_STORAGE_ERROR');
         hasError = true;
         continue;
       }
@@ -385,7 +387,7 @@ export class ReplicaManager {
         records: null,
         error: null,
       };
-      results.push(result);
+      results[n++] = result;
       if (!read.read.ok) {
         result.error = read.read.error;
         hasError = true;
