@@ -29,34 +29,47 @@ export const fetchHandler = defineHandler({
     // A follower broker names itself (v15+: in ReplicaState); it reads to the log end.
     const replicaId = version >= 15 ? (request.replicaState?.replicaId ?? -1) : (request.replicaId ?? -1);
     const byId = version >= 13;
-    const wanted: FetchPartitionRequest[] = [];
-    // Where each wanted partition's answer goes, as pairs (topic index, partition index); the
-    // partitions of unknown topics get their error at once.
-    const responses: FetchResponseFetchableTopicResponse[] = [];
-    const slots: number[] = [];
     const topics = request.topics;
+    // Every array below is allocated at its final size (a fetch is answered thousands of times a
+    // second; arrays grown by push start at 17 slots): first the topics' names and how many
+    // partitions will be read, then the response skeleton and the reads.
+    const names: (string | undefined)[] = new Array(topics.length);
+    let known = 0;
     for (let ti = 0; ti < topics.length; ti++) {
       const t = topics[ti]!;
-      const topicName = byId ? metadata.topicById(t.topicId ?? '')?.name : t.topic;
-      const out: FetchResponseFetchableTopicResponse = byId ? { topicId: t.topicId ?? '', partitions: [] } : { topic: t.topic ?? '', partitions: [] };
+      const name = byId ? metadata.topicById(t.topicId ?? '')?.name : t.topic;
+      names[ti] = name;
+      if (name !== undefined) known += t.partitions.length;
+    }
+    const wanted: FetchPartitionRequest[] = new Array(known);
+    // Where each wanted partition's answer goes, as pairs (topic index, partition index); the
+    // partitions of unknown topics get their error at once.
+    const slots: number[] = new Array(2 * known);
+    const responses: FetchResponseFetchableTopicResponse[] = new Array(topics.length);
+    let w = 0;
+    for (let ti = 0; ti < topics.length; ti++) {
+      const t = topics[ti]!;
+      const topicName = names[ti];
       const partitions = t.partitions;
+      const answers: FetchResponsePartitionData[] = new Array(partitions.length);
+      responses[ti] = byId ? { topicId: t.topicId ?? '', partitions: answers } : { topic: t.topic ?? '', partitions: answers };
       for (let pi = 0; pi < partitions.length; pi++) {
         const p = partitions[pi]!;
         if (topicName === undefined) {
-          out.partitions.push(errorPartition(p.partition, ErrorCode.UNKNOWN_TOPIC_ID));
+          answers[pi] = errorPartition(p.partition, ErrorCode.UNKNOWN_TOPIC_ID);
           continue;
         }
-        slots.push(responses.length, out.partitions.length);
-        out.partitions.push(PENDING);
-        wanted.push({
+        answers[pi] = PENDING;
+        slots[2 * w] = ti;
+        slots[2 * w + 1] = pi;
+        wanted[w++] = {
           topic: topicName,
           partition: p.partition,
           fetchOffset: Number(p.fetchOffset),
           partitionMaxBytes: p.partitionMaxBytes,
           currentLeaderEpoch: p.currentLeaderEpoch ?? -1,
-        });
+        };
       }
-      responses.push(out);
     }
     // The records are read into pooled buffers that go back to the pool once the response is written.
     const buffers = ctx.services.readBuffers.lease();

@@ -74,10 +74,16 @@ export class Partition {
   /** An ISR change being written (Kafka's pending ISR); null when none. */
   pendingIsr: number[] | null = null;
   private readonly followers = new Map<number, FollowerState>();
-  /** Woken by appends (follower fetches read to the log end). */
-  private readonly logEndWaiters = new Set<() => void>();
+  /**
+   * Woken by appends (follower fetches read to the log end). Plain arrays, replaced (not cleared)
+   * at each wake-up: a long-lived Set emptied with clear() keeps a link from its old hash table to
+   * the new one (for live iterators), and once an old table is promoted that chain makes every
+   * later table and every callback in it survive young-generation collections until a full GC;
+   * with a wake-up per produce request that was most of the broker's garbage-collection cost.
+   */
+  private logEndWaiters: (() => void)[] = [];
   /** Woken by high watermark moves and state changes (consumer fetches, acks=all produces). */
-  private readonly highWatermarkWaiters = new Set<() => void>();
+  private highWatermarkWaiters: (() => void)[] = [];
   private readonly clock: Clock;
 
   constructor(
@@ -102,7 +108,7 @@ export class Partition {
     this.leaderEpochStartOffset = log.logEndOffset;
     if (this.isLeader()) this.resetFollowers();
     this.maybeIncrementHighWatermark();
-    log.onAppend = () => this.wake(this.logEndWaiters);
+    log.onAppend = () => this.wakeLogEnd();
   }
 
   isLeader(): boolean {
@@ -149,7 +155,7 @@ export class Partition {
     }
     this.maybeIncrementHighWatermark();
     // Waiting acks=all produces re-check (leadership lost, ISR shrank below min.insync.replicas).
-    this.wake(this.highWatermarkWaiters);
+    this.wakeHighWatermark();
     return { roleChanged };
   }
 
@@ -215,7 +221,7 @@ export class Partition {
     const hw = Math.min(leaderHighWatermark, this.log.logEndOffset);
     if (hw > this.highWatermark) {
       this.highWatermark = hw;
-      this.wake(this.highWatermarkWaiters);
+      this.wakeHighWatermark();
     }
   }
 
@@ -262,7 +268,7 @@ export class Partition {
     }
     if (hw <= this.highWatermark) return false;
     this.highWatermark = hw;
-    this.wake(this.highWatermarkWaiters);
+    this.wakeHighWatermark();
     return true;
   }
 
@@ -309,7 +315,7 @@ export class Partition {
         this.logger.info({ topic: this.topic, partition: this.index, isr, error: result.error, message: result.message }, 'ISR update refused; waiting for the metadata');
       }
       this.maybeIncrementHighWatermark();
-      this.wake(this.highWatermarkWaiters);
+      this.wakeHighWatermark();
     };
     alter(this.topic, this.index, { leaderEpoch, isr, partitionEpoch }).then(settle, (err: unknown) => {
       this.logger.error({ err, topic: this.topic, partition: this.index, isr }, 'ISR update failed');
@@ -333,27 +339,48 @@ export class Partition {
    * `logEnd` (followers) an append.
    */
   onNextChange(callback: () => void, isolation: FetchIsolation = 'highWatermark'): () => void {
-    const set = isolation === 'logEnd' ? this.logEndWaiters : this.highWatermarkWaiters;
-    set.add(callback);
-    return () => set.delete(callback);
+    if (isolation === 'logEnd') {
+      this.logEndWaiters.push(callback);
+      return () => removeWaiter(this.logEndWaiters, callback);
+    }
+    this.highWatermarkWaiters.push(callback);
+    return () => removeWaiter(this.highWatermarkWaiters, callback);
   }
 
   /** Wakes every waiter (the partition is going away). */
   wakeAll(): void {
-    this.wake(this.logEndWaiters);
-    this.wake(this.highWatermarkWaiters);
+    this.wakeLogEnd();
+    this.wakeHighWatermark();
   }
 
-  private wake(waiters: Set<() => void>): void {
-    if (waiters.size === 0) return;
-    const list = [...waiters];
-    waiters.clear();
-    for (const w of list) {
+  private wakeLogEnd(): void {
+    const waiters = this.logEndWaiters;
+    if (waiters.length === 0) return;
+    this.logEndWaiters = [];
+    this.runWaiters(waiters);
+  }
+
+  private wakeHighWatermark(): void {
+    const waiters = this.highWatermarkWaiters;
+    if (waiters.length === 0) return;
+    this.highWatermarkWaiters = [];
+    this.runWaiters(waiters);
+  }
+
+  /** Runs waiters taken off their list (those they register meanwhile wait for the next change). */
+  private runWaiters(waiters: readonly (() => void)[]): void {
+    for (let i = 0; i < waiters.length; i++) {
       try {
-        w();
+        waiters[i]!();
       } catch (err) {
         this.logger.error({ err, topic: this.topic, partition: this.index }, 'fetch waiter failed');
       }
     }
   }
+}
+
+/** Takes `callback` off `waiters` (the list it is on now; a no-op once it has been woken). */
+function removeWaiter(waiters: (() => void)[], callback: () => void): void {
+  const i = waiters.indexOf(callback);
+  if (i >= 0) waiters.splice(i, 1);
 }

@@ -100,8 +100,12 @@ export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   /** The same partitions by topic, then index: the lookup of the produce and fetch paths (no key string built per request). */
   private readonly byTopic = new Map<string, Map<number, Partition>>();
-  /** Long-polling fetches waiting with a shutdown signal. */
-  private readonly fetchWaits = new Set<FetchWait>();
+  /**
+   * Long-polling fetches waiting with a shutdown signal: a list linked through the waits
+   * themselves, so that a wait joins and leaves it without allocating (a Set's hash table is
+   * rebuilt as entries come and go, one long poll at a time).
+   */
+  private fetchWaits: FetchWait | null = null;
   private readonly watchedSignals = new WeakSet<AbortSignal>();
   private unsubscribe: (() => void) | null = null;
   private cancelIsrExpiration: (() => void) | null = null;
@@ -344,17 +348,19 @@ export class ReplicaManager {
     let remaining = params.maxBytes;
     let bytes = 0;
     let hasError = false;
-    const results: FetchPartitionResult[] = [];
+    // Allocated at its final size, as the fetch handler's arrays are.
+    const results: FetchPartitionResult[] = new Array(params.partitions.length);
+    let n = 0;
     for (const req of params.partitions) {
       const p = this.getPartition(req.topic, req.partition);
       if (p === undefined) {
-        results.push(failedRead(req, this.notHosted(req.topic, req.partition).error));
+        results[n++] = failedRead(req, this.notHosted(req.topic, req.partition).error);
         hasError = true;
         continue;
       }
       const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch) ?? (p.isLeader() ? null : 'NOT_LEADER_OR_FOLLOWER');
       if (epochError !== null) {
-        results.push(failedRead(req, epochError));
+        results[n++] = failedRead(req, epochError);
         hasError = true;
         continue;
       }
@@ -368,7 +374,7 @@ export class ReplicaManager {
         read = p.read(req.fetchOffset, maxBytes, replicaId >= 0 ? 'logEnd' : params.isolation, minOneMessage, params.buffers?.allocate);
       } catch (err) {
         this.logger.error({ err, topic: req.topic, partition: req.partition }, 'read failed with an I/O error');
-        results.push(failedRead(req, 'KAFKA_STORAGE_ERROR'));
+        results[n++] = failedRead(req, 'KAFKA_STORAGE_ERROR');
         hasError = true;
         continue;
       }
@@ -381,7 +387,7 @@ export class ReplicaManager {
         records: null,
         error: null,
       };
-      results.push(result);
+      results[n++] = result;
       if (!read.read.ok) {
         result.error = read.read.error;
         hasError = true;
@@ -433,7 +439,7 @@ export class ReplicaManager {
           return;
         }
         this.watchShutdown(signal);
-        this.fetchWaits.add(wait);
+        this.addFetchWait(wait);
       }
       wait.timer = setTimeout(finishFetchWait, params.maxWaitMs, wait);
       for (const req of params.partitions) {
@@ -450,15 +456,39 @@ export class ReplicaManager {
     signal.addEventListener(
       'abort',
       () => {
-        for (const w of [...this.fetchWaits]) if (w.params.signal === signal) w.finish();
+        const ending: FetchWait[] = [];
+        for (let w = this.fetchWaits; w !== null; w = w.nextWait) if (w.params.signal === signal) ending.push(w);
+        for (const w of ending) w.finish();
       },
       { once: true },
     );
   }
 
+  private addFetchWait(wait: FetchWait): void {
+    wait.nextWait = this.fetchWaits;
+    if (this.fetchWaits !== null) this.fetchWaits.prevWait = wait;
+    this.fetchWaits = wait;
+    wait.listed = true;
+  }
+
   /** @internal A wait is over: forget it (FetchWait calls this). */
   fetchWaitDone(wait: FetchWait): void {
-    this.fetchWaits.delete(wait);
+    if (!wait.listed) return;
+    wait.listed = false;
+    const { prevWait, nextWait } = wait;
+    if (prevWait === null) this.fetchWaits = nextWait;
+    else prevWait.nextWait = nextWait;
+    if (nextWait !== null) nextWait.prevWait = prevWait;
+    // A finished wait links to nothing (nor is linked to): nothing it points at outlives it through it.
+    wait.prevWait = null;
+    wait.nextWait = null;
+  }
+
+  /** Long-polling fetches waiting now with a shutdown signal (diagnostics, tests). */
+  get waitingFetches(): number {
+    let n = 0;
+    for (let w = this.fetchWaits; w !== null; w = w.nextWait) n++;
+    return n;
   }
 
   /** @internal The read that ends a wait (FetchWait calls this). */
@@ -484,6 +514,10 @@ function finishFetchWait(wait: FetchWait): void {
  */
 class FetchWait {
   timer: NodeJS.Timeout | undefined;
+  /** Links of the manager's list of waits (see ReplicaManager.fetchWaits). */
+  listed = false;
+  prevWait: FetchWait | null = null;
+  nextWait: FetchWait | null = null;
   private done = false;
   private readonly cancels: (() => void)[] = [];
 

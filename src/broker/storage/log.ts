@@ -30,7 +30,6 @@ import {
   PRODUCER_ID_OFFSET,
   RECORDS_COUNT_OFFSET,
   RecordBatchError,
-  setBaseOffset,
   setLogAppendTime,
   setPartitionLeaderEpoch,
   TIMESTAMP_TYPE_MASK,
@@ -53,6 +52,7 @@ import {
 } from './log-segment.js';
 import { ProducerStateManager, type ProducerStateEntry } from './producer-state.js';
 import { firstKeylessRecord } from './scan-record-keys.js';
+import { isInt64MinusOne, readInt64AsNumber, writeInt64FromNumber } from './int64.js';
 import type { ReadAllocator } from './read-buffer-pool.js';
 
 /** The records of an empty read (shared; never written to). */
@@ -127,6 +127,8 @@ interface AppendBatch {
 type Analysis = { ok: true; batches: AppendBatch[]; recordCount: number } | { ok: false; error: AppendErrorName; message: string };
 
 const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
+/** The producer id of batches from producers that are not idempotent. */
+const NO_PRODUCER_ID = -1n;
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 function fail(error: AppendErrorName, message: string): { ok: false; error: AppendErrorName; message: string } {
@@ -500,11 +502,12 @@ export class Log {
     const now = this.clock.now();
     const logAppendTime = this.currentConfig.messageTimestampType === 'LogAppendTime';
     let next = this.endOffset;
+    const buf = Buffer.isBuffer(records) ? records : Buffer.from(records.buffer, records.byteOffset, records.byteLength);
     for (const b of batches) {
       b.firstOffset = next;
       b.lastOffset = next + b.lastOffsetDelta;
       if (b.lastOffset > MAX_OFFSET) throw new RangeError(`log ${this.name}: offset ${b.lastOffset} is beyond 2^53`);
-      setBaseOffset(records, b.position, BigInt(next));
+      writeInt64FromNumber(buf, b.position + BASE_OFFSET_OFFSET, next);
       setPartitionLeaderEpoch(records, b.position, leaderEpoch);
       b.partitionLeaderEpoch = leaderEpoch;
       if (logAppendTime) {
@@ -566,9 +569,8 @@ export class Log {
         if (err instanceof RecordBatchError) return fail('CORRUPT_MESSAGE', `batch at byte ${pos}: ${err.message}`);
         throw err;
       }
-      const baseOffset = buf.readBigInt64BE(pos + BASE_OFFSET_OFFSET);
-      if (origin === 'leader' && baseOffset !== 0n) {
-        return fail('INVALID_RECORD', `The baseOffset of the record batch in the append to ${this.name} should be 0, but it is ${baseOffset}`);
+      if (origin === 'leader' && (buf.readInt32BE(pos + BASE_OFFSET_OFFSET) !== 0 || buf.readInt32BE(pos + BASE_OFFSET_OFFSET + 4) !== 0)) {
+        return fail('INVALID_RECORD', `The baseOffset of the record batch in the append to ${this.name} should be 0, but it is ${buf.readBigInt64BE(pos + BASE_OFFSET_OFFSET)}`);
       }
       if (size > cfg.maxMessageBytes) {
         return fail('MESSAGE_TOO_LARGE', `The record batch size in the append to ${this.name} is ${size} bytes which exceeds the maximum configured value of ${cfg.maxMessageBytes}.`);
@@ -583,9 +585,10 @@ export class Log {
       if ((attributes & COMPRESSION_CODEC_MASK) !== 0) compressed = true;
       const lastOffsetDelta = buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
       const recordsCount = buf.readInt32BE(pos + RECORDS_COUNT_OFFSET);
-      const producerId = buf.readBigInt64BE(pos + PRODUCER_ID_OFFSET);
+      // Most producers are not idempotent (producer id -1): no BigInt for them.
+      const producerId = isInt64MinusOne(buf, pos + PRODUCER_ID_OFFSET) ? NO_PRODUCER_ID : buf.readBigInt64BE(pos + PRODUCER_ID_OFFSET);
       const baseSequence = buf.readInt32BE(pos + BASE_SEQUENCE_OFFSET);
-      const maxTimestamp = Number(buf.readBigInt64BE(pos + MAX_TIMESTAMP_OFFSET));
+      const maxTimestamp = readInt64AsNumber(buf, pos + MAX_TIMESTAMP_OFFSET);
       if (lastOffsetDelta < 0) return fail('INVALID_RECORD', `Batch has an invalid offset range: lastOffsetDelta ${lastOffsetDelta}`);
       if (origin === 'leader') {
         if (recordsCount <= 0) return fail('INVALID_RECORD', `Invalid reported count for record batch: ${recordsCount}`);
@@ -614,6 +617,7 @@ export class Log {
       }
       let firstOffset = 0;
       if (origin === 'follower') {
+        const baseOffset = buf.readBigInt64BE(pos + BASE_OFFSET_OFFSET);
         if (baseOffset < BigInt(expectedNext) || baseOffset + BigInt(lastOffsetDelta) > BigInt(MAX_OFFSET)) {
           return fail('INVALID_RECORD', `Out of order offsets in the append to ${this.name}: batch at ${baseOffset}, expected at least ${expectedNext}`);
         }
@@ -651,7 +655,7 @@ export class Log {
     if (after !== undefined && maxTimestamp >= 0 && maxTimestamp - now > after) {
       return `Timestamp ${maxTimestamp} of a record in ${this.name} is more than ${after} ms after the broker's time ${now}`;
     }
-    const baseTimestamp = Number(buf.readBigInt64BE(pos + BASE_TIMESTAMP_OFFSET));
+    const baseTimestamp = readInt64AsNumber(buf, pos + BASE_TIMESTAMP_OFFSET);
     if (before !== undefined && baseTimestamp >= 0 && now - baseTimestamp > before) {
       return `Timestamp ${baseTimestamp} of a record in ${this.name} is more than ${before} ms before the broker's time ${now}`;
     }

@@ -48,7 +48,7 @@ export class OffsetIndex extends AbstractIndex {
 
   /** The last offset indexed (baseOffset when empty). */
   get lastOffset(): number {
-    return this.lastEntry().offset;
+    return this.count === 0 ? this.baseOffset : this.baseOffset + this.keyAt(this.count - 1);
   }
 
   /** The entry with the largest offset <= `targetOffset`, or (baseOffset, 0) when there is none. */
@@ -64,11 +64,11 @@ export class OffsetIndex extends AbstractIndex {
   append(offset: number, position: number, skipFullCheck = false): void {
     const rel = offset - this.baseOffset;
     if (rel < 0 || rel > 0x7fffffff) throw new RangeError(`offset ${offset} does not fit in segment ${this.baseOffset}`);
-    if (this.count > 0 && offset <= this.lastOffset) {
-      throw new RangeError(`offset index ${this.path}: ${offset} is not above the last offset ${this.lastOffset}`);
-    }
-    if (this.count > 0 && position <= this.lastEntry().position) {
-      throw new RangeError(`offset index ${this.path}: position ${position} is not above the last position`);
+    // Called on every indexed append: the last entry is read field by field (no object).
+    if (this.count > 0) {
+      const lastOffset = this.baseOffset + this.keyAt(this.count - 1);
+      if (offset <= lastOffset) throw new RangeError(`offset index ${this.path}: ${offset} is not above the last offset ${lastOffset}`);
+      if (position <= this.positionAt(this.count - 1)) throw new RangeError(`offset index ${this.path}: position ${position} is not above the last position`);
     }
     const pos = this.prepareAppend(skipFullCheck);
     this.buf.writeInt32BE(rel, pos);

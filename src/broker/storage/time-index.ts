@@ -5,6 +5,7 @@
  * strictly increase; offsets never decrease.
  */
 import { AbstractIndex } from './abstract-index.js';
+import { readInt64AsNumber, writeInt64FromNumber } from './int64.js';
 
 export const TIME_INDEX_ENTRY_SIZE = 12;
 
@@ -19,7 +20,7 @@ export class TimeIndex extends AbstractIndex {
   }
 
   protected keyAt(i: number): number {
-    return Number(this.buf.readBigInt64BE(i * TIME_INDEX_ENTRY_SIZE));
+    return readInt64AsNumber(this.buf, i * TIME_INDEX_ENTRY_SIZE);
   }
 
   private relativeOffsetAt(i: number): number {
@@ -62,15 +63,16 @@ export class TimeIndex extends AbstractIndex {
    * final entry written when the segment is rolled or closed go past the preallocated size.
    */
   maybeAppend(timestamp: number, offset: number, skipFullCheck = false): void {
-    const last = this.lastEntry();
-    if (this.count > 0 && offset < last.offset) {
-      throw new RangeError(`time index ${this.path}: offset ${offset} is below the last offset ${last.offset}`);
+    // Called on every indexed append: the last entry is read field by field (no object).
+    if (this.count > 0) {
+      const lastOffset = this.baseOffset + this.relativeOffsetAt(this.count - 1);
+      if (offset < lastOffset) throw new RangeError(`time index ${this.path}: offset ${offset} is below the last offset ${lastOffset}`);
+      if (timestamp <= this.keyAt(this.count - 1)) return;
     }
-    if (this.count > 0 && timestamp <= last.timestamp) return;
     const rel = offset - this.baseOffset;
     if (rel < 0 || rel > 0x7fffffff) throw new RangeError(`offset ${offset} does not fit in segment ${this.baseOffset}`);
     const pos = this.prepareAppend(skipFullCheck);
-    this.buf.writeBigInt64BE(BigInt(timestamp), pos);
+    writeInt64FromNumber(this.buf, pos, timestamp);
     this.buf.writeInt32BE(rel, pos + 8);
     this.commitAppend(pos);
   }

@@ -186,6 +186,36 @@ describe('Partition as leader', () => {
     assert.ok(p.appendRecordsToLeader(batch(1), 1).ok, 'acks=1 ignores min.insync.replicas');
     assert.equal(p.highWatermark, 1, 'a leader alone in the ISR commits at once');
   });
+
+  it('wakes each change waiter once, in order; a waiter registering again waits for the next change; a cancelled one is not woken', () => {
+    const { p } = leaderPartition({ isr: [1] });
+    const calls: string[] = [];
+    p.onNextChange(() => calls.push('a'));
+    const cancelB = p.onNextChange(() => calls.push('b'));
+    const again = (): void => {
+      calls.push('c');
+      p.onNextChange(again);
+    };
+    p.onNextChange(again);
+    const follower: string[] = [];
+    p.onNextChange(() => follower.push('append'), 'logEnd');
+    cancelB();
+    assert.ok(p.appendRecordsToLeader(batch(1)).ok);
+    assert.deepEqual(calls, ['a', 'c'], 'the high watermark moved: b was cancelled, a and c ran once');
+    assert.deepEqual(follower, ['append'], 'the append woke the log-end waiter');
+    cancelB();
+    assert.ok(p.appendRecordsToLeader(batch(1)).ok);
+    assert.deepEqual(calls, ['a', 'c', 'c'], 'only the waiter that registered again ran');
+    assert.deepEqual(follower, ['append'], 'a woken log-end waiter is not woken again');
+    const cancelled: string[] = [];
+    const cancelD = p.onNextChange(() => cancelled.push('d'));
+    p.onNextChange(() => {
+      cancelled.push('e');
+      cancelD();
+    });
+    p.wakeAll();
+    assert.deepEqual(cancelled, ['d', 'e'], 'waiters already taken off the list run even when one cancels another');
+  });
 });
 
 /** A batch as a leader wrote it: offsets from `base`, stamped with `epoch`. */

@@ -18,7 +18,10 @@ describe('OffsetIndex', () => {
     assert.deepEqual(idx.lookup(110), { offset: 110, position: 4000 });
     assert.deepEqual(idx.lookup(134), { offset: 120, position: 8000 });
     assert.deepEqual(idx.lookup(1000), { offset: 135, position: 12000 });
-    assert.throws(() => idx.append(135, 13000), RangeError);
+    assert.throws(() => idx.append(135, 13000), /not above the last offset 135/);
+    assert.throws(() => idx.append(140, 12000), /position 12000 is not above the last position/);
+    assert.equal(idx.lastOffset, 135);
+    assert.equal(idx.entries, 3, 'refused appends add nothing');
     idx.close();
   });
 
