@@ -113,8 +113,18 @@ function parsePayload(text: string, start: number): JsonNode | undefined {
 /** Jackson's intValue()/longValue() of a number node: truncate toward zero, keep the low bits. */
 function integerValue(node: JsonNode, bits: number): bigint {
   const text = (node as { text: string }).text;
-  if (isIntegral(node)) return BigInt.asIntN(bits, BigInt(text));
+  if (isIntegral(node)) return bits === 64 && text.length <= 18 ? BigInt(text) : BigInt.asIntN(bits, BigInt(text));
   return BigInt.asIntN(bits, truncatedInteger(parseDecimal(text)));
+}
+
+/** integerValue(node, 32) as a number; an integer literal in range without a BigInt. */
+function int32Value(node: JsonNode): number {
+  const text = (node as { text: string }).text;
+  if (text.length <= 10 && isIntegral(node)) {
+    const n = Number(text);
+    if (n >= -2147483648 && n <= 2147483647) return n | 0; // | 0: "-0" is 0, as Number(0n)
+  }
+  return Number(integerValue(node, 32));
 }
 
 /** A JSON number as BigDecimal; an exponent beyond Java's int scale is a DataException as in Java. */
@@ -540,7 +550,7 @@ export class JsonConverter implements Converter, HeaderConverter {
       case 'BOOLEAN': expect('boolean'); return (json as { value: boolean }).value;
       case 'INT8': expect('number'); return Number(BigInt.asIntN(8, integerValue(json, 32)));
       case 'INT16': expect('number'); return Number(BigInt.asIntN(16, integerValue(json, 32)));
-      case 'INT32': expect('number'); return Number(integerValue(json, 32));
+      case 'INT32': expect('number'); return int32Value(json);
       case 'INT64': expect('number'); return integerValue(json, 64);
       case 'FLOAT32': expect('number'); return Math.fround(Number((json as { text: string }).text));
       case 'FLOAT64': expect('number'); return Number((json as { text: string }).text);

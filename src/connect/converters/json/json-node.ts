@@ -40,6 +40,7 @@ export function isInt(node: JsonNode): boolean {
 // ---------------------------------------------------------------- writing
 
 const HEX = '0123456789ABCDEF';
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** A JSON string literal, escaped as Jackson escapes it. */
 export function quote(s: string): string {
@@ -74,6 +75,18 @@ export function numberText(text: string): string {
 
 /** Binary data as a JSON string: standard padded base64. */
 export function base64Text(value: Uint8Array): string {
+  if (value.byteLength <= 12) {
+    // Short values (decimals, mostly): encoded here, without a Buffer.
+    let out = '"';
+    for (let i = 0; i < value.length; i += 3) {
+      const b0 = value[i]!;
+      const b1 = i + 1 < value.length ? value[i + 1]! : -1;
+      const b2 = i + 2 < value.length ? value[i + 2]! : -1;
+      out += BASE64[b0 >> 2]! + BASE64[((b0 & 3) << 4) | (b1 < 0 ? 0 : b1 >> 4)]!
+        + (b1 < 0 ? '=' : BASE64[((b1 & 15) << 2) | (b2 < 0 ? 0 : b2 >> 6)]!) + (b2 < 0 ? '=' : BASE64[b2 & 63]!);
+    }
+    return `${out}"`;
+  }
   return `"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"`;
 }
 

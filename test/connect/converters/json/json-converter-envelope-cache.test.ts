@@ -189,6 +189,19 @@ describe('JsonConverter.toConnectData: compact envelopes with a schema read befo
     }
   });
 
+  it('reads int32 and int64 literals as Jackson does (-0 is 0; out of range keeps the low bits)', () => {
+    const c = converter();
+    const cases: Array<[string, string, unknown]> = [
+      ['int32', '-0', 0], ['int32', '2147483647', 2147483647], ['int32', '-2147483648', -2147483648], ['int32', '2147483648', -2147483648],
+      ['int32', '12345678901', -539222987], ['int32', '7.9', 7], ['int32', '-1e2', -100],
+      ['int64', '-0', 0n], ['int64', '999999999999999999', 999999999999999999n], ['int64', '9223372036854775808', -9223372036854775808n], ['int64', '1.5E3', 1500n],
+    ];
+    for (const [type, literal, expected] of cases) {
+      const outcome = assertAgrees(c, envelope(`{"type":"${type}","optional":false}`, literal));
+      assert.ok(outcome.ok && Object.is(outcome.result.value, expected), `${type} ${literal}: ${outcome.ok ? String(outcome.result.value) : outcome.message}`);
+    }
+  });
+
   it('with schemas.enable=false, reads an envelope as a plain map', () => {
     const c = converter({ 'schemas.enable': 'false' });
     const outcome = read(c, Buffer.from(envelope('{"type":"int32"}', '1')));
