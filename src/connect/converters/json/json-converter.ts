@@ -65,6 +65,8 @@ const str = (value: string): JsonNode => ({ kind: 'string', value });
 const obj = (entries: Array<[string, JsonNode]> = []): JsonNode & { kind: 'object' } => ({ kind: 'object', fields: new Map(entries) });
 
 const ENVELOPE_START = '{"schema":';
+/** The size of the buffers written envelopes are cut from. */
+const SLAB_BYTES = 256 * 1024;
 const PAYLOAD_KEY = ',"payload":';
 
 /**
@@ -159,6 +161,9 @@ export class JsonConverter implements Converter, HeaderConverter {
   private replaceNullWithDefault: boolean = JsonConverterConfig.REPLACE_NULL_WITH_DEFAULT_DEFAULT;
   /** The envelope up to the payload (`{"schema":{...},"payload":` as bytes) for each schema written so far (schemas are immutable; entries go with their Schema). */
   private readonly schemaTexts = new WeakMap<Schema, Buffer>();
+  /** Where written envelopes go: slices of one buffer, `slabUsed` bytes of it taken. */
+  private slab: Buffer = Buffer.alloc(0);
+  private slabUsed = 0;
   /** Schema texts read (compact envelopes) and their Connect schemas, least recently used first. */
   private readonly readSchemas = new Map<string, Schema>();
   private readSchemasLimit: number = JsonConverterConfig.SCHEMAS_CACHE_SIZE_DEFAULT;
@@ -190,11 +195,19 @@ export class JsonConverter implements Converter, HeaderConverter {
       prefix = Buffer.from(`{"schema":${writeJson(this.asJsonSchema(schema) ?? NULL_NODE)},"payload":`, 'utf8');
       this.schemaTexts.set(schema, prefix);
     }
-    const out = Buffer.allocUnsafe(prefix.length + Buffer.byteLength(payload, 'utf8') + 1);
-    prefix.copy(out, 0);
-    const end = prefix.length + out.write(payload, prefix.length, 'utf8');
-    out[end] = 0x7d;
-    return out;
+    // Written into a slab shared by many records (as Node's Buffer pool does, but larger and
+    // without measuring the payload first): UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const bound = prefix.length + 3 * payload.length + 1;
+    if (this.slab.length - this.slabUsed < bound) {
+      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, bound));
+      this.slabUsed = 0;
+    }
+    const start = this.slabUsed;
+    this.slab.set(prefix, start);
+    const end = start + prefix.length + this.slab.write(payload, start + prefix.length, 'utf8');
+    this.slab[end] = 0x7d;
+    this.slabUsed = end + 1;
+    return this.slab.subarray(start, end + 1);
   }
 
   toConnectData(topic: string, headers: ConnectHeaders | null, bytes: Uint8Array | null): SchemaAndValue {

@@ -245,6 +245,17 @@ describe('JsonConverter.fromConnectData: structs written straight to text', () =
     assert.equal(struct.get('dflt'), 5);
   });
 
+  it('keeps every written record intact while more are written (records share buffers)', () => {
+    const c = converter();
+    const rowSchema = SchemaBuilder.struct().field('i', Schema.INT32_SCHEMA).field('s', Schema.STRING_SCHEMA).build();
+    const text = (i: number): string => `${'é😀x'.repeat(i % 97)}${'y'.repeat((i * 7919) % 3000)}`;
+    const written = Array.from({ length: 3000 }, (_, i) => c.fromConnectData('t', null, rowSchema, new Struct(rowSchema).put('i', i).put('s', text(i)))!);
+    const expectedSchema = c.fromConnectData('t', null, rowSchema, new Struct(rowSchema).put('i', 0).put('s', ''))!.toString('utf8').split(',"payload":')[0];
+    written.forEach((bytes, i) => {
+      assert.equal(bytes.toString('utf8'), `${expectedSchema},"payload":{"i":${i},"s":"${text(i)}"}}`);
+    });
+  });
+
   it('writes the same schema part for every record and fails as before on a mismatched struct', () => {
     const c = converter();
     const a = c.fromConnectData('t', null, schema, new Struct(schema).put('id', 1n))!.toString('utf8');
