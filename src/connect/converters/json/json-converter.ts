@@ -2,9 +2,10 @@
  * Kafka's JsonConverter (org.apache.kafka.connect.json.JsonConverter): Connect data as JSON, by
  * default wrapped in Kafka's envelope {"schema": ..., "payload": ...} with Kafka's schema JSON.
  *
- * Settings (JsonConverterConfig): schemas.enable (default true), schemas.cache.size (how many
- * schema texts read are kept with their Connect schema, see below), decimal.format BASE64 (default) or NUMERIC, replace.null.with.default
- * (default true), converter.type (key/value/header; set by configure(configs, isKey)).
+ * Settings (JsonConverterConfig): schemas.enable (default true), schemas.cache.size (default
+ * 1000: how many schema texts read are kept with their Connect schema, see below), decimal.format
+ * BASE64 (default) or NUMERIC, replace.null.with.default (default true), converter.type
+ * (key/value/header; set by configure(configs, isKey)).
  *
  * Byte output matches Jackson's as Kafka configures it: schema keys in Kafka's order ("type",
  * then items / keys+values / fields, then "optional" (always), "name", "version", "doc",
@@ -65,9 +66,9 @@ const str = (value: string): JsonNode => ({ kind: 'string', value });
 const obj = (entries: Array<[string, JsonNode]> = []): JsonNode & { kind: 'object' } => ({ kind: 'object', fields: new Map(entries) });
 
 const ENVELOPE_START = '{"schema":';
+const PAYLOAD_KEY = ',"payload":';
 /** The size of the buffers written envelopes are cut from. */
 const SLAB_BYTES = 256 * 1024;
-const PAYLOAD_KEY = ',"payload":';
 
 /**
  * Where the JSON object starting at `start` ends (the index after its closing brace), found by
@@ -159,7 +160,10 @@ export class JsonConverter implements Converter, HeaderConverter {
   private schemasEnabled: boolean = JsonConverterConfig.SCHEMAS_ENABLE_DEFAULT;
   private decimalFormat: DecimalFormat = JsonConverterConfig.DECIMAL_FORMAT_DEFAULT;
   private replaceNullWithDefault: boolean = JsonConverterConfig.REPLACE_NULL_WITH_DEFAULT_DEFAULT;
-  /** The envelope up to the payload (`{"schema":{...},"payload":` as bytes) for each schema written so far (schemas are immutable; entries go with their Schema). */
+  /**
+   * The envelope up to the payload (`{"schema":{...},"payload":` as bytes) for each schema written
+   * so far (schemas are immutable; entries go with their Schema).
+   */
   private readonly schemaTexts = new WeakMap<Schema, Buffer>();
   /** Where written envelopes go: slices of one buffer, `slabUsed` bytes of it taken. */
   private slab: Buffer = Buffer.alloc(0);
@@ -167,7 +171,10 @@ export class JsonConverter implements Converter, HeaderConverter {
   /** Schema texts read (compact envelopes) and their Connect schemas, least recently used first. */
   private readonly readSchemas = new Map<string, Schema>();
   private readSchemasLimit: number = JsonConverterConfig.SCHEMAS_CACHE_SIZE_DEFAULT;
-  /** The envelope read last up to its payload (`{"schema":{...},"payload":` as bytes) and its Connect schema (the usual case: every record has it). */
+  /**
+   * The envelope read last up to its payload (`{"schema":{...},"payload":` as bytes) and its
+   * Connect schema (the usual case: every record of a topic has the same).
+   */
   private lastReadSchema: { prefix: Buffer; schema: Schema } | null = null;
 
   /** Configures from the converter's own settings; `isKey` sets converter.type as Kafka does. */
