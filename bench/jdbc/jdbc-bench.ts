@@ -89,6 +89,12 @@ export interface JdbcRound {
   latenciesMs: number[];
   /** Worker's VmHWM (MB). */
   workerPeakRssMB: number;
+  /**
+   * Worker CPU time (user + system) from the first row in the target to the last, per row copied,
+   * in µs: what the worker spends per row, which contention from other processes barely changes
+   * (unlike the rates).
+   */
+  workerCpuUsPerRow: number;
 }
 
 export interface JdbcBenchResult {
@@ -151,6 +157,17 @@ async function checksum(pool: Pool, table: string): Promise<string> {
  * Polls `SELECT MAX(id)` of the target every 20 ms until it reaches `lastId`; ms since `t0`.
  * `onFirstRow` is called (with ms since `t0`) the first time the target holds a row above `firstAbove`.
  */
+/** A process's CPU time so far (user + system, ms) from /proc; NaN where there is none. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in USER_HZ (100 on Linux)
+  } catch {
+    return Number.NaN;
+  }
+}
+
 async function waitForId(pool: Pool, table: string, lastId: number, t0: number, child: ReturnType<typeof spawn> | null, timeoutMs: number, what: string, firstAbove = Number.POSITIVE_INFINITY, onFirstRow?: (ms: number) => void): Promise<number> {
   const deadline = performance.now() + timeoutMs;
   let seenFirst = false;
@@ -272,7 +289,12 @@ async function connectRun(o: JdbcBenchOptions, db: MariaDbServer, pool: Pool, ad
   })();
   try {
     let firstRowMs = Number.NaN;
-    const bulkMs = await waitForId(pool, dstTable, lastBulkId, t0, child, 900_000, 'the bulk load', 0, (ms) => (firstRowMs = ms));
+    let firstRowCpuMs = Number.NaN;
+    const bulkMs = await waitForId(pool, dstTable, lastBulkId, t0, child, 900_000, 'the bulk load', 0, (ms) => {
+      firstRowMs = ms;
+      firstRowCpuMs = cpuMs(child.pid!);
+    });
+    const workerCpuUsPerRow = ((cpuMs(child.pid!) - firstRowCpuMs) * 1000) / o.rows;
     watching = false;
     await watcher;
     if (Number.isNaN(bulkSourceMs) || bulkSourceMs > bulkMs) bulkSourceMs = bulkMs;
@@ -298,7 +320,7 @@ async function connectRun(o: JdbcBenchOptions, db: MariaDbServer, pool: Pool, ad
     const [rows] = await pool.query<RowDataPacket[]>(`SELECT TIMESTAMPDIFF(MICROSECOND, s.created_at, t.landed_at) AS us FROM ${srcTable} s JOIN ${dstTable} t USING (id) WHERE s.id BETWEEN ? AND ?`, [firstLatencyId, lastLatencyId]);
     const latenciesMs = rows.map((r) => Number(r.us) / 1000).sort((a, b) => a - b);
     if (latenciesMs.length !== latencyRows) throw new Error(`latency: ${latenciesMs.length} of ${latencyRows} rows arrived`);
-    return { bulkMs, bulkSourceMs, firstRowMs, incrementalMs, incrementalRows, latenciesMs, workerPeakRssMB };
+    return { bulkMs, bulkSourceMs, firstRowMs, incrementalMs, incrementalRows, latenciesMs, workerPeakRssMB, workerCpuUsPerRow };
   } finally {
     watching = false;
     await watcher;
@@ -345,7 +367,7 @@ export async function runJdbcBench(o: JdbcBenchOptions): Promise<JdbcBenchResult
     admin = new Kafka({ clientId: 'samsa-bench-jdbc', brokers: [`${HOST}:${broker.port}`] }).admin();
     await admin.connect();
     for (let i = 0; i < o.rounds; i++) {
-      const nan = { baselineMs: Number.NaN, baselineCopyMs: Number.NaN, bulkMs: Number.NaN, bulkSourceMs: Number.NaN, firstRowMs: Number.NaN, incrementalMs: Number.NaN, incrementalRows: 0, latenciesMs: [], workerPeakRssMB: Number.NaN };
+      const nan = { baselineMs: Number.NaN, baselineCopyMs: Number.NaN, bulkMs: Number.NaN, bulkSourceMs: Number.NaN, firstRowMs: Number.NaN, incrementalMs: Number.NaN, incrementalRows: 0, latenciesMs: [], workerPeakRssMB: Number.NaN, workerCpuUsPerRow: Number.NaN };
       const b = await baselineRun(o, db, pool, i).catch((err: unknown) => {
         result.errors.push(`jdbc baseline round ${i}: ${err instanceof Error ? err.message : String(err)}`);
         return nan;
@@ -354,11 +376,11 @@ export async function runJdbcBench(o: JdbcBenchOptions): Promise<JdbcBenchResult
         result.errors.push(`jdbc connect round ${i}: ${err instanceof Error ? err.message : String(err)}`);
         return nan;
       });
-      const round: JdbcRound = { baselineMs: b.baselineMs, baselineCopyMs: b.baselineCopyMs, bulkMs: c.bulkMs, bulkSourceMs: c.bulkSourceMs, firstRowMs: c.firstRowMs, incrementalMs: c.incrementalMs, incrementalRows: c.incrementalRows, latenciesMs: c.latenciesMs, workerPeakRssMB: c.workerPeakRssMB };
+      const round: JdbcRound = { baselineMs: b.baselineMs, baselineCopyMs: b.baselineCopyMs, bulkMs: c.bulkMs, bulkSourceMs: c.bulkSourceMs, firstRowMs: c.firstRowMs, incrementalMs: c.incrementalMs, incrementalRows: c.incrementalRows, latenciesMs: c.latenciesMs, workerPeakRssMB: c.workerPeakRssMB, workerCpuUsPerRow: c.workerCpuUsPerRow };
       result.rounds.push(round);
       const rate = (rows: number, ms: number): string => `${fmt((rows / ms) * 1000)} rows/s`;
       const lat = round.latenciesMs;
-      o.log(`  round ${i + 1}: baseline ${fmt(round.baselineMs)} ms (${rate(o.rows, round.baselineMs)}; ${fmt(round.baselineCopyMs)} ms copying); Connect bulk ${fmt(round.bulkMs)} ms (${rate(o.rows, round.bulkMs)}; source side ${fmt(round.bulkSourceMs)} ms, ${rate(o.rows, round.bulkSourceMs)}; first row in the target after ${fmt(round.firstRowMs)} ms), incremental ${fmt(round.incrementalRows)} rows in ${fmt(round.incrementalMs)} ms (${rate(round.incrementalRows, round.incrementalMs)}), latency p50 ${fmt(percentile(lat, 0.5), 1)} p99 ${fmt(percentile(lat, 0.99), 1)} ms, worker peak RSS ${fmt(round.workerPeakRssMB)} MB`);
+      o.log(`  round ${i + 1}: baseline ${fmt(round.baselineMs)} ms (${rate(o.rows, round.baselineMs)}; ${fmt(round.baselineCopyMs)} ms copying); Connect bulk ${fmt(round.bulkMs)} ms (${rate(o.rows, round.bulkMs)}; source side ${fmt(round.bulkSourceMs)} ms, ${rate(o.rows, round.bulkSourceMs)}; first row in the target after ${fmt(round.firstRowMs)} ms), incremental ${fmt(round.incrementalRows)} rows in ${fmt(round.incrementalMs)} ms (${rate(round.incrementalRows, round.incrementalMs)}), latency p50 ${fmt(percentile(lat, 0.5), 1)} p99 ${fmt(percentile(lat, 0.99), 1)} ms, worker peak RSS ${fmt(round.workerPeakRssMB)} MB, worker CPU ${fmt(round.workerCpuUsPerRow, 1)} µs/row`);
       for (const e of result.errors) if (e.includes(`round ${i}:`)) o.log(`  ! ${e}`);
     }
   } catch (err) {

@@ -85,8 +85,22 @@ export class BigDecimal {
   }
 }
 
+const SMALL = 1n << 48n;
+
 /** Java's BigInteger.toByteArray: the minimal big-endian two's-complement bytes (at least one). */
 export function twosComplementBytes(value: bigint): Uint8Array {
+  if (value > -SMALL && value < SMALL) {
+    // |value| < 2^48: the same bytes with number arithmetic (exact below 2^53).
+    let v = Number(value);
+    let n = 1;
+    while (v < -(2 ** (8 * n - 1)) || v >= 2 ** (8 * n - 1)) n++;
+    const small = new Uint8Array(n);
+    for (let i = n - 1; i >= 0; i--) {
+      small[i] = ((v % 256) + 256) % 256;
+      v = Math.floor(v / 256);
+    }
+    return small;
+  }
   let n = 1;
   while (value < -(1n << BigInt(8 * n - 1)) || value >= 1n << BigInt(8 * n - 1)) n++;
   let u = BigInt.asUintN(8 * n, value);
@@ -101,6 +115,13 @@ export function twosComplementBytes(value: bigint): Uint8Array {
 /** Java's `new BigInteger(byte[])`: big-endian two's complement; empty input is an error as in Java. */
 export function fromTwosComplementBytes(bytes: Uint8Array): bigint {
   if (bytes.length === 0) throw new RangeError('Zero length BigInteger');
+  if (bytes.length <= 6) {
+    // At most 48 bits: number arithmetic is exact.
+    let v = 0;
+    for (let i = 0; i < bytes.length; i++) v = v * 256 + bytes[i]!;
+    if ((bytes[0]! & 0x80) !== 0) v -= 2 ** (8 * bytes.length);
+    return BigInt(v);
+  }
   let u = 0n;
   for (const b of bytes) u = (u << 8n) | BigInt(b);
   return BigInt.asIntN(8 * bytes.length, u);

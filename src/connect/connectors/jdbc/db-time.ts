@@ -77,6 +77,8 @@ function offsetMillis(text: string): number {
  * PostgreSQL's `infinity`, BC dates and anything else unreadable are a DataException.
  */
 export function wallClockToEpochMicros(text: string, timeZone: string = DEFAULT_DB_TIMEZONE): bigint {
+  const fast = plainUtcDateTimeMicros(text, timeZone);
+  if (fast !== undefined) return fast;
   const m = DATE_TIME.exec(text.trim());
   if (m === null) throw new DataException(`Cannot read ${JSON.stringify(text)} as a date/time`);
   const [, y, mo, d, h, mi, s, frac, offset] = m;
@@ -91,6 +93,44 @@ export function wallClockToEpochMicros(text: string, timeZone: string = DEFAULT_
   }
   if (!Number.isFinite(instantMillis)) throw new DataException(`Cannot read ${JSON.stringify(text)} as a date/time`);
   return BigInt(instantMillis) * 1000n + micros;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The digits of `text` from `start` to `end` as a number; -1 when any is not a digit. */
+function digitsAt(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * The usual case of wallClockToEpochMicros, read without a regular expression: MySQL's
+ * `YYYY-MM-DD HH:MM:SS[.f{1,6}]` (years 1000-9999, valid month and day) in UTC; undefined for
+ * anything else, which the general path reads.
+ */
+function plainUtcDateTimeMicros(text: string, timeZone: string): bigint | undefined {
+  if (timeZone !== 'UTC' && timeZone !== 'Etc/UTC' && timeZone !== 'Z') return undefined;
+  const length = text.length;
+  if (length < 19 || length === 20 || length > 26 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x20
+    || text.charCodeAt(13) !== 0x3a || text.charCodeAt(16) !== 0x3a || (length > 19 && text.charCodeAt(19) !== 0x2e)) return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  const hour = digitsAt(text, 11, 13);
+  const minute = digitsAt(text, 14, 16);
+  const second = digitsAt(text, 17, 19);
+  const fraction = length > 19 ? digitsAt(text, 20, length) : 0;
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || fraction < 0) return undefined;
+  // Days past the month's end roll over differently on the general path (which computes in year 2000 first).
+  if (day > (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : MONTH_DAYS[month - 1]!)) return undefined;
+  const millis = Date.UTC(year, month - 1, day, hour, minute, second);
+  const micros = length > 19 ? fraction * 10 ** (26 - length) : 0;
+  return BigInt(millis) * 1000n + BigInt(micros);
 }
 
 function pad(n: number, width = 2): string {

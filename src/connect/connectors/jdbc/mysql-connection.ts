@@ -2,9 +2,14 @@
  * DbConnection over mysql2 for MySQL and MariaDB. Driver options chosen for lossless values:
  * `supportBigNumbers` + `bigNumberStrings` (BIGINT and DECIMAL as text; BIGINT is then turned into
  * bigint here), `dateStrings` (temporal values as the server's text), `timezone: 'Z'` and a UTC
- * session (`time_zone = '+00:00'`), `rowsAsArray`. Statements with parameters run as server-side
- * prepared statements (`execute`, cached per connection); statements without, through the text
- * protocol (`query`), which accepts every statement.
+ * session (`time_zone = '+00:00'`), `rowsAsArray`. Queries with parameters run as server-side
+ * prepared statements (mysql2's `execute`, cached per connection); writes with parameters (the
+ * sink's multi-row statements, thousands of parameters whose row count varies from put to put)
+ * go through the text protocol with the values escaped into the SQL here, as mysql2's own
+ * `query(sql, values)` does, which costs the server no prepare (and mysql2 no parameter metadata)
+ * per statement shape and is faster in the JDBC benchmark (bench/README.md); the session's
+ * NO_BACKSLASH_ESCAPES is honoured. Statements without parameters use the text protocol too,
+ * which accepts every statement.
  */
 import * as mysql from 'mysql2/promise';
 import type { FieldPacket } from 'mysql2/promise';
@@ -52,14 +57,23 @@ export async function openMysqlConnection(options: ResolvedConnectionOptions, lo
     multipleStatements: false,
     // Evicted statements are closed on the server, whose max_prepared_stmt_count (16382) all connections share.
     maxPreparedStatements: 256,
+    // query() is only given finished SQL (parameters inlined by inlineParameters): mysql2's own
+    // formatting would scan every statement (some of them hundreds of kilobytes) for placeholders.
+    queryFormat: (sql: string, values: unknown) => {
+      if (Array.isArray(values) && values.length > 0) throw new Error('query() takes no parameters here; use inlineParameters');
+      return sql;
+    },
   });
+  let noBackslashEscapes: boolean;
   try {
     await conn.query("SET time_zone = '+00:00'");
+    const [rows] = await conn.query('SELECT @@SESSION.sql_mode');
+    noBackslashEscapes = /(^|,)NO_BACKSLASH_ESCAPES(,|$)/i.test(String((rows as unknown[][])[0]?.[0] ?? ''));
   } catch (err) {
     await conn.end().catch(() => undefined);
     throw err;
   }
-  return new MysqlDbConnection(conn, url, logger);
+  return new MysqlDbConnection(conn, url, logger, noBackslashEscapes);
 }
 
 class MysqlDbConnection implements DbConnection {
@@ -73,6 +87,8 @@ class MysqlDbConnection implements DbConnection {
     private readonly conn: mysql.Connection,
     readonly url: JdbcUrl,
     private readonly logger: Logger,
+    /** The session's sql_mode has NO_BACKSLASH_ESCAPES: string literals are escaped by doubling quotes only. */
+    private readonly noBackslashEscapes = false,
   ) {
     this.database = url.database;
     conn.on('error', (err: Error) => {
@@ -100,7 +116,7 @@ class MysqlDbConnection implements DbConnection {
   }
 
   async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
-    const [result] = await this.run(sql, params);
+    const [result] = await this.run(params.length === 0 ? sql : this.inlineParameters(sql, params), []);
     if (Array.isArray(result)) return 0;
     return (result as mysql.ResultSetHeader).affectedRows ?? 0;
   }
@@ -152,6 +168,29 @@ class MysqlDbConnection implements DbConnection {
     } catch {
       this.conn.destroy();
     }
+  }
+
+  /** `sql` with each `?` placeholder (outside quotes) replaced by its parameter as an escaped SQL literal (the SQL is the dialect's own: no comments). */
+  inlineParameters(sql: string, params: readonly unknown[]): string {
+    const sqlMode = { noBackslashEscapes: this.noBackslashEscapes };
+    const escape = mysql.escape as (value: unknown, stringifyObjects: boolean, timeZone: string, mode: typeof sqlMode) => string;
+    let out = '';
+    let from = 0;
+    let next = 0;
+    for (let i = 0; i < sql.length; i++) {
+      const c = sql.charCodeAt(i);
+      if (c === 0x3f) { // ?
+        if (next >= params.length) throw new Error(`more placeholders than the ${params.length} parameters in: ${sql.slice(0, 200)}`);
+        out += sql.slice(from, i) + escape(bindValue(params[next++]), false, 'Z', sqlMode);
+        from = i + 1;
+      } else if (c === 0x60 || c === 0x27 || c === 0x22) { // ` ' ": skip the quoted part (a doubled quote stays inside)
+        for (i++; i < sql.length && sql.charCodeAt(i) !== c; i++) {
+          if (c !== 0x60 && !this.noBackslashEscapes && sql.charCodeAt(i) === 0x5c) i++;
+        }
+      }
+    }
+    if (next !== params.length) throw new Error(`${params.length} parameters for ${next} placeholders in: ${sql.slice(0, 200)}`);
+    return out + sql.slice(from);
   }
 
   private async run(sql: string, params: readonly unknown[]): Promise<[unknown, unknown]> {

@@ -2,9 +2,10 @@
  * Kafka's JsonConverter (org.apache.kafka.connect.json.JsonConverter): Connect data as JSON, by
  * default wrapped in Kafka's envelope {"schema": ..., "payload": ...} with Kafka's schema JSON.
  *
- * Settings (JsonConverterConfig): schemas.enable (default true), schemas.cache.size (accepted;
- * nothing is cached here), decimal.format BASE64 (default) or NUMERIC, replace.null.with.default
- * (default true), converter.type (key/value/header; set by configure(configs, isKey)).
+ * Settings (JsonConverterConfig): schemas.enable (default true), schemas.cache.size (default
+ * 1000: how many schema texts read are kept with their Connect schema, see below), decimal.format
+ * BASE64 (default) or NUMERIC, replace.null.with.default (default true), converter.type
+ * (key/value/header; set by configure(configs, isKey)).
  *
  * Byte output matches Jackson's as Kafka configures it: schema keys in Kafka's order ("type",
  * then items / keys+values / fields, then "optional" (always), "name", "version", "doc",
@@ -16,6 +17,14 @@
  * arrays. Schemaless output accepts JS values: integer-valued numbers and bigints are written as
  * integers, other numbers as Java doubles, Map or plain objects as objects (non-string Map keys as
  * [key, value] pairs), Uint8Array as base64.
+ *
+ * Speed: the envelope's schema part is the same text for every record of a schema. Writing, that
+ * text is made once per Schema object, and Struct payloads are written straight to text. Reading a
+ * compact envelope `{"schema":{...},"payload":...}` (what this converter and Kafka's write), the
+ * schema text is looked up among those seen before (schemas.cache.size of them) and only the
+ * payload is parsed; a new schema text is parsed and converted once. Anything else (whitespace,
+ * other key order, extra keys, malformed input) takes the general path, so results and errors
+ * are the same either way.
  *
  * Kafka differences: with a schema, a JSON node of the wrong kind (e.g. a string for int32) is a
  * DataException here, where Jackson would silently read 0/false/null.
@@ -30,7 +39,7 @@ import type { Schema, SchemaAndValue } from '../../api/data/schema.js';
 import { SchemaBuilder } from '../../api/data/schema-builder.js';
 import { Struct } from '../../api/data/struct.js';
 import { booleanConfig, caseInsensitiveChoice, intConfig } from '../config-values.js';
-import { isInt, isIntegral, javaDoubleToString, javaFloatToString, NULL_NODE, nodeType, parseJson, writeJson } from './json-node.js';
+import { base64Text, isInt, isIntegral, javaDoubleToString, javaFloatToString, JsonParser, NULL_NODE, nodeType, numberText, parseJson, quote, writeJson } from './json-node.js';
 import type { JsonNode } from './json-node.js';
 
 export type DecimalFormat = 'BASE64' | 'NUMERIC';
@@ -56,11 +65,69 @@ const num = (text: string): JsonNode => ({ kind: 'number', text });
 const str = (value: string): JsonNode => ({ kind: 'string', value });
 const obj = (entries: Array<[string, JsonNode]> = []): JsonNode & { kind: 'object' } => ({ kind: 'object', fields: new Map(entries) });
 
+const ENVELOPE_START = '{"schema":';
+const PAYLOAD_KEY = ',"payload":';
+/** The size of the buffers written envelopes are cut from. */
+const SLAB_BYTES = 256 * 1024;
+
+/**
+ * Where the JSON object starting at `start` ends (the index after its closing brace), found by
+ * bracket counting outside strings without checking anything else; -1 when it is not an object or
+ * does not end. The text found is then parsed, or compared with one that was.
+ */
+function objectTextEnd(text: string, start: number): number {
+  if (text.charCodeAt(start) !== 0x7b) return -1;
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
+      if (--depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The payload of a compact envelope, the value at `start` followed by the envelope's closing brace
+ * and nothing but whitespace; undefined when the text is anything else or malformed.
+ */
+function parsePayload(text: string, start: number): JsonNode | undefined {
+  try {
+    const parser = new JsonParser(text, start);
+    const payload = parser.parseValue(1);
+    parser.skipWs();
+    if (text.charCodeAt(parser.position) !== 0x7d) return undefined; // more keys, or malformed
+    const end = new JsonParser(text, parser.position + 1);
+    end.skipWs();
+    return end.position === text.length ? payload : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Jackson's intValue()/longValue() of a number node: truncate toward zero, keep the low bits. */
 function integerValue(node: JsonNode, bits: number): bigint {
   const text = (node as { text: string }).text;
-  if (isIntegral(node)) return BigInt.asIntN(bits, BigInt(text));
+  if (isIntegral(node)) return bits === 64 && text.length <= 18 ? BigInt(text) : BigInt.asIntN(bits, BigInt(text));
   return BigInt.asIntN(bits, truncatedInteger(parseDecimal(text)));
+}
+
+/** integerValue(node, 32) as a number; an integer literal in range without a BigInt. */
+function int32Value(node: JsonNode): number {
+  const text = (node as { text: string }).text;
+  if (text.length <= 10 && isIntegral(node)) {
+    const n = Number(text);
+    if (n >= -2147483648 && n <= 2147483647) return n | 0; // | 0: "-0" is 0, as Number(0n)
+  }
+  return Number(integerValue(node, 32));
 }
 
 /** A JSON number as BigDecimal; an exponent beyond Java's int scale is a DataException as in Java. */
@@ -93,13 +160,29 @@ export class JsonConverter implements Converter, HeaderConverter {
   private schemasEnabled: boolean = JsonConverterConfig.SCHEMAS_ENABLE_DEFAULT;
   private decimalFormat: DecimalFormat = JsonConverterConfig.DECIMAL_FORMAT_DEFAULT;
   private replaceNullWithDefault: boolean = JsonConverterConfig.REPLACE_NULL_WITH_DEFAULT_DEFAULT;
-  /** The JSON text of each schema written so far (schemas are immutable; entries go with their Schema). */
-  private readonly schemaTexts = new WeakMap<Schema, string>();
+  /**
+   * The envelope up to the payload (`{"schema":{...},"payload":` as bytes) for each schema written
+   * so far (schemas are immutable; entries go with their Schema).
+   */
+  private readonly schemaTexts = new WeakMap<Schema, Buffer>();
+  /** Where written envelopes go: slices of one buffer, `slabUsed` bytes of it taken. */
+  private slab: Buffer = Buffer.alloc(0);
+  private slabUsed = 0;
+  /** Schema texts read (compact envelopes) and their Connect schemas, least recently used first. */
+  private readonly readSchemas = new Map<string, Schema>();
+  private readSchemasLimit: number = JsonConverterConfig.SCHEMAS_CACHE_SIZE_DEFAULT;
+  /**
+   * The envelope read last up to its payload (`{"schema":{...},"payload":` as bytes) and its
+   * Connect schema (the usual case: every record of a topic has the same).
+   */
+  private lastReadSchema: { prefix: Buffer; schema: Schema } | null = null;
 
   /** Configures from the converter's own settings; `isKey` sets converter.type as Kafka does. */
   configure(configs: ConverterConfigs, isKey?: boolean): void {
     this.schemasEnabled = booleanConfig(configs, JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, JsonConverterConfig.SCHEMAS_ENABLE_DEFAULT);
-    intConfig(configs, JsonConverterConfig.SCHEMAS_CACHE_SIZE_CONFIG, JsonConverterConfig.SCHEMAS_CACHE_SIZE_DEFAULT);
+    this.readSchemasLimit = intConfig(configs, JsonConverterConfig.SCHEMAS_CACHE_SIZE_CONFIG, JsonConverterConfig.SCHEMAS_CACHE_SIZE_DEFAULT);
+    this.readSchemas.clear();
+    this.lastReadSchema = null;
     this.decimalFormat = caseInsensitiveChoice(configs, JsonConverterConfig.DECIMAL_FORMAT_CONFIG, JsonConverterConfig.DECIMAL_FORMAT_DEFAULT, ['BASE64', 'NUMERIC']);
     this.replaceNullWithDefault = booleanConfig(configs, JsonConverterConfig.REPLACE_NULL_WITH_DEFAULT_CONFIG, JsonConverterConfig.REPLACE_NULL_WITH_DEFAULT_DEFAULT);
     void isKey;
@@ -109,22 +192,39 @@ export class JsonConverter implements Converter, HeaderConverter {
     void topic;
     void headers;
     if (schema === null && (value === null || value === undefined)) return null;
-    const payload = this.convertToJson(schema, value ?? null) ?? NULL_NODE;
-    if (!this.schemasEnabled) return Buffer.from(writeJson(payload), 'utf8');
+    const payload = this.toJsonText(schema, value ?? null);
+    if (!this.schemasEnabled) return Buffer.from(payload, 'utf8');
     // The envelope's schema part is the same text for every record of a schema: written once per
     // Schema object (Kafka keeps a cache of converted schemas too), the payload per record.
-    let schemaText = schema === null ? 'null' : this.schemaTexts.get(schema);
-    if (schemaText === undefined) {
-      schemaText = writeJson(this.asJsonSchema(schema) ?? NULL_NODE);
-      this.schemaTexts.set(schema!, schemaText);
+    if (schema === null) return Buffer.from(`{"schema":null,"payload":${payload}}`, 'utf8');
+    let prefix = this.schemaTexts.get(schema);
+    if (prefix === undefined) {
+      prefix = Buffer.from(`{"schema":${writeJson(this.asJsonSchema(schema) ?? NULL_NODE)},"payload":`, 'utf8');
+      this.schemaTexts.set(schema, prefix);
     }
-    return Buffer.from(`{"schema":${schemaText},"payload":${writeJson(payload)}}`, 'utf8');
+    // Written into a slab shared by many records (as Node's Buffer pool does, but larger and
+    // without measuring the payload first): UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const bound = prefix.length + 3 * payload.length + 1;
+    if (this.slab.length - this.slabUsed < bound) {
+      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, bound));
+      this.slabUsed = 0;
+    }
+    const start = this.slabUsed;
+    this.slab.set(prefix, start);
+    const end = start + prefix.length + this.slab.write(payload, start + prefix.length, 'utf8');
+    this.slab[end] = 0x7d;
+    this.slabUsed = end + 1;
+    return this.slab.subarray(start, end + 1);
   }
 
   toConnectData(topic: string, headers: ConnectHeaders | null, bytes: Uint8Array | null): SchemaAndValue {
     void topic;
     void headers;
     if (bytes === null || bytes === undefined) return NULL_SCHEMA_AND_VALUE; // a tombstone
+    if (this.schemasEnabled) {
+      const read = this.readCompactEnvelope(bytes);
+      if (read !== undefined) return read;
+    }
     const json = parseJson(bytes);
     if (this.schemasEnabled) {
       if (json === undefined || json.kind !== 'object' || json.fields.size !== 2 || !json.fields.has('schema') || !json.fields.has('payload')) {
@@ -135,6 +235,92 @@ export class JsonConverter implements Converter, HeaderConverter {
       return { schema, value: this.convertToConnect(schema, json.fields.get('payload')) };
     }
     return { schema: null, value: this.convertToConnect(null, json) };
+  }
+
+  /**
+   * The fast path of toConnectData for a compact envelope `{"schema":{...},"payload":...}`:
+   * the schema text is looked up among those read before, only the payload is parsed. Returns
+   * undefined for anything else, or anything malformed, which the general path then reads (and
+   * rejects with its own message).
+   */
+  private readCompactEnvelope(bytes: Uint8Array): SchemaAndValue | undefined {
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const last = this.lastReadSchema;
+    if (last !== null && buffer.length > last.prefix.length && buffer.compare(last.prefix, 0, last.prefix.length, 0, last.prefix.length) === 0) {
+      // The same bytes up to the payload as an envelope read before: a JSON object ends where its
+      // text does, and UTF-8 text splits cleanly before an ASCII character, so only the payload is read.
+      const payload = parsePayload(buffer.toString('utf8', last.prefix.length), 0);
+      return payload === undefined ? undefined : { schema: last.schema, value: this.convertToConnect(last.schema, payload) };
+    }
+    const text = buffer.toString('utf8');
+    if (!text.startsWith(ENVELOPE_START)) return undefined;
+    const schemaStart = ENVELOPE_START.length;
+    const schemaEnd = objectTextEnd(text, schemaStart);
+    if (schemaEnd < 0 || !text.startsWith(PAYLOAD_KEY, schemaEnd)) return undefined;
+    const schemaText = text.slice(schemaStart, schemaEnd);
+    let schema = this.readSchemas.get(schemaText);
+    let schemaNode: JsonNode | undefined;
+    if (schema === undefined) {
+      // A schema text not seen before: parsed in place (depth 1, as in the whole document).
+      try {
+        const schemaParser = new JsonParser(text, schemaStart);
+        schemaNode = schemaParser.parseValue(1);
+        if (schemaParser.position !== schemaEnd) return undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    const payloadStart = schemaEnd + PAYLOAD_KEY.length;
+    const payload = parsePayload(text, payloadStart);
+    if (payload === undefined) return undefined;
+    // The document is a valid envelope: converting its schema fails exactly as on the general path.
+    schema ??= this.asConnectSchema(schemaNode!)!;
+    this.rememberReadSchema(schemaText, schema, Buffer.from(text.slice(0, payloadStart), 'utf8'));
+    return { schema, value: this.convertToConnect(schema, payload) };
+  }
+
+  private rememberReadSchema(text: string, schema: Schema, prefix: Buffer): void {
+    this.lastReadSchema = { prefix, schema };
+    if (this.readSchemasLimit <= 0) return;
+    this.readSchemas.delete(text);
+    this.readSchemas.set(text, schema);
+    if (this.readSchemas.size > this.readSchemasLimit) this.readSchemas.delete(this.readSchemas.keys().next().value!);
+  }
+
+  /**
+   * The JSON text of a value: what writeJson(convertToJson(schema, value) ?? null) gives, with
+   * structs and the usual field types written directly (no JSON tree); the same checks in the
+   * same order, so the same errors.
+   */
+  private toJsonText(schema: Schema | null, value: unknown): string {
+    if (schema === null || value === null || value === undefined) return writeJson(this.convertToJson(schema, value) ?? NULL_NODE);
+    if (schema.name !== null) {
+      const logical = this.logicalToJson(schema, value);
+      if (logical !== undefined) return writeJson(logical);
+    }
+    if (!matchesType(schema.type, value)) throw new DataException(`Invalid type for ${schema.type}: ${describeClass(value)}`);
+    switch (schema.type) {
+      case 'INT8': case 'INT16': case 'INT32': return numberText(String(value));
+      case 'INT64': return numberText((value as bigint).toString());
+      case 'FLOAT32': return numberText(javaFloatToString(value as number));
+      case 'FLOAT64': return numberText(javaDoubleToString(value as number));
+      case 'BOOLEAN': return value ? 'true' : 'false';
+      case 'STRING': return quote(value as string);
+      case 'BYTES': return base64Text(value as Uint8Array);
+      case 'STRUCT': {
+        const struct = value as Struct;
+        if (struct.schema !== schema && !struct.schema.equals(schema)) throw new DataException('Mismatching schema.');
+        let out = '{';
+        const fields = schema.fields();
+        for (let i = 0; i < fields.length; i++) {
+          const field = fields[i]!;
+          const v = this.replaceNullWithDefault ? struct.get(field) : struct.getWithoutDefault(field);
+          out += `${i === 0 ? '' : ','}${quote(field.name)}:${this.toJsonText(field.schema, v)}`;
+        }
+        return `${out}}`;
+      }
+      default: return writeJson(this.convertToJson(schema, value) ?? NULL_NODE);
+    }
   }
 
   fromConnectHeader(topic: string, headerKey: string, schema: Schema | null, value: unknown): Buffer | null {
@@ -384,7 +570,7 @@ export class JsonConverter implements Converter, HeaderConverter {
       case 'BOOLEAN': expect('boolean'); return (json as { value: boolean }).value;
       case 'INT8': expect('number'); return Number(BigInt.asIntN(8, integerValue(json, 32)));
       case 'INT16': expect('number'); return Number(BigInt.asIntN(16, integerValue(json, 32)));
-      case 'INT32': expect('number'); return Number(integerValue(json, 32));
+      case 'INT32': expect('number'); return int32Value(json);
       case 'INT64': expect('number'); return integerValue(json, 64);
       case 'FLOAT32': expect('number'); return Math.fround(Number((json as { text: string }).text));
       case 'FLOAT64': expect('number'); return Number((json as { text: string }).text);

@@ -40,10 +40,19 @@ export function isInt(node: JsonNode): boolean {
 // ---------------------------------------------------------------- writing
 
 const HEX = '0123456789ABCDEF';
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-function quote(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
+/** A JSON string literal, escaped as Jackson escapes it. */
+export function quote(s: string): string {
+  // Most strings need no escaping: one scan, then one concatenation.
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c) break;
+  }
+  if (i === s.length) return `"${s}"`;
+  let out = `"${s.slice(0, i)}`;
+  for (; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x22) out += '\\"';
     else if (c === 0x5c) out += '\\\\';
@@ -59,13 +68,35 @@ function quote(s: string): string {
   return `${out}"`;
 }
 
+/** A number literal as written: NaN and the infinities quoted (Jackson's QUOTE_NON_NUMERIC_NUMBERS). */
+export function numberText(text: string): string {
+  return text === 'NaN' || text === 'Infinity' || text === '-Infinity' || text === '-NaN' ? `"${text}"` : text;
+}
+
+/** Binary data as a JSON string: standard padded base64. */
+export function base64Text(value: Uint8Array): string {
+  if (value.byteLength <= 12) {
+    // Short values (decimals, mostly): encoded here, without a Buffer.
+    let out = '"';
+    for (let i = 0; i < value.length; i += 3) {
+      const b0 = value[i]!;
+      const b1 = i + 1 < value.length ? value[i + 1]! : -1;
+      const b2 = i + 2 < value.length ? value[i + 2]! : -1;
+      out += BASE64[b0 >> 2]! + BASE64[((b0 & 3) << 4) | (b1 < 0 ? 0 : b1 >> 4)]!
+        + (b1 < 0 ? '=' : BASE64[((b1 & 15) << 2) | (b2 < 0 ? 0 : b2 >> 6)]!) + (b2 < 0 ? '=' : BASE64[b2 & 63]!);
+    }
+    return `${out}"`;
+  }
+  return `"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')}"`;
+}
+
 export function writeJson(node: JsonNode): string {
   switch (node.kind) {
     case 'null': return 'null';
     case 'boolean': return node.value ? 'true' : 'false';
-    case 'number': return /^-?(NaN|Infinity)$/.test(node.text) ? `"${node.text}"` : node.text;
+    case 'number': return numberText(node.text);
     case 'string': return quote(node.value);
-    case 'binary': return `"${Buffer.from(node.value.buffer, node.value.byteOffset, node.value.byteLength).toString('base64')}"`;
+    case 'binary': return base64Text(node.value);
     case 'array': return `[${node.items.map(writeJson).join(',')}]`;
     case 'object': {
       const parts: string[] = [];
@@ -81,9 +112,21 @@ export { javaDoubleToString, javaFloatToString } from '../../api/data/java-numbe
 
 // ---------------------------------------------------------------- parsing
 
-class Parser {
-  private pos = 0;
-  constructor(private readonly text: string) {}
+const TRUE_NODE: JsonNode = Object.freeze({ kind: 'boolean', value: true });
+const FALSE_NODE: JsonNode = Object.freeze({ kind: 'boolean', value: false });
+/** A JSON number literal, matched where the parser stands. */
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+/** The longest number literal read in one piece; a longer one is malformed (as it always was here). */
+const MAX_NUMBER_LENGTH = 4096;
+
+/** A recursive-descent JSON parser over a string; errors are SyntaxErrors naming the position. */
+export class JsonParser {
+  constructor(private readonly text: string, private pos = 0) {}
+
+  /** Where the parser stands. */
+  get position(): number {
+    return this.pos;
+  }
 
   parseDocument(): JsonNode | undefined {
     this.skipWs();
@@ -98,7 +141,7 @@ class Parser {
     throw new SyntaxError(`${what} at position ${this.pos}`);
   }
 
-  private skipWs(): void {
+  skipWs(): void {
     while (this.pos < this.text.length) {
       const c = this.text.charCodeAt(this.pos);
       if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) this.pos++;
@@ -106,43 +149,50 @@ class Parser {
     }
   }
 
-  private parseValue(depth: number): JsonNode {
+  /** One value at the parser's position (after any whitespace), at nesting depth `depth`. */
+  parseValue(depth: number): JsonNode {
     if (depth > 1000) this.fail('Nesting too deep');
     this.skipWs();
-    const c = this.text[this.pos];
-    if (c === '{') return this.parseObject(depth);
-    if (c === '[') return this.parseArray(depth);
-    if (c === '"') return { kind: 'string', value: this.parseString() };
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.parseNumber();
-    for (const [word, node] of [['true', { kind: 'boolean', value: true }], ['false', { kind: 'boolean', value: false }], ['null', NULL_NODE]] as const) {
-      if (this.text.startsWith(word, this.pos)) {
-        this.pos += word.length;
-        return node;
-      }
+    const c = this.text.charCodeAt(this.pos);
+    if (c === 0x7b) return this.parseObject(depth);
+    if (c === 0x5b) return this.parseArray(depth);
+    if (c === 0x22) return { kind: 'string', value: this.parseString() };
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.parseNumber();
+    if (c === 0x74 && this.text.startsWith('true', this.pos)) {
+      this.pos += 4;
+      return TRUE_NODE;
     }
-    return this.fail(c === undefined ? 'Unexpected end of input' : `Unexpected character ${JSON.stringify(c)}`);
+    if (c === 0x66 && this.text.startsWith('false', this.pos)) {
+      this.pos += 5;
+      return FALSE_NODE;
+    }
+    if (c === 0x6e && this.text.startsWith('null', this.pos)) {
+      this.pos += 4;
+      return NULL_NODE;
+    }
+    return this.fail(this.pos >= this.text.length ? 'Unexpected end of input' : `Unexpected character ${JSON.stringify(this.text[this.pos])}`);
   }
 
   private parseObject(depth: number): JsonNode {
     this.pos++;
     const fields = new Map<string, JsonNode>();
     this.skipWs();
-    if (this.text[this.pos] === '}') {
+    if (this.text.charCodeAt(this.pos) === 0x7d) {
       this.pos++;
       return { kind: 'object', fields };
     }
     for (;;) {
       this.skipWs();
-      if (this.text[this.pos] !== '"') this.fail('Expected a field name');
+      if (this.text.charCodeAt(this.pos) !== 0x22) this.fail('Expected a field name');
       const key = this.parseString();
       this.skipWs();
-      if (this.text[this.pos] !== ':') this.fail("Expected ':'");
+      if (this.text.charCodeAt(this.pos) !== 0x3a) this.fail("Expected ':'");
       this.pos++;
       fields.set(key, this.parseValue(depth + 1));
       this.skipWs();
-      const c = this.text[this.pos++];
-      if (c === '}') return { kind: 'object', fields };
-      if (c !== ',') this.fail("Expected ',' or '}'");
+      const c = this.text.charCodeAt(this.pos++);
+      if (c === 0x7d) return { kind: 'object', fields };
+      if (c !== 0x2c) this.fail("Expected ',' or '}'");
     }
   }
 
@@ -150,28 +200,40 @@ class Parser {
     this.pos++;
     const items: JsonNode[] = [];
     this.skipWs();
-    if (this.text[this.pos] === ']') {
+    if (this.text.charCodeAt(this.pos) === 0x5d) {
       this.pos++;
       return { kind: 'array', items };
     }
     for (;;) {
       items.push(this.parseValue(depth + 1));
       this.skipWs();
-      const c = this.text[this.pos++];
-      if (c === ']') return { kind: 'array', items };
-      if (c !== ',') this.fail("Expected ',' or ']'");
+      const c = this.text.charCodeAt(this.pos++);
+      if (c === 0x5d) return { kind: 'array', items };
+      if (c !== 0x2c) this.fail("Expected ',' or ']'");
     }
   }
 
   private parseString(): string {
-    this.pos++;
-    let out = '';
+    const text = this.text;
+    const start = ++this.pos;
+    // The usual string has no escapes: find its end and take it in one piece.
+    let i = start;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        this.pos = i + 1;
+        return text.slice(start, i);
+      }
+      if (c === 0x5c || c < 0x20) break;
+    }
+    this.pos = i;
+    let out = text.slice(start, i);
     for (;;) {
-      const c = this.text[this.pos++];
+      const c = text[this.pos++];
       if (c === undefined) this.fail('Unterminated string');
       if (c === '"') return out;
       if (c === '\\') {
-        const e = this.text[this.pos++];
+        const e = text[this.pos++];
         switch (e) {
           case '"': out += '"'; break;
           case '\\': out += '\\'; break;
@@ -182,7 +244,7 @@ class Parser {
           case 'r': out += '\r'; break;
           case 't': out += '\t'; break;
           case 'u': {
-            const hex = this.text.slice(this.pos, this.pos + 4);
+            const hex = text.slice(this.pos, this.pos + 4);
             if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('Bad unicode escape');
             out += String.fromCharCode(parseInt(hex, 16));
             this.pos += 4;
@@ -198,11 +260,15 @@ class Parser {
   }
 
   private parseNumber(): JsonNode {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.pos, this.pos + 4096));
+    NUMBER.lastIndex = this.pos;
+    let m = NUMBER.exec(this.text);
+    // Longer literals are read from their first MAX_NUMBER_LENGTH characters only (then rejected below).
+    if (m !== null && m[0].length > MAX_NUMBER_LENGTH) m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.pos, this.pos + MAX_NUMBER_LENGTH));
     if (m === null) this.fail('Malformed number');
     this.pos += m[0].length;
-    const next = this.text[this.pos];
-    if (next !== undefined && /[0-9.eE+-]/.test(next)) this.fail('Malformed number');
+    const next = this.text.charCodeAt(this.pos);
+    // 0-9 . e E + -
+    if ((next >= 0x30 && next <= 0x39) || next === 0x2e || next === 0x65 || next === 0x45 || next === 0x2b || next === 0x2d) this.fail('Malformed number');
     return { kind: 'number', text: m[0] };
   }
 }
@@ -212,7 +278,7 @@ export function parseJson(bytes: Uint8Array): JsonNode | undefined {
   let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
-    return new Parser(text).parseDocument();
+    return new JsonParser(text).parseDocument();
   } catch (e) {
     throw new DataException('Converting byte[] to Kafka Connect data failed due to serialization error: ', { cause: e });
   }

@@ -124,6 +124,27 @@ describe('DbConnection on a real MariaDB (mysql2)', { skip }, () => {
     assert.equal(columns.find((c) => c.name === 'dt3')!.scale, 3);
   });
 
+  it('writes parameters as escaped literals: quotes, backslashes, NUL, ? in values and in quoted names; also under NO_BACKSLASH_ESCAPES', async () => {
+    await conn.execute('CREATE TABLE `odd?name` (`k?` INT PRIMARY KEY, `v` TEXT, `b` BLOB)');
+    const texts = ["it's", 'back\\slash\\', 'quote " and \' and \\\'', 'nul \u0000 sub \u001a nl \n cr \r tab \t', 'question ? marks ??', '', 'Grüße 😀'];
+    const rowsFor = (offset: number): unknown[] => texts.flatMap((t, i) => [offset + i, t, Buffer.from(t, 'utf8')]);
+    const values = (n: number): string => Array.from({ length: n }, () => '(?, ?, ?)').join(', ');
+    assert.equal(await conn.execute(`INSERT INTO \`odd?name\` (\`k?\`, \`v\`, \`b\`) VALUES ${values(texts.length)}`, rowsFor(0)), texts.length);
+    await assert.rejects(conn.execute('INSERT INTO `odd?name` (`k?`, `v`) VALUES (?, ?)', [1]), /parameters/);
+    await conn.execute("SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',NO_BACKSLASH_ESCAPES')");
+    const strict = await openDbConnection({ url, user: server.user, password: server.password }, silentLogger());
+    try {
+      assert.match(String((await strict.query('SELECT @@SESSION.sql_mode')).rows[0]![0]), /NO_BACKSLASH_ESCAPES/);
+      assert.equal(await strict.execute(`INSERT INTO \`odd?name\` (\`k?\`, \`v\`, \`b\`) VALUES ${values(texts.length)}`, rowsFor(100)), texts.length);
+    } finally {
+      await strict.close();
+      await conn.execute("SET GLOBAL sql_mode = REPLACE(@@GLOBAL.sql_mode, 'NO_BACKSLASH_ESCAPES', '')");
+    }
+    const { rows } = await conn.query('SELECT `k?`, `v`, `b` FROM `odd?name` ORDER BY `k?`');
+    assert.deepEqual(rows, [...texts.map((t, i) => [i, t, Buffer.from(t, 'utf8')]), ...texts.map((t, i) => [100 + i, t, Buffer.from(t, 'utf8')])]);
+    await conn.execute('DROP TABLE `odd?name`');
+  });
+
   it('reads TIMESTAMP in UTC and binds a Date as its UTC time', async () => {
     await conn.execute('CREATE TABLE instants (ts TIMESTAMP(3) NULL, dt DATETIME(3))');
     const instant = new Date(Date.UTC(2024, 0, 15, 8, 30, 0, 250));

@@ -34,3 +34,42 @@ describe('JSON tree', () => {
     assert.equal(parseJson(new Uint8Array(0)), undefined);
   });
 });
+
+describe('JSON parser: strings taken in one piece, numbers read in place', () => {
+  const causeOf = (text: string): string => {
+    try {
+      parseJson(Buffer.from(text));
+    } catch (e) {
+      return String((e as Error & { cause?: unknown }).cause);
+    }
+    return 'parsed';
+  };
+
+  it('reads strings with and without escapes, before and after the escape', () => {
+    const node = parseJson(Buffer.from('["plain","a\\"b\\\\c\\/d\\n","\\u00e9t\\u00e9 ok","ünï"]'));
+    assert.equal(writeJson(node!), '["plain","a\\"b\\\\c/d\\n","été ok","ünï"]');
+  });
+
+  it('names the position of an unterminated string, a control character, a malformed number', () => {
+    assert.equal(causeOf('"abc'), 'SyntaxError: Unterminated string at position 5');
+    assert.equal(causeOf('"ab\u0001c"'), 'SyntaxError: Unescaped control character in string at position 4');
+    assert.equal(causeOf('"a\\"b\u0001"'), 'SyntaxError: Unescaped control character in string at position 6');
+    assert.equal(causeOf('[1.]'), 'SyntaxError: Malformed number at position 2');
+    assert.equal(causeOf('[12a]'), "SyntaxError: Expected ',' or ']' at position 4");
+    assert.equal(causeOf('-'), 'SyntaxError: Malformed number at position 0');
+  });
+
+  it('reads number literals up to 4096 characters and rejects longer ones', () => {
+    const digits = (n: number): string => '1'.repeat(n);
+    assert.equal(writeJson(parseJson(Buffer.from(`[${digits(4096)}]`))!), `[${digits(4096)}]`);
+    assert.equal(writeJson(parseJson(Buffer.from(`[${digits(4094)}.5]`))!), `[${digits(4094)}.5]`);
+    assert.equal(causeOf(`[${digits(4097)}]`), 'SyntaxError: Malformed number at position 4097');
+    assert.equal(causeOf(`[${digits(4095)}.5]`), 'SyntaxError: Malformed number at position 4096');
+  });
+
+  it('reads true, false and null only as whole words', () => {
+    assert.equal(writeJson(parseJson(Buffer.from('[true,false,null]'))!), '[true,false,null]');
+    assert.equal(causeOf('[tru]'), 'SyntaxError: Unexpected character "t" at position 1');
+    assert.equal(causeOf('[nul'), 'SyntaxError: Unexpected character "n" at position 1');
+  });
+});

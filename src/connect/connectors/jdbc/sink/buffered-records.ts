@@ -175,12 +175,21 @@ export class BufferedRecords {
   private async chunked(conn: DbConnection, rows: Array<{ key: unknown[]; rest: unknown[] }>, width: number, sql: (rows: number) => string): Promise<number> {
     const per = this.rowsPerStatement(width);
     let affected = 0;
+    // Each statement is handed to the connection while the one before it still runs: the driver
+    // queues it and sends it when that one completes (statements run in order, in the caller's
+    // transaction), so building it overlaps the database's work. The first failure is reported
+    // (the caller rolls back); a statement queued behind it runs into the same rollback.
+    let running: Promise<number> | null = null;
     for (let i = 0; i < rows.length; i += per) {
       const chunk = rows.slice(i, i + per);
       const params: unknown[] = [];
       for (const row of chunk) params.push(...row.key, ...row.rest);
-      affected += await conn.execute(sql(chunk.length), params);
+      const next = conn.execute(sql(chunk.length), params);
+      next.catch(() => undefined); // awaited below; not an unhandled rejection if an earlier statement fails first
+      if (running !== null) affected += await running;
+      running = next;
     }
+    if (running !== null) affected += await running;
     return affected;
   }
 

@@ -165,6 +165,15 @@ export abstract class SinkDialect {
 
   /** The wall-clock text of an instant in `db.timezone`, milliseconds precision. */
   protected wallClock(epochMillis: number): string {
+    if ((this.timeZone === 'UTC' || this.timeZone === 'Etc/UTC' || this.timeZone === 'Z') && Number.isInteger(epochMillis)) {
+      // The usual case without BigInt arithmetic: an ISO instant is the UTC wall clock.
+      const instant = new Date(epochMillis);
+      const year = instant.getUTCFullYear();
+      if (year >= 1 && year <= 9999) {
+        const iso = instant.toISOString();
+        return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+      }
+    }
     return epochMicrosToWallClock(BigInt(epochMillis) * 1000n, this.timeZone, 3);
   }
 
