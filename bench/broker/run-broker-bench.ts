@@ -749,6 +749,10 @@ async function main(): Promise<void> {
         log(`    run-queue wait of the main threads (ms per s / µs per timeslice): ${Object.entries(e.runQueue).map(([k, v]) => `${k} ${fmt(v.waitMsPerSec, 1)} / ${fmt(v.waitUsPerSlice)}`).join(', ')}`);
       }
     };
+    // The ping-pong baseline runs 2,000 warm-up round trips first; the broker gets a warm-up too
+    // (3 s of the same load, not measured), so that round 1 does not time its JIT compiling.
+    const warm = await attempt('e2e latency warm-up', noE2e, () => e2eLatency(port, 'lat-warm-up', { ...s, latencyMs: 3000 }, 'one-process'));
+    log(`  warm-up (3 s, not counted): end-to-end p50 ${fmt(warm.p50, 3)} p99 ${fmt(warm.p99, 3)} ms`);
     for (let i = 0; i < o.rounds; i++) {
       const pp = await attempt(`ping-pong ${i}`, { p50: Number.NaN, p99: Number.NaN }, () => pingPong(s.pingPongCount));
       results.latency.pingPong.push(pp);
