@@ -3,6 +3,12 @@ import type { RawTaggedField } from './protocol-reader.js';
 const INITIAL_CAPACITY = 256;
 /** Byte arrays at least this large are referenced as their own chunk instead of copied. */
 const ZERO_COPY_THRESHOLD = 4096;
+/**
+ * Scratch space for 64-bit values: they are encoded here (DataView semantics: bigints wrap to
+ * 64 bits) and copied, so a writer needs no DataView of its own (one object less per message).
+ */
+const SCRATCH = new DataView(new ArrayBuffer(8));
+const SCRATCH_BYTES = new Uint8Array(SCRATCH.buffer);
 
 /**
  * A growable big-endian writer. Output is kept as a list of chunks: small values are packed into
@@ -12,14 +18,12 @@ const ZERO_COPY_THRESHOLD = 4096;
 export class ProtocolWriter {
   private readonly chunks: Uint8Array[] = [];
   private buf: Buffer;
-  private view: DataView;
   private pos = 0;
   /** Bytes in `chunks` (not counting the current buffer). */
   private flushed = 0;
 
   constructor(capacity = INITIAL_CAPACITY) {
     this.buf = Buffer.allocUnsafe(capacity);
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   /** Total bytes written so far. */
@@ -35,7 +39,6 @@ export class ProtocolWriter {
     }
     const capacity = Math.max(n, this.buf.length * 2, INITIAL_CAPACITY);
     this.buf = Buffer.allocUnsafe(capacity);
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.pos = 0;
   }
 
@@ -46,43 +49,60 @@ export class ProtocolWriter {
 
   int8(v: number): void {
     this.ensure(1);
-    this.view.setInt8(this.pos, v);
-    this.pos += 1;
+    this.buf[this.pos++] = v & 0xff;
   }
 
   int16(v: number): void {
     this.ensure(2);
-    this.view.setInt16(this.pos, v);
-    this.pos += 2;
+    const b = this.buf;
+    const at = this.pos;
+    b[at] = (v >>> 8) & 0xff;
+    b[at + 1] = v & 0xff;
+    this.pos = at + 2;
   }
 
   uint16(v: number): void {
     this.ensure(2);
-    this.view.setUint16(this.pos, v);
-    this.pos += 2;
+    const b = this.buf;
+    const at = this.pos;
+    b[at] = (v >>> 8) & 0xff;
+    b[at + 1] = v & 0xff;
+    this.pos = at + 2;
   }
 
   int32(v: number): void {
     this.ensure(4);
-    this.view.setInt32(this.pos, v);
-    this.pos += 4;
+    const b = this.buf;
+    const at = this.pos;
+    b[at] = v >>> 24;
+    b[at + 1] = (v >>> 16) & 0xff;
+    b[at + 2] = (v >>> 8) & 0xff;
+    b[at + 3] = v & 0xff;
+    this.pos = at + 4;
   }
 
   uint32(v: number): void {
     this.ensure(4);
-    this.view.setUint32(this.pos, v);
-    this.pos += 4;
+    const b = this.buf;
+    const at = this.pos;
+    b[at] = v >>> 24;
+    b[at + 1] = (v >>> 16) & 0xff;
+    b[at + 2] = (v >>> 8) & 0xff;
+    b[at + 3] = v & 0xff;
+    this.pos = at + 4;
   }
 
   int64(v: bigint): void {
     this.ensure(8);
-    this.view.setBigInt64(this.pos, v);
+    SCRATCH.setBigInt64(0, v);
+    this.buf.set(SCRATCH_BYTES, this.pos);
     this.pos += 8;
   }
 
   float64(v: number): void {
     this.ensure(8);
-    this.view.setFloat64(this.pos, v);
+    SCRATCH.setFloat64(0, v);
+    this.buf.set(SCRATCH_BYTES, this.pos);
     this.pos += 8;
   }
 
@@ -149,7 +169,6 @@ export class ProtocolWriter {
         this.chunks.push(this.buf.subarray(0, this.pos));
         this.flushed += this.pos;
         this.buf = this.buf.subarray(this.pos);
-        this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
         this.pos = 0;
       }
       this.chunks.push(v);
