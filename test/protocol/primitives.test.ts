@@ -114,3 +114,42 @@ describe('ProtocolReader strings', () => {
     assert.equal(new ProtocolReader(w.toBytes()).string('s', false), Buffer.from([0x61, 0xff, 0x62]).toString('utf8'));
   });
 });
+
+describe('ProtocolWriter chunks', () => {
+  it('references large byte arrays as their own chunks and keeps writing after them', () => {
+    const big1 = Buffer.alloc(5000, 0xaa);
+    const big2 = Buffer.alloc(4096, 0xbb);
+    const w = new ProtocolWriter(16);
+    w.reserveSizePrefix();
+    w.int16(7);
+    w.nullableBytes(big1, false);
+    w.int32(-2);
+    w.raw(big2); // directly after another zero-copy chunk: nothing pending in between
+    w.raw(big2);
+    w.nullableString('tail', true);
+    w.taggedFields(null, undefined);
+    w.taggedFields(null, [{ tag: 3, data: Uint8Array.of(9) }]);
+    const expectedBody = Buffer.concat([
+      Buffer.from('0007', 'hex'), Buffer.from('00001388', 'hex'), big1, Buffer.from('fffffffe', 'hex'), big2, big2,
+      Buffer.from('05', 'hex'), Buffer.from('tail'), Buffer.from('00', 'hex'), Buffer.from('01030109', 'hex'),
+    ]);
+    assert.equal(w.length, 4 + expectedBody.length);
+    const chunks = w.toFrameChunks();
+    assert.ok(chunks.includes(big1) && chunks.filter((c) => c === big2).length === 2, 'large arrays are not copied');
+    const frame = Buffer.concat(chunks);
+    assert.equal(frame.readInt32BE(0), expectedBody.length);
+    assert.deepEqual(frame.subarray(4), expectedBody);
+  });
+
+  it('toChunks and toBytes give the same bytes mid-way and at the end', () => {
+    const w = new ProtocolWriter(4);
+    w.int64(5n);
+    w.raw(Buffer.alloc(4100, 1));
+    w.int8(-1);
+    const viaChunks = Buffer.concat(w.toChunks());
+    assert.deepEqual(w.toBytes(), viaChunks);
+    assert.equal(viaChunks.length, w.length);
+    w.uint16(0xbeef);
+    assert.equal(w.toBytes().subarray(-3).toString('hex'), 'ffbeef');
+  });
+});

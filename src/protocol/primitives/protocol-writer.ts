@@ -19,6 +19,8 @@ export class ProtocolWriter {
   private readonly chunks: Uint8Array[] = [];
   private buf: Buffer;
   private pos = 0;
+  /** Where the bytes of `buf` not yet in `chunks` begin (`buf` is shared with a chunk before it after `raw`). */
+  private start = 0;
   /** Bytes in `chunks` (not counting the current buffer). */
   private flushed = 0;
 
@@ -28,18 +30,25 @@ export class ProtocolWriter {
 
   /** Total bytes written so far. */
   get length(): number {
-    return this.flushed + this.pos;
+    return this.flushed + this.pos - this.start;
   }
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    if (this.pos > 0) {
-      this.chunks.push(this.buf.subarray(0, this.pos));
-      this.flushed += this.pos;
-    }
+    this.flush();
     const capacity = Math.max(n, this.buf.length * 2, INITIAL_CAPACITY);
     this.buf = Buffer.allocUnsafe(capacity);
     this.pos = 0;
+    this.start = 0;
+  }
+
+  /** Moves the bytes written into `buf` since the last chunk into `chunks`. */
+  private flush(): void {
+    if (this.pos > this.start) {
+      this.chunks.push(this.buf.subarray(this.start, this.pos));
+      this.flushed += this.pos - this.start;
+      this.start = this.pos;
+    }
   }
 
   bool(v: boolean): void {
@@ -95,15 +104,20 @@ export class ProtocolWriter {
   int64(v: bigint): void {
     this.ensure(8);
     SCRATCH.setBigInt64(0, v);
-    this.buf.set(SCRATCH_BYTES, this.pos);
-    this.pos += 8;
+    this.copyScratch();
   }
 
   float64(v: number): void {
     this.ensure(8);
     SCRATCH.setFloat64(0, v);
-    this.buf.set(SCRATCH_BYTES, this.pos);
-    this.pos += 8;
+    this.copyScratch();
+  }
+
+  private copyScratch(): void {
+    const b = this.buf;
+    const at = this.pos;
+    for (let i = 0; i < 8; i++) b[at + i] = SCRATCH_BYTES[i]!;
+    this.pos = at + 8;
   }
 
   /** Writes a UUID given in Kafka's text form (URL-safe base64, 22 characters). */
@@ -165,12 +179,8 @@ export class ProtocolWriter {
   /** Appends bytes as they are; large arrays become their own chunk (no copy). */
   raw(v: Uint8Array): void {
     if (v.length >= ZERO_COPY_THRESHOLD) {
-      if (this.pos > 0) {
-        this.chunks.push(this.buf.subarray(0, this.pos));
-        this.flushed += this.pos;
-        this.buf = this.buf.subarray(this.pos);
-        this.pos = 0;
-      }
+      // The rest of `buf` stays in use after this chunk (no new view of it).
+      this.flush();
       this.chunks.push(v);
       this.flushed += v.length;
       return;
@@ -182,7 +192,11 @@ export class ProtocolWriter {
 
   /** Writes a tagged-field section: the known fields already encoded by the caller, plus unknown ones. */
   taggedFields(known: RawTaggedField[] | null, unknown: RawTaggedField[] | undefined): void {
-    const all = known === null ? unknown ?? [] : unknown === undefined ? known : [...known, ...unknown];
+    if (known === null && unknown === undefined) {
+      this.unsignedVarint(0);
+      return;
+    }
+    const all = known === null ? unknown! : unknown === undefined ? known : [...known, ...unknown];
     if (known !== null && unknown !== undefined) all.sort((a, b) => a.tag - b.tag);
     this.unsignedVarint(all.length);
     for (const f of all) {
@@ -206,11 +220,7 @@ export class ProtocolWriter {
    * set to the number of bytes after it. The writer is finished: nothing may be written after.
    */
   toFrameChunks(): Uint8Array[] {
-    if (this.pos > 0) {
-      this.chunks.push(this.buf.subarray(0, this.pos));
-      this.flushed += this.pos;
-      this.pos = 0;
-    }
+    this.flush();
     // The prefix sits at the start of the first chunk (a view of the writer's own first buffer).
     const first = this.chunks[0]!;
     const size = this.flushed - 4;
@@ -224,7 +234,7 @@ export class ProtocolWriter {
   /** The output as chunks, without copying large referenced arrays. */
   toChunks(): Uint8Array[] {
     const out = this.chunks.slice();
-    if (this.pos > 0) out.push(this.buf.subarray(0, this.pos));
+    if (this.pos > this.start) out.push(this.buf.subarray(this.start, this.pos));
     return out;
   }
 
