@@ -16,7 +16,8 @@ const SCRATCH_BYTES = new Uint8Array(SCRATCH.buffer);
  * response can be written to a socket with the log's bytes as they are (`toChunks`).
  */
 export class ProtocolWriter {
-  private readonly chunks: Uint8Array[] = [];
+  /** Null until the first chunk: most messages are one chunk, held in a one-slot array (`[]` grown by push has 17). */
+  private chunks: Uint8Array[] | null = null;
   private buf: Buffer;
   private pos = 0;
   /** Where the bytes of `buf` not yet in `chunks` begin (`buf` is shared with a chunk before it after `raw`). */
@@ -42,10 +43,15 @@ export class ProtocolWriter {
     this.start = 0;
   }
 
+  private addChunk(c: Uint8Array): void {
+    if (this.chunks === null) this.chunks = [c];
+    else this.chunks.push(c);
+  }
+
   /** Moves the bytes written into `buf` since the last chunk into `chunks`. */
   private flush(): void {
     if (this.pos > this.start) {
-      this.chunks.push(this.buf.subarray(this.start, this.pos));
+      this.addChunk(this.buf.subarray(this.start, this.pos));
       this.flushed += this.pos - this.start;
       this.start = this.pos;
     }
@@ -181,7 +187,7 @@ export class ProtocolWriter {
     if (v.length >= ZERO_COPY_THRESHOLD) {
       // The rest of `buf` stays in use after this chunk (no new view of it).
       this.flush();
-      this.chunks.push(v);
+      this.addChunk(v);
       this.flushed += v.length;
       return;
     }
@@ -222,18 +228,20 @@ export class ProtocolWriter {
   toFrameChunks(): Uint8Array[] {
     this.flush();
     // The prefix sits at the start of the first chunk (a view of the writer's own first buffer).
-    const first = this.chunks[0]!;
+    const chunks = this.chunks;
+    if (chunks === null) throw new Error('toFrameChunks without reserveSizePrefix');
+    const first = chunks[0]!;
     const size = this.flushed - 4;
     first[0] = size >>> 24;
     first[1] = (size >>> 16) & 0xff;
     first[2] = (size >>> 8) & 0xff;
     first[3] = size & 0xff;
-    return this.chunks;
+    return chunks;
   }
 
   /** The output as chunks, without copying large referenced arrays. */
   toChunks(): Uint8Array[] {
-    const out = this.chunks.slice();
+    const out = this.chunks === null ? [] : this.chunks.slice();
     if (this.pos > this.start) out.push(this.buf.subarray(this.start, this.pos));
     return out;
   }
