@@ -507,15 +507,17 @@ class StructEmitter {
       w('{');
       w(`  const n = r.arrayLength(${p}, ${compact}, ${nullable});`);
       if (nullable === 'false') {
-        w(`  const a: ${tsBaseType(f)}[] = [];`);
-        w(`  for (let i = 0; i < n; i++) a.push(${elem});`);
+        // Allocated at its final length when small (an array grown by push starts at 17 slots);
+        // a large count is not trusted with an allocation before its elements are read.
+        w(`  const a: ${tsBaseType(f)}[] = n <= 64 ? new Array(n) : [];`);
+        w(`  for (let i = 0; i < n; i++) a[i] = ${elem};`);
         w(`  ${x} = a;`);
       } else {
         w('  if (n < 0) {');
         w(`    ${x} = null;`);
         w('  } else {');
-        w(`    const a: ${tsBaseType(f)}[] = [];`);
-        w(`    for (let i = 0; i < n; i++) a.push(${elem});`);
+        w(`    const a: ${tsBaseType(f)}[] = n <= 64 ? new Array(n) : [];`);
+        w(`    for (let i = 0; i < n; i++) a[i] = ${elem};`);
         w(`    ${x} = a;`);
         w('  }');
       }

@@ -154,7 +154,9 @@ export class RequestDispatcher implements RequestChannel {
  */
 class HandlerRequestContext implements RequestContext {
   private childLogger: Logger | undefined;
-  private callbacks: (() => void)[] | undefined;
+  /** The first `afterResponse` callback (the usual only one: a fetch's buffer lease), then any others. */
+  private firstCallback: (() => void) | undefined;
+  private moreCallbacks: (() => void)[] | undefined;
 
   constructor(
     readonly header: RequestHeader,
@@ -171,24 +173,29 @@ class HandlerRequestContext implements RequestContext {
   }
 
   afterResponse(callback: () => void): void {
-    (this.callbacks ??= []).push(callback);
+    if (this.firstCallback === undefined && this.moreCallbacks === undefined) this.firstCallback = callback;
+    else (this.moreCallbacks ??= []).push(callback);
   }
 
   get hasAfterResponse(): boolean {
-    return this.callbacks !== undefined && this.callbacks.length > 0;
+    return this.firstCallback !== undefined || this.moreCallbacks !== undefined;
   }
 
-  /** Runs the `afterResponse` callbacks (once). */
+  /** Runs the `afterResponse` callbacks (once, in registration order). */
   responseDone(): void {
-    const callbacks = this.callbacks;
-    if (callbacks === undefined) return;
-    this.callbacks = undefined;
-    for (const c of callbacks) {
-      try {
-        c();
-      } catch (err) {
-        this.logger.error({ err }, 'afterResponse callback failed');
-      }
+    const first = this.firstCallback;
+    const more = this.moreCallbacks;
+    this.firstCallback = undefined;
+    this.moreCallbacks = undefined;
+    if (first !== undefined) this.runCallback(first);
+    if (more !== undefined) for (const c of more) this.runCallback(c);
+  }
+
+  private runCallback(callback: () => void): void {
+    try {
+      callback();
+    } catch (err) {
+      this.logger.error({ err }, 'afterResponse callback failed');
     }
   }
 }

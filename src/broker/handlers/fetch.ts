@@ -3,6 +3,7 @@ import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { FetchResponse, FetchResponseFetchableTopicResponse, FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
 import type { FetchPartitionRequest, FetchPartitionResult } from '../replication/replica-manager.js';
 import { defineHandler } from './api-handler.js';
+import { offsetBigInt } from './offset-bigint.js';
 
 const EMPTY = new Uint8Array(0);
 const READ_COMMITTED = 1;
@@ -101,9 +102,9 @@ function fetchResponse(
     responses[slots[2 * i]!]!.partitions[slots[2 * i + 1]!] = {
       partitionIndex: r.partition,
       errorCode: r.error === null ? ErrorCode.NONE : ErrorCode[r.error],
-      highWatermark: BigInt(r.highWatermark),
-      lastStableOffset: BigInt(r.lastStableOffset),
-      logStartOffset: BigInt(r.logStartOffset),
+      highWatermark: offsetBigInt(r.highWatermark),
+      lastStableOffset: offsetBigInt(r.lastStableOffset),
+      logStartOffset: offsetBigInt(r.logStartOffset),
       abortedTransactions: readCommitted ? [] : null,
       preferredReadReplica: -1,
       records: r.records ?? EMPTY,

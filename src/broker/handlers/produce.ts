@@ -3,6 +3,7 @@ import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { ProduceResponsePartitionProduceResponse, ProduceResponseTopicProduceResponse } from '../../protocol/generated/produce.js';
 import type { AcksError } from '../replication/replica-manager.js';
 import { defineHandler } from './api-handler.js';
+import { offsetBigInt } from './offset-bigint.js';
 
 function partitionError(index: number, errorCode: number, errorMessage: string | null): ProduceResponsePartitionProduceResponse {
   return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
@@ -26,30 +27,35 @@ export const produceHandler = defineHandler({
   handle(request, ctx) {
     const { replicaManager } = ctx.services;
     const acks = request.acks;
-    const responses: ProduceResponseTopicProduceResponse[] = [];
+    // Arrays are allocated at their final size (one grown by push starts at 17 slots).
+    const topicData = request.topicData;
+    const responses: ProduceResponseTopicProduceResponse[] = new Array(topicData.length);
     // acks=all: the partitions whose append must reach the high watermark before the answer.
     let waits: Promise<void>[] | undefined;
-    for (const topic of request.topicData) {
-      const partitionResponses: ProduceResponsePartitionProduceResponse[] = [];
+    for (let ti = 0; ti < topicData.length; ti++) {
+      const topic = topicData[ti]!;
+      // Every partition gets exactly one answer, in request order.
+      const partitionResponses: ProduceResponsePartitionProduceResponse[] = new Array(topic.partitionData.length);
+      let answered = 0;
       // Clients may not write to internal topics (__consumer_offsets): Kafka refuses it.
       const internal = ctx.services.metadata.topic(topic.name)?.internal === true;
       for (const p of topic.partitionData) {
         if (internal) {
-          partitionResponses.push(partitionError(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic.name}`));
+          partitionResponses[answered++] = partitionError(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic.name}`);
           continue;
         }
         if (acks !== 0 && acks !== 1 && acks !== -1) {
-          partitionResponses.push(partitionError(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `Invalid required acks ${acks}`));
+          partitionResponses[answered++] = partitionError(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `Invalid required acks ${acks}`);
           continue;
         }
         if (p.records === null || p.records.length === 0) {
-          partitionResponses.push(partitionError(p.index, ErrorCode.CORRUPT_MESSAGE, 'Produce request with no record batches'));
+          partitionResponses[answered++] = partitionError(p.index, ErrorCode.CORRUPT_MESSAGE, 'Produce request with no record batches');
           continue;
         }
         // Versions 0-2 are served for magic 2 batches only (librdkafka enables gzip/snappy/lz4 only
         // when Produce v0 is advertised); message formats v0/v1 are refused.
         if (p.records.length > MAGIC_OFFSET && p.records[MAGIC_OFFSET]! < 2) {
-          partitionResponses.push(partitionError(p.index, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, 'Message format v0/v1 is not supported: use record batches (magic 2)'));
+          partitionResponses[answered++] = partitionError(p.index, ErrorCode.UNSUPPORTED_FOR_MESSAGE_FORMAT, 'Message format v0/v1 is not supported: use record batches (magic 2)');
           continue;
         }
         const result = replicaManager.appendRecords(topic.name, p.index, p.records, acks);
@@ -57,19 +63,19 @@ export const produceHandler = defineHandler({
           if (result.error !== 'UNKNOWN_TOPIC_OR_PARTITION') {
             ctx.logger.debug({ topic: topic.name, partition: p.index, error: result.error, message: result.message }, 'produce rejected');
           }
-          partitionResponses.push(partitionError(p.index, ErrorCode[result.error], result.message));
+          partitionResponses[answered++] = partitionError(p.index, ErrorCode[result.error], result.message);
           continue;
         }
         const response: ProduceResponsePartitionProduceResponse = {
           index: p.index,
           errorCode: ErrorCode.NONE,
-          baseOffset: BigInt(result.firstOffset),
-          logAppendTimeMs: BigInt(result.logAppendTime),
-          logStartOffset: BigInt(result.logStartOffset),
+          baseOffset: offsetBigInt(result.firstOffset),
+          logAppendTimeMs: offsetBigInt(result.logAppendTime),
+          logStartOffset: offsetBigInt(result.logStartOffset),
           recordErrors: [],
           errorMessage: null,
         };
-        partitionResponses.push(response);
+        partitionResponses[answered++] = response;
         if (acks === -1) {
           const setError = (error: AcksError | null): void => {
             if (error === null) return;
@@ -81,7 +87,7 @@ export const produceHandler = defineHandler({
           else setError(acked);
         }
       }
-      responses.push({ name: topic.name, partitionResponses });
+      responses[ti] = { name: topic.name, partitionResponses };
     }
     // Only acks=all appends that the followers still lack wait (never in a single broker, ISR = [self]);
     // everything else is answered synchronously, without a promise.

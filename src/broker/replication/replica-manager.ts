@@ -519,7 +519,9 @@ class FetchWait {
   prevWait: FetchWait | null = null;
   nextWait: FetchWait | null = null;
   private done = false;
-  private readonly cancels: (() => void)[] = [];
+  /** Cancels the partition registrations: the first (a fetch usually names one partition), then any others. */
+  private firstCancel: (() => void) | undefined;
+  private moreCancels: (() => void)[] | undefined;
 
   constructor(
     private readonly manager: ReplicaManager,
@@ -531,7 +533,9 @@ class FetchWait {
   ) {}
 
   register(p: Partition, req: FetchPartitionRequest): void {
-    this.cancels.push(p.onNextChange(() => this.check(p, req), this.isolation));
+    const cancel = p.onNextChange(() => this.check(p, req), this.isolation);
+    if (this.firstCancel === undefined) this.firstCancel = cancel;
+    else (this.moreCancels ??= []).push(cancel);
   }
 
   private check(p: Partition, req: FetchPartitionRequest): void {
@@ -554,7 +558,8 @@ class FetchWait {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.timer);
-    for (const c of this.cancels) c();
+    this.firstCancel?.();
+    if (this.moreCancels !== undefined) for (const c of this.moreCancels) c();
     this.manager.fetchWaitDone(this);
     queueMicrotask(() => {
       try {

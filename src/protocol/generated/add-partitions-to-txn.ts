@@ -86,8 +86,8 @@ function readAddPartitionsToTxnRequest(r: ProtocolReader, version: number): AddP
   if (version >= 4) {
     {
       const n = r.arrayLength("Transactions", true, false);
-      const a: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction[] = [];
-      for (let i = 0; i < n; i++) a.push(readAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r, version));
+      const a: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r, version);
       f0 = a;
     }
   }
@@ -107,8 +107,8 @@ function readAddPartitionsToTxnRequest(r: ProtocolReader, version: number): AddP
   if (version <= 3) {
     {
       const n = r.arrayLength("V3AndBelowTopics", version >= 3, false);
-      const a: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, version));
+      const a: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, version);
       f4 = a;
     }
   }
@@ -180,8 +180,8 @@ function readAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r: ProtocolR
   let f4: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = [];
   {
     const n = r.arrayLength("AddPartitionsToTxnTransaction.Topics", true, false);
-    const a: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, version));
+    const a: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, version);
     f4 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -235,8 +235,8 @@ function readAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r: ProtocolReader,
   let f1: number[] = [];
   {
     const n = r.arrayLength("AddPartitionsToTxnTopic.Partitions", version >= 3, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("AddPartitionsToTxnTopic.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("AddPartitionsToTxnTopic.Partitions");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -339,8 +339,8 @@ function readAddPartitionsToTxnResponse(r: ProtocolReader, version: number): Add
   if (version >= 4) {
     {
       const n = r.arrayLength("ResultsByTransaction", true, false);
-      const a: AddPartitionsToTxnResponseAddPartitionsToTxnResult[] = [];
-      for (let i = 0; i < n; i++) a.push(readAddPartitionsToTxnResponseAddPartitionsToTxnResult(r, version));
+      const a: AddPartitionsToTxnResponseAddPartitionsToTxnResult[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readAddPartitionsToTxnResponseAddPartitionsToTxnResult(r, version);
       f2 = a;
     }
   }
@@ -348,8 +348,8 @@ function readAddPartitionsToTxnResponse(r: ProtocolReader, version: number): Add
   if (version <= 3) {
     {
       const n = r.arrayLength("ResultsByTopicV3AndBelow", version >= 3, false);
-      const a: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[] = [];
-      for (let i = 0; i < n; i++) a.push(readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r, version));
+      const a: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r, version);
       f3 = a;
     }
   }
@@ -406,8 +406,8 @@ function readAddPartitionsToTxnResponseAddPartitionsToTxnResult(r: ProtocolReade
   let f1: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[] = [];
   {
     const n = r.arrayLength("AddPartitionsToTxnResult.TopicResults", true, false);
-    const a: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r, version));
+    const a: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -461,8 +461,8 @@ function readAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r: Protocol
   let f1: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult[] = [];
   {
     const n = r.arrayLength("AddPartitionsToTxnTopicResult.ResultsByPartition", version >= 3, false);
-    const a: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(r, version));
+    const a: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

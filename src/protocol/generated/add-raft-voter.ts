@@ -61,8 +61,8 @@ function readAddRaftVoterRequest(r: ProtocolReader, version: number): AddRaftVot
   let f4: AddRaftVoterRequestListener[] = [];
   {
     const n = r.arrayLength("Listeners", true, false);
-    const a: AddRaftVoterRequestListener[] = [];
-    for (let i = 0; i < n; i++) a.push(readAddRaftVoterRequestListener(r, version));
+    const a: AddRaftVoterRequestListener[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAddRaftVoterRequestListener(r, version);
     f4 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -45,8 +45,8 @@ function readAlterClientQuotasRequest(r: ProtocolReader, version: number): Alter
   let f0: AlterClientQuotasRequestEntryData[] = [];
   {
     const n = r.arrayLength("Entries", version >= 1, false);
-    const a: AlterClientQuotasRequestEntryData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterClientQuotasRequestEntryData(r, version));
+    const a: AlterClientQuotasRequestEntryData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterClientQuotasRequestEntryData(r, version);
     f0 = a;
   }
   const f1: boolean = r.bool("ValidateOnly");
@@ -108,15 +108,15 @@ function readAlterClientQuotasRequestEntryData(r: ProtocolReader, version: numbe
   let f0: AlterClientQuotasRequestEntityData[] = [];
   {
     const n = r.arrayLength("EntryData.Entity", version >= 1, false);
-    const a: AlterClientQuotasRequestEntityData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterClientQuotasRequestEntityData(r, version));
+    const a: AlterClientQuotasRequestEntityData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterClientQuotasRequestEntityData(r, version);
     f0 = a;
   }
   let f1: AlterClientQuotasRequestOpData[] = [];
   {
     const n = r.arrayLength("EntryData.Ops", version >= 1, false);
-    const a: AlterClientQuotasRequestOpData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterClientQuotasRequestOpData(r, version));
+    const a: AlterClientQuotasRequestOpData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterClientQuotasRequestOpData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -275,8 +275,8 @@ function readAlterClientQuotasResponse(r: ProtocolReader, version: number): Alte
   let f1: AlterClientQuotasResponseEntryData[] = [];
   {
     const n = r.arrayLength("Entries", version >= 1, false);
-    const a: AlterClientQuotasResponseEntryData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterClientQuotasResponseEntryData(r, version));
+    const a: AlterClientQuotasResponseEntryData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterClientQuotasResponseEntryData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -335,8 +335,8 @@ function readAlterClientQuotasResponseEntryData(r: ProtocolReader, version: numb
   let f2: AlterClientQuotasResponseEntityData[] = [];
   {
     const n = r.arrayLength("EntryData.Entity", version >= 1, false);
-    const a: AlterClientQuotasResponseEntityData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterClientQuotasResponseEntityData(r, version));
+    const a: AlterClientQuotasResponseEntityData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterClientQuotasResponseEntityData(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;

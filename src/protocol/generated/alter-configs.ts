@@ -45,8 +45,8 @@ function readAlterConfigsRequest(r: ProtocolReader, version: number): AlterConfi
   let f0: AlterConfigsRequestAlterConfigsResource[] = [];
   {
     const n = r.arrayLength("Resources", version >= 2, false);
-    const a: AlterConfigsRequestAlterConfigsResource[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterConfigsRequestAlterConfigsResource(r, version));
+    const a: AlterConfigsRequestAlterConfigsResource[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterConfigsRequestAlterConfigsResource(r, version);
     f0 = a;
   }
   const f1: boolean = r.bool("ValidateOnly");
@@ -106,8 +106,8 @@ function readAlterConfigsRequestAlterConfigsResource(r: ProtocolReader, version:
   let f2: AlterConfigsRequestAlterableConfig[] = [];
   {
     const n = r.arrayLength("AlterConfigsResource.Configs", version >= 2, false);
-    const a: AlterConfigsRequestAlterableConfig[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterConfigsRequestAlterableConfig(r, version));
+    const a: AlterConfigsRequestAlterableConfig[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterConfigsRequestAlterableConfig(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -220,8 +220,8 @@ function readAlterConfigsResponse(r: ProtocolReader, version: number): AlterConf
   let f1: AlterConfigsResponseAlterConfigsResourceResponse[] = [];
   {
     const n = r.arrayLength("Responses", version >= 2, false);
-    const a: AlterConfigsResponseAlterConfigsResourceResponse[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterConfigsResponseAlterConfigsResourceResponse(r, version));
+    const a: AlterConfigsResponseAlterConfigsResourceResponse[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterConfigsResponseAlterConfigsResourceResponse(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

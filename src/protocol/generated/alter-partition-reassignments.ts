@@ -46,8 +46,8 @@ function readAlterPartitionReassignmentsRequest(r: ProtocolReader, version: numb
   let f1: AlterPartitionReassignmentsRequestReassignableTopic[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: AlterPartitionReassignmentsRequestReassignableTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterPartitionReassignmentsRequestReassignableTopic(r, version));
+    const a: AlterPartitionReassignmentsRequestReassignableTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterPartitionReassignmentsRequestReassignableTopic(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -101,8 +101,8 @@ function readAlterPartitionReassignmentsRequestReassignableTopic(r: ProtocolRead
   let f1: AlterPartitionReassignmentsRequestReassignablePartition[] = [];
   {
     const n = r.arrayLength("ReassignableTopic.Partitions", true, false);
-    const a: AlterPartitionReassignmentsRequestReassignablePartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterPartitionReassignmentsRequestReassignablePartition(r, version));
+    const a: AlterPartitionReassignmentsRequestReassignablePartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterPartitionReassignmentsRequestReassignablePartition(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -159,8 +159,8 @@ function readAlterPartitionReassignmentsRequestReassignablePartition(r: Protocol
     if (n < 0) {
       f1 = null;
     } else {
-      const a: number[] = [];
-      for (let i = 0; i < n; i++) a.push(r.int32("ReassignablePartition.Replicas"));
+      const a: number[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.int32("ReassignablePartition.Replicas");
       f1 = a;
     }
   }
@@ -243,8 +243,8 @@ function readAlterPartitionReassignmentsResponse(r: ProtocolReader, version: num
   let f3: AlterPartitionReassignmentsResponseReassignableTopicResponse[] = [];
   {
     const n = r.arrayLength("Responses", true, false);
-    const a: AlterPartitionReassignmentsResponseReassignableTopicResponse[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterPartitionReassignmentsResponseReassignableTopicResponse(r, version));
+    const a: AlterPartitionReassignmentsResponseReassignableTopicResponse[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterPartitionReassignmentsResponseReassignableTopicResponse(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -298,8 +298,8 @@ function readAlterPartitionReassignmentsResponseReassignableTopicResponse(r: Pro
   let f1: AlterPartitionReassignmentsResponseReassignablePartitionResponse[] = [];
   {
     const n = r.arrayLength("ReassignableTopicResponse.Partitions", true, false);
-    const a: AlterPartitionReassignmentsResponseReassignablePartitionResponse[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterPartitionReassignmentsResponseReassignablePartitionResponse(r, version));
+    const a: AlterPartitionReassignmentsResponseReassignablePartitionResponse[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterPartitionReassignmentsResponseReassignablePartitionResponse(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -51,8 +51,8 @@ function readAlterPartitionRequest(r: ProtocolReader, version: number): AlterPar
   let f2: AlterPartitionRequestTopicData[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: AlterPartitionRequestTopicData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterPartitionRequestTopicData(r, version));
+    const a: AlterPartitionRequestTopicData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterPartitionRequestTopicData(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -121,8 +121,8 @@ function readAlterPartitionRequestTopicData(r: ProtocolReader, version: number):
   let f2: AlterPartitionRequestPartitionData[] = [];
   {
     const n = r.arrayLength("TopicData.Partitions", true, false);
-    const a: AlterPartitionRequestPartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterPartitionRequestPartitionData(r, version));
+    const a: AlterPartitionRequestPartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterPartitionRequestPartitionData(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -214,8 +214,8 @@ function readAlterPartitionRequestPartitionData(r: ProtocolReader, version: numb
   if (version <= 2) {
     {
       const n = r.arrayLength("PartitionData.NewIsr", true, false);
-      const a: number[] = [];
-      for (let i = 0; i < n; i++) a.push(r.int32("PartitionData.NewIsr"));
+      const a: number[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.int32("PartitionData.NewIsr");
       f2 = a;
     }
   }
@@ -223,8 +223,8 @@ function readAlterPartitionRequestPartitionData(r: ProtocolReader, version: numb
   if (version >= 3) {
     {
       const n = r.arrayLength("PartitionData.NewIsrWithEpochs", true, false);
-      const a: AlterPartitionRequestBrokerState[] = [];
-      for (let i = 0; i < n; i++) a.push(readAlterPartitionRequestBrokerState(r, version));
+      const a: AlterPartitionRequestBrokerState[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readAlterPartitionRequestBrokerState(r, version);
       f3 = a;
     }
   }
@@ -350,8 +350,8 @@ function readAlterPartitionResponse(r: ProtocolReader, version: number): AlterPa
   let f2: AlterPartitionResponseTopicData[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: AlterPartitionResponseTopicData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterPartitionResponseTopicData(r, version));
+    const a: AlterPartitionResponseTopicData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterPartitionResponseTopicData(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -420,8 +420,8 @@ function readAlterPartitionResponseTopicData(r: ProtocolReader, version: number)
   let f2: AlterPartitionResponsePartitionData[] = [];
   {
     const n = r.arrayLength("TopicData.Partitions", true, false);
-    const a: AlterPartitionResponsePartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterPartitionResponsePartitionData(r, version));
+    const a: AlterPartitionResponsePartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterPartitionResponsePartitionData(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -500,8 +500,8 @@ function readAlterPartitionResponsePartitionData(r: ProtocolReader, version: num
   let f4: number[] = [];
   {
     const n = r.arrayLength("PartitionData.Isr", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("PartitionData.Isr"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("PartitionData.Isr");
     f4 = a;
   }
   let f5: number = 0;

@@ -41,8 +41,8 @@ function readAlterReplicaLogDirsRequest(r: ProtocolReader, version: number): Alt
   let f0: AlterReplicaLogDirsRequestAlterReplicaLogDir[] = [];
   {
     const n = r.arrayLength("Dirs", version >= 2, false);
-    const a: AlterReplicaLogDirsRequestAlterReplicaLogDir[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterReplicaLogDirsRequestAlterReplicaLogDir(r, version));
+    const a: AlterReplicaLogDirsRequestAlterReplicaLogDir[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterReplicaLogDirsRequestAlterReplicaLogDir(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -96,8 +96,8 @@ function readAlterReplicaLogDirsRequestAlterReplicaLogDir(r: ProtocolReader, ver
   let f1: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic[] = [];
   {
     const n = r.arrayLength("AlterReplicaLogDir.Topics", version >= 2, false);
-    const a: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(r, version));
+    const a: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -151,8 +151,8 @@ function readAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(r: ProtocolReader
   let f1: number[] = [];
   {
     const n = r.arrayLength("AlterReplicaLogDirTopic.Partitions", version >= 2, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("AlterReplicaLogDirTopic.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("AlterReplicaLogDirTopic.Partitions");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -224,8 +224,8 @@ function readAlterReplicaLogDirsResponse(r: ProtocolReader, version: number): Al
   let f1: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult[] = [];
   {
     const n = r.arrayLength("Results", version >= 2, false);
-    const a: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(r, version));
+    const a: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -279,8 +279,8 @@ function readAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(r: Protoco
   let f1: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult[] = [];
   {
     const n = r.arrayLength("AlterReplicaLogDirTopicResult.Partitions", version >= 2, false);
-    const a: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(r, version));
+    const a: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

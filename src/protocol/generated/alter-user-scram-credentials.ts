@@ -53,15 +53,15 @@ function readAlterUserScramCredentialsRequest(r: ProtocolReader, version: number
   let f0: AlterUserScramCredentialsRequestScramCredentialDeletion[] = [];
   {
     const n = r.arrayLength("Deletions", true, false);
-    const a: AlterUserScramCredentialsRequestScramCredentialDeletion[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterUserScramCredentialsRequestScramCredentialDeletion(r, version));
+    const a: AlterUserScramCredentialsRequestScramCredentialDeletion[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterUserScramCredentialsRequestScramCredentialDeletion(r, version);
     f0 = a;
   }
   let f1: AlterUserScramCredentialsRequestScramCredentialUpsertion[] = [];
   {
     const n = r.arrayLength("Upsertions", true, false);
-    const a: AlterUserScramCredentialsRequestScramCredentialUpsertion[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterUserScramCredentialsRequestScramCredentialUpsertion(r, version));
+    const a: AlterUserScramCredentialsRequestScramCredentialUpsertion[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterUserScramCredentialsRequestScramCredentialUpsertion(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -230,8 +230,8 @@ function readAlterUserScramCredentialsResponse(r: ProtocolReader, version: numbe
   let f1: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult[] = [];
   {
     const n = r.arrayLength("Results", true, false);
-    const a: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(r, version));
+    const a: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

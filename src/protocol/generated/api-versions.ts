@@ -198,8 +198,8 @@ function readApiVersionsResponse(r: ProtocolReader, version: number): ApiVersion
   let f1: ApiVersionsResponseApiVersion[] = [];
   {
     const n = r.arrayLength("ApiKeys", version >= 3, false);
-    const a: ApiVersionsResponseApiVersion[] = [];
-    for (let i = 0; i < n; i++) a.push(readApiVersionsResponseApiVersion(r, version));
+    const a: ApiVersionsResponseApiVersion[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readApiVersionsResponseApiVersion(r, version);
     f1 = a;
   }
   let f2: number = 0;
@@ -210,8 +210,8 @@ function readApiVersionsResponse(r: ProtocolReader, version: number): ApiVersion
   if ((version >= 3) && (!(version >= 3))) {
     {
       const n = r.arrayLength("SupportedFeatures", true, false);
-      const a: ApiVersionsResponseSupportedFeatureKey[] = [];
-      for (let i = 0; i < n; i++) a.push(readApiVersionsResponseSupportedFeatureKey(r, version));
+      const a: ApiVersionsResponseSupportedFeatureKey[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readApiVersionsResponseSupportedFeatureKey(r, version);
       f3 = a;
     }
   }
@@ -223,8 +223,8 @@ function readApiVersionsResponse(r: ProtocolReader, version: number): ApiVersion
   if ((version >= 3) && (!(version >= 3))) {
     {
       const n = r.arrayLength("FinalizedFeatures", true, false);
-      const a: ApiVersionsResponseFinalizedFeatureKey[] = [];
-      for (let i = 0; i < n; i++) a.push(readApiVersionsResponseFinalizedFeatureKey(r, version));
+      const a: ApiVersionsResponseFinalizedFeatureKey[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readApiVersionsResponseFinalizedFeatureKey(r, version);
       f5 = a;
     }
   }
@@ -243,8 +243,8 @@ function readApiVersionsResponse(r: ProtocolReader, version: number): ApiVersion
           const t = r.beginTaggedField("SupportedFeatures");
           {
             const n = r.arrayLength("SupportedFeatures", true, false);
-            const a: ApiVersionsResponseSupportedFeatureKey[] = [];
-            for (let i = 0; i < n; i++) a.push(readApiVersionsResponseSupportedFeatureKey(r, version));
+            const a: ApiVersionsResponseSupportedFeatureKey[] = n <= 64 ? new Array(n) : [];
+            for (let i = 0; i < n; i++) a[i] = readApiVersionsResponseSupportedFeatureKey(r, version);
             f3 = a;
           }
           r.endTaggedField("SupportedFeatures", t.savedEnd, t.payloadEnd);
@@ -262,8 +262,8 @@ function readApiVersionsResponse(r: ProtocolReader, version: number): ApiVersion
           const t = r.beginTaggedField("FinalizedFeatures");
           {
             const n = r.arrayLength("FinalizedFeatures", true, false);
-            const a: ApiVersionsResponseFinalizedFeatureKey[] = [];
-            for (let i = 0; i < n; i++) a.push(readApiVersionsResponseFinalizedFeatureKey(r, version));
+            const a: ApiVersionsResponseFinalizedFeatureKey[] = n <= 64 ? new Array(n) : [];
+            for (let i = 0; i < n; i++) a[i] = readApiVersionsResponseFinalizedFeatureKey(r, version);
             f5 = a;
           }
           r.endTaggedField("FinalizedFeatures", t.savedEnd, t.payloadEnd);

@@ -51,8 +51,8 @@ function readAssignReplicasToDirsRequest(r: ProtocolReader, version: number): As
   let f2: AssignReplicasToDirsRequestDirectoryData[] = [];
   {
     const n = r.arrayLength("Directories", true, false);
-    const a: AssignReplicasToDirsRequestDirectoryData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAssignReplicasToDirsRequestDirectoryData(r, version));
+    const a: AssignReplicasToDirsRequestDirectoryData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAssignReplicasToDirsRequestDirectoryData(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -106,8 +106,8 @@ function readAssignReplicasToDirsRequestDirectoryData(r: ProtocolReader, version
   let f1: AssignReplicasToDirsRequestTopicData[] = [];
   {
     const n = r.arrayLength("DirectoryData.Topics", true, false);
-    const a: AssignReplicasToDirsRequestTopicData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAssignReplicasToDirsRequestTopicData(r, version));
+    const a: AssignReplicasToDirsRequestTopicData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAssignReplicasToDirsRequestTopicData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -161,8 +161,8 @@ function readAssignReplicasToDirsRequestTopicData(r: ProtocolReader, version: nu
   let f1: AssignReplicasToDirsRequestPartitionData[] = [];
   {
     const n = r.arrayLength("TopicData.Partitions", true, false);
-    const a: AssignReplicasToDirsRequestPartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAssignReplicasToDirsRequestPartitionData(r, version));
+    const a: AssignReplicasToDirsRequestPartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAssignReplicasToDirsRequestPartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -275,8 +275,8 @@ function readAssignReplicasToDirsResponse(r: ProtocolReader, version: number): A
   let f2: AssignReplicasToDirsResponseDirectoryData[] = [];
   {
     const n = r.arrayLength("Directories", true, false);
-    const a: AssignReplicasToDirsResponseDirectoryData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAssignReplicasToDirsResponseDirectoryData(r, version));
+    const a: AssignReplicasToDirsResponseDirectoryData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAssignReplicasToDirsResponseDirectoryData(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -330,8 +330,8 @@ function readAssignReplicasToDirsResponseDirectoryData(r: ProtocolReader, versio
   let f1: AssignReplicasToDirsResponseTopicData[] = [];
   {
     const n = r.arrayLength("DirectoryData.Topics", true, false);
-    const a: AssignReplicasToDirsResponseTopicData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAssignReplicasToDirsResponseTopicData(r, version));
+    const a: AssignReplicasToDirsResponseTopicData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAssignReplicasToDirsResponseTopicData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -385,8 +385,8 @@ function readAssignReplicasToDirsResponseTopicData(r: ProtocolReader, version: n
   let f1: AssignReplicasToDirsResponsePartitionData[] = [];
   {
     const n = r.arrayLength("TopicData.Partitions", true, false);
-    const a: AssignReplicasToDirsResponsePartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readAssignReplicasToDirsResponsePartitionData(r, version));
+    const a: AssignReplicasToDirsResponsePartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readAssignReplicasToDirsResponsePartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

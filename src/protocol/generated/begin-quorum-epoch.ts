@@ -70,16 +70,16 @@ function readBeginQuorumEpochRequest(r: ProtocolReader, version: number): BeginQ
   let f2: BeginQuorumEpochRequestTopicData[] = [];
   {
     const n = r.arrayLength("Topics", version >= 1, false);
-    const a: BeginQuorumEpochRequestTopicData[] = [];
-    for (let i = 0; i < n; i++) a.push(readBeginQuorumEpochRequestTopicData(r, version));
+    const a: BeginQuorumEpochRequestTopicData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readBeginQuorumEpochRequestTopicData(r, version);
     f2 = a;
   }
   let f3: BeginQuorumEpochRequestLeaderEndpoint[] = [];
   if (version >= 1) {
     {
       const n = r.arrayLength("LeaderEndpoints", true, false);
-      const a: BeginQuorumEpochRequestLeaderEndpoint[] = [];
-      for (let i = 0; i < n; i++) a.push(readBeginQuorumEpochRequestLeaderEndpoint(r, version));
+      const a: BeginQuorumEpochRequestLeaderEndpoint[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readBeginQuorumEpochRequestLeaderEndpoint(r, version);
       f3 = a;
     }
   }
@@ -134,8 +134,8 @@ function readBeginQuorumEpochRequestTopicData(r: ProtocolReader, version: number
   let f1: BeginQuorumEpochRequestPartitionData[] = [];
   {
     const n = r.arrayLength("TopicData.Partitions", version >= 1, false);
-    const a: BeginQuorumEpochRequestPartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readBeginQuorumEpochRequestPartitionData(r, version));
+    const a: BeginQuorumEpochRequestPartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readBeginQuorumEpochRequestPartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -341,16 +341,16 @@ function readBeginQuorumEpochResponse(r: ProtocolReader, version: number): Begin
   let f1: BeginQuorumEpochResponseTopicData[] = [];
   {
     const n = r.arrayLength("Topics", version >= 1, false);
-    const a: BeginQuorumEpochResponseTopicData[] = [];
-    for (let i = 0; i < n; i++) a.push(readBeginQuorumEpochResponseTopicData(r, version));
+    const a: BeginQuorumEpochResponseTopicData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readBeginQuorumEpochResponseTopicData(r, version);
     f1 = a;
   }
   let f2: BeginQuorumEpochResponseNodeEndpoint[] = [];
   if ((version >= 1) && (!(version >= 1))) {
     {
       const n = r.arrayLength("NodeEndpoints", true, false);
-      const a: BeginQuorumEpochResponseNodeEndpoint[] = [];
-      for (let i = 0; i < n; i++) a.push(readBeginQuorumEpochResponseNodeEndpoint(r, version));
+      const a: BeginQuorumEpochResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readBeginQuorumEpochResponseNodeEndpoint(r, version);
       f2 = a;
     }
   }
@@ -365,8 +365,8 @@ function readBeginQuorumEpochResponse(r: ProtocolReader, version: number): Begin
           const t = r.beginTaggedField("NodeEndpoints");
           {
             const n = r.arrayLength("NodeEndpoints", true, false);
-            const a: BeginQuorumEpochResponseNodeEndpoint[] = [];
-            for (let i = 0; i < n; i++) a.push(readBeginQuorumEpochResponseNodeEndpoint(r, version));
+            const a: BeginQuorumEpochResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+            for (let i = 0; i < n; i++) a[i] = readBeginQuorumEpochResponseNodeEndpoint(r, version);
             f2 = a;
           }
           r.endTaggedField("NodeEndpoints", t.savedEnd, t.payloadEnd);
@@ -420,8 +420,8 @@ function readBeginQuorumEpochResponseTopicData(r: ProtocolReader, version: numbe
   let f1: BeginQuorumEpochResponsePartitionData[] = [];
   {
     const n = r.arrayLength("TopicData.Partitions", version >= 1, false);
-    const a: BeginQuorumEpochResponsePartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readBeginQuorumEpochResponsePartitionData(r, version));
+    const a: BeginQuorumEpochResponsePartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readBeginQuorumEpochResponsePartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -85,8 +85,8 @@ function readBrokerHeartbeatRequest(r: ProtocolReader, version: number): BrokerH
   if ((version >= 1) && (!(version >= 1))) {
     {
       const n = r.arrayLength("OfflineLogDirs", true, false);
-      const a: string[] = [];
-      for (let i = 0; i < n; i++) a.push(r.uuid("OfflineLogDirs"));
+      const a: string[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.uuid("OfflineLogDirs");
       f5 = a;
     }
   }
@@ -101,8 +101,8 @@ function readBrokerHeartbeatRequest(r: ProtocolReader, version: number): BrokerH
           const t = r.beginTaggedField("OfflineLogDirs");
           {
             const n = r.arrayLength("OfflineLogDirs", true, false);
-            const a: string[] = [];
-            for (let i = 0; i < n; i++) a.push(r.uuid("OfflineLogDirs"));
+            const a: string[] = n <= 64 ? new Array(n) : [];
+            for (let i = 0; i < n; i++) a[i] = r.uuid("OfflineLogDirs");
             f5 = a;
           }
           r.endTaggedField("OfflineLogDirs", t.savedEnd, t.payloadEnd);

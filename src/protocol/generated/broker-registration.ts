@@ -100,15 +100,15 @@ function readBrokerRegistrationRequest(r: ProtocolReader, version: number): Brok
   let f3: BrokerRegistrationRequestListener[] = [];
   {
     const n = r.arrayLength("Listeners", true, false);
-    const a: BrokerRegistrationRequestListener[] = [];
-    for (let i = 0; i < n; i++) a.push(readBrokerRegistrationRequestListener(r, version));
+    const a: BrokerRegistrationRequestListener[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readBrokerRegistrationRequestListener(r, version);
     f3 = a;
   }
   let f4: BrokerRegistrationRequestFeature[] = [];
   {
     const n = r.arrayLength("Features", true, false);
-    const a: BrokerRegistrationRequestFeature[] = [];
-    for (let i = 0; i < n; i++) a.push(readBrokerRegistrationRequestFeature(r, version));
+    const a: BrokerRegistrationRequestFeature[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readBrokerRegistrationRequestFeature(r, version);
     f4 = a;
   }
   const f5: string | null = r.nullableString("Rack", true);
@@ -120,8 +120,8 @@ function readBrokerRegistrationRequest(r: ProtocolReader, version: number): Brok
   if (version >= 2) {
     {
       const n = r.arrayLength("LogDirs", true, false);
-      const a: string[] = [];
-      for (let i = 0; i < n; i++) a.push(r.uuid("LogDirs"));
+      const a: string[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.uuid("LogDirs");
       f7 = a;
     }
   }

@@ -45,8 +45,8 @@ function readConsumerGroupDescribeRequest(r: ProtocolReader, version: number): C
   let f0: string[] = [];
   {
     const n = r.arrayLength("GroupIds", true, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("GroupIds", true));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("GroupIds", true);
     f0 = a;
   }
   const f1: boolean = r.bool("IncludeAuthorizedOperations");
@@ -119,8 +119,8 @@ function readConsumerGroupDescribeResponse(r: ProtocolReader, version: number): 
   let f1: ConsumerGroupDescribeResponseDescribedGroup[] = [];
   {
     const n = r.arrayLength("Groups", true, false);
-    const a: ConsumerGroupDescribeResponseDescribedGroup[] = [];
-    for (let i = 0; i < n; i++) a.push(readConsumerGroupDescribeResponseDescribedGroup(r, version));
+    const a: ConsumerGroupDescribeResponseDescribedGroup[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readConsumerGroupDescribeResponseDescribedGroup(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -208,8 +208,8 @@ function readConsumerGroupDescribeResponseDescribedGroup(r: ProtocolReader, vers
   let f7: ConsumerGroupDescribeResponseMember[] = [];
   {
     const n = r.arrayLength("DescribedGroup.Members", true, false);
-    const a: ConsumerGroupDescribeResponseMember[] = [];
-    for (let i = 0; i < n; i++) a.push(readConsumerGroupDescribeResponseMember(r, version));
+    const a: ConsumerGroupDescribeResponseMember[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readConsumerGroupDescribeResponseMember(r, version);
     f7 = a;
   }
   const f8: number = r.int32("DescribedGroup.AuthorizedOperations");
@@ -301,8 +301,8 @@ function readConsumerGroupDescribeResponseMember(r: ProtocolReader, version: num
   let f6: string[] = [];
   {
     const n = r.arrayLength("Member.SubscribedTopicNames", true, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("Member.SubscribedTopicNames", true));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("Member.SubscribedTopicNames", true);
     f6 = a;
   }
   const f7: string | null = r.nullableString("Member.SubscribedTopicRegex", true);
@@ -354,8 +354,8 @@ function readConsumerGroupDescribeResponseAssignment(r: ProtocolReader, version:
   let f0: ConsumerGroupDescribeResponseTopicPartitions[] = [];
   {
     const n = r.arrayLength("Assignment.TopicPartitions", true, false);
-    const a: ConsumerGroupDescribeResponseTopicPartitions[] = [];
-    for (let i = 0; i < n; i++) a.push(readConsumerGroupDescribeResponseTopicPartitions(r, version));
+    const a: ConsumerGroupDescribeResponseTopicPartitions[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readConsumerGroupDescribeResponseTopicPartitions(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -414,8 +414,8 @@ function readConsumerGroupDescribeResponseTopicPartitions(r: ProtocolReader, ver
   let f2: number[] = [];
   {
     const n = r.arrayLength("TopicPartitions.Partitions", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicPartitions.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicPartitions.Partitions");
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -100,8 +100,8 @@ function readConsumerGroupHeartbeatRequest(r: ProtocolReader, version: number): 
     if (n < 0) {
       f6 = null;
     } else {
-      const a: string[] = [];
-      for (let i = 0; i < n; i++) a.push(r.string("SubscribedTopicNames", true));
+      const a: string[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.string("SubscribedTopicNames", true);
       f6 = a;
     }
   }
@@ -116,8 +116,8 @@ function readConsumerGroupHeartbeatRequest(r: ProtocolReader, version: number): 
     if (n < 0) {
       f9 = null;
     } else {
-      const a: ConsumerGroupHeartbeatRequestTopicPartitions[] = [];
-      for (let i = 0; i < n; i++) a.push(readConsumerGroupHeartbeatRequestTopicPartitions(r, version));
+      const a: ConsumerGroupHeartbeatRequestTopicPartitions[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readConsumerGroupHeartbeatRequestTopicPartitions(r, version);
       f9 = a;
     }
   }
@@ -172,8 +172,8 @@ function readConsumerGroupHeartbeatRequestTopicPartitions(r: ProtocolReader, ver
   let f1: number[] = [];
   {
     const n = r.arrayLength("TopicPartitions.Partitions", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicPartitions.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicPartitions.Partitions");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -312,8 +312,8 @@ function readConsumerGroupHeartbeatResponseAssignment(r: ProtocolReader, version
   let f0: ConsumerGroupHeartbeatResponseTopicPartitions[] = [];
   {
     const n = r.arrayLength("Assignment.TopicPartitions", true, false);
-    const a: ConsumerGroupHeartbeatResponseTopicPartitions[] = [];
-    for (let i = 0; i < n; i++) a.push(readConsumerGroupHeartbeatResponseTopicPartitions(r, version));
+    const a: ConsumerGroupHeartbeatResponseTopicPartitions[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readConsumerGroupHeartbeatResponseTopicPartitions(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -367,8 +367,8 @@ function readConsumerGroupHeartbeatResponseTopicPartitions(r: ProtocolReader, ve
   let f1: number[] = [];
   {
     const n = r.arrayLength("TopicPartitions.Partitions", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicPartitions.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicPartitions.Partitions");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

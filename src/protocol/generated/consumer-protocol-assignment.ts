@@ -40,8 +40,8 @@ function readConsumerProtocolAssignment(r: ProtocolReader, version: number): Con
   let f0: ConsumerProtocolAssignmentTopicPartition[] = [];
   {
     const n = r.arrayLength("AssignedPartitions", false, false);
-    const a: ConsumerProtocolAssignmentTopicPartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readConsumerProtocolAssignmentTopicPartition(r, version));
+    const a: ConsumerProtocolAssignmentTopicPartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readConsumerProtocolAssignmentTopicPartition(r, version);
     f0 = a;
   }
   const f1: Uint8Array | null = r.nullableBytes("UserData", false);
@@ -83,8 +83,8 @@ function readConsumerProtocolAssignmentTopicPartition(r: ProtocolReader, version
   let f1: number[] = [];
   {
     const n = r.arrayLength("TopicPartition.Partitions", false, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicPartition.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicPartition.Partitions");
     f1 = a;
   }
   const v: ConsumerProtocolAssignmentTopicPartition = { topic: f0, partitions: f1 };

@@ -66,8 +66,8 @@ function readConsumerProtocolSubscription(r: ProtocolReader, version: number): C
   let f0: string[] = [];
   {
     const n = r.arrayLength("Topics", false, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("Topics", false));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("Topics", false);
     f0 = a;
   }
   const f1: Uint8Array | null = r.nullableBytes("UserData", false);
@@ -75,8 +75,8 @@ function readConsumerProtocolSubscription(r: ProtocolReader, version: number): C
   if (version >= 1) {
     {
       const n = r.arrayLength("OwnedPartitions", false, false);
-      const a: ConsumerProtocolSubscriptionTopicPartition[] = [];
-      for (let i = 0; i < n; i++) a.push(readConsumerProtocolSubscriptionTopicPartition(r, version));
+      const a: ConsumerProtocolSubscriptionTopicPartition[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readConsumerProtocolSubscriptionTopicPartition(r, version);
       f2 = a;
     }
   }
@@ -128,8 +128,8 @@ function readConsumerProtocolSubscriptionTopicPartition(r: ProtocolReader, versi
   let f1: number[] = [];
   {
     const n = r.arrayLength("TopicPartition.Partitions", false, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicPartition.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicPartition.Partitions");
     f1 = a;
   }
   const v: ConsumerProtocolSubscriptionTopicPartition = { topic: f0, partitions: f1 };

@@ -110,8 +110,8 @@ function readControlledShutdownResponse(r: ProtocolReader, version: number): Con
   let f1: ControlledShutdownResponseRemainingPartition[] = [];
   {
     const n = r.arrayLength("RemainingPartitions", version >= 3, false);
-    const a: ControlledShutdownResponseRemainingPartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readControlledShutdownResponseRemainingPartition(r, version));
+    const a: ControlledShutdownResponseRemainingPartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readControlledShutdownResponseRemainingPartition(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

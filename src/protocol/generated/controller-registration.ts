@@ -68,15 +68,15 @@ function readControllerRegistrationRequest(r: ProtocolReader, version: number): 
   let f3: ControllerRegistrationRequestListener[] = [];
   {
     const n = r.arrayLength("Listeners", true, false);
-    const a: ControllerRegistrationRequestListener[] = [];
-    for (let i = 0; i < n; i++) a.push(readControllerRegistrationRequestListener(r, version));
+    const a: ControllerRegistrationRequestListener[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readControllerRegistrationRequestListener(r, version);
     f3 = a;
   }
   let f4: ControllerRegistrationRequestFeature[] = [];
   {
     const n = r.arrayLength("Features", true, false);
-    const a: ControllerRegistrationRequestFeature[] = [];
-    for (let i = 0; i < n; i++) a.push(readControllerRegistrationRequestFeature(r, version));
+    const a: ControllerRegistrationRequestFeature[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readControllerRegistrationRequestFeature(r, version);
     f4 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -41,8 +41,8 @@ function readCreateAclsRequest(r: ProtocolReader, version: number): CreateAclsRe
   let f0: CreateAclsRequestAclCreation[] = [];
   {
     const n = r.arrayLength("Creations", version >= 2, false);
-    const a: CreateAclsRequestAclCreation[] = [];
-    for (let i = 0; i < n; i++) a.push(readCreateAclsRequestAclCreation(r, version));
+    const a: CreateAclsRequestAclCreation[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readCreateAclsRequestAclCreation(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -187,8 +187,8 @@ function readCreateAclsResponse(r: ProtocolReader, version: number): CreateAclsR
   let f1: CreateAclsResponseAclCreationResult[] = [];
   {
     const n = r.arrayLength("Results", version >= 2, false);
-    const a: CreateAclsResponseAclCreationResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readCreateAclsResponseAclCreationResult(r, version));
+    const a: CreateAclsResponseAclCreationResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readCreateAclsResponseAclCreationResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -69,8 +69,8 @@ function readCreateDelegationTokenRequest(r: ProtocolReader, version: number): C
   let f2: CreateDelegationTokenRequestCreatableRenewers[] = [];
   {
     const n = r.arrayLength("Renewers", version >= 2, false);
-    const a: CreateDelegationTokenRequestCreatableRenewers[] = [];
-    for (let i = 0; i < n; i++) a.push(readCreateDelegationTokenRequestCreatableRenewers(r, version));
+    const a: CreateDelegationTokenRequestCreatableRenewers[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readCreateDelegationTokenRequestCreatableRenewers(r, version);
     f2 = a;
   }
   const f3: bigint = r.int64("MaxLifetimeMs");

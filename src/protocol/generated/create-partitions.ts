@@ -49,8 +49,8 @@ function readCreatePartitionsRequest(r: ProtocolReader, version: number): Create
   let f0: CreatePartitionsRequestCreatePartitionsTopic[] = [];
   {
     const n = r.arrayLength("Topics", version >= 2, false);
-    const a: CreatePartitionsRequestCreatePartitionsTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readCreatePartitionsRequestCreatePartitionsTopic(r, version));
+    const a: CreatePartitionsRequestCreatePartitionsTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readCreatePartitionsRequestCreatePartitionsTopic(r, version);
     f0 = a;
   }
   const f1: number = r.int32("TimeoutMs");
@@ -115,8 +115,8 @@ function readCreatePartitionsRequestCreatePartitionsTopic(r: ProtocolReader, ver
     if (n < 0) {
       f2 = null;
     } else {
-      const a: CreatePartitionsRequestCreatePartitionsAssignment[] = [];
-      for (let i = 0; i < n; i++) a.push(readCreatePartitionsRequestCreatePartitionsAssignment(r, version));
+      const a: CreatePartitionsRequestCreatePartitionsAssignment[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readCreatePartitionsRequestCreatePartitionsAssignment(r, version);
       f2 = a;
     }
   }
@@ -166,8 +166,8 @@ function readCreatePartitionsRequestCreatePartitionsAssignment(r: ProtocolReader
   let f0: number[] = [];
   {
     const n = r.arrayLength("CreatePartitionsAssignment.BrokerIds", version >= 2, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("CreatePartitionsAssignment.BrokerIds"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("CreatePartitionsAssignment.BrokerIds");
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -239,8 +239,8 @@ function readCreatePartitionsResponse(r: ProtocolReader, version: number): Creat
   let f1: CreatePartitionsResponseCreatePartitionsTopicResult[] = [];
   {
     const n = r.arrayLength("Results", version >= 2, false);
-    const a: CreatePartitionsResponseCreatePartitionsTopicResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readCreatePartitionsResponseCreatePartitionsTopicResult(r, version));
+    const a: CreatePartitionsResponseCreatePartitionsTopicResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readCreatePartitionsResponseCreatePartitionsTopicResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -53,8 +53,8 @@ function readCreateTopicsRequest(r: ProtocolReader, version: number): CreateTopi
   let f0: CreateTopicsRequestCreatableTopic[] = [];
   {
     const n = r.arrayLength("Topics", version >= 5, false);
-    const a: CreateTopicsRequestCreatableTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readCreateTopicsRequestCreatableTopic(r, version));
+    const a: CreateTopicsRequestCreatableTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readCreateTopicsRequestCreatableTopic(r, version);
     f0 = a;
   }
   const f1: number = r.int32("timeoutMs");
@@ -135,15 +135,15 @@ function readCreateTopicsRequestCreatableTopic(r: ProtocolReader, version: numbe
   let f3: CreateTopicsRequestCreatableReplicaAssignment[] = [];
   {
     const n = r.arrayLength("CreatableTopic.Assignments", version >= 5, false);
-    const a: CreateTopicsRequestCreatableReplicaAssignment[] = [];
-    for (let i = 0; i < n; i++) a.push(readCreateTopicsRequestCreatableReplicaAssignment(r, version));
+    const a: CreateTopicsRequestCreatableReplicaAssignment[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readCreateTopicsRequestCreatableReplicaAssignment(r, version);
     f3 = a;
   }
   let f4: CreateTopicsRequestCreatableTopicConfig[] = [];
   {
     const n = r.arrayLength("CreatableTopic.Configs", version >= 5, false);
-    const a: CreateTopicsRequestCreatableTopicConfig[] = [];
-    for (let i = 0; i < n; i++) a.push(readCreateTopicsRequestCreatableTopicConfig(r, version));
+    const a: CreateTopicsRequestCreatableTopicConfig[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readCreateTopicsRequestCreatableTopicConfig(r, version);
     f4 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -197,8 +197,8 @@ function readCreateTopicsRequestCreatableReplicaAssignment(r: ProtocolReader, ve
   let f1: number[] = [];
   {
     const n = r.arrayLength("CreatableReplicaAssignment.BrokerIds", version >= 5, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("CreatableReplicaAssignment.BrokerIds"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("CreatableReplicaAssignment.BrokerIds");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -316,8 +316,8 @@ function readCreateTopicsResponse(r: ProtocolReader, version: number): CreateTop
   let f1: CreateTopicsResponseCreatableTopicResult[] = [];
   {
     const n = r.arrayLength("Topics", version >= 5, false);
-    const a: CreateTopicsResponseCreatableTopicResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readCreateTopicsResponseCreatableTopicResult(r, version));
+    const a: CreateTopicsResponseCreatableTopicResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readCreateTopicsResponseCreatableTopicResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -439,8 +439,8 @@ function readCreateTopicsResponseCreatableTopicResult(r: ProtocolReader, version
       if (n < 0) {
         f7 = null;
       } else {
-        const a: CreateTopicsResponseCreatableTopicConfigs[] = [];
-        for (let i = 0; i < n; i++) a.push(readCreateTopicsResponseCreatableTopicConfigs(r, version));
+        const a: CreateTopicsResponseCreatableTopicConfigs[] = n <= 64 ? new Array(n) : [];
+        for (let i = 0; i < n; i++) a[i] = readCreateTopicsResponseCreatableTopicConfigs(r, version);
         f7 = a;
       }
     }

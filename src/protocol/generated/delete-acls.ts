@@ -41,8 +41,8 @@ function readDeleteAclsRequest(r: ProtocolReader, version: number): DeleteAclsRe
   let f0: DeleteAclsRequestDeleteAclsFilter[] = [];
   {
     const n = r.arrayLength("Filters", version >= 2, false);
-    const a: DeleteAclsRequestDeleteAclsFilter[] = [];
-    for (let i = 0; i < n; i++) a.push(readDeleteAclsRequestDeleteAclsFilter(r, version));
+    const a: DeleteAclsRequestDeleteAclsFilter[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDeleteAclsRequestDeleteAclsFilter(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -187,8 +187,8 @@ function readDeleteAclsResponse(r: ProtocolReader, version: number): DeleteAclsR
   let f1: DeleteAclsResponseDeleteAclsFilterResult[] = [];
   {
     const n = r.arrayLength("FilterResults", version >= 2, false);
-    const a: DeleteAclsResponseDeleteAclsFilterResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readDeleteAclsResponseDeleteAclsFilterResult(r, version));
+    const a: DeleteAclsResponseDeleteAclsFilterResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDeleteAclsResponseDeleteAclsFilterResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -247,8 +247,8 @@ function readDeleteAclsResponseDeleteAclsFilterResult(r: ProtocolReader, version
   let f2: DeleteAclsResponseDeleteAclsMatchingAcl[] = [];
   {
     const n = r.arrayLength("DeleteAclsFilterResult.MatchingAcls", version >= 2, false);
-    const a: DeleteAclsResponseDeleteAclsMatchingAcl[] = [];
-    for (let i = 0; i < n; i++) a.push(readDeleteAclsResponseDeleteAclsMatchingAcl(r, version));
+    const a: DeleteAclsResponseDeleteAclsMatchingAcl[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDeleteAclsResponseDeleteAclsMatchingAcl(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -41,8 +41,8 @@ function readDeleteGroupsRequest(r: ProtocolReader, version: number): DeleteGrou
   let f0: string[] = [];
   {
     const n = r.arrayLength("GroupsNames", version >= 2, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("GroupsNames", version >= 2));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("GroupsNames", version >= 2);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -114,8 +114,8 @@ function readDeleteGroupsResponse(r: ProtocolReader, version: number): DeleteGro
   let f1: DeleteGroupsResponseDeletableGroupResult[] = [];
   {
     const n = r.arrayLength("Results", version >= 2, false);
-    const a: DeleteGroupsResponseDeletableGroupResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readDeleteGroupsResponseDeletableGroupResult(r, version));
+    const a: DeleteGroupsResponseDeletableGroupResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDeleteGroupsResponseDeletableGroupResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

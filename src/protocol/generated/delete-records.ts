@@ -45,8 +45,8 @@ function readDeleteRecordsRequest(r: ProtocolReader, version: number): DeleteRec
   let f0: DeleteRecordsRequestDeleteRecordsTopic[] = [];
   {
     const n = r.arrayLength("Topics", version >= 2, false);
-    const a: DeleteRecordsRequestDeleteRecordsTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readDeleteRecordsRequestDeleteRecordsTopic(r, version));
+    const a: DeleteRecordsRequestDeleteRecordsTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDeleteRecordsRequestDeleteRecordsTopic(r, version);
     f0 = a;
   }
   const f1: number = r.int32("TimeoutMs");
@@ -101,8 +101,8 @@ function readDeleteRecordsRequestDeleteRecordsTopic(r: ProtocolReader, version: 
   let f1: DeleteRecordsRequestDeleteRecordsPartition[] = [];
   {
     const n = r.arrayLength("DeleteRecordsTopic.Partitions", version >= 2, false);
-    const a: DeleteRecordsRequestDeleteRecordsPartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readDeleteRecordsRequestDeleteRecordsPartition(r, version));
+    const a: DeleteRecordsRequestDeleteRecordsPartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDeleteRecordsRequestDeleteRecordsPartition(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -215,8 +215,8 @@ function readDeleteRecordsResponse(r: ProtocolReader, version: number): DeleteRe
   let f1: DeleteRecordsResponseDeleteRecordsTopicResult[] = [];
   {
     const n = r.arrayLength("Topics", version >= 2, false);
-    const a: DeleteRecordsResponseDeleteRecordsTopicResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readDeleteRecordsResponseDeleteRecordsTopicResult(r, version));
+    const a: DeleteRecordsResponseDeleteRecordsTopicResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDeleteRecordsResponseDeleteRecordsTopicResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -270,8 +270,8 @@ function readDeleteRecordsResponseDeleteRecordsTopicResult(r: ProtocolReader, ve
   let f1: DeleteRecordsResponseDeleteRecordsPartitionResult[] = [];
   {
     const n = r.arrayLength("DeleteRecordsTopicResult.Partitions", version >= 2, false);
-    const a: DeleteRecordsResponseDeleteRecordsPartitionResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readDeleteRecordsResponseDeleteRecordsPartitionResult(r, version));
+    const a: DeleteRecordsResponseDeleteRecordsPartitionResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDeleteRecordsResponseDeleteRecordsPartitionResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

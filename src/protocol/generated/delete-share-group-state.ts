@@ -46,8 +46,8 @@ function readDeleteShareGroupStateRequest(r: ProtocolReader, version: number): D
   let f1: DeleteShareGroupStateRequestDeleteStateData[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: DeleteShareGroupStateRequestDeleteStateData[] = [];
-    for (let i = 0; i < n; i++) a.push(readDeleteShareGroupStateRequestDeleteStateData(r, version));
+    const a: DeleteShareGroupStateRequestDeleteStateData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDeleteShareGroupStateRequestDeleteStateData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -101,8 +101,8 @@ function readDeleteShareGroupStateRequestDeleteStateData(r: ProtocolReader, vers
   let f1: DeleteShareGroupStateRequestPartitionData[] = [];
   {
     const n = r.arrayLength("DeleteStateData.Partitions", true, false);
-    const a: DeleteShareGroupStateRequestPartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readDeleteShareGroupStateRequestPartitionData(r, version));
+    const a: DeleteShareGroupStateRequestPartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDeleteShareGroupStateRequestPartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -205,8 +205,8 @@ function readDeleteShareGroupStateResponse(r: ProtocolReader, version: number): 
   let f0: DeleteShareGroupStateResponseDeleteStateResult[] = [];
   {
     const n = r.arrayLength("Results", true, false);
-    const a: DeleteShareGroupStateResponseDeleteStateResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readDeleteShareGroupStateResponseDeleteStateResult(r, version));
+    const a: DeleteShareGroupStateResponseDeleteStateResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDeleteShareGroupStateResponseDeleteStateResult(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -260,8 +260,8 @@ function readDeleteShareGroupStateResponseDeleteStateResult(r: ProtocolReader, v
   let f1: DeleteShareGroupStateResponsePartitionResult[] = [];
   {
     const n = r.arrayLength("DeleteStateResult.Partitions", true, false);
-    const a: DeleteShareGroupStateResponsePartitionResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readDeleteShareGroupStateResponsePartitionResult(r, version));
+    const a: DeleteShareGroupStateResponsePartitionResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDeleteShareGroupStateResponsePartitionResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

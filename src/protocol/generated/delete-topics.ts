@@ -64,8 +64,8 @@ function readDeleteTopicsRequest(r: ProtocolReader, version: number): DeleteTopi
   if (version >= 6) {
     {
       const n = r.arrayLength("Topics", true, false);
-      const a: DeleteTopicsRequestDeleteTopicState[] = [];
-      for (let i = 0; i < n; i++) a.push(readDeleteTopicsRequestDeleteTopicState(r, version));
+      const a: DeleteTopicsRequestDeleteTopicState[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readDeleteTopicsRequestDeleteTopicState(r, version);
       f0 = a;
     }
   }
@@ -73,8 +73,8 @@ function readDeleteTopicsRequest(r: ProtocolReader, version: number): DeleteTopi
   if (version <= 5) {
     {
       const n = r.arrayLength("TopicNames", version >= 4, false);
-      const a: string[] = [];
-      for (let i = 0; i < n; i++) a.push(r.string("TopicNames", version >= 4));
+      const a: string[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.string("TopicNames", version >= 4);
       f1 = a;
     }
   }
@@ -196,8 +196,8 @@ function readDeleteTopicsResponse(r: ProtocolReader, version: number): DeleteTop
   let f1: DeleteTopicsResponseDeletableTopicResult[] = [];
   {
     const n = r.arrayLength("Responses", version >= 4, false);
-    const a: DeleteTopicsResponseDeletableTopicResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readDeleteTopicsResponseDeletableTopicResult(r, version));
+    const a: DeleteTopicsResponseDeletableTopicResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDeleteTopicsResponseDeletableTopicResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

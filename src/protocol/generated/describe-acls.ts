@@ -147,8 +147,8 @@ function readDescribeAclsResponse(r: ProtocolReader, version: number): DescribeA
   let f3: DescribeAclsResponseDescribeAclsResource[] = [];
   {
     const n = r.arrayLength("Resources", version >= 2, false);
-    const a: DescribeAclsResponseDescribeAclsResource[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeAclsResponseDescribeAclsResource(r, version));
+    const a: DescribeAclsResponseDescribeAclsResource[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeAclsResponseDescribeAclsResource(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -219,8 +219,8 @@ function readDescribeAclsResponseDescribeAclsResource(r: ProtocolReader, version
   let f3: DescribeAclsResponseAclDescription[] = [];
   {
     const n = r.arrayLength("DescribeAclsResource.Acls", version >= 2, false);
-    const a: DescribeAclsResponseAclDescription[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeAclsResponseAclDescription(r, version));
+    const a: DescribeAclsResponseAclDescription[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeAclsResponseAclDescription(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -45,8 +45,8 @@ function readDescribeClientQuotasRequest(r: ProtocolReader, version: number): De
   let f0: DescribeClientQuotasRequestComponentData[] = [];
   {
     const n = r.arrayLength("Components", version >= 1, false);
-    const a: DescribeClientQuotasRequestComponentData[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeClientQuotasRequestComponentData(r, version));
+    const a: DescribeClientQuotasRequestComponentData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeClientQuotasRequestComponentData(r, version);
     f0 = a;
   }
   const f1: boolean = r.bool("Strict");
@@ -179,8 +179,8 @@ function readDescribeClientQuotasResponse(r: ProtocolReader, version: number): D
     if (n < 0) {
       f3 = null;
     } else {
-      const a: DescribeClientQuotasResponseEntryData[] = [];
-      for (let i = 0; i < n; i++) a.push(readDescribeClientQuotasResponseEntryData(r, version));
+      const a: DescribeClientQuotasResponseEntryData[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readDescribeClientQuotasResponseEntryData(r, version);
       f3 = a;
     }
   }
@@ -242,15 +242,15 @@ function readDescribeClientQuotasResponseEntryData(r: ProtocolReader, version: n
   let f0: DescribeClientQuotasResponseEntityData[] = [];
   {
     const n = r.arrayLength("EntryData.Entity", version >= 1, false);
-    const a: DescribeClientQuotasResponseEntityData[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeClientQuotasResponseEntityData(r, version));
+    const a: DescribeClientQuotasResponseEntityData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeClientQuotasResponseEntityData(r, version);
     f0 = a;
   }
   let f1: DescribeClientQuotasResponseValueData[] = [];
   {
     const n = r.arrayLength("EntryData.Values", version >= 1, false);
-    const a: DescribeClientQuotasResponseValueData[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeClientQuotasResponseValueData(r, version));
+    const a: DescribeClientQuotasResponseValueData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeClientQuotasResponseValueData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

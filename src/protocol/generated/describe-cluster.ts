@@ -148,8 +148,8 @@ function readDescribeClusterResponse(r: ProtocolReader, version: number): Descri
   let f6: DescribeClusterResponseDescribeClusterBroker[] = [];
   {
     const n = r.arrayLength("Brokers", true, false);
-    const a: DescribeClusterResponseDescribeClusterBroker[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeClusterResponseDescribeClusterBroker(r, version));
+    const a: DescribeClusterResponseDescribeClusterBroker[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeClusterResponseDescribeClusterBroker(r, version);
     f6 = a;
   }
   const f7: number = r.int32("ClusterAuthorizedOperations");

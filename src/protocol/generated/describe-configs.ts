@@ -57,8 +57,8 @@ function readDescribeConfigsRequest(r: ProtocolReader, version: number): Describ
   let f0: DescribeConfigsRequestDescribeConfigsResource[] = [];
   {
     const n = r.arrayLength("Resources", version >= 4, false);
-    const a: DescribeConfigsRequestDescribeConfigsResource[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeConfigsRequestDescribeConfigsResource(r, version));
+    const a: DescribeConfigsRequestDescribeConfigsResource[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeConfigsRequestDescribeConfigsResource(r, version);
     f0 = a;
   }
   let f1: boolean = false;
@@ -129,8 +129,8 @@ function readDescribeConfigsRequestDescribeConfigsResource(r: ProtocolReader, ve
     if (n < 0) {
       f2 = null;
     } else {
-      const a: string[] = [];
-      for (let i = 0; i < n; i++) a.push(r.string("DescribeConfigsResource.ConfigurationKeys", version >= 4));
+      const a: string[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.string("DescribeConfigsResource.ConfigurationKeys", version >= 4);
       f2 = a;
     }
   }
@@ -203,8 +203,8 @@ function readDescribeConfigsResponse(r: ProtocolReader, version: number): Descri
   let f1: DescribeConfigsResponseDescribeConfigsResult[] = [];
   {
     const n = r.arrayLength("Results", version >= 4, false);
-    const a: DescribeConfigsResponseDescribeConfigsResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeConfigsResponseDescribeConfigsResult(r, version));
+    const a: DescribeConfigsResponseDescribeConfigsResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeConfigsResponseDescribeConfigsResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -273,8 +273,8 @@ function readDescribeConfigsResponseDescribeConfigsResult(r: ProtocolReader, ver
   let f4: DescribeConfigsResponseDescribeConfigsResourceResult[] = [];
   {
     const n = r.arrayLength("DescribeConfigsResult.Configs", version >= 4, false);
-    const a: DescribeConfigsResponseDescribeConfigsResourceResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeConfigsResponseDescribeConfigsResourceResult(r, version));
+    const a: DescribeConfigsResponseDescribeConfigsResourceResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeConfigsResponseDescribeConfigsResourceResult(r, version);
     f4 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -380,8 +380,8 @@ function readDescribeConfigsResponseDescribeConfigsResourceResult(r: ProtocolRea
   if (version >= 1) {
     {
       const n = r.arrayLength("DescribeConfigsResourceResult.Synonyms", version >= 4, false);
-      const a: DescribeConfigsResponseDescribeConfigsSynonym[] = [];
-      for (let i = 0; i < n; i++) a.push(readDescribeConfigsResponseDescribeConfigsSynonym(r, version));
+      const a: DescribeConfigsResponseDescribeConfigsSynonym[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readDescribeConfigsResponseDescribeConfigsSynonym(r, version);
       f6 = a;
     }
   }

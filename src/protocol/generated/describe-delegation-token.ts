@@ -45,8 +45,8 @@ function readDescribeDelegationTokenRequest(r: ProtocolReader, version: number):
     if (n < 0) {
       f0 = null;
     } else {
-      const a: DescribeDelegationTokenRequestDescribeDelegationTokenOwner[] = [];
-      for (let i = 0; i < n; i++) a.push(readDescribeDelegationTokenRequestDescribeDelegationTokenOwner(r, version));
+      const a: DescribeDelegationTokenRequestDescribeDelegationTokenOwner[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readDescribeDelegationTokenRequestDescribeDelegationTokenOwner(r, version);
       f0 = a;
     }
   }
@@ -164,8 +164,8 @@ function readDescribeDelegationTokenResponse(r: ProtocolReader, version: number)
   let f1: DescribeDelegationTokenResponseDescribedDelegationToken[] = [];
   {
     const n = r.arrayLength("Tokens", version >= 2, false);
-    const a: DescribeDelegationTokenResponseDescribedDelegationToken[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeDelegationTokenResponseDescribedDelegationToken(r, version));
+    const a: DescribeDelegationTokenResponseDescribedDelegationToken[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeDelegationTokenResponseDescribedDelegationToken(r, version);
     f1 = a;
   }
   const f2: number = r.int32("ThrottleTimeMs");
@@ -274,8 +274,8 @@ function readDescribeDelegationTokenResponseDescribedDelegationToken(r: Protocol
   let f9: DescribeDelegationTokenResponseDescribedDelegationTokenRenewer[] = [];
   {
     const n = r.arrayLength("DescribedDelegationToken.Renewers", version >= 2, false);
-    const a: DescribeDelegationTokenResponseDescribedDelegationTokenRenewer[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(r, version));
+    const a: DescribeDelegationTokenResponseDescribedDelegationTokenRenewer[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(r, version);
     f9 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -49,8 +49,8 @@ function readDescribeGroupsRequest(r: ProtocolReader, version: number): Describe
   let f0: string[] = [];
   {
     const n = r.arrayLength("Groups", version >= 5, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("Groups", version >= 5));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("Groups", version >= 5);
     f0 = a;
   }
   let f1: boolean = false;
@@ -131,8 +131,8 @@ function readDescribeGroupsResponse(r: ProtocolReader, version: number): Describ
   let f1: DescribeGroupsResponseDescribedGroup[] = [];
   {
     const n = r.arrayLength("Groups", version >= 5, false);
-    const a: DescribeGroupsResponseDescribedGroup[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeGroupsResponseDescribedGroup(r, version));
+    const a: DescribeGroupsResponseDescribedGroup[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeGroupsResponseDescribedGroup(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -214,8 +214,8 @@ function readDescribeGroupsResponseDescribedGroup(r: ProtocolReader, version: nu
   let f5: DescribeGroupsResponseDescribedGroupMember[] = [];
   {
     const n = r.arrayLength("DescribedGroup.Members", version >= 5, false);
-    const a: DescribeGroupsResponseDescribedGroupMember[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeGroupsResponseDescribedGroupMember(r, version));
+    const a: DescribeGroupsResponseDescribedGroupMember[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeGroupsResponseDescribedGroupMember(r, version);
     f5 = a;
   }
   let f6: number = -2147483648;

@@ -45,8 +45,8 @@ function readDescribeLogDirsRequest(r: ProtocolReader, version: number): Describ
     if (n < 0) {
       f0 = null;
     } else {
-      const a: DescribeLogDirsRequestDescribableLogDirTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readDescribeLogDirsRequestDescribableLogDirTopic(r, version));
+      const a: DescribeLogDirsRequestDescribableLogDirTopic[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readDescribeLogDirsRequestDescribableLogDirTopic(r, version);
       f0 = a;
     }
   }
@@ -101,8 +101,8 @@ function readDescribeLogDirsRequestDescribableLogDirTopic(r: ProtocolReader, ver
   let f1: number[] = [];
   {
     const n = r.arrayLength("DescribableLogDirTopic.Partitions", version >= 2, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("DescribableLogDirTopic.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("DescribableLogDirTopic.Partitions");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -184,8 +184,8 @@ function readDescribeLogDirsResponse(r: ProtocolReader, version: number): Descri
   let f2: DescribeLogDirsResponseDescribeLogDirsResult[] = [];
   {
     const n = r.arrayLength("Results", version >= 2, false);
-    const a: DescribeLogDirsResponseDescribeLogDirsResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeLogDirsResponseDescribeLogDirsResult(r, version));
+    const a: DescribeLogDirsResponseDescribeLogDirsResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeLogDirsResponseDescribeLogDirsResult(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -256,8 +256,8 @@ function readDescribeLogDirsResponseDescribeLogDirsResult(r: ProtocolReader, ver
   let f2: DescribeLogDirsResponseDescribeLogDirsTopic[] = [];
   {
     const n = r.arrayLength("DescribeLogDirsResult.Topics", version >= 2, false);
-    const a: DescribeLogDirsResponseDescribeLogDirsTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeLogDirsResponseDescribeLogDirsTopic(r, version));
+    const a: DescribeLogDirsResponseDescribeLogDirsTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeLogDirsResponseDescribeLogDirsTopic(r, version);
     f2 = a;
   }
   let f3: bigint = -1n;
@@ -319,8 +319,8 @@ function readDescribeLogDirsResponseDescribeLogDirsTopic(r: ProtocolReader, vers
   let f1: DescribeLogDirsResponseDescribeLogDirsPartition[] = [];
   {
     const n = r.arrayLength("DescribeLogDirsTopic.Partitions", version >= 2, false);
-    const a: DescribeLogDirsResponseDescribeLogDirsPartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeLogDirsResponseDescribeLogDirsPartition(r, version));
+    const a: DescribeLogDirsResponseDescribeLogDirsPartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeLogDirsResponseDescribeLogDirsPartition(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

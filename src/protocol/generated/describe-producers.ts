@@ -41,8 +41,8 @@ function readDescribeProducersRequest(r: ProtocolReader, version: number): Descr
   let f0: DescribeProducersRequestTopicRequest[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: DescribeProducersRequestTopicRequest[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeProducersRequestTopicRequest(r, version));
+    const a: DescribeProducersRequestTopicRequest[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeProducersRequestTopicRequest(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -96,8 +96,8 @@ function readDescribeProducersRequestTopicRequest(r: ProtocolReader, version: nu
   let f1: number[] = [];
   {
     const n = r.arrayLength("TopicRequest.PartitionIndexes", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicRequest.PartitionIndexes"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicRequest.PartitionIndexes");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -169,8 +169,8 @@ function readDescribeProducersResponse(r: ProtocolReader, version: number): Desc
   let f1: DescribeProducersResponseTopicResponse[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: DescribeProducersResponseTopicResponse[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeProducersResponseTopicResponse(r, version));
+    const a: DescribeProducersResponseTopicResponse[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeProducersResponseTopicResponse(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -224,8 +224,8 @@ function readDescribeProducersResponseTopicResponse(r: ProtocolReader, version: 
   let f1: DescribeProducersResponsePartitionResponse[] = [];
   {
     const n = r.arrayLength("TopicResponse.Partitions", true, false);
-    const a: DescribeProducersResponsePartitionResponse[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeProducersResponsePartitionResponse(r, version));
+    const a: DescribeProducersResponsePartitionResponse[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeProducersResponsePartitionResponse(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -289,8 +289,8 @@ function readDescribeProducersResponsePartitionResponse(r: ProtocolReader, versi
   let f3: DescribeProducersResponseProducerState[] = [];
   {
     const n = r.arrayLength("PartitionResponse.ActiveProducers", true, false);
-    const a: DescribeProducersResponseProducerState[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeProducersResponseProducerState(r, version));
+    const a: DescribeProducersResponseProducerState[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeProducersResponseProducerState(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -41,8 +41,8 @@ function readDescribeQuorumRequest(r: ProtocolReader, version: number): Describe
   let f0: DescribeQuorumRequestTopicData[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: DescribeQuorumRequestTopicData[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeQuorumRequestTopicData(r, version));
+    const a: DescribeQuorumRequestTopicData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeQuorumRequestTopicData(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -96,8 +96,8 @@ function readDescribeQuorumRequestTopicData(r: ProtocolReader, version: number):
   let f1: DescribeQuorumRequestPartitionData[] = [];
   {
     const n = r.arrayLength("TopicData.Partitions", true, false);
-    const a: DescribeQuorumRequestPartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeQuorumRequestPartitionData(r, version));
+    const a: DescribeQuorumRequestPartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeQuorumRequestPartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -231,16 +231,16 @@ function readDescribeQuorumResponse(r: ProtocolReader, version: number): Describ
   let f2: DescribeQuorumResponseTopicData[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: DescribeQuorumResponseTopicData[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeQuorumResponseTopicData(r, version));
+    const a: DescribeQuorumResponseTopicData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeQuorumResponseTopicData(r, version);
     f2 = a;
   }
   let f3: DescribeQuorumResponseNode[] = [];
   if (version >= 2) {
     {
       const n = r.arrayLength("Nodes", true, false);
-      const a: DescribeQuorumResponseNode[] = [];
-      for (let i = 0; i < n; i++) a.push(readDescribeQuorumResponseNode(r, version));
+      const a: DescribeQuorumResponseNode[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readDescribeQuorumResponseNode(r, version);
       f3 = a;
     }
   }
@@ -295,8 +295,8 @@ function readDescribeQuorumResponseTopicData(r: ProtocolReader, version: number)
   let f1: DescribeQuorumResponsePartitionData[] = [];
   {
     const n = r.arrayLength("TopicData.Partitions", true, false);
-    const a: DescribeQuorumResponsePartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeQuorumResponsePartitionData(r, version));
+    const a: DescribeQuorumResponsePartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeQuorumResponsePartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -392,15 +392,15 @@ function readDescribeQuorumResponsePartitionData(r: ProtocolReader, version: num
   let f6: DescribeQuorumResponseReplicaState[] = [];
   {
     const n = r.arrayLength("PartitionData.CurrentVoters", true, false);
-    const a: DescribeQuorumResponseReplicaState[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeQuorumResponseReplicaState(r, version));
+    const a: DescribeQuorumResponseReplicaState[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeQuorumResponseReplicaState(r, version);
     f6 = a;
   }
   let f7: DescribeQuorumResponseReplicaState[] = [];
   {
     const n = r.arrayLength("PartitionData.Observers", true, false);
-    const a: DescribeQuorumResponseReplicaState[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeQuorumResponseReplicaState(r, version));
+    const a: DescribeQuorumResponseReplicaState[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeQuorumResponseReplicaState(r, version);
     f7 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -529,8 +529,8 @@ function readDescribeQuorumResponseNode(r: ProtocolReader, version: number): Des
   let f1: DescribeQuorumResponseListener[] = [];
   {
     const n = r.arrayLength("Node.Listeners", true, false);
-    const a: DescribeQuorumResponseListener[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeQuorumResponseListener(r, version));
+    const a: DescribeQuorumResponseListener[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeQuorumResponseListener(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

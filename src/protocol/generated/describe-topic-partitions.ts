@@ -55,8 +55,8 @@ function readDescribeTopicPartitionsRequest(r: ProtocolReader, version: number):
   let f0: DescribeTopicPartitionsRequestTopicRequest[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: DescribeTopicPartitionsRequestTopicRequest[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeTopicPartitionsRequestTopicRequest(r, version));
+    const a: DescribeTopicPartitionsRequestTopicRequest[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeTopicPartitionsRequestTopicRequest(r, version);
     f0 = a;
   }
   const f1: number = r.int32("ResponsePartitionLimit");
@@ -217,8 +217,8 @@ function readDescribeTopicPartitionsResponse(r: ProtocolReader, version: number)
   let f1: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(r, version));
+    const a: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(r, version);
     f1 = a;
   }
   const f2: DescribeTopicPartitionsResponseCursor | null = ((true) && r.int8("NextCursor") < 0 ? null : readDescribeTopicPartitionsResponseCursor(r, version));
@@ -292,8 +292,8 @@ function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic
   let f4: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition[] = [];
   {
     const n = r.arrayLength("DescribeTopicPartitionsResponseTopic.Partitions", true, false);
-    const a: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(r, version));
+    const a: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(r, version);
     f4 = a;
   }
   const f5: number = r.int32("DescribeTopicPartitionsResponseTopic.TopicAuthorizedOperations");
@@ -411,15 +411,15 @@ function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseParti
   let f4: number[] = [];
   {
     const n = r.arrayLength("DescribeTopicPartitionsResponsePartition.ReplicaNodes", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("DescribeTopicPartitionsResponsePartition.ReplicaNodes"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("DescribeTopicPartitionsResponsePartition.ReplicaNodes");
     f4 = a;
   }
   let f5: number[] = [];
   {
     const n = r.arrayLength("DescribeTopicPartitionsResponsePartition.IsrNodes", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("DescribeTopicPartitionsResponsePartition.IsrNodes"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("DescribeTopicPartitionsResponsePartition.IsrNodes");
     f5 = a;
   }
   let f6: number[] | null = null;
@@ -428,8 +428,8 @@ function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseParti
     if (n < 0) {
       f6 = null;
     } else {
-      const a: number[] = [];
-      for (let i = 0; i < n; i++) a.push(r.int32("DescribeTopicPartitionsResponsePartition.EligibleLeaderReplicas"));
+      const a: number[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.int32("DescribeTopicPartitionsResponsePartition.EligibleLeaderReplicas");
       f6 = a;
     }
   }
@@ -439,16 +439,16 @@ function readDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseParti
     if (n < 0) {
       f7 = null;
     } else {
-      const a: number[] = [];
-      for (let i = 0; i < n; i++) a.push(r.int32("DescribeTopicPartitionsResponsePartition.LastKnownElr"));
+      const a: number[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.int32("DescribeTopicPartitionsResponsePartition.LastKnownElr");
       f7 = a;
     }
   }
   let f8: number[] = [];
   {
     const n = r.arrayLength("DescribeTopicPartitionsResponsePartition.OfflineReplicas", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("DescribeTopicPartitionsResponsePartition.OfflineReplicas"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("DescribeTopicPartitionsResponsePartition.OfflineReplicas");
     f8 = a;
   }
   let unknown: RawTaggedField[] | undefined;

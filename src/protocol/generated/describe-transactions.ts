@@ -41,8 +41,8 @@ function readDescribeTransactionsRequest(r: ProtocolReader, version: number): De
   let f0: string[] = [];
   {
     const n = r.arrayLength("TransactionalIds", true, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("TransactionalIds", true));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("TransactionalIds", true);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -114,8 +114,8 @@ function readDescribeTransactionsResponse(r: ProtocolReader, version: number): D
   let f1: DescribeTransactionsResponseTransactionState[] = [];
   {
     const n = r.arrayLength("TransactionStates", true, false);
-    const a: DescribeTransactionsResponseTransactionState[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeTransactionsResponseTransactionState(r, version));
+    const a: DescribeTransactionsResponseTransactionState[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeTransactionsResponseTransactionState(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -199,8 +199,8 @@ function readDescribeTransactionsResponseTransactionState(r: ProtocolReader, ver
   let f7: DescribeTransactionsResponseTopicData[] = [];
   {
     const n = r.arrayLength("TransactionState.Topics", true, false);
-    const a: DescribeTransactionsResponseTopicData[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeTransactionsResponseTopicData(r, version));
+    const a: DescribeTransactionsResponseTopicData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeTransactionsResponseTopicData(r, version);
     f7 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -254,8 +254,8 @@ function readDescribeTransactionsResponseTopicData(r: ProtocolReader, version: n
   let f1: number[] = [];
   {
     const n = r.arrayLength("TopicData.Partitions", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicData.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicData.Partitions");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

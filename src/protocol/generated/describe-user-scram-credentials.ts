@@ -45,8 +45,8 @@ function readDescribeUserScramCredentialsRequest(r: ProtocolReader, version: num
     if (n < 0) {
       f0 = null;
     } else {
-      const a: DescribeUserScramCredentialsRequestUserName[] = [];
-      for (let i = 0; i < n; i++) a.push(readDescribeUserScramCredentialsRequestUserName(r, version));
+      const a: DescribeUserScramCredentialsRequestUserName[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readDescribeUserScramCredentialsRequestUserName(r, version);
       f0 = a;
     }
   }
@@ -165,8 +165,8 @@ function readDescribeUserScramCredentialsResponse(r: ProtocolReader, version: nu
   let f3: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult[] = [];
   {
     const n = r.arrayLength("Results", true, false);
-    const a: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(r, version));
+    const a: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -230,8 +230,8 @@ function readDescribeUserScramCredentialsResponseDescribeUserScramCredentialsRes
   let f3: DescribeUserScramCredentialsResponseCredentialInfo[] = [];
   {
     const n = r.arrayLength("DescribeUserScramCredentialsResult.CredentialInfos", true, false);
-    const a: DescribeUserScramCredentialsResponseCredentialInfo[] = [];
-    for (let i = 0; i < n; i++) a.push(readDescribeUserScramCredentialsResponseCredentialInfo(r, version));
+    const a: DescribeUserScramCredentialsResponseCredentialInfo[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readDescribeUserScramCredentialsResponseCredentialInfo(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -61,8 +61,8 @@ function readElectLeadersRequest(r: ProtocolReader, version: number): ElectLeade
     if (n < 0) {
       f1 = null;
     } else {
-      const a: ElectLeadersRequestTopicPartitions[] = [];
-      for (let i = 0; i < n; i++) a.push(readElectLeadersRequestTopicPartitions(r, version));
+      const a: ElectLeadersRequestTopicPartitions[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readElectLeadersRequestTopicPartitions(r, version);
       f1 = a;
     }
   }
@@ -118,8 +118,8 @@ function readElectLeadersRequestTopicPartitions(r: ProtocolReader, version: numb
   let f1: number[] = [];
   {
     const n = r.arrayLength("TopicPartitions.Partitions", version >= 2, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicPartitions.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicPartitions.Partitions");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -203,8 +203,8 @@ function readElectLeadersResponse(r: ProtocolReader, version: number): ElectLead
   let f2: ElectLeadersResponseReplicaElectionResult[] = [];
   {
     const n = r.arrayLength("ReplicaElectionResults", version >= 2, false);
-    const a: ElectLeadersResponseReplicaElectionResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readElectLeadersResponseReplicaElectionResult(r, version));
+    const a: ElectLeadersResponseReplicaElectionResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readElectLeadersResponseReplicaElectionResult(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -258,8 +258,8 @@ function readElectLeadersResponseReplicaElectionResult(r: ProtocolReader, versio
   let f1: ElectLeadersResponsePartitionResult[] = [];
   {
     const n = r.arrayLength("ReplicaElectionResult.PartitionResult", version >= 2, false);
-    const a: ElectLeadersResponsePartitionResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readElectLeadersResponsePartitionResult(r, version));
+    const a: ElectLeadersResponsePartitionResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readElectLeadersResponsePartitionResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

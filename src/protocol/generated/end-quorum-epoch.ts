@@ -60,16 +60,16 @@ function readEndQuorumEpochRequest(r: ProtocolReader, version: number): EndQuoru
   let f1: EndQuorumEpochRequestTopicData[] = [];
   {
     const n = r.arrayLength("Topics", version >= 1, false);
-    const a: EndQuorumEpochRequestTopicData[] = [];
-    for (let i = 0; i < n; i++) a.push(readEndQuorumEpochRequestTopicData(r, version));
+    const a: EndQuorumEpochRequestTopicData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readEndQuorumEpochRequestTopicData(r, version);
     f1 = a;
   }
   let f2: EndQuorumEpochRequestLeaderEndpoint[] = [];
   if (version >= 1) {
     {
       const n = r.arrayLength("LeaderEndpoints", true, false);
-      const a: EndQuorumEpochRequestLeaderEndpoint[] = [];
-      for (let i = 0; i < n; i++) a.push(readEndQuorumEpochRequestLeaderEndpoint(r, version));
+      const a: EndQuorumEpochRequestLeaderEndpoint[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readEndQuorumEpochRequestLeaderEndpoint(r, version);
       f2 = a;
     }
   }
@@ -124,8 +124,8 @@ function readEndQuorumEpochRequestTopicData(r: ProtocolReader, version: number):
   let f1: EndQuorumEpochRequestPartitionData[] = [];
   {
     const n = r.arrayLength("TopicData.Partitions", version >= 1, false);
-    const a: EndQuorumEpochRequestPartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readEndQuorumEpochRequestPartitionData(r, version));
+    const a: EndQuorumEpochRequestPartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readEndQuorumEpochRequestPartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -206,8 +206,8 @@ function readEndQuorumEpochRequestPartitionData(r: ProtocolReader, version: numb
   if (version <= 0) {
     {
       const n = r.arrayLength("PartitionData.PreferredSuccessors", false, false);
-      const a: number[] = [];
-      for (let i = 0; i < n; i++) a.push(r.int32("PartitionData.PreferredSuccessors"));
+      const a: number[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.int32("PartitionData.PreferredSuccessors");
       f3 = a;
     }
   }
@@ -215,8 +215,8 @@ function readEndQuorumEpochRequestPartitionData(r: ProtocolReader, version: numb
   if (version >= 1) {
     {
       const n = r.arrayLength("PartitionData.PreferredCandidates", true, false);
-      const a: EndQuorumEpochRequestReplicaInfo[] = [];
-      for (let i = 0; i < n; i++) a.push(readEndQuorumEpochRequestReplicaInfo(r, version));
+      const a: EndQuorumEpochRequestReplicaInfo[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readEndQuorumEpochRequestReplicaInfo(r, version);
       f4 = a;
     }
   }
@@ -410,16 +410,16 @@ function readEndQuorumEpochResponse(r: ProtocolReader, version: number): EndQuor
   let f1: EndQuorumEpochResponseTopicData[] = [];
   {
     const n = r.arrayLength("Topics", version >= 1, false);
-    const a: EndQuorumEpochResponseTopicData[] = [];
-    for (let i = 0; i < n; i++) a.push(readEndQuorumEpochResponseTopicData(r, version));
+    const a: EndQuorumEpochResponseTopicData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readEndQuorumEpochResponseTopicData(r, version);
     f1 = a;
   }
   let f2: EndQuorumEpochResponseNodeEndpoint[] = [];
   if ((version >= 1) && (!(version >= 1))) {
     {
       const n = r.arrayLength("NodeEndpoints", true, false);
-      const a: EndQuorumEpochResponseNodeEndpoint[] = [];
-      for (let i = 0; i < n; i++) a.push(readEndQuorumEpochResponseNodeEndpoint(r, version));
+      const a: EndQuorumEpochResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readEndQuorumEpochResponseNodeEndpoint(r, version);
       f2 = a;
     }
   }
@@ -434,8 +434,8 @@ function readEndQuorumEpochResponse(r: ProtocolReader, version: number): EndQuor
           const t = r.beginTaggedField("NodeEndpoints");
           {
             const n = r.arrayLength("NodeEndpoints", true, false);
-            const a: EndQuorumEpochResponseNodeEndpoint[] = [];
-            for (let i = 0; i < n; i++) a.push(readEndQuorumEpochResponseNodeEndpoint(r, version));
+            const a: EndQuorumEpochResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+            for (let i = 0; i < n; i++) a[i] = readEndQuorumEpochResponseNodeEndpoint(r, version);
             f2 = a;
           }
           r.endTaggedField("NodeEndpoints", t.savedEnd, t.payloadEnd);
@@ -489,8 +489,8 @@ function readEndQuorumEpochResponseTopicData(r: ProtocolReader, version: number)
   let f1: EndQuorumEpochResponsePartitionData[] = [];
   {
     const n = r.arrayLength("TopicData.Partitions", version >= 1, false);
-    const a: EndQuorumEpochResponsePartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readEndQuorumEpochResponsePartitionData(r, version));
+    const a: EndQuorumEpochResponsePartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readEndQuorumEpochResponsePartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -67,8 +67,8 @@ function readFetchSnapshotRequest(r: ProtocolReader, version: number): FetchSnap
   let f3: FetchSnapshotRequestTopicSnapshot[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: FetchSnapshotRequestTopicSnapshot[] = [];
-    for (let i = 0; i < n; i++) a.push(readFetchSnapshotRequestTopicSnapshot(r, version));
+    const a: FetchSnapshotRequestTopicSnapshot[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readFetchSnapshotRequestTopicSnapshot(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -131,8 +131,8 @@ function readFetchSnapshotRequestTopicSnapshot(r: ProtocolReader, version: numbe
   let f1: FetchSnapshotRequestPartitionSnapshot[] = [];
   {
     const n = r.arrayLength("TopicSnapshot.Partitions", true, false);
-    const a: FetchSnapshotRequestPartitionSnapshot[] = [];
-    for (let i = 0; i < n; i++) a.push(readFetchSnapshotRequestPartitionSnapshot(r, version));
+    const a: FetchSnapshotRequestPartitionSnapshot[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readFetchSnapshotRequestPartitionSnapshot(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -357,16 +357,16 @@ function readFetchSnapshotResponse(r: ProtocolReader, version: number): FetchSna
   let f2: FetchSnapshotResponseTopicSnapshot[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: FetchSnapshotResponseTopicSnapshot[] = [];
-    for (let i = 0; i < n; i++) a.push(readFetchSnapshotResponseTopicSnapshot(r, version));
+    const a: FetchSnapshotResponseTopicSnapshot[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readFetchSnapshotResponseTopicSnapshot(r, version);
     f2 = a;
   }
   let f3: FetchSnapshotResponseNodeEndpoint[] = [];
   if ((version >= 1) && (!(version >= 1))) {
     {
       const n = r.arrayLength("NodeEndpoints", true, false);
-      const a: FetchSnapshotResponseNodeEndpoint[] = [];
-      for (let i = 0; i < n; i++) a.push(readFetchSnapshotResponseNodeEndpoint(r, version));
+      const a: FetchSnapshotResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readFetchSnapshotResponseNodeEndpoint(r, version);
       f3 = a;
     }
   }
@@ -381,8 +381,8 @@ function readFetchSnapshotResponse(r: ProtocolReader, version: number): FetchSna
           const t = r.beginTaggedField("NodeEndpoints");
           {
             const n = r.arrayLength("NodeEndpoints", true, false);
-            const a: FetchSnapshotResponseNodeEndpoint[] = [];
-            for (let i = 0; i < n; i++) a.push(readFetchSnapshotResponseNodeEndpoint(r, version));
+            const a: FetchSnapshotResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+            for (let i = 0; i < n; i++) a[i] = readFetchSnapshotResponseNodeEndpoint(r, version);
             f3 = a;
           }
           r.endTaggedField("NodeEndpoints", t.savedEnd, t.payloadEnd);
@@ -436,8 +436,8 @@ function readFetchSnapshotResponseTopicSnapshot(r: ProtocolReader, version: numb
   let f1: FetchSnapshotResponsePartitionSnapshot[] = [];
   {
     const n = r.arrayLength("TopicSnapshot.Partitions", true, false);
-    const a: FetchSnapshotResponsePartitionSnapshot[] = [];
-    for (let i = 0; i < n; i++) a.push(readFetchSnapshotResponsePartitionSnapshot(r, version));
+    const a: FetchSnapshotResponsePartitionSnapshot[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readFetchSnapshotResponsePartitionSnapshot(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -158,16 +158,16 @@ function readFetchRequest(r: ProtocolReader, version: number): FetchRequest {
   let f9: FetchRequestFetchTopic[] = [];
   {
     const n = r.arrayLength("Topics", version >= 12, false);
-    const a: FetchRequestFetchTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readFetchRequestFetchTopic(r, version));
+    const a: FetchRequestFetchTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readFetchRequestFetchTopic(r, version);
     f9 = a;
   }
   let f10: FetchRequestForgottenTopic[] = [];
   if (version >= 7) {
     {
       const n = r.arrayLength("ForgottenTopicsData", version >= 12, false);
-      const a: FetchRequestForgottenTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readFetchRequestForgottenTopic(r, version));
+      const a: FetchRequestForgottenTopic[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readFetchRequestForgottenTopic(r, version);
       f10 = a;
     }
   }
@@ -301,8 +301,8 @@ function readFetchRequestFetchTopic(r: ProtocolReader, version: number): FetchRe
   let f2: FetchRequestFetchPartition[] = [];
   {
     const n = r.arrayLength("FetchTopic.Partitions", version >= 12, false);
-    const a: FetchRequestFetchPartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readFetchRequestFetchPartition(r, version));
+    const a: FetchRequestFetchPartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readFetchRequestFetchPartition(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -477,8 +477,8 @@ function readFetchRequestForgottenTopic(r: ProtocolReader, version: number): Fet
   let f2: number[] = [];
   {
     const n = r.arrayLength("ForgottenTopic.Partitions", version >= 12, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("ForgottenTopic.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("ForgottenTopic.Partitions");
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -607,16 +607,16 @@ function readFetchResponse(r: ProtocolReader, version: number): FetchResponse {
   let f3: FetchResponseFetchableTopicResponse[] = [];
   {
     const n = r.arrayLength("Responses", version >= 12, false);
-    const a: FetchResponseFetchableTopicResponse[] = [];
-    for (let i = 0; i < n; i++) a.push(readFetchResponseFetchableTopicResponse(r, version));
+    const a: FetchResponseFetchableTopicResponse[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readFetchResponseFetchableTopicResponse(r, version);
     f3 = a;
   }
   let f4: FetchResponseNodeEndpoint[] = [];
   if ((version >= 16) && (!(version >= 16))) {
     {
       const n = r.arrayLength("NodeEndpoints", true, false);
-      const a: FetchResponseNodeEndpoint[] = [];
-      for (let i = 0; i < n; i++) a.push(readFetchResponseNodeEndpoint(r, version));
+      const a: FetchResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readFetchResponseNodeEndpoint(r, version);
       f4 = a;
     }
   }
@@ -631,8 +631,8 @@ function readFetchResponse(r: ProtocolReader, version: number): FetchResponse {
           const t = r.beginTaggedField("NodeEndpoints");
           {
             const n = r.arrayLength("NodeEndpoints", true, false);
-            const a: FetchResponseNodeEndpoint[] = [];
-            for (let i = 0; i < n; i++) a.push(readFetchResponseNodeEndpoint(r, version));
+            const a: FetchResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+            for (let i = 0; i < n; i++) a[i] = readFetchResponseNodeEndpoint(r, version);
             f4 = a;
           }
           r.endTaggedField("NodeEndpoints", t.savedEnd, t.payloadEnd);
@@ -701,8 +701,8 @@ function readFetchResponseFetchableTopicResponse(r: ProtocolReader, version: num
   let f2: FetchResponsePartitionData[] = [];
   {
     const n = r.arrayLength("FetchableTopicResponse.Partitions", version >= 12, false);
-    const a: FetchResponsePartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readFetchResponsePartitionData(r, version));
+    const a: FetchResponsePartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readFetchResponsePartitionData(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -857,8 +857,8 @@ function readFetchResponsePartitionData(r: ProtocolReader, version: number): Fet
       if (n < 0) {
         f8 = null;
       } else {
-        const a: FetchResponseAbortedTransaction[] = [];
-        for (let i = 0; i < n; i++) a.push(readFetchResponseAbortedTransaction(r, version));
+        const a: FetchResponseAbortedTransaction[] = n <= 64 ? new Array(n) : [];
+        for (let i = 0; i < n; i++) a[i] = readFetchResponseAbortedTransaction(r, version);
         f8 = a;
       }
     }

@@ -70,8 +70,8 @@ function readFindCoordinatorRequest(r: ProtocolReader, version: number): FindCoo
   if (version >= 4) {
     {
       const n = r.arrayLength("CoordinatorKeys", true, false);
-      const a: string[] = [];
-      for (let i = 0; i < n; i++) a.push(r.string("CoordinatorKeys", true));
+      const a: string[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.string("CoordinatorKeys", true);
       f2 = a;
     }
   }
@@ -212,8 +212,8 @@ function readFindCoordinatorResponse(r: ProtocolReader, version: number): FindCo
   if (version >= 4) {
     {
       const n = r.arrayLength("Coordinators", true, false);
-      const a: FindCoordinatorResponseCoordinator[] = [];
-      for (let i = 0; i < n; i++) a.push(readFindCoordinatorResponseCoordinator(r, version));
+      const a: FindCoordinatorResponseCoordinator[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readFindCoordinatorResponseCoordinator(r, version);
       f6 = a;
     }
   }

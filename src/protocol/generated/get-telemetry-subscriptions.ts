@@ -139,8 +139,8 @@ function readGetTelemetrySubscriptionsResponse(r: ProtocolReader, version: numbe
   let f4: number[] = [];
   {
     const n = r.arrayLength("AcceptedCompressionTypes", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int8("AcceptedCompressionTypes"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int8("AcceptedCompressionTypes");
     f4 = a;
   }
   const f5: number = r.int32("PushIntervalMs");
@@ -149,8 +149,8 @@ function readGetTelemetrySubscriptionsResponse(r: ProtocolReader, version: numbe
   let f8: string[] = [];
   {
     const n = r.arrayLength("RequestedMetrics", true, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("RequestedMetrics", true));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("RequestedMetrics", true);
     f8 = a;
   }
   let unknown: RawTaggedField[] | undefined;

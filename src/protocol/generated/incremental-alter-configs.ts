@@ -45,8 +45,8 @@ function readIncrementalAlterConfigsRequest(r: ProtocolReader, version: number):
   let f0: IncrementalAlterConfigsRequestAlterConfigsResource[] = [];
   {
     const n = r.arrayLength("Resources", version >= 1, false);
-    const a: IncrementalAlterConfigsRequestAlterConfigsResource[] = [];
-    for (let i = 0; i < n; i++) a.push(readIncrementalAlterConfigsRequestAlterConfigsResource(r, version));
+    const a: IncrementalAlterConfigsRequestAlterConfigsResource[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readIncrementalAlterConfigsRequestAlterConfigsResource(r, version);
     f0 = a;
   }
   const f1: boolean = r.bool("ValidateOnly");
@@ -106,8 +106,8 @@ function readIncrementalAlterConfigsRequestAlterConfigsResource(r: ProtocolReade
   let f2: IncrementalAlterConfigsRequestAlterableConfig[] = [];
   {
     const n = r.arrayLength("AlterConfigsResource.Configs", version >= 1, false);
-    const a: IncrementalAlterConfigsRequestAlterableConfig[] = [];
-    for (let i = 0; i < n; i++) a.push(readIncrementalAlterConfigsRequestAlterableConfig(r, version));
+    const a: IncrementalAlterConfigsRequestAlterableConfig[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readIncrementalAlterConfigsRequestAlterableConfig(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -225,8 +225,8 @@ function readIncrementalAlterConfigsResponse(r: ProtocolReader, version: number)
   let f1: IncrementalAlterConfigsResponseAlterConfigsResourceResponse[] = [];
   {
     const n = r.arrayLength("Responses", version >= 1, false);
-    const a: IncrementalAlterConfigsResponseAlterConfigsResourceResponse[] = [];
-    for (let i = 0; i < n; i++) a.push(readIncrementalAlterConfigsResponseAlterConfigsResourceResponse(r, version));
+    const a: IncrementalAlterConfigsResponseAlterConfigsResourceResponse[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readIncrementalAlterConfigsResponseAlterConfigsResourceResponse(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -46,8 +46,8 @@ function readInitializeShareGroupStateRequest(r: ProtocolReader, version: number
   let f1: InitializeShareGroupStateRequestInitializeStateData[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: InitializeShareGroupStateRequestInitializeStateData[] = [];
-    for (let i = 0; i < n; i++) a.push(readInitializeShareGroupStateRequestInitializeStateData(r, version));
+    const a: InitializeShareGroupStateRequestInitializeStateData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readInitializeShareGroupStateRequestInitializeStateData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -101,8 +101,8 @@ function readInitializeShareGroupStateRequestInitializeStateData(r: ProtocolRead
   let f1: InitializeShareGroupStateRequestPartitionData[] = [];
   {
     const n = r.arrayLength("InitializeStateData.Partitions", true, false);
-    const a: InitializeShareGroupStateRequestPartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readInitializeShareGroupStateRequestPartitionData(r, version));
+    const a: InitializeShareGroupStateRequestPartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readInitializeShareGroupStateRequestPartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -215,8 +215,8 @@ function readInitializeShareGroupStateResponse(r: ProtocolReader, version: numbe
   let f0: InitializeShareGroupStateResponseInitializeStateResult[] = [];
   {
     const n = r.arrayLength("Results", true, false);
-    const a: InitializeShareGroupStateResponseInitializeStateResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readInitializeShareGroupStateResponseInitializeStateResult(r, version));
+    const a: InitializeShareGroupStateResponseInitializeStateResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readInitializeShareGroupStateResponseInitializeStateResult(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -270,8 +270,8 @@ function readInitializeShareGroupStateResponseInitializeStateResult(r: ProtocolR
   let f1: InitializeShareGroupStateResponsePartitionResult[] = [];
   {
     const n = r.arrayLength("InitializeStateResult.Partitions", true, false);
-    const a: InitializeShareGroupStateResponsePartitionResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readInitializeShareGroupStateResponsePartitionResult(r, version));
+    const a: InitializeShareGroupStateResponsePartitionResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readInitializeShareGroupStateResponsePartitionResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -89,8 +89,8 @@ function readJoinGroupRequest(r: ProtocolReader, version: number): JoinGroupRequ
   let f6: JoinGroupRequestJoinGroupRequestProtocol[] = [];
   {
     const n = r.arrayLength("Protocols", version >= 6, false);
-    const a: JoinGroupRequestJoinGroupRequestProtocol[] = [];
-    for (let i = 0; i < n; i++) a.push(readJoinGroupRequestJoinGroupRequestProtocol(r, version));
+    const a: JoinGroupRequestJoinGroupRequestProtocol[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readJoinGroupRequestJoinGroupRequestProtocol(r, version);
     f6 = a;
   }
   let f7: string | null = null;
@@ -260,8 +260,8 @@ function readJoinGroupResponse(r: ProtocolReader, version: number): JoinGroupRes
   let f8: JoinGroupResponseJoinGroupResponseMember[] = [];
   {
     const n = r.arrayLength("Members", version >= 6, false);
-    const a: JoinGroupResponseJoinGroupResponseMember[] = [];
-    for (let i = 0; i < n; i++) a.push(readJoinGroupResponseJoinGroupResponseMember(r, version));
+    const a: JoinGroupResponseJoinGroupResponseMember[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readJoinGroupResponseJoinGroupResponseMember(r, version);
     f8 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -118,8 +118,8 @@ function readLeaderAndIsrRequest(r: ProtocolReader, version: number): LeaderAndI
   if (version <= 1) {
     {
       const n = r.arrayLength("UngroupedPartitionStates", false, false);
-      const a: LeaderAndIsrRequestLeaderAndIsrPartitionState[] = [];
-      for (let i = 0; i < n; i++) a.push(readLeaderAndIsrRequestLeaderAndIsrPartitionState(r, version));
+      const a: LeaderAndIsrRequestLeaderAndIsrPartitionState[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readLeaderAndIsrRequestLeaderAndIsrPartitionState(r, version);
       f5 = a;
     }
   }
@@ -127,16 +127,16 @@ function readLeaderAndIsrRequest(r: ProtocolReader, version: number): LeaderAndI
   if (version >= 2) {
     {
       const n = r.arrayLength("TopicStates", version >= 4, false);
-      const a: LeaderAndIsrRequestLeaderAndIsrTopicState[] = [];
-      for (let i = 0; i < n; i++) a.push(readLeaderAndIsrRequestLeaderAndIsrTopicState(r, version));
+      const a: LeaderAndIsrRequestLeaderAndIsrTopicState[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readLeaderAndIsrRequestLeaderAndIsrTopicState(r, version);
       f6 = a;
     }
   }
   let f7: LeaderAndIsrRequestLeaderAndIsrLiveLeader[] = [];
   {
     const n = r.arrayLength("LiveLeaders", version >= 4, false);
-    const a: LeaderAndIsrRequestLeaderAndIsrLiveLeader[] = [];
-    for (let i = 0; i < n; i++) a.push(readLeaderAndIsrRequestLeaderAndIsrLiveLeader(r, version));
+    const a: LeaderAndIsrRequestLeaderAndIsrLiveLeader[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readLeaderAndIsrRequestLeaderAndIsrLiveLeader(r, version);
     f7 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -273,24 +273,24 @@ function readLeaderAndIsrRequestLeaderAndIsrPartitionState(r: ProtocolReader, ve
   let f5: number[] = [];
   {
     const n = r.arrayLength("LeaderAndIsrPartitionState.Isr", version >= 4, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("LeaderAndIsrPartitionState.Isr"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("LeaderAndIsrPartitionState.Isr");
     f5 = a;
   }
   const f6: number = r.int32("LeaderAndIsrPartitionState.PartitionEpoch");
   let f7: number[] = [];
   {
     const n = r.arrayLength("LeaderAndIsrPartitionState.Replicas", version >= 4, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("LeaderAndIsrPartitionState.Replicas"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("LeaderAndIsrPartitionState.Replicas");
     f7 = a;
   }
   let f8: number[] = [];
   if (version >= 3) {
     {
       const n = r.arrayLength("LeaderAndIsrPartitionState.AddingReplicas", version >= 4, false);
-      const a: number[] = [];
-      for (let i = 0; i < n; i++) a.push(r.int32("LeaderAndIsrPartitionState.AddingReplicas"));
+      const a: number[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.int32("LeaderAndIsrPartitionState.AddingReplicas");
       f8 = a;
     }
   }
@@ -298,8 +298,8 @@ function readLeaderAndIsrRequestLeaderAndIsrPartitionState(r: ProtocolReader, ve
   if (version >= 3) {
     {
       const n = r.arrayLength("LeaderAndIsrPartitionState.RemovingReplicas", version >= 4, false);
-      const a: number[] = [];
-      for (let i = 0; i < n; i++) a.push(r.int32("LeaderAndIsrPartitionState.RemovingReplicas"));
+      const a: number[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.int32("LeaderAndIsrPartitionState.RemovingReplicas");
       f9 = a;
     }
   }
@@ -374,8 +374,8 @@ function readLeaderAndIsrRequestLeaderAndIsrTopicState(r: ProtocolReader, versio
   let f2: LeaderAndIsrRequestLeaderAndIsrPartitionState[] = [];
   {
     const n = r.arrayLength("LeaderAndIsrTopicState.PartitionStates", version >= 4, false);
-    const a: LeaderAndIsrRequestLeaderAndIsrPartitionState[] = [];
-    for (let i = 0; i < n; i++) a.push(readLeaderAndIsrRequestLeaderAndIsrPartitionState(r, version));
+    const a: LeaderAndIsrRequestLeaderAndIsrPartitionState[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readLeaderAndIsrRequestLeaderAndIsrPartitionState(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -514,8 +514,8 @@ function readLeaderAndIsrResponse(r: ProtocolReader, version: number): LeaderAnd
   if (version <= 4) {
     {
       const n = r.arrayLength("PartitionErrors", version >= 4, false);
-      const a: LeaderAndIsrResponseLeaderAndIsrPartitionError[] = [];
-      for (let i = 0; i < n; i++) a.push(readLeaderAndIsrResponseLeaderAndIsrPartitionError(r, version));
+      const a: LeaderAndIsrResponseLeaderAndIsrPartitionError[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readLeaderAndIsrResponseLeaderAndIsrPartitionError(r, version);
       f1 = a;
     }
   }
@@ -523,8 +523,8 @@ function readLeaderAndIsrResponse(r: ProtocolReader, version: number): LeaderAnd
   if (version >= 5) {
     {
       const n = r.arrayLength("Topics", true, false);
-      const a: LeaderAndIsrResponseLeaderAndIsrTopicError[] = [];
-      for (let i = 0; i < n; i++) a.push(readLeaderAndIsrResponseLeaderAndIsrTopicError(r, version));
+      const a: LeaderAndIsrResponseLeaderAndIsrTopicError[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readLeaderAndIsrResponseLeaderAndIsrTopicError(r, version);
       f2 = a;
     }
   }
@@ -632,8 +632,8 @@ function readLeaderAndIsrResponseLeaderAndIsrTopicError(r: ProtocolReader, versi
   let f1: LeaderAndIsrResponseLeaderAndIsrPartitionError[] = [];
   {
     const n = r.arrayLength("LeaderAndIsrTopicError.PartitionErrors", true, false);
-    const a: LeaderAndIsrResponseLeaderAndIsrPartitionError[] = [];
-    for (let i = 0; i < n; i++) a.push(readLeaderAndIsrResponseLeaderAndIsrPartitionError(r, version));
+    const a: LeaderAndIsrResponseLeaderAndIsrPartitionError[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readLeaderAndIsrResponseLeaderAndIsrPartitionError(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

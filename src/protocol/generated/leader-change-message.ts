@@ -63,15 +63,15 @@ function readLeaderChangeMessage(r: ProtocolReader, version: number): LeaderChan
   let f2: LeaderChangeMessageVoter[] = [];
   {
     const n = r.arrayLength("Voters", true, false);
-    const a: LeaderChangeMessageVoter[] = [];
-    for (let i = 0; i < n; i++) a.push(readLeaderChangeMessageVoter(r, version));
+    const a: LeaderChangeMessageVoter[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readLeaderChangeMessageVoter(r, version);
     f2 = a;
   }
   let f3: LeaderChangeMessageVoter[] = [];
   {
     const n = r.arrayLength("GrantingVoters", true, false);
-    const a: LeaderChangeMessageVoter[] = [];
-    for (let i = 0; i < n; i++) a.push(readLeaderChangeMessageVoter(r, version));
+    const a: LeaderChangeMessageVoter[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readLeaderChangeMessageVoter(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -63,8 +63,8 @@ function readLeaveGroupRequest(r: ProtocolReader, version: number): LeaveGroupRe
   if (version >= 3) {
     {
       const n = r.arrayLength("Members", version >= 4, false);
-      const a: LeaveGroupRequestMemberIdentity[] = [];
-      for (let i = 0; i < n; i++) a.push(readLeaveGroupRequestMemberIdentity(r, version));
+      const a: LeaveGroupRequestMemberIdentity[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readLeaveGroupRequestMemberIdentity(r, version);
       f2 = a;
     }
   }
@@ -205,8 +205,8 @@ function readLeaveGroupResponse(r: ProtocolReader, version: number): LeaveGroupR
   if (version >= 3) {
     {
       const n = r.arrayLength("Members", version >= 4, false);
-      const a: LeaveGroupResponseMemberResponse[] = [];
-      for (let i = 0; i < n; i++) a.push(readLeaveGroupResponseMemberResponse(r, version));
+      const a: LeaveGroupResponseMemberResponse[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readLeaveGroupResponseMemberResponse(r, version);
       f2 = a;
     }
   }

@@ -101,8 +101,8 @@ function readListClientMetricsResourcesResponse(r: ProtocolReader, version: numb
   let f2: ListClientMetricsResourcesResponseClientMetricsResource[] = [];
   {
     const n = r.arrayLength("ClientMetricsResources", true, false);
-    const a: ListClientMetricsResourcesResponseClientMetricsResource[] = [];
-    for (let i = 0; i < n; i++) a.push(readListClientMetricsResourcesResponseClientMetricsResource(r, version));
+    const a: ListClientMetricsResourcesResponseClientMetricsResource[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readListClientMetricsResourcesResponseClientMetricsResource(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -62,8 +62,8 @@ function readListGroupsRequest(r: ProtocolReader, version: number): ListGroupsRe
   if (version >= 4) {
     {
       const n = r.arrayLength("StatesFilter", true, false);
-      const a: string[] = [];
-      for (let i = 0; i < n; i++) a.push(r.string("StatesFilter", true));
+      const a: string[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.string("StatesFilter", true);
       f0 = a;
     }
   }
@@ -71,8 +71,8 @@ function readListGroupsRequest(r: ProtocolReader, version: number): ListGroupsRe
   if (version >= 5) {
     {
       const n = r.arrayLength("TypesFilter", true, false);
-      const a: string[] = [];
-      for (let i = 0; i < n; i++) a.push(r.string("TypesFilter", true));
+      const a: string[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.string("TypesFilter", true);
       f1 = a;
     }
   }
@@ -155,8 +155,8 @@ function readListGroupsResponse(r: ProtocolReader, version: number): ListGroupsR
   let f2: ListGroupsResponseListedGroup[] = [];
   {
     const n = r.arrayLength("Groups", version >= 3, false);
-    const a: ListGroupsResponseListedGroup[] = [];
-    for (let i = 0; i < n; i++) a.push(readListGroupsResponseListedGroup(r, version));
+    const a: ListGroupsResponseListedGroup[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readListGroupsResponseListedGroup(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -64,8 +64,8 @@ function readListOffsetsRequest(r: ProtocolReader, version: number): ListOffsets
   let f2: ListOffsetsRequestListOffsetsTopic[] = [];
   {
     const n = r.arrayLength("Topics", version >= 6, false);
-    const a: ListOffsetsRequestListOffsetsTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readListOffsetsRequestListOffsetsTopic(r, version));
+    const a: ListOffsetsRequestListOffsetsTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readListOffsetsRequestListOffsetsTopic(r, version);
     f2 = a;
   }
   let f3: number = 0;
@@ -123,8 +123,8 @@ function readListOffsetsRequestListOffsetsTopic(r: ProtocolReader, version: numb
   let f1: ListOffsetsRequestListOffsetsPartition[] = [];
   {
     const n = r.arrayLength("ListOffsetsTopic.Partitions", version >= 6, false);
-    const a: ListOffsetsRequestListOffsetsPartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readListOffsetsRequestListOffsetsPartition(r, version));
+    const a: ListOffsetsRequestListOffsetsPartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readListOffsetsRequestListOffsetsPartition(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -264,8 +264,8 @@ function readListOffsetsResponse(r: ProtocolReader, version: number): ListOffset
   let f1: ListOffsetsResponseListOffsetsTopicResponse[] = [];
   {
     const n = r.arrayLength("Topics", version >= 6, false);
-    const a: ListOffsetsResponseListOffsetsTopicResponse[] = [];
-    for (let i = 0; i < n; i++) a.push(readListOffsetsResponseListOffsetsTopicResponse(r, version));
+    const a: ListOffsetsResponseListOffsetsTopicResponse[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readListOffsetsResponseListOffsetsTopicResponse(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -319,8 +319,8 @@ function readListOffsetsResponseListOffsetsTopicResponse(r: ProtocolReader, vers
   let f1: ListOffsetsResponseListOffsetsPartitionResponse[] = [];
   {
     const n = r.arrayLength("ListOffsetsTopicResponse.Partitions", version >= 6, false);
-    const a: ListOffsetsResponseListOffsetsPartitionResponse[] = [];
-    for (let i = 0; i < n; i++) a.push(readListOffsetsResponseListOffsetsPartitionResponse(r, version));
+    const a: ListOffsetsResponseListOffsetsPartitionResponse[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readListOffsetsResponseListOffsetsPartitionResponse(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -408,8 +408,8 @@ function readListOffsetsResponseListOffsetsPartitionResponse(r: ProtocolReader, 
   if (version <= 0) {
     {
       const n = r.arrayLength("ListOffsetsPartitionResponse.OldStyleOffsets", false, false);
-      const a: bigint[] = [];
-      for (let i = 0; i < n; i++) a.push(r.int64("ListOffsetsPartitionResponse.OldStyleOffsets"));
+      const a: bigint[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.int64("ListOffsetsPartitionResponse.OldStyleOffsets");
       f2 = a;
     }
   }

@@ -50,8 +50,8 @@ function readListPartitionReassignmentsRequest(r: ProtocolReader, version: numbe
     if (n < 0) {
       f1 = null;
     } else {
-      const a: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics[] = [];
-      for (let i = 0; i < n; i++) a.push(readListPartitionReassignmentsRequestListPartitionReassignmentsTopics(r, version));
+      const a: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readListPartitionReassignmentsRequestListPartitionReassignmentsTopics(r, version);
       f1 = a;
     }
   }
@@ -106,8 +106,8 @@ function readListPartitionReassignmentsRequestListPartitionReassignmentsTopics(r
   let f1: number[] = [];
   {
     const n = r.arrayLength("ListPartitionReassignmentsTopics.PartitionIndexes", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("ListPartitionReassignmentsTopics.PartitionIndexes"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("ListPartitionReassignmentsTopics.PartitionIndexes");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -189,8 +189,8 @@ function readListPartitionReassignmentsResponse(r: ProtocolReader, version: numb
   let f3: ListPartitionReassignmentsResponseOngoingTopicReassignment[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: ListPartitionReassignmentsResponseOngoingTopicReassignment[] = [];
-    for (let i = 0; i < n; i++) a.push(readListPartitionReassignmentsResponseOngoingTopicReassignment(r, version));
+    const a: ListPartitionReassignmentsResponseOngoingTopicReassignment[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readListPartitionReassignmentsResponseOngoingTopicReassignment(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -244,8 +244,8 @@ function readListPartitionReassignmentsResponseOngoingTopicReassignment(r: Proto
   let f1: ListPartitionReassignmentsResponseOngoingPartitionReassignment[] = [];
   {
     const n = r.arrayLength("OngoingTopicReassignment.Partitions", true, false);
-    const a: ListPartitionReassignmentsResponseOngoingPartitionReassignment[] = [];
-    for (let i = 0; i < n; i++) a.push(readListPartitionReassignmentsResponseOngoingPartitionReassignment(r, version));
+    const a: ListPartitionReassignmentsResponseOngoingPartitionReassignment[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readListPartitionReassignmentsResponseOngoingPartitionReassignment(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -323,22 +323,22 @@ function readListPartitionReassignmentsResponseOngoingPartitionReassignment(r: P
   let f1: number[] = [];
   {
     const n = r.arrayLength("OngoingPartitionReassignment.Replicas", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("OngoingPartitionReassignment.Replicas"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("OngoingPartitionReassignment.Replicas");
     f1 = a;
   }
   let f2: number[] = [];
   {
     const n = r.arrayLength("OngoingPartitionReassignment.AddingReplicas", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("OngoingPartitionReassignment.AddingReplicas"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("OngoingPartitionReassignment.AddingReplicas");
     f2 = a;
   }
   let f3: number[] = [];
   {
     const n = r.arrayLength("OngoingPartitionReassignment.RemovingReplicas", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("OngoingPartitionReassignment.RemovingReplicas"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("OngoingPartitionReassignment.RemovingReplicas");
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;

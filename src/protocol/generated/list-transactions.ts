@@ -61,15 +61,15 @@ function readListTransactionsRequest(r: ProtocolReader, version: number): ListTr
   let f0: string[] = [];
   {
     const n = r.arrayLength("StateFilters", true, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("StateFilters", true));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("StateFilters", true);
     f0 = a;
   }
   let f1: bigint[] = [];
   {
     const n = r.arrayLength("ProducerIdFilters", true, false);
-    const a: bigint[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int64("ProducerIdFilters"));
+    const a: bigint[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int64("ProducerIdFilters");
     f1 = a;
   }
   let f2: bigint = -1n;
@@ -162,15 +162,15 @@ function readListTransactionsResponse(r: ProtocolReader, version: number): ListT
   let f2: string[] = [];
   {
     const n = r.arrayLength("UnknownStateFilters", true, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("UnknownStateFilters", true));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("UnknownStateFilters", true);
     f2 = a;
   }
   let f3: ListTransactionsResponseTransactionState[] = [];
   {
     const n = r.arrayLength("TransactionStates", true, false);
-    const a: ListTransactionsResponseTransactionState[] = [];
-    for (let i = 0; i < n; i++) a.push(readListTransactionsResponseTransactionState(r, version));
+    const a: ListTransactionsResponseTransactionState[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readListTransactionsResponseTransactionState(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;

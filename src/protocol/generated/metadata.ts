@@ -69,8 +69,8 @@ function readMetadataRequest(r: ProtocolReader, version: number): MetadataReques
     if (n < 0) {
       f0 = null;
     } else {
-      const a: MetadataRequestMetadataRequestTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readMetadataRequestMetadataRequestTopic(r, version));
+      const a: MetadataRequestMetadataRequestTopic[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readMetadataRequestMetadataRequestTopic(r, version);
       f0 = a;
     }
   }
@@ -239,8 +239,8 @@ function readMetadataResponse(r: ProtocolReader, version: number): MetadataRespo
   let f1: MetadataResponseMetadataResponseBroker[] = [];
   {
     const n = r.arrayLength("Brokers", version >= 9, false);
-    const a: MetadataResponseMetadataResponseBroker[] = [];
-    for (let i = 0; i < n; i++) a.push(readMetadataResponseMetadataResponseBroker(r, version));
+    const a: MetadataResponseMetadataResponseBroker[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readMetadataResponseMetadataResponseBroker(r, version);
     f1 = a;
   }
   let f2: string | null = null;
@@ -254,8 +254,8 @@ function readMetadataResponse(r: ProtocolReader, version: number): MetadataRespo
   let f4: MetadataResponseMetadataResponseTopic[] = [];
   {
     const n = r.arrayLength("Topics", version >= 9, false);
-    const a: MetadataResponseMetadataResponseTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readMetadataResponseMetadataResponseTopic(r, version));
+    const a: MetadataResponseMetadataResponseTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readMetadataResponseMetadataResponseTopic(r, version);
     f4 = a;
   }
   let f5: number = -2147483648;
@@ -403,8 +403,8 @@ function readMetadataResponseMetadataResponseTopic(r: ProtocolReader, version: n
   let f4: MetadataResponseMetadataResponsePartition[] = [];
   {
     const n = r.arrayLength("MetadataResponseTopic.Partitions", version >= 9, false);
-    const a: MetadataResponseMetadataResponsePartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readMetadataResponseMetadataResponsePartition(r, version));
+    const a: MetadataResponseMetadataResponsePartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readMetadataResponseMetadataResponsePartition(r, version);
     f4 = a;
   }
   let f5: number = -2147483648;
@@ -508,23 +508,23 @@ function readMetadataResponseMetadataResponsePartition(r: ProtocolReader, versio
   let f4: number[] = [];
   {
     const n = r.arrayLength("MetadataResponsePartition.ReplicaNodes", version >= 9, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("MetadataResponsePartition.ReplicaNodes"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("MetadataResponsePartition.ReplicaNodes");
     f4 = a;
   }
   let f5: number[] = [];
   {
     const n = r.arrayLength("MetadataResponsePartition.IsrNodes", version >= 9, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("MetadataResponsePartition.IsrNodes"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("MetadataResponsePartition.IsrNodes");
     f5 = a;
   }
   let f6: number[] = [];
   if (version >= 5) {
     {
       const n = r.arrayLength("MetadataResponsePartition.OfflineReplicas", version >= 9, false);
-      const a: number[] = [];
-      for (let i = 0; i < n; i++) a.push(r.int32("MetadataResponsePartition.OfflineReplicas"));
+      const a: number[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.int32("MetadataResponsePartition.OfflineReplicas");
       f6 = a;
     }
   }

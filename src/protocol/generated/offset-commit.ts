@@ -88,8 +88,8 @@ function readOffsetCommitRequest(r: ProtocolReader, version: number): OffsetComm
   let f5: OffsetCommitRequestOffsetCommitRequestTopic[] = [];
   {
     const n = r.arrayLength("Topics", version >= 8, false);
-    const a: OffsetCommitRequestOffsetCommitRequestTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetCommitRequestOffsetCommitRequestTopic(r, version));
+    const a: OffsetCommitRequestOffsetCommitRequestTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetCommitRequestOffsetCommitRequestTopic(r, version);
     f5 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -143,8 +143,8 @@ function readOffsetCommitRequestOffsetCommitRequestTopic(r: ProtocolReader, vers
   let f1: OffsetCommitRequestOffsetCommitRequestPartition[] = [];
   {
     const n = r.arrayLength("OffsetCommitRequestTopic.Partitions", version >= 8, false);
-    const a: OffsetCommitRequestOffsetCommitRequestPartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetCommitRequestOffsetCommitRequestPartition(r, version));
+    const a: OffsetCommitRequestOffsetCommitRequestPartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetCommitRequestOffsetCommitRequestPartition(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -289,8 +289,8 @@ function readOffsetCommitResponse(r: ProtocolReader, version: number): OffsetCom
   let f1: OffsetCommitResponseOffsetCommitResponseTopic[] = [];
   {
     const n = r.arrayLength("Topics", version >= 8, false);
-    const a: OffsetCommitResponseOffsetCommitResponseTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetCommitResponseOffsetCommitResponseTopic(r, version));
+    const a: OffsetCommitResponseOffsetCommitResponseTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetCommitResponseOffsetCommitResponseTopic(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -344,8 +344,8 @@ function readOffsetCommitResponseOffsetCommitResponseTopic(r: ProtocolReader, ve
   let f1: OffsetCommitResponseOffsetCommitResponsePartition[] = [];
   {
     const n = r.arrayLength("OffsetCommitResponseTopic.Partitions", version >= 8, false);
-    const a: OffsetCommitResponseOffsetCommitResponsePartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetCommitResponseOffsetCommitResponsePartition(r, version));
+    const a: OffsetCommitResponseOffsetCommitResponsePartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetCommitResponseOffsetCommitResponsePartition(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

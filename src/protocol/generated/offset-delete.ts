@@ -41,8 +41,8 @@ function readOffsetDeleteRequest(r: ProtocolReader, version: number): OffsetDele
   let f1: OffsetDeleteRequestOffsetDeleteRequestTopic[] = [];
   {
     const n = r.arrayLength("Topics", false, false);
-    const a: OffsetDeleteRequestOffsetDeleteRequestTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetDeleteRequestOffsetDeleteRequestTopic(r, version));
+    const a: OffsetDeleteRequestOffsetDeleteRequestTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetDeleteRequestOffsetDeleteRequestTopic(r, version);
     f1 = a;
   }
   const v: OffsetDeleteRequest = { groupId: f0, topics: f1 };
@@ -83,8 +83,8 @@ function readOffsetDeleteRequestOffsetDeleteRequestTopic(r: ProtocolReader, vers
   let f1: OffsetDeleteRequestOffsetDeleteRequestPartition[] = [];
   {
     const n = r.arrayLength("OffsetDeleteRequestTopic.Partitions", false, false);
-    const a: OffsetDeleteRequestOffsetDeleteRequestPartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetDeleteRequestOffsetDeleteRequestPartition(r, version));
+    const a: OffsetDeleteRequestOffsetDeleteRequestPartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetDeleteRequestOffsetDeleteRequestPartition(r, version);
     f1 = a;
   }
   const v: OffsetDeleteRequestOffsetDeleteRequestTopic = { name: f0, partitions: f1 };
@@ -171,8 +171,8 @@ function readOffsetDeleteResponse(r: ProtocolReader, version: number): OffsetDel
   let f2: OffsetDeleteResponseOffsetDeleteResponseTopic[] = [];
   {
     const n = r.arrayLength("Topics", false, false);
-    const a: OffsetDeleteResponseOffsetDeleteResponseTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetDeleteResponseOffsetDeleteResponseTopic(r, version));
+    const a: OffsetDeleteResponseOffsetDeleteResponseTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetDeleteResponseOffsetDeleteResponseTopic(r, version);
     f2 = a;
   }
   const v: OffsetDeleteResponse = { errorCode: f0, throttleTimeMs: f1, topics: f2 };
@@ -213,8 +213,8 @@ function readOffsetDeleteResponseOffsetDeleteResponseTopic(r: ProtocolReader, ve
   let f1: OffsetDeleteResponseOffsetDeleteResponsePartition[] = [];
   {
     const n = r.arrayLength("OffsetDeleteResponseTopic.Partitions", false, false);
-    const a: OffsetDeleteResponseOffsetDeleteResponsePartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetDeleteResponseOffsetDeleteResponsePartition(r, version));
+    const a: OffsetDeleteResponseOffsetDeleteResponsePartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetDeleteResponseOffsetDeleteResponsePartition(r, version);
     f1 = a;
   }
   const v: OffsetDeleteResponseOffsetDeleteResponseTopic = { name: f0, partitions: f1 };

@@ -86,8 +86,8 @@ function readOffsetFetchRequest(r: ProtocolReader, version: number): OffsetFetch
       if (n < 0) {
         f1 = null;
       } else {
-        const a: OffsetFetchRequestOffsetFetchRequestTopic[] = [];
-        for (let i = 0; i < n; i++) a.push(readOffsetFetchRequestOffsetFetchRequestTopic(r, version));
+        const a: OffsetFetchRequestOffsetFetchRequestTopic[] = n <= 64 ? new Array(n) : [];
+        for (let i = 0; i < n; i++) a[i] = readOffsetFetchRequestOffsetFetchRequestTopic(r, version);
         f1 = a;
       }
     }
@@ -96,8 +96,8 @@ function readOffsetFetchRequest(r: ProtocolReader, version: number): OffsetFetch
   if (version >= 8) {
     {
       const n = r.arrayLength("Groups", true, false);
-      const a: OffsetFetchRequestOffsetFetchRequestGroup[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetFetchRequestOffsetFetchRequestGroup(r, version));
+      const a: OffsetFetchRequestOffsetFetchRequestGroup[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readOffsetFetchRequestOffsetFetchRequestGroup(r, version);
       f2 = a;
     }
   }
@@ -158,8 +158,8 @@ function readOffsetFetchRequestOffsetFetchRequestTopic(r: ProtocolReader, versio
   let f1: number[] = [];
   {
     const n = r.arrayLength("OffsetFetchRequestTopic.PartitionIndexes", version >= 6, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("OffsetFetchRequestTopic.PartitionIndexes"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("OffsetFetchRequestTopic.PartitionIndexes");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -239,8 +239,8 @@ function readOffsetFetchRequestOffsetFetchRequestGroup(r: ProtocolReader, versio
     if (n < 0) {
       f3 = null;
     } else {
-      const a: OffsetFetchRequestOffsetFetchRequestTopics[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetFetchRequestOffsetFetchRequestTopics(r, version));
+      const a: OffsetFetchRequestOffsetFetchRequestTopics[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readOffsetFetchRequestOffsetFetchRequestTopics(r, version);
       f3 = a;
     }
   }
@@ -297,8 +297,8 @@ function readOffsetFetchRequestOffsetFetchRequestTopics(r: ProtocolReader, versi
   let f1: number[] = [];
   {
     const n = r.arrayLength("OffsetFetchRequestTopics.PartitionIndexes", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("OffsetFetchRequestTopics.PartitionIndexes"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("OffsetFetchRequestTopics.PartitionIndexes");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -402,8 +402,8 @@ function readOffsetFetchResponse(r: ProtocolReader, version: number): OffsetFetc
   if (version <= 7) {
     {
       const n = r.arrayLength("Topics", version >= 6, false);
-      const a: OffsetFetchResponseOffsetFetchResponseTopic[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetFetchResponseOffsetFetchResponseTopic(r, version));
+      const a: OffsetFetchResponseOffsetFetchResponseTopic[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readOffsetFetchResponseOffsetFetchResponseTopic(r, version);
       f1 = a;
     }
   }
@@ -415,8 +415,8 @@ function readOffsetFetchResponse(r: ProtocolReader, version: number): OffsetFetc
   if (version >= 8) {
     {
       const n = r.arrayLength("Groups", true, false);
-      const a: OffsetFetchResponseOffsetFetchResponseGroup[] = [];
-      for (let i = 0; i < n; i++) a.push(readOffsetFetchResponseOffsetFetchResponseGroup(r, version));
+      const a: OffsetFetchResponseOffsetFetchResponseGroup[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readOffsetFetchResponseOffsetFetchResponseGroup(r, version);
       f3 = a;
     }
   }
@@ -473,8 +473,8 @@ function readOffsetFetchResponseOffsetFetchResponseTopic(r: ProtocolReader, vers
   let f1: OffsetFetchResponseOffsetFetchResponsePartition[] = [];
   {
     const n = r.arrayLength("OffsetFetchResponseTopic.Partitions", version >= 6, false);
-    const a: OffsetFetchResponseOffsetFetchResponsePartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetFetchResponseOffsetFetchResponsePartition(r, version));
+    const a: OffsetFetchResponseOffsetFetchResponsePartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetFetchResponseOffsetFetchResponsePartition(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -597,8 +597,8 @@ function readOffsetFetchResponseOffsetFetchResponseGroup(r: ProtocolReader, vers
   let f1: OffsetFetchResponseOffsetFetchResponseTopics[] = [];
   {
     const n = r.arrayLength("OffsetFetchResponseGroup.Topics", true, false);
-    const a: OffsetFetchResponseOffsetFetchResponseTopics[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetFetchResponseOffsetFetchResponseTopics(r, version));
+    const a: OffsetFetchResponseOffsetFetchResponseTopics[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetFetchResponseOffsetFetchResponseTopics(r, version);
     f1 = a;
   }
   const f2: number = r.int16("OffsetFetchResponseGroup.ErrorCode");
@@ -655,8 +655,8 @@ function readOffsetFetchResponseOffsetFetchResponseTopics(r: ProtocolReader, ver
   let f1: OffsetFetchResponseOffsetFetchResponsePartitions[] = [];
   {
     const n = r.arrayLength("OffsetFetchResponseTopics.Partitions", true, false);
-    const a: OffsetFetchResponseOffsetFetchResponsePartitions[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetFetchResponseOffsetFetchResponsePartitions(r, version));
+    const a: OffsetFetchResponseOffsetFetchResponsePartitions[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetFetchResponseOffsetFetchResponsePartitions(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

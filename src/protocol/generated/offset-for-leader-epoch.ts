@@ -51,8 +51,8 @@ function readOffsetForLeaderEpochRequest(r: ProtocolReader, version: number): Of
   let f1: OffsetForLeaderEpochRequestOffsetForLeaderTopic[] = [];
   {
     const n = r.arrayLength("Topics", version >= 4, false);
-    const a: OffsetForLeaderEpochRequestOffsetForLeaderTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetForLeaderEpochRequestOffsetForLeaderTopic(r, version));
+    const a: OffsetForLeaderEpochRequestOffsetForLeaderTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetForLeaderEpochRequestOffsetForLeaderTopic(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -106,8 +106,8 @@ function readOffsetForLeaderEpochRequestOffsetForLeaderTopic(r: ProtocolReader, 
   let f1: OffsetForLeaderEpochRequestOffsetForLeaderPartition[] = [];
   {
     const n = r.arrayLength("OffsetForLeaderTopic.Partitions", version >= 4, false);
-    const a: OffsetForLeaderEpochRequestOffsetForLeaderPartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetForLeaderEpochRequestOffsetForLeaderPartition(r, version));
+    const a: OffsetForLeaderEpochRequestOffsetForLeaderPartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetForLeaderEpochRequestOffsetForLeaderPartition(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -235,8 +235,8 @@ function readOffsetForLeaderEpochResponse(r: ProtocolReader, version: number): O
   let f1: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult[] = [];
   {
     const n = r.arrayLength("Topics", version >= 4, false);
-    const a: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(r, version));
+    const a: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -290,8 +290,8 @@ function readOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(r: ProtocolR
   let f1: OffsetForLeaderEpochResponseEpochEndOffset[] = [];
   {
     const n = r.arrayLength("OffsetForLeaderTopicResult.Partitions", version >= 4, false);
-    const a: OffsetForLeaderEpochResponseEpochEndOffset[] = [];
-    for (let i = 0; i < n; i++) a.push(readOffsetForLeaderEpochResponseEpochEndOffset(r, version));
+    const a: OffsetForLeaderEpochResponseEpochEndOffset[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readOffsetForLeaderEpochResponseEpochEndOffset(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

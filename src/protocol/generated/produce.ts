@@ -63,8 +63,8 @@ function readProduceRequest(r: ProtocolReader, version: number): ProduceRequest 
   let f3: ProduceRequestTopicProduceData[] = [];
   {
     const n = r.arrayLength("TopicData", version >= 9, false);
-    const a: ProduceRequestTopicProduceData[] = [];
-    for (let i = 0; i < n; i++) a.push(readProduceRequestTopicProduceData(r, version));
+    const a: ProduceRequestTopicProduceData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readProduceRequestTopicProduceData(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -118,8 +118,8 @@ function readProduceRequestTopicProduceData(r: ProtocolReader, version: number):
   let f1: ProduceRequestPartitionProduceData[] = [];
   {
     const n = r.arrayLength("TopicProduceData.PartitionData", version >= 9, false);
-    const a: ProduceRequestPartitionProduceData[] = [];
-    for (let i = 0; i < n; i++) a.push(readProduceRequestPartitionProduceData(r, version));
+    const a: ProduceRequestPartitionProduceData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readProduceRequestPartitionProduceData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -263,8 +263,8 @@ function readProduceResponse(r: ProtocolReader, version: number): ProduceRespons
   let f0: ProduceResponseTopicProduceResponse[] = [];
   {
     const n = r.arrayLength("Responses", version >= 9, false);
-    const a: ProduceResponseTopicProduceResponse[] = [];
-    for (let i = 0; i < n; i++) a.push(readProduceResponseTopicProduceResponse(r, version));
+    const a: ProduceResponseTopicProduceResponse[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readProduceResponseTopicProduceResponse(r, version);
     f0 = a;
   }
   let f1: number = 0;
@@ -275,8 +275,8 @@ function readProduceResponse(r: ProtocolReader, version: number): ProduceRespons
   if ((version >= 10) && (!(version >= 10))) {
     {
       const n = r.arrayLength("NodeEndpoints", true, false);
-      const a: ProduceResponseNodeEndpoint[] = [];
-      for (let i = 0; i < n; i++) a.push(readProduceResponseNodeEndpoint(r, version));
+      const a: ProduceResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readProduceResponseNodeEndpoint(r, version);
       f2 = a;
     }
   }
@@ -291,8 +291,8 @@ function readProduceResponse(r: ProtocolReader, version: number): ProduceRespons
           const t = r.beginTaggedField("NodeEndpoints");
           {
             const n = r.arrayLength("NodeEndpoints", true, false);
-            const a: ProduceResponseNodeEndpoint[] = [];
-            for (let i = 0; i < n; i++) a.push(readProduceResponseNodeEndpoint(r, version));
+            const a: ProduceResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+            for (let i = 0; i < n; i++) a[i] = readProduceResponseNodeEndpoint(r, version);
             f2 = a;
           }
           r.endTaggedField("NodeEndpoints", t.savedEnd, t.payloadEnd);
@@ -346,8 +346,8 @@ function readProduceResponseTopicProduceResponse(r: ProtocolReader, version: num
   let f1: ProduceResponsePartitionProduceResponse[] = [];
   {
     const n = r.arrayLength("TopicProduceResponse.PartitionResponses", version >= 9, false);
-    const a: ProduceResponsePartitionProduceResponse[] = [];
-    for (let i = 0; i < n; i++) a.push(readProduceResponsePartitionProduceResponse(r, version));
+    const a: ProduceResponsePartitionProduceResponse[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readProduceResponsePartitionProduceResponse(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -454,8 +454,8 @@ function readProduceResponsePartitionProduceResponse(r: ProtocolReader, version:
   if (version >= 8) {
     {
       const n = r.arrayLength("PartitionProduceResponse.RecordErrors", version >= 9, false);
-      const a: ProduceResponseBatchIndexAndErrorMessage[] = [];
-      for (let i = 0; i < n; i++) a.push(readProduceResponseBatchIndexAndErrorMessage(r, version));
+      const a: ProduceResponseBatchIndexAndErrorMessage[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readProduceResponseBatchIndexAndErrorMessage(r, version);
       f5 = a;
     }
   }

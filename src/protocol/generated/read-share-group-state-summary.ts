@@ -46,8 +46,8 @@ function readReadShareGroupStateSummaryRequest(r: ProtocolReader, version: numbe
   let f1: ReadShareGroupStateSummaryRequestReadStateSummaryData[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: ReadShareGroupStateSummaryRequestReadStateSummaryData[] = [];
-    for (let i = 0; i < n; i++) a.push(readReadShareGroupStateSummaryRequestReadStateSummaryData(r, version));
+    const a: ReadShareGroupStateSummaryRequestReadStateSummaryData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readReadShareGroupStateSummaryRequestReadStateSummaryData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -101,8 +101,8 @@ function readReadShareGroupStateSummaryRequestReadStateSummaryData(r: ProtocolRe
   let f1: ReadShareGroupStateSummaryRequestPartitionData[] = [];
   {
     const n = r.arrayLength("ReadStateSummaryData.Partitions", true, false);
-    const a: ReadShareGroupStateSummaryRequestPartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readReadShareGroupStateSummaryRequestPartitionData(r, version));
+    const a: ReadShareGroupStateSummaryRequestPartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readReadShareGroupStateSummaryRequestPartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -210,8 +210,8 @@ function readReadShareGroupStateSummaryResponse(r: ProtocolReader, version: numb
   let f0: ReadShareGroupStateSummaryResponseReadStateSummaryResult[] = [];
   {
     const n = r.arrayLength("Results", true, false);
-    const a: ReadShareGroupStateSummaryResponseReadStateSummaryResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readReadShareGroupStateSummaryResponseReadStateSummaryResult(r, version));
+    const a: ReadShareGroupStateSummaryResponseReadStateSummaryResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readReadShareGroupStateSummaryResponseReadStateSummaryResult(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -265,8 +265,8 @@ function readReadShareGroupStateSummaryResponseReadStateSummaryResult(r: Protoco
   let f1: ReadShareGroupStateSummaryResponsePartitionResult[] = [];
   {
     const n = r.arrayLength("ReadStateSummaryResult.Partitions", true, false);
-    const a: ReadShareGroupStateSummaryResponsePartitionResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readReadShareGroupStateSummaryResponsePartitionResult(r, version));
+    const a: ReadShareGroupStateSummaryResponsePartitionResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readReadShareGroupStateSummaryResponsePartitionResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -46,8 +46,8 @@ function readReadShareGroupStateRequest(r: ProtocolReader, version: number): Rea
   let f1: ReadShareGroupStateRequestReadStateData[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: ReadShareGroupStateRequestReadStateData[] = [];
-    for (let i = 0; i < n; i++) a.push(readReadShareGroupStateRequestReadStateData(r, version));
+    const a: ReadShareGroupStateRequestReadStateData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readReadShareGroupStateRequestReadStateData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -101,8 +101,8 @@ function readReadShareGroupStateRequestReadStateData(r: ProtocolReader, version:
   let f1: ReadShareGroupStateRequestPartitionData[] = [];
   {
     const n = r.arrayLength("ReadStateData.Partitions", true, false);
-    const a: ReadShareGroupStateRequestPartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readReadShareGroupStateRequestPartitionData(r, version));
+    const a: ReadShareGroupStateRequestPartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readReadShareGroupStateRequestPartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -210,8 +210,8 @@ function readReadShareGroupStateResponse(r: ProtocolReader, version: number): Re
   let f0: ReadShareGroupStateResponseReadStateResult[] = [];
   {
     const n = r.arrayLength("Results", true, false);
-    const a: ReadShareGroupStateResponseReadStateResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readReadShareGroupStateResponseReadStateResult(r, version));
+    const a: ReadShareGroupStateResponseReadStateResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readReadShareGroupStateResponseReadStateResult(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -265,8 +265,8 @@ function readReadShareGroupStateResponseReadStateResult(r: ProtocolReader, versi
   let f1: ReadShareGroupStateResponsePartitionResult[] = [];
   {
     const n = r.arrayLength("ReadStateResult.Partitions", true, false);
-    const a: ReadShareGroupStateResponsePartitionResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readReadShareGroupStateResponsePartitionResult(r, version));
+    const a: ReadShareGroupStateResponsePartitionResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readReadShareGroupStateResponsePartitionResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -340,8 +340,8 @@ function readReadShareGroupStateResponsePartitionResult(r: ProtocolReader, versi
   let f5: ReadShareGroupStateResponseStateBatch[] = [];
   {
     const n = r.arrayLength("PartitionResult.StateBatches", true, false);
-    const a: ReadShareGroupStateResponseStateBatch[] = [];
-    for (let i = 0; i < n; i++) a.push(readReadShareGroupStateResponseStateBatch(r, version));
+    const a: ReadShareGroupStateResponseStateBatch[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readReadShareGroupStateResponseStateBatch(r, version);
     f5 = a;
   }
   let unknown: RawTaggedField[] | undefined;

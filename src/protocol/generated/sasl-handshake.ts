@@ -82,8 +82,8 @@ function readSaslHandshakeResponse(r: ProtocolReader, version: number): SaslHand
   let f1: string[] = [];
   {
     const n = r.arrayLength("Mechanisms", false, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("Mechanisms", false));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("Mechanisms", false);
     f1 = a;
   }
   const v: SaslHandshakeResponse = { errorCode: f0, mechanisms: f1 };

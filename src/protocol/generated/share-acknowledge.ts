@@ -56,8 +56,8 @@ function readShareAcknowledgeRequest(r: ProtocolReader, version: number): ShareA
   let f3: ShareAcknowledgeRequestAcknowledgeTopic[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: ShareAcknowledgeRequestAcknowledgeTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareAcknowledgeRequestAcknowledgeTopic(r, version));
+    const a: ShareAcknowledgeRequestAcknowledgeTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareAcknowledgeRequestAcknowledgeTopic(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -111,8 +111,8 @@ function readShareAcknowledgeRequestAcknowledgeTopic(r: ProtocolReader, version:
   let f1: ShareAcknowledgeRequestAcknowledgePartition[] = [];
   {
     const n = r.arrayLength("AcknowledgeTopic.Partitions", true, false);
-    const a: ShareAcknowledgeRequestAcknowledgePartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareAcknowledgeRequestAcknowledgePartition(r, version));
+    const a: ShareAcknowledgeRequestAcknowledgePartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareAcknowledgeRequestAcknowledgePartition(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -166,8 +166,8 @@ function readShareAcknowledgeRequestAcknowledgePartition(r: ProtocolReader, vers
   let f1: ShareAcknowledgeRequestAcknowledgementBatch[] = [];
   {
     const n = r.arrayLength("AcknowledgePartition.AcknowledgementBatches", true, false);
-    const a: ShareAcknowledgeRequestAcknowledgementBatch[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareAcknowledgeRequestAcknowledgementBatch(r, version));
+    const a: ShareAcknowledgeRequestAcknowledgementBatch[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareAcknowledgeRequestAcknowledgementBatch(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -226,8 +226,8 @@ function readShareAcknowledgeRequestAcknowledgementBatch(r: ProtocolReader, vers
   let f2: number[] = [];
   {
     const n = r.arrayLength("AcknowledgementBatch.AcknowledgeTypes", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int8("AcknowledgementBatch.AcknowledgeTypes"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int8("AcknowledgementBatch.AcknowledgeTypes");
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -321,15 +321,15 @@ function readShareAcknowledgeResponse(r: ProtocolReader, version: number): Share
   let f3: ShareAcknowledgeResponseShareAcknowledgeTopicResponse[] = [];
   {
     const n = r.arrayLength("Responses", true, false);
-    const a: ShareAcknowledgeResponseShareAcknowledgeTopicResponse[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareAcknowledgeResponseShareAcknowledgeTopicResponse(r, version));
+    const a: ShareAcknowledgeResponseShareAcknowledgeTopicResponse[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareAcknowledgeResponseShareAcknowledgeTopicResponse(r, version);
     f3 = a;
   }
   let f4: ShareAcknowledgeResponseNodeEndpoint[] = [];
   {
     const n = r.arrayLength("NodeEndpoints", true, false);
-    const a: ShareAcknowledgeResponseNodeEndpoint[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareAcknowledgeResponseNodeEndpoint(r, version));
+    const a: ShareAcknowledgeResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareAcknowledgeResponseNodeEndpoint(r, version);
     f4 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -383,8 +383,8 @@ function readShareAcknowledgeResponseShareAcknowledgeTopicResponse(r: ProtocolRe
   let f1: ShareAcknowledgeResponsePartitionData[] = [];
   {
     const n = r.arrayLength("ShareAcknowledgeTopicResponse.Partitions", true, false);
-    const a: ShareAcknowledgeResponsePartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareAcknowledgeResponsePartitionData(r, version));
+    const a: ShareAcknowledgeResponsePartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareAcknowledgeResponsePartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -83,15 +83,15 @@ function readShareFetchRequest(r: ProtocolReader, version: number): ShareFetchRe
   let f6: ShareFetchRequestFetchTopic[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: ShareFetchRequestFetchTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareFetchRequestFetchTopic(r, version));
+    const a: ShareFetchRequestFetchTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareFetchRequestFetchTopic(r, version);
     f6 = a;
   }
   let f7: ShareFetchRequestForgottenTopic[] = [];
   {
     const n = r.arrayLength("ForgottenTopicsData", true, false);
-    const a: ShareFetchRequestForgottenTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareFetchRequestForgottenTopic(r, version));
+    const a: ShareFetchRequestForgottenTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareFetchRequestForgottenTopic(r, version);
     f7 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -145,8 +145,8 @@ function readShareFetchRequestFetchTopic(r: ProtocolReader, version: number): Sh
   let f1: ShareFetchRequestFetchPartition[] = [];
   {
     const n = r.arrayLength("FetchTopic.Partitions", true, false);
-    const a: ShareFetchRequestFetchPartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareFetchRequestFetchPartition(r, version));
+    const a: ShareFetchRequestFetchPartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareFetchRequestFetchPartition(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -205,8 +205,8 @@ function readShareFetchRequestFetchPartition(r: ProtocolReader, version: number)
   let f2: ShareFetchRequestAcknowledgementBatch[] = [];
   {
     const n = r.arrayLength("FetchPartition.AcknowledgementBatches", true, false);
-    const a: ShareFetchRequestAcknowledgementBatch[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareFetchRequestAcknowledgementBatch(r, version));
+    const a: ShareFetchRequestAcknowledgementBatch[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareFetchRequestAcknowledgementBatch(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -265,8 +265,8 @@ function readShareFetchRequestAcknowledgementBatch(r: ProtocolReader, version: n
   let f2: number[] = [];
   {
     const n = r.arrayLength("AcknowledgementBatch.AcknowledgeTypes", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int8("AcknowledgementBatch.AcknowledgeTypes"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int8("AcknowledgementBatch.AcknowledgeTypes");
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -320,8 +320,8 @@ function readShareFetchRequestForgottenTopic(r: ProtocolReader, version: number)
   let f1: number[] = [];
   {
     const n = r.arrayLength("ForgottenTopic.Partitions", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("ForgottenTopic.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("ForgottenTopic.Partitions");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -415,15 +415,15 @@ function readShareFetchResponse(r: ProtocolReader, version: number): ShareFetchR
   let f3: ShareFetchResponseShareFetchableTopicResponse[] = [];
   {
     const n = r.arrayLength("Responses", true, false);
-    const a: ShareFetchResponseShareFetchableTopicResponse[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareFetchResponseShareFetchableTopicResponse(r, version));
+    const a: ShareFetchResponseShareFetchableTopicResponse[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareFetchResponseShareFetchableTopicResponse(r, version);
     f3 = a;
   }
   let f4: ShareFetchResponseNodeEndpoint[] = [];
   {
     const n = r.arrayLength("NodeEndpoints", true, false);
-    const a: ShareFetchResponseNodeEndpoint[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareFetchResponseNodeEndpoint(r, version));
+    const a: ShareFetchResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareFetchResponseNodeEndpoint(r, version);
     f4 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -477,8 +477,8 @@ function readShareFetchResponseShareFetchableTopicResponse(r: ProtocolReader, ve
   let f1: ShareFetchResponsePartitionData[] = [];
   {
     const n = r.arrayLength("ShareFetchableTopicResponse.Partitions", true, false);
-    const a: ShareFetchResponsePartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareFetchResponsePartitionData(r, version));
+    const a: ShareFetchResponsePartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareFetchResponsePartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -562,8 +562,8 @@ function readShareFetchResponsePartitionData(r: ProtocolReader, version: number)
   let f7: ShareFetchResponseAcquiredRecords[] = [];
   {
     const n = r.arrayLength("PartitionData.AcquiredRecords", true, false);
-    const a: ShareFetchResponseAcquiredRecords[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareFetchResponseAcquiredRecords(r, version));
+    const a: ShareFetchResponseAcquiredRecords[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareFetchResponseAcquiredRecords(r, version);
     f7 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -45,8 +45,8 @@ function readShareGroupDescribeRequest(r: ProtocolReader, version: number): Shar
   let f0: string[] = [];
   {
     const n = r.arrayLength("GroupIds", true, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("GroupIds", true));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("GroupIds", true);
     f0 = a;
   }
   const f1: boolean = r.bool("IncludeAuthorizedOperations");
@@ -119,8 +119,8 @@ function readShareGroupDescribeResponse(r: ProtocolReader, version: number): Sha
   let f1: ShareGroupDescribeResponseDescribedGroup[] = [];
   {
     const n = r.arrayLength("Groups", true, false);
-    const a: ShareGroupDescribeResponseDescribedGroup[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareGroupDescribeResponseDescribedGroup(r, version));
+    const a: ShareGroupDescribeResponseDescribedGroup[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareGroupDescribeResponseDescribedGroup(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -208,8 +208,8 @@ function readShareGroupDescribeResponseDescribedGroup(r: ProtocolReader, version
   let f7: ShareGroupDescribeResponseMember[] = [];
   {
     const n = r.arrayLength("DescribedGroup.Members", true, false);
-    const a: ShareGroupDescribeResponseMember[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareGroupDescribeResponseMember(r, version));
+    const a: ShareGroupDescribeResponseMember[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareGroupDescribeResponseMember(r, version);
     f7 = a;
   }
   const f8: number = r.int32("DescribedGroup.AuthorizedOperations");
@@ -288,8 +288,8 @@ function readShareGroupDescribeResponseMember(r: ProtocolReader, version: number
   let f5: string[] = [];
   {
     const n = r.arrayLength("Member.SubscribedTopicNames", true, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("Member.SubscribedTopicNames", true));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("Member.SubscribedTopicNames", true);
     f5 = a;
   }
   const f6: ShareGroupDescribeResponseAssignment = readShareGroupDescribeResponseAssignment(r, version);
@@ -339,8 +339,8 @@ function readShareGroupDescribeResponseAssignment(r: ProtocolReader, version: nu
   let f0: ShareGroupDescribeResponseTopicPartitions[] = [];
   {
     const n = r.arrayLength("Assignment.TopicPartitions", true, false);
-    const a: ShareGroupDescribeResponseTopicPartitions[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareGroupDescribeResponseTopicPartitions(r, version));
+    const a: ShareGroupDescribeResponseTopicPartitions[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareGroupDescribeResponseTopicPartitions(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -399,8 +399,8 @@ function readShareGroupDescribeResponseTopicPartitions(r: ProtocolReader, versio
   let f2: number[] = [];
   {
     const n = r.arrayLength("TopicPartitions.Partitions", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicPartitions.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicPartitions.Partitions");
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -65,8 +65,8 @@ function readShareGroupHeartbeatRequest(r: ProtocolReader, version: number): Sha
     if (n < 0) {
       f4 = null;
     } else {
-      const a: string[] = [];
-      for (let i = 0; i < n; i++) a.push(r.string("SubscribedTopicNames", true));
+      const a: string[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.string("SubscribedTopicNames", true);
       f4 = a;
     }
   }
@@ -206,8 +206,8 @@ function readShareGroupHeartbeatResponseAssignment(r: ProtocolReader, version: n
   let f0: ShareGroupHeartbeatResponseTopicPartitions[] = [];
   {
     const n = r.arrayLength("Assignment.TopicPartitions", true, false);
-    const a: ShareGroupHeartbeatResponseTopicPartitions[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareGroupHeartbeatResponseTopicPartitions(r, version));
+    const a: ShareGroupHeartbeatResponseTopicPartitions[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareGroupHeartbeatResponseTopicPartitions(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -261,8 +261,8 @@ function readShareGroupHeartbeatResponseTopicPartitions(r: ProtocolReader, versi
   let f1: number[] = [];
   {
     const n = r.arrayLength("TopicPartitions.Partitions", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicPartitions.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicPartitions.Partitions");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

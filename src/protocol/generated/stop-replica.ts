@@ -122,8 +122,8 @@ function readStopReplicaRequest(r: ProtocolReader, version: number): StopReplica
   if (version <= 0) {
     {
       const n = r.arrayLength("UngroupedPartitions", false, false);
-      const a: StopReplicaRequestStopReplicaPartitionV0[] = [];
-      for (let i = 0; i < n; i++) a.push(readStopReplicaRequestStopReplicaPartitionV0(r, version));
+      const a: StopReplicaRequestStopReplicaPartitionV0[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readStopReplicaRequestStopReplicaPartitionV0(r, version);
       f5 = a;
     }
   }
@@ -131,8 +131,8 @@ function readStopReplicaRequest(r: ProtocolReader, version: number): StopReplica
   if (version >= 1 && version <= 2) {
     {
       const n = r.arrayLength("Topics", version >= 2, false);
-      const a: StopReplicaRequestStopReplicaTopicV1[] = [];
-      for (let i = 0; i < n; i++) a.push(readStopReplicaRequestStopReplicaTopicV1(r, version));
+      const a: StopReplicaRequestStopReplicaTopicV1[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readStopReplicaRequestStopReplicaTopicV1(r, version);
       f6 = a;
     }
   }
@@ -140,8 +140,8 @@ function readStopReplicaRequest(r: ProtocolReader, version: number): StopReplica
   if (version >= 3) {
     {
       const n = r.arrayLength("TopicStates", true, false);
-      const a: StopReplicaRequestStopReplicaTopicState[] = [];
-      for (let i = 0; i < n; i++) a.push(readStopReplicaRequestStopReplicaTopicState(r, version));
+      const a: StopReplicaRequestStopReplicaTopicState[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readStopReplicaRequestStopReplicaTopicState(r, version);
       f7 = a;
     }
   }
@@ -229,8 +229,8 @@ function readStopReplicaRequestStopReplicaTopicV1(r: ProtocolReader, version: nu
   let f1: number[] = [];
   {
     const n = r.arrayLength("StopReplicaTopicV1.PartitionIndexes", version >= 2, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("StopReplicaTopicV1.PartitionIndexes"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("StopReplicaTopicV1.PartitionIndexes");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -286,8 +286,8 @@ function readStopReplicaRequestStopReplicaTopicState(r: ProtocolReader, version:
   let f1: StopReplicaRequestStopReplicaPartitionState[] = [];
   {
     const n = r.arrayLength("StopReplicaTopicState.PartitionStates", true, false);
-    const a: StopReplicaRequestStopReplicaPartitionState[] = [];
-    for (let i = 0; i < n; i++) a.push(readStopReplicaRequestStopReplicaPartitionState(r, version));
+    const a: StopReplicaRequestStopReplicaPartitionState[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readStopReplicaRequestStopReplicaPartitionState(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -407,8 +407,8 @@ function readStopReplicaResponse(r: ProtocolReader, version: number): StopReplic
   let f1: StopReplicaResponseStopReplicaPartitionError[] = [];
   {
     const n = r.arrayLength("PartitionErrors", version >= 2, false);
-    const a: StopReplicaResponseStopReplicaPartitionError[] = [];
-    for (let i = 0; i < n; i++) a.push(readStopReplicaResponseStopReplicaPartitionError(r, version));
+    const a: StopReplicaResponseStopReplicaPartitionError[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readStopReplicaResponseStopReplicaPartitionError(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

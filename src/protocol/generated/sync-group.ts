@@ -88,8 +88,8 @@ function readSyncGroupRequest(r: ProtocolReader, version: number): SyncGroupRequ
   let f6: SyncGroupRequestSyncGroupRequestAssignment[] = [];
   {
     const n = r.arrayLength("Assignments", version >= 4, false);
-    const a: SyncGroupRequestSyncGroupRequestAssignment[] = [];
-    for (let i = 0; i < n; i++) a.push(readSyncGroupRequestSyncGroupRequestAssignment(r, version));
+    const a: SyncGroupRequestSyncGroupRequestAssignment[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readSyncGroupRequestSyncGroupRequestAssignment(r, version);
     f6 = a;
   }
   let unknown: RawTaggedField[] | undefined;

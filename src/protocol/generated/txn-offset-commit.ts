@@ -97,8 +97,8 @@ function readTxnOffsetCommitRequest(r: ProtocolReader, version: number): TxnOffs
   let f7: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic[] = [];
   {
     const n = r.arrayLength("Topics", version >= 3, false);
-    const a: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r, version));
+    const a: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r, version);
     f7 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -152,8 +152,8 @@ function readTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r: ProtocolReader
   let f1: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition[] = [];
   {
     const n = r.arrayLength("TxnOffsetCommitRequestTopic.Partitions", version >= 3, false);
-    const a: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r, version));
+    const a: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -281,8 +281,8 @@ function readTxnOffsetCommitResponse(r: ProtocolReader, version: number): TxnOff
   let f1: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic[] = [];
   {
     const n = r.arrayLength("Topics", version >= 3, false);
-    const a: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r, version));
+    const a: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -336,8 +336,8 @@ function readTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r: ProtocolRead
   let f1: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition[] = [];
   {
     const n = r.arrayLength("TxnOffsetCommitResponseTopic.Partitions", version >= 3, false);
-    const a: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r, version));
+    const a: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

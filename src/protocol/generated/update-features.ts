@@ -54,8 +54,8 @@ function readUpdateFeaturesRequest(r: ProtocolReader, version: number): UpdateFe
   let f1: UpdateFeaturesRequestFeatureUpdateKey[] = [];
   {
     const n = r.arrayLength("FeatureUpdates", true, false);
-    const a: UpdateFeaturesRequestFeatureUpdateKey[] = [];
-    for (let i = 0; i < n; i++) a.push(readUpdateFeaturesRequestFeatureUpdateKey(r, version));
+    const a: UpdateFeaturesRequestFeatureUpdateKey[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readUpdateFeaturesRequestFeatureUpdateKey(r, version);
     f1 = a;
   }
   let f2: boolean = false;
@@ -209,8 +209,8 @@ function readUpdateFeaturesResponse(r: ProtocolReader, version: number): UpdateF
   if (version <= 1) {
     {
       const n = r.arrayLength("Results", true, false);
-      const a: UpdateFeaturesResponseUpdatableFeatureResult[] = [];
-      for (let i = 0; i < n; i++) a.push(readUpdateFeaturesResponseUpdatableFeatureResult(r, version));
+      const a: UpdateFeaturesResponseUpdatableFeatureResult[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readUpdateFeaturesResponseUpdatableFeatureResult(r, version);
       f3 = a;
     }
   }

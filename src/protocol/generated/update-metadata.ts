@@ -124,8 +124,8 @@ function readUpdateMetadataRequest(r: ProtocolReader, version: number): UpdateMe
   if (version <= 4) {
     {
       const n = r.arrayLength("UngroupedPartitionStates", false, false);
-      const a: UpdateMetadataRequestUpdateMetadataPartitionState[] = [];
-      for (let i = 0; i < n; i++) a.push(readUpdateMetadataRequestUpdateMetadataPartitionState(r, version));
+      const a: UpdateMetadataRequestUpdateMetadataPartitionState[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readUpdateMetadataRequestUpdateMetadataPartitionState(r, version);
       f5 = a;
     }
   }
@@ -133,16 +133,16 @@ function readUpdateMetadataRequest(r: ProtocolReader, version: number): UpdateMe
   if (version >= 5) {
     {
       const n = r.arrayLength("TopicStates", version >= 6, false);
-      const a: UpdateMetadataRequestUpdateMetadataTopicState[] = [];
-      for (let i = 0; i < n; i++) a.push(readUpdateMetadataRequestUpdateMetadataTopicState(r, version));
+      const a: UpdateMetadataRequestUpdateMetadataTopicState[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readUpdateMetadataRequestUpdateMetadataTopicState(r, version);
       f6 = a;
     }
   }
   let f7: UpdateMetadataRequestUpdateMetadataBroker[] = [];
   {
     const n = r.arrayLength("LiveBrokers", version >= 6, false);
-    const a: UpdateMetadataRequestUpdateMetadataBroker[] = [];
-    for (let i = 0; i < n; i++) a.push(readUpdateMetadataRequestUpdateMetadataBroker(r, version));
+    const a: UpdateMetadataRequestUpdateMetadataBroker[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readUpdateMetadataRequestUpdateMetadataBroker(r, version);
     f7 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -261,24 +261,24 @@ function readUpdateMetadataRequestUpdateMetadataPartitionState(r: ProtocolReader
   let f5: number[] = [];
   {
     const n = r.arrayLength("UpdateMetadataPartitionState.Isr", version >= 6, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("UpdateMetadataPartitionState.Isr"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("UpdateMetadataPartitionState.Isr");
     f5 = a;
   }
   const f6: number = r.int32("UpdateMetadataPartitionState.ZkVersion");
   let f7: number[] = [];
   {
     const n = r.arrayLength("UpdateMetadataPartitionState.Replicas", version >= 6, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("UpdateMetadataPartitionState.Replicas"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("UpdateMetadataPartitionState.Replicas");
     f7 = a;
   }
   let f8: number[] = [];
   if (version >= 4) {
     {
       const n = r.arrayLength("UpdateMetadataPartitionState.OfflineReplicas", version >= 6, false);
-      const a: number[] = [];
-      for (let i = 0; i < n; i++) a.push(r.int32("UpdateMetadataPartitionState.OfflineReplicas"));
+      const a: number[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = r.int32("UpdateMetadataPartitionState.OfflineReplicas");
       f8 = a;
     }
   }
@@ -345,8 +345,8 @@ function readUpdateMetadataRequestUpdateMetadataTopicState(r: ProtocolReader, ve
   let f2: UpdateMetadataRequestUpdateMetadataPartitionState[] = [];
   {
     const n = r.arrayLength("UpdateMetadataTopicState.PartitionStates", version >= 6, false);
-    const a: UpdateMetadataRequestUpdateMetadataPartitionState[] = [];
-    for (let i = 0; i < n; i++) a.push(readUpdateMetadataRequestUpdateMetadataPartitionState(r, version));
+    const a: UpdateMetadataRequestUpdateMetadataPartitionState[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readUpdateMetadataRequestUpdateMetadataPartitionState(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -429,8 +429,8 @@ function readUpdateMetadataRequestUpdateMetadataBroker(r: ProtocolReader, versio
   if (version >= 1) {
     {
       const n = r.arrayLength("UpdateMetadataBroker.Endpoints", version >= 6, false);
-      const a: UpdateMetadataRequestUpdateMetadataEndpoint[] = [];
-      for (let i = 0; i < n; i++) a.push(readUpdateMetadataRequestUpdateMetadataEndpoint(r, version));
+      const a: UpdateMetadataRequestUpdateMetadataEndpoint[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readUpdateMetadataRequestUpdateMetadataEndpoint(r, version);
       f3 = a;
     }
   }

@@ -65,8 +65,8 @@ function readUpdateRaftVoterRequest(r: ProtocolReader, version: number): UpdateR
   let f4: UpdateRaftVoterRequestListener[] = [];
   {
     const n = r.arrayLength("Listeners", true, false);
-    const a: UpdateRaftVoterRequestListener[] = [];
-    for (let i = 0; i < n; i++) a.push(readUpdateRaftVoterRequestListener(r, version));
+    const a: UpdateRaftVoterRequestListener[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readUpdateRaftVoterRequestListener(r, version);
     f4 = a;
   }
   const f5: UpdateRaftVoterRequestKRaftVersionFeature = readUpdateRaftVoterRequestKRaftVersionFeature(r, version);

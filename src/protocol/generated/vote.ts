@@ -56,8 +56,8 @@ function readVoteRequest(r: ProtocolReader, version: number): VoteRequest {
   let f2: VoteRequestTopicData[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: VoteRequestTopicData[] = [];
-    for (let i = 0; i < n; i++) a.push(readVoteRequestTopicData(r, version));
+    const a: VoteRequestTopicData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readVoteRequestTopicData(r, version);
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -111,8 +111,8 @@ function readVoteRequestTopicData(r: ProtocolReader, version: number): VoteReque
   let f1: VoteRequestPartitionData[] = [];
   {
     const n = r.arrayLength("TopicData.Partitions", true, false);
-    const a: VoteRequestPartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readVoteRequestPartitionData(r, version));
+    const a: VoteRequestPartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readVoteRequestPartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -290,16 +290,16 @@ function readVoteResponse(r: ProtocolReader, version: number): VoteResponse {
   let f1: VoteResponseTopicData[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: VoteResponseTopicData[] = [];
-    for (let i = 0; i < n; i++) a.push(readVoteResponseTopicData(r, version));
+    const a: VoteResponseTopicData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readVoteResponseTopicData(r, version);
     f1 = a;
   }
   let f2: VoteResponseNodeEndpoint[] = [];
   if ((version >= 1) && (!(version >= 1))) {
     {
       const n = r.arrayLength("NodeEndpoints", true, false);
-      const a: VoteResponseNodeEndpoint[] = [];
-      for (let i = 0; i < n; i++) a.push(readVoteResponseNodeEndpoint(r, version));
+      const a: VoteResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readVoteResponseNodeEndpoint(r, version);
       f2 = a;
     }
   }
@@ -314,8 +314,8 @@ function readVoteResponse(r: ProtocolReader, version: number): VoteResponse {
           const t = r.beginTaggedField("NodeEndpoints");
           {
             const n = r.arrayLength("NodeEndpoints", true, false);
-            const a: VoteResponseNodeEndpoint[] = [];
-            for (let i = 0; i < n; i++) a.push(readVoteResponseNodeEndpoint(r, version));
+            const a: VoteResponseNodeEndpoint[] = n <= 64 ? new Array(n) : [];
+            for (let i = 0; i < n; i++) a[i] = readVoteResponseNodeEndpoint(r, version);
             f2 = a;
           }
           r.endTaggedField("NodeEndpoints", t.savedEnd, t.payloadEnd);
@@ -369,8 +369,8 @@ function readVoteResponseTopicData(r: ProtocolReader, version: number): VoteResp
   let f1: VoteResponsePartitionData[] = [];
   {
     const n = r.arrayLength("TopicData.Partitions", true, false);
-    const a: VoteResponsePartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readVoteResponsePartitionData(r, version));
+    const a: VoteResponsePartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readVoteResponsePartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -46,8 +46,8 @@ function readVotersRecord(r: ProtocolReader, version: number): VotersRecord {
   let f1: VotersRecordVoter[] = [];
   {
     const n = r.arrayLength("Voters", true, false);
-    const a: VotersRecordVoter[] = [];
-    for (let i = 0; i < n; i++) a.push(readVotersRecordVoter(r, version));
+    const a: VotersRecordVoter[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readVotersRecordVoter(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -110,8 +110,8 @@ function readVotersRecordVoter(r: ProtocolReader, version: number): VotersRecord
   let f2: VotersRecordEndpoint[] = [];
   {
     const n = r.arrayLength("Voter.Endpoints", true, false);
-    const a: VotersRecordEndpoint[] = [];
-    for (let i = 0; i < n; i++) a.push(readVotersRecordEndpoint(r, version));
+    const a: VotersRecordEndpoint[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readVotersRecordEndpoint(r, version);
     f2 = a;
   }
   const f3: VotersRecordKRaftVersionFeature = readVotersRecordKRaftVersionFeature(r, version);

@@ -46,8 +46,8 @@ function readWriteShareGroupStateRequest(r: ProtocolReader, version: number): Wr
   let f1: WriteShareGroupStateRequestWriteStateData[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: WriteShareGroupStateRequestWriteStateData[] = [];
-    for (let i = 0; i < n; i++) a.push(readWriteShareGroupStateRequestWriteStateData(r, version));
+    const a: WriteShareGroupStateRequestWriteStateData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readWriteShareGroupStateRequestWriteStateData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -101,8 +101,8 @@ function readWriteShareGroupStateRequestWriteStateData(r: ProtocolReader, versio
   let f1: WriteShareGroupStateRequestPartitionData[] = [];
   {
     const n = r.arrayLength("WriteStateData.Partitions", true, false);
-    const a: WriteShareGroupStateRequestPartitionData[] = [];
-    for (let i = 0; i < n; i++) a.push(readWriteShareGroupStateRequestPartitionData(r, version));
+    const a: WriteShareGroupStateRequestPartitionData[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readWriteShareGroupStateRequestPartitionData(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -171,8 +171,8 @@ function readWriteShareGroupStateRequestPartitionData(r: ProtocolReader, version
   let f4: WriteShareGroupStateRequestStateBatch[] = [];
   {
     const n = r.arrayLength("PartitionData.StateBatches", true, false);
-    const a: WriteShareGroupStateRequestStateBatch[] = [];
-    for (let i = 0; i < n; i++) a.push(readWriteShareGroupStateRequestStateBatch(r, version));
+    const a: WriteShareGroupStateRequestStateBatch[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readWriteShareGroupStateRequestStateBatch(r, version);
     f4 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -290,8 +290,8 @@ function readWriteShareGroupStateResponse(r: ProtocolReader, version: number): W
   let f0: WriteShareGroupStateResponseWriteStateResult[] = [];
   {
     const n = r.arrayLength("Results", true, false);
-    const a: WriteShareGroupStateResponseWriteStateResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readWriteShareGroupStateResponseWriteStateResult(r, version));
+    const a: WriteShareGroupStateResponseWriteStateResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readWriteShareGroupStateResponseWriteStateResult(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -345,8 +345,8 @@ function readWriteShareGroupStateResponseWriteStateResult(r: ProtocolReader, ver
   let f1: WriteShareGroupStateResponsePartitionResult[] = [];
   {
     const n = r.arrayLength("WriteStateResult.Partitions", true, false);
-    const a: WriteShareGroupStateResponsePartitionResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readWriteShareGroupStateResponsePartitionResult(r, version));
+    const a: WriteShareGroupStateResponsePartitionResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readWriteShareGroupStateResponsePartitionResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -41,8 +41,8 @@ function readWriteTxnMarkersRequest(r: ProtocolReader, version: number): WriteTx
   let f0: WriteTxnMarkersRequestWritableTxnMarker[] = [];
   {
     const n = r.arrayLength("Markers", version >= 1, false);
-    const a: WriteTxnMarkersRequestWritableTxnMarker[] = [];
-    for (let i = 0; i < n; i++) a.push(readWriteTxnMarkersRequestWritableTxnMarker(r, version));
+    const a: WriteTxnMarkersRequestWritableTxnMarker[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readWriteTxnMarkersRequestWritableTxnMarker(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -110,8 +110,8 @@ function readWriteTxnMarkersRequestWritableTxnMarker(r: ProtocolReader, version:
   let f3: WriteTxnMarkersRequestWritableTxnMarkerTopic[] = [];
   {
     const n = r.arrayLength("WritableTxnMarker.Topics", version >= 1, false);
-    const a: WriteTxnMarkersRequestWritableTxnMarkerTopic[] = [];
-    for (let i = 0; i < n; i++) a.push(readWriteTxnMarkersRequestWritableTxnMarkerTopic(r, version));
+    const a: WriteTxnMarkersRequestWritableTxnMarkerTopic[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readWriteTxnMarkersRequestWritableTxnMarkerTopic(r, version);
     f3 = a;
   }
   const f4: number = r.int32("WritableTxnMarker.CoordinatorEpoch");
@@ -166,8 +166,8 @@ function readWriteTxnMarkersRequestWritableTxnMarkerTopic(r: ProtocolReader, ver
   let f1: number[] = [];
   {
     const n = r.arrayLength("WritableTxnMarkerTopic.PartitionIndexes", version >= 1, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("WritableTxnMarkerTopic.PartitionIndexes"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("WritableTxnMarkerTopic.PartitionIndexes");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -234,8 +234,8 @@ function readWriteTxnMarkersResponse(r: ProtocolReader, version: number): WriteT
   let f0: WriteTxnMarkersResponseWritableTxnMarkerResult[] = [];
   {
     const n = r.arrayLength("Markers", version >= 1, false);
-    const a: WriteTxnMarkersResponseWritableTxnMarkerResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readWriteTxnMarkersResponseWritableTxnMarkerResult(r, version));
+    const a: WriteTxnMarkersResponseWritableTxnMarkerResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readWriteTxnMarkersResponseWritableTxnMarkerResult(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -289,8 +289,8 @@ function readWriteTxnMarkersResponseWritableTxnMarkerResult(r: ProtocolReader, v
   let f1: WriteTxnMarkersResponseWritableTxnMarkerTopicResult[] = [];
   {
     const n = r.arrayLength("WritableTxnMarkerResult.Topics", version >= 1, false);
-    const a: WriteTxnMarkersResponseWritableTxnMarkerTopicResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readWriteTxnMarkersResponseWritableTxnMarkerTopicResult(r, version));
+    const a: WriteTxnMarkersResponseWritableTxnMarkerTopicResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readWriteTxnMarkersResponseWritableTxnMarkerTopicResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -344,8 +344,8 @@ function readWriteTxnMarkersResponseWritableTxnMarkerTopicResult(r: ProtocolRead
   let f1: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult[] = [];
   {
     const n = r.arrayLength("WritableTxnMarkerTopicResult.Partitions", version >= 1, false);
-    const a: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult[] = [];
-    for (let i = 0; i < n; i++) a.push(readWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(r, version));
+    const a: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

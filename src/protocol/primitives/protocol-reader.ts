@@ -10,6 +10,38 @@ export interface RawTaggedField {
 const MAX_STRING_LENGTH = 0x7fff;
 
 /**
+ * Short ASCII strings (topic names, client ids, group ids, listener names) come again in every
+ * request; they are decoded once and then taken from this direct-mapped table, so decoding one
+ * allocates nothing. Bounded (a slot holds the last string hashed to it); strings are values, so
+ * sharing one is unobservable.
+ */
+const INTERN_MAX_BYTES = 64;
+const INTERN_SLOTS = 1024;
+const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
+
+function decodeUtf8(buf: Buffer, at: number, n: number): string {
+  if (n === 0) return '';
+  if (n > INTERN_MAX_BYTES) return buf.toString('utf8', at, at + n);
+  let h = n;
+  for (let i = at; i < at + n; i++) {
+    const c = buf[i]!;
+    if (c >= 0x80) return buf.toString('utf8', at, at + n);
+    h = (Math.imul(h, 31) + c) | 0;
+  }
+  const slot = (h ^ (h >>> 15)) & (INTERN_SLOTS - 1);
+  const cached = interned[slot]!;
+  if (cached.length === n) {
+    let i = 0;
+    while (i < n && cached.charCodeAt(i) === buf[at + i]) i++;
+    if (i === n) return cached;
+  }
+  // ASCII: the latin1 decoding is the UTF-8 one.
+  const fresh = buf.toString('latin1', at, at + n);
+  interned[slot] = fresh;
+  return fresh;
+}
+
+/**
  * A bounds-checked cursor over untrusted bytes. Every length is compared with the bytes that
  * remain before anything is read or allocated. `bytes`/`records` values are views into the
  * input, not copies: they stay valid as long as the input buffer is not reused.
@@ -18,14 +50,12 @@ const MAX_STRING_LENGTH = 0x7fff;
  */
 export class ProtocolReader {
   readonly buf: Buffer;
-  private readonly view: DataView;
   pos: number;
   /** Exclusive end of the readable window; narrowed temporarily while reading a tagged field. */
   end: number;
 
   constructor(bytes: Uint8Array, offset = 0, end = bytes.length) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = offset;
     this.end = end;
   }
@@ -48,31 +78,39 @@ export class ProtocolReader {
   }
 
   int8(field: string): number {
-    return this.view.getInt8(this.need(1, field));
+    return (this.buf[this.need(1, field)]! << 24) >> 24;
   }
 
   int16(field: string): number {
-    return this.view.getInt16(this.need(2, field));
+    const at = this.need(2, field);
+    const b = this.buf;
+    return ((b[at]! << 24) | (b[at + 1]! << 16)) >> 16;
   }
 
   uint16(field: string): number {
-    return this.view.getUint16(this.need(2, field));
+    const at = this.need(2, field);
+    const b = this.buf;
+    return (b[at]! << 8) | b[at + 1]!;
   }
 
   int32(field: string): number {
-    return this.view.getInt32(this.need(4, field));
+    const at = this.need(4, field);
+    const b = this.buf;
+    return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
   }
 
   uint32(field: string): number {
-    return this.view.getUint32(this.need(4, field));
+    const at = this.need(4, field);
+    const b = this.buf;
+    return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
   }
 
   int64(field: string): bigint {
-    return this.view.getBigInt64(this.need(8, field));
+    return this.buf.readBigInt64BE(this.need(8, field));
   }
 
   float64(field: string): number {
-    return this.view.getFloat64(this.need(8, field));
+    return this.buf.readDoubleBE(this.need(8, field));
   }
 
   /** A UUID in Kafka's text form: URL-safe base64 of the 16 bytes, no padding. */
@@ -117,7 +155,7 @@ export class ProtocolReader {
     const n = this.stringLength(field, compact);
     if (n === -1) return null;
     const at = this.need(n, field);
-    return this.buf.toString('utf8', at, at + n);
+    return decodeUtf8(this.buf, at, n);
   }
 
   string(field: string, compact: boolean): string {

@@ -3,6 +3,12 @@ import type { RawTaggedField } from './protocol-reader.js';
 const INITIAL_CAPACITY = 256;
 /** Byte arrays at least this large are referenced as their own chunk instead of copied. */
 const ZERO_COPY_THRESHOLD = 4096;
+/**
+ * Scratch space for 64-bit values: they are encoded here (DataView semantics: bigints wrap to
+ * 64 bits) and copied, so a writer needs no DataView of its own (one object less per message).
+ */
+const SCRATCH = new DataView(new ArrayBuffer(8));
+const SCRATCH_BYTES = new Uint8Array(SCRATCH.buffer);
 
 /**
  * A growable big-endian writer. Output is kept as a list of chunks: small values are packed into
@@ -10,33 +16,45 @@ const ZERO_COPY_THRESHOLD = 4096;
  * response can be written to a socket with the log's bytes as they are (`toChunks`).
  */
 export class ProtocolWriter {
-  private readonly chunks: Uint8Array[] = [];
+  /** Null until the first chunk: most messages are one chunk, held in a one-slot array (`[]` grown by push has 17). */
+  private chunks: Uint8Array[] | null = null;
   private buf: Buffer;
-  private view: DataView;
   private pos = 0;
+  /** Where the bytes of `buf` not yet in `chunks` begin (`buf` is shared with a chunk before it after `raw`). */
+  private start = 0;
   /** Bytes in `chunks` (not counting the current buffer). */
   private flushed = 0;
 
   constructor(capacity = INITIAL_CAPACITY) {
     this.buf = Buffer.allocUnsafe(capacity);
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   /** Total bytes written so far. */
   get length(): number {
-    return this.flushed + this.pos;
+    return this.flushed + this.pos - this.start;
   }
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    if (this.pos > 0) {
-      this.chunks.push(this.buf.subarray(0, this.pos));
-      this.flushed += this.pos;
-    }
+    this.flush();
     const capacity = Math.max(n, this.buf.length * 2, INITIAL_CAPACITY);
     this.buf = Buffer.allocUnsafe(capacity);
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.pos = 0;
+    this.start = 0;
+  }
+
+  private addChunk(c: Uint8Array): void {
+    if (this.chunks === null) this.chunks = [c];
+    else this.chunks.push(c);
+  }
+
+  /** Moves the bytes written into `buf` since the last chunk into `chunks`. */
+  private flush(): void {
+    if (this.pos > this.start) {
+      this.addChunk(this.buf.subarray(this.start, this.pos));
+      this.flushed += this.pos - this.start;
+      this.start = this.pos;
+    }
   }
 
   bool(v: boolean): void {
@@ -46,44 +64,66 @@ export class ProtocolWriter {
 
   int8(v: number): void {
     this.ensure(1);
-    this.view.setInt8(this.pos, v);
-    this.pos += 1;
+    this.buf[this.pos++] = v & 0xff;
   }
 
   int16(v: number): void {
     this.ensure(2);
-    this.view.setInt16(this.pos, v);
-    this.pos += 2;
+    const b = this.buf;
+    const at = this.pos;
+    b[at] = (v >>> 8) & 0xff;
+    b[at + 1] = v & 0xff;
+    this.pos = at + 2;
   }
 
   uint16(v: number): void {
     this.ensure(2);
-    this.view.setUint16(this.pos, v);
-    this.pos += 2;
+    const b = this.buf;
+    const at = this.pos;
+    b[at] = (v >>> 8) & 0xff;
+    b[at + 1] = v & 0xff;
+    this.pos = at + 2;
   }
 
   int32(v: number): void {
     this.ensure(4);
-    this.view.setInt32(this.pos, v);
-    this.pos += 4;
+    const b = this.buf;
+    const at = this.pos;
+    b[at] = v >>> 24;
+    b[at + 1] = (v >>> 16) & 0xff;
+    b[at + 2] = (v >>> 8) & 0xff;
+    b[at + 3] = v & 0xff;
+    this.pos = at + 4;
   }
 
   uint32(v: number): void {
     this.ensure(4);
-    this.view.setUint32(this.pos, v);
-    this.pos += 4;
+    const b = this.buf;
+    const at = this.pos;
+    b[at] = v >>> 24;
+    b[at + 1] = (v >>> 16) & 0xff;
+    b[at + 2] = (v >>> 8) & 0xff;
+    b[at + 3] = v & 0xff;
+    this.pos = at + 4;
   }
 
   int64(v: bigint): void {
     this.ensure(8);
-    this.view.setBigInt64(this.pos, v);
-    this.pos += 8;
+    SCRATCH.setBigInt64(0, v);
+    this.copyScratch();
   }
 
   float64(v: number): void {
     this.ensure(8);
-    this.view.setFloat64(this.pos, v);
-    this.pos += 8;
+    SCRATCH.setFloat64(0, v);
+    this.copyScratch();
+  }
+
+  private copyScratch(): void {
+    const b = this.buf;
+    const at = this.pos;
+    for (let i = 0; i < 8; i++) b[at + i] = SCRATCH_BYTES[i]!;
+    this.pos = at + 8;
   }
 
   /** Writes a UUID given in Kafka's text form (URL-safe base64, 22 characters). */
@@ -145,14 +185,9 @@ export class ProtocolWriter {
   /** Appends bytes as they are; large arrays become their own chunk (no copy). */
   raw(v: Uint8Array): void {
     if (v.length >= ZERO_COPY_THRESHOLD) {
-      if (this.pos > 0) {
-        this.chunks.push(this.buf.subarray(0, this.pos));
-        this.flushed += this.pos;
-        this.buf = this.buf.subarray(this.pos);
-        this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-        this.pos = 0;
-      }
-      this.chunks.push(v);
+      // The rest of `buf` stays in use after this chunk (no new view of it).
+      this.flush();
+      this.addChunk(v);
       this.flushed += v.length;
       return;
     }
@@ -163,7 +198,11 @@ export class ProtocolWriter {
 
   /** Writes a tagged-field section: the known fields already encoded by the caller, plus unknown ones. */
   taggedFields(known: RawTaggedField[] | null, unknown: RawTaggedField[] | undefined): void {
-    const all = known === null ? unknown ?? [] : unknown === undefined ? known : [...known, ...unknown];
+    if (known === null && unknown === undefined) {
+      this.unsignedVarint(0);
+      return;
+    }
+    const all = known === null ? unknown! : unknown === undefined ? known : [...known, ...unknown];
     if (known !== null && unknown !== undefined) all.sort((a, b) => a.tag - b.tag);
     this.unsignedVarint(all.length);
     for (const f of all) {
@@ -187,25 +226,23 @@ export class ProtocolWriter {
    * set to the number of bytes after it. The writer is finished: nothing may be written after.
    */
   toFrameChunks(): Uint8Array[] {
-    if (this.pos > 0) {
-      this.chunks.push(this.buf.subarray(0, this.pos));
-      this.flushed += this.pos;
-      this.pos = 0;
-    }
+    this.flush();
     // The prefix sits at the start of the first chunk (a view of the writer's own first buffer).
-    const first = this.chunks[0]!;
+    const chunks = this.chunks;
+    if (chunks === null) throw new Error('toFrameChunks without reserveSizePrefix');
+    const first = chunks[0]!;
     const size = this.flushed - 4;
     first[0] = size >>> 24;
     first[1] = (size >>> 16) & 0xff;
     first[2] = (size >>> 8) & 0xff;
     first[3] = size & 0xff;
-    return this.chunks;
+    return chunks;
   }
 
   /** The output as chunks, without copying large referenced arrays. */
   toChunks(): Uint8Array[] {
-    const out = this.chunks.slice();
-    if (this.pos > 0) out.push(this.buf.subarray(0, this.pos));
+    const out = this.chunks === null ? [] : this.chunks.slice();
+    if (this.pos > this.start) out.push(this.buf.subarray(this.start, this.pos));
     return out;
   }
 

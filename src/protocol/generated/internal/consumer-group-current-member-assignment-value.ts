@@ -68,15 +68,15 @@ function readConsumerGroupCurrentMemberAssignmentValue(r: ProtocolReader, versio
   let f3: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions[] = [];
   {
     const n = r.arrayLength("AssignedPartitions", true, false);
-    const a: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions[] = [];
-    for (let i = 0; i < n; i++) a.push(readConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r, version));
+    const a: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r, version);
     f3 = a;
   }
   let f4: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions[] = [];
   {
     const n = r.arrayLength("PartitionsPendingRevocation", true, false);
-    const a: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions[] = [];
-    for (let i = 0; i < n; i++) a.push(readConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r, version));
+    const a: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r, version);
     f4 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -130,8 +130,8 @@ function readConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r: Protoco
   let f1: number[] = [];
   {
     const n = r.arrayLength("TopicPartitions.Partitions", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicPartitions.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicPartitions.Partitions");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -91,8 +91,8 @@ function readConsumerGroupMemberMetadataValue(r: ProtocolReader, version: number
   let f4: string[] = [];
   {
     const n = r.arrayLength("SubscribedTopicNames", true, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("SubscribedTopicNames", true));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("SubscribedTopicNames", true);
     f4 = a;
   }
   const f5: string | null = r.nullableString("SubscribedTopicRegex", true);
@@ -162,8 +162,8 @@ function readConsumerGroupMemberMetadataValueClassicMemberMetadata(r: ProtocolRe
   let f1: ConsumerGroupMemberMetadataValueClassicProtocol[] = [];
   {
     const n = r.arrayLength("ClassicMemberMetadata.SupportedProtocols", true, false);
-    const a: ConsumerGroupMemberMetadataValueClassicProtocol[] = [];
-    for (let i = 0; i < n; i++) a.push(readConsumerGroupMemberMetadataValueClassicProtocol(r, version));
+    const a: ConsumerGroupMemberMetadataValueClassicProtocol[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readConsumerGroupMemberMetadataValueClassicProtocol(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -41,8 +41,8 @@ function readConsumerGroupPartitionMetadataValue(r: ProtocolReader, version: num
   let f0: ConsumerGroupPartitionMetadataValueTopicMetadata[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: ConsumerGroupPartitionMetadataValueTopicMetadata[] = [];
-    for (let i = 0; i < n; i++) a.push(readConsumerGroupPartitionMetadataValueTopicMetadata(r, version));
+    const a: ConsumerGroupPartitionMetadataValueTopicMetadata[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readConsumerGroupPartitionMetadataValueTopicMetadata(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -106,8 +106,8 @@ function readConsumerGroupPartitionMetadataValueTopicMetadata(r: ProtocolReader,
   let f3: ConsumerGroupPartitionMetadataValuePartitionMetadata[] = [];
   {
     const n = r.arrayLength("TopicMetadata.PartitionMetadata", true, false);
-    const a: ConsumerGroupPartitionMetadataValuePartitionMetadata[] = [];
-    for (let i = 0; i < n; i++) a.push(readConsumerGroupPartitionMetadataValuePartitionMetadata(r, version));
+    const a: ConsumerGroupPartitionMetadataValuePartitionMetadata[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readConsumerGroupPartitionMetadataValuePartitionMetadata(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -161,8 +161,8 @@ function readConsumerGroupPartitionMetadataValuePartitionMetadata(r: ProtocolRea
   let f1: string[] = [];
   {
     const n = r.arrayLength("PartitionMetadata.Racks", true, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("PartitionMetadata.Racks", true));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("PartitionMetadata.Racks", true);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

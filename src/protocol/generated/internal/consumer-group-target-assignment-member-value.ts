@@ -41,8 +41,8 @@ function readConsumerGroupTargetAssignmentMemberValue(r: ProtocolReader, version
   let f0: ConsumerGroupTargetAssignmentMemberValueTopicPartition[] = [];
   {
     const n = r.arrayLength("TopicPartitions", true, false);
-    const a: ConsumerGroupTargetAssignmentMemberValueTopicPartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readConsumerGroupTargetAssignmentMemberValueTopicPartition(r, version));
+    const a: ConsumerGroupTargetAssignmentMemberValueTopicPartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readConsumerGroupTargetAssignmentMemberValueTopicPartition(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -96,8 +96,8 @@ function readConsumerGroupTargetAssignmentMemberValueTopicPartition(r: ProtocolR
   let f1: number[] = [];
   {
     const n = r.arrayLength("TopicPartition.Partitions", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicPartition.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicPartition.Partitions");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

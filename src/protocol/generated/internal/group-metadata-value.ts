@@ -71,8 +71,8 @@ function readGroupMetadataValue(r: ProtocolReader, version: number): GroupMetada
   let f5: GroupMetadataValueMemberMetadata[] = [];
   {
     const n = r.arrayLength("members", version >= 4, false);
-    const a: GroupMetadataValueMemberMetadata[] = [];
-    for (let i = 0; i < n; i++) a.push(readGroupMetadataValueMemberMetadata(r, version));
+    const a: GroupMetadataValueMemberMetadata[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readGroupMetadataValueMemberMetadata(r, version);
     f5 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -41,8 +41,8 @@ function readProducerSnapshot(r: ProtocolReader, version: number): ProducerSnaps
   let f1: ProducerSnapshotProducerEntry[] = [];
   {
     const n = r.arrayLength("ProducerEntries", false, false);
-    const a: ProducerSnapshotProducerEntry[] = [];
-    for (let i = 0; i < n; i++) a.push(readProducerSnapshotProducerEntry(r, version));
+    const a: ProducerSnapshotProducerEntry[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readProducerSnapshotProducerEntry(r, version);
     f1 = a;
   }
   const v: ProducerSnapshot = { crc: f0, producerEntries: f1 };

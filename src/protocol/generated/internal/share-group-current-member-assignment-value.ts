@@ -56,8 +56,8 @@ function readShareGroupCurrentMemberAssignmentValue(r: ProtocolReader, version: 
   let f3: ShareGroupCurrentMemberAssignmentValueTopicPartitions[] = [];
   {
     const n = r.arrayLength("AssignedPartitions", true, false);
-    const a: ShareGroupCurrentMemberAssignmentValueTopicPartitions[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareGroupCurrentMemberAssignmentValueTopicPartitions(r, version));
+    const a: ShareGroupCurrentMemberAssignmentValueTopicPartitions[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareGroupCurrentMemberAssignmentValueTopicPartitions(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -111,8 +111,8 @@ function readShareGroupCurrentMemberAssignmentValueTopicPartitions(r: ProtocolRe
   let f1: number[] = [];
   {
     const n = r.arrayLength("TopicPartitions.Partitions", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicPartitions.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicPartitions.Partitions");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -56,8 +56,8 @@ function readShareGroupMemberMetadataValue(r: ProtocolReader, version: number): 
   let f3: string[] = [];
   {
     const n = r.arrayLength("SubscribedTopicNames", true, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("SubscribedTopicNames", true));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("SubscribedTopicNames", true);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -41,8 +41,8 @@ function readShareGroupPartitionMetadataValue(r: ProtocolReader, version: number
   let f0: ShareGroupPartitionMetadataValueTopicMetadata[] = [];
   {
     const n = r.arrayLength("Topics", true, false);
-    const a: ShareGroupPartitionMetadataValueTopicMetadata[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareGroupPartitionMetadataValueTopicMetadata(r, version));
+    const a: ShareGroupPartitionMetadataValueTopicMetadata[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareGroupPartitionMetadataValueTopicMetadata(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -106,8 +106,8 @@ function readShareGroupPartitionMetadataValueTopicMetadata(r: ProtocolReader, ve
   let f3: ShareGroupPartitionMetadataValuePartitionMetadata[] = [];
   {
     const n = r.arrayLength("TopicMetadata.PartitionMetadata", true, false);
-    const a: ShareGroupPartitionMetadataValuePartitionMetadata[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareGroupPartitionMetadataValuePartitionMetadata(r, version));
+    const a: ShareGroupPartitionMetadataValuePartitionMetadata[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareGroupPartitionMetadataValuePartitionMetadata(r, version);
     f3 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -161,8 +161,8 @@ function readShareGroupPartitionMetadataValuePartitionMetadata(r: ProtocolReader
   let f1: string[] = [];
   {
     const n = r.arrayLength("PartitionMetadata.Racks", true, false);
-    const a: string[] = [];
-    for (let i = 0; i < n; i++) a.push(r.string("PartitionMetadata.Racks", true));
+    const a: string[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.string("PartitionMetadata.Racks", true);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -53,15 +53,15 @@ function readShareGroupStatePartitionMetadataValue(r: ProtocolReader, version: n
   let f0: ShareGroupStatePartitionMetadataValueTopicPartitionsInfo[] = [];
   {
     const n = r.arrayLength("InitializedTopics", true, false);
-    const a: ShareGroupStatePartitionMetadataValueTopicPartitionsInfo[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareGroupStatePartitionMetadataValueTopicPartitionsInfo(r, version));
+    const a: ShareGroupStatePartitionMetadataValueTopicPartitionsInfo[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareGroupStatePartitionMetadataValueTopicPartitionsInfo(r, version);
     f0 = a;
   }
   let f1: ShareGroupStatePartitionMetadataValueTopicInfo[] = [];
   {
     const n = r.arrayLength("DeletingTopics", true, false);
-    const a: ShareGroupStatePartitionMetadataValueTopicInfo[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareGroupStatePartitionMetadataValueTopicInfo(r, version));
+    const a: ShareGroupStatePartitionMetadataValueTopicInfo[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareGroupStatePartitionMetadataValueTopicInfo(r, version);
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -120,8 +120,8 @@ function readShareGroupStatePartitionMetadataValueTopicPartitionsInfo(r: Protoco
   let f2: number[] = [];
   {
     const n = r.arrayLength("TopicPartitionsInfo.Partitions", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicPartitionsInfo.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicPartitionsInfo.Partitions");
     f2 = a;
   }
   let unknown: RawTaggedField[] | undefined;

@@ -41,8 +41,8 @@ function readShareGroupTargetAssignmentMemberValue(r: ProtocolReader, version: n
   let f0: ShareGroupTargetAssignmentMemberValueTopicPartition[] = [];
   {
     const n = r.arrayLength("TopicPartitions", true, false);
-    const a: ShareGroupTargetAssignmentMemberValueTopicPartition[] = [];
-    for (let i = 0; i < n; i++) a.push(readShareGroupTargetAssignmentMemberValueTopicPartition(r, version));
+    const a: ShareGroupTargetAssignmentMemberValueTopicPartition[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = readShareGroupTargetAssignmentMemberValueTopicPartition(r, version);
     f0 = a;
   }
   let unknown: RawTaggedField[] | undefined;
@@ -96,8 +96,8 @@ function readShareGroupTargetAssignmentMemberValueTopicPartition(r: ProtocolRead
   let f1: number[] = [];
   {
     const n = r.arrayLength("TopicPartition.Partitions", true, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("TopicPartition.Partitions"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("TopicPartition.Partitions");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;

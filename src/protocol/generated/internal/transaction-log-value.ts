@@ -121,8 +121,8 @@ function readTransactionLogValue(r: ProtocolReader, version: number): Transactio
     if (n < 0) {
       f6 = null;
     } else {
-      const a: TransactionLogValuePartitionsSchema[] = [];
-      for (let i = 0; i < n; i++) a.push(readTransactionLogValuePartitionsSchema(r, version));
+      const a: TransactionLogValuePartitionsSchema[] = n <= 64 ? new Array(n) : [];
+      for (let i = 0; i < n; i++) a[i] = readTransactionLogValuePartitionsSchema(r, version);
       f6 = a;
     }
   }
@@ -207,8 +207,8 @@ function readTransactionLogValuePartitionsSchema(r: ProtocolReader, version: num
   let f1: number[] = [];
   {
     const n = r.arrayLength("PartitionsSchema.PartitionIds", version >= 1, false);
-    const a: number[] = [];
-    for (let i = 0; i < n; i++) a.push(r.int32("PartitionsSchema.PartitionIds"));
+    const a: number[] = n <= 64 ? new Array(n) : [];
+    for (let i = 0; i < n; i++) a[i] = r.int32("PartitionsSchema.PartitionIds");
     f1 = a;
   }
   let unknown: RawTaggedField[] | undefined;
