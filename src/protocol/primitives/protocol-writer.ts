@@ -97,14 +97,8 @@ export class ProtocolWriter {
   }
 
   uint32(v: number): void {
-    this.ensure(4);
-    const b = this.buf;
-    const at = this.pos;
-    b[at] = v >>> 24;
-    b[at + 1] = (v >>> 16) & 0xff;
-    b[at + 2] = (v >>> 8) & 0xff;
-    b[at + 3] = v & 0xff;
-    this.pos = at + 4;
+    // The same four bytes: the shifts and masks read v's low 32 bits either way.
+    this.int32(v);
   }
 
   int64(v: bigint): void {
