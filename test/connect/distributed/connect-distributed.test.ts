@@ -8,43 +8,20 @@
  * configs and offsets are back, and after that clean stop no line is copied twice.
  */
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { finished, runBin, spawnBin, type BinResult } from '../../cli/cli-test-support.js';
+import { runBin } from '../../cli/cli-test-support.js';
 import { startTestBroker, type TestBroker } from '../../client/client-test-support.js';
-import { fileText, http, httpSettled, lines, until, workerProps } from './distributed-test-support.js';
+import { fileText, http, httpSettled, lines, startWorkerProcess, until, workerProps, type WorkerProcess } from './distributed-test-support.js';
 
-interface WorkerProcess {
-  child: ChildProcess;
-  result: Promise<BinResult>;
-  url: Promise<string>;
-  exited: boolean;
-}
 
 interface Status {
   connector: { state: string; worker_id: string };
   tasks: Array<{ id: number; state: string; worker_id: string }>;
 }
 
-function startWorker(workerFile: string): WorkerProcess {
-  const child = spawnBin('connect-distributed', [workerFile], { SAMSA_LOG_LEVEL: 'info' });
-  const result = finished(child, 600_000);
-  let out = '';
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: string) => {
-      out += d;
-      const m = /"url":"([^"]+)"[^\n]*Kafka Connect started/.exec(out);
-      if (m !== null) resolve(m[1]!);
-    });
-    void result.then((r) => reject(new Error(`the worker exited before it started: ${JSON.stringify(r).slice(0, 4000)}`)));
-  });
-  const worker: WorkerProcess = { child, result, url, exited: false };
-  void result.then(() => (worker.exited = true));
-  return worker;
-}
 
 describe('connect-distributed: three worker processes', () => {
   let broker: TestBroker;
@@ -84,7 +61,7 @@ describe('connect-distributed: three worker processes', () => {
     const sink = join(dir, 'sink.txt');
     writeFileSync(source, lines(0, 500));
 
-    let workers = [startWorker(workerFile), startWorker(workerFile), startWorker(workerFile)];
+    let workers = [startWorkerProcess(workerFile), startWorkerProcess(workerFile), startWorkerProcess(workerFile)];
     all.push(...workers);
     const urls = await Promise.all(workers.map((w) => w.url));
 
@@ -130,7 +107,7 @@ describe('connect-distributed: three worker processes', () => {
     for (const w of running) w.child.kill('SIGTERM');
     for (const w of running) assert.equal((await w.result).code, 0);
     const beforeRestart = fileText(sink);
-    workers = [startWorker(workerFile), startWorker(workerFile), startWorker(workerFile)];
+    workers = [startWorkerProcess(workerFile), startWorkerProcess(workerFile), startWorkerProcess(workerFile)];
     all.push(...workers);
     const newUrls = await Promise.all(workers.map((w) => w.url));
     assert.deepEqual((await httpSettled('GET', `${newUrls[2]}connectors`)).body, ['file-sink', 'file-source']);

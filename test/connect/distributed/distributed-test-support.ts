@@ -1,7 +1,9 @@
 /**
  * Shared pieces of the distributed-mode tests: worker properties with short group timeouts, JSON
- * over HTTP to a worker's REST API, file helpers and polling waits.
+ * over HTTP to a worker's REST API, file helpers, polling waits and `connect-distributed` processes.
  */
+import type { ChildProcess } from 'node:child_process';
+import { finished, spawnBin, type BinResult } from '../../cli/cli-test-support.js';
 import { sleep, until as untilEvery } from '../connect-test-support.js';
 
 /** Worker properties for a test cluster: short session/heartbeat timeouts, a 2 s scheduled rebalance delay, frequent offset flushes. */
@@ -68,4 +70,31 @@ export { fileText, lines, sleep } from '../connect-test-support.js';
 /** `until` of connect-test-support polling every 100 ms (the checks here are often REST calls). */
 export function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   return untilEvery(what, check, timeoutMs, 100);
+}
+
+/** A `connect-distributed` process started by a test. */
+export interface WorkerProcess {
+  child: ChildProcess;
+  result: Promise<BinResult>;
+  /** The REST URL, from its "Kafka Connect started" log line. */
+  url: Promise<string>;
+  exited: boolean;
+}
+
+/** Starts `connect-distributed workerFile`; `url` resolves with the REST URL from its "Kafka Connect started" log line. */
+export function startWorkerProcess(workerFile: string): WorkerProcess {
+  const child = spawnBin('connect-distributed', [workerFile], { SAMSA_LOG_LEVEL: 'info' });
+  const result = finished(child, 600_000);
+  let out = '';
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: string) => {
+      out += d;
+      const m = /"url":"([^"]+)"[^\n]*Kafka Connect started/.exec(out);
+      if (m !== null) resolve(m[1]!);
+    });
+    void result.then((r) => reject(new Error(`the worker exited before it started: ${JSON.stringify(r).slice(0, 4000)}`)));
+  });
+  const worker: WorkerProcess = { child, result, url, exited: false };
+  void result.then(() => (worker.exited = true));
+  return worker;
 }

@@ -9,7 +9,6 @@
  * source's rows, including rows inserted after the restart — nothing lost, nothing extra.
  */
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,42 +16,19 @@ import { after, before, describe, it } from 'node:test';
 import type { DbConnection } from '../../../../../src/connect/connectors/jdbc/db-connection.js';
 import { skipUnless } from '../../../../../src/testkit/database-process.js';
 import { mariaDbAvailable, startMariaDb, type MariaDbServer } from '../../../../../src/testkit/mariadb-server.js';
-import { finished, spawnBin, type BinResult } from '../../../../cli/cli-test-support.js';
 import { startTestBroker, type TestBroker } from '../../../../client/client-test-support.js';
 import {
   comparableRows, connect, connectorStatus, httpSettled, insertRows, jsonWorkerProps, until, waitCount, waitRunning, waitTopic,
   TEST_BROKER_OPTIONS,
 } from './jdbc-e2e-support.js';
+import { startWorkerProcess, type WorkerProcess } from '../../../distributed/distributed-test-support.js';
 
 const skip = skipUnless(mariaDbAvailable());
 
 const ROWS = 50_000;
 const COLUMNS = 'id, name, amount, created, note';
 
-interface WorkerProcess {
-  child: ChildProcess;
-  result: Promise<BinResult>;
-  url: Promise<string>;
-  exited: boolean;
-}
 
-/** Starts `connect-distributed workerFile`; `url` resolves with the REST URL from its "Kafka Connect started" log line. */
-function startWorkerProcess(workerFile: string): WorkerProcess {
-  const child = spawnBin('connect-distributed', [workerFile], { SAMSA_LOG_LEVEL: 'info' });
-  const result = finished(child, 600_000);
-  let out = '';
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: string) => {
-      out += d;
-      const m = /"url":"([^"]+)"[^\n]*Kafka Connect started/.exec(out);
-      if (m !== null) resolve(m[1]!);
-    });
-    void result.then((r) => reject(new Error(`the worker exited before it started: ${JSON.stringify(r).slice(0, 4000)}`)));
-  });
-  const worker: WorkerProcess = { child, result, url, exited: false };
-  void result.then(() => (worker.exited = true));
-  return worker;
-}
 
 function rowTuple(i: number): string {
   const created = new Date(Date.UTC(2023, 5, 1) + i * 1_237).toISOString().replace('T', ' ').replace('Z', '');
