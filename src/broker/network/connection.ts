@@ -185,14 +185,13 @@ export class Connection {
   /** Moves complete frames from the reader to the queue while below the bounds (all of them when draining). */
   private fillQueue(): void {
     while (this.state === 'draining' || (this.queue.length < this.maxQueuedRequests && this.queuedBytes < this.maxQueuedBytes)) {
-      const r = this.reader.next();
-      if (r.kind === 'incomplete') return;
-      if (r.kind === 'invalid') {
-        this.onFrameSizeError(r.error);
+      const frame = this.reader.nextFrame();
+      if (frame === null) {
+        if (this.reader.error !== undefined) this.onFrameSizeError(this.reader.error);
         return;
       }
-      this.queue.push(r.frame);
-      this.queuedBytes += r.frame.length;
+      this.queue.push(frame);
+      this.queuedBytes += frame.length;
     }
   }
 
