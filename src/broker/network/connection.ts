@@ -245,13 +245,7 @@ export class Connection {
           break;
         }
         if (isPromiseLike(result)) {
-          result.then(
-            (outcome) => this.resume(outcome),
-            (err: unknown) => {
-              this.handlerFailed(err);
-              this.pumping = false;
-            },
-          );
+          result.then(this.onPromisedOutcome, this.onPromisedFailure);
           return;
         }
         const next = this.afterHandled(result);
@@ -263,6 +257,13 @@ export class Connection {
     }
     this.pumping = false;
   }
+
+  /** The continuations of a promised outcome, made once (not two closures per long poll). */
+  private readonly onPromisedOutcome = (outcome: RequestOutcome): void => this.resume(outcome);
+  private readonly onPromisedFailure = (err: unknown): void => {
+    this.handlerFailed(err);
+    this.pumping = false;
+  };
 
   /** Continues the pump with an outcome that was promised. */
   private resume(outcome: RequestOutcome): void {
