@@ -139,11 +139,12 @@ export function produceError(frame: Buffer): { errorCode: number; baseOffset: bi
 }
 
 /**
- * The error code of the first partition of a Produce v9 response frame, read in place (what
- * `produceError` decodes with the generic codec); -1 when the response names no partition.
+ * The error code of the first partition of a Produce v9 response frame starting at `start` of
+ * `frame`, read in place (what `produceError` decodes with the generic codec); -1 when the
+ * response names no partition.
  */
-export function produceErrorCodeInPlace(frame: Buffer): number {
-  const c = cursor.at(frame, 4); // after the correlation id
+export function produceErrorCodeInPlace(frame: Buffer, start = 0): number {
+  const c = cursor.at(frame, start + 4); // after the correlation id
   c.skipTaggedFields(); // response header v1
   if (c.uvarint() - 1 < 1) return -1; // responses
   const nameLength = c.uvarint() - 1; // (not `c.pos += c.uvarint()`: that adds to pos as it was before the read)
@@ -237,17 +238,25 @@ export class ReusableFetchFrame {
   }
 }
 
+/** What `readFetchInPlace` finds: the error code and where the records field lies in the frame's buffer. */
+export interface FetchedInPlace {
+  errorCode: number;
+  /** `[recordsStart, recordsEnd)` of the frame's buffer (empty when there are no records). */
+  recordsStart: number;
+  recordsEnd: number;
+}
+
 /**
- * The first partition of a Fetch v12 response frame, read in place: no object tree, the records
- * a view into the frame. `out` is filled and returned (a worker reuses one).
+ * The first partition of a Fetch v12 response frame starting at `start` of `frame`, read in
+ * place: no object tree, no copy. `out` is filled and returned (a worker reuses one).
  */
-export function readFetchInPlace(frame: Buffer, out: { errorCode: number; records: Buffer }): { errorCode: number; records: Buffer } {
-  const c = cursor.at(frame, 4); // after the correlation id
+export function readFetchInPlace(frame: Buffer, start: number, out: FetchedInPlace): FetchedInPlace {
+  const c = cursor.at(frame, start + 4); // after the correlation id
   c.skipTaggedFields(); // response header v1
   c.pos += 4; // throttle time
   const topLevelError = frame.readInt16BE(c.pos);
   c.pos += 2 + 4; // error code, session id
-  out.records = EMPTY_RECORDS;
+  out.recordsStart = out.recordsEnd = 0;
   if (topLevelError !== 0) {
     out.errorCode = topLevelError;
     return out;
@@ -272,11 +281,12 @@ export function readFetchInPlace(frame: Buffer, out: { errorCode: number; record
   }
   c.pos += 4; // preferred read replica
   const size = c.uvarint() - 1;
-  if (size > 0) out.records = frame.subarray(c.pos, c.pos + size);
+  if (size > 0) {
+    out.recordsStart = c.pos;
+    out.recordsEnd = c.pos + size;
+  }
   return out;
 }
-
-const EMPTY_RECORDS = Buffer.alloc(0);
 
 export interface FetchedPartition {
   errorCode: number;

@@ -82,6 +82,23 @@ export class FrameReader {
     return { kind: 'frame', frame: this.take(size, allocate) };
   }
 
+  /**
+   * `next()` without a result object per frame (for a per-request hot path): the next complete
+   * frame, or null when more bytes are needed or a size prefix was refused (then `error` is set).
+   */
+  nextFrame(allocate?: (size: number) => Buffer): Buffer | null {
+    if (this.failure !== undefined) return null;
+    if (this.pendingSize < 0) {
+      if (this.buffered < SIZE_PREFIX_BYTES) return null;
+      this.consumePrefix();
+      if (this.failure !== undefined) return null;
+    }
+    const size = this.pendingSize;
+    if (this.buffered < size) return null;
+    this.pendingSize = -1;
+    return this.take(size, allocate);
+  }
+
   /** Bytes held: the unconsumed part of the pushed chunks (size prefixes already read are not counted). */
   get bufferedBytes(): number {
     return this.buffered;

@@ -173,4 +173,37 @@ describe('FrameReader', () => {
       assert.equal(reader.bufferedBytes, 0);
     }
   });
+
+  it('nextFrame() yields the same frames as next() under random chunking, without result objects (seeded)', () => {
+    const rng = seededRng(20261126);
+    for (let round = 0; round < 100; round++) {
+      const reader = new FrameReader({ maxFrameBytes: 4096 });
+      const payloads: Buffer[] = [];
+      const n = 1 + Math.floor(rng() * 20);
+      for (let i = 0; i < n; i++) payloads.push(payload(Math.floor(rng() < 0.2 ? rng() * 4096 : rng() * 40), round + i));
+      const stream = Buffer.concat(payloads.map(sizePrefixed));
+      const frames: Buffer[] = [];
+      let pos = 0;
+      while (pos < stream.length) {
+        const len = 1 + Math.floor(rng() * (rng() < 0.5 ? 8 : 3000));
+        reader.push(stream.subarray(pos, pos + len));
+        pos += len;
+        for (let f = reader.nextFrame(); f !== null; f = reader.nextFrame()) frames.push(f);
+      }
+      assert.deepEqual(frames, payloads, `round ${round}`);
+      assert.equal(reader.error, undefined);
+      assert.equal(reader.bufferedBytes, 0);
+    }
+  });
+
+  it('nextFrame() returns null at a refused size prefix and the error stays set', () => {
+    const reader = new FrameReader({ maxFrameBytes: 64 });
+    reader.push(Buffer.concat([sizePrefixed(payload(3, 1)), prefix(65), Buffer.alloc(10)]));
+    assert.deepEqual(reader.nextFrame(), payload(3, 1));
+    assert.equal(reader.nextFrame(), null);
+    assert.equal(reader.error?.reason, 'FRAME_TOO_LARGE');
+    reader.push(sizePrefixed(payload(2, 2)));
+    assert.equal(reader.nextFrame(), null, 'sticky: nothing more is cut');
+    assert.equal(reader.next().kind, 'invalid');
+  });
 });

@@ -6,16 +6,17 @@
  * `warmupRecords` are left out. Run by workers/latency-consumer.ts (a process of its own) and
  * workers/latency-client.ts (next to the producing loop in one process).
  *
- * The loop allocates as little as it can per record and per fetch (keys are read in place by a
- * record walk, the response is read in place, the request frame is reused with its offset
- * rewritten, latencies go to a preallocated array): its own garbage collection pauses would
- * otherwise be counted as the broker's latency.
+ * The loop allocates as little as it can per record and per fetch (the response is read in place
+ * in the connection's read buffer, keys by a record walk, the request frame is reused with its
+ * offset rewritten, latencies go to a preallocated array, no promise per fetch): its own garbage
+ * collection pauses would otherwise be counted as the broker's latency.
  */
 import { scanRecordKeys } from '../../../src/broker/storage/scan-record-keys.js';
 import { RECORD_BATCH_OVERHEAD } from '../../../src/protocol/records/index.js';
 import { percentile } from '../stats.js';
-import type { PipelinedConnection } from '../wire.js';
+import type { FetchedInPlace } from '../wire.js';
 import { readFetchInPlace, ReusableFetchFrame } from '../wire.js';
+import type { LatencyConnection } from './latency-connection.js';
 
 export interface ConsumeLoopParams {
   topic: string;
@@ -46,7 +47,7 @@ function readStampNs(buf: Uint8Array, pos: number): number {
 }
 
 /** Runs until `expected` records arrived or `timeoutMs` passed; `onFirstFetchSent` runs once the first Fetch is on the wire. */
-export async function runConsumeLoop(conn: PipelinedConnection, p: ConsumeLoopParams, onFirstFetchSent: () => void): Promise<ConsumeLoopResult> {
+export async function runConsumeLoop(conn: LatencyConnection, p: ConsumeLoopParams, onFirstFetchSent: () => void): Promise<ConsumeLoopResult> {
   const latencies = new Float64Array(Math.max(0, p.expected - p.warmupRecords));
   let measured = 0;
   // Stalls: runs of consecutive records above STALL_MS, as [seconds since the first record, worst latency ms, records].
@@ -75,32 +76,46 @@ export async function runConsumeLoop(conn: PipelinedConnection, p: ConsumeLoopPa
     }
     received++;
   };
-  const deadline = Date.now() + p.timeoutMs;
-  let first = true;
   const request = new ReusableFetchFrame(p.topic, 0, { maxWaitMs: 500, minBytes: 1, maxBytes: 8 << 20, partitionMaxBytes: 8 << 20 });
-  const fetched = { errorCode: 0, records: Buffer.alloc(0) };
-  while (received < p.expected && Date.now() < deadline) {
-    const pending = conn.send(request.setOffset(offset));
-    if (first) {
-      onFirstFetchSent();
-      first = false;
-    }
-    const response = await pending;
-    receivedAtNs = Number(response.receivedAtNs);
-    fetches++;
-    readFetchInPlace(response.frame, fetched);
-    if (fetched.errorCode !== 0) throw new Error(`fetch failed with error code ${fetched.errorCode}`);
-    // Whole batches (a trailing partial one is left for the next fetch, as clients do).
-    const records = fetched.records;
-    let pos = 0;
-    while (records.length - pos >= RECORD_BATCH_OVERHEAD) {
-      const size = records.readInt32BE(pos + 8) + 12;
-      if (size > records.length - pos) break;
-      scanRecordKeys(records, pos, visit);
-      offset = records.readUInt32BE(pos) * 0x100000000 + records.readUInt32BE(pos + 4) + records.readInt32BE(pos + 23) + 1;
-      pos += size;
-    }
-  }
+  const fetched: FetchedInPlace = { errorCode: 0, recordsStart: 0, recordsEnd: 0 };
+  // One Fetch at a time: each response is walked where it was read, then the next Fetch goes out.
+  await new Promise<void>((resolve, reject) => {
+    let over = false;
+    const end = (err?: Error): void => {
+      if (over) return;
+      over = true;
+      clearTimeout(timer);
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    const timer = setTimeout(() => end(), p.timeoutMs);
+    conn.onFailure = (err) => end(err);
+    conn.onFrame = (buf, start, _end, atNs) => {
+      if (over) return;
+      try {
+        receivedAtNs = Number(atNs);
+        fetches++;
+        readFetchInPlace(buf, start, fetched);
+        if (fetched.errorCode !== 0) throw new Error(`fetch failed with error code ${fetched.errorCode}`);
+        // Whole batches (a trailing partial one is left for the next fetch, as clients do).
+        let pos = fetched.recordsStart;
+        const recordsEnd = fetched.recordsEnd;
+        while (recordsEnd - pos >= RECORD_BATCH_OVERHEAD) {
+          const size = buf.readInt32BE(pos + 8) + 12;
+          if (size > recordsEnd - pos) break;
+          scanRecordKeys(buf, pos, visit);
+          offset = buf.readUInt32BE(pos) * 0x100000000 + buf.readUInt32BE(pos + 4) + buf.readInt32BE(pos + 23) + 1;
+          pos += size;
+        }
+        if (received >= p.expected) end();
+        else conn.send(request.setOffset(offset));
+      } catch (err) {
+        end(err as Error);
+      }
+    };
+    conn.send(request.setOffset(offset));
+    onFirstFetchSent();
+  });
   const sorted = latencies.subarray(0, measured).sort();
   return {
     received,

@@ -7,10 +7,14 @@
  * requests are outstanding; records not yet sendable wait and are stamped when they go out, so
  * producer-side queueing is not counted. Run by workers/latency-producer.ts (a process of its own)
  * and workers/latency-client.ts (next to the consuming loop in one process).
+ *
+ * The loop allocates little per request: each request is written by a `ProduceRequestWriter`
+ * into a buffer that is used again once its response has arrived (the broker has then read it
+ * all), responses are read in place, one timer is re-armed for every tick, no promise per request.
  */
-import { buildRecordBatch } from '../../../src/protocol/records/index.js';
-import type { PipelinedConnection } from '../wire.js';
-import { produceErrorCodeInPlace, produceFrame } from '../wire.js';
+import { produceErrorCodeInPlace } from '../wire.js';
+import type { LatencyConnection } from './latency-connection.js';
+import { ProduceRequestWriter } from './produce-request-writer.js';
 
 export interface ProduceLoopParams {
   topic: string;
@@ -18,7 +22,7 @@ export interface ProduceLoopParams {
   durationMs: number;
   valueBytes: number;
   maxInFlight: number;
-  /** Default 1; the cluster bench uses -1 (all). */
+  /** Default 1. */
   acks?: number;
 }
 
@@ -30,44 +34,75 @@ export interface ProduceLoopResult {
 }
 
 /** Resolves once every record is acknowledged; rejects on a produce error or a connection failure. */
-export async function runProduceLoop(conn: PipelinedConnection, p: ProduceLoopParams): Promise<ProduceLoopResult> {
+export async function runProduceLoop(conn: LatencyConnection, p: ProduceLoopParams): Promise<ProduceLoopResult> {
   const total = Math.round((p.rate * p.durationMs) / 1000);
-  const template = Buffer.alloc(p.valueBytes, 'x');
-  const start = process.hrtime.bigint();
+  const writer = new ProduceRequestWriter(p.topic, 0, p.acks ?? 1, Buffer.alloc(p.valueBytes, 'x'));
+  // At most ~512 KiB per request (max.message.bytes is 1 MiB): a backlog after a stall goes
+  // out over the next ticks rather than as one oversized batch.
+  const maxRecordsPerRequest = Math.max(1, Math.floor((512 * 1024) / p.valueBytes));
+  // Request buffers: free ones, and those in flight (oldest first) with their record counts.
+  const free: Buffer[] = [];
+  const inFlight: Buffer[] = [];
+  const inFlightRecords: number[] = [];
+  // Monotonic ns as numbers (exact below 2^53 ns, about 104 days of uptime): no BigInt arithmetic per tick.
+  const start = Number(process.hrtime.bigint());
   let sent = 0;
   let acked = 0;
   let requests = 0;
   let maxBatch = 0;
   await new Promise<void>((resolve, reject) => {
+    let over = false;
+    const end = (err?: Error): void => {
+      if (over) return;
+      over = true;
+      clearTimeout(timer);
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    conn.onFailure = (err) => end(err);
+    conn.onFrame = (buf, frameStart) => {
+      if (over) return;
+      const errorCode = produceErrorCodeInPlace(buf, frameStart);
+      if (errorCode !== 0) {
+        end(new Error(`produce failed with error code ${errorCode}`));
+        return;
+      }
+      const done = inFlight.shift();
+      if (done === undefined) {
+        end(new Error('produce response without a request'));
+        return;
+      }
+      free.push(done);
+      acked += inFlightRecords.shift()!;
+      if (acked === total) end();
+    };
     const tick = (): void => {
-      const now = process.hrtime.bigint();
-      const due = Math.min(total, Math.floor((Number(now - start) / 1e9) * p.rate));
-      if (due > sent && conn.inFlight < p.maxInFlight) {
-        // At most ~512 KiB per request (max.message.bytes is 1 MiB): a backlog after a stall goes
-        // out over the next ticks rather than as one oversized batch.
-        const n = Math.min(due - sent, Math.max(1, Math.floor((512 * 1024) / p.valueBytes)));
-        const key = Buffer.allocUnsafe(8);
-        const stamp = process.hrtime.bigint();
-        key.writeBigInt64BE(stamp, 0);
-        const records = [];
-        for (let i = 0; i < n; i++) records.push({ key, value: template });
-        const frame = produceFrame(p.topic, 0, p.acks ?? 1, buildRecordBatch(records, { timestamp: BigInt(Date.now()) }));
+      if (over) return;
+      const now = Number(process.hrtime.bigint());
+      const due = Math.min(total, Math.floor(((now - start) / 1e9) * p.rate));
+      if (due > sent && inFlight.length < p.maxInFlight) {
+        const n = Math.min(due - sent, maxRecordsPerRequest);
+        const bytes = writer.frameBytes(n);
+        let out = free.pop();
+        if (out === undefined || out.length < bytes) out = Buffer.allocUnsafe(Math.max(bytes, writer.frameBytes(maxRecordsPerRequest)));
+        const stamp = Number(process.hrtime.bigint());
+        const length = writer.write(out, n, stamp, Date.now());
+        inFlight.push(out);
+        inFlightRecords.push(n);
         sent += n;
         requests++;
         if (n > maxBatch) maxBatch = n;
-        conn.send(frame).then(({ frame: response }) => {
-          const errorCode = produceErrorCodeInPlace(response);
-          if (errorCode !== 0) {
-            reject(new Error(`produce failed with error code ${errorCode}`));
-            return;
-          }
-          acked += n;
-          if (acked === total) resolve();
-        }, reject);
+        try {
+          conn.send(out.subarray(0, length));
+        } catch (err) {
+          end(err as Error);
+          return;
+        }
       }
-      if (sent < total) setTimeout(tick, 1);
+      if (sent < total) timer.refresh();
     };
+    const timer = setTimeout(tick, 1);
     tick();
   });
-  return { records: sent, requests, maxBatch, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+  return { records: sent, requests, maxBatch, ms: (Number(process.hrtime.bigint()) - start) / 1e6 };
 }

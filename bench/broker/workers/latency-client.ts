@@ -12,12 +12,12 @@ import type { ProduceLoopParams } from '../latency/produce-loop.js';
 import { runProduceLoop } from '../latency/produce-loop.js';
 import { runQueueWait, schedStat } from '../processes.js';
 import { emit, runWorker, workerParams } from '../worker-io.js';
-import { PipelinedConnection } from '../wire.js';
+import { LatencyConnection } from '../latency/latency-connection.js';
 
 runWorker(async () => {
   const p = workerParams<{ port: number; consume: ConsumeLoopParams; produce: ProduceLoopParams }>();
-  const fetchConn = await PipelinedConnection.open('127.0.0.1', p.port);
-  const produceConn = await PipelinedConnection.open('127.0.0.1', p.port);
+  const fetchConn = await LatencyConnection.open('127.0.0.1', p.port);
+  const produceConn = await LatencyConnection.open('127.0.0.1', p.port);
   const sched0 = schedStat('self');
   const wall0 = performance.now();
   let firstFetchSent!: () => void;

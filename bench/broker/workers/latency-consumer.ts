@@ -7,11 +7,11 @@ import type { ConsumeLoopParams } from '../latency/consume-loop.js';
 import { runConsumeLoop } from '../latency/consume-loop.js';
 import { runQueueWait, schedStat } from '../processes.js';
 import { emit, runWorker, workerParams } from '../worker-io.js';
-import { PipelinedConnection } from '../wire.js';
+import { LatencyConnection } from '../latency/latency-connection.js';
 
 runWorker(async () => {
   const p = workerParams<ConsumeLoopParams & { port: number }>();
-  const conn = await PipelinedConnection.open('127.0.0.1', p.port);
+  const conn = await LatencyConnection.open('127.0.0.1', p.port);
   const sched0 = schedStat('self');
   const wall0 = performance.now();
   const r = await runConsumeLoop(conn, p, () => emit({ type: 'ready' }));

@@ -6,11 +6,11 @@ import type { ProduceLoopParams } from '../latency/produce-loop.js';
 import { runProduceLoop } from '../latency/produce-loop.js';
 import { runQueueWait, schedStat } from '../processes.js';
 import { emit, runWorker, workerParams } from '../worker-io.js';
-import { PipelinedConnection } from '../wire.js';
+import { LatencyConnection } from '../latency/latency-connection.js';
 
 runWorker(async () => {
   const p = workerParams<ProduceLoopParams & { port: number }>();
-  const conn = await PipelinedConnection.open('127.0.0.1', p.port);
+  const conn = await LatencyConnection.open('127.0.0.1', p.port);
   const sched0 = schedStat('self');
   const wall0 = performance.now();
   const r = await runProduceLoop(conn, p);

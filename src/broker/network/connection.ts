@@ -185,14 +185,13 @@ export class Connection {
   /** Moves complete frames from the reader to the queue while below the bounds (all of them when draining). */
   private fillQueue(): void {
     while (this.state === 'draining' || (this.queue.length < this.maxQueuedRequests && this.queuedBytes < this.maxQueuedBytes)) {
-      const r = this.reader.next();
-      if (r.kind === 'incomplete') return;
-      if (r.kind === 'invalid') {
-        this.onFrameSizeError(r.error);
+      const frame = this.reader.nextFrame();
+      if (frame === null) {
+        if (this.reader.error !== undefined) this.onFrameSizeError(this.reader.error);
         return;
       }
-      this.queue.push(r.frame);
-      this.queuedBytes += r.frame.length;
+      this.queue.push(frame);
+      this.queuedBytes += frame.length;
     }
   }
 
@@ -246,13 +245,7 @@ export class Connection {
           break;
         }
         if (isPromiseLike(result)) {
-          result.then(
-            (outcome) => this.resume(outcome),
-            (err: unknown) => {
-              this.handlerFailed(err);
-              this.pumping = false;
-            },
-          );
+          result.then(this.onPromisedOutcome, this.onPromisedFailure);
           return;
         }
         const next = this.afterHandled(result);
@@ -264,6 +257,13 @@ export class Connection {
     }
     this.pumping = false;
   }
+
+  /** The continuations of a promised outcome, made once (not two closures per long poll). */
+  private readonly onPromisedOutcome = (outcome: RequestOutcome): void => this.resume(outcome);
+  private readonly onPromisedFailure = (err: unknown): void => {
+    this.handlerFailed(err);
+    this.pumping = false;
+  };
 
   /** Continues the pump with an outcome that was promised. */
   private resume(outcome: RequestOutcome): void {

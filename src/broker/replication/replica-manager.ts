@@ -7,6 +7,8 @@ import type { MetadataEvent, MetadataStore, PartitionState, TopicMetadata } from
 import type { LogConfig } from '../storage/log-config.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { AppendResult } from '../storage/log.js';
+import { FetchWaitDeadlines } from './fetch-wait-deadlines.js';
+import type { DeadlineQueue, DeadlineWait } from './fetch-wait-deadlines.js';
 import { Partition } from './partition.js';
 import type { FetchIsolation, PartitionError } from './partition.js';
 import type { ReadBufferLease } from '../storage/read-buffer-pool.js';
@@ -106,6 +108,8 @@ export class ReplicaManager {
    * rebuilt as entries come and go, one long poll at a time).
    */
   private fetchWaits: FetchWait | null = null;
+  /** The long polls' max waits, on one timer. */
+  private readonly fetchWaitDeadlines = new FetchWaitDeadlines();
   private readonly watchedSignals = new WeakSet<AbortSignal>();
   private unsubscribe: (() => void) | null = null;
   private cancelIsrExpiration: (() => void) | null = null;
@@ -441,7 +445,7 @@ export class ReplicaManager {
         this.watchShutdown(signal);
         this.addFetchWait(wait);
       }
-      wait.timer = setTimeout(finishFetchWait, params.maxWaitMs, wait);
+      this.fetchWaitDeadlines.add(wait, params.maxWaitMs);
       for (const req of params.partitions) {
         const p = this.getPartition(req.topic, req.partition);
         if (p !== undefined) wait.register(p, req);
@@ -473,6 +477,7 @@ export class ReplicaManager {
 
   /** @internal A wait is over: forget it (FetchWait calls this). */
   fetchWaitDone(wait: FetchWait): void {
+    this.fetchWaitDeadlines.remove(wait);
     if (!wait.listed) return;
     wait.listed = false;
     const { prevWait, nextWait } = wait;
@@ -504,16 +509,16 @@ export class ReplicaManager {
   }
 }
 
-function finishFetchWait(wait: FetchWait): void {
-  wait.finish();
-}
-
 /**
  * A long-polling fetch waiting for data: ended by an append that gives it enough bytes, its
  * timer, or shutdown; then it reads again (in a microtask, after the append that woke it is done).
  */
-class FetchWait {
-  timer: NodeJS.Timeout | undefined;
+class FetchWait implements DeadlineWait {
+  /** Links of the max-wait deadlines (see FetchWaitDeadlines). */
+  deadline = 0;
+  deadlineQueue: DeadlineQueue | null = null;
+  prevByDeadline: DeadlineWait | null = null;
+  nextByDeadline: DeadlineWait | null = null;
   /** Links of the manager's list of waits (see ReplicaManager.fetchWaits). */
   listed = false;
   prevWait: FetchWait | null = null;
@@ -554,10 +559,14 @@ class FetchWait {
     else this.register(p, req);
   }
 
+  /** The max wait is over (FetchWaitDeadlines). */
+  expire(): void {
+    this.finish();
+  }
+
   finish(): void {
     if (this.done) return;
     this.done = true;
-    clearTimeout(this.timer);
     this.firstCancel?.();
     if (this.moreCancels !== undefined) for (const c of this.moreCancels) c();
     this.manager.fetchWaitDone(this);
