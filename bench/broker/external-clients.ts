@@ -41,11 +41,13 @@ export interface ThroughputResult {
 
 /**
  * `rdkafka_performance -P`: `records` messages of `valueBytes` bytes to one partition, acks=1 (or `acks`),
- * librdkafka's defaults otherwise (linger.ms=5, batch.size=1000000, 5 requests in flight).
+ * librdkafka's defaults otherwise (linger.ms=5, batch.size=1000000, 5 requests in flight), or with
+ * `config` (`key=value` strings, each passed as `-X key=value`).
  * The figures are the tool's own: from its first produce call to the last delivery report.
  */
-export async function rdkafkaPerformanceProduce(bin: string, bootstrap: string, topic: string, records: number, valueBytes: number, timeoutMs: number, acks = 1): Promise<ThroughputResult> {
-  const r = await runCommand(bin, ['-P', '-t', topic, '-p', '0', '-b', bootstrap, '-s', String(valueBytes), '-c', String(records), '-a', String(acks), '-q'], timeoutMs);
+export async function rdkafkaPerformanceProduce(bin: string, bootstrap: string, topic: string, records: number, valueBytes: number, timeoutMs: number, acks = 1, config: readonly string[] = []): Promise<ThroughputResult> {
+  const extra = config.flatMap((kv) => ['-X', kv]);
+  const r = await runCommand(bin, ['-P', '-t', topic, '-p', '0', '-b', bootstrap, '-s', String(valueBytes), '-c', String(records), '-a', String(acks), '-q', ...extra], timeoutMs);
   const lines = r.stdout.split('\n').filter((l) => l.includes('messages produced'));
   const last = lines[lines.length - 1] ?? '';
   const m = /(\d+) messages produced \((\d+) bytes\), (\d+) delivered \(offset -?\d+, (\d+) failed\) in (\d+)ms/.exec(last);

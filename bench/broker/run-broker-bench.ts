@@ -15,6 +15,9 @@
  *   --json FILE      also write every raw measurement as JSON
  *   --broker-node-args "ARGS"
  *                    extra Node/V8 flags for the main broker (space-separated), for experiments
+ *   --rdkafka-producer-config "k=v ..."
+ *                    librdkafka properties for the produce phase's rdkafka_performance (each
+ *                    passed as -X k=v), for experiments
  *
  * Everything runs on 127.0.0.1. Temp dirs are removed and child processes killed at the end,
  * on error and on SIGINT/SIGTERM. See bench/README.md for what each figure measures.
@@ -58,6 +61,8 @@ interface Options {
   diagnose: boolean;
   /** Extra Node/V8 flags for the main broker (--broker-node-args). */
   brokerNodeArgs: string[];
+  /** librdkafka properties for the produce phase's C producer (--rdkafka-producer-config). */
+  rdkafkaProducerConfig: string[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -68,6 +73,7 @@ function parseArgs(argv: string[]): Options {
   let jsonFile: string | null = null;
   let diagnose = false;
   let brokerNodeArgs: string[] = [];
+  let rdkafkaProducerConfig: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') quick = true;
@@ -80,10 +86,13 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--json') jsonFile = argv[++i] ?? null;
     else if (a === '--diagnose') diagnose = true;
     else if (a === '--broker-node-args') brokerNodeArgs = (argv[++i] ?? '').split(' ').filter((x) => x !== '');
-    else throw new Error(`unknown argument ${a}`);
+    else if (a === '--rdkafka-producer-config') {
+      rdkafkaProducerConfig = (argv[++i] ?? '').split(' ').filter((x) => x !== '');
+      for (const kv of rdkafkaProducerConfig) if (!/^[a-z0-9.]+=\S+$/.test(kv)) throw new Error(`--rdkafka-producer-config expects key=value pairs, got ${kv}`);
+    }    else throw new Error(`unknown argument ${a}`);
   }
   if (rounds !== null && (!Number.isInteger(rounds) || rounds < 1)) throw new Error('--rounds expects a positive integer');
-  return { quick, rounds: rounds ?? (quick ? 1 : 5), only, profileDir, jsonFile, diagnose, brokerNodeArgs };
+  return { quick, rounds: rounds ?? (quick ? 1 : 5), only, profileDir, jsonFile, diagnose, brokerNodeArgs, rdkafkaProducerConfig };
 }
 
 interface Sizes {
@@ -279,11 +288,11 @@ async function nodeProduce(port: number, topic: string, records: number): Promis
   return throughput(r.valueBytes, r.records, r.ms);
 }
 
-async function cProduce(port: number, topic: string, records: number, rdkafkaPerformance: string | null, kcatInput: string | null): Promise<Throughput> {
+async function cProduce(port: number, topic: string, records: number, rdkafkaPerformance: string | null, kcatInput: string | null, config: readonly string[]): Promise<Throughput> {
   await flushDirtyPages();
   const bootstrap = `${HOST}:${port}`;
   let r: ThroughputResult;
-  if (rdkafkaPerformance !== null) r = await rdkafkaPerformanceProduce(rdkafkaPerformance, bootstrap, topic, records, VALUE_BYTES, 300_000);
+  if (rdkafkaPerformance !== null) r = await rdkafkaPerformanceProduce(rdkafkaPerformance, bootstrap, topic, records, VALUE_BYTES, 300_000, 1, config);
   else r = await kcatProduce(bootstrap, topic, kcatInput!, records, VALUE_BYTES, 300_000);
   return throughput(r.bytes, r.records, r.ms);
 }
@@ -776,6 +785,7 @@ async function main(): Promise<void> {
       results.notes.push('rdkafka_performance not built (bench/broker/build-rdkafka-performance.sh): the C producer is kcat -P -l FILE');
     }
     results.produce.client = rdkafkaPerformance !== null ? 'rdkafka_performance (librdkafka 2.0.2, C)' : 'kcat -P (librdkafka, C)';
+    if (rdkafkaPerformance !== null && o.rdkafkaProducerConfig.length > 0) results.produce.client += ` with ${o.rdkafkaProducerConfig.map((kv) => `-X ${kv}`).join(' ')}`;
     markPhase('produce');
     log(`\n[produce] ${o.rounds} x (null broker, ${results.produce.client}, null broker, protocol-level Node producer), ${fmt(bytes / MiB)} MiB each`);
     let peak = Number.NaN;
@@ -788,7 +798,7 @@ async function main(): Promise<void> {
         await createTopic(HOST, port, `pc-${i}`);
         const rss = sampleRss(broker!.pid);
         try {
-          return await withBrokerCpu(broker!.pid, () => cProduce(port, `pc-${i}`, s.produceRecords, rdkafkaPerformance, kcatInput));
+          return await withBrokerCpu(broker!.pid, () => cProduce(port, `pc-${i}`, s.produceRecords, rdkafkaPerformance, kcatInput, o.rdkafkaProducerConfig));
         } finally {
           track(rss.stop());
           await deleteTopic(HOST, port, `pc-${i}`);
