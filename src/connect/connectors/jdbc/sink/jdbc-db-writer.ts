@@ -62,15 +62,21 @@ export class JdbcDbWriter {
       entry.records.push(record);
     }
     const buffers: BufferedRecords[] = [];
-    for (const [key, { id, records: tableRecords }] of byTable) {
-      const buffer = new BufferedRecords(this.config, id, this.dialect, this.structure, this.prepared.get(key) ?? null);
-      await buffer.prepare(conn, tableRecords);
-      this.prepared.set(key, buffer.preparedSchemas());
-      buffers.push(buffer);
+    try {
+      for (const [key, { id, records: tableRecords }] of byTable) {
+        const buffer = new BufferedRecords(this.config, id, this.dialect, this.structure, this.prepared.get(key) ?? null);
+        await buffer.prepare(conn, tableRecords);
+        this.prepared.set(key, buffer.preparedSchemas());
+        buffers.push(buffer);
+      }
+      await conn.transaction(async (tx) => {
+        for (const buffer of buffers) await buffer.execute(tx);
+      });
+    } catch (err) {
+      this.provider.used(false);
+      throw err;
     }
-    await conn.transaction(async (tx) => {
-      for (const buffer of buffers) await buffer.execute(tx);
-    });
+    this.provider.used(true);
     this.logger.debug({ records: records.length, tables: buffers.length }, 'wrote records');
   }
 
