@@ -125,16 +125,10 @@ class MysqlDbConnection implements DbConnection {
     if (this.inTransaction) throw new Error('transaction() is not nestable');
     this.inTransaction = true;
     try {
-      // START TRANSACTION is queued, not awaited: the statements `fn` sends follow it on the
-      // connection (mysql2 runs a connection's commands in order), so the first of them does not
-      // wait a round trip. Should START TRANSACTION itself fail (the connection broke: then so do
-      // the statements behind it), the error is thrown and the transaction rolled back.
-      const started = this.conn.query('START TRANSACTION');
-      started.catch(() => undefined); // awaited below
+      await this.conn.query('START TRANSACTION');
       let result: T;
       try {
         result = await fn(this);
-        await started;
       } catch (err) {
         await this.conn.query('ROLLBACK').catch((rollbackError: unknown) => {
           this.logger.warn({ err: describeError(rollbackError) }, 'rollback failed');
