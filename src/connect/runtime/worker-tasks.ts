@@ -12,15 +12,6 @@
  *
  * Sink: a consumer in group `connect-<connector name>` (auto.offset.reset earliest, no
  * auto-commit) → converters (toConnectData) → transformation chain → `SinkTask.put(batch)`.
- * Puts run one at a time in delivery order, but the runtime does not wait for a put before
- * converting the next fetched batch: that conversion overlaps the put (a database's work for a
- * JDBC sink), and the next put starts once the previous one completed. A batch's offsets become
- * current (committable) only when its put completed, and every commit, revocation and stop first
- * waits for the put in flight, so the task's contract is Kafka's: preCommit/flush never runs
- * concurrently with put, and never for records whose put has not returned. A put failing with a
- * RetriableException has its batch delivered (converted and put) again after a backoff; any
- * other failure fails the task. A batch converted while a put's seek, a pause or a rebalance
- * made it stale is dropped and read again.
  * Every `offset.flush.interval.ms`, before partitions are revoked and on stop, the task's
  * `preCommit()` (by default `flush()`) runs and then the offsets it returned are committed, so a
  * committed offset never runs ahead of what the task made durable.
@@ -109,15 +100,6 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: 
   const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
   promise.catch(() => undefined);
   return { promise, resolve, reject };
-}
-
-/** Resolves on the event loop's next turn, after pending I/O callbacks ran. */
-function yieldToIo(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-function asError(e: unknown): Error {
-  return e instanceof Error ? e : new Error(String(e));
 }
 
 export interface SourceTaskOptions {
@@ -463,23 +445,6 @@ export interface SinkTaskOptions {
   consumerSettings?: Partial<ConsumerOptions>;
 }
 
-/** The batch a put covers: one partition's consumed offsets from `firstOffset` to `lastOffset`. */
-interface PutSpan {
-  readonly topic: string;
-  readonly partition: number;
-  readonly firstOffset: bigint;
-  readonly lastOffset: bigint;
-}
-
-interface PutInFlight extends PutSpan {
-  /** Settles with the put's failure, or null once it completed; never rejects. */
-  readonly settled: Promise<Error | null>;
-}
-
-/** The wait before a batch whose put failed with a RetriableException is put again: doubled per failure in a row, up to the maximum. */
-const RETRY_BACKOFF_MS = 300;
-const RETRY_BACKOFF_MAX_MS = 10_000;
-
 export class WorkerSinkTask implements WorkerTask {
   readonly id: string;
   private readonly consumer: Consumer;
@@ -501,13 +466,6 @@ export class WorkerSinkTask implements WorkerTask {
   private readonly activeTopics = new Set<string>();
   /** Each record put → what was consumed for it; kept only once the task asked for the errant record reporter. */
   private consumedRecords: WeakMap<SinkRecord, ConsumedRecord> | null = null;
-  /** The put handed to the task and not finished yet (see finishPut). */
-  private inFlight: PutInFlight | null = null;
-  /** Bumped at every revocation and assignment: a batch converted before one is not put. */
-  private assignmentGeneration = 0;
-  /** Puts that failed with a RetriableException in a row, for the backoff before the batch's next put. */
-  private retriableFailures = 0;
-  private retryAt = 0;
 
   constructor(private readonly options: SinkTaskOptions) {
     this.id = options.id;
@@ -519,8 +477,6 @@ export class WorkerSinkTask implements WorkerTask {
       rebalanceListener: {
         onPartitionsRevoked: (partitions) => this.lock.run(async () => {
           const tps = partitions.flatMap((p) => (p.partitions ?? []).map((partition) => ({ topic: p.topic, partition })));
-          this.assignmentGeneration++;
-          await this.finishPut(tps);
           await this.commitLocked(tps).catch((e: Error) => this.options.logger.warn({ task: this.id, err: e.message }, 'commit before revocation failed'));
           await this.options.task.close(tps);
           for (const tp of tps) {
@@ -531,7 +487,6 @@ export class WorkerSinkTask implements WorkerTask {
         }),
         onPartitionsAssigned: (partitions) => this.lock.run(async () => {
           const tps = partitions.flatMap((p) => (p.partitions ?? []).map((partition) => ({ topic: p.topic, partition })));
-          this.assignmentGeneration++;
           this.assigned.push(...tps);
           if (this.targetPaused && tps.length > 0) this.consumer.pause(tps.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] })));
           await this.options.task.open(tps);
@@ -574,124 +529,39 @@ export class WorkerSinkTask implements WorkerTask {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, isStale }) => {
-        if (this.stopping || batch.messages.length === 0) return;
-        const generation = this.assignmentGeneration;
-        if (!this.activeTopics.has(batch.topic)) {
-          this.activeTopics.add(batch.topic);
-          this.options.onTopic?.(batch.topic);
-        }
-        let records: SinkRecord[];
-        try {
-          // While a put is in flight, let it run up to its first wait for I/O (its statement
-          // sent) before this batch's conversion takes the thread.
-          if (this.inFlight !== null) await yieldToIo();
-          records = await this.convertBatch(batch.topic, batch.partition, batch.messages);
-        } catch (e) {
-          // A RetriableException: the consumer delivers the same batch again after a backoff.
-          if (e instanceof RetriableException) throw e;
-          await this.lock.run(async () => this.fail(e));
-          return;
-        }
+      eachBatch: async ({ batch, resolveOffset }) => {
         await this.lock.run(async () => {
-          // The previous put first: puts run one at a time, in delivery order.
-          await this.finishPut();
-          if (this.stopping) return;
-          // The batch was fetched before a seek, a pause or a rebalance that the previous put
-          // (or the herder) caused meanwhile: drop it; the consumer reads it again from its position.
-          if (isStale() || generation !== this.assignmentGeneration || !this.isAssigned(batch.topic, batch.partition)) return;
-          await this.commitIfDue();
-          const wait = this.retryAt - Date.now();
-          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-          if (this.stopping) return;
-          const first = BigInt(batch.messages[0]!.offset);
+          if (this.stopping || batch.messages.length === 0) return;
+          try {
+            if (!this.activeTopics.has(batch.topic)) {
+              this.activeTopics.add(batch.topic);
+              this.options.onTopic?.(batch.topic);
+            }
+            const records = await this.convertBatch(batch.topic, batch.partition, batch.messages);
+            await this.options.task.put(records);
+          } catch (e) {
+            // A RetriableException: the consumer delivers the same batch again after a backoff.
+            if (e instanceof RetriableException) throw e;
+            // Anything else fails the task, as in Kafka: consumption stops, nothing more is committed.
+            const error = e instanceof Error ? e : new Error(String(e));
+            this.options.logger.error({ task: this.id, err: error.message }, 'sink task failed');
+            this.failed = true;
+            this.stopping = true;
+            this.finished.reject(error);
+            setImmediate(() => void this.consumer.stop().catch(() => undefined));
+            return;
+          }
           const last = BigInt(batch.messages[batch.messages.length - 1]!.offset);
-          this.startPut({ topic: batch.topic, partition: batch.partition, firstOffset: first, lastOffset: last }, records);
           resolveOffset(last.toString()); // moves the consumer's position; nothing is auto-committed
+          this.current.set(topicPartitionKey(batch), { topic: batch.topic, partition: batch.partition, offset: last + 1n });
+          this.applySeeks();
+          if (this.commitRequested || (this.options.offsetFlushIntervalMs > 0 && Date.now() - this.lastCommit >= this.options.offsetFlushIntervalMs)) await this.commitLocked(null);
         });
       },
     });
     if (this.options.offsetFlushIntervalMs > 0) {
-      this.flushTimer = setInterval(() => void this.lock.run(async () => {
-        await this.finishPut();
-        await this.commitLocked(null);
-      }).catch((e: Error) => this.options.logger.error({ task: this.id, err: e.message }, 'offset commit failed')), this.options.offsetFlushIntervalMs);
+      this.flushTimer = setInterval(() => void this.lock.run(() => this.commitLocked(null)).catch((e: Error) => this.options.logger.error({ task: this.id, err: e.message }, 'offset commit failed')), this.options.offsetFlushIntervalMs);
     }
-  }
-
-  /**
-   * Hands `records` to the task's put without waiting for it: the consumer goes on to the next
-   * batch, whose conversion overlaps this put (a JDBC sink's database round trips, say). The put
-   * is finished (finishPut) before the next put, a commit, a revocation or the stop.
-   */
-  private startPut(span: PutSpan, records: SinkRecord[]): void {
-    let settled: Promise<Error | null>;
-    try {
-      const result = this.options.task.put(records);
-      settled = result instanceof Promise ? result.then(() => null, asError) : Promise.resolve(null);
-    } catch (e) {
-      settled = Promise.resolve(asError(e));
-    }
-    const put: PutInFlight = { ...span, settled };
-    this.inFlight = put;
-    // No next batch may come to finish it (the end of the topic): then it is finished as soon as
-    // it settles, so its offsets become committable and a requested commit runs.
-    void settled.then(() => this.lock.run(async () => {
-      if (this.inFlight !== put) return;
-      await this.finishPut();
-      if (!this.stopping) await this.commitIfDue();
-    })).catch((e: Error) => this.options.logger.error({ task: this.id, err: e.message }, 'offset commit failed'));
-  }
-
-  /**
-   * Waits for the put in flight, if any (call with the lock held). Completed: its records' offsets
-   * become the current ones and the seeks the task asked for are applied. Failed with a
-   * RetriableException: the consumer is moved back to the batch's first offset, so the same
-   * records are converted and put again after a backoff (not when the partition is among
-   * `revoked`, or the task stops: then they are left to whoever consumes the partition next).
-   * Failed otherwise: the task fails, as in Kafka.
-   */
-  private async finishPut(revoked: readonly TopicPartition[] = []): Promise<void> {
-    const put = this.inFlight;
-    if (put === null) return;
-    const error = await put.settled;
-    this.inFlight = null;
-    if (error === null) {
-      this.retriableFailures = 0;
-      this.current.set(topicPartitionKey(put), { topic: put.topic, partition: put.partition, offset: put.lastOffset + 1n });
-      this.applySeeks();
-      return;
-    }
-    if (!(error instanceof RetriableException)) {
-      this.fail(error);
-      return;
-    }
-    this.options.logger.warn({ task: this.id, err: error.message, topic: put.topic, partition: put.partition, offset: put.firstOffset.toString() }, 'put failed with a retriable error; the batch is delivered again');
-    if (!this.stopping && !revoked.some((tp) => tp.topic === put.topic && tp.partition === put.partition)) {
-      this.consumer.seek({ topic: put.topic, partition: put.partition, offset: put.firstOffset.toString() });
-      this.retriableFailures++;
-      this.retryAt = Date.now() + Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_MS * 2 ** (this.retriableFailures - 1));
-    }
-    this.applySeeks();
-  }
-
-  /** Commits when the task asked for it or `offset.flush.interval.ms` passed (call with the lock held). */
-  private async commitIfDue(): Promise<void> {
-    if (this.commitRequested || (this.options.offsetFlushIntervalMs > 0 && Date.now() - this.lastCommit >= this.options.offsetFlushIntervalMs)) await this.commitLocked(null);
-  }
-
-  /** Fails the task, as Kafka does on an exception from put or a conversion: consumption stops, nothing more is committed. */
-  private fail(e: unknown): void {
-    const error = asError(e);
-    this.options.logger.error({ task: this.id, err: error.message }, 'sink task failed');
-    this.failed = true;
-    this.stopping = true;
-    this.finished.reject(error);
-    setImmediate(() => void this.consumer.stop().catch(() => undefined));
-  }
-
-  private isAssigned(topic: string, partition: number): boolean {
-    return this.assigned.some((tp) => tp.topic === topic && tp.partition === partition);
   }
 
   private applySeeks(): void {
@@ -812,7 +682,6 @@ export class WorkerSinkTask implements WorkerTask {
     // Wait for a put in progress, refuse further batches, then flush and commit while still in the group.
     await this.lock.run(async () => {
       this.stopping = true;
-      await this.finishPut();
       await this.commitLocked(null).catch((e: Error) => this.options.logger.error({ task: this.id, err: e.message }, 'final offset commit failed'));
     });
     try {
