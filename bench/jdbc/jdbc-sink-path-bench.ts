@@ -9,8 +9,8 @@
  *
  *   node dist/bench/jdbc/jdbc-sink-path-bench.js [--rows N] [--batch N] [--rounds N] [--overlap]
  *
- * --overlap converts the next batch while the previous put runs, as the worker's sink pipeline
- * does (one put at a time, in order); then the conversion and put shares are not told apart.
+ * --overlap converts the next batch while the previous put runs (one put at a time, in order),
+ * what a runtime overlapping them would get; then the conversion and put shares are not told apart.
  *
  * Batches default to 1,250 records, what one partition's fetch of ~1 MB holds in the full benchmark.
  */
