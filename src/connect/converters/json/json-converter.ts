@@ -41,6 +41,7 @@ import { Struct } from '../../api/data/struct.js';
 import { booleanConfig, caseInsensitiveChoice, intConfig } from '../config-values.js';
 import { base64Text, isInt, isIntegral, javaDoubleToString, javaFloatToString, JsonParser, NULL_NODE, nodeType, numberText, parseJson, quote, writeJson } from './json-node.js';
 import type { JsonNode } from './json-node.js';
+import { readsStruct, readStructPayload } from './struct-payload-reader.js';
 
 export type DecimalFormat = 'BASE64' | 'NUMERIC';
 
@@ -249,8 +250,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     if (last !== null && buffer.length > last.prefix.length && buffer.compare(last.prefix, 0, last.prefix.length, 0, last.prefix.length) === 0) {
       // The same bytes up to the payload as an envelope read before: a JSON object ends where its
       // text does, and UTF-8 text splits cleanly before an ASCII character, so only the payload is read.
-      const payload = parsePayload(buffer.toString('utf8', last.prefix.length), 0);
-      return payload === undefined ? undefined : { schema: last.schema, value: this.convertToConnect(last.schema, payload) };
+      return this.readPayload(buffer.toString('utf8', last.prefix.length), 0, last.schema);
     }
     const text = buffer.toString('utf8');
     if (!text.startsWith(ENVELOPE_START)) return undefined;
@@ -278,6 +278,22 @@ export class JsonConverter implements Converter, HeaderConverter {
     this.rememberReadSchema(schemaText, schema, Buffer.from(text.slice(0, payloadStart), 'utf8'));
     return { schema, value: this.convertToConnect(schema, payload) };
   }
+
+  /**
+   * The payload at `start` of `text` (an envelope's rest) for a schema read before: a struct read
+   * straight into its Struct where struct-payload-reader.ts can, else parsed and converted.
+   * Undefined when the text is not a compact envelope's payload and closing brace.
+   */
+  private readPayload(text: string, start: number, schema: Schema): SchemaAndValue | undefined {
+    if (readsStruct(schema)) {
+      const struct = readStructPayload(text, start, schema, this.convertNode);
+      if (struct !== undefined) return { schema, value: struct };
+    }
+    const payload = parsePayload(text, start);
+    return payload === undefined ? undefined : { schema, value: this.convertToConnect(schema, payload) };
+  }
+
+  private readonly convertNode = (schema: Schema, node: JsonNode | undefined): unknown => this.convertToConnect(schema, node);
 
   private rememberReadSchema(text: string, schema: Schema, prefix: Buffer): void {
     this.lastReadSchema = { prefix, schema };

@@ -223,4 +223,22 @@ describe('DbConnection on a real MariaDB (mysql2)', { skip }, () => {
       await provider.close();
     }
   });
+  it('DbConnectionProvider skips the validity check right after a successful use, and checks again after a failed one', async () => {
+    // A bypass window no test run can outlast, so the assertions do not depend on timing.
+    const provider = new DbConnectionProvider({ url, user: server.user, password: server.password, attempts: 1 }, silentLogger(), 5000, 600_000);
+    try {
+      const a = await provider.connection();
+      const first = (await a.query('SELECT CONNECTION_ID()')).rows[0]![0];
+      provider.used(true);
+      await server.query(`KILL ${first}`);
+      assert.equal(await provider.connection(), a, 'handed out without a round trip after a successful use');
+      await assert.rejects(a.query('SELECT 1'), 'the statement finds the connection broken');
+      provider.used(false);
+      const b = await provider.connection();
+      assert.notEqual(b, a, 'checked after the failed use, and replaced');
+      assert.notEqual((await b.query('SELECT CONNECTION_ID()')).rows[0]![0], first);
+    } finally {
+      await provider.close();
+    }
+  });
 });

@@ -84,7 +84,21 @@ export class BufferedRecords {
     }
   }
 
-  /** Writes every run in order; call inside a transaction. */
+  /**
+   * Whether `execute` sends exactly one statement whose success is all there is to check: one run
+   * of upserts (insert.mode=upsert) or of deletes that fits in one statement. Such a statement is
+   * atomic on its own (the database applies all of its rows or none), so it needs no transaction.
+   */
+  singleStatement(): boolean {
+    if (this.runs.length !== 1) return false;
+    const { fields, records } = this.runs[0]!;
+    const deletes = records[0]!.value === null;
+    for (const r of records) if ((r.value === null) !== deletes) return false;
+    if (deletes) return records.length <= this.rowsPerStatement(fields.keyFieldNames.length);
+    return this.config.insertMode === 'upsert' && records.length <= this.rowsPerStatement(fields.keyFieldNames.length + fields.nonKeyFieldNames.length);
+  }
+
+  /** Writes every run in order; call inside a transaction (or alone, when `singleStatement()`). */
   async execute(conn: DbConnection): Promise<void> {
     for (const run of this.runs) {
       let i = 0;

@@ -2,7 +2,9 @@
  * Writes one put() of records into the database (Confluent's JdbcDbWriter): records are grouped
  * by destination table (`table.name.format` with `${topic}`), each table's BufferedRecords
  * creates or amends its table first, then every table's rows are written in ONE transaction:
- * either the whole put() is in the database or none of it. The connection comes from a
+ * either the whole put() is in the database or none of it. A put() that is a single statement
+ * (upserts or deletes of one table, at most one statement's rows) is sent on its own: a statement
+ * is atomic by itself, so the transaction's two extra round trips would add nothing. The connection comes from a
  * DbConnectionProvider (reconnects when it broke).
  */
 import type { Logger } from '../../../../logging/logger.js';
@@ -62,15 +64,26 @@ export class JdbcDbWriter {
       entry.records.push(record);
     }
     const buffers: BufferedRecords[] = [];
-    for (const [key, { id, records: tableRecords }] of byTable) {
-      const buffer = new BufferedRecords(this.config, id, this.dialect, this.structure, this.prepared.get(key) ?? null);
-      await buffer.prepare(conn, tableRecords);
-      this.prepared.set(key, buffer.preparedSchemas());
-      buffers.push(buffer);
+    try {
+      for (const [key, { id, records: tableRecords }] of byTable) {
+        const buffer = new BufferedRecords(this.config, id, this.dialect, this.structure, this.prepared.get(key) ?? null);
+        await buffer.prepare(conn, tableRecords);
+        this.prepared.set(key, buffer.preparedSchemas());
+        buffers.push(buffer);
+      }
+      if (buffers.length === 1 && buffers[0]!.singleStatement()) {
+        // One statement: atomic by itself, without the two round trips of a transaction.
+        await buffers[0]!.execute(conn);
+      } else {
+        await conn.transaction(async (tx) => {
+          for (const buffer of buffers) await buffer.execute(tx);
+        });
+      }
+    } catch (err) {
+      this.provider.used(false);
+      throw err;
     }
-    await conn.transaction(async (tx) => {
-      for (const buffer of buffers) await buffer.execute(tx);
-    });
+    this.provider.used(true);
     this.logger.debug({ records: records.length, tables: buffers.length }, 'wrote records');
   }
 

@@ -1,7 +1,8 @@
 /**
  * JdbcSinkTask (Confluent's io.confluent.connect.jdbc.sink.JdbcSinkTask): every put() is
  * validated record by record (RecordValidator), then written by the JdbcDbWriter in one
- * transaction.
+ * transaction (or one statement, which is atomic by itself). put() returns once the records are
+ * in the database, as Confluent's does.
  *
  * Failures:
  *   - a record that is not what the sink needs (no schema, not a Struct, no key): reported to the

@@ -282,6 +282,19 @@ for (const { kind, skip } of KINDS) {
       await t.stop();
     });
 
+    it('an upsert put sent as one statement without a transaction is still all or nothing', async () => {
+      const db = await fresh();
+      await db.execute(`CREATE TABLE ${db.q('strict_up')} (${db.q('id')} BIGINT PRIMARY KEY, ${db.q('name')} TEXT NOT NULL, ${db.q('qty')} INT)`);
+      const t = startTask(db, { topics: 'strict_up', 'insert.mode': 'upsert', 'pk.mode': 'record_key', 'max.retries': '0' });
+      const loose = SchemaBuilder.struct().field('id', Schema.INT64_SCHEMA).field('name', Schema.OPTIONAL_STRING_SCHEMA).field('qty', Schema.OPTIONAL_INT32_SCHEMA).build();
+      const row = (id: bigint, name: string | null): ReturnType<typeof record> => record('strict_up', KEY, key(id), loose, new Struct(loose).put('id', id).put('name', name));
+      await t.put([row(1n, 'one'), row(2n, 'two')]);
+      // Rows before and after the bad one, and an update of an existing row: none of it stays.
+      await assert.rejects(t.put([row(3n, 'three'), row(1n, 'changed'), row(4n, null), row(5n, 'five')]), (e: Error) => e instanceof ConnectException && /name/.test(e.message));
+      assert.deepEqual(await db.rows(`SELECT id, name FROM ${db.q('strict_up')} ORDER BY id`), [[1n, 'one'], [2n, 'two']]);
+      await t.stop();
+    });
+
     it('a wrong password fails the put naming the cause; a view is written only when table.types includes VIEW', async () => {
       const db = await fresh();
       const t = startTask(db, { topics: 'x', 'connection.password': 'wrong', 'connection.attempts': '1' });

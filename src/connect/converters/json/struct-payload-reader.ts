@@ -1,0 +1,311 @@
+/**
+ * Reads the payload of a STRUCT schema straight into a Struct, driven by the schema: the object's
+ * keys are looked up among the fields, and the usual values (plain strings, integers that fit,
+ * numbers, booleans; base64 Decimals and integral Timestamps) are read into their Connect values
+ * directly, without the JsonNode tree (an object and a Map per JSON object, a node per value) the
+ * general path builds and converts. Any other value of a field (null, nested objects, arrays,
+ * strings with escapes, other logical types) is parsed as a JsonNode and converted by the general
+ * conversion, and a field missing from the object too, so those give the general path's results.
+ *
+ * It gives up, returning undefined, on anything unusual: a duplicate or escaped key, a value of a
+ * JSON type its field does not take, a number it does not read exactly, malformed JSON, text after
+ * the envelope's closing brace, or any error at all; the caller then runs the general path, which
+ * gives the same result or the same error (with several bad fields, the general path's first).
+ */
+import { ConnectDate, Decimal, Time, Timestamp } from '../../api/data/logical.js';
+import type { Field, Schema } from '../../api/data/schema.js';
+import { Struct } from '../../api/data/struct.js';
+import { JsonParser } from './json-node.js';
+import type { JsonNode } from './json-node.js';
+
+/** The general conversion of a field's node (undefined: the field is missing). */
+export type ConvertNode = (schema: Schema, node: JsonNode | undefined) => unknown;
+
+/** How a field's value is read. */
+const enum Read {
+  /** Parsed as a JsonNode and converted by the general conversion. */
+  Node,
+  Boolean,
+  Int8,
+  Int16,
+  Int32,
+  Int64,
+  Float32,
+  Float64,
+  String,
+  /** A Decimal written as base64 bytes. */
+  DecimalBytes,
+  /** A Timestamp (an integral number of milliseconds). */
+  Timestamp,
+}
+
+interface FieldPlan {
+  readonly field: Field;
+  readonly read: Read;
+}
+
+interface StructPlan {
+  readonly byName: ReadonlyMap<string, FieldPlan>;
+  readonly fields: readonly Field[];
+}
+
+const LOGICAL_NAMES = new Set<string>([Decimal.LOGICAL_NAME, ConnectDate.LOGICAL_NAME, Time.LOGICAL_NAME, Timestamp.LOGICAL_NAME]);
+
+function readFor(schema: Schema): Read {
+  if (schema.name !== null) {
+    if (schema.name === Decimal.LOGICAL_NAME && schema.type === 'BYTES') return Read.DecimalBytes;
+    if (schema.name === Timestamp.LOGICAL_NAME && schema.type === 'INT64') return Read.Timestamp;
+    if (LOGICAL_NAMES.has(schema.name)) return Read.Node;
+  }
+  switch (schema.type) {
+    case 'BOOLEAN': return Read.Boolean;
+    case 'INT8': return Read.Int8;
+    case 'INT16': return Read.Int16;
+    case 'INT32': return Read.Int32;
+    case 'INT64': return Read.Int64;
+    case 'FLOAT32': return Read.Float32;
+    case 'FLOAT64': return Read.Float64;
+    case 'STRING': return Read.String;
+    default: return Read.Node;
+  }
+}
+
+const plans = new WeakMap<Schema, StructPlan>();
+
+function planFor(schema: Schema): StructPlan {
+  let plan = plans.get(schema);
+  if (plan === undefined) {
+    const byName = new Map<string, FieldPlan>();
+    for (const field of schema.fields()) byName.set(field.name, { field, read: readFor(field.schema) });
+    plan = { byName, fields: schema.fields() };
+    plans.set(schema, plan);
+  }
+  return plan;
+}
+
+/** Whether the schema's payload can be read here: a STRUCT that is not one of the logical types' names. */
+export function readsStruct(schema: Schema): boolean {
+  return schema.type === 'STRUCT' && (schema.name === null || !LOGICAL_NAMES.has(schema.name));
+}
+
+/** A plain base64 text, as the general path's check takes it. */
+const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Thrown inside the reader to give up; never escapes. */
+const GIVE_UP: unique symbol = Symbol('give up');
+
+class Reader {
+  pos: number;
+  constructor(readonly text: string, start: number) {
+    this.pos = start;
+  }
+
+  skipWs(): void {
+    const text = this.text;
+    let i = this.pos;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    }
+    this.pos = i;
+  }
+
+  /** A string without escapes at the position (after its opening quote is checked); gives up on an escape or control character. */
+  plainString(): string {
+    const text = this.text;
+    const start = this.pos + 1;
+    for (let i = start; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        this.pos = i + 1;
+        return text.slice(start, i);
+      }
+      if (c === 0x5c || c < 0x20) throw GIVE_UP;
+    }
+    throw GIVE_UP;
+  }
+
+  /** Whether the string at the position holds an escape (or is not terminated). */
+  hasEscapes(): boolean {
+    const text = this.text;
+    for (let i = this.pos + 1; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) return false;
+      if (c === 0x5c) return true;
+    }
+    return true;
+  }
+
+  /**
+   * The extent of a number literal at the position, as the general parser reads it
+   * (`-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`, not followed by another number character);
+   * whether it is integral is told by `integral`.
+   */
+  integral = false;
+  numberEnd(): number {
+    const text = this.text;
+    let i = this.pos;
+    if (text.charCodeAt(i) === 0x2d) i++;
+    const first = text.charCodeAt(i);
+    if (first === 0x30) i++;
+    else if (first >= 0x31 && first <= 0x39) {
+      for (i++; i < text.length && isDigit(text.charCodeAt(i)); i++);
+    } else throw GIVE_UP;
+    this.integral = true;
+    if (text.charCodeAt(i) === 0x2e) {
+      if (!isDigit(text.charCodeAt(i + 1))) throw GIVE_UP;
+      for (i += 2; i < text.length && isDigit(text.charCodeAt(i)); i++);
+      this.integral = false;
+    }
+    const e = text.charCodeAt(i);
+    if (e === 0x65 || e === 0x45) {
+      let j = i + 1;
+      const sign = text.charCodeAt(j);
+      if (sign === 0x2b || sign === 0x2d) j++;
+      if (!isDigit(text.charCodeAt(j))) throw GIVE_UP;
+      for (j++; j < text.length && isDigit(text.charCodeAt(j)); j++);
+      i = j;
+      this.integral = false;
+    }
+    const next = text.charCodeAt(i);
+    if (isDigit(next) || next === 0x2e || next === 0x65 || next === 0x45 || next === 0x2b || next === 0x2d) throw GIVE_UP;
+    return i;
+  }
+
+  /** An integral literal of at most 15 digits (exact as a double) as a number; gives up on anything else. */
+  smallInteger(): number {
+    const text = this.text;
+    const start = this.pos;
+    const end = this.numberEnd();
+    const negative = text.charCodeAt(start) === 0x2d;
+    if (!this.integral || end - start - (negative ? 1 : 0) > 15) throw GIVE_UP;
+    let n = 0;
+    for (let i = negative ? start + 1 : start; i < end; i++) n = n * 10 + (text.charCodeAt(i) - 0x30);
+    this.pos = end;
+    return negative ? -n : n;
+  }
+
+  /** A number literal's text; gives up when there is none. */
+  numberText(): string {
+    const start = this.pos;
+    const end = this.numberEnd();
+    this.pos = end;
+    return this.text.slice(start, end);
+  }
+
+  /** Any value, parsed by the general parser at nesting depth `depth`. */
+  node(depth: number): JsonNode {
+    const parser = new JsonParser(this.text, this.pos);
+    const node = parser.parseValue(depth);
+    this.pos = parser.position;
+    return node;
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** A field's value read directly; gives up (throws GIVE_UP) on a value of another JSON type or one not read exactly here. */
+function readValue(reader: Reader, plan: FieldPlan, convert: ConvertNode): unknown {
+  const c = reader.text.charCodeAt(reader.pos);
+  if (plan.read === Read.Node || c === 0x6e /* null */) return convert(plan.field.schema, reader.node(2));
+  switch (plan.read) {
+    case Read.Boolean:
+      if (c === 0x74 && reader.text.startsWith('true', reader.pos)) {
+        reader.pos += 4;
+        return true;
+      }
+      if (c === 0x66 && reader.text.startsWith('false', reader.pos)) {
+        reader.pos += 5;
+        return false;
+      }
+      throw GIVE_UP;
+    case Read.Int8: {
+      const n = reader.smallInteger();
+      if (n < -128 || n > 127) throw GIVE_UP;
+      return n | 0;
+    }
+    case Read.Int16: {
+      const n = reader.smallInteger();
+      if (n < -32768 || n > 32767) throw GIVE_UP;
+      return n | 0;
+    }
+    case Read.Int32: {
+      const n = reader.smallInteger();
+      if (n < -2147483648 || n > 2147483647) throw GIVE_UP;
+      return n | 0; // "-0" is 0
+    }
+    case Read.Int64:
+      return BigInt(reader.smallInteger());
+    case Read.Timestamp:
+      return Timestamp.toLogical(plan.field.schema, BigInt(reader.smallInteger()));
+    case Read.Float32:
+      return Math.fround(Number(reader.numberText()));
+    case Read.Float64:
+      return Number(reader.numberText());
+    case Read.String:
+      if (c !== 0x22) throw GIVE_UP;
+      return reader.hasEscapes() ? convert(plan.field.schema, reader.node(2)) : reader.plainString();
+    case Read.DecimalBytes: {
+      if (c !== 0x22) throw GIVE_UP;
+      const text = reader.plainString();
+      if (text.length % 4 !== 0 || !BASE64_TEXT.test(text)) throw GIVE_UP;
+      return Decimal.toLogical(plan.field.schema, new Uint8Array(Buffer.from(text, 'base64')));
+    }
+    default:
+      throw GIVE_UP;
+  }
+}
+
+/**
+ * The Struct of `schema` (see readsStruct) whose payload starts at `start` in `text`, the payload
+ * being followed by the envelope's closing brace and nothing but whitespace; undefined when it is
+ * not read here (see the top of the file).
+ */
+export function readStructPayload(text: string, start: number, schema: Schema, convert: ConvertNode): Struct | undefined {
+  try {
+    const plan = planFor(schema);
+    const reader = new Reader(text, start);
+    reader.skipWs();
+    if (text.charCodeAt(reader.pos) !== 0x7b) return undefined;
+    reader.pos++;
+    const struct = new Struct(schema);
+    const seen = new Uint8Array(plan.fields.length);
+    reader.skipWs();
+    if (text.charCodeAt(reader.pos) === 0x7d) reader.pos++;
+    else {
+      for (;;) {
+        reader.skipWs();
+        if (text.charCodeAt(reader.pos) !== 0x22) return undefined;
+        const key = reader.plainString();
+        reader.skipWs();
+        if (text.charCodeAt(reader.pos) !== 0x3a) return undefined;
+        reader.pos++;
+        reader.skipWs();
+        const field = plan.byName.get(key);
+        if (field === undefined) {
+          reader.node(2); // a key the schema does not have: checked, then ignored
+        } else {
+          if (seen[field.field.index] !== 0) return undefined; // a duplicate key: the last one wins there
+          seen[field.field.index] = 1;
+          struct.put(field.field, readValue(reader, field, convert));
+        }
+        reader.skipWs();
+        const c = text.charCodeAt(reader.pos++);
+        if (c === 0x7d) break;
+        if (c !== 0x2c) return undefined;
+      }
+    }
+    for (const field of plan.fields) {
+      if (seen[field.index] === 0) struct.put(field, convert(field.schema, undefined));
+    }
+    reader.skipWs();
+    if (text.charCodeAt(reader.pos) !== 0x7d) return undefined; // more envelope keys, or malformed
+    reader.pos++;
+    reader.skipWs();
+    return reader.pos === text.length ? struct : undefined;
+  } catch {
+    return undefined;
+  }
+}
