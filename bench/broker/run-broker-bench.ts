@@ -158,7 +158,9 @@ interface Results {
   start: StartSeries & { bareIdleRssMB: number[]; brokerIdleRssMB: number[]; withoutExtraCaCerts: StartSeries | null };
   /** `e2e`: producing and consuming loops in one client process; `e2eTwoProcesses`: each in its own. */
   latency: { pingPong: { p50: number; p99: number }[]; e2e: E2eResult[]; e2eTwoProcesses: E2eResult[] };
-  produce: { client: string; nullC: Throughput[]; c: Throughput[]; nullNode: Throughput[]; node: Throughput[]; peakRssMB: number };
+  produce: { client: string; nullC: Throughput[]; c: Throughput[]; nullNode: Throughput[]; node: Throughput[]; peakRssMB: number;
+    /** The same C producer against the null Kafka broker (workers/null-kafka-broker.ts): the producer's own ceiling. */
+    cCeiling: Throughput[] };
   fill: { bytes: number; records: number; rssBeforeMB: number; rssAfterQuarterMB: number[]; mbps: number };
   /** `c`: the C consumer (rdkafka_performance -C, else kcat), next to `nullC`; `kcat`: kcat -C as well when the C consumer is rdkafka_performance (same baseline). */
   consume: { storedBytes: number; client: string; nullC: Throughput[]; c: Throughput[]; kcat: Throughput[]; nullNode: Throughput[]; node: Throughput[] };
@@ -182,7 +184,7 @@ const results: Results = {
   notes: [],
   start: { bareMs: [], brokerMs: [], bareCpuMs: [], brokerCpuMs: [], bareIdleRssMB: [], brokerIdleRssMB: [], withoutExtraCaCerts: null },
   latency: { pingPong: [], e2e: [], e2eTwoProcesses: [] },
-  produce: { client: '', nullC: [], c: [], nullNode: [], node: [], peakRssMB: Number.NaN },
+  produce: { client: '', nullC: [], c: [], nullNode: [], node: [], peakRssMB: Number.NaN, cCeiling: [] },
   fill: { bytes: 0, records: 0, rssBeforeMB: Number.NaN, rssAfterQuarterMB: [], mbps: Number.NaN },
   consume: { storedBytes: 0, client: '', nullC: [], c: [], kcat: [], nullNode: [], node: [] },
   restart: { startMs: Number.NaN, rssMB: Number.NaN },
@@ -423,6 +425,18 @@ function buildRows(o: Options, s: Sizes): Row[] {
       target: '>= 0.5',
       result: verdict(Number.isFinite(ratioC) ? ratioC >= 0.5 : null),
     });
+    if (r.produce.cCeiling.length > 0) {
+      const ratioK = medianRatio(r.produce.c.map((x) => x.mbps), r.produce.cCeiling.map((x) => x.mbps));
+      const ceilingToNull = medianRatio(r.produce.cCeiling.map((x) => x.mbps), r.produce.nullC.map((x) => x.mbps));
+      rows.push({
+        figure: `The same C producer against a null Kafka broker (frames and acknowledges, stores nothing): the producer's own ceiling, ${fmt(ceilingToNull, 2)}x the null broker`,
+        samsa: tp(r.produce.c),
+        baseline: `null Kafka broker ${fmt(median(r.produce.cCeiling.map((x) => x.mbps)))} MB/s`,
+        ratio: fmt(ratioK, 2),
+        target: '(information)',
+        result: '',
+      });
+    }
     const ratioN = medianRatio(r.produce.node.map((x) => x.mbps), r.produce.nullNode.map((x) => x.mbps));
     rows.push({
       figure: `Produce, same, protocol-level Node producer (pre-built ~1 MB Produce v9 requests, 8 in flight)`,
@@ -792,6 +806,12 @@ async function main(): Promise<void> {
     const track = (v: number): void => {
       if (!(v <= peak)) peak = v;
     };
+    // The C producer's own ceiling: the same runs against a process that only frames and acknowledges.
+    let nullKafka: { worker: ReturnType<typeof startWorker>; port: number } | null = null;
+    if (rdkafkaPerformance !== null) {
+      const worker = startWorker<never>('null-kafka-broker', { port: 0 }, 3_600_000);
+      nullKafka = { worker, port: Number((await worker.ready).port) };
+    }
     for (let i = 0; i < o.rounds; i++) {
       const n1 = await attempt(`null produce ${i}a`, NAN_THROUGHPUT, () => nullProduce(root, bytes, `${i}a`));
       const c = await attempt(`C produce ${i}`, NAN_THROUGHPUT, async () => {
@@ -815,12 +835,20 @@ async function main(): Promise<void> {
           await deleteTopic(HOST, port, `pn-${i}`);
         }
       });
+      let ceilingPart = '';
+      if (nullKafka !== null) {
+        const nk = nullKafka;
+        const cc = await attempt(`C produce ${i} against the null Kafka broker`, NAN_THROUGHPUT, () => cProduce(nk.port, `pk-${i}`, s.produceRecords, rdkafkaPerformance, null, o.rdkafkaProducerConfig));
+        results.produce.cCeiling.push(cc);
+        ceilingPart = `; C client against the null Kafka broker ${fmt(cc.mbps)} MB/s`;
+      }
       results.produce.nullC.push(n1);
       results.produce.c.push(c);
       results.produce.nullNode.push(n2);
       results.produce.node.push(nd);
-      log(`  round ${i + 1}: null ${fmt(n1.mbps)} MB/s, C client ${fmt(c.mbps)} MB/s (broker CPU ${fmt(c.brokerCpu ?? Number.NaN, 2)}); null ${fmt(n2.mbps)} MB/s, Node producer ${fmt(nd.mbps)} MB/s (broker CPU ${fmt(nd.brokerCpu ?? Number.NaN, 2)})`);
+      log(`  round ${i + 1}: null ${fmt(n1.mbps)} MB/s, C client ${fmt(c.mbps)} MB/s (broker CPU ${fmt(c.brokerCpu ?? Number.NaN, 2)}); null ${fmt(n2.mbps)} MB/s, Node producer ${fmt(nd.mbps)} MB/s (broker CPU ${fmt(nd.brokerCpu ?? Number.NaN, 2)})${ceilingPart}`);
     }
+    nullKafka?.worker.kill();
     results.produce.peakRssMB = peak;
     log(`  broker RSS peak during produce: ${fmt(peak)} MB`);
     if (kcatInput !== null) rmSync(kcatInput, { force: true });
