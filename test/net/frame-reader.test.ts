@@ -33,6 +33,19 @@ function payload(n: number, seed: number): Buffer {
   return b;
 }
 
+/** 1-20 frames, a fifth of them up to 4 KiB and the rest under 40 bytes, and their size-prefixed stream. */
+function randomFrameStream(rng: () => number, round: number): { payloads: Buffer[]; stream: Buffer } {
+  const payloads: Buffer[] = [];
+  const n = 1 + Math.floor(rng() * 20);
+  for (let i = 0; i < n; i++) payloads.push(payload(Math.floor(rng() < 0.2 ? rng() * 4096 : rng() * 40), round + i));
+  return { payloads, stream: Buffer.concat(payloads.map(sizePrefixed)) };
+}
+
+/** A chunk length as sockets hand them over: half the time 1-8 bytes, else up to 3,000. */
+function randomChunkLength(rng: () => number): number {
+  return 1 + Math.floor(rng() * (rng() < 0.5 ? 8 : 3000));
+}
+
 describe('FrameReader', () => {
   it('returns a frame that lies inside one chunk as a view of that chunk (no copy)', () => {
     const reader = new FrameReader({ maxFrameBytes: 1024 });
@@ -155,14 +168,11 @@ describe('FrameReader', () => {
     const rng = seededRng(20240611);
     for (let round = 0; round < 200; round++) {
       const reader = new FrameReader({ maxFrameBytes: 4096 });
-      const payloads: Buffer[] = [];
-      const n = 1 + Math.floor(rng() * 20);
-      for (let i = 0; i < n; i++) payloads.push(payload(Math.floor(rng() < 0.2 ? rng() * 4096 : rng() * 40), round + i));
-      const stream = Buffer.concat(payloads.map(sizePrefixed));
+      const { payloads, stream } = randomFrameStream(rng, round);
       const frames: Buffer[] = [];
       let pos = 0;
       while (pos < stream.length) {
-        const len = 1 + Math.floor(rng() * (rng() < 0.5 ? 8 : 3000));
+        const len = randomChunkLength(rng);
         reader.push(stream.subarray(pos, pos + len));
         pos += len;
         // Sometimes leave frames in the reader for a while (as a connection with a full queue does).
@@ -178,14 +188,11 @@ describe('FrameReader', () => {
     const rng = seededRng(20261126);
     for (let round = 0; round < 100; round++) {
       const reader = new FrameReader({ maxFrameBytes: 4096 });
-      const payloads: Buffer[] = [];
-      const n = 1 + Math.floor(rng() * 20);
-      for (let i = 0; i < n; i++) payloads.push(payload(Math.floor(rng() < 0.2 ? rng() * 4096 : rng() * 40), round + i));
-      const stream = Buffer.concat(payloads.map(sizePrefixed));
+      const { payloads, stream } = randomFrameStream(rng, round);
       const frames: Buffer[] = [];
       let pos = 0;
       while (pos < stream.length) {
-        const len = 1 + Math.floor(rng() * (rng() < 0.5 ? 8 : 3000));
+        const len = randomChunkLength(rng);
         reader.push(stream.subarray(pos, pos + len));
         pos += len;
         for (let f = reader.nextFrame(); f !== null; f = reader.nextFrame()) frames.push(f);
