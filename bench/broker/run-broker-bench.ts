@@ -777,6 +777,7 @@ async function main(): Promise<void> {
     const warm = await attempt('e2e latency warm-up', noE2e, () => e2eLatency(port, 'lat-warm-up', { ...s, latencyMs: 3000 }, 'one-process'));
     log(`  warm-up (3 s, not counted): end-to-end p50 ${fmt(warm.p50, 3)} p99 ${fmt(warm.p99, 3)} ms`);
     for (let i = 0; i < o.rounds; i++) {
+      markPhase(`latency round ${i + 1}`);
       const pp = await attempt(`ping-pong ${i}`, { p50: Number.NaN, p99: Number.NaN }, () => pingPong(s.pingPongCount));
       results.latency.pingPong.push(pp);
       log(`  round ${i + 1}: ping-pong p50 ${fmt(pp.p50, 3)} p99 ${fmt(pp.p99, 3)} ms`);
