@@ -41,9 +41,17 @@ function randomFrameStream(rng: () => number, round: number): { payloads: Buffer
   return { payloads, stream: Buffer.concat(payloads.map(sizePrefixed)) };
 }
 
-/** A chunk length as sockets hand them over: half the time 1-8 bytes, else up to 3,000. */
-function randomChunkLength(rng: () => number): number {
-  return 1 + Math.floor(rng() * (rng() < 0.5 ? 8 : 3000));
+/**
+ * Pushes `stream` into the reader in chunks as sockets hand them over (half the time 1-8 bytes,
+ * else up to 3,000), calling `afterEach` after every push.
+ */
+function feedInRandomChunks(reader: FrameReader, stream: Buffer, rng: () => number, afterEach: () => void): void {
+  for (let pos = 0; pos < stream.length; ) {
+    const len = 1 + Math.floor(rng() * (rng() < 0.5 ? 8 : 3000));
+    reader.push(stream.subarray(pos, pos + len));
+    pos += len;
+    afterEach();
+  }
 }
 
 describe('FrameReader', () => {
@@ -170,14 +178,10 @@ describe('FrameReader', () => {
       const reader = new FrameReader({ maxFrameBytes: 4096 });
       const { payloads, stream } = randomFrameStream(rng, round);
       const frames: Buffer[] = [];
-      let pos = 0;
-      while (pos < stream.length) {
-        const len = randomChunkLength(rng);
-        reader.push(stream.subarray(pos, pos + len));
-        pos += len;
+      feedInRandomChunks(reader, stream, rng, () => {
         // Sometimes leave frames in the reader for a while (as a connection with a full queue does).
         if (rng() < 0.7) frames.push(...drain(reader));
-      }
+      });
       frames.push(...drain(reader));
       assert.deepEqual(frames, payloads, `round ${round}`);
       assert.equal(reader.bufferedBytes, 0);
@@ -190,13 +194,9 @@ describe('FrameReader', () => {
       const reader = new FrameReader({ maxFrameBytes: 4096 });
       const { payloads, stream } = randomFrameStream(rng, round);
       const frames: Buffer[] = [];
-      let pos = 0;
-      while (pos < stream.length) {
-        const len = randomChunkLength(rng);
-        reader.push(stream.subarray(pos, pos + len));
-        pos += len;
+      feedInRandomChunks(reader, stream, rng, () => {
         for (let f = reader.nextFrame(); f !== null; f = reader.nextFrame()) frames.push(f);
-      }
+      });
       assert.deepEqual(frames, payloads, `round ${round}`);
       assert.equal(reader.error, undefined);
       assert.equal(reader.bufferedBytes, 0);
