@@ -17,6 +17,7 @@ import { percentile } from '../stats.js';
 import type { FetchedInPlace } from '../wire.js';
 import { readFetchInPlace, ReusableFetchFrame } from '../wire.js';
 import type { LatencyConnection } from './latency-connection.js';
+import { LoopEnd } from './loop-end.js';
 
 export interface ConsumeLoopParams {
   topic: string;
@@ -79,43 +80,36 @@ export async function runConsumeLoop(conn: LatencyConnection, p: ConsumeLoopPara
   const request = new ReusableFetchFrame(p.topic, 0, { maxWaitMs: 500, minBytes: 1, maxBytes: 8 << 20, partitionMaxBytes: 8 << 20 });
   const fetched: FetchedInPlace = { errorCode: 0, recordsStart: 0, recordsEnd: 0 };
   // One Fetch at a time: each response is walked where it was read, then the next Fetch goes out.
-  await new Promise<void>((resolve, reject) => {
-    let over = false;
-    const end = (err?: Error): void => {
-      if (over) return;
-      over = true;
-      clearTimeout(timer);
-      if (err === undefined) resolve();
-      else reject(err);
-    };
-    const timer = setTimeout(() => end(), p.timeoutMs);
-    conn.onFailure = (err) => end(err);
-    conn.onFrame = (buf, start, _end, atNs) => {
-      if (over) return;
-      try {
-        receivedAtNs = Number(atNs);
-        fetches++;
-        readFetchInPlace(buf, start, fetched);
-        if (fetched.errorCode !== 0) throw new Error(`fetch failed with error code ${fetched.errorCode}`);
-        // Whole batches (a trailing partial one is left for the next fetch, as clients do).
-        let pos = fetched.recordsStart;
-        const recordsEnd = fetched.recordsEnd;
-        while (recordsEnd - pos >= RECORD_BATCH_OVERHEAD) {
-          const size = buf.readInt32BE(pos + 8) + 12;
-          if (size > recordsEnd - pos) break;
-          scanRecordKeys(buf, pos, visit);
-          offset = buf.readUInt32BE(pos) * 0x100000000 + buf.readUInt32BE(pos + 4) + buf.readInt32BE(pos + 23) + 1;
-          pos += size;
-        }
-        if (received >= p.expected) end();
-        else conn.send(request.setOffset(offset));
-      } catch (err) {
-        end(err as Error);
+  const loop = new LoopEnd();
+  const { end } = loop;
+  loop.timer = setTimeout(() => end(), p.timeoutMs);
+  conn.onFailure = end;
+  conn.onFrame = (buf, start, _end, atNs) => {
+    if (loop.over) return;
+    try {
+      receivedAtNs = Number(atNs);
+      fetches++;
+      readFetchInPlace(buf, start, fetched);
+      if (fetched.errorCode !== 0) throw new Error(`fetch failed with error code ${fetched.errorCode}`);
+      // Whole batches (a trailing partial one is left for the next fetch, as clients do).
+      let pos = fetched.recordsStart;
+      const recordsEnd = fetched.recordsEnd;
+      while (recordsEnd - pos >= RECORD_BATCH_OVERHEAD) {
+        const size = buf.readInt32BE(pos + 8) + 12;
+        if (size > recordsEnd - pos) break;
+        scanRecordKeys(buf, pos, visit);
+        offset = buf.readUInt32BE(pos) * 0x100000000 + buf.readUInt32BE(pos + 4) + buf.readInt32BE(pos + 23) + 1;
+        pos += size;
       }
-    };
-    conn.send(request.setOffset(offset));
-    onFirstFetchSent();
-  });
+      if (received >= p.expected) end();
+      else conn.send(request.setOffset(offset));
+    } catch (err) {
+      end(err as Error);
+    }
+  };
+  conn.send(request.setOffset(offset));
+  onFirstFetchSent();
+  await loop.done;
   const sorted = latencies.subarray(0, measured).sort();
   return {
     received,

@@ -14,6 +14,7 @@
  */
 import { produceErrorCodeInPlace } from '../wire.js';
 import type { LatencyConnection } from './latency-connection.js';
+import { LoopEnd } from './loop-end.js';
 import { ProduceRequestWriter } from './produce-request-writer.js';
 
 export interface ProduceLoopParams {
@@ -50,59 +51,53 @@ export async function runProduceLoop(conn: LatencyConnection, p: ProduceLoopPara
   let acked = 0;
   let requests = 0;
   let maxBatch = 0;
-  await new Promise<void>((resolve, reject) => {
-    let over = false;
-    const end = (err?: Error): void => {
-      if (over) return;
-      over = true;
-      clearTimeout(timer);
-      if (err === undefined) resolve();
-      else reject(err);
-    };
-    conn.onFailure = (err) => end(err);
-    conn.onFrame = (buf, frameStart) => {
-      if (over) return;
-      const errorCode = produceErrorCodeInPlace(buf, frameStart);
-      if (errorCode !== 0) {
-        end(new Error(`produce failed with error code ${errorCode}`));
+  const loop = new LoopEnd();
+  const { end } = loop;
+  conn.onFailure = end;
+  conn.onFrame = (buf, frameStart) => {
+    if (loop.over) return;
+    const errorCode = produceErrorCodeInPlace(buf, frameStart);
+    if (errorCode !== 0) {
+      end(new Error(`produce failed with error code ${errorCode}`));
+      return;
+    }
+    const done = inFlight.shift();
+    if (done === undefined) {
+      end(new Error('produce response without a request'));
+      return;
+    }
+    free.push(done);
+    acked += inFlightRecords.shift()!;
+    if (acked === total) end();
+  };
+  const tick = (): void => {
+    if (loop.over) return;
+    const now = Number(process.hrtime.bigint());
+    const due = Math.min(total, Math.floor(((now - start) / 1e9) * p.rate));
+    if (due > sent && inFlight.length < p.maxInFlight) {
+      const n = Math.min(due - sent, maxRecordsPerRequest);
+      const bytes = writer.frameBytes(n);
+      let out = free.pop();
+      if (out === undefined || out.length < bytes) out = Buffer.allocUnsafe(Math.max(bytes, writer.frameBytes(maxRecordsPerRequest)));
+      const stamp = Number(process.hrtime.bigint());
+      const length = writer.write(out, n, stamp, Date.now());
+      inFlight.push(out);
+      inFlightRecords.push(n);
+      sent += n;
+      requests++;
+      if (n > maxBatch) maxBatch = n;
+      try {
+        conn.send(out.subarray(0, length));
+      } catch (err) {
+        end(err as Error);
         return;
       }
-      const done = inFlight.shift();
-      if (done === undefined) {
-        end(new Error('produce response without a request'));
-        return;
-      }
-      free.push(done);
-      acked += inFlightRecords.shift()!;
-      if (acked === total) end();
-    };
-    const tick = (): void => {
-      if (over) return;
-      const now = Number(process.hrtime.bigint());
-      const due = Math.min(total, Math.floor(((now - start) / 1e9) * p.rate));
-      if (due > sent && inFlight.length < p.maxInFlight) {
-        const n = Math.min(due - sent, maxRecordsPerRequest);
-        const bytes = writer.frameBytes(n);
-        let out = free.pop();
-        if (out === undefined || out.length < bytes) out = Buffer.allocUnsafe(Math.max(bytes, writer.frameBytes(maxRecordsPerRequest)));
-        const stamp = Number(process.hrtime.bigint());
-        const length = writer.write(out, n, stamp, Date.now());
-        inFlight.push(out);
-        inFlightRecords.push(n);
-        sent += n;
-        requests++;
-        if (n > maxBatch) maxBatch = n;
-        try {
-          conn.send(out.subarray(0, length));
-        } catch (err) {
-          end(err as Error);
-          return;
-        }
-      }
-      if (sent < total) timer.refresh();
-    };
-    const timer = setTimeout(tick, 1);
-    tick();
-  });
+    }
+    if (sent < total) timer.refresh();
+  };
+  const timer = setTimeout(tick, 1);
+  loop.timer = timer;
+  tick();
+  await loop.done;
   return { records: sent, requests, maxBatch, ms: (Number(process.hrtime.bigint()) - start) / 1e6 };
 }
