@@ -12,8 +12,8 @@ import type { KafkaTestClient } from '../../../src/testkit/kafka-test-client.js'
 import { pollUntil } from '../../../src/testkit/poll-until.js';
 import { SamsaCluster } from '../../../src/testkit/samsa-cluster.js';
 import { ZooKeeperCluster } from '../../../src/testkit/zookeeper-server.js';
-import { batch, fetchFrom, metadataOf } from '../handlers/handler-test-helpers.js';
-import { produceAtLeader } from './cluster-test-helpers.js';
+import { batch, metadataOf } from '../handlers/handler-test-helpers.js';
+import { fetchAtLeader, produceAtLeader } from './cluster-test-helpers.js';
 
 const available = ZooKeeperCluster.available();
 const skip = available.ok || process.env.CI === 'true' ? false : `ZooKeeper is not installed: ${available.ok ? '' : available.message}`;
@@ -82,7 +82,7 @@ describe('cluster mode, broker processes: SIGKILL of the controller and of a lea
     const leaderNow = (await withRunning([], async (c) => (await metadataOf(c, ['kills'])).topics[0]!.partitions[0]!)).leaderId;
     const reader = await cluster.client(leaderNow);
     try {
-      const fetched = await fetchFrom(reader, 'kills', 0, 0n);
+      const fetched = await fetchAtLeader(reader, 'kills', 0, 0n);
       assert.equal(fetched.errorCode, ErrorCode.NONE);
       assert.deepEqual(decodeRecordBatches(fetched.records!).flatMap((b) => b.records).map((r) => Buffer.from(r.value!).toString()), expected);
     } finally {
