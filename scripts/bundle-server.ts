@@ -15,10 +15,13 @@
  * file a module function with Node's CommonJS wrapper parameters (see PackageModules); the others
  * (native add-ons...) stay `require` calls.
  *
- * Two chunks: the modules that starting a broker runs (found by starting one from a first,
- * single-chunk bundle: on an empty log dir, then again on the same dir) and the rest (request
- * handling, per-API codecs, the log cleaner...), read on first use. See src/bin/server-bundle.ts
- * for the loader and its one semantic difference from ES modules.
+ * Up to four chunks, each read on first use: the modules that starting a broker runs before
+ * its listeners are bound (main.js) and after (startup.js), found by starting one from a first,
+ * single-chunk bundle (on an empty log dir, then again on the same dir); the modules that serving
+ * a first client runs (serving.js: its connection, ApiVersions, Metadata, CreateTopics, Produce,
+ * Fetch, ListOffsets); and the rest (later.js: other APIs, the CLI tools, Connect...). A broker
+ * that serves producers and consumers never reads later.js, which is most of the code. See
+ * src/bin/server-bundle.ts for the loader and its one semantic difference from ES modules.
  */
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import diagnosticsChannel from 'node:diagnostics_channel';
@@ -28,6 +31,9 @@ import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:p
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { ServerBundle, SERVER_BUNDLE_DIR } from '../src/bin/server-bundle.cjs';
+import { ApiKey } from '../src/protocol/generated/api-table.js';
+import { buildRecordBatch } from '../src/protocol/records/index.js';
+import { KafkaTestClient } from '../src/testkit/kafka-test-client.js';
 import type { ServerBundleManifest } from '../src/bin/server-bundle.cjs';
 
 export interface BundleServerOptions {
@@ -43,6 +49,11 @@ export interface BundleServerOptions {
    * of their own, startup.js, so that reading and compiling them waits until then. Default: none.
    */
   afterListen?: (id: string) => boolean;
+  /**
+   * Modules (not `later`, not run by a start) that serving a first client runs: they go in a chunk
+   * of their own, serving.js, read on the first connection. Default: none.
+   */
+  serving?: (id: string) => boolean;
 }
 
 export interface BundleServerResult {
@@ -524,11 +535,14 @@ export function bundleServer(options: BundleServerOptions): BundleServerResult {
     queue.push(...m.deps);
   }
   const afterListen = options.afterListen ?? (() => false);
-  if (later(options.entry) || afterListen(options.entry)) throw new Error('the entry must be in the first chunk');
+  const serving = options.serving ?? (() => false);
+  if (later(options.entry) || afterListen(options.entry) || serving(options.entry)) throw new Error('the entry must be in the first chunk');
   const all = [...modules.values()];
+  const early = (id: string): boolean => !later(id) && !serving(id);
   const grouped = [
-    { file: 'main.js', mods: all.filter((m) => !later(m.id) && !afterListen(m.id)) },
-    { file: 'startup.js', mods: all.filter((m) => !later(m.id) && afterListen(m.id)) },
+    { file: 'main.js', mods: all.filter((m) => early(m.id) && !afterListen(m.id)) },
+    { file: 'startup.js', mods: all.filter((m) => early(m.id) && afterListen(m.id)) },
+    { file: 'serving.js', mods: all.filter((m) => !later(m.id) && serving(m.id)) },
     { file: 'later.js', mods: all.filter((m) => later(m.id)) },
   ].filter((g, i) => i === 0 || g.mods.length > 0);
   const chunks = grouped.map((g) => g.file);
@@ -564,19 +578,51 @@ type SamsaTools = typeof import('../src/bin/samsa-tools.js');
 type LoggerModule = typeof import('../src/logging/logger.js');
 
 /**
- * Runs `kafka-server-start CONFIG` from `bundle` as the bin does (with a free port on 127.0.0.1,
- * a temp log dir and a silent logger) and stops it; then once more on the same log dir. Returns
- * the ids of the modules that had run when each broker was started, and of those that had run
- * when its first listener was bound (Node's `net.server.listen` tracing channel; all of them if
- * this Node has none).
+ * What a first client of a new broker typically asks (kafka-topics, a producer, a consumer without
+ * a group): ApiVersions, CreateTopics, Metadata with auto-creation, Produce, Fetch, ListOffsets.
+ * Only the answers' arrival is checked: the point is the broker code they run.
  */
-async function startTwice(bundle: ServerBundle, configFile: string, onSecondStart: () => void = () => {}): Promise<{ used: Set<string>; beforeListen: Set<string> }> {
+async function serveFirstClient(port: number): Promise<void> {
+  const client = await KafkaTestClient.connect('127.0.0.1', port, 'samsa-bundler');
+  try {
+    await client.send(ApiKey.ApiVersions, 3, { clientSoftwareName: 'samsa-bundler', clientSoftwareVersion: '1' });
+    await client.send(ApiKey.CreateTopics, 7, { topics: [{ name: 'bundle-probe', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    await client.send(ApiKey.Metadata, 12, { topics: [{ name: 'bundle-probe-auto' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+    const records = buildRecordBatch([{ key: Buffer.from('k'), value: Buffer.from('v'), headers: [], timestamp: BigInt(Date.now()) }], { producerId: -1n, producerEpoch: -1, baseSequence: -1 });
+    await client.send(ApiKey.Produce, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: 'bundle-probe', partitionData: [{ index: 0, records }] }] });
+    await client.send(ApiKey.Fetch, 12, {
+      replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [{ topic: 'bundle-probe', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1 << 20 }] }],
+      forgottenTopicsData: [], rackId: '',
+    });
+    await client.send(ApiKey.ListOffsets, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'bundle-probe', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1n }] }] });
+  } finally {
+    client.close();
+  }
+}
+
+/** Called on the second start of startTwice: once the broker listens, and once it has served a first client. */
+interface SecondStartHooks {
+  started(): void;
+  served(): void;
+}
+
+/**
+ * Runs `kafka-server-start CONFIG` from `bundle` as the bin does (with a free port on 127.0.0.1,
+ * a temp log dir and a silent logger) and stops it; then once more on the same log dir, serving a
+ * first client (serveFirstClient) before it stops. Returns the ids of the modules that had run when each
+ * broker was started, of those that had run when its first listener was bound (Node's
+ * `net.server.listen` tracing channel; all of them if this Node has none), and of those that
+ * serving the first client ran in addition.
+ */
+async function startTwice(bundle: ServerBundle, configFile: string, hooks: SecondStartHooks = { started: () => {}, served: () => {} }): Promise<{ used: Set<string>; beforeListen: Set<string>; serving: Set<string> }> {
   const { TOOLS } = bundle.entry<SamsaTools>();
   const { kafkaServerStart } = bundle.require('src/bin/kafka-server-start-command.js') as typeof import('../src/bin/kafka-server-start-command.js');
   const { createLogger } = bundle.require('src/logging/logger.js') as LoggerModule;
   if (TOOLS['kafka-server-start']?.run !== kafkaServerStart) throw new Error('samsa-tools no longer runs kafkaServerStart: update the bundler');
   const used = new Set<string>();
   const beforeListen = new Set<string>();
+  const serving = new Set<string>();
   let listened = false;
   let listenSeen = false;
   let loadedBefore = new Set<string>();
@@ -602,32 +648,44 @@ async function startTwice(bundle: ServerBundle, configFile: string, onSecondStar
       if (i > 0) loadedBefore = new Set(bundle.loadedModules());
       const stop = new AbortController();
       const argv = [configFile, '--override', 'listeners=PLAINTEXT://127.0.0.1:0', '--override', `log.dirs=${logDir}`];
+      let served: Promise<void> = Promise.resolve();
       const exit = kafkaServerStart(argv, {
         signal: stop.signal,
         logger: createLogger({ level: 'silent' }),
-        onStarted: () => {
+        onStarted: (broker) => {
           for (const id of bundle.loadedModules()) used.add(id);
-          if (i === 1) onSecondStart();
-          stop.abort();
+          if (i === 0) {
+            stop.abort();
+            return;
+          }
+          // Only the second start serves: what the start-up chunks' caches hold stays what two
+          // starts compiled, and serving compiles into the serving chunk's cache.
+          hooks.started();
+          served = serveFirstClient(broker.port).then(() => {
+            for (const id of bundle.loadedModules()) if (!used.has(id)) serving.add(id);
+            hooks.served();
+          }).finally(() => stop.abort());
         },
       });
       if ((await exit) !== 0) throw new Error('the broker started from the bundle did not stop cleanly');
+      await served;
     }
   } finally {
     listenChannel?.unsubscribe(onListen);
     rmSync(logDir, { recursive: true, force: true });
   }
-  return { used, beforeListen: listenSeen ? beforeListen : used };
+  return { used, beforeListen: listenSeen ? beforeListen : used, serving };
 }
 
 /**
- * Bundles `entry` in up to three chunks: what a broker start runs until its listeners are bound,
- * what it runs after that, and the rest; and writes each chunk's V8 code cache (the first two
- * taken once a broker has started, the last after running every module in it).
+ * Bundles `entry` in up to four chunks: what a broker start runs until its listeners are bound,
+ * what it runs after that, what serving a first client runs, and the rest; and writes each chunk's
+ * V8 code cache (the first two taken once a broker has started, the third once it has served the
+ * first client, the last after running every module in it).
  */
 export async function buildServerBundle(distDir: string, entry: string, outDir: string, configFile: string): Promise<BundleServerResult> {
   const probe = bundleServer({ distDir, entry, outDir });
-  let startup: { used: Set<string>; beforeListen: Set<string> };
+  let startup: { used: Set<string>; beforeListen: Set<string>; serving: Set<string> };
   try {
     startup = await startTwice(ServerBundle.load(outDir, { codeCache: false })!, configFile);
   } catch (err) {
@@ -635,17 +693,23 @@ export async function buildServerBundle(distDir: string, entry: string, outDir: 
     console.warn(`server bundle: could not start a broker from it (${String(err)}); one chunk, no code cache`);
     return probe;
   }
-  const { used, beforeListen } = startup;
+  const { used, beforeListen, serving } = startup;
   used.add(entry);
   beforeListen.add(entry);
-  const result = bundleServer({ distDir, entry, outDir, later: (id) => !used.has(id), afterListen: (id) => !beforeListen.has(id) });
+  const result = bundleServer({ distDir, entry, outDir, later: (id) => !used.has(id) && !serving.has(id), afterListen: (id) => !beforeListen.has(id), serving: (id) => serving.has(id) });
   result.eagerImports.length = 0;
   result.eagerImports.push(...probe.eagerImports);
   const bundle = ServerBundle.load(outDir, { codeCache: false })!;
   const caches = new Map<string, Buffer>();
-  // The first chunk's cache holds what starting compiled (the shutdown path compiles on use).
-  await startTwice(bundle, configFile, () => {
-    for (const { file, data } of bundle.codeCaches()) caches.set(file, data);
+  // The first chunks' caches hold what starting compiled (the shutdown path compiles on use);
+  // the serving chunk's what serving the first client compiled.
+  await startTwice(bundle, configFile, {
+    started: () => {
+      for (const { file, data } of bundle.codeCaches()) caches.set(file, data);
+    },
+    served: () => {
+      for (const { file, data } of bundle.codeCaches()) if (!caches.has(file)) caches.set(file, data);
+    },
   });
   bundle.loadLaterChunks();
   for (const { file, data } of bundle.codeCaches()) if (!caches.has(file)) caches.set(file, data);

@@ -41,9 +41,10 @@ describe('the server bundle of this build', () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  it('starts a broker without reading the later chunk (request handling and codecs), with the code cache V8 accepted', () => {
+  it('starts a broker without reading the serving chunk (request handling and codecs) or the later one, with the code cache V8 accepted', () => {
     const status = bundle.codeCacheStatus();
     assert.equal(status['main.js'], 'used', 'start-up chunk compiled from its code cache');
+    assert.equal(status['serving.js'], 'not loaded');
     assert.equal(status['later.js'], 'not loaded');
     assert.ok(!bundle.loadedModules().some((id) => id.startsWith('src/protocol/generated/produce')), 'no per-API codec ran');
   });
@@ -64,7 +65,8 @@ describe('the server bundle of this build', () => {
     assert.deepStrictEqual(fromBundle, await ask(reference.port));
     assert.deepStrictEqual(fromBundle.topics, ['t']);
     assert.ok(fromBundle.apiKeys.length >= 20);
-    assert.equal(bundle.codeCacheStatus()['later.js'], 'used', 'the first requests read the later chunk, with its code cache');
+    assert.equal(bundle.codeCacheStatus()['serving.js'], 'used', 'the first requests read the serving chunk, with its code cache');
+    assert.equal(bundle.codeCacheStatus()['later.js'], 'not loaded', 'what a first client asks does not need the rest of the code');
   });
 
   it('has a codec for every API and version that matches the ES-module codec byte for byte', () => {

@@ -191,6 +191,21 @@ describe('server bundle', () => {
     assert.equal(entry.useLater(), 'from the later chunk');
   });
 
+  it('puts the modules serving a first client runs in a chunk of their own, before the later chunk', () => {
+    const out4 = join(root, 'four-chunks');
+    const { manifest } = bundleServer({ distDir: dist, entry: 'src/entry.js', outDir: out4, later: (id) => id === 'src/lib/later.js', afterListen: (id) => id === 'src/lib/counter.js', serving: (id) => id === 'src/lib/greet.js' });
+    assert.deepStrictEqual(manifest.chunks, ['main.js', 'startup.js', 'serving.js', 'later.js']);
+    assert.equal(manifest.moduleChunk['src/lib/greet.js'], 2);
+    assert.equal(manifest.moduleChunk['src/lib/later.js'], 3);
+    globalThis.__bundleTestEvaluated = [];
+    const bundle = ServerBundle.load(out4, { codeCache: false })!;
+    const entry = bundle.entry<{ hello(name: string): string; useLater(): string }>();
+    assert.match(entry.hello('x'), /^h\u00e9llo \u2192 x /);
+    assert.deepStrictEqual(bundle.codeCacheStatus(), { 'main.js': 'no cache', 'startup.js': 'not loaded', 'serving.js': 'no cache', 'later.js': 'not loaded' });
+    assert.equal(entry.useLater(), 'from the later chunk');
+    assert.equal(bundle.codeCacheStatus()['later.js'], 'no cache');
+  });
+
   it('is absent when nothing was built', () => {
     assert.equal(ServerBundle.load(join(dist, 'nowhere')), null);
   });
