@@ -5,8 +5,11 @@ import type { AcksError } from '../replication/replica-manager.js';
 import { defineHandler } from './api-handler.js';
 import { offsetBigInt } from './offset-bigint.js';
 
+/** A partition answer's record errors when there are none (shared: the encoder only reads it). */
+const NO_RECORD_ERRORS: ProduceResponsePartitionProduceResponse['recordErrors'] = Object.freeze([]) as unknown as ProduceResponsePartitionProduceResponse['recordErrors'];
+
 function partitionError(index: number, errorCode: number, errorMessage: string | null): ProduceResponsePartitionProduceResponse {
-  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: NO_RECORD_ERRORS, errorMessage };
 }
 
 /** Offset of the magic byte in a record batch (and in a v0/v1 message). */
@@ -72,7 +75,7 @@ export const produceHandler = defineHandler({
           baseOffset: offsetBigInt(result.firstOffset),
           logAppendTimeMs: offsetBigInt(result.logAppendTime),
           logStartOffset: offsetBigInt(result.logStartOffset),
-          recordErrors: [],
+          recordErrors: NO_RECORD_ERRORS,
           errorMessage: null,
         };
         partitionResponses[answered++] = response;

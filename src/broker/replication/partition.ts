@@ -324,13 +324,21 @@ export class Partition {
   }
 
   read(fetchOffset: number, maxBytes: number, isolation: FetchIsolation, minOneMessage: boolean, allocate?: ReadAllocator): PartitionReadResult {
-    const maxOffset = isolation === 'highWatermark' ? this.highWatermark : this.log.logEndOffset;
     return {
-      read: this.log.read(fetchOffset, maxBytes, maxOffset, minOneMessage, allocate),
+      read: this.readRecords(fetchOffset, maxBytes, isolation, minOneMessage, allocate),
       highWatermark: this.highWatermark,
       lastStableOffset: this.highWatermark,
       logStartOffset: this.log.logStartOffset,
     };
+  }
+
+  /**
+   * `read()` without the offsets around it (the fetch path takes `highWatermark` and
+   * `log.logStartOffset` itself): the log's records up to the high watermark or the log end.
+   */
+  readRecords(fetchOffset: number, maxBytes: number, isolation: FetchIsolation, minOneMessage: boolean, allocate?: ReadAllocator): ReadResult {
+    const maxOffset = isolation === 'highWatermark' ? this.highWatermark : this.log.logEndOffset;
+    return this.log.read(fetchOffset, maxBytes, maxOffset, minOneMessage, allocate);
   }
 
   /**
@@ -339,12 +347,19 @@ export class Partition {
    * `logEnd` (followers) an append.
    */
   onNextChange(callback: () => void, isolation: FetchIsolation = 'highWatermark'): () => void {
-    if (isolation === 'logEnd') {
-      this.logEndWaiters.push(callback);
-      return () => removeWaiter(this.logEndWaiters, callback);
-    }
-    this.highWatermarkWaiters.push(callback);
-    return () => removeWaiter(this.highWatermarkWaiters, callback);
+    this.waitForNextChange(callback, isolation);
+    return () => this.cancelWaitForNextChange(callback, isolation);
+  }
+
+  /** `onNextChange` without a cancel function: `cancelWaitForNextChange` with the same arguments cancels. */
+  waitForNextChange(callback: () => void, isolation: FetchIsolation): void {
+    if (isolation === 'logEnd') this.logEndWaiters.push(callback);
+    else this.highWatermarkWaiters.push(callback);
+  }
+
+  /** Takes `callback` off the waiters of `isolation` (a no-op once it has been woken). */
+  cancelWaitForNextChange(callback: () => void, isolation: FetchIsolation): void {
+    removeWaiter(isolation === 'logEnd' ? this.logEndWaiters : this.highWatermarkWaiters, callback);
   }
 
   /** Wakes every waiter (the partition is going away). */

@@ -90,6 +90,9 @@ function failedRead(req: FetchPartitionRequest, error: FetchPartitionResult['err
   return { topic: req.topic, partition: req.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null, error };
 }
 
+/** Schedules microtasks: `RESOLVED.then(f)` (Node's queueMicrotask makes an AsyncResource and a bound function per call). */
+const RESOLVED: Promise<void> = Promise.resolve();
+
 function key(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
@@ -346,7 +349,11 @@ export class ReplicaManager {
     });
   }
 
-  private readOnce(params: FetchParams, recordFollowerFetch: boolean): { results: FetchPartitionResult[]; bytes: number; hasError: boolean } {
+  /** What the last `readOnce` read: its bytes, and whether a partition failed (fields, not a result object per read). */
+  private lastReadBytes = 0;
+  private lastReadHasError = false;
+
+  private readOnce(params: FetchParams, recordFollowerFetch: boolean): FetchPartitionResult[] {
     // The hot path of every fetch: one result object per partition, nothing else per partition.
     const replicaId = params.replicaId ?? -1;
     let remaining = params.maxBytes;
@@ -375,7 +382,7 @@ export class ReplicaManager {
       // What the leader's log end was when this follower fetched (its catch-up reference).
       const leaderLogEndOffset = p.log.logEndOffset;
       try {
-        read = p.read(req.fetchOffset, maxBytes, replicaId >= 0 ? 'logEnd' : params.isolation, minOneMessage, params.buffers?.allocate);
+        read = p.readRecords(req.fetchOffset, maxBytes, replicaId >= 0 ? 'logEnd' : params.isolation, minOneMessage, params.buffers?.allocate);
       } catch (err) {
         this.logger.error({ err, topic: req.topic, partition: req.partition }, 'read failed with an I/O error');
         results[n++] = failedRead(req, 'KAFKA_STORAGE_ERROR');
@@ -385,15 +392,15 @@ export class ReplicaManager {
       const result: FetchPartitionResult = {
         topic: req.topic,
         partition: req.partition,
-        highWatermark: read.highWatermark,
-        lastStableOffset: read.lastStableOffset,
-        logStartOffset: read.logStartOffset,
+        highWatermark: p.highWatermark,
+        lastStableOffset: p.highWatermark,
+        logStartOffset: p.log.logStartOffset,
         records: null,
         error: null,
       };
       results[n++] = result;
-      if (!read.read.ok) {
-        result.error = read.read.error;
+      if (!read.ok) {
+        result.error = read.error;
         hasError = true;
         continue;
       }
@@ -403,12 +410,14 @@ export class ReplicaManager {
         result.highWatermark = p.highWatermark;
         result.lastStableOffset = p.highWatermark;
       }
-      const records = read.read.records;
+      const records = read.records;
       result.records = records;
       bytes += records.length;
       remaining -= records.length;
     }
-    return { results, bytes, hasError };
+    this.lastReadBytes = bytes;
+    this.lastReadHasError = hasError;
+    return results;
   }
 
   /**
@@ -425,10 +434,11 @@ export class ReplicaManager {
    */
   fetchNowOrLater(params: FetchParams): FetchPartitionResult[] | Promise<FetchPartitionResult[]> {
     const first = this.readOnce(params, true);
-    if (params.maxWaitMs <= 0 || first.bytes >= params.minBytes || first.hasError || params.partitions.length === 0) return first.results;
+    const bytes = this.lastReadBytes;
+    if (params.maxWaitMs <= 0 || bytes >= params.minBytes || this.lastReadHasError || params.partitions.length === 0) return first;
     // What was read is thrown away: the fetch waits, then reads again.
     params.buffers?.releaseAndReuse();
-    return this.waitThenRead(params, first.bytes);
+    return this.waitThenRead(params, bytes);
   }
 
   /** Waits for data (or the timer, or shutdown), then reads again. */
@@ -496,9 +506,33 @@ export class ReplicaManager {
     return n;
   }
 
+  /** Finished waits whose read is due, in finish order: `readsDue` of them from index 0. */
+  private readonly dueReads: (FetchWait | undefined)[] = [];
+  private readsDue = 0;
+  /** Runs the due reads; one microtask for all the waits one append (or timer) finished. */
+  private readonly runDueReads = (): void => {
+    const q = this.dueReads;
+    // Waits finished while these reads run are appended and read in this same loop.
+    for (let i = 0; i < this.readsDue; i++) {
+      const wait = q[i]!;
+      q[i] = undefined;
+      wait.readAndResolve();
+    }
+    this.readsDue = 0;
+  };
+
+  /**
+   * @internal A finished wait reads again in a microtask, after the append that woke it is done
+   * (one microtask per batch of waits: no closure or task object per wait).
+   */
+  readSoon(wait: FetchWait): void {
+    if (this.readsDue === 0) void RESOLVED.then(this.runDueReads);
+    this.dueReads[this.readsDue++] = wait;
+  }
+
   /** @internal The read that ends a wait (FetchWait calls this). */
   readAfterWait(params: FetchParams): FetchPartitionResult[] {
-    return this.readOnce(params, false).results;
+    return this.readOnce(params, false);
   }
 
   close(): void {
@@ -524,9 +558,13 @@ class FetchWait implements DeadlineWait {
   prevWait: FetchWait | null = null;
   nextWait: FetchWait | null = null;
   private done = false;
-  /** Cancels the partition registrations: the first (a fetch usually names one partition), then any others. */
-  private firstCancel: (() => void) | undefined;
-  private moreCancels: (() => void)[] | undefined;
+  /**
+   * The partition registrations, to cancel: the first (a fetch usually names one partition) in
+   * fields, any others in an array of (partition, callback) pairs.
+   */
+  private firstPartition: Partition | undefined;
+  private firstCallback: (() => void) | undefined;
+  private more: (Partition | (() => void))[] | undefined;
 
   constructor(
     private readonly manager: ReplicaManager,
@@ -538,9 +576,14 @@ class FetchWait implements DeadlineWait {
   ) {}
 
   register(p: Partition, req: FetchPartitionRequest): void {
-    const cancel = p.onNextChange(() => this.check(p, req), this.isolation);
-    if (this.firstCancel === undefined) this.firstCancel = cancel;
-    else (this.moreCancels ??= []).push(cancel);
+    const callback = (): void => this.check(p, req);
+    p.waitForNextChange(callback, this.isolation);
+    if (this.firstPartition === undefined) {
+      this.firstPartition = p;
+      this.firstCallback = callback;
+    } else {
+      (this.more ??= []).push(p, callback);
+    }
   }
 
   private check(p: Partition, req: FetchPartitionRequest): void {
@@ -552,8 +595,8 @@ class FetchWait implements DeadlineWait {
       return;
     }
     // Count what became readable for this partition; register again if still short.
-    const again = p.read(req.fetchOffset, req.partitionMaxBytes, this.isolation, false, params.buffers?.allocate);
-    this.accumulated = again.read.ok ? Math.max(this.accumulated, again.read.records.length) : params.minBytes;
+    const again = p.readRecords(req.fetchOffset, req.partitionMaxBytes, this.isolation, false, params.buffers?.allocate);
+    this.accumulated = again.ok ? Math.max(this.accumulated, again.records.length) : params.minBytes;
     params.buffers?.releaseAndReuse();
     if (this.accumulated >= params.minBytes) this.finish();
     else this.register(p, req);
@@ -567,15 +610,19 @@ class FetchWait implements DeadlineWait {
   finish(): void {
     if (this.done) return;
     this.done = true;
-    this.firstCancel?.();
-    if (this.moreCancels !== undefined) for (const c of this.moreCancels) c();
+    this.firstPartition?.cancelWaitForNextChange(this.firstCallback!, this.isolation);
+    const more = this.more;
+    if (more !== undefined) for (let i = 0; i < more.length; i += 2) (more[i] as Partition).cancelWaitForNextChange(more[i + 1] as () => void, this.isolation);
     this.manager.fetchWaitDone(this);
-    queueMicrotask(() => {
-      try {
-        this.resolve(this.manager.readAfterWait(this.params));
-      } catch (err) {
-        this.reject(err);
-      }
-    });
+    this.manager.readSoon(this);
+  }
+
+  /** The read that ends the wait (in a microtask after `finish`): resolves the fetch with it. */
+  readAndResolve(): void {
+    try {
+      this.resolve(this.manager.readAfterWait(this.params));
+    } catch (err) {
+      this.reject(err);
+    }
   }
 }

@@ -129,6 +129,8 @@ type Analysis = { ok: true; batches: AppendBatch[]; recordCount: number } | { ok
 const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 /** The producer id of batches from producers that are not idempotent. */
 const NO_PRODUCER_ID = -1n;
+/** How an append's batches are checked (the CRC is checked by `analyze` itself): one options object for every append. */
+const CHECK_BATCH_NO_CRC = Object.freeze({ trailingPartial: 'reject', verifyCrc: false } as const);
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 function fail(error: AppendErrorName, message: string): { ok: false; error: AppendErrorName; message: string } {
@@ -564,7 +566,7 @@ export class Log {
     while (pos < records.length) {
       let size: number;
       try {
-        size = checkBatchAt(records, pos, { trailingPartial: 'reject', verifyCrc: false });
+        size = checkBatchAt(records, pos, CHECK_BATCH_NO_CRC);
       } catch (err) {
         if (err instanceof RecordBatchError) return fail('CORRUPT_MESSAGE', `batch at byte ${pos}: ${err.message}`);
         throw err;
