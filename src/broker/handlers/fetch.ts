@@ -1,12 +1,26 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import type { FetchResponse, FetchResponseFetchableTopicResponse, FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
+import type {
+  FetchResponse,
+  FetchResponseEpochEndOffset,
+  FetchResponseFetchableTopicResponse,
+  FetchResponseLeaderIdAndEpoch,
+  FetchResponseNodeEndpoint,
+  FetchResponsePartitionData,
+  FetchResponseSnapshotId,
+} from '../../protocol/generated/fetch.js';
 import type { FetchPartitionRequest, FetchPartitionResult } from '../replication/replica-manager.js';
 import { defineHandler } from './api-handler.js';
 import { offsetBigInt } from './offset-bigint.js';
 
 const EMPTY = new Uint8Array(0);
 const READ_COMMITTED = 1;
+// The default values of fields this broker never sets, shared by every answer (frozen: the encoder
+// only reads them). Left out, the encoder would make a new default object for each partition.
+const NO_DIVERGING_EPOCH: FetchResponseEpochEndOffset = Object.freeze({ epoch: -1, endOffset: -1n });
+const NO_CURRENT_LEADER: FetchResponseLeaderIdAndEpoch = Object.freeze({ leaderId: -1, leaderEpoch: -1 });
+const NO_SNAPSHOT_ID: FetchResponseSnapshotId = Object.freeze({ endOffset: -1n, epoch: -1 });
+const NO_NODE_ENDPOINTS: FetchResponseNodeEndpoint[] = Object.freeze([]) as unknown as FetchResponseNodeEndpoint[];
 
 /**
  * Fetch: serves the log's bytes as they are stored. Long polls up to max.wait.ms for min.bytes.
@@ -102,10 +116,13 @@ function fetchResponse(results: readonly FetchPartitionResult[], responses: Fetc
         abortedTransactions: readCommitted ? [] : null,
         preferredReadReplica: -1,
         records: r.records ?? EMPTY,
+        divergingEpoch: NO_DIVERGING_EPOCH,
+        currentLeader: NO_CURRENT_LEADER,
+        snapshotId: NO_SNAPSHOT_ID,
       };
     }
   }
-  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses, nodeEndpoints: NO_NODE_ENDPOINTS };
 }
 
 /** Stands for a wanted partition's answer until the read fills it in (never sent). */
@@ -121,5 +138,8 @@ function errorPartition(partitionIndex: number, errorCode: number): FetchRespons
     abortedTransactions: null,
     preferredReadReplica: -1,
     records: EMPTY,
+    divergingEpoch: NO_DIVERGING_EPOCH,
+    currentLeader: NO_CURRENT_LEADER,
+    snapshotId: NO_SNAPSHOT_ID,
   };
 }

@@ -111,7 +111,9 @@ export class ReadBufferLease {
     if (this.released) throw new Error('ReadBufferLease used after release');
     const slab = this.pool.takeSlab(size);
     if (slab === null) return Buffer.allocUnsafe(size);
-    (this.slabs ??= []).push(slab);
+    // A one-slot array for the usual single slab (an array grown by push starts at 17 slots).
+    if (this.slabs === null) this.slabs = [slab];
+    else this.slabs.push(slab);
     return slab.subarray(0, size);
   };
 
