@@ -94,7 +94,7 @@ export const fetchHandler = defineHandler({
       signal: ctx.services.shutdownSignal,
     });
     // A fetch with data at once (or an error) is answered synchronously; a long poll later.
-    if (results instanceof Promise) return results.then((r) => fetchResponse(r, responses, readCommitted));
+    if (!Array.isArray(results)) return results.then((r) => fetchResponse(r, responses, readCommitted));
     return fetchResponse(results, responses, readCommitted);
   },
 });

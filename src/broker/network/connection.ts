@@ -263,7 +263,7 @@ export class Connection {
           break;
         }
         this.inFlight = true;
-        let result: RequestOutcome | Promise<RequestOutcome>;
+        let result: RequestOutcome | PromiseLike<RequestOutcome>;
         try {
           result = this.channel.handle(frame, this.context);
         } catch (err) {
@@ -430,7 +430,7 @@ export class Connection {
   }
 }
 
-function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 

@@ -7,6 +7,7 @@ import type { MetadataEvent, MetadataStore, PartitionState, TopicMetadata } from
 import type { LogConfig } from '../storage/log-config.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { AppendResult } from '../storage/log.js';
+import { OneShotResult } from '../one-shot-result.js';
 import { FetchWaitDeadlines } from './fetch-wait-deadlines.js';
 import type { DeadlineQueue, DeadlineWait } from './fetch-wait-deadlines.js';
 import { Partition } from './partition.js';
@@ -425,14 +426,14 @@ export class ReplicaManager {
    * for new data on any of them (woken by appends, not by polling), then reads again.
    */
   async fetch(params: FetchParams): Promise<FetchPartitionResult[]> {
-    return this.fetchNowOrLater(params);
+    return await this.fetchNowOrLater(params);
   }
 
   /**
    * `fetch`, answering synchronously (no promise) when the fetch need not wait: enough bytes, an
    * error, or no max wait. Only a long poll returns a promise.
    */
-  fetchNowOrLater(params: FetchParams): FetchPartitionResult[] | Promise<FetchPartitionResult[]> {
+  fetchNowOrLater(params: FetchParams): FetchPartitionResult[] | OneShotResult<FetchPartitionResult[]> {
     const first = this.readOnce(params, true);
     const bytes = this.lastReadBytes;
     if (params.maxWaitMs <= 0 || bytes >= params.minBytes || this.lastReadHasError || params.partitions.length === 0) return first;
@@ -442,25 +443,25 @@ export class ReplicaManager {
   }
 
   /** Waits for data (or the timer, or shutdown), then reads again. */
-  private waitThenRead(params: FetchParams, firstBytes: number): Promise<FetchPartitionResult[]> {
+  private waitThenRead(params: FetchParams, firstBytes: number): OneShotResult<FetchPartitionResult[]> {
     const isolation: FetchIsolation = (params.replicaId ?? -1) >= 0 ? 'logEnd' : params.isolation;
-    return new Promise<FetchPartitionResult[]>((resolve, reject) => {
-      const wait = new FetchWait(this, params, isolation, firstBytes, resolve, reject);
-      const signal = params.signal;
-      if (signal !== undefined) {
-        if (signal.aborted) {
-          wait.finish();
-          return;
-        }
-        this.watchShutdown(signal);
-        this.addFetchWait(wait);
+    const result = new OneShotResult<FetchPartitionResult[]>();
+    const wait = new FetchWait(this, params, isolation, firstBytes, result);
+    const signal = params.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        wait.finish();
+        return result;
       }
-      this.fetchWaitDeadlines.add(wait, params.maxWaitMs);
-      for (const req of params.partitions) {
-        const p = this.getPartition(req.topic, req.partition);
-        if (p !== undefined) wait.register(p, req);
-      }
-    });
+      this.watchShutdown(signal);
+      this.addFetchWait(wait);
+    }
+    this.fetchWaitDeadlines.add(wait, params.maxWaitMs);
+    for (const req of params.partitions) {
+      const p = this.getPartition(req.topic, req.partition);
+      if (p !== undefined) wait.register(p, req);
+    }
+    return result;
   }
 
   /** One abort listener per shutdown signal (not one per waiting fetch): it ends every wait using it. */
@@ -571,8 +572,7 @@ class FetchWait implements DeadlineWait {
     readonly params: FetchParams,
     private readonly isolation: FetchIsolation,
     private accumulated: number,
-    private readonly resolve: (results: FetchPartitionResult[]) => void,
-    private readonly reject: (err: unknown) => void,
+    private readonly result: OneShotResult<FetchPartitionResult[]>,
   ) {}
 
   register(p: Partition, req: FetchPartitionRequest): void {
@@ -619,10 +619,14 @@ class FetchWait implements DeadlineWait {
 
   /** The read that ends the wait (in a microtask after `finish`): resolves the fetch with it. */
   readAndResolve(): void {
+    let results: FetchPartitionResult[];
     try {
-      this.resolve(this.manager.readAfterWait(this.params));
+      results = this.manager.readAfterWait(this.params);
     } catch (err) {
-      this.reject(err);
+      this.result.reject(err);
+      return;
     }
+    // The fetch's continuations (response, encoding, write) run now, synchronously.
+    this.result.resolve(results);
   }
 }
