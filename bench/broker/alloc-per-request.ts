@@ -69,7 +69,7 @@ interface LatencyResult {
 }
 
 /** Bytes allocated and collections between start() and stop(). */
-function heapMeter(): { stop: () => { bytes: number; scavenges: number; majors: number } } {
+function heapMeter(): { stop: () => { bytes: number; scavenges: number; majors: number; other: string } } {
   const profiler = new GCProfiler();
   profiler.start();
   let used = getHeapStatistics().used_heap_size;
@@ -80,14 +80,16 @@ function heapMeter(): { stop: () => { bytes: number; scavenges: number; majors: 
       let bytes = 0;
       let scavenges = 0;
       let majors = 0;
+      const others = new Map<string, number>();
       for (const e of entries) {
         bytes += Math.max(0, e.beforeGC.heapStatistics.usedHeapSize - used);
         used = e.afterGC.heapStatistics.usedHeapSize;
         if (e.gcType === 'Scavenge') scavenges++;
         else if (e.gcType === 'MarkSweepCompact') majors++;
+        else others.set(e.gcType, (others.get(e.gcType) ?? 0) + 1);
       }
       bytes += Math.max(0, end - used);
-      return { bytes, scavenges, majors };
+      return { bytes, scavenges, majors, other: [...others].map(([k, n]) => `, ${n} ${k}`).join('') };
     },
   };
 }
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
       const requests = r.fetches + (r.produced?.requests ?? 0);
       console.log(
         `${name}: ${r.produced?.requests ?? '?'} produce + ${r.fetches} fetch requests; broker ${(m.bytes / requests).toFixed(0)} B/request ` +
-          `(${(m.bytes / 1e6).toFixed(1)} MB), ${m.scavenges} scavenges, ${m.majors} mark-compacts; p99 ${r.p99.toFixed(3)} ms (indication only)`,
+          `(${(m.bytes / 1e6).toFixed(1)} MB), ${m.scavenges} scavenges, ${m.majors} mark-compacts${m.other}; p99 ${r.p99.toFixed(3)} ms (indication only)`,
       );
     };
     await run('warm-up', 3000, false);

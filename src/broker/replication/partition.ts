@@ -81,9 +81,9 @@ export class Partition {
    * later table and every callback in it survive young-generation collections until a full GC;
    * with a wake-up per produce request that was most of the broker's garbage-collection cost.
    */
-  private logEndWaiters: (() => void)[] = [];
+  private logEndWaiters: (() => void)[] = NO_WAITERS;
   /** Woken by high watermark moves and state changes (consumer fetches, acks=all produces). */
-  private highWatermarkWaiters: (() => void)[] = [];
+  private highWatermarkWaiters: (() => void)[] = NO_WAITERS;
   private readonly clock: Clock;
 
   constructor(
@@ -353,8 +353,16 @@ export class Partition {
 
   /** `onNextChange` without a cancel function: `cancelWaitForNextChange` with the same arguments cancels. */
   waitForNextChange(callback: () => void, isolation: FetchIsolation): void {
-    if (isolation === 'logEnd') this.logEndWaiters.push(callback);
-    else this.highWatermarkWaiters.push(callback);
+    // After a wake-up the list is the shared empty one: the first waiter gets a one-slot array
+    // (an array grown by push starts at 17 slots; a long poll registers after every wake-up).
+    if (isolation === 'logEnd') {
+      if (this.logEndWaiters === NO_WAITERS) this.logEndWaiters = [callback];
+      else this.logEndWaiters.push(callback);
+    } else if (this.highWatermarkWaiters === NO_WAITERS) {
+      this.highWatermarkWaiters = [callback];
+    } else {
+      this.highWatermarkWaiters.push(callback);
+    }
   }
 
   /** Takes `callback` off the waiters of `isolation` (a no-op once it has been woken). */
@@ -371,14 +379,14 @@ export class Partition {
   private wakeLogEnd(): void {
     const waiters = this.logEndWaiters;
     if (waiters.length === 0) return;
-    this.logEndWaiters = [];
+    this.logEndWaiters = NO_WAITERS;
     this.runWaiters(waiters);
   }
 
   private wakeHighWatermark(): void {
     const waiters = this.highWatermarkWaiters;
     if (waiters.length === 0) return;
-    this.highWatermarkWaiters = [];
+    this.highWatermarkWaiters = NO_WAITERS;
     this.runWaiters(waiters);
   }
 
@@ -393,6 +401,9 @@ export class Partition {
     }
   }
 }
+
+/** The waiter list after a wake-up, until the next registration (never modified: removeWaiter finds nothing in it). */
+const NO_WAITERS: (() => void)[] = Object.freeze([]) as unknown as (() => void)[];
 
 /** Takes `callback` off `waiters` (the list it is on now; a no-op once it has been woken). */
 function removeWaiter(waiters: (() => void)[], callback: () => void): void {

@@ -555,7 +555,8 @@ export class Log {
     const cfg = this.currentConfig;
     // Header fields are read through a Buffer view of the same memory (no copy, no DataView per field).
     const buf = Buffer.isBuffer(records) ? records : Buffer.from(records.buffer, records.byteOffset, records.byteLength);
-    const batches: AppendBatch[] = [];
+    // Created with its first batch: a one-slot array for the usual single batch (an array grown by push starts at 17 slots).
+    let batches: AppendBatch[] | null = null;
     let recordCount = 0;
     let compressed = false;
     let expectedNext = this.endOffset;
@@ -626,7 +627,7 @@ export class Log {
         firstOffset = Number(baseOffset);
         expectedNext = firstOffset + lastOffsetDelta + 1;
       }
-      batches.push({
+      const batch: AppendBatch = {
         position: pos,
         size,
         lastOffsetDelta,
@@ -639,15 +640,17 @@ export class Log {
         lastOffset: firstOffset + lastOffsetDelta,
         maxTimestamp,
         partitionLeaderEpoch: buf.readInt32BE(pos + PARTITION_LEADER_EPOCH_OFFSET),
-      });
+      };
+      if (batches === null) batches = [batch];
+      else batches.push(batch);
       recordCount += recordsCount;
       pos += size;
     }
-    if (origin === 'leader' && compressed && batches.length > 1) return fail('INVALID_RECORD', 'Compressed outer record has more than one batch');
+    if (origin === 'leader' && compressed && batches !== null && batches.length > 1) return fail('INVALID_RECORD', 'Compressed outer record has more than one batch');
     if (records.length > cfg.segmentBytes) {
       return fail('RECORD_LIST_TOO_LARGE', `Message batch size is ${records.length} bytes in append to partition ${this.name} which exceeds the maximum configured segment size of ${cfg.segmentBytes}.`);
     }
-    return { ok: true, batches, recordCount };
+    return { ok: true, batches: batches ?? [], recordCount };
   }
 
   /** message.timestamp.before/after.max.ms at batch granularity (base timestamp and max timestamp). */
