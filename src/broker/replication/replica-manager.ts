@@ -517,7 +517,13 @@ export class ReplicaManager {
     for (let i = 0; i < this.readsDue; i++) {
       const wait = q[i]!;
       q[i] = undefined;
-      wait.readAndResolve();
+      // readAndResolve settles the fetch (its errors reject it); this only guards the loop, so
+      // that one continuation's bug cannot leave the other waits unread.
+      try {
+        wait.readAndResolve();
+      } catch (err) {
+        this.logger.error({ err }, 'answering a waiting fetch failed');
+      }
     }
     this.readsDue = 0;
   };
