@@ -127,7 +127,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Bro
     handle: (frame, ctx) =>
       dispatcher !== null
         ? dispatcher.handle(frame, ctx)
-        : ready.then((d): Promise<RequestOutcome> | RequestOutcome => (d === null ? { kind: 'close', reason: 'the broker failed to start' } : d.handle(frame, ctx))),
+        : ready.then((d): PromiseLike<RequestOutcome> | RequestOutcome => (d === null ? { kind: 'close', reason: 'the broker failed to start' } : d.handle(frame, ctx))),
   };
   const server = new SocketServer({
     listeners: config.listeners.map((l) => ({ name: l.name, host: l.host, port: l.port })),

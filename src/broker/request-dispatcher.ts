@@ -20,7 +20,7 @@ import type { ConnectionContext, RequestChannel, RequestOutcome } from './networ
  */
 const NO_RESPONSE: RequestOutcome = Object.freeze({ kind: 'noResponse' });
 
-function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
@@ -49,7 +49,7 @@ export class RequestDispatcher implements RequestChannel {
    * Synchronous when the handler is (Produce with acks 0/1, a Fetch with data at once...): no
    * promise is created for those; a handler's promise is chained.
    */
-  handle(frame: Buffer, connection: ConnectionContext): RequestOutcome | Promise<RequestOutcome> {
+  handle(frame: Buffer, connection: ConnectionContext): RequestOutcome | PromiseLike<RequestOutcome> {
     // One reader for the header and the body.
     const r = new ProtocolReader(frame);
     let header: RequestHeader;

@@ -65,6 +65,33 @@ export class FrameReader {
   }
 
   /**
+   * `push()` for bytes in memory that will be reused (a socket's reused read buffer): copies the
+   * first `n` bytes of `source`. When they are exactly one whole frame and nothing else is
+   * buffered (a request per read, the usual case), only the frame is copied, into a buffer of its
+   * own that `next()` returns as it is; otherwise all `n` bytes are copied and pushed.
+   */
+  pushCopy(source: Uint8Array, n: number): FrameSizeError | undefined {
+    if (this.failure !== undefined) return this.failure;
+    if (n <= 0) return undefined;
+    if (n > source.length) throw new RangeError(`pushCopy of ${n} bytes from ${source.length}`);
+    if (this.buffered === 0 && this.pendingSize < 0 && n > SIZE_PREFIX_BYTES) {
+      const size = ((source[0]! << 24) | (source[1]! << 16) | (source[2]! << 8) | source[3]!) | 0;
+      if (size === n - SIZE_PREFIX_BYTES && size <= this.maxFrameBytes) {
+        const frame = Buffer.allocUnsafe(size);
+        frame.set(new Uint8Array(source.buffer, source.byteOffset + SIZE_PREFIX_BYTES, size));
+        this.chunks.push(frame);
+        this.offset = 0;
+        this.buffered = size;
+        this.pendingSize = size;
+        return undefined;
+      }
+    }
+    const chunk = Buffer.allocUnsafe(n);
+    chunk.set(n === source.length ? source : new Uint8Array(source.buffer, source.byteOffset, n));
+    return this.push(chunk);
+  }
+
+  /**
    * The next complete frame (without its size prefix), `incomplete` when more bytes are needed, or
    * the sticky size error. `allocate(size)` is called for a frame split across chunks and must
    * return a buffer of exactly `size` bytes to copy it into (default: `Buffer.allocUnsafe`).
@@ -180,6 +207,12 @@ export class FrameReader {
   private take(n: number, allocate?: (size: number) => Buffer): Buffer {
     if (n === 0) return EMPTY_FRAME;
     const head = this.chunks[0]!;
+    if (this.offset === 0 && head.length === n) {
+      // The frame is the whole chunk: returned as it is.
+      this.chunks.shift();
+      this.buffered -= n;
+      return head;
+    }
     if (head.length - this.offset >= n) {
       const frame = head.subarray(this.offset, this.offset + n);
       this.skip(n);

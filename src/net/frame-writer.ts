@@ -17,7 +17,10 @@ import type { Writable } from 'node:stream';
  * write call (nothing left in user space); otherwise the stream still refers to it, and the next
  * small frame gets a new scratch. Only plain TCP sockets get this: their synchronous writes go to
  * the kernel at once, whereas other streams (a TLS socket, a PassThrough) may keep the buffer
- * after reporting the write done.
+ * after reporting the write done. On a plain TCP socket a frame of one chunk is written as it is
+ * (not corked), and a frame written while nothing waits in user space goes without a write
+ * callback: when the kernel takes it whole during `write()`, the frame is done at once (no
+ * `process.nextTick` per frame); see `writeNow`.
  */
 export interface FrameWriterOptions {
   /**
@@ -31,6 +34,8 @@ export interface FrameWriterOptions {
 
 /** Frames up to this size are copied into the scratch buffer and written as one buffer. */
 export const COPY_FRAME_BYTES = 64 * 1024;
+/** Written behind a partly flushed frame to learn when it is out (its callback runs after the frame's). */
+const EMPTY_CHUNK = Buffer.alloc(0);
 
 export class FrameWriter {
   readonly highWaterMark: number;
@@ -76,18 +81,14 @@ export class FrameWriter {
       onWritten?.();
       return this.hasRoom();
     }
-    const done =
-      onWritten === undefined
-        ? this.flushed
-        : (): void => {
-            onWritten();
-            this.flushed();
-          };
-    if (last > 0 && this.copySmallFrames) {
+    if (this.copySmallFrames) {
+      // One chunk is written as it is; a small frame of several is copied into the scratch buffer.
+      if (last === 0) return this.writeNow(chunks[0]!, onWritten, null);
       let total = 0;
       for (let i = 0; i <= last; i++) total += chunks[i]!.length;
-      if (total <= COPY_FRAME_BYTES) return this.writeCopy(chunks, last, total, done);
+      if (total <= COPY_FRAME_BYTES) return this.writeCopy(chunks, last, total, onWritten);
     }
+    const done = this.doneCallback(onWritten);
     s.cork();
     try {
       for (let i = 0; i <= last; i++) {
@@ -106,20 +107,53 @@ export class FrameWriter {
   }
 
   /** Writes chunks [0, last] (`total` bytes) as one copy in the scratch buffer. */
-  private writeCopy(chunks: readonly Uint8Array[], last: number, total: number, done: () => void): boolean {
-    const s = this.stream;
+  private writeCopy(chunks: readonly Uint8Array[], last: number, total: number, onWritten: (() => void) | undefined): boolean {
     const scratch = this.scratch ?? Buffer.allocUnsafeSlow(COPY_FRAME_BYTES);
     let at = 0;
     for (let i = 0; i <= last; i++) {
       scratch.set(chunks[i]!, at);
       at += chunks[i]!.length;
     }
-    // Only a write that left nothing queued in user space has let go of the scratch: a corked,
-    // buffered or partially written frame is still referenced until it is flushed.
+    // Only a write that left nothing queued in user space lets go of the scratch (writeNow gives
+    // it back then): a corked, buffered or partially written frame is still referenced until it
+    // is flushed, and the next frame takes a new scratch.
     this.scratch = null;
-    s.write(scratch.subarray(0, total), done);
-    if (s.writableLength === 0 && !s.writableCorked) this.scratch = scratch;
+    return this.writeNow(scratch.subarray(0, total), onWritten, scratch);
+  }
+
+  /**
+   * Writes a whole frame as one buffer on a plain TCP socket. When nothing waits in user space,
+   * the write goes without a callback: Node hands the frame to the kernel at once and, that done,
+   * schedules nothing (a write with a callback that completes at once costs a `process.nextTick`,
+   * and in Node 20 each turn of that queue allocates a Map). The frame is then known to be flushed
+   * when `write()` returns with nothing left in user space. A frame the kernel took only in part,
+   * or one queued behind others, gets the callback (for a part-written one, on an empty write
+   * behind it, which completes once the frame is out). `scratch` is handed back once free.
+   */
+  private writeNow(frame: Uint8Array, onWritten: (() => void) | undefined, scratch: Buffer | null): boolean {
+    const s = this.stream;
+    if (s.writableLength > 0 || s.writableCorked) {
+      s.write(frame, this.doneCallback(onWritten));
+      return this.hasRoom();
+    }
+    s.write(frame);
+    if (s.writableLength === 0) {
+      if (scratch !== null) this.scratch = scratch;
+      onWritten?.();
+      this.flushed();
+    } else {
+      s.write(EMPTY_CHUNK, this.doneCallback(onWritten));
+    }
     return this.hasRoom();
+  }
+
+  /** The write callback of a frame's last chunk: `onWritten`, then progress. */
+  private doneCallback(onWritten: (() => void) | undefined): () => void {
+    if (onWritten === undefined) return this.flushed;
+    return (): void => {
+      onWritten();
+      this.flushed();
+    };
   }
 
   /** Resolves when the caller may write again: below the high-water mark, or the stream is gone. */

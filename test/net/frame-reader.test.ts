@@ -213,4 +213,56 @@ describe('FrameReader', () => {
     assert.equal(reader.nextFrame(), null, 'sticky: nothing more is cut');
     assert.equal(reader.next().kind, 'invalid');
   });
+  it('pushCopy() copies from a reused buffer: frames survive the buffer being overwritten (seeded random chunking)', () => {
+    const rng = seededRng(20261127);
+    const reused = Buffer.alloc(3000);
+    for (let round = 0; round < 200; round++) {
+      const reader = new FrameReader({ maxFrameBytes: 4096 });
+      const { payloads, stream } = randomFrameStream(rng, round);
+      const frames: Buffer[] = [];
+      for (let pos = 0; pos < stream.length; ) {
+        // Reads of 1-8 bytes, up to 3,000, or exactly the next frame (the latency path's case).
+        const exact = rng() < 0.3 && stream.length - pos >= 4 ? 4 + stream.readInt32BE(pos) : 0;
+        const len = Math.min(reused.length, exact > 0 ? exact : 1 + Math.floor(rng() * (rng() < 0.5 ? 8 : 3000)), stream.length - pos);
+        stream.copy(reused, 0, pos, pos + len);
+        assert.equal(reader.pushCopy(reused, len), undefined);
+        pos += len;
+        reused.fill(0xee);
+        if (rng() < 0.7) frames.push(...drain(reader));
+      }
+      frames.push(...drain(reader));
+      assert.deepEqual(frames, payloads, `round ${round}`);
+      assert.equal(reader.bufferedBytes, 0);
+    }
+  });
+
+  it('pushCopy() of exactly one frame returns it in memory of its own, not shared with the source', () => {
+    const reader = new FrameReader({ maxFrameBytes: 64 });
+    const source = Buffer.concat([sizePrefixed(payload(10, 3)), Buffer.alloc(20)]);
+    reader.pushCopy(source, 14);
+    assert.equal(reader.bufferedBytes, 10);
+    assert.equal(reader.hasCompleteFrame, true);
+    const frame = reader.nextFrame()!;
+    assert.deepEqual(frame, payload(10, 3));
+    source.fill(0);
+    assert.deepEqual(frame, payload(10, 3), 'overwriting the source leaves the frame intact');
+    assert.equal(reader.nextFrame(), null);
+    assert.equal(reader.bufferedBytes, 0);
+  });
+
+  it('pushCopy() refuses too large and negative sizes as push() does, also when the read is exactly that frame', () => {
+    const tooLarge = new FrameReader({ maxFrameBytes: 8 });
+    const frame9 = sizePrefixed(payload(9, 1));
+    assert.equal(tooLarge.pushCopy(frame9, frame9.length)?.reason, 'FRAME_TOO_LARGE');
+    assert.equal(tooLarge.nextFrame(), null);
+    assert.equal(tooLarge.bufferedBytes, 0, 'nothing of the refused frame is held');
+    const atMax = new FrameReader({ maxFrameBytes: 9 });
+    atMax.pushCopy(frame9, frame9.length);
+    assert.deepEqual(atMax.nextFrame(), payload(9, 1));
+    const negative = new FrameReader({ maxFrameBytes: 64 });
+    const bytes = Buffer.concat([prefix(-1), Buffer.alloc(8)]);
+    assert.equal(negative.pushCopy(bytes, bytes.length)?.reason, 'NEGATIVE_FRAME_SIZE');
+    assert.equal(negative.next().kind, 'invalid');
+    assert.throws(() => new FrameReader({ maxFrameBytes: 64 }).pushCopy(bytes, bytes.length + 1), RangeError, 'more bytes than the source holds is a programming error');
+  });
 });

@@ -206,4 +206,60 @@ describe('FrameWriter', () => {
       server.close();
     }
   });
+
+  it('on a plain socket with nothing queued, a frame the kernel takes whole is done when write() returns; one taken in part or queued is done once flushed, in order', { timeout: 60_000 }, async () => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const accepted = once(server, 'connection');
+    const client = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
+    await once(client, 'connect');
+    const [peer] = (await accepted) as [Socket];
+    try {
+      let progress = 0;
+      const writer = new FrameWriter(client, { onProgress: () => progress++ });
+      const reader = new FrameReader({ maxFrameBytes: 4 << 20 });
+      const received: Buffer[] = [];
+      peer.on('data', (chunk: Buffer) => {
+        reader.push(chunk);
+        for (let f = reader.nextFrame(); f !== null; f = reader.nextFrame()) received.push(Buffer.from(f));
+      });
+      // A small single-chunk frame and a small frame of several chunks on an idle connection.
+      const order: number[] = [];
+      const single = Buffer.concat(frame(Buffer.from('one chunk')));
+      writer.write([single], () => order.push(0));
+      assert.deepEqual(order, [0], 'done before write() returned');
+      writer.write(frame(Buffer.from('several'), Buffer.from(' chunks')), () => order.push(1));
+      assert.deepEqual(order, [0, 1]);
+      assert.equal(progress, 2);
+      // The peer stops reading: single-chunk frames of 1 MiB fill the kernel's buffers, the first
+      // is taken in part, the others queue; none is done until the peer reads.
+      peer.pause();
+      const payloads = [Buffer.from('one chunk'), Buffer.from('several chunks')];
+      for (let i = 0; i < 8; i++) {
+        const p = Buffer.alloc(1 << 20, 10 + i);
+        payloads.push(p);
+        writer.write([Buffer.concat(frame(p))], () => order.push(2 + i));
+      }
+      // Small multi-chunk frames behind them must not reuse memory the socket still holds.
+      for (let i = 0; i < 20; i++) {
+        const p = Buffer.alloc(100 + i, 100 + i);
+        payloads.push(p);
+        writer.write(frame(p.subarray(0, 1), p.subarray(1)), () => order.push(10 + i));
+      }
+      await new Promise((r) => setTimeout(r, 20));
+      assert.ok(order.length < 2 + 28, `frames waiting for the peer are not done yet (${order.length} done)`);
+      assert.ok(writer.pendingBytes > 0);
+      peer.resume();
+      await writer.drained();
+      while (order.length < 30 || received.length < payloads.length) await new Promise((r) => setTimeout(r, 5));
+      assert.deepEqual(order, Array.from({ length: 30 }, (_, i) => i), 'each frame done once, in order');
+      assert.equal(received.length, payloads.length);
+      for (let i = 0; i < payloads.length; i++) assert.ok(received[i]!.equals(payloads[i]!), `frame ${i} arrived intact`);
+    } finally {
+      client.destroy();
+      peer.destroy();
+      server.close();
+    }
+  });
 });

@@ -57,9 +57,10 @@ export interface ApiHandler<K extends ApiKeyNumber = ApiKeyNumber> {
   maxVersion: number;
   /**
    * Returns the response, or null when the request gets none (Produce with acks=0); a handler
-   * that has its answer at once may return it without a promise (the hot paths do).
+   * that has its answer at once may return it without a promise (the hot paths do). A later
+   * answer is a Promise, or any PromiseLike consumed once (a waiting Fetch: `OneShotResult`).
    */
-  handle(request: ApiRequestTypes[K], ctx: RequestContext): Promise<ApiResponseTypes[K] | null> | ApiResponseTypes[K] | null;
+  handle(request: ApiRequestTypes[K], ctx: RequestContext): PromiseLike<ApiResponseTypes[K] | null> | ApiResponseTypes[K] | null;
 }
 
 /** Identity helper that keeps the request/response types tied to the API key. */

@@ -1,12 +1,26 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import type { FetchResponse, FetchResponseFetchableTopicResponse, FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
+import type {
+  FetchResponse,
+  FetchResponseEpochEndOffset,
+  FetchResponseFetchableTopicResponse,
+  FetchResponseLeaderIdAndEpoch,
+  FetchResponseNodeEndpoint,
+  FetchResponsePartitionData,
+  FetchResponseSnapshotId,
+} from '../../protocol/generated/fetch.js';
 import type { FetchPartitionRequest, FetchPartitionResult } from '../replication/replica-manager.js';
 import { defineHandler } from './api-handler.js';
 import { offsetBigInt } from './offset-bigint.js';
 
 const EMPTY = new Uint8Array(0);
 const READ_COMMITTED = 1;
+// The default values of fields this broker never sets, shared by every answer (frozen: the encoder
+// only reads them). Left out, the encoder would make a new default object for each partition.
+const NO_DIVERGING_EPOCH: FetchResponseEpochEndOffset = Object.freeze({ epoch: -1, endOffset: -1n });
+const NO_CURRENT_LEADER: FetchResponseLeaderIdAndEpoch = Object.freeze({ leaderId: -1, leaderEpoch: -1 });
+const NO_SNAPSHOT_ID: FetchResponseSnapshotId = Object.freeze({ endOffset: -1n, epoch: -1 });
+const NO_NODE_ENDPOINTS: FetchResponseNodeEndpoint[] = Object.freeze([]) as unknown as FetchResponseNodeEndpoint[];
 
 /**
  * Fetch: serves the log's bytes as they are stored. Long polls up to max.wait.ms for min.bytes.
@@ -32,25 +46,21 @@ export const fetchHandler = defineHandler({
     const byId = version >= 13;
     const topics = request.topics;
     // Every array below is allocated at its final size (a fetch is answered thousands of times a
-    // second; arrays grown by push start at 17 slots): first the topics' names and how many
-    // partitions will be read, then the response skeleton and the reads.
-    const names: (string | undefined)[] = new Array(topics.length);
+    // second; arrays grown by push start at 17 slots): first how many partitions will be read,
+    // then the response skeleton and the reads. A wanted partition's answer is left PENDING in the
+    // skeleton; the reads come back in the same order, so they fill the PENDING slots in order.
     let known = 0;
     for (let ti = 0; ti < topics.length; ti++) {
       const t = topics[ti]!;
-      const name = byId ? metadata.topicById(t.topicId ?? '')?.name : t.topic;
-      names[ti] = name;
-      if (name !== undefined) known += t.partitions.length;
+      if (!byId || metadata.topicById(t.topicId ?? '') !== undefined) known += t.partitions.length;
     }
     const wanted: FetchPartitionRequest[] = new Array(known);
-    // Where each wanted partition's answer goes, as pairs (topic index, partition index); the
-    // partitions of unknown topics get their error at once.
-    const slots: number[] = new Array(2 * known);
     const responses: FetchResponseFetchableTopicResponse[] = new Array(topics.length);
     let w = 0;
     for (let ti = 0; ti < topics.length; ti++) {
       const t = topics[ti]!;
-      const topicName = names[ti];
+      // By name every topic is looked up by the read (an unknown one gets UNKNOWN_TOPIC_OR_PARTITION there).
+      const topicName = byId ? metadata.topicById(t.topicId ?? '')?.name : t.topic;
       const partitions = t.partitions;
       const answers: FetchResponsePartitionData[] = new Array(partitions.length);
       responses[ti] = byId ? { topicId: t.topicId ?? '', partitions: answers } : { topic: t.topic ?? '', partitions: answers };
@@ -61,8 +71,6 @@ export const fetchHandler = defineHandler({
           continue;
         }
         answers[pi] = PENDING;
-        slots[2 * w] = ti;
-        slots[2 * w + 1] = pi;
         wanted[w++] = {
           topic: topicName,
           partition: p.partition,
@@ -86,31 +94,35 @@ export const fetchHandler = defineHandler({
       signal: ctx.services.shutdownSignal,
     });
     // A fetch with data at once (or an error) is answered synchronously; a long poll later.
-    if (results instanceof Promise) return results.then((r) => fetchResponse(r, responses, slots, readCommitted));
-    return fetchResponse(results, responses, slots, readCommitted);
+    if (!Array.isArray(results)) return results.then((r) => fetchResponse(r, responses, readCommitted));
+    return fetchResponse(results, responses, readCommitted);
   },
 });
 
-function fetchResponse(
-  results: readonly FetchPartitionResult[],
-  responses: FetchResponseFetchableTopicResponse[],
-  slots: readonly number[],
-  readCommitted: boolean,
-): FetchResponse {
-  for (let i = 0; i < results.length; i++) {
-    const r = results[i]!;
-    responses[slots[2 * i]!]!.partitions[slots[2 * i + 1]!] = {
-      partitionIndex: r.partition,
-      errorCode: r.error === null ? ErrorCode.NONE : ErrorCode[r.error],
-      highWatermark: offsetBigInt(r.highWatermark),
-      lastStableOffset: offsetBigInt(r.lastStableOffset),
-      logStartOffset: offsetBigInt(r.logStartOffset),
-      abortedTransactions: readCommitted ? [] : null,
-      preferredReadReplica: -1,
-      records: r.records ?? EMPTY,
-    };
+function fetchResponse(results: readonly FetchPartitionResult[], responses: FetchResponseFetchableTopicResponse[], readCommitted: boolean): FetchResponse {
+  // The i-th result answers the i-th PENDING slot (in topic, then partition order).
+  let i = 0;
+  for (let ti = 0; ti < responses.length && i < results.length; ti++) {
+    const answers = responses[ti]!.partitions;
+    for (let pi = 0; pi < answers.length && i < results.length; pi++) {
+      if (answers[pi] !== PENDING) continue;
+      const r = results[i++]!;
+      answers[pi] = {
+        partitionIndex: r.partition,
+        errorCode: r.error === null ? ErrorCode.NONE : ErrorCode[r.error],
+        highWatermark: offsetBigInt(r.highWatermark),
+        lastStableOffset: offsetBigInt(r.lastStableOffset),
+        logStartOffset: offsetBigInt(r.logStartOffset),
+        abortedTransactions: readCommitted ? [] : null,
+        preferredReadReplica: -1,
+        records: r.records ?? EMPTY,
+        divergingEpoch: NO_DIVERGING_EPOCH,
+        currentLeader: NO_CURRENT_LEADER,
+        snapshotId: NO_SNAPSHOT_ID,
+      };
+    }
   }
-  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses, nodeEndpoints: NO_NODE_ENDPOINTS };
 }
 
 /** Stands for a wanted partition's answer until the read fills it in (never sent). */
@@ -126,5 +138,8 @@ function errorPartition(partitionIndex: number, errorCode: number): FetchRespons
     abortedTransactions: null,
     preferredReadReplica: -1,
     records: EMPTY,
+    divergingEpoch: NO_DIVERGING_EPOCH,
+    currentLeader: NO_CURRENT_LEADER,
+    snapshotId: NO_SNAPSHOT_ID,
   };
 }

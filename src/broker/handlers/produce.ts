@@ -1,12 +1,23 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import type { ProduceResponsePartitionProduceResponse, ProduceResponseTopicProduceResponse } from '../../protocol/generated/produce.js';
+import type {
+  ProduceResponseLeaderIdAndEpoch,
+  ProduceResponseNodeEndpoint,
+  ProduceResponsePartitionProduceResponse,
+  ProduceResponseTopicProduceResponse,
+} from '../../protocol/generated/produce.js';
 import type { AcksError } from '../replication/replica-manager.js';
 import { defineHandler } from './api-handler.js';
 import { offsetBigInt } from './offset-bigint.js';
 
+// Values shared by every answer (frozen: the encoder only reads them): no record errors, and the
+// defaults of fields this broker never sets (left out, the encoder would make a new default each time).
+const NO_RECORD_ERRORS: ProduceResponsePartitionProduceResponse['recordErrors'] = Object.freeze([]) as unknown as ProduceResponsePartitionProduceResponse['recordErrors'];
+const NO_CURRENT_LEADER: ProduceResponseLeaderIdAndEpoch = Object.freeze({ leaderId: -1, leaderEpoch: -1 });
+const NO_NODE_ENDPOINTS: ProduceResponseNodeEndpoint[] = Object.freeze([]) as unknown as ProduceResponseNodeEndpoint[];
+
 function partitionError(index: number, errorCode: number, errorMessage: string | null): ProduceResponsePartitionProduceResponse {
-  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: NO_RECORD_ERRORS, errorMessage, currentLeader: NO_CURRENT_LEADER };
 }
 
 /** Offset of the magic byte in a record batch (and in a v0/v1 message). */
@@ -72,8 +83,9 @@ export const produceHandler = defineHandler({
           baseOffset: offsetBigInt(result.firstOffset),
           logAppendTimeMs: offsetBigInt(result.logAppendTime),
           logStartOffset: offsetBigInt(result.logStartOffset),
-          recordErrors: [],
+          recordErrors: NO_RECORD_ERRORS,
           errorMessage: null,
+          currentLeader: NO_CURRENT_LEADER,
         };
         partitionResponses[answered++] = response;
         if (acks === -1) {
@@ -91,7 +103,7 @@ export const produceHandler = defineHandler({
     }
     // Only acks=all appends that the followers still lack wait (never in a single broker, ISR = [self]);
     // everything else is answered synchronously, without a promise.
-    const response = acks === 0 ? null : { responses, throttleTimeMs: 0 };
+    const response = acks === 0 ? null : { responses, throttleTimeMs: 0, nodeEndpoints: NO_NODE_ENDPOINTS };
     if (waits !== undefined) return Promise.all(waits).then(() => response);
     return response;
   },

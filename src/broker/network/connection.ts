@@ -3,6 +3,7 @@ import type { Logger } from '../../logging/logger.js';
 import { FrameReader } from '../../net/frame-reader.js';
 import type { FrameSizeError } from '../../net/frame-reader.js';
 import { FrameWriter } from '../../net/frame-writer.js';
+import { readIntoReusedBuffer } from '../../net/socket-reads.js';
 import type { ConnectionContext, RequestChannel, RequestOutcome } from './request-channel.js';
 
 /**
@@ -34,6 +35,12 @@ export interface ConnectionOptions {
   /** After our FIN has been sent, how long the peer gets to close before the socket is destroyed. */
   closeLingerMs: number;
   now: () => number;
+  /**
+   * Where the socket's reads go (shared by the connections of a server; the bytes are copied out
+   * during each read): no Node stream machinery per read. Without it, or where Node's `onread`
+   * cannot be switched on (see net/socket-reads.ts), the connection reads 'data' events.
+   */
+  readBuffer?: Buffer;
 }
 
 /** A snapshot of a connection's buffers, for diagnostics and tests. */
@@ -50,6 +57,8 @@ export interface ConnectionStats {
   /** Handling is paused until written responses drain below the send buffer size. */
   awaitingDrain: boolean;
   readingPaused: boolean;
+  /** Reads go into the server's reused buffer (Node's `onread`), not through 'data' events. */
+  readsReusedBuffer: boolean;
   /** Bytes delivered by the socket so far. */
   bytesRead: number;
   /** Response bytes written but not yet handed to the kernel. */
@@ -85,6 +94,8 @@ export class Connection {
   private readingPaused = false;
   private bytesRead = 0;
   private requestsHandled = 0;
+  /** Reads go into the server's reused buffer (`onread`) rather than through 'data' events. */
+  readonly readsReusedBuffer: boolean;
   private lastActivityAt: number;
   /** What to log when the draining connection finally closes. */
   private drainReason = '';
@@ -111,7 +122,8 @@ export class Connection {
     const s = this.socket;
     s.setNoDelay(true);
     s.setKeepAlive(true);
-    s.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.readsReusedBuffer = options.readBuffer !== undefined && readIntoReusedBuffer(s, options.readBuffer, (n, into) => this.onRead(n, into));
+    if (!this.readsReusedBuffer) s.on('data', (chunk: Buffer) => this.onData(chunk));
     s.on('end', () => this.onPeerEnd());
     s.on('error', (err: NodeJS.ErrnoException) => this.onSocketError(err));
     s.on('finish', () => this.onFinish());
@@ -133,6 +145,7 @@ export class Connection {
       inFlight: this.inFlight,
       awaitingDrain: this.awaitingDrain,
       readingPaused: this.readingPaused,
+      readsReusedBuffer: this.readsReusedBuffer,
       bytesRead: this.bytesRead,
       pendingWriteBytes: this.writer.pendingBytes,
       requestsHandled: this.requestsHandled,
@@ -168,14 +181,27 @@ export class Connection {
 
   // --- reading ---------------------------------------------------------------------------
 
-  private onData(chunk: Buffer): void {
+  /** `n` bytes read into the start of the reused `into`: copied out (the next read overwrites them). */
+  private onRead(n: number, into: Buffer): void {
     // While draining, nothing more is read; while closing, input is discarded until EOF.
+    if (this.state !== 'open') return;
+    this.bytesRead += n;
+    this.touch();
+    this.reader.pushCopy(into, n);
+    this.afterRead();
+  }
+
+  private onData(chunk: Buffer): void {
     if (this.state !== 'open') return;
     this.bytesRead += chunk.length;
     this.touch();
+    this.reader.push(chunk);
+    this.afterRead();
+  }
+
+  private afterRead(): void {
     // The reader checks the size prefix of the frame being assembled as soon as it arrives; a bad
     // one is reported even when the queue is full and fillQueue() does not look at the reader.
-    this.reader.push(chunk);
     this.fillQueue();
     if (this.reader.error !== undefined) this.onFrameSizeError(this.reader.error);
     this.updateReading();
@@ -237,7 +263,7 @@ export class Connection {
           break;
         }
         this.inFlight = true;
-        let result: RequestOutcome | Promise<RequestOutcome>;
+        let result: RequestOutcome | PromiseLike<RequestOutcome>;
         try {
           result = this.channel.handle(frame, this.context);
         } catch (err) {
@@ -404,7 +430,7 @@ export class Connection {
   }
 }
 
-function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 

@@ -33,7 +33,8 @@ export interface RequestChannel {
    * is a view into the bytes the socket read; the network layer never reuses or modifies them, so
    * a handler may keep views into it (which keeps that read chunk alive). A rejection closes
    * the connection (and is logged as a bug); it never affects other connections. An outcome known
-   * at once may be returned as such (no promise): the connection acts on it synchronously.
+   * at once may be returned as such (no promise): the connection acts on it synchronously. A later
+   * one may be any PromiseLike; the connection calls its `then` exactly once.
    */
-  handle(frame: Buffer, ctx: ConnectionContext): RequestOutcome | Promise<RequestOutcome>;
+  handle(frame: Buffer, ctx: ConnectionContext): RequestOutcome | PromiseLike<RequestOutcome>;
 }

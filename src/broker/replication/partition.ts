@@ -81,9 +81,9 @@ export class Partition {
    * later table and every callback in it survive young-generation collections until a full GC;
    * with a wake-up per produce request that was most of the broker's garbage-collection cost.
    */
-  private logEndWaiters: (() => void)[] = [];
+  private logEndWaiters: (() => void)[] = NO_WAITERS;
   /** Woken by high watermark moves and state changes (consumer fetches, acks=all produces). */
-  private highWatermarkWaiters: (() => void)[] = [];
+  private highWatermarkWaiters: (() => void)[] = NO_WAITERS;
   private readonly clock: Clock;
 
   constructor(
@@ -324,13 +324,21 @@ export class Partition {
   }
 
   read(fetchOffset: number, maxBytes: number, isolation: FetchIsolation, minOneMessage: boolean, allocate?: ReadAllocator): PartitionReadResult {
-    const maxOffset = isolation === 'highWatermark' ? this.highWatermark : this.log.logEndOffset;
     return {
-      read: this.log.read(fetchOffset, maxBytes, maxOffset, minOneMessage, allocate),
+      read: this.readRecords(fetchOffset, maxBytes, isolation, minOneMessage, allocate),
       highWatermark: this.highWatermark,
       lastStableOffset: this.highWatermark,
       logStartOffset: this.log.logStartOffset,
     };
+  }
+
+  /**
+   * `read()` without the offsets around it (the fetch path takes `highWatermark` and
+   * `log.logStartOffset` itself): the log's records up to the high watermark or the log end.
+   */
+  readRecords(fetchOffset: number, maxBytes: number, isolation: FetchIsolation, minOneMessage: boolean, allocate?: ReadAllocator): ReadResult {
+    const maxOffset = isolation === 'highWatermark' ? this.highWatermark : this.log.logEndOffset;
+    return this.log.read(fetchOffset, maxBytes, maxOffset, minOneMessage, allocate);
   }
 
   /**
@@ -339,12 +347,27 @@ export class Partition {
    * `logEnd` (followers) an append.
    */
   onNextChange(callback: () => void, isolation: FetchIsolation = 'highWatermark'): () => void {
+    this.waitForNextChange(callback, isolation);
+    return () => this.cancelWaitForNextChange(callback, isolation);
+  }
+
+  /** `onNextChange` without a cancel function: `cancelWaitForNextChange` with the same arguments cancels. */
+  waitForNextChange(callback: () => void, isolation: FetchIsolation): void {
+    // After a wake-up the list is the shared empty one: the first waiter gets a one-slot array
+    // (an array grown by push starts at 17 slots; a long poll registers after every wake-up).
     if (isolation === 'logEnd') {
-      this.logEndWaiters.push(callback);
-      return () => removeWaiter(this.logEndWaiters, callback);
+      if (this.logEndWaiters === NO_WAITERS) this.logEndWaiters = [callback];
+      else this.logEndWaiters.push(callback);
+    } else if (this.highWatermarkWaiters === NO_WAITERS) {
+      this.highWatermarkWaiters = [callback];
+    } else {
+      this.highWatermarkWaiters.push(callback);
     }
-    this.highWatermarkWaiters.push(callback);
-    return () => removeWaiter(this.highWatermarkWaiters, callback);
+  }
+
+  /** Takes `callback` off the waiters of `isolation` (a no-op once it has been woken). */
+  cancelWaitForNextChange(callback: () => void, isolation: FetchIsolation): void {
+    removeWaiter(isolation === 'logEnd' ? this.logEndWaiters : this.highWatermarkWaiters, callback);
   }
 
   /** Wakes every waiter (the partition is going away). */
@@ -356,14 +379,14 @@ export class Partition {
   private wakeLogEnd(): void {
     const waiters = this.logEndWaiters;
     if (waiters.length === 0) return;
-    this.logEndWaiters = [];
+    this.logEndWaiters = NO_WAITERS;
     this.runWaiters(waiters);
   }
 
   private wakeHighWatermark(): void {
     const waiters = this.highWatermarkWaiters;
     if (waiters.length === 0) return;
-    this.highWatermarkWaiters = [];
+    this.highWatermarkWaiters = NO_WAITERS;
     this.runWaiters(waiters);
   }
 
@@ -378,6 +401,9 @@ export class Partition {
     }
   }
 }
+
+/** The waiter list after a wake-up, until the next registration (never modified: removeWaiter finds nothing in it). */
+const NO_WAITERS: (() => void)[] = Object.freeze([]) as unknown as (() => void)[];
 
 /** Takes `callback` off `waiters` (the list it is on now; a no-op once it has been woken). */
 function removeWaiter(waiters: (() => void)[], callback: () => void): void {

@@ -7,6 +7,7 @@ import type { MetadataEvent, MetadataStore, PartitionState, TopicMetadata } from
 import type { LogConfig } from '../storage/log-config.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { AppendResult } from '../storage/log.js';
+import { OneShotResult } from '../one-shot-result.js';
 import { FetchWaitDeadlines } from './fetch-wait-deadlines.js';
 import type { DeadlineQueue, DeadlineWait } from './fetch-wait-deadlines.js';
 import { Partition } from './partition.js';
@@ -89,6 +90,9 @@ export type AppendOutcome = AppendResult | { ok: false; error: ReplicaError; mes
 function failedRead(req: FetchPartitionRequest, error: FetchPartitionResult['error']): FetchPartitionResult {
   return { topic: req.topic, partition: req.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null, error };
 }
+
+/** Schedules microtasks: `RESOLVED.then(f)` (Node's queueMicrotask makes an AsyncResource and a bound function per call). */
+const RESOLVED: Promise<void> = Promise.resolve();
 
 function key(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
@@ -346,7 +350,11 @@ export class ReplicaManager {
     });
   }
 
-  private readOnce(params: FetchParams, recordFollowerFetch: boolean): { results: FetchPartitionResult[]; bytes: number; hasError: boolean } {
+  /** What the last `readOnce` read: its bytes, and whether a partition failed (fields, not a result object per read). */
+  private lastReadBytes = 0;
+  private lastReadHasError = false;
+
+  private readOnce(params: FetchParams, recordFollowerFetch: boolean): FetchPartitionResult[] {
     // The hot path of every fetch: one result object per partition, nothing else per partition.
     const replicaId = params.replicaId ?? -1;
     let remaining = params.maxBytes;
@@ -375,7 +383,7 @@ export class ReplicaManager {
       // What the leader's log end was when this follower fetched (its catch-up reference).
       const leaderLogEndOffset = p.log.logEndOffset;
       try {
-        read = p.read(req.fetchOffset, maxBytes, replicaId >= 0 ? 'logEnd' : params.isolation, minOneMessage, params.buffers?.allocate);
+        read = p.readRecords(req.fetchOffset, maxBytes, replicaId >= 0 ? 'logEnd' : params.isolation, minOneMessage, params.buffers?.allocate);
       } catch (err) {
         this.logger.error({ err, topic: req.topic, partition: req.partition }, 'read failed with an I/O error');
         results[n++] = failedRead(req, 'KAFKA_STORAGE_ERROR');
@@ -385,15 +393,15 @@ export class ReplicaManager {
       const result: FetchPartitionResult = {
         topic: req.topic,
         partition: req.partition,
-        highWatermark: read.highWatermark,
-        lastStableOffset: read.lastStableOffset,
-        logStartOffset: read.logStartOffset,
+        highWatermark: p.highWatermark,
+        lastStableOffset: p.highWatermark,
+        logStartOffset: p.log.logStartOffset,
         records: null,
         error: null,
       };
       results[n++] = result;
-      if (!read.read.ok) {
-        result.error = read.read.error;
+      if (!read.ok) {
+        result.error = read.error;
         hasError = true;
         continue;
       }
@@ -403,12 +411,14 @@ export class ReplicaManager {
         result.highWatermark = p.highWatermark;
         result.lastStableOffset = p.highWatermark;
       }
-      const records = read.read.records;
+      const records = read.records;
       result.records = records;
       bytes += records.length;
       remaining -= records.length;
     }
-    return { results, bytes, hasError };
+    this.lastReadBytes = bytes;
+    this.lastReadHasError = hasError;
+    return results;
   }
 
   /**
@@ -416,41 +426,42 @@ export class ReplicaManager {
    * for new data on any of them (woken by appends, not by polling), then reads again.
    */
   async fetch(params: FetchParams): Promise<FetchPartitionResult[]> {
-    return this.fetchNowOrLater(params);
+    return await this.fetchNowOrLater(params);
   }
 
   /**
    * `fetch`, answering synchronously (no promise) when the fetch need not wait: enough bytes, an
    * error, or no max wait. Only a long poll returns a promise.
    */
-  fetchNowOrLater(params: FetchParams): FetchPartitionResult[] | Promise<FetchPartitionResult[]> {
+  fetchNowOrLater(params: FetchParams): FetchPartitionResult[] | OneShotResult<FetchPartitionResult[]> {
     const first = this.readOnce(params, true);
-    if (params.maxWaitMs <= 0 || first.bytes >= params.minBytes || first.hasError || params.partitions.length === 0) return first.results;
+    const bytes = this.lastReadBytes;
+    if (params.maxWaitMs <= 0 || bytes >= params.minBytes || this.lastReadHasError || params.partitions.length === 0) return first;
     // What was read is thrown away: the fetch waits, then reads again.
     params.buffers?.releaseAndReuse();
-    return this.waitThenRead(params, first.bytes);
+    return this.waitThenRead(params, bytes);
   }
 
   /** Waits for data (or the timer, or shutdown), then reads again. */
-  private waitThenRead(params: FetchParams, firstBytes: number): Promise<FetchPartitionResult[]> {
+  private waitThenRead(params: FetchParams, firstBytes: number): OneShotResult<FetchPartitionResult[]> {
     const isolation: FetchIsolation = (params.replicaId ?? -1) >= 0 ? 'logEnd' : params.isolation;
-    return new Promise<FetchPartitionResult[]>((resolve, reject) => {
-      const wait = new FetchWait(this, params, isolation, firstBytes, resolve, reject);
-      const signal = params.signal;
-      if (signal !== undefined) {
-        if (signal.aborted) {
-          wait.finish();
-          return;
-        }
-        this.watchShutdown(signal);
-        this.addFetchWait(wait);
+    const result = new OneShotResult<FetchPartitionResult[]>();
+    const wait = new FetchWait(this, params, isolation, firstBytes, result);
+    const signal = params.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        wait.finish();
+        return result;
       }
-      this.fetchWaitDeadlines.add(wait, params.maxWaitMs);
-      for (const req of params.partitions) {
-        const p = this.getPartition(req.topic, req.partition);
-        if (p !== undefined) wait.register(p, req);
-      }
-    });
+      this.watchShutdown(signal);
+      this.addFetchWait(wait);
+    }
+    this.fetchWaitDeadlines.add(wait, params.maxWaitMs);
+    for (const req of params.partitions) {
+      const p = this.getPartition(req.topic, req.partition);
+      if (p !== undefined) wait.register(p, req);
+    }
+    return result;
   }
 
   /** One abort listener per shutdown signal (not one per waiting fetch): it ends every wait using it. */
@@ -496,9 +507,39 @@ export class ReplicaManager {
     return n;
   }
 
+  /** Finished waits whose read is due, in finish order: `readsDue` of them from index 0. */
+  private readonly dueReads: (FetchWait | undefined)[] = [];
+  private readsDue = 0;
+  /** Runs the due reads; one microtask for all the waits one append (or timer) finished. */
+  private readonly runDueReads = (): void => {
+    const q = this.dueReads;
+    // Waits finished while these reads run are appended and read in this same loop.
+    for (let i = 0; i < this.readsDue; i++) {
+      const wait = q[i]!;
+      q[i] = undefined;
+      // readAndResolve settles the fetch (its errors reject it); this only guards the loop, so
+      // that one continuation's bug cannot leave the other waits unread.
+      try {
+        wait.readAndResolve();
+      } catch (err) {
+        this.logger.error({ err }, 'answering a waiting fetch failed');
+      }
+    }
+    this.readsDue = 0;
+  };
+
+  /**
+   * @internal A finished wait reads again in a microtask, after the append that woke it is done
+   * (one microtask per batch of waits: no closure or task object per wait).
+   */
+  readSoon(wait: FetchWait): void {
+    if (this.readsDue === 0) void RESOLVED.then(this.runDueReads);
+    this.dueReads[this.readsDue++] = wait;
+  }
+
   /** @internal The read that ends a wait (FetchWait calls this). */
   readAfterWait(params: FetchParams): FetchPartitionResult[] {
-    return this.readOnce(params, false).results;
+    return this.readOnce(params, false);
   }
 
   close(): void {
@@ -524,23 +565,31 @@ class FetchWait implements DeadlineWait {
   prevWait: FetchWait | null = null;
   nextWait: FetchWait | null = null;
   private done = false;
-  /** Cancels the partition registrations: the first (a fetch usually names one partition), then any others. */
-  private firstCancel: (() => void) | undefined;
-  private moreCancels: (() => void)[] | undefined;
+  /**
+   * The partition registrations, to cancel: the first (a fetch usually names one partition) in
+   * fields, any others in an array of (partition, callback) pairs.
+   */
+  private firstPartition: Partition | undefined;
+  private firstCallback: (() => void) | undefined;
+  private more: (Partition | (() => void))[] | undefined;
 
   constructor(
     private readonly manager: ReplicaManager,
     readonly params: FetchParams,
     private readonly isolation: FetchIsolation,
     private accumulated: number,
-    private readonly resolve: (results: FetchPartitionResult[]) => void,
-    private readonly reject: (err: unknown) => void,
+    private readonly result: OneShotResult<FetchPartitionResult[]>,
   ) {}
 
   register(p: Partition, req: FetchPartitionRequest): void {
-    const cancel = p.onNextChange(() => this.check(p, req), this.isolation);
-    if (this.firstCancel === undefined) this.firstCancel = cancel;
-    else (this.moreCancels ??= []).push(cancel);
+    const callback = (): void => this.check(p, req);
+    p.waitForNextChange(callback, this.isolation);
+    if (this.firstPartition === undefined) {
+      this.firstPartition = p;
+      this.firstCallback = callback;
+    } else {
+      (this.more ??= []).push(p, callback);
+    }
   }
 
   private check(p: Partition, req: FetchPartitionRequest): void {
@@ -552,8 +601,8 @@ class FetchWait implements DeadlineWait {
       return;
     }
     // Count what became readable for this partition; register again if still short.
-    const again = p.read(req.fetchOffset, req.partitionMaxBytes, this.isolation, false, params.buffers?.allocate);
-    this.accumulated = again.read.ok ? Math.max(this.accumulated, again.read.records.length) : params.minBytes;
+    const again = p.readRecords(req.fetchOffset, req.partitionMaxBytes, this.isolation, false, params.buffers?.allocate);
+    this.accumulated = again.ok ? Math.max(this.accumulated, again.records.length) : params.minBytes;
     params.buffers?.releaseAndReuse();
     if (this.accumulated >= params.minBytes) this.finish();
     else this.register(p, req);
@@ -567,15 +616,23 @@ class FetchWait implements DeadlineWait {
   finish(): void {
     if (this.done) return;
     this.done = true;
-    this.firstCancel?.();
-    if (this.moreCancels !== undefined) for (const c of this.moreCancels) c();
+    this.firstPartition?.cancelWaitForNextChange(this.firstCallback!, this.isolation);
+    const more = this.more;
+    if (more !== undefined) for (let i = 0; i < more.length; i += 2) (more[i] as Partition).cancelWaitForNextChange(more[i + 1] as () => void, this.isolation);
     this.manager.fetchWaitDone(this);
-    queueMicrotask(() => {
-      try {
-        this.resolve(this.manager.readAfterWait(this.params));
-      } catch (err) {
-        this.reject(err);
-      }
-    });
+    this.manager.readSoon(this);
+  }
+
+  /** The read that ends the wait (in a microtask after `finish`): resolves the fetch with it. */
+  readAndResolve(): void {
+    let results: FetchPartitionResult[];
+    try {
+      results = this.manager.readAfterWait(this.params);
+    } catch (err) {
+      this.result.reject(err);
+      return;
+    }
+    // The fetch's continuations (response, encoding, write) run now, synchronously.
+    this.result.resolve(results);
   }
 }

@@ -129,6 +129,8 @@ type Analysis = { ok: true; batches: AppendBatch[]; recordCount: number } | { ok
 const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 /** The producer id of batches from producers that are not idempotent. */
 const NO_PRODUCER_ID = -1n;
+/** How an append's batches are checked (the CRC is checked by `analyze` itself): one options object for every append. */
+const CHECK_BATCH_NO_CRC = Object.freeze({ trailingPartial: 'reject', verifyCrc: false } as const);
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 function fail(error: AppendErrorName, message: string): { ok: false; error: AppendErrorName; message: string } {
@@ -553,7 +555,8 @@ export class Log {
     const cfg = this.currentConfig;
     // Header fields are read through a Buffer view of the same memory (no copy, no DataView per field).
     const buf = Buffer.isBuffer(records) ? records : Buffer.from(records.buffer, records.byteOffset, records.byteLength);
-    const batches: AppendBatch[] = [];
+    // Created with its first batch: a one-slot array for the usual single batch (an array grown by push starts at 17 slots).
+    let batches: AppendBatch[] | null = null;
     let recordCount = 0;
     let compressed = false;
     let expectedNext = this.endOffset;
@@ -564,7 +567,7 @@ export class Log {
     while (pos < records.length) {
       let size: number;
       try {
-        size = checkBatchAt(records, pos, { trailingPartial: 'reject', verifyCrc: false });
+        size = checkBatchAt(records, pos, CHECK_BATCH_NO_CRC);
       } catch (err) {
         if (err instanceof RecordBatchError) return fail('CORRUPT_MESSAGE', `batch at byte ${pos}: ${err.message}`);
         throw err;
@@ -624,7 +627,7 @@ export class Log {
         firstOffset = Number(baseOffset);
         expectedNext = firstOffset + lastOffsetDelta + 1;
       }
-      batches.push({
+      const batch: AppendBatch = {
         position: pos,
         size,
         lastOffsetDelta,
@@ -637,15 +640,17 @@ export class Log {
         lastOffset: firstOffset + lastOffsetDelta,
         maxTimestamp,
         partitionLeaderEpoch: buf.readInt32BE(pos + PARTITION_LEADER_EPOCH_OFFSET),
-      });
+      };
+      if (batches === null) batches = [batch];
+      else batches.push(batch);
       recordCount += recordsCount;
       pos += size;
     }
-    if (origin === 'leader' && compressed && batches.length > 1) return fail('INVALID_RECORD', 'Compressed outer record has more than one batch');
+    if (origin === 'leader' && compressed && batches !== null && batches.length > 1) return fail('INVALID_RECORD', 'Compressed outer record has more than one batch');
     if (records.length > cfg.segmentBytes) {
       return fail('RECORD_LIST_TOO_LARGE', `Message batch size is ${records.length} bytes in append to partition ${this.name} which exceeds the maximum configured segment size of ${cfg.segmentBytes}.`);
     }
-    return { ok: true, batches, recordCount };
+    return { ok: true, batches: batches ?? [], recordCount };
   }
 
   /** message.timestamp.before/after.max.ms at batch granularity (base timestamp and max timestamp). */

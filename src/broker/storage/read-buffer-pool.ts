@@ -100,7 +100,8 @@ export class ReadBufferPool {
 
 /** The buffers borrowed for one request. `allocate` is what storage reads call. */
 export class ReadBufferLease {
-  private slabs: Buffer[] = [];
+  /** The slabs lent to this lease: null until the first (most fetches at the log end read under 4 KiB and take none). */
+  private slabs: Buffer[] | null = null;
   private released = false;
 
   constructor(private readonly pool: ReadBufferPool) {}
@@ -110,7 +111,9 @@ export class ReadBufferLease {
     if (this.released) throw new Error('ReadBufferLease used after release');
     const slab = this.pool.takeSlab(size);
     if (slab === null) return Buffer.allocUnsafe(size);
-    this.slabs.push(slab);
+    // A one-slot array for the usual single slab (an array grown by push starts at 17 slots).
+    if (this.slabs === null) this.slabs = [slab];
+    else this.slabs.push(slab);
     return slab.subarray(0, size);
   };
 
@@ -118,9 +121,7 @@ export class ReadBufferLease {
   release(): void {
     if (this.released) return;
     this.released = true;
-    const slabs = this.slabs;
-    this.slabs = [];
-    for (const s of slabs) this.pool.giveBack(s);
+    this.releaseAndReuse();
   }
 
   /**
@@ -129,7 +130,8 @@ export class ReadBufferLease {
    */
   releaseAndReuse(): void {
     const slabs = this.slabs;
-    this.slabs = [];
+    if (slabs === null) return;
+    this.slabs = null;
     for (const s of slabs) this.pool.giveBack(s);
   }
 }

@@ -104,6 +104,32 @@ describe('SocketServer', () => {
     assert.ok(channel.maxInFlightOverall > 1, 'different connections are handled concurrently');
   });
 
+  it('reads into the reused buffer by default and through data events with readBufferBytes 0: both answer random chunking and refuse a bad prefix', async () => {
+    for (const readBufferBytes of [undefined, 0, 7]) {
+      const { server, lines, connect } = await startServer({ socketRequestMaxBytes: 4096, ...(readBufferBytes !== undefined ? { readBufferBytes } : {}) });
+      const rng = seededRng(1234);
+      const c = await connect();
+      const bad = await connect();
+      await waitUntil(() => server.connectionStats().length === 2, 2_000, 'both connections accepted');
+      for (const s of server.connectionStats()) assert.equal(s.readsReusedBuffer, readBufferBytes !== 0, `readBufferBytes ${readBufferBytes}`);
+      // Frames of random sizes (all but the smallest larger than a 7-byte read buffer), written in random pieces.
+      const count = 60;
+      const all = Buffer.concat(Array.from({ length: count }, (_, k) => requestFrame(k, { paddingBytes: Math.floor(rng() * 3000), responseBytes: Math.floor(rng() * 100) })));
+      for (let pos = 0; pos < all.length; ) {
+        const n = 1 + Math.floor(rng() * (rng() < 0.5 ? 9 : 2000));
+        c.sendRaw(all.subarray(pos, pos + n));
+        pos += n;
+        if (rng() < 0.1) await new Promise((r) => setTimeout(r, 1));
+      }
+      await c.waitForResponses(count, 5_000);
+      assert.deepEqual(c.responses, Array.from({ length: count }, (_, k) => k));
+      bad.sendRaw(Buffer.concat([requestFrame(1), sizePrefix(4097), Buffer.alloc(50)]));
+      await bad.waitForClose();
+      assert.deepEqual(bad.responses, [1]);
+      assert.ok(closeLines(lines).some((l) => String(l.reason).includes('larger than 4096')));
+    }
+  });
+
   it('keeps order and completeness with tiny send and receive buffers and large responses', async () => {
     const { channel, connect } = await startServer({ socketSendBufferBytes: 1024, socketReceiveBufferBytes: 1024, maxQueuedRequestsPerConnection: 2 });
     const c = await connect();
@@ -399,6 +425,7 @@ describe('SocketServer', () => {
     assert.throws(() => new SocketServer({ ...base, connectionsMaxIdleMs: -1 }), /connectionsMaxIdleMs/);
     assert.throws(() => new SocketServer({ ...base, maxQueuedRequestsPerConnection: 0 }), /maxQueuedRequestsPerConnection/);
     assert.throws(() => new SocketServer({ ...base, socketSendBufferBytes: 0 }), /socketSendBufferBytes/);
+    assert.throws(() => new SocketServer({ ...base, readBufferBytes: -1 }), /readBufferBytes/);
     assert.doesNotThrow(() => new SocketServer({ ...base, socketSendBufferBytes: -1, socketReceiveBufferBytes: -1 }));
   });
 });
