@@ -68,6 +68,13 @@ export interface DbConnection {
   query(sql: string, params?: readonly unknown[]): Promise<QueryResult>;
   /** Runs a statement that returns no rows; resolves with the affected row count. */
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
+  /**
+   * Where the connection inlines parameters into the statement text (MySQL): the SQL literal a
+   * parameter becomes there, exactly what `execute(sql, params)` puts in place of its `?`, so a
+   * caller may build the statement text itself and run it with `execute(text)`. Absent where the
+   * protocol binds parameters (PostgreSQL).
+   */
+  readonly sqlLiteral?: (value: unknown) => string;
   /** Runs `fn` in a transaction: committed when it resolves, rolled back when it rejects (and the error rethrown). Not nestable. */
   transaction<T>(fn: (tx: DbConnection) => Promise<T>): Promise<T>;
   /** One identifier quoted for this dialect (backticks for MySQL, double quotes for PostgreSQL). */

@@ -166,6 +166,36 @@ export function epochMicrosToWallClock(epochMicros: bigint, timeZone: string = D
   return text;
 }
 
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** The day utcWallClockMillis formatted last: its first millisecond and its `YYYY-MM-DD ` text. */
+let formattedDayStart = Number.NaN;
+let formattedDayText = '';
+
+/**
+ * An instant (integer epoch milliseconds) as UTC wall-clock text `YYYY-MM-DD HH:MM:SS.mmm`, what
+ * `toISOString()` gives with the `T` and `Z` dropped; undefined outside years 0001-9999. The
+ * date part of the last day formatted is kept, so runs of instants on one day cost some integer
+ * arithmetic and a concatenation each.
+ */
+export function utcWallClockMillis(epochMillis: number): string | undefined {
+  const dayStart = Math.floor(epochMillis / DAY_MS) * DAY_MS;
+  if (dayStart !== formattedDayStart) {
+    const day = new Date(dayStart);
+    const year = day.getUTCFullYear();
+    if (!(year >= 1 && year <= 9999)) return undefined;
+    formattedDayText = `${day.toISOString().slice(0, 10)} `;
+    formattedDayStart = dayStart;
+  }
+  let rest = epochMillis - dayStart;
+  const millis = rest % 1000;
+  rest = (rest - millis) / 1000;
+  const seconds = rest % 60;
+  rest = (rest - seconds) / 60;
+  const minutes = rest % 60;
+  return `${formattedDayText}${TWO_DIGITS[(rest - minutes) / 60]!}:${TWO_DIGITS[minutes]!}:${TWO_DIGITS[seconds]!}.${THREE_DIGITS[millis]!}`;
+}
+
 /** `YYYY-MM-DD` as days since 1970-01-01 (Connect's Date). */
 export function dateToEpochDays(text: string): number {
   const m = /^(-?\d{4,})-(\d{2})-(\d{2})$/.exec(text.trim());

@@ -170,27 +170,11 @@ class MysqlDbConnection implements DbConnection {
     }
   }
 
-  /** `sql` with each `?` placeholder (outside quotes) replaced by its parameter as an escaped SQL literal (the SQL is the dialect's own: no comments). */
+  readonly sqlLiteral = (value: unknown): string => mysqlLiteral(value, this.noBackslashEscapes);
+
+  /** `sql` with its parameters inlined (see the function inlineParameters). */
   inlineParameters(sql: string, params: readonly unknown[]): string {
-    const sqlMode = { noBackslashEscapes: this.noBackslashEscapes };
-    const escape = mysql.escape as (value: unknown, stringifyObjects: boolean, timeZone: string, mode: typeof sqlMode) => string;
-    let out = '';
-    let from = 0;
-    let next = 0;
-    for (let i = 0; i < sql.length; i++) {
-      const c = sql.charCodeAt(i);
-      if (c === 0x3f) { // ?
-        if (next >= params.length) throw new Error(`more placeholders than the ${params.length} parameters in: ${sql.slice(0, 200)}`);
-        out += sql.slice(from, i) + escape(bindValue(params[next++]), false, 'Z', sqlMode);
-        from = i + 1;
-      } else if (c === 0x60 || c === 0x27 || c === 0x22) { // ` ' ": skip the quoted part (a doubled quote stays inside)
-        for (i++; i < sql.length && sql.charCodeAt(i) !== c; i++) {
-          if (c !== 0x60 && !this.noBackslashEscapes && sql.charCodeAt(i) === 0x5c) i++;
-        }
-      }
-    }
-    if (next !== params.length) throw new Error(`${params.length} parameters for ${next} placeholders in: ${sql.slice(0, 200)}`);
-    return out + sql.slice(from);
+    return inlineParameters(sql, params, this.noBackslashEscapes);
   }
 
   private async run(sql: string, params: readonly unknown[]): Promise<[unknown, unknown]> {
@@ -199,6 +183,54 @@ class MysqlDbConnection implements DbConnection {
     if (params.length === 0) return (await this.conn.query(sql)) as [unknown, unknown];
     return (await this.conn.execute(sql, params.map(bindValue) as never)) as [unknown, unknown];
   }
+}
+
+const escapeValue = mysql.escape as (value: unknown, stringifyObjects: boolean, timeZone: string, mode: { noBackslashEscapes: boolean }) => string;
+const BACKSLASH_MODE = { noBackslashEscapes: false };
+const NO_BACKSLASH_MODE = { noBackslashEscapes: true };
+/** Characters mysql2's escaping rewrites in a string literal, per mode; a string without any is just quoted. */
+const ESCAPED_CHARS = /[\0\b\t\n\r\x1a"'\\]/;
+const ESCAPED_CHARS_NO_BACKSLASH = /['\\]/;
+
+/**
+ * A parameter as the SQL literal mysql2's `escape` makes of it (a Date as its UTC text, see
+ * bindValue), with the common cases (numbers, bigints, strings that need no escaping) done here
+ * without the general dispatch: the same text either way.
+ */
+export function mysqlLiteral(value: unknown, noBackslashEscapes: boolean): string {
+  switch (typeof value) {
+    case 'string':
+      if (!(noBackslashEscapes ? ESCAPED_CHARS_NO_BACKSLASH : ESCAPED_CHARS).test(value)) return `'${value}'`;
+      break;
+    case 'number':
+    case 'bigint':
+      return `${value}`;
+    default:
+      if (value === null || value === undefined) return 'NULL';
+      break;
+  }
+  return escapeValue(bindValue(value), false, 'Z', noBackslashEscapes ? NO_BACKSLASH_MODE : BACKSLASH_MODE);
+}
+
+/** `sql` with each `?` placeholder (outside quotes) replaced by its parameter as an escaped SQL literal (the SQL is the dialect's own: no comments). */
+export function inlineParameters(sql: string, params: readonly unknown[], noBackslashEscapes: boolean): string {
+  let out = '';
+  let from = 0;
+  let next = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql.charCodeAt(i);
+    if (c === 0x3f) { // ?
+      if (next >= params.length) throw new Error(`more placeholders than the ${params.length} parameters in: ${sql.slice(0, 200)}`);
+      out += sql.slice(from, i) + mysqlLiteral(params[next++], noBackslashEscapes);
+      from = i + 1;
+    } else if (c === 0x60 || c === 0x27 || c === 0x22) { // ` ' ": skip the quoted part (a doubled quote stays inside)
+      for (i++; i < sql.length && sql.charCodeAt(i) !== c; i++) {
+        if (c !== 0x60 && !noBackslashEscapes && sql.charCodeAt(i) === 0x5c) i++;
+      }
+    }
+  }
+  if (next !== params.length) throw new Error(`${params.length} parameters for ${next} placeholders in: ${sql.slice(0, 200)}`);
+  return out + sql.slice(from);
 }
 
 function columnInfo(field: FieldPacket): ColumnInfo {
