@@ -108,12 +108,16 @@ function digitsAt(text: string, start: number, end: number): number {
   return n;
 }
 
+/** The microseconds past the second of the text plainUtcSecondMillis last read. */
+let plainFractionMicros = 0;
+
 /**
  * The usual case of wallClockToEpochMicros, read without a regular expression: MySQL's
- * `YYYY-MM-DD HH:MM:SS[.f{1,6}]` (years 1000-9999, valid month and day) in UTC; undefined for
+ * `YYYY-MM-DD HH:MM:SS[.f{1,6}]` (years 1000-9999, valid month and day) in UTC, as the epoch
+ * milliseconds of its whole second, its fraction left in `plainFractionMicros`; undefined for
  * anything else, which the general path reads.
  */
-function plainUtcDateTimeMicros(text: string, timeZone: string): bigint | undefined {
+function plainUtcSecondMillis(text: string, timeZone: string): number | undefined {
   if (timeZone !== 'UTC' && timeZone !== 'Etc/UTC' && timeZone !== 'Z') return undefined;
   const length = text.length;
   if (length < 19 || length === 20 || length > 26 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x20
@@ -128,9 +132,25 @@ function plainUtcDateTimeMicros(text: string, timeZone: string): bigint | undefi
   if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || fraction < 0) return undefined;
   // Days past the month's end roll over differently on the general path (which computes in year 2000 first).
   if (day > (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : MONTH_DAYS[month - 1]!)) return undefined;
-  const millis = Date.UTC(year, month - 1, day, hour, minute, second);
-  const micros = length > 19 ? fraction * 10 ** (26 - length) : 0;
-  return BigInt(millis) * 1000n + BigInt(micros);
+  plainFractionMicros = length > 19 ? fraction * 10 ** (26 - length) : 0;
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+function plainUtcDateTimeMicros(text: string, timeZone: string): bigint | undefined {
+  const millis = plainUtcSecondMillis(text, timeZone);
+  return millis === undefined ? undefined : BigInt(millis) * 1000n + BigInt(plainFractionMicros);
+}
+
+/**
+ * wallClockToEpochMicros rounded down to the millisecond, as a number (what a Connect Timestamp
+ * keeps); the usual UTC text is read without BigInt arithmetic.
+ */
+export function wallClockToEpochMillis(text: string, timeZone: string = DEFAULT_DB_TIMEZONE): number {
+  const secondMillis = plainUtcSecondMillis(text, timeZone);
+  if (secondMillis !== undefined) return secondMillis + Math.floor(plainFractionMicros / 1000);
+  const micros = wallClockToEpochMicros(text, timeZone);
+  const q = micros / 1000n;
+  return Number(micros % 1000n < 0n ? q - 1n : q);
 }
 
 function pad(n: number, width = 2): string {

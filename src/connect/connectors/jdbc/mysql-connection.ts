@@ -1,7 +1,7 @@
 /**
  * DbConnection over mysql2 for MySQL and MariaDB. Driver options chosen for lossless values:
- * `supportBigNumbers` + `bigNumberStrings` (BIGINT and DECIMAL as text; BIGINT is then turned into
- * bigint here), `dateStrings` (temporal values as the server's text), `timezone: 'Z'` and a UTC
+ * `supportBigNumbers` (BIGINT as a number when exact, else as text; either is turned into bigint
+ * here), DECIMAL as text, `dateStrings` (temporal values as the server's text), `timezone: 'Z'` and a UTC
  * session (`time_zone = '+00:00'`), `rowsAsArray`. Queries with parameters run as server-side
  * prepared statements (mysql2's `execute`, cached per connection); writes with parameters (the
  * sink's multi-row statements, thousands of parameters whose row count varies from put to put)
@@ -16,7 +16,7 @@ import type { FieldPacket } from 'mysql2/promise';
 import type { Logger } from '../../../logging/logger.js';
 import { ConnectException } from '../../api/errors.js';
 import { bindValue, describeError } from './driver-values.js';
-import type { ColumnInfo, DbConnection, QueryResult, ResolvedConnectionOptions } from './db-connection.js';
+import type { ColumnInfo, DbConnection, QueryOptions, QueryResult, ResolvedConnectionOptions } from './db-connection.js';
 import type { JdbcUrl } from './jdbc-url.js';
 
 // Column flags of the MySQL protocol.
@@ -49,7 +49,8 @@ export async function openMysqlConnection(options: ResolvedConnectionOptions, lo
     ssl,
     charset: 'UTF8MB4_UNICODE_CI',
     supportBigNumbers: true,
-    bigNumberStrings: true,
+    // BIGINT values as numbers where exact: cheaper than mysql2's text for every value (Long's toString).
+    bigNumberStrings: false,
     decimalNumbers: false,
     dateStrings: true,
     timezone: 'Z',
@@ -97,8 +98,8 @@ class MysqlDbConnection implements DbConnection {
     });
   }
 
-  async query(sql: string, params: readonly unknown[] = []): Promise<QueryResult> {
-    const [rows, fields] = await this.run(sql, params);
+  async query(sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult> {
+    const [rows, fields] = options?.inlineParameters === true && params.length > 0 ? await this.run(this.inlineParameters(sql, params), []) : await this.run(sql, params);
     if (!Array.isArray(rows)) return { rows: [], columns: [] };
     const packets = (fields ?? []) as FieldPacket[];
     const columns = packets.map(columnInfo);

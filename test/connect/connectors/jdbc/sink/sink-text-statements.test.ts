@@ -97,7 +97,7 @@ function recording(conn: DbConnection, general: boolean): { conn: DbConnection; 
     dialect: conn.dialect,
     database: conn.database,
     url: conn.url,
-    query: (sql, params) => conn.query(sql, params),
+    query: (sql, params, options) => conn.query(sql, params, options),
     execute: (sql, params = []) => {
       statements.push({ sql, params });
       return conn.execute(sql, params);
