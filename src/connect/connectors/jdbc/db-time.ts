@@ -133,7 +133,17 @@ function plainUtcSecondMillis(text: string, timeZone: string): number | undefine
   // Days past the month's end roll over differently on the general path (which computes in year 2000 first).
   if (day > (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : MONTH_DAYS[month - 1]!)) return undefined;
   plainFractionMicros = length > 19 ? fraction * 10 ** (26 - length) : 0;
-  return Date.UTC(year, month - 1, day, hour, minute, second);
+  return (((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60 + second) * 1000;
+}
+
+/** Days from 1970-01-01 to a valid proleptic Gregorian date (Howard Hinnant's days_from_civil; exact integer arithmetic). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 function plainUtcDateTimeMicros(text: string, timeZone: string): bigint | undefined {

@@ -165,7 +165,7 @@ export class TimestampIncrementingTableQuerier extends TableQuerier {
     let incrementingIndex = -1; // looked up at the first row
     rows.forEach((row, i) => {
       const value = mapping.toStruct(row);
-      const next: TimestampIncrementingOffset = { ...this.offset };
+      const next: TimestampIncrementingOffset = { incrementing: this.offset.incrementing, timestampMicros: this.offset.timestampMicros };
       if (this.incrementingColumn !== null) {
         if (incrementingIndex < 0) incrementingIndex = columnIndex(result, this.incrementingColumn);
         next.incrementing = this.rowIncrementing(result, row, incrementingIndex);
