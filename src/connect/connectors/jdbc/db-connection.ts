@@ -58,6 +58,17 @@ export interface QueryResult {
   columns: ColumnInfo[];
 }
 
+export interface QueryOptions {
+  /**
+   * MySQL: send the statement with its parameters inlined as literals, through the text protocol
+   * (no server-side prepared statement), whose rows the driver reads with less work. Values are
+   * the same as through the binary protocol except FLOAT and DOUBLE, which then arrive as the
+   * server's decimal text rounded to its display precision: callers set this only for results
+   * without such columns. PostgreSQL ignores it.
+   */
+  inlineParameters?: boolean;
+}
+
 export interface DbConnection {
   readonly dialect: JdbcDialect;
   /** The database the connection uses (from the URL; PostgreSQL's default is the user name). */
@@ -65,9 +76,16 @@ export interface DbConnection {
   /** The parsed `connection.url`. */
   readonly url: JdbcUrl;
   /** Runs a statement that returns rows. `params` bind to `placeholder(1..n)`. */
-  query(sql: string, params?: readonly unknown[]): Promise<QueryResult>;
+  query(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult>;
   /** Runs a statement that returns no rows; resolves with the affected row count. */
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
+  /**
+   * Where the connection inlines parameters into the statement text (MySQL): the SQL literal a
+   * parameter becomes there, exactly what `execute(sql, params)` puts in place of its `?`, so a
+   * caller may build the statement text itself and run it with `execute(text)`. Absent where the
+   * protocol binds parameters (PostgreSQL).
+   */
+  readonly sqlLiteral?: (value: unknown) => string;
   /** Runs `fn` in a transaction: committed when it resolves, rolled back when it rejects (and the error rethrown). Not nestable. */
   transaction<T>(fn: (tx: DbConnection) => Promise<T>): Promise<T>;
   /** One identifier quoted for this dialect (backticks for MySQL, double quotes for PostgreSQL). */

@@ -108,12 +108,16 @@ function digitsAt(text: string, start: number, end: number): number {
   return n;
 }
 
+/** The microseconds past the second of the text plainUtcSecondMillis last read. */
+let plainFractionMicros = 0;
+
 /**
  * The usual case of wallClockToEpochMicros, read without a regular expression: MySQL's
- * `YYYY-MM-DD HH:MM:SS[.f{1,6}]` (years 1000-9999, valid month and day) in UTC; undefined for
+ * `YYYY-MM-DD HH:MM:SS[.f{1,6}]` (years 1000-9999, valid month and day) in UTC, as the epoch
+ * milliseconds of its whole second, its fraction left in `plainFractionMicros`; undefined for
  * anything else, which the general path reads.
  */
-function plainUtcDateTimeMicros(text: string, timeZone: string): bigint | undefined {
+function plainUtcSecondMillis(text: string, timeZone: string): number | undefined {
   if (timeZone !== 'UTC' && timeZone !== 'Etc/UTC' && timeZone !== 'Z') return undefined;
   const length = text.length;
   if (length < 19 || length === 20 || length > 26 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x20
@@ -128,9 +132,35 @@ function plainUtcDateTimeMicros(text: string, timeZone: string): bigint | undefi
   if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || fraction < 0) return undefined;
   // Days past the month's end roll over differently on the general path (which computes in year 2000 first).
   if (day > (month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : MONTH_DAYS[month - 1]!)) return undefined;
-  const millis = Date.UTC(year, month - 1, day, hour, minute, second);
-  const micros = length > 19 ? fraction * 10 ** (26 - length) : 0;
-  return BigInt(millis) * 1000n + BigInt(micros);
+  plainFractionMicros = length > 19 ? fraction * 10 ** (26 - length) : 0;
+  return (((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60 + second) * 1000;
+}
+
+/** Days from 1970-01-01 to a valid proleptic Gregorian date (Howard Hinnant's days_from_civil; exact integer arithmetic). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+function plainUtcDateTimeMicros(text: string, timeZone: string): bigint | undefined {
+  const millis = plainUtcSecondMillis(text, timeZone);
+  return millis === undefined ? undefined : BigInt(millis) * 1000n + BigInt(plainFractionMicros);
+}
+
+/**
+ * wallClockToEpochMicros rounded down to the millisecond, as a number (what a Connect Timestamp
+ * keeps); the usual UTC text is read without BigInt arithmetic.
+ */
+export function wallClockToEpochMillis(text: string, timeZone: string = DEFAULT_DB_TIMEZONE): number {
+  const secondMillis = plainUtcSecondMillis(text, timeZone);
+  if (secondMillis !== undefined) return secondMillis + Math.floor(plainFractionMicros / 1000);
+  const micros = wallClockToEpochMicros(text, timeZone);
+  const q = micros / 1000n;
+  return Number(micros % 1000n < 0n ? q - 1n : q);
 }
 
 function pad(n: number, width = 2): string {
@@ -164,6 +194,36 @@ export function epochMicrosToWallClock(epochMicros: bigint, timeZone: string = D
   let text = `${pad(year, 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())} ${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}`;
   if (fractionDigits > 0) text += `.${String(subMicros).padStart(6, '0').slice(0, Math.min(fractionDigits, 6))}`;
   return text;
+}
+
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** The day utcWallClockMillis formatted last: its first millisecond and its `YYYY-MM-DD ` text. */
+let formattedDayStart = Number.NaN;
+let formattedDayText = '';
+
+/**
+ * An instant (integer epoch milliseconds) as UTC wall-clock text `YYYY-MM-DD HH:MM:SS.mmm`, what
+ * `toISOString()` gives with the `T` and `Z` dropped; undefined outside years 0001-9999. The
+ * date part of the last day formatted is kept, so runs of instants on one day cost some integer
+ * arithmetic and a concatenation each.
+ */
+export function utcWallClockMillis(epochMillis: number): string | undefined {
+  const dayStart = Math.floor(epochMillis / DAY_MS) * DAY_MS;
+  if (dayStart !== formattedDayStart) {
+    const day = new Date(dayStart);
+    const year = day.getUTCFullYear();
+    if (!(year >= 1 && year <= 9999)) return undefined;
+    formattedDayText = `${day.toISOString().slice(0, 10)} `;
+    formattedDayStart = dayStart;
+  }
+  let rest = epochMillis - dayStart;
+  const millis = rest % 1000;
+  rest = (rest - millis) / 1000;
+  const seconds = rest % 60;
+  rest = (rest - seconds) / 60;
+  const minutes = rest % 60;
+  return `${formattedDayText}${TWO_DIGITS[(rest - minutes) / 60]!}:${TWO_DIGITS[minutes]!}:${TWO_DIGITS[seconds]!}.${THREE_DIGITS[millis]!}`;
 }
 
 /** `YYYY-MM-DD` as days since 1970-01-01 (Connect's Date). */

@@ -17,14 +17,14 @@
  */
 import type { SinkRecord } from '../../../api/data/connect-record.js';
 import { schemasEqual, type Schema } from '../../../api/data/schema.js';
-import { Struct } from '../../../api/data/struct.js';
 import { ConnectException } from '../../../api/errors.js';
 import type { DbConnection } from '../db-connection.js';
 import type { TableId } from '../table-metadata.js';
 import type { DbStructure } from './db-structure.js';
-import { extractFieldsMetadata, type FieldsMetadata, type SinkRecordField } from './fields-metadata.js';
+import { extractFieldsMetadata, type FieldsMetadata } from './fields-metadata.js';
 import type { JdbcSinkConfig } from './jdbc-sink-config.js';
-import { MAX_BIND_PARAMETERS, type SinkDialect } from './sink-dialect.js';
+import { createRowReaders, type RowReaders } from './row-readers.js';
+import { MAX_BIND_PARAMETERS, type MultiRowParts, type SinkDialect } from './sink-dialect.js';
 import { tableIdText } from './table-definitions.js';
 
 interface Run {
@@ -38,6 +38,11 @@ export interface PreparedSchemas {
   valueSchema: Schema | null;
   fields: FieldsMetadata;
 }
+
+const NO_PARAMS: readonly unknown[] = [];
+
+/** Row readers by the FieldsMetadata they read (which lives as long as its table's prepared schemas). */
+const rowReaders = new WeakMap<FieldsMetadata, RowReaders>();
 
 function sameSchema(a: Schema | null, b: Schema | null): boolean {
   return a === b || schemasEqual(a, b);
@@ -118,45 +123,30 @@ export class BufferedRecords {
     return Math.max(1, Math.min(this.config.batchSize > 0 ? this.config.batchSize : 1, Math.floor(MAX_BIND_PARAMETERS / Math.max(1, width))));
   }
 
-  private keyParams(fields: FieldsMetadata, record: SinkRecord): unknown[] {
-    const out: unknown[] = [];
-    const [topicName, partitionName] = fields.keyFieldNames;
-    for (const name of fields.keyFieldNames) {
-      const field = fields.allFields.get(name)!;
-      let value: unknown;
-      switch (this.config.pkMode) {
-        case 'kafka':
-          value = name === topicName ? record.topic : name === partitionName ? record.kafkaPartition : record.kafkaOffset;
-          break;
-        case 'record_key':
-          value = record.keySchema !== null && record.keySchema.type === 'STRUCT' ? (record.key as Struct).get(name) : record.key;
-          break;
-        case 'record_value':
-          value = (record.value as Struct).get(name);
-          break;
-        default:
-          throw new ConnectException(`Unknown primary key mode: ${this.config.pkMode}`);
-      }
-      out.push(this.bind(field, value));
+  /** How the run's columns are read from a record and bound (decided once per FieldsMetadata). */
+  private readers(fields: FieldsMetadata): RowReaders {
+    let readers = rowReaders.get(fields);
+    if (readers === undefined || readers.dialect !== this.dialect || readers.pkMode !== this.config.pkMode) {
+      readers = createRowReaders(fields, this.config.pkMode, this.dialect);
+      rowReaders.set(fields, readers);
     }
-    return out;
-  }
-
-  private nonKeyParams(fields: FieldsMetadata, record: SinkRecord): unknown[] {
-    const value = record.value;
-    if (!(value instanceof Struct)) throw new ConnectException(`Value of record at (topic='${record.topic}',partition=${record.kafkaPartition},offset=${record.kafkaOffset}) is not a Struct`);
-    return fields.nonKeyFieldNames.map((name) => this.bind(fields.allFields.get(name)!, value.get(name)));
-  }
-
-  private bind(field: SinkRecordField, value: unknown): unknown {
-    return this.dialect.bindParameter(field.schema, value);
+    return readers;
   }
 
   private async writeRows(conn: DbConnection, fields: FieldsMetadata, records: SinkRecord[]): Promise<void> {
     const keys = fields.keyFieldNames;
     const nonKeys = fields.nonKeyFieldNames;
-    const rows = records.map((r) => ({ key: this.keyParams(fields, r), rest: this.nonKeyParams(fields, r) }));
-    switch (this.config.insertMode) {
+    const mode = this.config.insertMode;
+    if (mode === 'upsert' && keys.length === 0) {
+      throw new ConnectException(`Write to table '${tableIdText(this.tableId)}' in UPSERT mode requires key field names to be known, check the primary key configuration`);
+    }
+    const readers = this.readers(fields);
+    if (conn.sqlLiteral !== undefined && mode !== 'update') {
+      await this.writeRowsAsText(conn, conn.sqlLiteral, readers, fields, records);
+      return;
+    }
+    const rows = records.map((r) => ({ key: readers.keyParams(r), rest: readers.nonKeyParams(r) }));
+    switch (mode) {
       case 'update': {
         if (nonKeys.length === 0) return; // nothing to set
         const sql = this.dialect.buildUpdate(this.tableId, keys, nonKeys);
@@ -164,9 +154,6 @@ export class BufferedRecords {
         return;
       }
       case 'upsert': {
-        if (keys.length === 0) {
-          throw new ConnectException(`Write to table '${tableIdText(this.tableId)}' in UPSERT mode requires key field names to be known, check the primary key configuration`);
-        }
         // Last record per key wins, in the order the keys were last written.
         const byKey = new Map<string, { key: unknown[]; rest: unknown[] }>();
         for (const row of rows) {
@@ -186,19 +173,76 @@ export class BufferedRecords {
     }
   }
 
+  /**
+   * Inserts and upserts on a connection that inlines parameters (MySQL): each row is written
+   * straight into its `(..)` text with the connection's literals, and statements are the
+   * dialect's head, the rows and its tail: the same text the general path has the connection
+   * build from placeholders and parameters, without the parameter arrays and placeholder scan.
+   */
+  private async writeRowsAsText(conn: DbConnection, literal: (value: unknown) => string, readers: RowReaders, fields: FieldsMetadata, records: SinkRecord[]): Promise<void> {
+    const keys = fields.keyFieldNames;
+    const nonKeys = fields.nonKeyFieldNames;
+    let rows: string[];
+    let parts: MultiRowParts;
+    if (this.config.insertMode === 'upsert') {
+      // Last record per key wins, in the order the keys were last written. A key's literals
+      // identify it as its parameters do (SQL literals read back unambiguously).
+      const byKey = new Map<string, string>();
+      for (const record of records) {
+        const key = readers.keyText(record, literal);
+        const rest = readers.nonKeyText(record, literal);
+        byKey.delete(key);
+        byKey.set(key, rest === null ? `(${key})` : `(${key},${rest})`);
+      }
+      rows = [...byKey.values()];
+      parts = this.dialect.upsertParts(this.tableId, keys, nonKeys);
+    } else {
+      rows = new Array<string>(records.length);
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i]!;
+        const key = keys.length > 0 ? readers.keyText(record, literal) : null;
+        const rest = readers.nonKeyText(record, literal);
+        rows[i] = key === null ? `(${rest ?? ''})` : rest === null ? `(${key})` : `(${key},${rest})`;
+      }
+      parts = this.dialect.insertParts(this.tableId, keys, nonKeys);
+    }
+    const per = this.rowsPerStatement(keys.length + nonKeys.length);
+    const affected = await this.queued(conn, Math.ceil(rows.length / per), (i) => {
+      const chunk = rows.length <= per ? rows : rows.slice(i * per, i * per + per);
+      // The head and tail joined with the rows: one flat string, not a concatenation the driver
+      // would flatten (copy) again before encoding it.
+      chunk[0] = parts.head + chunk[0]!;
+      chunk[chunk.length - 1] += parts.tail;
+      return [chunk.join(','), NO_PARAMS];
+    });
+    if (this.config.insertMode === 'insert' && affected !== records.length) {
+      throw new ConnectException(`Update count (${affected}) did not sum up to total number of records inserted (${records.length})`);
+    }
+  }
+
   private async chunked(conn: DbConnection, rows: Array<{ key: unknown[]; rest: unknown[] }>, width: number, sql: (rows: number) => string): Promise<number> {
     const per = this.rowsPerStatement(width);
-    let affected = 0;
-    // Each statement is handed to the connection while the one before it still runs: the driver
-    // queues it and sends it when that one completes (statements run in order, in the caller's
-    // transaction), so building it overlaps the database's work. The first failure is reported
-    // (the caller rolls back); a statement queued behind it runs into the same rollback.
-    let running: Promise<number> | null = null;
-    for (let i = 0; i < rows.length; i += per) {
-      const chunk = rows.slice(i, i + per);
+    return this.queued(conn, Math.ceil(rows.length / per), (i) => {
+      const chunk = rows.slice(i * per, i * per + per);
       const params: unknown[] = [];
       for (const row of chunk) params.push(...row.key, ...row.rest);
-      const next = conn.execute(sql(chunk.length), params);
+      return [sql(chunk.length), params];
+    });
+  }
+
+  /**
+   * Runs `count` statements made by `statement(i)`, in order; resolves with the affected rows.
+   * Each statement is handed to the connection while the one before it still runs: the driver
+   * queues it and sends it when that one completes (statements run in order, in the caller's
+   * transaction), so building it overlaps the database's work. The first failure is reported
+   * (the caller rolls back); a statement queued behind it runs into the same rollback.
+   */
+  private async queued(conn: DbConnection, count: number, statement: (i: number) => [string, readonly unknown[]]): Promise<number> {
+    let affected = 0;
+    let running: Promise<number> | null = null;
+    for (let i = 0; i < count; i++) {
+      const [sql, params] = statement(i);
+      const next = conn.execute(sql, params);
       next.catch(() => undefined); // awaited below; not an unhandled rejection if an earlier statement fails first
       if (running !== null) affected += await running;
       running = next;
@@ -211,7 +255,8 @@ export class BufferedRecords {
     if (this.config.pkMode !== 'record_key') throw new ConnectException('Deletes are only supported for pk.mode record_key');
     const keys = fields.keyFieldNames;
     if (keys.length === 0) throw new ConnectException('Require primary keys to support delete');
-    const rows = records.map((r) => this.keyParams(fields, r));
+    const readers = this.readers(fields);
+    const rows = records.map((r) => readers.keyParams(r));
     const per = this.rowsPerStatement(keys.length);
     for (let i = 0; i < rows.length; i += per) {
       const chunk = rows.slice(i, i + per);

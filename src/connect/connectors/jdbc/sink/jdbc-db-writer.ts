@@ -56,11 +56,18 @@ export class JdbcDbWriter {
       throw new DatabaseUnavailableException((err as Error).message, { cause: err });
     }
     const byTable = new Map<string, { id: TableId; records: SinkRecord[] }>();
+    let lastTopic: string | null = null;
+    let id: TableId | null = null;
+    let key = '';
     for (const record of records) {
-      const id = this.destinationTable(record.topic);
-      const key = tableIdText(id);
+      if (record.topic !== lastTopic) {
+        // Records come in runs of one topic: its table is worked out once per run.
+        id = this.destinationTable(record.topic);
+        key = tableIdText(id);
+        lastTopic = record.topic;
+      }
       let entry = byTable.get(key);
-      if (entry === undefined) byTable.set(key, (entry = { id, records: [] }));
+      if (entry === undefined) byTable.set(key, (entry = { id: id!, records: [] }));
       entry.records.push(record);
     }
     const buffers: BufferedRecords[] = [];

@@ -7,7 +7,7 @@
 import { ConnectDate, Decimal, Time, Timestamp } from '../../../api/data/logical.js';
 import type { TableId } from '../table-metadata.js';
 import type { SinkRecordField } from './fields-metadata.js';
-import { SinkDialect } from './sink-dialect.js';
+import { SinkDialect, type MultiRowParts } from './sink-dialect.js';
 
 export class MySqlSinkDialect extends SinkDialect {
   readonly name = 'MySqlDatabaseDialect';
@@ -53,11 +53,11 @@ export class MySqlSinkDialect extends SinkDialect {
     }
   }
 
-  buildUpsert(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[], rows: number): string {
+  upsertParts(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[]): MultiRowParts {
     const cols = [...keyColumns, ...nonKeyColumns];
     // With only key columns there is nothing to update; re-setting a key column keeps the row.
     const update = (nonKeyColumns.length > 0 ? nonKeyColumns : keyColumns).map((c) => `${this.quote(c)}=VALUES(${this.quote(c)})`).join(',');
-    return `insert into ${this.table(table)}(${this.columns(cols)}) values${this.valuesList(cols.length, rows)} on duplicate key update ${update}`;
+    return { head: `insert into ${this.table(table)}(${this.columns(cols)}) values`, tail: ` on duplicate key update ${update}` };
   }
 
   protected timestampText(epochMillis: number): string {

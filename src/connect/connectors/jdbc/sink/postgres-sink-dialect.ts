@@ -10,7 +10,7 @@ import { ConnectDate, Decimal, Time, Timestamp } from '../../../api/data/logical
 import { zoneOffsetMillis } from '../db-time.js';
 import type { TableId } from '../table-metadata.js';
 import type { SinkRecordField } from './fields-metadata.js';
-import { SinkDialect } from './sink-dialect.js';
+import { SinkDialect, type MultiRowParts } from './sink-dialect.js';
 
 function offsetText(offsetMillis: number): string {
   const sign = offsetMillis < 0 ? '-' : '+';
@@ -67,12 +67,12 @@ export class PostgresSinkDialect extends SinkDialect {
     }
   }
 
-  buildUpsert(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[], rows: number): string {
+  upsertParts(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[]): MultiRowParts {
     const cols = [...keyColumns, ...nonKeyColumns];
-    let sql = `INSERT INTO ${this.table(table)} (${this.columns(cols)}) VALUES ${this.valuesList(cols.length, rows)} ON CONFLICT (${this.columns(keyColumns)}) `;
-    if (nonKeyColumns.length === 0) sql += 'DO NOTHING';
-    else sql += `DO UPDATE SET ${nonKeyColumns.map((c) => `${this.quote(c)}=EXCLUDED.${this.quote(c)}`).join(',')}`;
-    return sql;
+    let tail = ` ON CONFLICT (${this.columns(keyColumns)}) `;
+    if (nonKeyColumns.length === 0) tail += 'DO NOTHING';
+    else tail += `DO UPDATE SET ${nonKeyColumns.map((c) => `${this.quote(c)}=EXCLUDED.${this.quote(c)}`).join(',')}`;
+    return { head: `INSERT INTO ${this.table(table)} (${this.columns(cols)}) VALUES `, tail };
   }
 
   protected timestampText(epochMillis: number): string {

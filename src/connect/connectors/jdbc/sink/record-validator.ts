@@ -47,22 +47,23 @@ function head(config: JdbcSinkConfig): string {
 }
 
 function requiresValue(config: JdbcSinkConfig): RecordValidator {
+  // The message's tail is only built for a record that fails.
+  const tail = (record: SinkRecord): string => `but found record at ${where(record)} with a ${valueType(record.value)} value and ${schemaType(record.valueSchema)} value schema.`;
   return (record) => {
-    const tail = `but found record at ${where(record)} with a ${valueType(record.value)} value and ${schemaType(record.valueSchema)} value schema.`;
     if (record.value === null || record.valueSchema === null) {
-      throw new ConnectException(`${head(config)} and therefore requires non-null record values that are structs, ${tail}${record.valueSchema === null && record.value !== null ? SCHEMA_HINT : ''}`);
+      throw new ConnectException(`${head(config)} and therefore requires non-null record values that are structs, ${tail(record)}${record.valueSchema === null && record.value !== null ? SCHEMA_HINT : ''}`);
     }
-    if (record.valueSchema.type !== 'STRUCT') throw new ConnectException(`${head(config)} and therefore requires record values to be structs, ${tail}`);
+    if (record.valueSchema.type !== 'STRUCT') throw new ConnectException(`${head(config)} and therefore requires record values to be structs, ${tail(record)}`);
   };
 }
 
 function requiresKey(config: JdbcSinkConfig): RecordValidator {
+  const tail = (record: SinkRecord): string => `but found record at ${where(record)} with a ${valueType(record.key)} key and ${schemaType(record.keySchema)} key schema.`;
   return (record) => {
-    const tail = `but found record at ${where(record)} with a ${valueType(record.key)} key and ${schemaType(record.keySchema)} key schema.`;
-    if (record.key === null) throw new ConnectException(`${head(config)} and therefore requires non-null record keys, ${tail}`);
-    if (record.keySchema === null) throw new ConnectException(`${head(config)} and therefore requires non-null record keys with schemas, ${tail}${SCHEMA_HINT.replace(/value\.converter/g, 'key.converter')}`);
+    if (record.key === null) throw new ConnectException(`${head(config)} and therefore requires non-null record keys, ${tail(record)}`);
+    if (record.keySchema === null) throw new ConnectException(`${head(config)} and therefore requires non-null record keys with schemas, ${tail(record)}${SCHEMA_HINT.replace(/value\.converter/g, 'key.converter')}`);
     if (record.keySchema.type !== 'STRUCT' && !isPrimitiveType(record.keySchema.type)) {
-      throw new ConnectException(`${head(config)} and therefore requires non-null record keys that are either structs or a single primitive value, ${tail}`);
+      throw new ConnectException(`${head(config)} and therefore requires non-null record keys that are either structs or a single primitive value, ${tail(record)}`);
     }
   };
 }

@@ -11,13 +11,19 @@ import { BigDecimal } from '../../../api/data/big-decimal.js';
 import { ConnectDate, Decimal, Time, Timestamp } from '../../../api/data/logical.js';
 import type { Schema } from '../../../api/data/schema.js';
 import { ConnectException } from '../../../api/errors.js';
-import { epochDaysToDate, epochMicrosToWallClock, microsToTime, zoneOffsetMillis } from '../db-time.js';
+import { epochDaysToDate, epochMicrosToWallClock, microsToTime, utcWallClockMillis, zoneOffsetMillis } from '../db-time.js';
 import type { TableId } from '../table-metadata.js';
 import type { SinkRecordField } from './fields-metadata.js';
 import type { QuoteMethod } from './jdbc-sink-config.js';
 
 /** The most parameters one statement may bind (both MySQL's and PostgreSQL's protocol limit). */
 export const MAX_BIND_PARAMETERS = 65_535;
+
+/** A multi-row statement's text before and after its list of row tuples `(..),(..)`. */
+export interface MultiRowParts {
+  readonly head: string;
+  readonly tail: string;
+}
 
 const MS_PER_DAY = 86_400_000;
 
@@ -36,8 +42,11 @@ export abstract class SinkDialect {
   abstract placeholder(index: number): string;
   /** The column type of a field (Confluent's getSqlType). */
   abstract sqlType(field: SinkRecordField): string;
-  /** A multi-row upsert, or a ConnectException when the dialect has none. */
-  abstract buildUpsert(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[], rows: number): string;
+  /**
+   * The text of a multi-row upsert around its VALUES list (`head` + `(..),(..)` + `tail`), or a
+   * ConnectException when the dialect has none.
+   */
+  abstract upsertParts(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[]): MultiRowParts;
   /** A literal for a Timestamp parameter (instant in epoch milliseconds). */
   protected abstract timestampText(epochMillis: number): string;
   /** A literal for a boolean in DDL. */
@@ -163,24 +172,55 @@ export abstract class SinkDialect {
     }
   }
 
+  /**
+   * `bindParameter` for one field's schema, decided once: the function a writer calls per value.
+   * Returns exactly what `bindParameter(schema, value)` returns (and throws what it throws).
+   */
+  parameterBinder(schema: Schema): (value: unknown) => unknown {
+    switch (schema.name) {
+      case Timestamp.LOGICAL_NAME:
+        return (value) => (value === null || value === undefined ? null : this.timestampText((value as Date).getTime()));
+      case Decimal.LOGICAL_NAME:
+        return (value) => (value === null || value === undefined ? null : (value as BigDecimal).toPlainString());
+      case ConnectDate.LOGICAL_NAME:
+      case Time.LOGICAL_NAME:
+        return (value) => this.bindParameter(schema, value);
+      default:
+        break;
+    }
+    switch (schema.type) {
+      case 'INT8': case 'INT16': case 'INT32': case 'FLOAT32': case 'FLOAT64': case 'INT64': case 'BOOLEAN': case 'STRING':
+        return (value) => (value === undefined ? null : value);
+      default:
+        return (value) => this.bindParameter(schema, value);
+    }
+  }
+
   /** The wall-clock text of an instant in `db.timezone`, milliseconds precision. */
   protected wallClock(epochMillis: number): string {
     if ((this.timeZone === 'UTC' || this.timeZone === 'Etc/UTC' || this.timeZone === 'Z') && Number.isInteger(epochMillis)) {
-      // The usual case without BigInt arithmetic: an ISO instant is the UTC wall clock.
-      const instant = new Date(epochMillis);
-      const year = instant.getUTCFullYear();
-      if (year >= 1 && year <= 9999) {
-        const iso = instant.toISOString();
-        return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
-      }
+      // The usual case without BigInt arithmetic.
+      const text = utcWallClockMillis(epochMillis);
+      if (text !== undefined) return text;
     }
     return epochMicrosToWallClock(BigInt(epochMillis) * 1000n, this.timeZone, 3);
   }
 
   /** `INSERT INTO t(a,b) VALUES(?,?),(?,?)`. */
   buildInsert(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[], rows: number): string {
-    const cols = [...keyColumns, ...nonKeyColumns];
-    return `INSERT INTO ${this.table(table)}(${this.columns(cols)}) VALUES${this.valuesList(cols.length, rows)}`;
+    const { head, tail } = this.insertParts(table, keyColumns, nonKeyColumns);
+    return `${head}${this.valuesList(keyColumns.length + nonKeyColumns.length, rows)}${tail}`;
+  }
+
+  /** The multi-row INSERT around its VALUES list: `INSERT INTO t(a,b) VALUES` and nothing after. */
+  insertParts(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[]): MultiRowParts {
+    return { head: `INSERT INTO ${this.table(table)}(${this.columns([...keyColumns, ...nonKeyColumns])}) VALUES`, tail: '' };
+  }
+
+  /** A multi-row upsert of `rows` rows, or a ConnectException when the dialect has none. */
+  buildUpsert(table: TableId, keyColumns: readonly string[], nonKeyColumns: readonly string[], rows: number): string {
+    const { head, tail } = this.upsertParts(table, keyColumns, nonKeyColumns);
+    return `${head}${this.valuesList(keyColumns.length + nonKeyColumns.length, rows)}${tail}`;
   }
 
   /** `UPDATE t SET a = ?, b = ? WHERE k1 = ? AND k2 = ?` (one row; non-key parameters first). */

@@ -8,7 +8,6 @@ import { SourceRecord } from '../../../api/data/connect-record.js';
 import type { DbConnection } from '../db-connection.js';
 import type { SourceColumn } from './column-mapping.js';
 import { bulkPage } from './query-criteria.js';
-import { createSchemaMapping, resultColumns } from './schema-mapping.js';
 import { TableQuerier } from './table-querier.js';
 
 export class BulkTableQuerier extends TableQuerier {
@@ -43,11 +42,8 @@ export class BulkTableQuerier extends TableQuerier {
     } else {
       statement = { sql: this.config.querySuffix !== '' ? `${base} ${this.config.querySuffix}` : base, params: [] };
     }
-    const result = await conn.query(statement.sql, statement.params);
-    const mapping = createSchemaMapping(
-      this.schemaName(), result.columns.map((c) => c.name), this.columns, resultColumns(result.columns),
-      conn.dialect, this.config.numericMapping, this.config.dbTimeZone, this.logger,
-    );
+    const result = await this.pageQuery(conn, statement.sql, statement.params);
+    const mapping = this.schemaMapping(conn, result, this.columns);
     const records = result.rows.map((row) => new SourceRecord({
       sourcePartition: this.partition,
       sourceOffset: null,

@@ -32,7 +32,7 @@ import { ConnectDate, Decimal, Time, Timestamp } from '../../../api/data/logical
 import { BigDecimal } from '../../../api/data/big-decimal.js';
 import { DataException } from '../../../api/errors.js';
 import type { JdbcDialect } from '../jdbc-url.js';
-import { dateToEpochDays, timeToMicros, wallClockToEpochMicros } from '../db-time.js';
+import { dateToEpochDays, timeToMicros, wallClockToEpochMillis } from '../db-time.js';
 import type { NumericMapping } from './jdbc-source-config.js';
 
 /** What the mapping needs to know about a column (from information_schema or the result metadata). */
@@ -274,6 +274,10 @@ function toConverter(resolved: Resolved, column: SourceColumn, timeZone: string)
     case 'DECIMAL': {
       const scale = resolved.scale ?? 0;
       return (v) => {
+        if (typeof v === 'string') {
+          const fast = plainDecimal(v, scale);
+          if (fast !== undefined) return fast;
+        }
         try {
           return BigDecimal.parse(String(v)).setScale(scale);
         } catch (e) {
@@ -295,17 +299,42 @@ function toConverter(resolved: Resolved, column: SourceColumn, timeZone: string)
       };
     case 'TIMESTAMP': {
       const zone = resolved.zoneAware === true ? 'UTC' : timeZone;
-      return (v) => {
-        const micros = wallClockToEpochMicros(String(v), zone);
-        return new Date(Number(floorDivMicros(micros)));
-      };
+      return (v) => new Date(wallClockToEpochMillis(String(v), zone));
     }
   }
 }
 
-function floorDivMicros(micros: bigint): bigint {
-  const q = micros / 1000n;
-  return micros % 1000n < 0n ? q - 1n : q;
+/**
+ * The usual decimal text (`-123.45`: digits, at most one point, exactly `scale` digits after it,
+ * 15 digits at most, so exact in a double) as the BigDecimal `BigDecimal.parse(text).setScale(scale)`
+ * gives, without its regular expressions and BigInt string parsing; undefined for anything else.
+ */
+export function plainDecimal(text: string, scale: number): BigDecimal | undefined {
+  const length = text.length;
+  if (length === 0 || length > 17) return undefined;
+  let i = 0;
+  let negative = false;
+  if (text.charCodeAt(0) === 0x2d) {
+    negative = true;
+    i = 1;
+  }
+  let unscaled = 0;
+  let digits = 0;
+  let fractionDigits = -1;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e && fractionDigits < 0) {
+      fractionDigits = 0;
+      continue;
+    }
+    const d = c - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    unscaled = unscaled * 10 + d;
+    digits++;
+    if (fractionDigits >= 0) fractionDigits++;
+  }
+  if (digits === 0 || digits > 15 || (fractionDigits < 0 ? 0 : fractionDigits) !== scale) return undefined;
+  return new BigDecimal(negative ? -unscaled : unscaled, scale);
 }
 
 /** The column's mapping, or null when Confluent has none for its type (the column is left out). */

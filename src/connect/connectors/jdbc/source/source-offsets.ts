@@ -75,9 +75,12 @@ export function offsetFromMap(map: Readonly<Record<string, unknown>> | null | un
   return { incrementing, timestampMicros };
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** A JSON-friendly number: a plain number when exact, else the bigint (the offset store keeps every digit). */
 function jsonInteger(n: bigint): number | bigint {
-  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+  return n >= MIN_SAFE && n <= MAX_SAFE ? Number(n) : n;
 }
 
 /** The offset as Confluent writes it. */

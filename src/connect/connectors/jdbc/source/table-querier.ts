@@ -11,7 +11,9 @@ import type { DbConnection } from '../db-connection.js';
 import type { TableId } from '../table-metadata.js';
 import type { JdbcSourceConfig } from './jdbc-source-config.js';
 import { SqlNames } from './query-criteria.js';
-import { describeSourceColumns } from './schema-mapping.js';
+import type { QueryOptions, QueryResult } from '../db-connection.js';
+import { createSchemaMapping, describeSourceColumns, resultColumns } from './schema-mapping.js';
+import type { SchemaMapping } from './schema-mapping.js';
 import type { SourceColumn } from './column-mapping.js';
 import type { SourcePartition } from './source-offsets.js';
 import { QUERY_PARTITION, partitionForProtocolV1 } from './source-offsets.js';
@@ -21,6 +23,18 @@ export interface QuerierTarget {
   table?: TableId;
   query?: string;
 }
+
+/**
+ * MySQL result column types whose values mysql2 reads the same through the text protocol as
+ * through the binary one (FLOAT and DOUBLE are not: the text protocol carries the server's
+ * rounded decimal text).
+ */
+const TEXT_PROTOCOL_TYPES = new Set([
+  'TINYINT', 'SMALLINT', 'MEDIUMINT', 'INT', 'BIGINT', 'DECIMAL', 'BIT', 'YEAR', 'DATE', 'TIME', 'DATETIME', 'TIMESTAMP',
+  'CHAR', 'VARCHAR', 'TINYTEXT', 'TEXT', 'MEDIUMTEXT', 'LONGTEXT', 'ENUM', 'SET', 'JSON',
+  'BINARY', 'VARBINARY', 'TINYBLOB', 'BLOB', 'MEDIUMBLOB', 'LONGBLOB',
+]);
+const INLINE_PARAMETERS: QueryOptions = { inlineParameters: true };
 
 /** Rows per page query: at least batch.max.rows, and not so few that large copies need a query per 100 rows. */
 export const MIN_PAGE_ROWS = 1000;
@@ -36,6 +50,10 @@ export abstract class TableQuerier {
   readonly partition: SourcePartition;
   readonly topic: string;
   protected readonly pageRows: number;
+  /** The last page's mapping, reused while the columns stay the same (one Schema object for a cycle's records, as Confluent's one per query). */
+  /** Page queries may use MySQL's text protocol (no column read differently there was seen). */
+  private textProtocol = true;
+  private lastMapping: { described: readonly SourceColumn[]; signature: string; mapping: SchemaMapping } | null = null;
 
   constructor(
     readonly target: QuerierTarget,
@@ -97,6 +115,34 @@ export abstract class TableQuerier {
     const columns = await describeSourceColumns(conn, this.target.table);
     if (columns.length === 0) throw new Error(`Table ${this.describeTarget()} does not exist or has no columns`);
     return columns;
+  }
+
+  /**
+   * Runs a page query. On MySQL it goes through the text protocol (cheaper rows), unless the
+   * result has a column read differently there (FLOAT, DOUBLE, ...): then that page is read again
+   * through the binary protocol, as are all later pages of this querier.
+   */
+  protected async pageQuery(conn: DbConnection, sql: string, params: readonly unknown[]): Promise<QueryResult> {
+    // (Without parameters the MySQL connection uses the text protocol anyway.)
+    if (conn.dialect === 'mysql' && this.textProtocol && params.length > 0) {
+      const result = await conn.query(sql, params, INLINE_PARAMETERS);
+      if (result.columns.every((c) => TEXT_PROTOCOL_TYPES.has(c.type.replace(/ UNSIGNED$/, '')))) return result;
+      this.textProtocol = false;
+    }
+    return conn.query(sql, params);
+  }
+
+  /** The mapping of a page's result: the previous page's while the described and the result columns are unchanged. */
+  protected schemaMapping(conn: DbConnection, result: QueryResult, described: readonly SourceColumn[]): SchemaMapping {
+    const signature = JSON.stringify(result.columns);
+    const last = this.lastMapping;
+    if (last !== null && last.described === described && last.signature === signature) return last.mapping;
+    const mapping = createSchemaMapping(
+      this.schemaName(), result.columns.map((c) => c.name), described, resultColumns(result.columns),
+      conn.dialect, this.config.numericMapping, this.config.dbTimeZone, this.logger,
+    );
+    this.lastMapping = { described, signature, mapping };
+    return mapping;
   }
 
   /** The schema's name: the unqualified table name, null in query mode. */

@@ -22,7 +22,6 @@ import { isZoneAwareTimestamp } from './column-mapping.js';
 import { MODE_INCREMENTING, MODE_TIMESTAMP, MODE_TIMESTAMP_INCREMENTING, TIMESTAMP_INITIAL_CURRENT } from './jdbc-source-config.js';
 import type { JdbcSourceConfig } from './jdbc-source-config.js';
 import { incrementingPage, timestampGroup, timestampIncrementingPage, timestampPage } from './query-criteria.js';
-import { createSchemaMapping, resultColumns } from './schema-mapping.js';
 import type { SchemaMapping } from './schema-mapping.js';
 import { offsetToMap } from './source-offsets.js';
 import type { TimestampIncrementingOffset } from './source-offsets.js';
@@ -108,17 +107,17 @@ export class TimestampIncrementingTableQuerier extends TableQuerier {
     const ts = this.usesTimestamp ? names.timestampExpression(this.timestampColumns) : '';
     if (!this.usesTimestamp) {
       const page = incrementingPage(conn, base, inc, this.offset.incrementing!, this.pageRows, suffix);
-      const result = await conn.query(page.sql, page.params);
+      const result = await this.pageQuery(conn, page.sql, page.params);
       return { records: this.toRecords(conn, result, result.rows, null), last: result.rows.length < this.pageRows };
     }
     if (this.incrementingColumn !== null) {
       const page = timestampIncrementingPage(conn, base, ts, inc, this.tsText(this.offset.timestampMicros!), this.offset.incrementing!, this.tsText(this.endMicros), this.pageRows, suffix);
-      const result = await conn.query(page.sql, page.params);
+      const result = await this.pageQuery(conn, page.sql, page.params);
       return { records: this.toRecords(conn, result, result.rows, null), last: result.rows.length < this.pageRows };
     }
     if (this.offset.timestampMicros! >= this.endMicros) return { records: [], last: true };
     const page = timestampPage(conn, base, ts, this.tsText(this.offset.timestampMicros!), this.tsText(this.endMicros), this.pageRows, suffix);
-    const result = await conn.query(page.sql, page.params);
+    const result = await this.pageQuery(conn, page.sql, page.params);
     if (result.rows.length < this.pageRows) return { records: this.toRecords(conn, result, result.rows, groupEnds(result.rows.map((r) => this.rowTimestamp(conn, result, r)))), last: true };
     const stamps = result.rows.map((r) => this.rowTimestamp(conn, result, r));
     const lastStamp = stamps[stamps.length - 1]!;
@@ -129,7 +128,7 @@ export class TimestampIncrementingTableQuerier extends TableQuerier {
     }
     // One timestamp fills the page: read its whole group.
     const group = timestampGroup(conn, base, ts, this.tsText(lastStamp), suffix);
-    const all = await conn.query(group.sql, group.params);
+    const all = await this.pageQuery(conn, group.sql, group.params);
     const groupStamps = all.rows.map((r) => this.rowTimestamp(conn, all, r));
     return { records: this.toRecords(conn, all, all.rows, groupEnds(groupStamps)), last: false };
   }
@@ -146,8 +145,7 @@ export class TimestampIncrementingTableQuerier extends TableQuerier {
     throw new ConnectException(`Cannot read the timestamp of a row of ${this.describeTarget()}: every timestamp column (${this.timestampColumns.join(', ')}) is NULL`);
   }
 
-  private rowIncrementing(result: QueryResult, row: readonly unknown[]): bigint {
-    const index = columnIndex(result, this.incrementingColumn!);
+  private rowIncrementing(result: QueryResult, row: readonly unknown[], index = columnIndex(result, this.incrementingColumn!)): bigint {
     const value = row[index];
     if (typeof value === 'bigint') return value;
     if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
@@ -162,15 +160,16 @@ export class TimestampIncrementingTableQuerier extends TableQuerier {
    */
   private toRecords(conn: DbConnection, result: QueryResult, rows: readonly (readonly unknown[])[], groupLast: boolean[] | null): SourceRecord[] {
     if (rows.length === 0) return [];
-    const mapping: SchemaMapping = createSchemaMapping(
-      this.schemaName(), result.columns.map((c) => c.name), this.columns, resultColumns(result.columns),
-      conn.dialect, this.config.numericMapping, this.config.dbTimeZone, this.logger,
-    );
+    const mapping: SchemaMapping = this.schemaMapping(conn, result, this.columns);
     const records: SourceRecord[] = [];
+    let incrementingIndex = -1; // looked up at the first row
     rows.forEach((row, i) => {
       const value = mapping.toStruct(row);
-      const next: TimestampIncrementingOffset = { ...this.offset };
-      if (this.incrementingColumn !== null) next.incrementing = this.rowIncrementing(result, row);
+      const next: TimestampIncrementingOffset = { incrementing: this.offset.incrementing, timestampMicros: this.offset.timestampMicros };
+      if (this.incrementingColumn !== null) {
+        if (incrementingIndex < 0) incrementingIndex = columnIndex(result, this.incrementingColumn);
+        next.incrementing = this.rowIncrementing(result, row, incrementingIndex);
+      }
       if (this.usesTimestamp) next.timestampMicros = this.rowTimestamp(conn, result, row);
       if (groupLast === null || groupLast[i] === true) this.offset = next;
       records.push(new SourceRecord({ sourcePartition: this.partition, sourceOffset: offsetToMap(this.offset), topic: this.topic, valueSchema: mapping.schema, value }));
