@@ -43,7 +43,7 @@ import { booleanConfig, caseInsensitiveChoice, intConfig } from '../config-value
 import { base64Text, isInt, isIntegral, javaDoubleToString, javaFloatToString, JsonParser, NULL_NODE, nodeType, numberText, parseJson, quote, writeJson } from './json-node.js';
 import type { JsonNode } from './json-node.js';
 import { JsonByteWriter } from './json-byte-writer.js';
-import { readsStruct, readStructPayload } from './struct-payload-reader.js';
+import { NOT_READ, readsStruct, readStructPayload, readValuePayload } from './struct-payload-reader.js';
 import { StructPayloadWriter } from './struct-payload-writer.js';
 
 export type DecimalFormat = 'BASE64' | 'NUMERIC';
@@ -306,6 +306,9 @@ export class JsonConverter implements Converter, HeaderConverter {
     if (readsStruct(schema)) {
       const struct = readStructPayload(text, start, schema, this.convertNode);
       if (struct !== undefined) return { schema, value: struct };
+    } else {
+      const value = readValuePayload(text, start, schema, this.convertNode);
+      if (value !== NOT_READ) return { schema, value };
     }
     const payload = parsePayload(text, start);
     return payload === undefined ? undefined : { schema, value: this.convertToConnect(schema, payload) };
