@@ -61,9 +61,18 @@ export class JsonByteWriter {
   }
 
   bytes(b: Uint8Array): void {
-    this.ensure(b.length);
+    const n = b.length;
+    this.ensure(n);
+    if (n <= 64) {
+      // A short run (a field's key): a loop costs less than TypedArray.set's call.
+      const slab = this.slab;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) slab[p++] = b[i]!;
+      this.pos = p;
+      return;
+    }
     this.slab.set(b, this.pos);
-    this.pos += b.length;
+    this.pos += n;
   }
 
   /** A text known to be ASCII (numbers' text, base64), as is. */
@@ -93,21 +102,34 @@ export class JsonByteWriter {
   /** An integer whose magnitude is below 2^53, as decimal digits (-0 as 0, as String(-0)). */
   integer(value: number): void {
     this.ensure(17);
-    const slab = this.slab;
     let v = value;
     if (v < 0) {
-      slab[this.pos++] = 0x2d;
+      this.slab[this.pos++] = 0x2d;
       v = -v;
     }
-    let digits = 1;
-    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
-    let p = this.pos + digits;
+    if (v <= 0x7fffffff) {
+      this.digits(v | 0, 0);
+      return;
+    }
+    // Above 2^31: the digits above the last 8, then those 8 (int32 arithmetic for each part).
+    const high = Math.floor(v / 100_000_000);
+    this.digits(high, 0);
+    this.digits(v - high * 100_000_000, 8);
+  }
+
+  /** The digits of a non-negative int32, padded with zeros to `width`. */
+  private digits(v: number, width: number): void {
+    let n = 1;
+    for (let t = v; t >= 10; t = (t / 10) | 0) n++;
+    if (n < width) n = width;
+    const slab = this.slab;
+    let p = this.pos + n;
     this.pos = p;
-    do {
-      const q = Math.floor(v / 10);
+    for (let i = 0; i < n; i++) {
+      const q = (v / 10) | 0;
       slab[--p] = 0x30 + (v - q * 10);
       v = q;
-    } while (v > 0);
+    }
   }
 
   /** A JSON string literal of `s` (Jackson's escaping). */
@@ -153,20 +175,28 @@ export class JsonByteWriter {
 
   /**
    * A JSON string of the base64 text (standard, padded) of Java's BigInteger.toByteArray() of
-   * `unscaled` (the minimal big-endian two's complement), for a magnitude below 2^48.
+   * `unscaled` (the minimal big-endian two's complement), for an integer in [-2^47, 2^47).
    */
   twosComplementBase64(unscaled: number): void {
-    let n = 1;
-    while (unscaled < -(2 ** (8 * n - 1)) || unscaled >= 2 ** (8 * n - 1)) n++;
+    // The 6 bytes of the two's complement, in two 24-bit halves (int32 arithmetic from there).
+    const low = ((unscaled % 0x1000000) + 0x1000000) % 0x1000000;
+    const high = (unscaled - low) / 0x1000000;
+    const six = SIX_BYTES;
+    six[0] = high >> 16; six[1] = high >> 8; six[2] = high;
+    six[3] = low >> 16; six[4] = low >> 8; six[5] = low;
+    // The fewest bytes that keep the sign: drop leading bytes equal to the sign's fill while the next keeps the sign bit.
+    let first = 0;
+    const fill = unscaled < 0 ? 0xff : 0;
+    while (first < 5 && six[first] === fill && (six[first + 1]! & 0x80) === (fill & 0x80)) first++;
+    const n = 6 - first;
     this.ensure(4 * Math.ceil(n / 3) + 2);
     const slab = this.slab;
     let p = this.pos;
     slab[p++] = 0x22;
-    // The bytes, most significant first, taken 3 at a time.
-    for (let i = 0; i < n; i += 3) {
-      const b0 = byteOf(unscaled, n - 1 - i);
-      const b1 = i + 1 < n ? byteOf(unscaled, n - 2 - i) : -1;
-      const b2 = i + 2 < n ? byteOf(unscaled, n - 3 - i) : -1;
+    for (let i = first; i < 6; i += 3) {
+      const b0 = six[i]!;
+      const b1 = i + 1 < 6 ? six[i + 1]! : -1;
+      const b2 = i + 2 < 6 ? six[i + 2]! : -1;
       slab[p++] = BASE64_CODES[b0 >> 2]!;
       slab[p++] = BASE64_CODES[((b0 & 3) << 4) | (b1 < 0 ? 0 : b1 >> 4)]!;
       slab[p++] = b1 < 0 ? 0x3d : BASE64_CODES[((b1 & 15) << 2) | (b2 < 0 ? 0 : b2 >> 6)]!;
@@ -177,7 +207,5 @@ export class JsonByteWriter {
   }
 }
 
-/** Byte `k` (0: least significant) of the two's complement of an integer below 2^53 in magnitude. */
-function byteOf(value: number, k: number): number {
-  return ((Math.floor(value / 2 ** (8 * k)) % 256) + 256) % 256;
-}
+/** Scratch space of twosComplementBase64. */
+const SIX_BYTES = new Uint8Array(6);
