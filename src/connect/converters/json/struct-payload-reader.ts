@@ -165,15 +165,23 @@ class Reader {
     throw GIVE_UP;
   }
 
-  /** Whether the string at the position holds an escape (or is not terminated). */
-  hasEscapes(): boolean {
+  /**
+   * A string without escapes at the position (after its opening quote is checked), or null,
+   * leaving the position, when it holds an escape; gives up on a control character or no end.
+   */
+  stringOrEscaped(): string | null {
     const text = this.text;
-    for (let i = this.pos + 1; i < text.length; i++) {
+    const start = this.pos + 1;
+    for (let i = start; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 0x22) return false;
-      if (c === 0x5c) return true;
+      if (c === 0x22) {
+        this.pos = i + 1;
+        return text.slice(start, i);
+      }
+      if (c === 0x5c) return null;
+      if (c < 0x20) throw GIVE_UP;
     }
-    return true;
+    throw GIVE_UP;
   }
 
   /**
@@ -322,7 +330,7 @@ function readValue(reader: Reader, plan: FieldPlan, convert: ConvertNode, depth:
       return Number(reader.numberText());
     case Read.String:
       if (c !== 0x22) throw GIVE_UP;
-      return reader.hasEscapes() ? convert(plan.field.schema, reader.node(depth)) : reader.plainString();
+      return reader.stringOrEscaped() ?? convert(plan.field.schema, reader.node(depth));
     case Read.DecimalBytes:
       if (c !== 0x22) throw GIVE_UP;
       return new BigDecimal(reader.base64TwosComplement(), plan.scale);
