@@ -87,7 +87,7 @@ export class JsonByteWriter {
 
   /** A text of any characters, as UTF-8. */
   utf8(s: string): void {
-    this.ensure(3 * s.length);
+    this.ensure(s.length < 1024 ? 3 * s.length : Buffer.byteLength(s, 'utf8'));
     this.pos += this.slab.write(s, this.pos, 'utf8');
   }
 
@@ -167,7 +167,7 @@ export class JsonByteWriter {
       this.utf8(quote(s));
       return;
     }
-    this.ensure(3 * s.length + 2);
+    this.ensure((s.length < 1024 ? 3 * s.length : Buffer.byteLength(s, 'utf8')) + 2);
     this.slab[this.pos++] = 0x22;
     this.pos += this.slab.write(s, this.pos, 'utf8');
     this.slab[this.pos++] = 0x22;

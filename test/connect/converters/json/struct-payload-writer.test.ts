@@ -78,6 +78,8 @@ function row(): Struct {
 const STRINGS = [
   '', 'a', 'x'.repeat(300), 'quote " and backslash \\', 'only a back\\slash', 'only a "quote', 'only\ta tab', 'only \u001f', '\u007f', 'controls \u0000\u0001\u001f\b\f\n\r\t', 'slash / stays', 'é', 'Kraków 🎉',
   '\ud800 lone high', 'lone low \udc00', 'mixed ascii then é then "q"', '\u007f\u0080\u07ff\u0800\uffff', 'end é',
+  // Long enough to be measured rather than bounded before writing.
+  '\ud800x'.repeat(600), 'é'.repeat(1500), '😀'.repeat(700), `${'a'.repeat(2000)}\udfff`, `"${'é'.repeat(1100)}\n`,
 ];
 
 const INTS = [0, -0, 1, -1, 9, 10, 99, 100, 127, -128, 32767, -32768, 2147483647, -2147483648, 1_000_000_007];
@@ -167,5 +169,17 @@ describe('JsonConverter.fromConnectData: payloads written by the schema-driven w
     for (const [bytes, payload] of records) assert.equal(bytes.toString('utf8'), `${prefix},"payload":${payload}}`);
     const back = withEnvelope.toConnectData('t', null, records[7]![0]);
     assert.equal((back.value as Struct).get('s'), `7${big}`);
+  });
+
+  it('writes long non-ASCII strings whole wherever a slab ends (their UTF-8 size measured, not guessed)', () => {
+    const c = converter({ 'schemas.enable': 'false' });
+    const general = converter({ 'schemas.enable': 'false' });
+    const written: Array<[Buffer, string]> = [];
+    for (let i = 0; i < 600; i++) {
+      const text = `${'é'.repeat(1100 + ((i * 7919) % 5000))}${i % 3 === 0 ? '\n"escaped"' : ''}${i % 5 === 0 ? '\ud800' : ''}`;
+      const value = row().put('s', text);
+      written.push([c.fromConnectData('t', null, rowSchema, value)!, (generalPayload(general, rowSchema, value) as { text: string }).text]);
+    }
+    for (const [bytes, expected] of written) assert.equal(bytes.toString('utf8'), expected);
   });
 });
