@@ -166,7 +166,7 @@ export class JsonConverter implements Converter, HeaderConverter {
    * The envelope up to the payload (`{"schema":{...},"payload":` as bytes) for each schema written
    * so far (schemas are immutable; entries go with their Schema).
    */
-  private readonly schemaTexts = new WeakMap<Schema, Buffer>();
+  private readonly schemaTexts = new WeakMap<Schema, Uint8Array>();
   /** Where written records go: views of large shared buffers. */
   private readonly out = new JsonByteWriter();
   /** Writes payloads into `out` (made again by configure: it depends on the settings). */
@@ -209,12 +209,13 @@ export class JsonConverter implements Converter, HeaderConverter {
     }
     // The envelope's schema part is the same text for every record of a schema: written once per
     // Schema object (Kafka keeps a cache of converted schemas too), the payload per record.
-    let prefix: Buffer | undefined;
+    let prefix: Uint8Array | undefined;
     if (this.schemasEnabled) {
       prefix = this.schemaTexts.get(schema);
       if (prefix === undefined) {
         try {
-          prefix = Buffer.from(`{"schema":${writeJson(this.asJsonSchema(schema) ?? NULL_NODE)},"payload":`, 'utf8');
+          // A plain Uint8Array (not a Buffer): TypedArray.set copies from one in half the time.
+          prefix = new Uint8Array(Buffer.from(`{"schema":${writeJson(this.asJsonSchema(schema) ?? NULL_NODE)},"payload":`, 'utf8'));
         } catch (e) {
           this.toJsonText(schema, value ?? null); // the payload's error first, as when it was written first
           throw e;

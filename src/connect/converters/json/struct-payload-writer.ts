@@ -114,7 +114,7 @@ export class StructPayloadWriter {
       case 'STRUCT': {
         const fields = schema.fields().map((field, i): FieldPlan => ({
           field,
-          key: Buffer.from(`${i === 0 ? '' : ','}${quote(field.name)}:`, 'utf8'),
+          key: new Uint8Array(Buffer.from(`${i === 0 ? '' : ','}${quote(field.name)}:`, 'utf8')),
           plan: this.planFor(field.schema),
         }));
         return { write: Write.Struct, scale: 0, fields };
