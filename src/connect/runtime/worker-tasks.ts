@@ -34,9 +34,10 @@ import type { SinkOffsets, SinkTask, SinkTaskContext, SourceTaskContext, TopicPa
 import { SourceTask, topicPartitionKey } from '../api/connector.js';
 import { SinkRecord, type SourceRecord } from '../api/data/connect-record.js';
 import { ConnectHeaders } from '../api/data/headers.js';
+import type { SchemaAndValue } from '../api/data/schema.js';
 import { RetriableException } from '../api/errors.js';
 import type { ConnectorConverters } from '../converters/registry.js';
-import type { TransformationChain } from '../transforms/transform-chain.js';
+import type { TransformationChain, TransformationStage } from '../transforms/transform-chain.js';
 import type { ConsumedRecord, RetryWithToleranceOperator } from './errors/retry-with-tolerance.js';
 import { canonicalJson, type OffsetBackingStore, type OffsetKey, type OffsetValue } from './offset-store.js';
 
@@ -267,24 +268,35 @@ export class WorkerSourceTask implements WorkerTask {
     const { converters, converterClasses, errors, chain } = this.options;
     const stages = chain.stages;
     const byTopic = new Map<string, ProducerMessage[]>();
+    // The steps run for each record are made once per batch and read the record at hand from
+    // these variables, which stay put while a step runs: the loop waits for each step, retries
+    // and error reports included, before it moves on. Error reporters copy the context when called.
+    const context: { sourceRecord: SourceRecord | null } = { sourceRecord: null };
+    let stage: TransformationStage<SourceRecord> | undefined;
+    let input: SourceRecord = records[0]!;
+    let current: SourceRecord = records[0]!;
+    const applyStage = (): SourceRecord | null => stage!.apply(input);
+    const convertKey = (): Buffer | null => converters.keyConverter.fromConnectData(current.topic, current.headers, current.keySchema, current.key);
+    const convertValue = (): Buffer | null => converters.valueConverter.fromConnectData(current.topic, current.headers, current.valueSchema, current.value);
     for (const record of records) {
-      const context = { sourceRecord: record };
+      context.sourceRecord = record;
       let transformed: SourceRecord | null = record;
       for (let s = 0; s < stages.length && transformed !== null; s++) {
-        const stage = stages[s]!;
-        const input: SourceRecord = transformed;
-        let result = errors.executeNow('TRANSFORMATION', transformationClass(stage), () => stage.apply(input), context);
+        stage = stages[s]!;
+        input = transformed;
+        let result = errors.executeNow('TRANSFORMATION', transformationClass(stage), applyStage, context);
         if (result instanceof Promise) result = await result;
         transformed = result.ok ? result.value : null;
       }
       if (transformed === null) continue;
-      const current: SourceRecord = transformed;
+      current = transformed;
       const topic = current.topic;
       let headers: Record<string, Buffer> | undefined;
       if (!current.headers.isEmpty()) {
+        const withHeaders = current;
         let result = errors.executeNow('HEADER_CONVERTER', converterClasses.header, () => {
           let out: Record<string, Buffer> | undefined;
-          for (const h of current.headers) {
+          for (const h of withHeaders.headers) {
             const bytes = converters.headerConverter.fromConnectHeader(topic, h.key, h.schema, h.value);
             if (bytes !== null) (out ??= {})[h.key] = bytes;
           }
@@ -294,10 +306,10 @@ export class WorkerSourceTask implements WorkerTask {
         if (!result.ok) continue;
         headers = result.value;
       }
-      let key = errors.executeNow('KEY_CONVERTER', converterClasses.key, () => converters.keyConverter.fromConnectData(topic, current.headers, current.keySchema, current.key), context);
+      let key = errors.executeNow('KEY_CONVERTER', converterClasses.key, convertKey, context);
       if (key instanceof Promise) key = await key;
       if (!key.ok) continue;
-      let value = errors.executeNow('VALUE_CONVERTER', converterClasses.value, () => converters.valueConverter.fromConnectData(topic, current.headers, current.valueSchema, current.value), context);
+      let value = errors.executeNow('VALUE_CONVERTER', converterClasses.value, convertValue, context);
       if (value instanceof Promise) value = await value;
       if (!value.ok) continue;
       const message: ProducerMessage = {
@@ -591,17 +603,33 @@ export class WorkerSinkTask implements WorkerTask {
     const { converters, converterClasses, errors, chain } = this.options;
     const stages = chain.stages;
     const records: SinkRecord[] = [];
-    for (const m of messages) {
-      const offset = BigInt(m.offset);
-      const timestamp = Number(m.timestamp);
-      const context = { consumed: { topic, partition, offset, timestamp, key: m.key, value: m.value, headers: m.headers } };
+    // The steps run for each message are made once per batch and read the message at hand from
+    // these variables, which stay put while a step runs: the loop waits for each step, retries and
+    // error reports included, before it moves on. What was consumed is described (an object) only
+    // when an error reporter reads it (they copy the context when called) or the task may report
+    // errant records.
+    let m: KafkaMessage = messages[0]!;
+    let offset = 0n;
+    let timestamp = 0;
+    let headers = new ConnectHeaders();
+    let stage: TransformationStage<SinkRecord> | undefined;
+    let input: SinkRecord | undefined;
+    const consumed = (): ConsumedRecord => ({ topic, partition, offset, timestamp, key: m.key, value: m.value, headers: m.headers });
+    const context = { get consumed(): ConsumedRecord { return consumed(); } };
+    const convertKey = (): SchemaAndValue => converters.keyConverter.toConnectData(topic, headers, m.key);
+    const convertValue = (): SchemaAndValue => converters.valueConverter.toConnectData(topic, headers, m.value);
+    const applyStage = (): SinkRecord | null => stage!.apply(input!);
+    for (const message of messages) {
+      m = message;
+      offset = BigInt(m.offset);
+      timestamp = Number(m.timestamp);
       // Headers first: the key and value converters see them (Kafka reports the stages key, value, header).
-      let headers: ConnectHeaders;
       if (hasHeaders(m.headers)) {
+        const withHeaders = m;
         let result = errors.executeNow('HEADER_CONVERTER', converterClasses.header, () => {
           const out = new ConnectHeaders();
-          for (const name in m.headers) {
-            const v = m.headers[name];
+          for (const name in withHeaders.headers) {
+            const v = withHeaders.headers[name];
             for (const bytes of v === undefined ? [] : Array.isArray(v) ? v : [v]) {
               const sv = converters.headerConverter.toConnectHeader(topic, name, bytes);
               out.add(name, sv.value, sv.schema);
@@ -615,10 +643,10 @@ export class WorkerSinkTask implements WorkerTask {
       } else {
         headers = new ConnectHeaders();
       }
-      let key = errors.executeNow('KEY_CONVERTER', converterClasses.key, () => converters.keyConverter.toConnectData(topic, headers, m.key), context);
+      let key = errors.executeNow('KEY_CONVERTER', converterClasses.key, convertKey, context);
       if (key instanceof Promise) key = await key;
       if (!key.ok) continue;
-      let value = errors.executeNow('VALUE_CONVERTER', converterClasses.value, () => converters.valueConverter.toConnectData(topic, headers, m.value), context);
+      let value = errors.executeNow('VALUE_CONVERTER', converterClasses.value, convertValue, context);
       if (value instanceof Promise) value = await value;
       if (!value.ok) continue;
       let record: SinkRecord | null = new SinkRecord({
@@ -627,15 +655,15 @@ export class WorkerSinkTask implements WorkerTask {
         timestamp, timestampType: (m.attributes & 0x08) !== 0 ? 'LogAppendTime' : 'CreateTime', headers,
       });
       for (let s = 0; s < stages.length && record !== null; s++) {
-        const stage = stages[s]!;
-        const input: SinkRecord = record;
-        let result = errors.executeNow('TRANSFORMATION', transformationClass(stage), () => stage.apply(input), context);
+        stage = stages[s]!;
+        input = record;
+        let result = errors.executeNow('TRANSFORMATION', transformationClass(stage), applyStage, context);
         if (result instanceof Promise) result = await result;
         record = result.ok ? result.value : null;
       }
       if (record !== null) {
         records.push(record);
-        this.consumedRecords?.set(record, context.consumed);
+        this.consumedRecords?.set(record, consumed());
       }
     }
     return records;

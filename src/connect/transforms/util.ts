@@ -27,7 +27,9 @@ export function operatingValue(record: AnyConnectRecord, side: Side): unknown {
 
 /** A copy of `record` with the key (or value) and its schema replaced. */
 export function newRecordFor<R extends AnyConnectRecord>(record: R, side: Side, schema: Schema | null, value: unknown): R {
-  return (side === 'key' ? record.with({ keySchema: schema, key: value }) : record.with({ valueSchema: schema, value })) as R;
+  return (side === 'key'
+    ? record.newRecord(record.topic, record.kafkaPartition, schema, value, record.valueSchema, record.value, record.timestamp)
+    : record.newRecord(record.topic, record.kafkaPartition, record.keySchema, record.key, schema, value, record.timestamp)) as R;
 }
 
 function found(value: unknown): string {

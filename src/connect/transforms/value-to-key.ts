@@ -6,14 +6,21 @@
  */
 import { DataException } from '../api/errors.js';
 import type { AnyConnectRecord, Transformation } from '../api/transformation.js';
-import type { Schema } from '../api/data/schema.js';
+import type { Field, Schema } from '../api/data/schema.js';
 import { SchemaBuilder } from '../api/data/schema-builder.js';
 import { Struct } from '../api/data/struct.js';
 import { ConfigDef, NonEmptyListValidator } from '../api/config-def.js';
 import { SimpleConfig } from './simple-config.js';
-import { SchemaCache, requireMap, requireStruct } from './util.js';
+import { requireMap, requireStruct } from './util.js';
 
 const PURPOSE = 'copying fields from value to key';
+
+interface KeyPlan {
+  readonly keySchema: Schema;
+  /** The key's fields and the value's fields they are copied from, in the same order. */
+  readonly keyFields: readonly Field[];
+  readonly valueFields: readonly Field[];
+}
 
 const CONFIG_DEF = new ConfigDef()
   .define('fields', 'LIST', { validator: new NonEmptyListValidator(), importance: 'HIGH', documentation: 'Field names on the record value to extract as the record key.' });
@@ -21,11 +28,12 @@ const CONFIG_DEF = new ConfigDef()
 export class ValueToKey<R extends AnyConnectRecord = AnyConnectRecord> implements Transformation<R> {
   static readonly OVERVIEW_DOC = 'Replace the record key with a new key formed from a subset of fields in the record value.';
   private fields: string[] = [];
-  private readonly schemaCache = new SchemaCache();
+  /** For each value schema seen: the key schema and the fields copied (schemas are immutable). */
+  private plans = new WeakMap<Schema, KeyPlan>();
 
   configure(props: Readonly<Record<string, string>>): void {
     this.fields = new SimpleConfig(CONFIG_DEF, props).getList('fields');
-    this.schemaCache.clear();
+    this.plans = new WeakMap();
   }
 
   apply(record: R): R {
@@ -36,20 +44,29 @@ export class ValueToKey<R extends AnyConnectRecord = AnyConnectRecord> implement
       return record.with({ keySchema: null, key }) as R;
     }
     const value = requireStruct(record.value, PURPOSE);
-    const keySchema = this.schemaCache.getOrCompute(value.schema, () => this.keySchemaFor(value.schema));
-    const key = new Struct(keySchema);
-    for (const f of this.fields) key.put(f, value.get(f));
-    return record.with({ keySchema, key }) as R;
+    let plan = this.plans.get(value.schema);
+    if (plan === undefined) {
+      plan = this.planFor(value.schema);
+      this.plans.set(value.schema, plan);
+    }
+    const key = new Struct(plan.keySchema);
+    const { keyFields, valueFields } = plan;
+    for (let i = 0; i < keyFields.length; i++) key.put(keyFields[i]!, value.get(valueFields[i]!));
+    return record.newRecord(record.topic, record.kafkaPartition, plan.keySchema, key, record.valueSchema, record.value, record.timestamp) as R;
   }
 
-  private keySchemaFor(valueSchema: Schema): Schema {
+  /** The key schema for a value schema, and the fields to copy (a missing field is a DataException, each time). */
+  private planFor(valueSchema: Schema): KeyPlan {
     const builder = SchemaBuilder.struct();
+    const valueFields: Field[] = [];
     for (const f of this.fields) {
       const field = valueSchema.field(f);
       if (field === null) throw new DataException(`Field does not exist: ${f}`);
       builder.field(f, field.schema);
+      valueFields.push(field);
     }
-    return builder.build();
+    const keySchema = builder.build();
+    return { keySchema, keyFields: this.fields.map((f) => keySchema.field(f)!), valueFields };
   }
 
   config(): ConfigDef {
@@ -57,6 +74,6 @@ export class ValueToKey<R extends AnyConnectRecord = AnyConnectRecord> implement
   }
 
   close(): void {
-    this.schemaCache.clear();
+    this.plans = new WeakMap();
   }
 }

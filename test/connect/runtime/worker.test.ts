@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { Kafka } from '../../../src/client/kafka.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import { ConfigDef } from '../../../src/connect/api/config-def.js';
-import { SinkConnector, SinkTask, SourceConnector, SourceTask, type SinkOffsets, type Task } from '../../../src/connect/api/connector.js';
+import { SinkConnector, SinkTask, SourceConnector, SourceTask, type ErrantRecordReporter, type SinkOffsets, type Task } from '../../../src/connect/api/connector.js';
 import { SourceRecord, type SinkRecord } from '../../../src/connect/api/data/connect-record.js';
 import { ConnectHeaders } from '../../../src/connect/api/data/headers.js';
 import { RetriableException } from '../../../src/connect/api/errors.js';
@@ -125,6 +125,24 @@ class RecordingSinkTask extends SinkTask {
   stop(): void {}
 }
 
+/** Puts the records whose value does not start with "bad"; reports the others through the errant record reporter (asked for at start, as Kafka's tasks do). */
+class ErrantSinkTask extends SinkTask {
+  private report: ErrantRecordReporter | null = null;
+  version(): string {
+    return '1';
+  }
+  start(): void {
+    this.report = this.context.errantRecordReporter!();
+  }
+  async put(records: SinkRecord[]): Promise<void> {
+    for (const r of records) {
+      if (String(r.value).startsWith('bad')) await this.report!(r, new Error(`cannot write ${String(r.value)}`));
+      else sinkState.put.push(r);
+    }
+  }
+  stop(): void {}
+}
+
 class RecordingSinkConnector extends SinkConnector {
   private props: Record<string, string> = {};
   version(): string {
@@ -142,6 +160,12 @@ class RecordingSinkConnector extends SinkConnector {
   stop(): void {}
   config(): ConfigDef {
     return new ConfigDef();
+  }
+}
+
+class ErrantSinkConnector extends RecordingSinkConnector {
+  override taskClass(): new () => Task {
+    return ErrantSinkTask;
   }
 }
 
@@ -164,7 +188,8 @@ async function until(what: string, check: () => boolean | Promise<boolean>): Pro
 describe('Worker task pipelines', () => {
   let broker: TestBroker;
   let kafka: Kafka;
-  const plugins = new ConnectorPluginRegistry().register('test.CountingSourceConnector', CountingSourceConnector).register('test.ScriptedSourceConnector', ScriptedSourceConnector).register('test.RecordingSinkConnector', RecordingSinkConnector);
+  const plugins = new ConnectorPluginRegistry().register('test.CountingSourceConnector', CountingSourceConnector).register('test.ScriptedSourceConnector', ScriptedSourceConnector).register('test.RecordingSinkConnector', RecordingSinkConnector)
+    .register('test.ErrantSinkConnector', ErrantSinkConnector);
   const workerConfig = () => ({ 'bootstrap.servers': broker.bootstrap, 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'StringConverter', 'offset.storage.file.filename': 'unused', 'offset.flush.interval.ms': '0' });
   before(async () => {
     broker = await startTestBroker();
@@ -323,6 +348,37 @@ describe('Worker task pipelines', () => {
     assert.deepEqual(sinkState.put.map((r) => r.value), ['a', 'b']);
     assert.deepEqual(await committed(), ['0@2']);
     await admin.disconnect();
+  });
+
+  it('sink: records the task reports as errant go to the dead letter queue with what was consumed for each', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    const values = ['good0', 'bad1', 'good2', 'bad3', 'good4'];
+    await producer.send({ topic: 'worker-errant', messages: values.map((value, i) => ({ key: `k${i}`, value, partition: 0, headers: { n: String(i) } })) });
+    await producer.disconnect();
+    sinkState.put = [];
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
+    await runConnector(worker, {
+      name: 'errant', 'connector.class': 'test.ErrantSinkConnector', topics: 'worker-errant',
+      'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'worker-errant-dlq', 'errors.deadletterqueue.topic.replication.factor': '1',
+      'errors.deadletterqueue.context.headers.enable': 'true',
+    });
+    await until('the good records put', () => sinkState.put.length >= 3);
+    const consumer = kafka.consumer({ groupId: 'worker-errant-reader' });
+    await consumer.connect();
+    await consumer.subscribe({ topics: ['worker-errant-dlq'], fromBeginning: true });
+    const dead: string[] = [];
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const h = (k: string): string => String(message.headers[k]);
+        dead.push(`${message.key!.toString()}=${message.value!.toString()} n=${h('n')} offset=${h('__connect.errors.offset')} stage=${h('__connect.errors.stage')} ${h('__connect.errors.exception.message')}`);
+      },
+    });
+    await until('two records in the dead letter queue', () => dead.length >= 2);
+    await consumer.disconnect();
+    await worker.stop();
+    assert.deepEqual(sinkState.put.map((r) => r.value), ['good0', 'good2', 'good4']);
+    assert.deepEqual(dead, ['k1=bad1 n=1 offset=1 stage=TASK_PUT cannot write bad1', 'k3=bad3 n=3 offset=3 stage=TASK_PUT cannot write bad3']);
   });
 
   it('reports each transition to the status store (generation counts starts); STOPPED leaves no tasks; active topics', async () => {

@@ -164,6 +164,23 @@ describe('ValueToKey', () => {
     assert.equal(out.value, value);
   });
 
+  it('keys records of several value schemas, each with its own key schema, and keeps the rest of the record', () => {
+    const t = configured(new ValueToKey(), { fields: 'c,a' });
+    const one = SchemaBuilder.struct().field('a', Schema.INT32_SCHEMA).field('b', Schema.STRING_SCHEMA).field('c', Schema.OPTIONAL_INT64_SCHEMA).build();
+    const two = SchemaBuilder.struct().field('c', Schema.STRING_SCHEMA).field('a', SchemaBuilder.int32().defaultValue(7).build()).build();
+    const oneAgain = SchemaBuilder.struct().field('a', Schema.INT32_SCHEMA).field('b', Schema.STRING_SCHEMA).field('c', Schema.OPTIONAL_INT64_SCHEMA).build();
+    for (let round = 0; round < 2; round++) {
+      const a = t.apply(source({ valueSchema: one, value: new Struct(one).put('a', 1).put('b', 'x').put('c', 5n) }));
+      assert.ok(a.keySchema!.equals(SchemaBuilder.struct().field('c', Schema.OPTIONAL_INT64_SCHEMA).field('a', Schema.INT32_SCHEMA).build()));
+      assert.ok((a.key as Struct).equals(new Struct(a.keySchema!).put('c', 5n).put('a', 1)));
+      assert.ok(a.valueSchema === one && a.topic === 'test' && a.timestamp === null);
+      const b = t.apply(source({ valueSchema: two, value: new Struct(two).put('c', 'z') }));
+      assert.ok((b.key as Struct).equals(new Struct(b.keySchema!).put('c', 'z').put('a', 7)), 'the default, as Struct.get gives it');
+      const c = t.apply(source({ valueSchema: oneAgain, value: new Struct(oneAgain).put('a', 2).put('b', 'y') }));
+      assert.ok(c.keySchema!.equals(a.keySchema) && (c.key as Struct).get('c') === null && (c.key as Struct).get('a') === 2);
+    }
+  });
+
   it('schemaless (Kafka ValueToKeyTest.schemaless)', () => {
     const out = configured(new ValueToKey(), { fields: 'a,b' }).apply(sink({ value: map({ a: 1, b: 2, c: 3 }) }));
     eq(out.key, map({ a: 1, b: 2 }));

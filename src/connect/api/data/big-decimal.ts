@@ -22,6 +22,8 @@ export class BigDecimal {
    * exponent, so "1.50" has scale 2 and "1E+3" scale -3.
    */
   static parse(text: string): BigDecimal {
+    const plain = parsePlain(text);
+    if (plain !== undefined) return plain;
     const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
     if (m === null || (m[2] === '' && (m[3] === undefined || m[3] === ''))) throw new SyntaxError(`not a decimal number: ${JSON.stringify(text)}`);
     const intDigits = m[2]!;
@@ -83,6 +85,37 @@ export class BigDecimal {
     const padded = digits.padStart(this.scale + 1, '0');
     return `${sign}${padded.slice(0, padded.length - this.scale)}.${padded.slice(padded.length - this.scale)}`;
   }
+}
+
+/**
+ * BigDecimal.parse of the usual text (an optional sign, digits with at most one point, no
+ * exponent, at most 15 digits: exact as a double) without a regular expression or BigInt text
+ * parsing; undefined for anything else, which the general parse reads.
+ */
+function parsePlain(text: string): BigDecimal | undefined {
+  const n = text.length;
+  if (n === 0 || n > 17) return undefined;
+  let i = 0;
+  const first = text.charCodeAt(0);
+  if (first === 0x2d || first === 0x2b) i = 1;
+  let value = 0;
+  let digits = 0;
+  let scale = 0;
+  let point = false;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      value = value * 10 + (c - 0x30);
+      digits++;
+      if (point) scale++;
+    } else if (c === 0x2e && !point) {
+      point = true;
+    } else {
+      return undefined;
+    }
+  }
+  if (digits === 0 || digits > 15) return undefined;
+  return new BigDecimal(BigInt(first === 0x2d ? -value : value), scale);
 }
 
 const SMALL = 1n << 48n;

@@ -57,18 +57,21 @@ export abstract class ConnectRecord<R extends ConnectRecord<R>> {
 
   /** A copy with some fields replaced (a keyword form of newRecord). */
   with(changes: Partial<ConnectRecordInit>): R {
-    const has = (k: keyof ConnectRecordInit): boolean => Object.prototype.hasOwnProperty.call(changes, k);
     return this.newRecord(
-      has('topic') ? changes.topic! : this.topic,
-      has('kafkaPartition') ? changes.kafkaPartition ?? null : this.kafkaPartition,
-      has('keySchema') ? changes.keySchema ?? null : this.keySchema,
-      has('key') ? changes.key : this.key,
-      has('valueSchema') ? changes.valueSchema ?? null : this.valueSchema,
-      has('value') ? changes.value : this.value,
-      has('timestamp') ? changes.timestamp ?? null : this.timestamp,
-      has('headers') && changes.headers ? changes.headers : this.headers.duplicate(),
+      hasOwn(changes, 'topic') ? changes.topic! : this.topic,
+      hasOwn(changes, 'kafkaPartition') ? changes.kafkaPartition ?? null : this.kafkaPartition,
+      hasOwn(changes, 'keySchema') ? changes.keySchema ?? null : this.keySchema,
+      hasOwn(changes, 'key') ? changes.key : this.key,
+      hasOwn(changes, 'valueSchema') ? changes.valueSchema ?? null : this.valueSchema,
+      hasOwn(changes, 'value') ? changes.value : this.value,
+      hasOwn(changes, 'timestamp') ? changes.timestamp ?? null : this.timestamp,
+      hasOwn(changes, 'headers') && changes.headers ? changes.headers : this.headers, // copied by the new record
     );
   }
+}
+
+function hasOwn(changes: Partial<ConnectRecordInit>, key: keyof ConnectRecordInit): boolean {
+  return Object.prototype.hasOwnProperty.call(changes, key);
 }
 
 export interface SourceRecordInit extends ConnectRecordInit {
@@ -93,7 +96,7 @@ export class SourceRecord extends ConnectRecord<SourceRecord> {
   ): SourceRecord {
     return new SourceRecord({
       topic, kafkaPartition, keySchema, key, valueSchema, value, timestamp,
-      headers: headers ?? this.headers.duplicate(),
+      headers: headers ?? this.headers, // copied by the constructor
       sourcePartition: this.sourcePartition, sourceOffset: this.sourceOffset,
     });
   }
@@ -122,7 +125,7 @@ export class SinkRecord extends ConnectRecord<SinkRecord> {
   ): SinkRecord {
     return new SinkRecord({
       topic, kafkaPartition: kafkaPartition ?? this.kafkaPartition ?? 0, keySchema, key, valueSchema, value, timestamp,
-      headers: headers ?? this.headers.duplicate(),
+      headers: headers ?? this.headers, // copied by the constructor
       kafkaOffset: this.kafkaOffset, timestampType: this.timestampType,
     });
   }

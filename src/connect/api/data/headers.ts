@@ -15,11 +15,25 @@ export interface Header {
   readonly value: unknown;
 }
 
+/** The list of every empty ConnectHeaders until its first add (never added to: frozen). */
+const NO_HEADERS: Header[] = Object.freeze([]) as unknown as Header[];
+
 export class ConnectHeaders implements Iterable<Header> {
-  private readonly list: Header[] = [];
+  /** The headers; NO_HEADERS (shared) while empty, so a record without headers costs no array. */
+  private list: Header[] = NO_HEADERS;
 
   constructor(headers?: Iterable<Header>) {
-    if (headers) for (const h of headers) this.list.push(h);
+    if (headers instanceof ConnectHeaders) {
+      if (headers.list.length > 0) this.list = headers.list.slice();
+    } else if (headers) {
+      for (const h of headers) this.writable().push(h);
+    }
+  }
+
+  /** The list, made this instance's own before a change. */
+  private writable(): Header[] {
+    if (this.list === NO_HEADERS) this.list = [];
+    return this.list;
   }
 
   get size(): number {
@@ -38,7 +52,7 @@ export class ConnectHeaders implements Iterable<Header> {
   add(key: string, value: unknown, schema: Schema | null = null): this {
     if (key === null || key === undefined) throw new DataException('Header key cannot be null');
     if (schema !== null) validateValue(schema, value ?? null, key);
-    this.list.push(Object.freeze({ key, schema, value: value ?? null }));
+    this.writable().push(Object.freeze({ key, schema, value: value ?? null }));
     return this;
   }
 
@@ -75,12 +89,12 @@ export class ConnectHeaders implements Iterable<Header> {
   }
 
   clear(): this {
-    this.list.length = 0;
+    this.list = NO_HEADERS;
     return this;
   }
 
   duplicate(): ConnectHeaders {
-    return new ConnectHeaders(this.list);
+    return new ConnectHeaders(this);
   }
 
   toString(): string {

@@ -206,10 +206,9 @@ const LOGICAL_CHECKS: ReadonlyMap<string, (v: unknown) => boolean> = new Map<str
 /** Whether `value` has the JavaScript representation of `type` (ignoring logical types). */
 export function matchesType(type: SchemaType, value: unknown): boolean {
   switch (type) {
-    case 'INT8': case 'INT16': case 'INT32': {
-      const [lo, hi] = INT_RANGES[type]!;
-      return typeof value === 'number' && Number.isInteger(value) && value >= lo && value <= hi;
-    }
+    case 'INT8': return typeof value === 'number' && Number.isInteger(value) && value >= -128 && value <= 127;
+    case 'INT16': return typeof value === 'number' && Number.isInteger(value) && value >= -32768 && value <= 32767;
+    case 'INT32': return typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647;
     case 'INT64': return typeof value === 'bigint' && value >= INT64_MIN && value <= INT64_MAX;
     case 'FLOAT32': case 'FLOAT64': return typeof value === 'number';
     case 'BOOLEAN': return typeof value === 'boolean';

@@ -19,7 +19,8 @@
  * [key, value] pairs), Uint8Array as base64.
  *
  * Speed: the envelope's schema part is the same text for every record of a schema. Writing, that
- * text is made once per Schema object, and Struct payloads are written straight to text. Reading a
+ * text is made once per Schema object, and payloads are written straight to UTF-8 bytes in shared
+ * buffers (struct-payload-writer.ts, json-byte-writer.ts). Reading a
  * compact envelope `{"schema":{...},"payload":...}` (what this converter and Kafka's write), the
  * schema text is looked up among those seen before (schemas.cache.size of them) and only the
  * payload is parsed; a new schema text is parsed and converted once. Anything else (whitespace,
@@ -41,7 +42,9 @@ import { Struct } from '../../api/data/struct.js';
 import { booleanConfig, caseInsensitiveChoice, intConfig } from '../config-values.js';
 import { base64Text, isInt, isIntegral, javaDoubleToString, javaFloatToString, JsonParser, NULL_NODE, nodeType, numberText, parseJson, quote, writeJson } from './json-node.js';
 import type { JsonNode } from './json-node.js';
-import { readsStruct, readStructPayload } from './struct-payload-reader.js';
+import { JsonByteWriter } from './json-byte-writer.js';
+import { NOT_READ, readsStruct, readStructPayload, readValuePayload } from './struct-payload-reader.js';
+import { StructPayloadWriter } from './struct-payload-writer.js';
 
 export type DecimalFormat = 'BASE64' | 'NUMERIC';
 
@@ -68,8 +71,6 @@ const obj = (entries: Array<[string, JsonNode]> = []): JsonNode & { kind: 'objec
 
 const ENVELOPE_START = '{"schema":';
 const PAYLOAD_KEY = ',"payload":';
-/** The size of the buffers written envelopes are cut from. */
-const SLAB_BYTES = 256 * 1024;
 
 /**
  * Where the JSON object starting at `start` ends (the index after its closing brace), found by
@@ -165,10 +166,11 @@ export class JsonConverter implements Converter, HeaderConverter {
    * The envelope up to the payload (`{"schema":{...},"payload":` as bytes) for each schema written
    * so far (schemas are immutable; entries go with their Schema).
    */
-  private readonly schemaTexts = new WeakMap<Schema, Buffer>();
-  /** Where written envelopes go: slices of one buffer, `slabUsed` bytes of it taken. */
-  private slab: Buffer = Buffer.alloc(0);
-  private slabUsed = 0;
+  private readonly schemaTexts = new WeakMap<Schema, Uint8Array>();
+  /** Where written records go: views of large shared buffers. */
+  private readonly out = new JsonByteWriter();
+  /** Writes payloads into `out` (made again by configure: it depends on the settings). */
+  private payloadWriter = this.newPayloadWriter();
   /** Schema texts read (compact envelopes) and their Connect schemas, least recently used first. */
   private readonly readSchemas = new Map<string, Schema>();
   private readSchemasLimit: number = JsonConverterConfig.SCHEMAS_CACHE_SIZE_DEFAULT;
@@ -186,36 +188,53 @@ export class JsonConverter implements Converter, HeaderConverter {
     this.lastReadSchema = null;
     this.decimalFormat = caseInsensitiveChoice(configs, JsonConverterConfig.DECIMAL_FORMAT_CONFIG, JsonConverterConfig.DECIMAL_FORMAT_DEFAULT, ['BASE64', 'NUMERIC']);
     this.replaceNullWithDefault = booleanConfig(configs, JsonConverterConfig.REPLACE_NULL_WITH_DEFAULT_CONFIG, JsonConverterConfig.REPLACE_NULL_WITH_DEFAULT_DEFAULT);
+    this.payloadWriter = this.newPayloadWriter();
     void isKey;
+  }
+
+  private newPayloadWriter(): StructPayloadWriter {
+    return new StructPayloadWriter(this.out, (schema, value) => this.toJsonText(schema, value), {
+      replaceNullWithDefault: this.replaceNullWithDefault,
+      decimalBase64: this.decimalFormat === 'BASE64',
+    });
   }
 
   fromConnectData(topic: string, headers: ConnectHeaders | null, schema: Schema | null, value: unknown): Buffer | null {
     void topic;
     void headers;
-    if (schema === null && (value === null || value === undefined)) return null;
-    const payload = this.toJsonText(schema, value ?? null);
-    if (!this.schemasEnabled) return Buffer.from(payload, 'utf8');
+    if (schema === null) {
+      if (value === null || value === undefined) return null;
+      const payload = this.toJsonText(null, value);
+      return Buffer.from(this.schemasEnabled ? `{"schema":null,"payload":${payload}}` : payload, 'utf8');
+    }
     // The envelope's schema part is the same text for every record of a schema: written once per
     // Schema object (Kafka keeps a cache of converted schemas too), the payload per record.
-    if (schema === null) return Buffer.from(`{"schema":null,"payload":${payload}}`, 'utf8');
-    let prefix = this.schemaTexts.get(schema);
-    if (prefix === undefined) {
-      prefix = Buffer.from(`{"schema":${writeJson(this.asJsonSchema(schema) ?? NULL_NODE)},"payload":`, 'utf8');
-      this.schemaTexts.set(schema, prefix);
+    let prefix: Uint8Array | undefined;
+    if (this.schemasEnabled) {
+      prefix = this.schemaTexts.get(schema);
+      if (prefix === undefined) {
+        try {
+          // A plain Uint8Array (not a Buffer): TypedArray.set copies from one in half the time.
+          prefix = new Uint8Array(Buffer.from(`{"schema":${writeJson(this.asJsonSchema(schema) ?? NULL_NODE)},"payload":`, 'utf8'));
+        } catch (e) {
+          this.toJsonText(schema, value ?? null); // the payload's error first, as when it was written first
+          throw e;
+        }
+        this.schemaTexts.set(schema, prefix);
+      }
     }
-    // Written into a slab shared by many records (as Node's Buffer pool does, but larger and
-    // without measuring the payload first): UTF-8 takes at most 3 bytes per UTF-16 unit.
-    const bound = prefix.length + 3 * payload.length + 1;
-    if (this.slab.length - this.slabUsed < bound) {
-      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, bound));
-      this.slabUsed = 0;
+    // Written straight into a buffer shared by many records (see json-byte-writer.ts).
+    const out = this.out;
+    out.begin();
+    try {
+      if (prefix !== undefined) out.bytes(prefix);
+      this.payloadWriter.write(schema, value ?? null);
+      if (prefix !== undefined) out.byte(0x7d);
+    } catch (e) {
+      out.abandon();
+      throw e;
     }
-    const start = this.slabUsed;
-    this.slab.set(prefix, start);
-    const end = start + prefix.length + this.slab.write(payload, start + prefix.length, 'utf8');
-    this.slab[end] = 0x7d;
-    this.slabUsed = end + 1;
-    return this.slab.subarray(start, end + 1);
+    return out.end();
   }
 
   toConnectData(topic: string, headers: ConnectHeaders | null, bytes: Uint8Array | null): SchemaAndValue {
@@ -288,6 +307,9 @@ export class JsonConverter implements Converter, HeaderConverter {
     if (readsStruct(schema)) {
       const struct = readStructPayload(text, start, schema, this.convertNode);
       if (struct !== undefined) return { schema, value: struct };
+    } else {
+      const value = readValuePayload(text, start, schema, this.convertNode);
+      if (value !== NOT_READ) return { schema, value };
     }
     const payload = parsePayload(text, start);
     return payload === undefined ? undefined : { schema, value: this.convertToConnect(schema, payload) };

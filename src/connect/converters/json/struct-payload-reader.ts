@@ -1,21 +1,26 @@
 /**
  * Reads the payload of a STRUCT schema straight into a Struct, driven by the schema: the object's
- * keys are looked up among the fields, and the usual values (plain strings, integers that fit,
- * numbers, booleans; base64 Decimals and integral Timestamps) are read into their Connect values
- * directly, without the JsonNode tree (an object and a Map per JSON object, a node per value) the
- * general path builds and converts. Any other value of a field (null, nested objects, arrays,
- * strings with escapes, other logical types) is parsed as a JsonNode and converted by the general
- * conversion, and a field missing from the object too, so those give the general path's results.
+ * keys are matched with the fields (the key expected next in schema order by its text as written,
+ * any other by name), and the usual values (plain strings, integers that fit, numbers, booleans;
+ * base64 Decimals and integral Timestamps) are read into their Connect values directly, without
+ * the JsonNode tree (an object and a Map per JSON object, a node per value) the general path
+ * builds and converts. Any other value of a field (null, nested objects, arrays, strings with
+ * escapes, other logical types) is parsed as a JsonNode and converted by the general conversion,
+ * and a field missing from the object too, so those give the general path's results. A payload of
+ * any other schema (a key's int64, say) is read the same way as a single value.
  *
- * It gives up, returning undefined, on anything unusual: a duplicate or escaped key, a value of a
- * JSON type its field does not take, a number it does not read exactly, malformed JSON, text after
- * the envelope's closing brace, or any error at all; the caller then runs the general path, which
- * gives the same result or the same error (with several bad fields, the general path's first).
+ * It gives up, returning undefined (NOT_READ for a single value), on anything unusual: a duplicate
+ * or (out of order) escaped key, a value of a JSON type its field does not take, a number it does
+ * not read exactly, malformed JSON, text after the envelope's closing brace, or any error at all;
+ * the caller then runs the general path, which gives the same result or the same error (with
+ * several bad fields, the general path's first).
  */
+import { BigDecimal, fromTwosComplementBytes } from '../../api/data/big-decimal.js';
 import { ConnectDate, Decimal, Time, Timestamp } from '../../api/data/logical.js';
-import type { Field, Schema } from '../../api/data/schema.js';
+import { Field } from '../../api/data/schema.js';
+import type { Schema } from '../../api/data/schema.js';
 import { Struct } from '../../api/data/struct.js';
-import { JsonParser } from './json-node.js';
+import { JsonParser, quote } from './json-node.js';
 import type { JsonNode } from './json-node.js';
 
 /** The general conversion of a field's node (undefined: the field is missing). */
@@ -42,10 +47,15 @@ const enum Read {
 interface FieldPlan {
   readonly field: Field;
   readonly read: Read;
+  /** The key as written (`"name"`), to match the usual key order without reading the key. */
+  readonly key: string;
+  /** A Decimal's scale. */
+  readonly scale: number;
 }
 
 interface StructPlan {
   readonly byName: ReadonlyMap<string, FieldPlan>;
+  readonly inOrder: readonly FieldPlan[];
   readonly fields: readonly Field[];
 }
 
@@ -53,7 +63,7 @@ const LOGICAL_NAMES = new Set<string>([Decimal.LOGICAL_NAME, ConnectDate.LOGICAL
 
 function readFor(schema: Schema): Read {
   if (schema.name !== null) {
-    if (schema.name === Decimal.LOGICAL_NAME && schema.type === 'BYTES') return Read.DecimalBytes;
+    if (schema.name === Decimal.LOGICAL_NAME && schema.type === 'BYTES') return decimalScale(schema) === undefined ? Read.Node : Read.DecimalBytes;
     if (schema.name === Timestamp.LOGICAL_NAME && schema.type === 'INT64') return Read.Timestamp;
     if (LOGICAL_NAMES.has(schema.name)) return Read.Node;
   }
@@ -70,15 +80,42 @@ function readFor(schema: Schema): Read {
   }
 }
 
+/** A Decimal schema's scale; undefined when its parameter is bad (the general path reports it). */
+function decimalScale(schema: Schema): number | undefined {
+  try {
+    return Decimal.scale(schema);
+  } catch {
+    return undefined;
+  }
+}
+
+function fieldPlan(field: Field): FieldPlan {
+  const read = readFor(field.schema);
+  return { field, read, key: quote(field.name), scale: read === Read.DecimalBytes ? decimalScale(field.schema)! : 0 };
+}
+
 const plans = new WeakMap<Schema, StructPlan>();
 
 function planFor(schema: Schema): StructPlan {
   let plan = plans.get(schema);
   if (plan === undefined) {
     const byName = new Map<string, FieldPlan>();
-    for (const field of schema.fields()) byName.set(field.name, { field, read: readFor(field.schema) });
-    plan = { byName, fields: schema.fields() };
+    const inOrder = schema.fields().map(fieldPlan);
+    for (const f of inOrder) byName.set(f.field.name, f);
+    plan = { byName, inOrder, fields: schema.fields() };
     plans.set(schema, plan);
+  }
+  return plan;
+}
+
+/** The plans of top-level (not struct) values. */
+const valuePlans = new WeakMap<Schema, FieldPlan>();
+
+function valuePlanFor(schema: Schema): FieldPlan {
+  let plan = valuePlans.get(schema);
+  if (plan === undefined) {
+    plan = fieldPlan(new Field('', 0, schema));
+    valuePlans.set(schema, plan);
   }
   return plan;
 }
@@ -90,6 +127,9 @@ export function readsStruct(schema: Schema): boolean {
 
 /** A plain base64 text, as the general path's check takes it. */
 const BASE64_TEXT = /^[A-Za-z0-9+/]*={0,2}$/;
+/** The value of each base64 character code (-1: not one). */
+const BASE64_VALUES = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) BASE64_VALUES['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
 
 /** Thrown inside the reader to give up; never escapes. */
 const GIVE_UP: unique symbol = Symbol('give up');
@@ -125,15 +165,23 @@ class Reader {
     throw GIVE_UP;
   }
 
-  /** Whether the string at the position holds an escape (or is not terminated). */
-  hasEscapes(): boolean {
+  /**
+   * A string without escapes at the position (after its opening quote is checked), or null,
+   * leaving the position, when it holds an escape; gives up on a control character or no end.
+   */
+  stringOrEscaped(): string | null {
     const text = this.text;
-    for (let i = this.pos + 1; i < text.length; i++) {
+    const start = this.pos + 1;
+    for (let i = start; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 0x22) return false;
-      if (c === 0x5c) return true;
+      if (c === 0x22) {
+        this.pos = i + 1;
+        return text.slice(start, i);
+      }
+      if (c === 0x5c) return null;
+      if (c < 0x20) throw GIVE_UP;
     }
-    return true;
+    throw GIVE_UP;
   }
 
   /**
@@ -193,6 +241,42 @@ class Reader {
     return this.text.slice(start, end);
   }
 
+  /**
+   * A JSON string at the position holding padded base64 bytes (what the general path's check and
+   * decoding take: [A-Za-z0-9+/]* then at most two '=', a multiple of 4 long), read as Java's
+   * `new BigInteger(bytes)`; up to 6 bytes without a buffer. Gives up on anything else.
+   */
+  base64TwosComplement(): bigint {
+    const text = this.text;
+    const start = this.pos + 1;
+    let end = start;
+    while (end < text.length && text.charCodeAt(end) !== 0x22) end++;
+    const length = end - start;
+    if (end >= text.length || length === 0 || length % 4 !== 0) throw GIVE_UP;
+    if (length > 8) {
+      // More than 6 bytes: decoded as the general path does.
+      const long = this.plainString();
+      if (!BASE64_TEXT.test(long)) throw GIVE_UP;
+      return fromTwosComplementBytes(Buffer.from(long, 'base64'));
+    }
+    let padding = 0;
+    if (text.charCodeAt(end - 1) === 0x3d) padding = text.charCodeAt(end - 2) === 0x3d ? 2 : 1;
+    // The 6-bit groups as one number (at most 48 bits: exact), then the padding's bits dropped.
+    let bits = 0;
+    for (let i = start; i < end - padding; i++) {
+      const c = text.charCodeAt(i);
+      const v = c < 128 ? BASE64_VALUES[c]! : -1;
+      if (v < 0) throw GIVE_UP;
+      bits = bits * 64 + v;
+    }
+    const bytes = (length / 4) * 3 - padding;
+    // 2 padding characters leave 4 spare bits, 1 leaves 2.
+    const value = Math.floor(bits / (padding === 2 ? 16 : padding === 1 ? 4 : 1));
+    this.pos = end + 1;
+    const signed = value >= 2 ** (8 * bytes - 1) ? value - 2 ** (8 * bytes) : value;
+    return BigInt(signed);
+  }
+
   /** Any value, parsed by the general parser at nesting depth `depth`. */
   node(depth: number): JsonNode {
     const parser = new JsonParser(this.text, this.pos);
@@ -207,9 +291,9 @@ function isDigit(c: number): boolean {
 }
 
 /** A field's value read directly; gives up (throws GIVE_UP) on a value of another JSON type or one not read exactly here. */
-function readValue(reader: Reader, plan: FieldPlan, convert: ConvertNode): unknown {
+function readValue(reader: Reader, plan: FieldPlan, convert: ConvertNode, depth: number): unknown {
   const c = reader.text.charCodeAt(reader.pos);
-  if (plan.read === Read.Node || c === 0x6e /* null */) return convert(plan.field.schema, reader.node(2));
+  if (plan.read === Read.Node || c === 0x6e /* null */) return convert(plan.field.schema, reader.node(depth));
   switch (plan.read) {
     case Read.Boolean:
       if (c === 0x74 && reader.text.startsWith('true', reader.pos)) {
@@ -239,24 +323,33 @@ function readValue(reader: Reader, plan: FieldPlan, convert: ConvertNode): unkno
     case Read.Int64:
       return BigInt(reader.smallInteger());
     case Read.Timestamp:
-      return Timestamp.toLogical(plan.field.schema, BigInt(reader.smallInteger()));
+      return new Date(reader.smallInteger()); // Timestamp.toLogical, at most 15 digits: a valid Date
     case Read.Float32:
       return Math.fround(Number(reader.numberText()));
     case Read.Float64:
       return Number(reader.numberText());
     case Read.String:
       if (c !== 0x22) throw GIVE_UP;
-      return reader.hasEscapes() ? convert(plan.field.schema, reader.node(2)) : reader.plainString();
-    case Read.DecimalBytes: {
+      return reader.stringOrEscaped() ?? convert(plan.field.schema, reader.node(depth));
+    case Read.DecimalBytes:
       if (c !== 0x22) throw GIVE_UP;
-      const text = reader.plainString();
-      if (text.length % 4 !== 0 || !BASE64_TEXT.test(text)) throw GIVE_UP;
-      return Decimal.toLogical(plan.field.schema, new Uint8Array(Buffer.from(text, 'base64')));
-    }
+      return new BigDecimal(reader.base64TwosComplement(), plan.scale);
     default:
       throw GIVE_UP;
   }
 }
+
+/** Whether the rest of `text` from the reader's position is the envelope's closing brace and whitespace. */
+function atEnvelopeEnd(reader: Reader): boolean {
+  reader.skipWs();
+  if (reader.text.charCodeAt(reader.pos) !== 0x7d) return false; // more envelope keys, or malformed
+  reader.pos++;
+  reader.skipWs();
+  return reader.pos === reader.text.length;
+}
+
+/** Fields below this index are marked seen in a number's bits, the rest in an array. */
+const SEEN_BITS = 30;
 
 /**
  * The Struct of `schema` (see readsStruct) whose payload starts at `start` in `text`, the payload
@@ -266,30 +359,49 @@ function readValue(reader: Reader, plan: FieldPlan, convert: ConvertNode): unkno
 export function readStructPayload(text: string, start: number, schema: Schema, convert: ConvertNode): Struct | undefined {
   try {
     const plan = planFor(schema);
+    const inOrder = plan.inOrder;
     const reader = new Reader(text, start);
     reader.skipWs();
     if (text.charCodeAt(reader.pos) !== 0x7b) return undefined;
     reader.pos++;
     const struct = new Struct(schema);
-    const seen = new Uint8Array(plan.fields.length);
+    let seenBits = 0;
+    const seenMore = inOrder.length > SEEN_BITS ? new Uint8Array(inOrder.length) : null;
+    /** The field whose key is expected next (the fields are usually written in schema order). */
+    let next = 0;
     reader.skipWs();
     if (text.charCodeAt(reader.pos) === 0x7d) reader.pos++;
     else {
       for (;;) {
         reader.skipWs();
         if (text.charCodeAt(reader.pos) !== 0x22) return undefined;
-        const key = reader.plainString();
+        let field: FieldPlan | undefined;
+        const expected = next < inOrder.length ? inOrder[next]! : undefined;
+        if (expected !== undefined && text.startsWith(expected.key, reader.pos)) {
+          // The key's exact text as written (escapes included): that field's name.
+          reader.pos += expected.key.length;
+          field = expected;
+        } else {
+          field = plan.byName.get(reader.plainString());
+        }
         reader.skipWs();
         if (text.charCodeAt(reader.pos) !== 0x3a) return undefined;
         reader.pos++;
         reader.skipWs();
-        const field = plan.byName.get(key);
         if (field === undefined) {
           reader.node(2); // a key the schema does not have: checked, then ignored
         } else {
-          if (seen[field.field.index] !== 0) return undefined; // a duplicate key: the last one wins there
-          seen[field.field.index] = 1;
-          struct.put(field.field, readValue(reader, field, convert));
+          const index = field.field.index;
+          // A duplicate key: the last one wins on the general path.
+          if (index < SEEN_BITS) {
+            if ((seenBits & (1 << index)) !== 0) return undefined;
+            seenBits |= 1 << index;
+          } else {
+            if (seenMore![index] !== 0) return undefined;
+            seenMore![index] = 1;
+          }
+          next = index + 1;
+          struct.put(field.field, readValue(reader, field, convert, 2));
         }
         reader.skipWs();
         const c = text.charCodeAt(reader.pos++);
@@ -298,14 +410,32 @@ export function readStructPayload(text: string, start: number, schema: Schema, c
       }
     }
     for (const field of plan.fields) {
-      if (seen[field.index] === 0) struct.put(field, convert(field.schema, undefined));
+      const seen = field.index < SEEN_BITS ? (seenBits & (1 << field.index)) !== 0 : seenMore![field.index] !== 0;
+      if (!seen) struct.put(field, convert(field.schema, undefined));
     }
-    reader.skipWs();
-    if (text.charCodeAt(reader.pos) !== 0x7d) return undefined; // more envelope keys, or malformed
-    reader.pos++;
-    reader.skipWs();
-    return reader.pos === text.length ? struct : undefined;
+    return atEnvelopeEnd(reader) ? struct : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** What readValuePayload gives when it does not read the payload. */
+export const NOT_READ: unique symbol = Symbol('not read');
+
+/**
+ * The Connect value of `schema` (any schema; a struct is read by readStructPayload) whose payload
+ * starts at `start` in `text`, followed by the envelope's closing brace and nothing but
+ * whitespace; NOT_READ when it is not read here. Values of the types above are read directly,
+ * anything else parsed and converted by the general conversion.
+ */
+export function readValuePayload(text: string, start: number, schema: Schema, convert: ConvertNode): unknown {
+  try {
+    const plan = valuePlanFor(schema);
+    const reader = new Reader(text, start);
+    reader.skipWs();
+    const value = readValue(reader, plan, convert, 1);
+    return atEnvelopeEnd(reader) ? value : NOT_READ;
+  } catch {
+    return NOT_READ;
   }
 }

@@ -17,6 +17,24 @@ describe('ConnectHeaders', () => {
     assert.equal(h.lastWithName('a'), null);
   });
 
+  it('gives every instance its own headers, however it was made (empty ones share nothing that changes)', () => {
+    const empty = [new ConnectHeaders(), new ConnectHeaders(), new ConnectHeaders([]), new ConnectHeaders(new ConnectHeaders()), new ConnectHeaders().duplicate()];
+    empty[0]!.addString('a', '1');
+    empty[2]!.addString('c', '3');
+    assert.deepEqual(empty.map((h) => h.size), [1, 0, 1, 0, 0]);
+    const copy = empty[0]!.duplicate();
+    copy.addString('b', '2');
+    assert.deepEqual([[...empty[0]!].map((h) => h.key), [...copy].map((h) => h.key)], [['a'], ['a', 'b']]);
+    const fromCopy = new ConnectHeaders(copy);
+    copy.clear();
+    assert.equal(copy.size, 0);
+    assert.equal(fromCopy.size, 2);
+    copy.addString('d', '4').remove('d').addString('e', '5');
+    assert.deepEqual([...copy].map((h) => h.key), ['e']);
+    assert.equal(new ConnectHeaders().size, 0);
+    assert.deepEqual([...new ConnectHeaders()], []);
+  });
+
   it('validates values added with a schema', () => {
     assert.throws(() => new ConnectHeaders().add('k', 'x', Schema.INT32_SCHEMA), DataException);
   });
@@ -52,5 +70,22 @@ describe('SourceRecord / SinkRecord', () => {
     assert.equal(r2.timestampType, 'LogAppendTime');
     assert.equal(r2.timestamp, 9);
     assert.equal(r.with({ key: null }).key, null);
+  });
+
+  it('records made from a record without headers get their own (with, newRecord)', () => {
+    const r = new SourceRecord({ topic: 't', value: 1, valueSchema: Schema.INT32_SCHEMA });
+    const viaWith = r.with({ value: 2 });
+    const viaNew = r.newRecord('t', null, null, null, Schema.INT32_SCHEMA, 3, null);
+    const given = r.with({ headers: new ConnectHeaders().addString('g', 'v') });
+    viaWith.headers.addString('w', 'x');
+    viaNew.headers.addString('n', 'x');
+    assert.deepEqual([r, viaWith, viaNew, given].map((x) => [...x.headers].map((h) => h.key)), [[], ['w'], ['n'], ['g']]);
+    const sinkRecord = new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: 1n, value: null });
+    const headers = new ConnectHeaders();
+    const fromHeaders = new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: 2n, value: null, headers });
+    headers.addString('later', 'x');
+    assert.equal(fromHeaders.headers.size, 0, 'the record copied the headers given');
+    sinkRecord.with({}).headers.addString('s', 'x');
+    assert.equal(sinkRecord.headers.size, 0);
   });
 });

@@ -15,6 +15,28 @@ describe('BigDecimal', () => {
     assert.throws(() => BigDecimal.parse('1.2.3'), SyntaxError);
   });
 
+  it('parses plain decimals (read without a regular expression up to 15 digits) as Java does, at every length', () => {
+    // Java's rule, spelled out: the digits without the point are the unscaled value, the count after the point the scale.
+    const expected = (text: string): [bigint, number] => {
+      const body = text.replace(/^[+-]/, '');
+      const point = body.indexOf('.');
+      const digits = body.replace('.', '');
+      return [BigInt(digits) * (text.startsWith('-') ? -1n : 1n), point < 0 ? 0 : body.length - point - 1];
+    };
+    const texts = ['0', '-0', '+0', '5.', '.5', '-.5', '+.25', '007', '-00.0100', '12345.67', '-99999999.99', '999999999999999', '-999999999999999',
+      '9999999999999999', '1234567890123456.7', '0.000000000000001', '0.0000000000000001', '-12345678901234.5', '123456789012345678901234567890.5'];
+    for (let i = 0; i < 300; i++) {
+      const int = String(Math.floor(Math.random() * 10 ** (i % 18)));
+      const frac = String(Math.floor(Math.random() * 10 ** (i % 7))).padStart(i % 7, '0');
+      texts.push(`${i % 3 === 0 ? '-' : i % 5 === 0 ? '+' : ''}${int}${i % 7 === 0 ? '' : `.${frac}`}`);
+    }
+    for (const text of texts) {
+      const d = BigDecimal.parse(text);
+      assert.deepEqual([d.unscaled, d.scale], expected(text), text);
+    }
+    for (const bad of ['', '.', '-', '+', '-.', '1.2.3', '1 ', ' 1', '1-', '--1', '1,5', '١']) assert.throws(() => BigDecimal.parse(bad), SyntaxError, JSON.stringify(bad));
+  });
+
   it("prints like Java's BigDecimal.toString", () => {
     const cases: Array<[bigint, number, string]> = [
       [156n, 2, '1.56'], [-156n, 2, '-1.56'], [5n, 3, '0.005'], [123n, 0, '123'], [123n, -2, '1.23E+4'],

@@ -12,7 +12,7 @@ import { Struct } from '../../../../src/connect/api/data/struct.js';
 import { valuesEqual } from '../../../../src/connect/api/data/values.js';
 import { JsonConverter } from '../../../../src/connect/converters/json/json-converter.js';
 import { JsonParser } from '../../../../src/connect/converters/json/json-node.js';
-import { readsStruct, readStructPayload } from '../../../../src/connect/converters/json/struct-payload-reader.js';
+import { NOT_READ, readsStruct, readStructPayload, readValuePayload } from '../../../../src/connect/converters/json/struct-payload-reader.js';
 
 const FULL_SCHEMA = '{"type":"struct","fields":['
   + '{"type":"boolean","optional":true,"field":"b"},'
@@ -46,6 +46,11 @@ const READ_HERE = [
   '{"i32":7,"unknown":{"deep":[1,{"x":"\\u0041"}]},"other":null}',
   '{"i32":7,"s":"a\\"b"}', // an escaped value goes through the general parser, field by field
   '{"i32":7,"i64":999999999999999,"f32":1e40,"f64":1E+2,"ts":-1}',
+  '{"flag":true,"list":null,"i32":3,"b":false,"i8":1}', // out of schema order
+  '{"i32":1,"dec":"AA=="}', '{"i32":1,"dec":"AB=="}', '{"i32":1,"dec":"/w=="}', '{"i32":1,"dec":"gA=="}', '{"i32":1,"dec":"AIA="}',
+  '{"i32":1,"dec":"////////"}', '{"i32":1,"dec":"gAAAAAAA"}', '{"i32":1,"dec":"f///////"}', '{"i32":1,"dec":"AQIDBAUG"}',
+  '{"i32":1,"dec":"AQIDBAUGBw=="}', '{"i32":1,"dec":"gAAAAAAAAAAAAAAA"}', // more than 6 bytes
+  '{"i32":1,"ts":0,"i64":-999999999999999}',
 ];
 
 /** Payloads it leaves to the general path (which may read them or reject them). */
@@ -82,6 +87,12 @@ const LEFT = [
   '{"i32":1,"s":"a\u0001b"}', // an unescaped control character
   '{"i32":1,"unknown":[1,]}',
   '{"i32":1',
+  '{"b":true,"i32":1,"b\\u0038":5}', // an escaped key out of order
+  '{"i8":1,"i32":1,"i8":2}', // a duplicate of a key read in order
+  '{"i16":1,"i8":1,"i16":2,"i32":1}', // a duplicate matched in order after an out-of-order key
+  '{"i32":1,"dec":""}', '{"i32":1,"dec":"===="}', '{"i32":1,"dec":"A==="}', '{"i32":1,"dec":"AA=A"}', '{"i32":1,"dec":"=AAA"}',
+  '{"i32":1,"dec":"AAA"}', '{"i32":1,"dec":"AAAAA"}', '{"i32":1,"dec":"-_-_"}', '{"i32":1,"dec":"AA\\u003d="}', '{"i32":1,"dec":"AAé="}',
+  '{"i32":1,"dec":"AQIDBAUGBw="}', '{"i32":1,"dec":"AQIDBAUGBw=!"}', '{"i32":1,"dec":"AQID', // malformed
 ];
 
 function converter(configs: Record<string, string>): JsonConverter {
@@ -155,6 +166,74 @@ describe('readStructPayload', () => {
     assert.equal((struct.get('addr') as Struct).get('city'), 'Oslo');
     assert.deepEqual(struct.get('list'), [1, 2, 3]);
     assert.equal(struct.get('flag'), false);
+  });
+});
+
+describe('readValuePayload: single values', () => {
+  it('reads the usual values itself and leaves the rest, as the general path reads them', () => {
+    const cases: Array<[string, string[], string[]]> = [
+      ['{"type":"int64","optional":false}', ['1', '-0', '999999999999999', ' 7 '], ['9999999999999999', '1.5', '"1"', 'null', '1 1', '[1]']],
+      ['{"type":"int32","optional":true}', ['0', '-2147483648', 'null'], ['2147483648', '1e2', 'true']],
+      ['{"type":"string","optional":false}', ['""', '"plain"', '"esc\\"aped"'], ['null', '5', '"\u0001"']],
+      ['{"type":"boolean","optional":false}', ['true', 'false'], ['1', 'tru']],
+      ['{"type":"double","optional":false}', ['1.5', '-0.0', '1E300'], ['"NaN"', '.5']],
+      ['{"type":"bytes","optional":false,"name":"org.apache.kafka.connect.data.Decimal","version":1,"parameters":{"scale":"2"}}', ['"AA=="', '"gAAAAAAAAAAA"'], ['1.5', '"AA"']],
+      ['{"type":"int64","optional":false,"name":"org.apache.kafka.connect.data.Timestamp","version":1}', ['1700000000123', '-5'], ['1.5', '"1"', '1234567890123456']],
+      ['{"type":"array","items":{"type":"int32","optional":false},"optional":false}', ['[1,2]', '[]'], ['[1,"x"]', '{}']],
+    ];
+    for (const [schemaText, readHere, left] of cases) {
+      const warm = converter({});
+      for (const payload of [...readHere, ...left]) {
+        const json = `{"schema":${schemaText},"payload":${payload}}`;
+        assert.ok(read(warm, `{"schema":${schemaText},"payload":${readHere[0]}}`).ok, schemaText);
+        const general = read(converter({}), ` ${json}`);
+        const fast = read(warm, json);
+        assert.equal(fast.ok, general.ok, `${schemaText} ${payload}`);
+        if (!fast.ok || !general.ok) assert.deepEqual(fast, general, payload);
+        else assert.ok(valuesEqual(fast.result.value, general.result.value), `${schemaText} ${payload}: ${show(fast.result.value)} != ${show(general.result.value)}`);
+      }
+      const schema = converter({}).asConnectSchema(new JsonParser(schemaText).parseDocument()!)!;
+      const viaConverter = (s: Schema, node: unknown): unknown => (warm as unknown as { convertToConnect(s: Schema, n: unknown): unknown }).convertToConnect(s, node);
+      for (const payload of readHere) assert.notEqual(readValuePayload(`${payload}}`, 0, schema, viaConverter), NOT_READ, `${schemaText} ${payload}`);
+      assert.equal(readValuePayload(`${readHere[0]}}x`, 0, schema, viaConverter), NOT_READ, 'trailing content');
+    }
+  });
+});
+
+describe('readStructPayload: keys', () => {
+  it('matches a key with escapes by its text as written when it comes in schema order', () => {
+    const schemaText = '{"type":"struct","fields":[{"type":"int32","optional":true,"field":"a\\"b"},{"type":"int32","optional":true,"field":"\u00e9\\n"}],"optional":false}';
+    const warm = converter({});
+    for (const payload of ['{"a\\"b":1,"é\\n":2}', '{"a\\"b":1,"\\u00e9\\n":2}', '{"é\\n":2,"a\\"b":1}', '{"a\\u0022b":1}']) {
+      const json = `{"schema":${schemaText},"payload":${payload}}`;
+      const general = read(converter({}), ` ${json}`);
+      read(warm, json);
+      const fast = read(warm, json);
+      assert.ok(fast.ok && general.ok, payload);
+      assert.ok(valuesEqual(fast.result.value, general.result.value), `${payload}: ${show(fast.result.value)} != ${show(general.result.value)}`);
+    }
+    const schema = converter({}).asConnectSchema(new JsonParser(schemaText).parseDocument()!)!;
+    const struct = readStructPayload('{"a\\"b":1,"é\\n":2}}', 0, schema, () => assert.fail('not called'))!;
+    assert.equal(struct.get('a"b'), 1);
+    assert.equal(struct.get('é\n'), 2);
+  });
+});
+
+describe('readStructPayload: wide structs', () => {
+  it('tells duplicate keys apart beyond the 30th field', () => {
+    const fields = Array.from({ length: 40 }, (_, i) => `{"type":"int32","optional":true,"field":"f${i}"}`).join(',');
+    const schemaText = `{"type":"struct","fields":[${fields}],"optional":false}`;
+    const schema = converter({}).asConnectSchema(new JsonParser(schemaText).parseDocument()!)!;
+    const c = converter({});
+    const viaConverter = (s: Schema, node: unknown): unknown => (c as unknown as { convertToConnect(s: Schema, n: unknown): unknown }).convertToConnect(s, node);
+    const all = Array.from({ length: 40 }, (_, i) => `"f${i}":${i}`).join(',');
+    const struct = readStructPayload(`{${all}}}`, 0, schema, viaConverter)!;
+    assert.equal(struct.get('f39'), 39);
+    assert.equal(struct.get('f29'), 29);
+    assert.equal(readStructPayload(`{${all},"f35":1}}`, 0, schema, viaConverter), undefined);
+    assert.equal(readStructPayload(`{${all},"f3":1}}`, 0, schema, viaConverter), undefined);
+    assert.equal(readStructPayload('{"f35":1,"f2":2}}', 0, schema, viaConverter)!.get('f35'), 1);
+    assert.equal(readStructPayload('{"f35":1,"f2":2}}', 0, schema, viaConverter)!.get('f36'), null);
   });
 });
 
