@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createConnection, createServer } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { FrameReader } from '../../src/net/frame-reader.js';
 import { FrameWriter } from '../../src/net/frame-writer.js';
+import { tcpPair } from './tcp-pair.js';
 
 /** A Writable whose writes complete only when the test says so; records each writev batch. */
 class HeldWritable extends Writable {
@@ -116,12 +114,7 @@ describe('FrameWriter', () => {
   });
 
   it('writes frames over a real socket that a FrameReader reads back', async () => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const accepted = once(server, 'connection');
-    const client = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
-    const [peer] = (await accepted) as [Socket];
+    const { client, peer, close } = await tcpPair();
     try {
       const writer = new FrameWriter(client);
       const reader = new FrameReader({ maxFrameBytes: 1 << 20 });
@@ -138,21 +131,13 @@ describe('FrameWriter', () => {
       await done;
       assert.deepEqual(received, payloads);
     } finally {
-      client.destroy();
-      peer.destroy();
-      server.close();
+      close();
     }
   });
 
   // The timeout turns a corrupted stream (a frame that never completes) into a failure, not a hang.
   it('copies small frames into a reused buffer without corrupting frames the socket still holds', { timeout: 60_000 }, async () => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const accepted = once(server, 'connection');
-    const client = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
-    await once(client, 'connect');
-    const [peer] = (await accepted) as [Socket];
+    const { client, peer, close } = await tcpPair();
     try {
       const writer = new FrameWriter(client);
       const reader = new FrameReader({ maxFrameBytes: 1 << 20 });
@@ -201,20 +186,12 @@ describe('FrameWriter', () => {
       await new Promise((r) => setImmediate(r));
       assert.equal(flushedCallbacks, payloads.length);
     } finally {
-      client.destroy();
-      peer.destroy();
-      server.close();
+      close();
     }
   });
 
   it('on a plain socket with nothing queued, a frame the kernel takes whole is done when write() returns; one taken in part or queued is done once flushed, in order', { timeout: 60_000 }, async () => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const accepted = once(server, 'connection');
-    const client = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
-    await once(client, 'connect');
-    const [peer] = (await accepted) as [Socket];
+    const { client, peer, close } = await tcpPair();
     try {
       let progress = 0;
       const writer = new FrameWriter(client, { onProgress: () => progress++ });
@@ -257,9 +234,7 @@ describe('FrameWriter', () => {
       assert.equal(received.length, payloads.length);
       for (let i = 0; i < payloads.length; i++) assert.ok(received[i]!.equals(payloads[i]!), `frame ${i} arrived intact`);
     } finally {
-      client.destroy();
-      peer.destroy();
-      server.close();
+      close();
     }
   });
 });

@@ -1,32 +1,18 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createConnection, createServer, Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { readIntoReusedBuffer } from '../../src/net/socket-reads.js';
+import { tcpPair } from './tcp-pair.js';
+import type { TcpPair } from './tcp-pair.js';
 
-/** A server whose accepted sockets are switched to reused-buffer reads in the 'connection' listener. */
-async function acceptedPair(buffer: Buffer, onRead: (n: number, into: Buffer) => void): Promise<{ client: Socket; peer: Socket; switched: boolean; close: () => void }> {
+/** A connection whose accepted socket is switched to reused-buffer reads in the 'connection' listener. */
+async function acceptedPair(buffer: Buffer, onRead: (n: number, into: Buffer) => void): Promise<TcpPair & { switched: boolean }> {
   let switched = false;
-  const server = createServer((s) => {
+  const pair = await tcpPair((s) => {
     switched = readIntoReusedBuffer(s, buffer, onRead);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const accepted = once(server, 'connection');
-  const client = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
-  await once(client, 'connect');
-  const [peer] = (await accepted) as [Socket];
-  return {
-    client,
-    peer,
-    switched,
-    close: () => {
-      client.destroy();
-      peer.destroy();
-      server.close();
-    },
-  };
+  return { ...pair, switched };
 }
 
 describe('readIntoReusedBuffer', () => {
