@@ -202,10 +202,19 @@ type SamsaTools = typeof import('./samsa-tools.js');
 /**
  * What the bins run: `samsa <tool> [args]` from the server bundle, or from the ES modules when
  * there is no up-to-date bundle or SAMSA_BUNDLE=0 asks for them (readable stack traces when
- * debugging); then exits with the tool's status. Kept in this file so that a bin loads two
- * CommonJS files before the bundle.
+ * debugging); then exits with the tool's status. The Kafka Connect workers run in a thread of
+ * their own with a larger young generation (tool-thread.cts). Kept in this file so that a bin
+ * loads two CommonJS files before the bundle.
  */
 export function runTool(argv: string[]): void {
+  if (argv[0]?.startsWith('connect-') === true) {
+    // Read only for these tools: the broker's start does without it.
+    const thread = require('./tool-thread.cjs') as typeof import('./tool-thread.cjs');
+    if (thread.runsInToolThread(argv)) {
+      thread.runToolInThread(argv);
+      return;
+    }
+  }
   const bundle = process.env.SAMSA_BUNDLE === '0' ? null : ServerBundle.load();
   const tools: Promise<SamsaTools> = bundle === null ? import('./samsa-tools.js') : Promise.resolve(bundle.entry<SamsaTools>());
   tools

@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { destination, pino } from 'pino';
 import type { Logger as PinoLogger } from 'pino';
 
@@ -16,8 +17,11 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   // Straight to file descriptor 1, as pino's default destination does when process.stdout is
   // untouched, but without reading process.stdout.fd: making process.stdout loads Node's stream
-  // modules, milliseconds of a broker's start that nothing else needs.
-  return pino({ name: options.name ?? 'samsa', level: options.level ?? process.env.SAMSA_LOG_LEVEL ?? 'info' }, destination(1));
+  // modules, milliseconds of a broker's start that nothing else needs. Buffered writes are
+  // flushed when the process exits, but pino hooks that only in the main thread: in a worker
+  // thread (the Connect bins run their worker in one, bin/tool-thread.cts) every line is written
+  // at once, or the last lines before an exit would be lost.
+  return pino({ name: options.name ?? 'samsa', level: options.level ?? process.env.SAMSA_LOG_LEVEL ?? 'info' }, destination({ dest: 1, minLength: 0, sync: !isMainThread }));
 }
 
 /** A logger that drops everything: the default for embedded use in tests. */
