@@ -20,7 +20,7 @@ import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 /** The tools that run a Kafka Connect worker. */
 const TOOLS_IN_A_THREAD = new Set(['connect-standalone', 'connect-distributed']);
 
-/** The thread's young generation: two 64 MB semi-spaces and the space objects are promoted through (V8 counts three semi-spaces). */
+/** The thread's young generation for 64 MB semi-spaces: V8 sizes it as three semi-spaces (the two of the scavenger and the new large-object space). */
 export const TOOL_THREAD_YOUNG_GENERATION_MB = 3 * 64;
 
 /** The entry of the tool's thread (tool-thread-entry.cts). */
