@@ -7,7 +7,7 @@
  * Also the connection's literals against mysql2's own escaping in both sql_modes.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as mysql from 'mysql2/promise';
 import { BigDecimal } from '../../../../../src/connect/api/data/big-decimal.js';
 import { SinkRecord } from '../../../../../src/connect/api/data/connect-record.js';
@@ -15,7 +15,7 @@ import { ConnectDate, Decimal, Time, Timestamp } from '../../../../../src/connec
 import { Schema } from '../../../../../src/connect/api/data/schema.js';
 import { SchemaBuilder } from '../../../../../src/connect/api/data/schema-builder.js';
 import { Struct } from '../../../../../src/connect/api/data/struct.js';
-import { bindValue, openDbConnection, type DbConnection } from '../../../../../src/connect/connectors/jdbc/db-connection.js';
+import { bindValue, type DbConnection } from '../../../../../src/connect/connectors/jdbc/db-connection.js';
 import { inlineParameters, mysqlLiteral } from '../../../../../src/connect/connectors/jdbc/mysql-connection.js';
 import { BufferedRecords } from '../../../../../src/connect/connectors/jdbc/sink/buffered-records.js';
 import { DbStructure } from '../../../../../src/connect/connectors/jdbc/sink/db-structure.js';
@@ -23,7 +23,8 @@ import { JdbcSinkConfig } from '../../../../../src/connect/connectors/jdbc/sink/
 import { MySqlSinkDialect } from '../../../../../src/connect/connectors/jdbc/sink/mysql-sink-dialect.js';
 import { silentLogger } from '../../../../../src/logging/logger.js';
 import { skipUnless } from '../../../../../src/testkit/database-process.js';
-import { mariaDbAvailable, startMariaDb, type MariaDbServer } from '../../../../../src/testkit/mariadb-server.js';
+import { mariaDbAvailable } from '../../../../../src/testkit/mariadb-server.js';
+import { useMariaDbDatabase } from '../mariadb-database.js';
 
 const HARD_STRINGS = [
   '', 'plain', "it's", 'say "hi"', 'back\\slash', 'trailing\\', "\\'", 'nul\u0000byte', 'tab\tnew\nline\rcr', 'ctrl-z\u001a', 'bs\b',
@@ -113,24 +114,12 @@ function recording(conn: DbConnection, general: boolean): { conn: DbConnection; 
 }
 
 describe('JDBC sink statements as text on MariaDB', { skip: skipUnless(mariaDbAvailable()) }, () => {
-  let server: MariaDbServer;
-  let conn: DbConnection;
-  let url: string;
-
-  before(async () => {
-    server = await startMariaDb();
-    url = await server.createDatabase('sink_text');
-    conn = await openDbConnection({ url, user: server.user, password: server.password }, silentLogger());
-  });
-  after(async () => {
-    await conn?.close();
-    await server?.stop();
-  });
+  const db = useMariaDbDatabase('sink_text');
 
   for (const [mode, pkMode, timeZone] of [['upsert', 'record_key', 'UTC'], ['upsert', 'record_key', 'Europe/Paris'], ['insert', 'kafka', 'America/New_York']] as const) {
     it(`${mode} (pk.mode=${pkMode}, db.timezone=${timeZone}): the same SQL text and the same rows as the general path`, async () => {
       const config = new JdbcSinkConfig({
-        name: 'text-test', 'connection.url': url, topics: 'hard', 'insert.mode': mode, 'pk.mode': pkMode,
+        name: 'text-test', 'connection.url': db.url, topics: 'hard', 'insert.mode': mode, 'pk.mode': pkMode,
         ...(pkMode === 'record_key' ? { 'pk.fields': 'id,code' } : {}), 'auto.create': 'true', 'db.timezone': timeZone, 'batch.size': '7',
       });
       const dialect = new MySqlSinkDialect(config.quoteIdentifiers, config.timeZone);
@@ -139,7 +128,7 @@ describe('JDBC sink statements as text on MariaDB', { skip: skipUnless(mariaDbAv
       for (const general of [true, false]) {
         const table = `hard_${mode}_${timeZone.replace('/', '_').toLowerCase()}_${general ? 'general' : 'text'}`;
         const tableId = dialect.parseTableId(table);
-        const rec = recording(conn, general);
+        const rec = recording(db.conn, general);
         const buffer = new BufferedRecords(config, tableId, dialect, new DbStructure(dialect, silentLogger()), null);
         await buffer.prepare(rec.conn, records());
         rec.statements.length = 0; // the CREATE TABLE
@@ -149,7 +138,7 @@ describe('JDBC sink statements as text on MariaDB', { skip: skipUnless(mariaDbAv
         if (!general) assert.ok(rec.statements.every((s) => s.params.length === 0), 'the text path sends no parameters');
         else assert.ok(rec.statements.every((s) => s.params.length > 0), 'the general path binds parameters');
         const cols = mode === 'insert' ? '`__connect_offset`' : '`id`, `code`';
-        contents.push((await conn.query(`SELECT * FROM \`${table}\` ORDER BY ${cols}`)).rows);
+        contents.push((await db.conn.query(`SELECT * FROM \`${table}\` ORDER BY ${cols}`)).rows);
       }
       assert.deepEqual(texts[1], texts[0]);
       assert.deepEqual(contents[1], contents[0]);

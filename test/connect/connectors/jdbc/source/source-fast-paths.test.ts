@@ -6,17 +6,17 @@
  * with FLOAT and DOUBLE columns is read through the binary protocol.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { BigDecimal } from '../../../../../src/connect/api/data/big-decimal.js';
 import type { Struct } from '../../../../../src/connect/api/data/struct.js';
 import { DataException } from '../../../../../src/connect/api/errors.js';
-import { openDbConnection, type DbConnection } from '../../../../../src/connect/connectors/jdbc/db-connection.js';
 import { wallClockToEpochMicros, wallClockToEpochMillis } from '../../../../../src/connect/connectors/jdbc/db-time.js';
 import { plainDecimal } from '../../../../../src/connect/connectors/jdbc/source/column-mapping.js';
 import { createSchemaMapping, describeSourceColumns, resultColumns } from '../../../../../src/connect/connectors/jdbc/source/schema-mapping.js';
 import { skipUnless } from '../../../../../src/testkit/database-process.js';
-import { mariaDbAvailable, startMariaDb, type MariaDbServer } from '../../../../../src/testkit/mariadb-server.js';
+import { mariaDbAvailable } from '../../../../../src/testkit/mariadb-server.js';
 import { pollRecords, silentLogger, startTask } from './source-test-support.js';
+import { useMariaDbDatabase } from '../mariadb-database.js';
 
 /** What the general path makes of decimal text, or the error's class name. */
 function generalDecimal(text: string, scale: number): BigDecimal | string {
@@ -74,39 +74,27 @@ describe('JDBC source fast paths without a database', () => {
 });
 
 describe('JDBC source pages through the MySQL text protocol', { skip: skipUnless(mariaDbAvailable()) }, () => {
-  let server: MariaDbServer;
-  let url: string;
-  let conn: DbConnection;
-
-  before(async () => {
-    server = await startMariaDb();
-    url = await server.createDatabase('fastdb');
-    conn = await openDbConnection({ url, user: server.user, password: server.password }, silentLogger());
-  });
-  after(async () => {
-    await conn?.close();
-    await server?.stop();
-  });
+  const db = useMariaDbDatabase('fastdb');
 
   it('gives the same records as the binary protocol for every column type it is used for', async () => {
-    await conn.execute(`CREATE TABLE t (
+    await db.conn.execute(`CREATE TABLE t (
       id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
       ti TINYINT, tiu TINYINT UNSIGNED, flag BOOLEAN, b1 BIT(1), b16 BIT(16), si SMALLINT, siu SMALLINT UNSIGNED,
       mi MEDIUMINT, miu MEDIUMINT UNSIGNED, i INT, iu INT UNSIGNED, bi BIGINT, biu BIGINT UNSIGNED,
       dec10 DECIMAL(10,2), dec0 DECIMAL(5,0), dec30 DECIMAL(30,9), d DATE, t0 TIME, t3 TIME(3), t6 TIME(6), dt0 DATETIME, dt6 DATETIME(6),
       ts3 TIMESTAMP(3) NULL, y YEAR, txt TEXT, vc VARCHAR(50), ch CHAR(3), en ENUM('a','b'), st SET('x','y'), js JSON,
       bin BLOB, vb VARBINARY(8), bn BINARY(3))`);
-    await conn.execute(`INSERT INTO t (ti, tiu, flag, b1, b16, si, siu, mi, miu, i, iu, bi, biu, dec10, dec0, dec30, d, t0, t3, t6, dt0, dt6, ts3, y, txt, vc, ch, en, st, js, bin, vb, bn) VALUES
+    await db.conn.execute(`INSERT INTO t (ti, tiu, flag, b1, b16, si, siu, mi, miu, i, iu, bi, biu, dec10, dec0, dec30, d, t0, t3, t6, dt0, dt6, ts3, y, txt, vc, ch, en, st, js, bin, vb, bn) VALUES
       (-128, 255, TRUE, b'1', b'1000000000000001', -32768, 65535, -8388608, 16777215, -2147483648, 4294967295, -9223372036854775808, 9223372036854775807,
        -12345678.91, 99999, -123456789012345678901.123456789, '1000-01-01', '23:59:59', '23:59:59.999', '00:00:00.000001', '9999-12-31 23:59:59', '1969-12-31 23:59:59.999999',
        '2038-01-19 03:14:07.999', 1901, 'Grüße, 世界 😀 \\\\ '' "', 'naïve 🚀', 'abc', 'b', 'x,y', '{"k": [1, 2]}', X'000102FEFF', X'00FF', X'0A'),
       (127, 0, FALSE, b'0', b'0', 32767, 0, 8388607, 0, 2147483647, 0, 9223372036854775807, 0,
        0.00, -0, 0.000000001, '2024-02-29', '00:00:00', '00:00:01.500', '12:34:56.123456', '2024-02-29 12:00:00', '2024-02-29 12:00:00.000000',
        '1970-01-01 00:00:01.000', 2155, '', '', '', 'a', '', '[]', X'', X'', X'000000')`);
-    await conn.execute('INSERT INTO t (id, bi, biu) VALUES (9007199254740993, -9007199254740993, 9007199254740993)');
-    const described = await describeSourceColumns(conn, { name: 't' });
+    await db.conn.execute('INSERT INTO t (id, bi, biu) VALUES (9007199254740993, -9007199254740993, 9007199254740993)');
+    const described = await describeSourceColumns(db.conn, { name: 't' });
     const sql = 'SELECT * FROM `t` WHERE `id` > ? ORDER BY `id` LIMIT 1000';
-    const results = [await conn.query(sql, [-1n]), await conn.query(sql, [-1n], { inlineParameters: true })];
+    const results = [await db.conn.query(sql, [-1n]), await db.conn.query(sql, [-1n], { inlineParameters: true })];
     const structs = results.map((result) => {
       const mapping = createSchemaMapping('t', result.columns.map((c) => c.name), described, resultColumns(result.columns), 'mysql', 'none', 'Europe/Paris', silentLogger());
       return result.rows.map((row) => mapping.toStruct(row));
@@ -122,12 +110,12 @@ describe('JDBC source pages through the MySQL text protocol', { skip: skipUnless
   });
 
   it('reads a table with FLOAT and DOUBLE columns through the binary protocol: each value exactly as stored', async () => {
-    await conn.execute('CREATE TABLE floats (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, f FLOAT, dbl DOUBLE)');
+    await db.conn.execute('CREATE TABLE floats (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, f FLOAT, dbl DOUBLE)');
     const doubles = [Math.PI, 0.1 + 0.2, 1 / 3, -1e-300, 123456789.12345679, Number.MAX_VALUE];
     const floats = [Math.fround(Math.PI), Math.fround(1 / 3), Math.fround(0.1), Math.fround(16777217), Math.fround(-3.4e38), Math.fround(2.5)];
-    for (let i = 0; i < doubles.length; i++) await conn.execute('INSERT INTO floats (f, dbl) VALUES (?, ?)', [floats[i], doubles[i]]);
+    for (let i = 0; i < doubles.length; i++) await db.conn.execute('INSERT INTO floats (f, dbl) VALUES (?, ?)', [floats[i], doubles[i]]);
     const { task, offsets } = await startTask({
-      'connection.url': url, 'connection.user': server.user, 'connection.password': server.password, 'topic.prefix': 'db_', 'poll.interval.ms': '100',
+      'connection.url': db.url, 'connection.user': db.server.user, 'connection.password': db.server.password, 'topic.prefix': 'db_', 'poll.interval.ms': '100',
       'connection.attempts': '1', mode: 'incrementing', 'incrementing.column.name': 'id', 'table.whitelist': 'floats',
     });
     try {
