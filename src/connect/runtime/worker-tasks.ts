@@ -12,6 +12,9 @@
  *
  * Sink: a consumer in group `connect-<connector name>` (auto.offset.reset earliest, no
  * auto-commit) → converters (toConnectData) → transformation chain → `SinkTask.put(batch)`.
+ * One put() runs at a time, and the next batch is converted while it runs (a put() that waits for
+ * a database leaves the thread free for that); a batch's offsets become committable when its
+ * put() returned. A RetriableException from put() has the same records put again.
  * Every `offset.flush.interval.ms`, before partitions are revoked and on stop, the task's
  * `preCommit()` (by default `flush()`) runs and then the offsets it returned are committed, so a
  * committed offset never runs ahead of what the task made durable.
@@ -127,6 +130,14 @@ export interface SourceTaskOptions {
  * bounds the records held the same way.
  */
 const MAX_BATCHES_IN_FLIGHT = 4;
+
+/** How many records of a polled batch a source task converts before it lets other work on the thread run. */
+const SOURCE_SLICE_RECORDS = 500;
+
+/** Resolves after the I/O and timers that are due have run (a macrotask later). */
+function yieldToOtherTasks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** A polled batch handed to the producer, kept in poll order until it and every batch before it were acknowledged. */
 interface InFlightBatch {
@@ -278,7 +289,11 @@ export class WorkerSourceTask implements WorkerTask {
     const applyStage = (): SourceRecord | null => stage!.apply(input);
     const convertKey = (): Buffer | null => converters.keyConverter.fromConnectData(current.topic, current.headers, current.keySchema, current.key);
     const convertValue = (): Buffer | null => converters.valueConverter.fromConnectData(current.topic, current.headers, current.valueSchema, current.value);
-    for (const record of records) {
+    for (let r = 0; r < records.length; r++) {
+      // A large poll is converted in slices, so that other tasks on this thread (a sink's put
+      // coming back from its database, a consumer's group protocol) are not kept waiting for all of it.
+      if (r > 0 && r % SOURCE_SLICE_RECORDS === 0) await yieldToOtherTasks();
+      const record = records[r]!;
       context.sourceRecord = record;
       let transformed: SourceRecord | null = record;
       for (let s = 0; s < stages.length && transformed !== null; s++) {
@@ -457,6 +472,21 @@ export interface SinkTaskOptions {
   consumerSettings?: Partial<ConsumerOptions>;
 }
 
+/** A batch handed to the sink task's put() (see WorkerSinkTask.startPut). */
+interface PendingPut {
+  readonly records: SinkRecord[];
+  readonly topic: string;
+  readonly partition: number;
+  /** The offset to commit for the partition once the records are put. */
+  readonly next: bigint;
+  /** Settles (never rejects) when put() returned or threw; `error` says which. */
+  done: Promise<void>;
+  error: unknown;
+}
+
+/** How long a sink task waits before putting a batch again after a RetriableException. */
+const RETRIABLE_PUT_BACKOFF_MS = 100;
+
 export class WorkerSinkTask implements WorkerTask {
   readonly id: string;
   private readonly consumer: Consumer;
@@ -478,6 +508,8 @@ export class WorkerSinkTask implements WorkerTask {
   private readonly activeTopics = new Set<string>();
   /** Each record put → what was consumed for it; kept only once the task asked for the errant record reporter. */
   private consumedRecords: WeakMap<SinkRecord, ConsumedRecord> | null = null;
+  /** The batch handed to put() and not yet settled (see startPut). */
+  private pendingPut: PendingPut | null = null;
 
   constructor(private readonly options: SinkTaskOptions) {
     this.id = options.id;
@@ -541,39 +573,107 @@ export class WorkerSinkTask implements WorkerTask {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset }) => {
+      eachBatch: async ({ batch, resolveOffset, isStale }) => {
+        if (this.stopping || batch.messages.length === 0) return;
+        if (!this.activeTopics.has(batch.topic)) {
+          this.activeTopics.add(batch.topic);
+          this.options.onTopic?.(batch.topic);
+        }
+        // Converted outside the lock: while the previous batch's put() is still running.
+        let records: SinkRecord[];
+        try {
+          records = await this.convertBatch(batch.topic, batch.partition, batch.messages);
+        } catch (e) {
+          // A RetriableException: the consumer delivers the same batch again after a backoff.
+          if (e instanceof RetriableException) throw e;
+          this.fail(e);
+          return;
+        }
         await this.lock.run(async () => {
-          if (this.stopping || batch.messages.length === 0) return;
-          try {
-            if (!this.activeTopics.has(batch.topic)) {
-              this.activeTopics.add(batch.topic);
-              this.options.onTopic?.(batch.topic);
-            }
-            const records = await this.convertBatch(batch.topic, batch.partition, batch.messages);
-            await this.options.task.put(records);
-          } catch (e) {
-            // A RetriableException: the consumer delivers the same batch again after a backoff.
-            if (e instanceof RetriableException) throw e;
-            // Anything else fails the task, as in Kafka: consumption stops, nothing more is committed.
-            const error = e instanceof Error ? e : new Error(String(e));
-            this.options.logger.error({ task: this.id, err: error.message }, 'sink task failed');
-            this.failed = true;
-            this.stopping = true;
-            this.finished.reject(error);
-            setImmediate(() => void this.consumer.stop().catch(() => undefined));
-            return;
-          }
-          const last = BigInt(batch.messages[batch.messages.length - 1]!.offset);
-          resolveOffset(last.toString()); // moves the consumer's position; nothing is auto-committed
-          this.current.set(topicPartitionKey(batch), { topic: batch.topic, partition: batch.partition, offset: last + 1n });
-          this.applySeeks();
+          await this.settlePut();
+          // Stopping, failed, or the previous put() paused or moved this partition (a seek, a
+          // rebalance): these records are not put; the consumer delivers them again from its
+          // position when the partition is consumed again.
+          if (this.stopping || isStale()) return;
           if (this.commitRequested || (this.options.offsetFlushIntervalMs > 0 && Date.now() - this.lastCommit >= this.options.offsetFlushIntervalMs)) await this.commitLocked(null);
+          const last = BigInt(batch.messages[batch.messages.length - 1]!.offset);
+          this.startPut({ records, topic: batch.topic, partition: batch.partition, next: last + 1n, error: null, done: Promise.resolve() });
+          resolveOffset(last.toString()); // moves the consumer's position; nothing is auto-committed
         });
       },
     });
     if (this.options.offsetFlushIntervalMs > 0) {
       this.flushTimer = setInterval(() => void this.lock.run(() => this.commitLocked(null)).catch((e: Error) => this.options.logger.error({ task: this.id, err: e.message }, 'offset commit failed')), this.options.offsetFlushIntervalMs);
     }
+  }
+
+  /**
+   * Hands a batch to the task's put() without waiting for it: the consumer goes on to the next
+   * batch, which is converted while the task writes this one. Only one put() runs at a time, and
+   * nothing else is asked of the task (put, preCommit, open, close, stop) before it settled
+   * (`settlePut`, first thing under the lock). A failed put() is settled at once.
+   */
+  private startPut(put: PendingPut): void {
+    let result: void | Promise<void>;
+    try {
+      result = this.options.task.put(put.records);
+    } catch (e) {
+      result = Promise.reject(e);
+    }
+    put.done = Promise.resolve(result).then(
+      () => {
+        if (this.commitRequested) void this.lock.run(() => this.settlePut().then(() => (this.commitRequested ? this.commitLocked(null) : undefined))).catch((e: Error) => this.options.logger.error({ task: this.id, err: e.message }, 'offset commit failed'));
+      },
+      (e: unknown) => {
+        put.error = e ?? new Error('put() failed');
+        void this.lock.run(() => this.settlePut());
+      },
+    );
+    this.pendingPut = put;
+  }
+
+  /**
+   * Waits for the put() in progress. Done: its records' offsets become committable and the seeks
+   * the task asked for apply. A RetriableException: the same records are put again after a
+   * backoff (Kafka's WorkerSinkTask redelivers the batch), unless the task is stopping (they are
+   * consumed again after a restart). Anything else fails the task. Call with the lock held.
+   */
+  private async settlePut(): Promise<void> {
+    for (;;) {
+      const put = this.pendingPut;
+      if (put === null) return;
+      await put.done;
+      if (put !== this.pendingPut) continue;
+      if (put.error === null) {
+        this.pendingPut = null;
+        this.current.set(topicPartitionKey(put), { topic: put.topic, partition: put.partition, offset: put.next });
+        this.applySeeks();
+        return;
+      }
+      const error = put.error;
+      if (error instanceof RetriableException && !this.stopping) {
+        this.options.logger.warn({ task: this.id, err: error.message, records: put.records.length }, 'put() failed with a retriable error; putting the batch again');
+        await new Promise((resolve) => setTimeout(resolve, RETRIABLE_PUT_BACKOFF_MS));
+        if (this.stopping) continue;
+        put.error = null;
+        this.startPut(put);
+        continue;
+      }
+      this.pendingPut = null;
+      if (!(error instanceof RetriableException)) this.fail(error);
+      return;
+    }
+  }
+
+  /** The task failed, as in Kafka: consumption stops, nothing more is committed. */
+  private fail(e: unknown): void {
+    if (this.failed) return;
+    const error = e instanceof Error ? e : new Error(String(e));
+    this.options.logger.error({ task: this.id, err: error.message }, 'sink task failed');
+    this.failed = true;
+    this.stopping = true;
+    this.finished.reject(error);
+    setImmediate(() => void this.consumer.stop().catch(() => undefined));
   }
 
   private applySeeks(): void {
@@ -689,6 +789,7 @@ export class WorkerSinkTask implements WorkerTask {
 
   /** preCommit (flush) then commit the offsets it returned; `only` limits it to those partitions. Call with the lock held. */
   private async commitLocked(only: TopicPartition[] | null): Promise<void> {
+    await this.settlePut();
     if (this.failed) return; // a failed task's offsets are not committed
     this.lastCommit = Date.now();
     this.commitRequested = false;

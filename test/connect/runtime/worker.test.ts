@@ -163,6 +163,37 @@ class RecordingSinkConnector extends SinkConnector {
   }
 }
 
+/** A sink whose first put() waits for the test (and may ask to rewind); records each put's offsets and how many puts ran at once. */
+const slowState = { puts: [] as bigint[][], running: 0, maxRunning: 0, firstPutStarted: false, release: null as (() => void) | null, rewindTo: null as bigint | null };
+
+class SlowSinkTask extends SinkTask {
+  version(): string {
+    return '1';
+  }
+  start(): void {}
+  async put(records: SinkRecord[]): Promise<void> {
+    slowState.running++;
+    slowState.maxRunning = Math.max(slowState.maxRunning, slowState.running);
+    try {
+      slowState.puts.push(records.map((r) => r.kafkaOffset));
+      if (!slowState.firstPutStarted) {
+        slowState.firstPutStarted = true;
+        await new Promise<void>((resolve) => (slowState.release = resolve));
+        if (slowState.rewindTo !== null) this.context.offset([{ topic: records[0]!.topic, partition: 0, offset: slowState.rewindTo }]);
+      }
+    } finally {
+      slowState.running--;
+    }
+  }
+  stop(): void {}
+}
+
+class SlowSinkConnector extends RecordingSinkConnector {
+  override taskClass(): new () => Task {
+    return SlowSinkTask;
+  }
+}
+
 class ErrantSinkConnector extends RecordingSinkConnector {
   override taskClass(): new () => Task {
     return ErrantSinkTask;
@@ -189,7 +220,7 @@ describe('Worker task pipelines', () => {
   let broker: TestBroker;
   let kafka: Kafka;
   const plugins = new ConnectorPluginRegistry().register('test.CountingSourceConnector', CountingSourceConnector).register('test.ScriptedSourceConnector', ScriptedSourceConnector).register('test.RecordingSinkConnector', RecordingSinkConnector)
-    .register('test.ErrantSinkConnector', ErrantSinkConnector);
+    .register('test.ErrantSinkConnector', ErrantSinkConnector).register('test.SlowSinkConnector', SlowSinkConnector);
   const workerConfig = () => ({ 'bootstrap.servers': broker.bootstrap, 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'StringConverter', 'offset.storage.file.filename': 'unused', 'offset.flush.interval.ms': '0' });
   before(async () => {
     broker = await startTestBroker();
@@ -348,6 +379,32 @@ describe('Worker task pipelines', () => {
     assert.deepEqual(sinkState.put.map((r) => r.value), ['a', 'b']);
     assert.deepEqual(await committed(), ['0@2']);
     await admin.disconnect();
+  });
+
+  it('sink: batches consumed while a put() runs wait for it (one put at a time, in order); a rewind asked for during a put() replays from there', async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'worker-slow', messages: [{ value: 'a0', partition: 0 }, { value: 'a1', partition: 0 }] });
+    Object.assign(slowState, { puts: [], running: 0, maxRunning: 0, firstPutStarted: false, release: null, rewindTo: 1n });
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
+    await runConnector(worker, { name: 'slow', 'connector.class': 'test.SlowSinkConnector', topics: 'worker-slow' });
+    await until('the first put() waiting', () => slowState.release !== null);
+    // Consumed while the first put() waits: converted, then held until it returns.
+    await producer.send({ topic: 'worker-slow', messages: [{ value: 'b2', partition: 0 }, { value: 'b3', partition: 0 }] });
+    await producer.disconnect();
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(slowState.puts, [[0n, 1n]], 'no second put() while the first runs');
+    slowState.release!();
+    await until('offset 3 put', () => slowState.puts.flat().includes(3n));
+    await worker.stop();
+    // The rewind to offset 1 replaced what was consumed after the first batch.
+    assert.deepEqual(slowState.puts, [[0n, 1n], [1n, 2n, 3n]]);
+    assert.equal(slowState.maxRunning, 1);
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = (await admin.fetchOffsets({ groupId: 'connect-slow', topics: ['worker-slow'] }))[0]!.partitions.map((p) => `${p.partition}@${p.offset}`);
+    await admin.disconnect();
+    assert.deepEqual(offsets, ['0@4']);
   });
 
   it('sink: records the task reports as errant go to the dead letter queue with what was consumed for each', async () => {
