@@ -10,6 +10,7 @@
  * exits 0. Bad properties: exit 1 with a message naming the file and the key.
  */
 import { startDistributed } from '../connect/runtime/distributed.js';
+import { taskThreadsFromEnvironment } from '../connect/runtime/worker-setup.js';
 import { defineCliTool, UsageError } from '../cli/tool-runner.js';
 import { runConnectWorkerUntilInterrupted } from './connect-worker-lifetime.js';
 
@@ -33,7 +34,7 @@ export const connectDistributed = defineCliTool({
   async run(_values, { positionals, onInterrupt }) {
     const [workerFile, ...extra] = positionals;
     if (workerFile === undefined || extra.length > 0) throw new UsageError('Usage: connect-distributed worker.properties');
-    return runConnectWorkerUntilInterrupted(onInterrupt, (logger) => startDistributed(workerFile, logger), (distributed) => ({
+    return runConnectWorkerUntilInterrupted(onInterrupt, (logger) => startDistributed(workerFile, logger, { taskThreads: taskThreadsFromEnvironment() }), (distributed) => ({
       url: distributed.url,
       context: { url: distributed.url, workerId: distributed.herder.workerId },
     }));

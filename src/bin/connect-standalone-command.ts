@@ -10,6 +10,7 @@
  * naming the file and the key. See src/connect/README.md.
  */
 import { startStandalone } from '../connect/runtime/standalone.js';
+import { taskThreadsFromEnvironment } from '../connect/runtime/worker-setup.js';
 import { defineCliTool, UsageError } from '../cli/tool-runner.js';
 import { runConnectWorkerUntilInterrupted } from './connect-worker-lifetime.js';
 
@@ -35,7 +36,7 @@ export const connectStandalone = defineCliTool({
   async run(_values, { positionals, onInterrupt }) {
     const [workerFile, ...connectorFiles] = positionals;
     if (workerFile === undefined) throw new UsageError('Usage: connect-standalone worker.properties [connector1.properties connector2.properties ...]');
-    return runConnectWorkerUntilInterrupted(onInterrupt, (logger) => startStandalone(workerFile, connectorFiles, logger), (standalone) => ({
+    return runConnectWorkerUntilInterrupted(onInterrupt, (logger) => startStandalone(workerFile, connectorFiles, logger, { taskThreads: taskThreadsFromEnvironment() }), (standalone) => ({
       url: standalone.rest.url,
       context: { url: standalone.rest.url },
     }));

@@ -19,6 +19,8 @@ import { zooKeeperServerStart } from '../cli/zookeeper-server-start.js';
 import { connectStandalone } from './connect-standalone-command.js';
 import { connectDistributed } from './connect-distributed-command.js';
 
+export { runConnectTaskThread } from '../connect/runtime/task-thread.js';
+
 interface Tool {
   summary: string;
   run(argv: string[]): Promise<number>;

@@ -197,7 +197,7 @@ export class ServerBundle {
   }
 }
 
-type SamsaTools = typeof import('./samsa-tools.js');
+export type SamsaTools = typeof import('./samsa-tools.js');
 
 /**
  * What the bins run: `samsa <tool> [args]` from the server bundle, or from the ES modules when

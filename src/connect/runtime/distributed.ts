@@ -19,7 +19,7 @@ import { DISTRIBUTED_CONFIG_DEF, parseDistributedConfig } from './distributed-co
 import { DistributedHerder, GroupStatusStore } from './distributed-herder.js';
 import { inFile, readProperties } from './standalone.js';
 import { Worker } from './worker.js';
-import { deferredHerder, prepareWorkerPlugins, startRestFor, workerIdFor, type WorkerProcessOptions } from './worker-setup.js';
+import { deferredHerder, prepareWorkerPlugins, startRestFor, usesTaskThreads, workerIdFor, type WorkerProcessOptions } from './worker-setup.js';
 
 export interface Distributed {
   readonly worker: Worker;
@@ -66,6 +66,7 @@ export async function startDistributedWorker(props: Readonly<Record<string, stri
       converters: options.converters ?? plugins.converters,
       transforms: options.transforms ?? plugins.transforms,
       topicCreationFor: options.topicCreationFor ?? plugins.topicCreationFor,
+      taskThreads: usesTaskThreads(options),
     });
     worker.onTaskFailure((task, e) => logger.error({ task, err: e.message }, 'task failed; restart it through the REST API'));
     const herder = new DistributedHerder({

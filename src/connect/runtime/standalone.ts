@@ -20,7 +20,7 @@ import { WORKER_CONFIG_DEF } from './config.js';
 import { MemoryStatusBackingStore } from './memory-status-store.js';
 import { FileOffsetBackingStore } from './offset-store.js';
 import { StandaloneHerder } from './standalone-herder.js';
-import { deferredHerder, prepareWorkerPlugins, startRestFor, workerIdFor, type WorkerProcessOptions } from './worker-setup.js';
+import { deferredHerder, prepareWorkerPlugins, startRestFor, usesTaskThreads, workerIdFor, type WorkerProcessOptions } from './worker-setup.js';
 import { validateWorkerConfig, Worker, type Props } from './worker.js';
 
 /** Reads a Java properties file into a plain object; a missing/unreadable file is a ConfigException naming it. */
@@ -101,6 +101,7 @@ export async function startStandalone(workerFile: string, connectorFiles: readon
       converters: options.converters ?? plugins.converters,
       transforms: options.transforms ?? plugins.transforms,
       topicCreationFor: options.topicCreationFor ?? plugins.topicCreationFor,
+      taskThreads: usesTaskThreads(options),
     });
     worker.onTaskFailure((task, e) => logger.error({ task, err: e.message }, 'task failed; it is not restarted'));
     for (const [file, props] of connectors) inFile(file, () => worker.validateConnector(props));

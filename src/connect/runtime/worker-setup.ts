@@ -61,6 +61,21 @@ export interface WorkerProcessOptions {
   topicCreationFor?: WorkerPlugins['topicCreationFor'];
   /** The named log levels GET/PUT /admin/loggers serve; default the root logger alone. */
   loggerLevels?: LoggerLevels;
+  /**
+   * Each task on a thread of its own (WorkerOptions.taskThreads; the Connect bins set it). Ignored
+   * when registries or a topic creation are given here: a task's thread loads the worker's own plugins.
+   */
+  taskThreads?: boolean;
+}
+
+/** The Connect bins' default for `taskThreads`: on, unless SAMSA_TASK_THREADS=0. */
+export function taskThreadsFromEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.SAMSA_TASK_THREADS !== '0';
+}
+
+/** Whether a worker process started with `options` runs each task on a thread of its own. */
+export function usesTaskThreads(options: WorkerProcessOptions): boolean {
+  return options.taskThreads === true && options.connectors === undefined && options.converters === undefined && options.transforms === undefined && options.topicCreationFor === undefined;
 }
 
 /** The worker's `plugin.path` entries (comma-separated, blanks dropped). */

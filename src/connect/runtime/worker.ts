@@ -19,24 +19,22 @@
 import { hostname } from 'node:os';
 import { Kafka } from '../../client/kafka.js';
 import type { Logger } from '../../logging/logger.js';
-import { SinkConnector, SinkTask, SourceConnector, SourceTask, type Connector } from '../api/connector.js';
-import type { SinkRecord, SourceRecord } from '../api/data/connect-record.js';
+import { SinkConnector, SourceConnector, type Connector } from '../api/connector.js';
 import { ConfigException, ConnectException } from '../api/errors.js';
 import { defaultConnectorRegistry, type ConnectorPluginRegistry } from '../connectors/registry.js';
-import { converterSetting, defaultConverterRegistry, newConverters, type ConverterRegistry } from '../converters/registry.js';
+import { defaultConverterRegistry, newConverters, type ConverterRegistry } from '../converters/registry.js';
 import { defaultTransformRegistry, type TransformRegistry } from '../transforms/registry.js';
-import { buildTransformationChain, type TransformationChain } from '../transforms/transform-chain.js';
+import { buildTransformationChain } from '../transforms/transform-chain.js';
 import { COMMON_WORKER_CONFIG_DEF, CONNECTOR_CONFIG_DEF, WORKER_CONFIG_DEF, sinkTopics } from './config.js';
-import { DeadLetterQueueReporter } from './errors/dead-letter-queue.js';
-import { LogReporter } from './errors/log-reporter.js';
-import { errorHandlingConfig, RetryWithToleranceOperator, type ErrorReporter } from './errors/retry-with-tolerance.js';
+import { errorHandlingConfig } from './errors/retry-with-tolerance.js';
 import { asError, stackTrace } from './errors/stack-trace.js';
 import type { ConnectState, ConnectorConfig, ConnectorTaskId, ConnectorType, TargetState } from './herder.js';
 import { MemoryStatusBackingStore } from './memory-status-store.js';
 import type { OffsetBackingStore } from './offset-store.js';
 import type { StatusBackingStore } from './storage.js';
-import { sinkConsumerOverrides } from './consumer-overrides.js';
-import { WorkerSinkTask, WorkerSourceTask, type TopicCreationHook, type WorkerTask } from './worker-tasks.js';
+import { createTaskRunner } from './task-runner.js';
+import { loggerLevel, ThreadedTask } from './task-thread.js';
+import type { TopicCreationHook, WorkerTask } from './worker-tasks.js';
 
 export type Props = Readonly<Record<string, string>>;
 
@@ -63,6 +61,13 @@ export interface WorkerOptions {
    * `topic.creation.*`); null or absent: topics are not created by the worker.
    */
   topicCreationFor?: (connectorConfig: ConnectorConfig) => TopicCreationHook | null;
+  /**
+   * Each task on a thread of its own (task-thread.ts), as Kafka Connect runs each task on its own
+   * thread: the Connect bins set it. The thread builds the task from the built-in plugins and
+   * `plugin.path` (not from `connectors` / `converters` / `transforms`), so it is for workers whose
+   * registries are those of prepareWorkerPlugins. Default false: tasks run on the worker's thread.
+   */
+  taskThreads?: boolean;
 }
 
 export interface StartTaskOptions {
@@ -355,43 +360,22 @@ export class Worker {
     const entry: RunningTask = { id: { ...id }, runner: null, close, failed: false, stopping: false };
     this.tasks.set(key, entry);
     try {
-      const connector = this.connectorRegistry.newConnector(connectorConfig['connector.class'] ?? '');
-      const task = new (connector.taskClass())();
-      const isSink = connector instanceof SinkConnector;
-      const converters = newConverters(this.options.workerConfig, connectorConfig, this.converterRegistry);
-      const converterClasses = {
-        key: this.converterRegistry.resolve(converterSetting('key.converter', this.options.workerConfig, connectorConfig).className) ?? 'key.converter',
-        value: this.converterRegistry.resolve(converterSetting('value.converter', this.options.workerConfig, connectorConfig).className) ?? 'value.converter',
-        header: this.converterRegistry.resolve(converterSetting('header.converter', this.options.workerConfig, connectorConfig).className) ?? 'header.converter',
-      };
-      const errorConfig = errorHandlingConfig(connectorConfig, isSink);
-      const reporters: ErrorReporter[] = [];
-      if (isSink && errorConfig.deadLetterQueueTopic !== '') {
-        reporters.push(await DeadLetterQueueReporter.create(this.kafka, {
-          topic: errorConfig.deadLetterQueueTopic, replicationFactor: errorConfig.deadLetterQueueReplicationFactor,
-          contextHeaders: errorConfig.deadLetterQueueContextHeaders, connectorName: id.connector, taskNumber: id.task,
-        }, logger));
-      }
-      if (errorConfig.logEnable) reporters.push(new LogReporter(key, errorConfig.logIncludeMessages, logger));
-      const errors = new RetryWithToleranceOperator(errorConfig, reporters);
-      closers.push(() => errors.close());
       const onTopic = (topic: string): void => void this.statusStore.putTopic(id.connector, topic).catch((e: Error) => logger.warn({ topic, err: e.message }, 'could not record an active topic'));
-      const common = { id: key, connectorName: id.connector, taskConfig: { ...taskConfig }, kafka: this.kafka, converters, converterClasses, errors, offsetFlushIntervalMs: this.flushIntervalMs, logger, onTopic };
       let runner: WorkerTask;
-      if (connector instanceof SourceConnector && task instanceof SourceTask) {
-        const chain: TransformationChain<SourceRecord> = buildTransformationChain<SourceRecord>(connectorConfig, this.transformRegistry);
-        closers.push(() => chain.close());
-        const topicCreation = options.topicCreation !== undefined ? options.topicCreation : (this.options.topicCreationFor?.(connectorConfig) ?? null);
-        runner = new WorkerSourceTask({ ...common, task, chain, offsetStore: this.options.offsetStore, topicCreation });
-      } else if (connector instanceof SinkConnector && task instanceof SinkTask) {
-        const chain: TransformationChain<SinkRecord> = buildTransformationChain<SinkRecord>(connectorConfig, this.transformRegistry);
-        closers.push(() => chain.close());
-        const spec = sinkTopics(connectorConfig);
-        const topics = 'topics' in spec ? spec.topics : await this.matchTopics(spec.regex);
-        const consumerSettings = sinkConsumerOverrides(this.options.workerConfig, connectorConfig, logger);
-        runner = new WorkerSinkTask({ ...common, task, chain, topics, consumerSettings });
+      if (this.options.taskThreads === true && options.topicCreation === undefined) {
+        runner = new ThreadedTask({
+          id: { ...id }, connectorConfig: { ...connectorConfig }, taskConfig: { ...taskConfig }, workerConfig: { ...this.options.workerConfig },
+          offsetFlushIntervalMs: this.flushIntervalMs, offsets: this.options.offsetStore.connectorOffsets(id.connector).map(([p, o]) => [p, o] as const),
+          logLevel: loggerLevel(this.options.logger),
+        }, { offsetStore: this.options.offsetStore, onTopic, logger });
       } else {
-        throw new ConnectException(`Connector ${id.connector}: ${connector.constructor.name} must be a SourceConnector or SinkConnector with a matching task class`);
+        runner = await createTaskRunner({
+          id, connectorConfig, taskConfig, workerConfig: this.options.workerConfig, kafka: this.kafka, logger,
+          connectors: this.connectorRegistry, converters: this.converterRegistry, transforms: this.transformRegistry,
+          offsetStore: this.options.offsetStore, offsetFlushIntervalMs: this.flushIntervalMs, onTopic,
+          topicCreation: () => (options.topicCreation !== undefined ? options.topicCreation : (this.options.topicCreationFor?.(connectorConfig) ?? null)),
+          closers,
+        });
       }
       await runner.start();
       entry.runner = runner;
@@ -443,19 +427,6 @@ export class Worker {
       }
     }));
     if (errors.length > 0) throw errors[0];
-  }
-
-  /** topics.regex: the existing topics matching it when the task starts (new topics are not picked up yet). */
-  private async matchTopics(regex: RegExp): Promise<string[]> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const topics = (await admin.listTopics()).filter((t) => regex.test(t)).sort();
-      if (topics.length === 0) throw new ConnectException(`No topic matches topics.regex ${regex.source}`);
-      return topics;
-    } finally {
-      await admin.disconnect();
-    }
   }
 
   /** Stops every task (committing offsets), then the connectors, then the offset store. */
