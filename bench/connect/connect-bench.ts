@@ -63,7 +63,8 @@ export interface ConnectBenchResult {
   lineBytes: number;
   rounds: ConnectRound[];
   errors: string[];
-  profile: string | null;
+  /** The worker's CPU profiles (with --profile), largest first. */
+  profiles: string[];
 }
 
 export interface ConnectBenchOptions {
@@ -220,7 +221,7 @@ async function producerRun(port: number, input: string, lines: number, round: nu
 
 /** Runs the phase against its own broker. Failures are recorded in `errors`; their figures are NaN. */
 export async function runConnectBench(o: ConnectBenchOptions): Promise<ConnectBenchResult> {
-  const result: ConnectBenchResult = { lines: o.lines, lineBytes: LINE_BYTES, rounds: [], errors: [], profile: null };
+  const result: ConnectBenchResult = { lines: o.lines, lineBytes: LINE_BYTES, rounds: [], errors: [], profiles: [] };
   const input = join(o.root, 'connect-input.txt');
   const inputBytes = writeLines(input, o.lines);
   o.log(`\n[connect] own broker; ${o.rounds} x (connect-standalone FileStreamSource -> topic -> FileStreamSink, StringConverter; then a plain Samsa producer, ${RECORDS_PER_SEND} lines per send(), ${SENDS_IN_FLIGHT} outstanding) over ${o.lines.toLocaleString('en-US')} lines of ${LINE_BYTES} bytes`);
@@ -255,14 +256,26 @@ export async function runConnectBench(o: ConnectBenchOptions): Promise<ConnectBe
     rmSync(logDir, { recursive: true, force: true });
     rmSync(input, { force: true });
   }
-  if (o.profileDir) result.profile = newestProfile(o.profileDir);
+  if (o.profileDir) result.profiles = workerProfiles(o.profileDir);
   return result;
 }
 
-/** The newest CPU profile written into `dir`, or null. */
-export function newestProfile(dir: string): string | null {
+/**
+ * The CPU profiles written into `dir`, largest first: a worker process writes one per thread (its
+ * main thread, the Connect worker's thread, one per task thread), and the busiest are the largest.
+ */
+export function workerProfiles(dir: string): string[] {
   const profiles = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
-  return profiles.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0] ?? null;
+  return profiles.sort((a, b) => statSync(b).size - statSync(a).size);
+}
+
+/** Prints the summaries of the `count` busiest profiles of `profiles`. */
+export function printWorkerProfiles(profiles: readonly string[], count = 2): void {
+  for (const profile of profiles.slice(0, count)) {
+    console.log(`\nCPU profile of a worker thread: ${profile}\n`);
+    console.log(formatSummary(summarizeProfile(profile, 30)));
+  }
+  if (profiles.length > count) console.log(`\n(${profiles.length - count} smaller profiles of the worker's other threads not shown: ${profiles.slice(count).join(', ')})`);
 }
 
 /** A number with thousands separators and `digits` decimals, `n/a` when not finite. */
@@ -355,10 +368,7 @@ async function main(): Promise<void> {
   for (const e of r.errors) console.log(`error: ${e}`);
   log(`load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} at end`);
   if (r.errors.length > 0 && existsSync(join(root, 'output.log'))) log(readFileSync(join(root, 'output.log'), 'utf8').slice(-3000));
-  if (r.profile !== null) {
-    console.log(`\nCPU profile of the worker: ${r.profile}\n`);
-    console.log(formatSummary(summarizeProfile(r.profile, 30)));
-  }
+  printWorkerProfiles(r.profiles);
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

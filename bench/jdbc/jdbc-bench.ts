@@ -29,7 +29,7 @@
  *   node dist/bench/jdbc/jdbc-bench.js [--rounds N] [--rows N] [--quick] [--profile DIR]
  *     [--batch-max-rows N] [--batch-size N]
  * where --quick is 100,000 rows, --batch-max-rows / --batch-size override the source's and the
- * sink's setting (the baseline's INSERTs follow batch.size), and --profile runs the worker under `node --cpu-prof` and prints
+ * sink's setting (the baseline's INSERTs follow batch.size), and --profile runs the worker under `node --cpu-prof` (a profile per thread) and prints
  * where its CPU time went. Skipped (with a message) when MariaDB is not installed.
  */
 import { spawn } from 'node:child_process';
@@ -45,12 +45,11 @@ import { mariaDbAvailable, startMariaDb } from '../../src/testkit/mariadb-server
 import type { MariaDbServer } from '../../src/testkit/mariadb-server.js';
 import { HOST, startBrokerProcess } from '../broker/broker-under-test.js';
 import type { ServerProcess } from '../broker/broker-under-test.js';
-import { formatSummary, summarizeProfile } from '../broker/cpu-profile-summary.js';
 import { killAll, sleep, track } from '../broker/processes.js';
 import { median, medianRatio, percentile } from '../broker/stats.js';
 import { createTopic, deleteTopic } from '../broker/wire.js';
 import type { CopyBaselineParams } from './jdbc-copy-baseline.js';
-import { endOffset, fmt, newestProfile, peakRssMB, type BenchRow } from '../connect/connect-bench.js';
+import { endOffset, fmt, peakRssMB, printWorkerProfiles, workerProfiles, type BenchRow } from '../connect/connect-bench.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..', '..');
@@ -103,7 +102,8 @@ export interface JdbcBenchResult {
   rowBytes: number;
   rounds: JdbcRound[];
   errors: string[];
-  profile: string | null;
+  /** The worker's CPU profiles (with --profile), largest first. */
+  profiles: string[];
 }
 
 export interface JdbcBenchOptions {
@@ -337,7 +337,7 @@ async function connectRun(o: JdbcBenchOptions, db: MariaDbServer, pool: Pool, ad
 
 /** Runs the phase against its own MariaDB server and broker. Failures are recorded in `errors`; their figures are NaN. */
 export async function runJdbcBench(o: JdbcBenchOptions): Promise<JdbcBenchResult> {
-  const result: JdbcBenchResult = { skipped: null, rows: o.rows, rowBytes: 0, rounds: [], errors: [], profile: null };
+  const result: JdbcBenchResult = { skipped: null, rows: o.rows, rowBytes: 0, rounds: [], errors: [], profiles: [] };
   const available = mariaDbAvailable();
   if (!available.ok) {
     result.skipped = `jdbc phase skipped: ${available.message}`;
@@ -393,7 +393,7 @@ export async function runJdbcBench(o: JdbcBenchOptions): Promise<JdbcBenchResult
     await db?.stop().catch(() => undefined);
     rmSync(logDir, { recursive: true, force: true });
   }
-  if (o.profileDir) result.profile = newestProfile(o.profileDir);
+  if (o.profileDir) result.profiles = workerProfiles(o.profileDir);
   return result;
 }
 
@@ -494,10 +494,7 @@ async function main(): Promise<void> {
   for (const e of r.errors) console.log(`error: ${e}`);
   log(`load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} at end`);
   if (r.errors.length > 0 && existsSync(join(root, 'output.log'))) log(readFileSync(join(root, 'output.log'), 'utf8').slice(-3000));
-  if (r.profile !== null) {
-    console.log(`\nCPU profile of the worker: ${r.profile}\n`);
-    console.log(formatSummary(summarizeProfile(r.profile, 30)));
-  }
+  printWorkerProfiles(r.profiles);
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
