@@ -23,7 +23,7 @@ import type { ConnectorConfig, ConnectorTaskId } from './herder.js';
 import { canonicalJson, type OffsetBackingStore, type OffsetKey, type OffsetValue } from './offset-store.js';
 import { createTaskRunner } from './task-runner.js';
 import { prepareWorkerPlugins } from './worker-setup.js';
-import type { WorkerTask } from './worker-tasks.js';
+import { deferred, type WorkerTask } from './worker-tasks.js';
 
 /** What the thread is started with (structured-cloned). */
 export interface TaskThreadData {
@@ -75,14 +75,6 @@ function errorFrom(data: ErrorData): Error {
 export function loggerLevel(logger: Logger): string {
   const level = (logger as { level?: unknown }).level;
   return typeof level === 'string' ? level : 'info';
-}
-
-function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: Error) => void } {
-  let resolve!: (v: T) => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
 }
 
 export interface ThreadedTaskHost {

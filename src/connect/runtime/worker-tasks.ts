@@ -98,7 +98,8 @@ class Mutex {
   }
 }
 
-function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
+/** A promise with its resolve and reject; a rejection nobody awaits is not reported as unhandled. */
+export function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } {
   let resolve!: () => void;
   let reject!: (e: Error) => void;
   const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
