@@ -89,6 +89,8 @@ interface WorkerConnector {
 interface RunningTask {
   id: ConnectorTaskId;
   runner: WorkerTask | null;
+  /** Settles (never rejects) once startTask has finished, started or failed: a stop waits for it. */
+  starting: Promise<void>;
   close: () => Promise<void>;
   failed: boolean;
   stopping: boolean;
@@ -357,7 +359,8 @@ export class Worker {
     const close = async (): Promise<void> => {
       for (const c of closers.splice(0).reverse()) await Promise.resolve().then(c).catch(() => undefined);
     };
-    const entry: RunningTask = { id: { ...id }, runner: null, close, failed: false, stopping: false };
+    let startFinished!: () => void;
+    const entry: RunningTask = { id: { ...id }, runner: null, starting: new Promise<void>((resolve) => (startFinished = resolve)), close, failed: false, stopping: false };
     this.tasks.set(key, entry);
     try {
       const onTopic = (topic: string): void => void this.statusStore.putTopic(id.connector, topic).catch((e: Error) => logger.warn({ topic, err: e.message }, 'could not record an active topic'));
@@ -394,6 +397,8 @@ export class Worker {
       entry.failed = true;
       await close();
       await this.reportTask(id, 'FAILED', e);
+    } finally {
+      startFinished();
     }
   }
 
@@ -410,6 +415,7 @@ export class Worker {
       if (t === undefined) return;
       t.stopping = true;
       try {
+        await t.starting; // a task still starting is stopped once it has (its runner is set then)
         await t.runner?.stop();
       } catch (e) {
         errors.push(e);

@@ -52,6 +52,17 @@ class CountingSourceTask extends SourceTask {
   }
 }
 
+/** A source whose start() waits for the test. */
+const slowStart = { release: null as (() => void) | null };
+
+class SlowStartSourceTask extends CountingSourceTask {
+  override async start(props: Record<string, string>): Promise<void> {
+    events.push('slow start begins');
+    await new Promise<void>((resolve) => (slowStart.release = resolve));
+    super.start(props);
+  }
+}
+
 class CountingSourceConnector extends SourceConnector {
   private props: Record<string, string> = {};
   version(): string {
@@ -194,6 +205,12 @@ class SlowSinkConnector extends RecordingSinkConnector {
   }
 }
 
+class SlowStartSourceConnector extends CountingSourceConnector {
+  override taskClass(): new () => Task {
+    return SlowStartSourceTask;
+  }
+}
+
 class ErrantSinkConnector extends RecordingSinkConnector {
   override taskClass(): new () => Task {
     return ErrantSinkTask;
@@ -220,7 +237,8 @@ describe('Worker task pipelines', () => {
   let broker: TestBroker;
   let kafka: Kafka;
   const plugins = new ConnectorPluginRegistry().register('test.CountingSourceConnector', CountingSourceConnector).register('test.ScriptedSourceConnector', ScriptedSourceConnector).register('test.RecordingSinkConnector', RecordingSinkConnector)
-    .register('test.ErrantSinkConnector', ErrantSinkConnector).register('test.SlowSinkConnector', SlowSinkConnector);
+    .register('test.ErrantSinkConnector', ErrantSinkConnector).register('test.SlowSinkConnector', SlowSinkConnector)
+    .register('test.SlowStartSourceConnector', SlowStartSourceConnector);
   const workerConfig = () => ({ 'bootstrap.servers': broker.bootstrap, 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'StringConverter', 'offset.storage.file.filename': 'unused', 'offset.flush.interval.ms': '0' });
   before(async () => {
     broker = await startTestBroker();
@@ -253,6 +271,23 @@ describe('Worker task pipelines', () => {
     await runConnector(again, { name: 'counting', 'connector.class': 'CountingSource', count: '10' });
     await again.stop();
     assert.deepEqual(events, ['source start at 10', 'source stop']);
+  });
+
+  it('a task stopped while it is still starting is stopped once its start is done (not left running)', async () => {
+    const worker = new Worker({ workerConfig: workerConfig(), offsetStore: new MemoryOffsetBackingStore(), logger: silentLogger(), connectors: plugins });
+    events.length = 0;
+    slowStart.release = null;
+    const props = { name: 'slow-start', 'connector.class': 'test.SlowStartSourceConnector', count: '0' };
+    await worker.startConnector('slow-start', props, 'STARTED');
+    const config = worker.connectorTaskConfigs('slow-start', 1)[0]!;
+    const starting = worker.startTask({ connector: 'slow-start', task: 0 }, props, config, 'STARTED');
+    await until('the task’s start() waiting', () => slowStart.release !== null);
+    const stopping = worker.stopTasks([{ connector: 'slow-start', task: 0 }]);
+    slowStart.release!();
+    await Promise.all([starting, stopping]);
+    assert.deepEqual(events, ['slow start begins', 'source start at 0', 'source stop']);
+    assert.deepEqual(worker.taskIds(), []);
+    await worker.stop();
   });
 
   it('source: the connector’s transforms chain (RegexRouter, InsertHeader) runs before the converters; a bad transform setting refuses the connector, naming the key', async () => {
