@@ -11,8 +11,8 @@ import { backoff } from '../connection/backoff.js';
 import { sleep, withRetry } from '../retry.js';
 import type { RetryOptions } from '../retry.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
+import { retainFreedMemory } from '../connection/freed-memory-retention.js';
 import { decodeFetchedRecords, nextFetchOffset } from './fetched-records.js';
-import { FramePool } from './frame-pool.js';
 import type { FetchedRecords } from './fetched-records.js';
 import type { Batch, ConsumedMessage, ConsumerRunConfig, ConsumerSubscribeTopics, EachMessagePayload, KafkaMessage, TopicPartitionOffset, TopicPartitions } from './consumer-types.js';
 import type { AssignorMember, PartitionAssignor } from './partition-assignor.js';
@@ -142,8 +142,6 @@ export class Consumer {
   private readonly seekEpochs = new Map<string, number>();
   private readonly pendingSeeks = new Map<string, bigint>();
   private readonly pausedTopics = new Map<string, Set<number> | 'all'>();
-  /** Buffers Fetch responses are assembled in, reused once their records are decoded (copied out). */
-  private readonly framePool = new FramePool();
   private lastCommitAt = Date.now();
   private resolvedSinceCommit = 0;
   /** As leader: the partition counts the assignment was computed from (a change triggers a rebalance). */
@@ -172,6 +170,9 @@ export class Consumer {
   readonly cooperative: boolean;
 
   async connect(): Promise<void> {
+    // Fetch responses are fresh buffers the messages view, freed by the GC in bulk: keep that
+    // memory for the next responses rather than faulting it in again (see the module).
+    retainFreedMemory();
     await this.cluster.connect();
     this.connected = true;
   }
@@ -778,18 +779,8 @@ export class Consumer {
         this.prefetched.catch(() => undefined); // observed by the next fetchOnce
       }
     }
-    // Records of a pooled frame are copied out (messages must stay valid after the frame is reused).
-    const results = fetched.map((r) => ({ asked: r.asked, data: r.data, decoded: r.data.errorCode === 0 ? decodeFetchedRecords(r.data, r.asked.offset, { readCommitted: this.isolationLevel === 1, copyRecords: r.frame !== undefined, checkCrcs: this.options.checkCrcs ?? false }) : undefined }));
-    for (const r of fetched) {
-      if (r.frame === undefined) continue;
-      const frame = r.frame;
-      for (const x of fetched) {
-        if (x.frame !== frame) continue;
-        x.frame = undefined;
-        x.data.records = null;
-      }
-      this.framePool.release(frame);
-    }
+    // Each response is a buffer of its own, and the messages are views of it (no copy).
+    const results = fetched.map((r) => ({ asked: r.asked, data: r.data, decoded: r.data.errorCode === 0 ? decodeFetchedRecords(r.data, r.asked.offset, { readCommitted: this.isolationLevel === 1, checkCrcs: this.options.checkCrcs ?? false }) : undefined }));
     // Partitions are handed to the handler one at a time, or up to `partitionsConsumedConcurrently`
     // at once (each partition's records stay in order).
     const queue = [...results];
@@ -855,13 +846,6 @@ export class Consumer {
         const byTopic = new Map<string, typeof asked>();
         for (const a of asked) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a]);
         const maxWaitMs = o.maxWaitTimeInMs ?? 5000;
-        // A response larger than one socket read is assembled in a pooled buffer, given back by fetchOnce.
-        let frame: Buffer | undefined;
-        const allocateFrame = (size: number): Buffer => {
-          if (frame !== undefined) this.framePool.release(frame);
-          frame = this.framePool.acquire(size);
-          return frame.subarray(0, size);
-        };
         const request: FetchRequest = {
           replicaId: -1,
           maxWaitMs,
@@ -879,7 +863,7 @@ export class Consumer {
           forgottenTopicsData: [],
           rackId: '',
         };
-        const options = { timeoutMs: maxWaitMs + 30_000, allocateFrame };
+        const options = { timeoutMs: maxWaitMs + 30_000 };
         const open = this.cluster.openConnectionTo(leader);
         this.fetchingFrom.set(leader, (this.fetchingFrom.get(leader) ?? 0) + 1);
         let response;
@@ -896,7 +880,7 @@ export class Consumer {
           const topicName = t.topic !== undefined && t.topic !== '' ? t.topic : [...this.cluster.metadata.topics.values()].find((m) => m.topicId === t.topicId)?.name;
           for (const p of t.partitions) {
             const a = asked.find((x) => x.topic === topicName && x.partition === p.partitionIndex);
-            if (a !== undefined) out.push({ asked: a, data: p, frame });
+            if (a !== undefined) out.push({ asked: a, data: p });
           }
         }
         return out;
@@ -975,6 +959,4 @@ function groupByTopic(partitions: readonly Assigned[]): TopicPartitions[] {
 interface FetchedPartition {
   asked: Assigned & { offset: bigint; seekEpoch: number };
   data: FetchResponsePartitionData;
-  /** The pooled buffer the response was assembled in (its records are views of it), if any. */
-  frame?: Buffer;
 }

@@ -1,7 +1,8 @@
 /**
  * The records of a Fetch response, decoded straight into KafkaJS-shaped messages in one pass
- * over each batch: no intermediate record objects, keys / values / header values as views of
- * memory nothing reuses, offset and timestamp strings built without a BigInt per record.
+ * over each batch: no intermediate record objects, keys / values / header values as views of the
+ * response (or of a decompressed payload), offset and timestamp strings built without a BigInt per
+ * record.
  */
 import type { FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
 import { decompress } from '../../protocol/records/compression.js';
@@ -21,12 +22,6 @@ export interface FetchedRecords {
 export interface DecodeFetchedOptions {
   /** Skip the records of aborted transactions (isolation level read_committed). */
   readCommitted?: boolean;
-  /**
-   * The response's memory is about to be reused (a pooled frame): the records of uncompressed
-   * batches are copied out, in slabs of up to 8 KiB of whole records (one copy and one
-   * allocation per slab, not per record), and the messages view the slabs.
-   */
-  copyRecords?: boolean;
   /** Check each batch's CRC-32C (Java's check.crcs; default false, as librdkafka). */
   checkCrcs?: boolean;
   /** Most bytes a compressed batch may decompress to (default 64 MiB). */
@@ -59,16 +54,6 @@ export function nextFetchOffset(records: Uint8Array | null, position: bigint): b
 }
 
 /**
- * Most bytes of whole records copied into one slab (a larger record gets a slab of its own).
- * Small on purpose: the slabs are freed by the GC in bulk, and larger ones (32 KiB and up) were
- * measured to be handed back to the system by malloc and page-faulted in again on the next
- * fetch (up to one fault per 4 KiB copied, which costs more than the rest of the decoding).
- * Re-measured 2026-11-25 in the consumer (512 MiB of 1 KiB records): 16 KiB slabs took 19k-34k
- * faults and 120 KiB slabs 35k-73k, against 13k-20k for 8 KiB; 4 KiB slabs cost more CPU.
- */
-const SLAB_BYTES = 8 * 1024;
-
-/**
  * The records of one partition of a Fetch response, as KafkaJS messages: control batches are
  * skipped, and so are records before `position` (a batch may start earlier). Under read_committed
  * the records of aborted transactions are skipped too, as the Java consumer does: the response
@@ -76,11 +61,11 @@ const SLAB_BYTES = 8 * 1024;
  * transactional batches are dropped until its ABORT marker. A trailing partial batch (cut by the
  * fetch size) is left for the next fetch.
  *
- * Keys, values and header values are views of `data.records`, of a decompressed payload, or
- * (`copyRecords`) of slabs the records were copied into; never of memory that gets reused.
+ * Keys, values and header values are views of `data.records` or of a decompressed payload: the
+ * caller must not reuse that memory (the consumer reads each response into a buffer of its own).
  */
-export function decodeFetchedRecords(data: FetchResponsePartitionData, position: bigint, readCommittedOrOptions: boolean | DecodeFetchedOptions, copyRecords = false): FetchedRecords {
-  const o: DecodeFetchedOptions = typeof readCommittedOrOptions === 'boolean' ? { readCommitted: readCommittedOrOptions, copyRecords } : readCommittedOrOptions;
+export function decodeFetchedRecords(data: FetchResponsePartitionData, position: bigint, readCommittedOrOptions: boolean | DecodeFetchedOptions): FetchedRecords {
+  const o: DecodeFetchedOptions = typeof readCommittedOrOptions === 'boolean' ? { readCommitted: readCommittedOrOptions } : readCommittedOrOptions;
   const readCommitted = o.readCommitted ?? false;
   const messages: KafkaMessage[] = [];
   let next = position;
@@ -117,12 +102,10 @@ export function decodeFetchedRecords(data: FetchResponsePartitionData, position:
     const start = batchAt + RECORDS_OFFSET;
     const end = batchAt + size;
     if (codec !== 0 && !(count === 0 && start === end)) {
-      let payload = asBuffer(decompress(codec, whole.subarray(start, end), o.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES));
-      // Decompressors return new memory; should one ever return a view of its input, copy it.
-      if ((o.copyRecords ?? false) && payload.buffer === whole.buffer) payload = Buffer.from(payload);
-      decodeRun(payload, 0, payload.length, count, ctx, messages, false);
+      const payload = asBuffer(decompress(codec, whole.subarray(start, end), o.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES));
+      decodeRun(payload, 0, payload.length, count, ctx, messages);
     } else {
-      decodeRun(whole, start, end, count, ctx, messages, o.copyRecords ?? false);
+      decodeRun(whole, start, end, count, ctx, messages);
     }
   }
   return { messages, next };
@@ -281,17 +264,13 @@ function timestampString(ctx: BatchContext, delta: number | bigint): string {
  * checked against what remains before it is used, each record must take exactly its declared
  * length, and the range must hold exactly `count` records.
  *
- * Keys, values and header values are views of `buf`, or with `copy` of slabs: consecutive whole
- * records go into one slab of SLAB_BYTES (a larger record into a slab of its own), copied with
- * one call once the slab is full; their views are made as the records are read.
+ * Keys, values and header values are views of `buf`.
  */
-function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: BatchContext, messages: KafkaMessage[], copy: boolean): void {
+function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: BatchContext, messages: KafkaMessage[]): void {
   if (count > end - start) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `${count} records cannot fit in ${end - start} bytes`, { position: start });
   // A view of buf[p, p + n) is Buffer.from(memory, base + p, n).
-  let memory = buf.buffer;
-  let base = buf.byteOffset;
-  let slab: Buffer | undefined;
-  let slabFrom = start; // the first byte of buf the current slab holds
+  const memory = buf.buffer;
+  const base = buf.byteOffset;
   const { attributes, baseOffsetNumber, minDelta, logAppendTime } = ctx;
   cursor = start;
   for (let i = 0; i < count; i++) {
@@ -300,13 +279,6 @@ function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: 
     const length = readVarint(buf, end);
     if (length < 0 || length > end - cursor) throw badLength('record', length, end - cursor, recordAt);
     const recordEnd = cursor + length;
-    if (copy && (slab === undefined || recordEnd - slabFrom > slab.length)) {
-      if (slab !== undefined) buf.copy(slab, 0, slabFrom, recordAt);
-      slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, recordEnd - recordAt));
-      slabFrom = recordAt;
-      memory = slab.buffer;
-      base = slab.byteOffset - slabFrom;
-    }
     if (cursor >= end) throw new RecordBatchError('TRUNCATED', 'data ends inside a record', { position: cursor });
     cursor++; // attributes: no bits are defined
     const timestampDelta = readVarlong(buf, end);
@@ -370,5 +342,4 @@ function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: 
     });
   }
   if (cursor !== end) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `${end - cursor} bytes remain after the declared ${count} records`, { position: cursor });
-  if (slab !== undefined) buf.copy(slab, 0, slabFrom, end);
 }

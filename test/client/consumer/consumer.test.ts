@@ -189,14 +189,14 @@ describe('Consumer against the in-process broker', () => {
     await c.stop();
   });
 
-  it('messages kept from earlier batches still hold their bytes after later fetches (response buffers are reused), with and without compression', async () => {
+  it('messages kept from earlier batches still hold their bytes after later fetches (each response has a buffer of its own), with and without compression', async () => {
     await admin.createTopics({ topics: [{ topic: 'c-keep', numPartitions: 1 }] });
     const value = (i: number) => `${i}:`.padEnd(20_000 + i, String.fromCharCode(65 + (i % 26)));
     for (let send = 0; send < 8; send++) {
       const msgs = Array.from({ length: 5 }, (_, j) => ({ key: `k${send * 5 + j}`, value: value(send * 5 + j), partition: 0, headers: { i: String(send * 5 + j) } }));
       await produce('c-keep', msgs, send % 2 === 0 ? CompressionTypes.None : CompressionTypes.LZ4);
     }
-    // Small fetches: many responses, assembled in the consumer's reused buffers.
+    // Small fetches: many responses, each read into a buffer of its own that its messages view.
     const c = consumer('g-keep', { maxBytesPerPartition: 48 * 1024 });
     await c.connect();
     await c.subscribe({ topics: ['c-keep'], fromBeginning: true });

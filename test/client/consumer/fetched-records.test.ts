@@ -82,47 +82,44 @@ it('decodes every codec, copied or not: null keys and values, empty values, head
   ];
   for (const [name, codec] of CODECS) {
     const records = buildRecordBatch(inputs, { baseOffset: 40n, compression: codec });
-    for (const copyRecords of [false, true]) {
-      const r = decodeFetchedRecords(partition([records]), 40n, { copyRecords });
-      assert.deepStrictEqual(r.messages.map(plain), expected, `${name}, copyRecords ${copyRecords}`);
-      assert.equal(r.next, 44n);
-      assert.ok(r.messages.every((m) => m.attributes === codec), `${name}: the batch attributes`);
-      assert.ok(r.messages.every((m) => (m.key === null || Buffer.isBuffer(m.key)) && (m.value === null || Buffer.isBuffer(m.value))), `${name}: Buffers`);
-    }
+    const r = decodeFetchedRecords(partition([records]), 40n, {});
+    assert.deepStrictEqual(r.messages.map(plain), expected, name);
+    assert.equal(r.next, 44n);
+    assert.ok(r.messages.every((m) => m.attributes === codec), `${name}: the batch attributes`);
+    assert.ok(r.messages.every((m) => (m.key === null || Buffer.isBuffer(m.key)) && (m.value === null || Buffer.isBuffer(m.value))), `${name}: Buffers`);
   }
 });
 
-it('copyRecords: the messages keep their bytes after the response memory is overwritten (a reused frame); without it they are views of it', () => {
+it('keys, values and header values of uncompressed batches are views of the response, not copies; of compressed ones, of the decompressed payload', () => {
   const values = Array.from({ length: 300 }, (_, i) => `value-${i}-`.padEnd(700 + (i % 5) * 200, String.fromCharCode(97 + (i % 26))));
-  const big = 'B'.repeat(200 * 1024); // larger than a slab: a copy of its own
+  const big = 'B'.repeat(200 * 1024);
   const data = partition([
     batch(0n, values.slice(0, 150)),
-    buildRecordBatch([{ key: enc('big'), value: enc(big), headers: [{ key: 'h', value: enc('hv') }], timestamp: 1n }], { baseOffset: 150n }),
+    buildRecordBatch([{ key: enc('big'), value: enc(big), headers: [{ key: 'h', value: enc('hv') }], timestamp: 1n }], { baseOffset: 150n, compression: CompressionCodec.GZIP }),
     batch(151n, values.slice(150)),
   ]);
   const records = data.records!;
-  const copied = decodeFetchedRecords(data, 0n, { copyRecords: true });
-  const viewed = decodeFetchedRecords(data, 0n, { copyRecords: false });
+  const r = decodeFetchedRecords(data, 0n, {});
   const want = [...values.slice(0, 150), big, ...values.slice(150)];
-  assert.deepStrictEqual(copied.messages.map((m) => m.value!.toString()), want);
-  assert.deepStrictEqual(viewed.messages.map((m) => m.value!.toString()), want);
-  assert.deepStrictEqual(copied.messages.map((m) => m.offset), want.map((_, i) => String(i)));
-  assert.ok(viewed.messages.every((m) => m.value!.buffer === records.buffer), 'views, not copies');
-  assert.ok(copied.messages.every((m) => m.value!.buffer !== records.buffer && m.key!.buffer !== records.buffer), 'copies');
-  // The frame is reused for the next response.
+  assert.deepStrictEqual(r.messages.map((m) => m.value!.toString()), want);
+  assert.deepStrictEqual(r.messages.map((m) => m.offset), want.map((_, i) => String(i)));
+  assert.equal(r.messages[150]!.key!.toString(), 'big');
+  assert.equal((r.messages[150]!.headers.h as Buffer).toString(), 'hv');
+  assert.deepStrictEqual((r.messages[0]!.headers.h as Buffer[]).map(String), [values[0], 'again']);
+  const plainOnes = r.messages.filter((_, i) => i !== 150);
+  assert.ok(plainOnes.every((m) => m.value!.buffer === records.buffer && m.key!.buffer === records.buffer), 'views of the response');
+  assert.ok(r.messages[150]!.value!.buffer !== records.buffer, 'the compressed batch: views of its decompressed payload');
+  // Overwriting the response shows through the views (so the consumer never reuses it).
   records.fill(0);
-  assert.deepStrictEqual(copied.messages.map((m) => m.value!.toString()), want, 'copies survive the reuse');
-  assert.equal(copied.messages[150]!.key!.toString(), 'big');
-  assert.equal((copied.messages[150]!.headers.h as Buffer).toString(), 'hv');
-  assert.deepStrictEqual((copied.messages[0]!.headers.h as Buffer[]).map(String), [values[0], 'again']);
-  assert.ok(viewed.messages.every((m) => m.value!.every((byte) => byte === 0)), 'the views saw the reuse');
+  assert.ok(plainOnes.every((m) => m.value!.every((byte) => byte === 0)), 'the views saw the change');
+  assert.equal(r.messages[150]!.value!.toString(), big, 'the decompressed payload is memory of its own');
 });
 
-it('copyRecords after a position inside a batch, and with a trailing partial batch', () => {
+it('after a position inside a batch, and with a trailing partial batch', () => {
   const values = Array.from({ length: 120 }, (_, i) => `v${i}`.padEnd(1000, '.'));
   const whole = batch(1000n, values.slice(60));
   const data = partition([batch(940n, values.slice(0, 60)), whole.subarray(0, whole.length - 1)]);
-  const r = decodeFetchedRecords(data, 990n, { copyRecords: true });
+  const r = decodeFetchedRecords(data, 990n, {});
   assert.deepStrictEqual(r.messages.map((m) => m.offset), Array.from({ length: 10 }, (_, i) => String(990 + i)));
   assert.deepStrictEqual(r.messages.map((m) => m.value!.toString()), values.slice(50, 60));
   assert.equal(r.next, 1000n);
@@ -149,20 +146,18 @@ it('CRC-32C: not checked by default (as librdkafka); checkCrcs rejects a corrupt
   assert.equal(decodeFetchedRecords(partition([batch(0n, ['one', 'two'])]), 0n, { checkCrcs: true }).messages.length, 2);
 });
 
-it('malformed records are refused, copied or not (a record length that does not match its fields, a count the bytes do not hold)', () => {
+it('malformed records are refused (a record length that does not match its fields, a count the bytes do not hold)', () => {
   const good = Buffer.from(batch(0n, ['aaaa', 'bbbb']));
   // The first record's length varint (just after the 61-byte header): one more than its fields take.
   const longer = Buffer.from(good);
   longer[61] += 2;
   const fewer = Buffer.from(good);
   fewer.writeInt32BE(3, 57); // recordsCount 3, but two records' bytes
-  for (const copyRecords of [false, true]) {
-    assert.throws(() => decodeFetchedRecords(partition([longer]), 0n, { copyRecords }), RecordBatchError, `longer, copy ${copyRecords}`);
-    assert.throws(() => decodeFetchedRecords(partition([fewer]), 0n, { copyRecords }), RecordBatchError, `fewer, copy ${copyRecords}`);
-  }
+  assert.throws(() => decodeFetchedRecords(partition([longer]), 0n, {}), RecordBatchError, 'longer');
+  assert.throws(() => decodeFetchedRecords(partition([fewer]), 0n, {}), RecordBatchError, 'fewer');
 });
 
-it('agrees with the reference record decoder on random batches (every codec, random keys, values, headers, timestamps, positions), copied or not', async () => {
+it('agrees with the reference record decoder on random batches (every codec, random keys, values, headers, timestamps, positions)', async () => {
   const { decodeRecordBatches } = await import('../../../src/protocol/records/record-batch.js');
   let seed = 12345;
   const rnd = (n: number) => {
@@ -203,15 +198,13 @@ it('agrees with the reference record decoder on random batches (every codec, ran
           return { key: r.key === null ? null : Buffer.from(r.key).toString('hex'), value: r.value === null ? null : Buffer.from(r.value).toString('hex'), offset: r.offset.toString(), timestamp: r.timestamp.toString(), headers };
         }),
     );
-    for (const copyRecords of [false, true]) {
-      const got = decodeFetchedRecords(data, position, { copyRecords });
-      const hex = got.messages.map((m) => {
-        const headers: Record<string, string | string[] | undefined> = {};
-        for (const [k, v] of Object.entries(m.headers)) headers[k] = v === undefined ? undefined : Array.isArray(v) ? v.map((x) => x.toString('hex')) : v.toString('hex');
-        return { key: m.key?.toString('hex') ?? null, value: m.value?.toString('hex') ?? null, offset: m.offset, timestamp: m.timestamp, headers };
-      });
-      assert.deepStrictEqual(hex, expected, `round ${round}, copyRecords ${copyRecords}`);
-      assert.equal(got.next, offset);
-    }
+    const got = decodeFetchedRecords(data, position, {});
+    const hex = got.messages.map((m) => {
+      const headers: Record<string, string | string[] | undefined> = {};
+      for (const [k, v] of Object.entries(m.headers)) headers[k] = v === undefined ? undefined : Array.isArray(v) ? v.map((x) => x.toString('hex')) : v.toString('hex');
+      return { key: m.key?.toString('hex') ?? null, value: m.value?.toString('hex') ?? null, offset: m.offset, timestamp: m.timestamp, headers };
+    });
+    assert.deepStrictEqual(hex, expected, `round ${round}`);
+    assert.equal(got.next, offset);
   }
 });
