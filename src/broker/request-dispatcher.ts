@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Logger } from '../logging/logger.js';
 import { ApiKey } from '../protocol/generated/api-table.js';
 import { encodeApiVersionsResponse } from '../protocol/generated/api-versions.js';

@@ -12,6 +12,7 @@
  * each way it commits what it printed (with --group) and prints "Processed a total of N messages"
  * on standard error.
  */
+import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
 import type { Consumer } from '../client/consumer/consumer.js';
 import type { EachBatchPayload } from '../client/consumer/consumer-types.js';

@@ -8,6 +8,7 @@
  *
  * A `>` prompt is shown only when standard input is a terminal.
  */
+import { Buffer } from 'node:buffer';
 import { createInterface } from 'node:readline';
 import type { Producer } from '../client/producer/producer.js';
 import type { IHeaders, Message } from '../client/producer/producer-types.js';

@@ -5,6 +5,7 @@
  *
  *   kafka-producer-perf-test --topic t --num-records 100000 --record-size 100 --throughput -1 --producer-props bootstrap.servers=localhost:9092 acks=1
  */
+import { Buffer } from 'node:buffer';
 import { producerSettings, unknownPropertyWarning } from './client-options.js';
 import { readFileSync } from 'node:fs';
 import { connectWithin, kafkaFromProperties, readPropertiesFile } from './client-properties.js';

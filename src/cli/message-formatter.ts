@@ -5,6 +5,7 @@
  * null.literal). Fields come in Kafka's order, each followed by key.separator except the last,
  * which is followed by line.separator. Keys, values and header values are written as raw bytes.
  */
+import { Buffer } from 'node:buffer';
 import type { KafkaMessage } from '../client/consumer/consumer-types.js';
 import { UsageError } from './tool-runner.js';
 

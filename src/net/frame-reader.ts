@@ -12,6 +12,7 @@
  * - Frames are extracted lazily with `next()`, so a caller with a full request queue can leave
  *   complete frames in the reader (and stop reading the socket) instead of growing a queue.
  */
+import { Buffer } from 'node:buffer';
 
 /** Why a size prefix was refused. */
 export type FrameSizeError =

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { API_DEFINITIONS, ApiKey } from './generated/api-table.js';
 import type { ApiDefinition, ApiRequestTypes, ApiResponseTypes } from './generated/api-table.js';
 import { decodeRequestHeader, encodeRequestHeader } from './generated/request-header.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import assert from 'node:assert/strict';
 import type { ProduceRequest } from '../protocol/generated/index.js';
 import { CompressionCodec, decodeRecordBatches } from '../protocol/records/index.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import assert from 'node:assert/strict';
 import { ApiKey } from '../protocol/generated/index.js';
 import type { ApiVersionsRequest, InitProducerIdRequest, MetadataRequest, ProduceRequest } from '../protocol/generated/index.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { FrameReader } from '../net/frame-reader.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { ApiKey } from '../protocol/generated/api-table.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { decodeRecordBatches } from '../protocol/records/index.js';

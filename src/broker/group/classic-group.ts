@@ -1,4 +1,6 @@
 /** Kafka's classic group states. */
+import { Buffer } from 'node:buffer';
+
 export type ClassicGroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
 export interface MemberProtocol {

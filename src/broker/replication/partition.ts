@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Logger } from '../../logging/logger.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';

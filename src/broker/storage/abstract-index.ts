@@ -13,6 +13,7 @@
  * kept open (it reopens if written again): a broker with many segments holds one file
  * descriptor per inactive segment (its `.log`) and only the indexes it has used in memory.
  */
+import { Buffer } from 'node:buffer';
 import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 
 export abstract class AbstractIndex {

@@ -7,6 +7,7 @@
  * Writes are atomic: `<name>.tmp` is written, fsync'ed and renamed over `<name>`, then the
  * directory is fsync'ed so the rename itself is durable.
  */
+import { Buffer } from 'node:buffer';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 

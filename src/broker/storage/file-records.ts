@@ -5,6 +5,7 @@
  * rebuilds). Headers are read through a small window buffer, so a scan over batch headers costs
  * one read per window rather than one per batch. Records are never decoded here.
  */
+import { Buffer } from 'node:buffer';
 import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import {
   checkBatchAt,

@@ -21,6 +21,7 @@
  * `ioBufferSize` bytes so that the broker's event loop keeps serving between steps
  * (`tick()`), and `cleanNow()` runs a whole pass at once.
  */
+import { Buffer } from 'node:buffer';
 import { rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';

@@ -8,6 +8,7 @@
  * Reads hand back whole stored batches. Everything is synchronous and single-threaded: a call
  * runs to completion before the next one starts.
  */
+import { Buffer } from 'node:buffer';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Clock } from '../clock.js';

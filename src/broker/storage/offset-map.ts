@@ -7,6 +7,7 @@
  * (`log.cleaner.dedupe.buffer.size`): once that is reached the map reports itself full and the
  * cleaner maps no further batch in this pass.
  */
+import { Buffer } from 'node:buffer';
 
 /** Bytes of one slot: hash, key position, key length (int32 each) and offset (float64). */
 const SLOT_BYTES = 4 + 4 + 4 + 8;

@@ -18,6 +18,7 @@
  * oldest first, so that its own reader gets the whole window back while Kafka's reader (the last
  * entry for an id wins) still reads the latest batch.
  */
+import { Buffer } from 'node:buffer';
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../logging/logger.js';

@@ -14,6 +14,7 @@
  * the pool hands the same memory to the next reader. The pool keeps at most `maxPooledBytes`
  * of idle slabs; slabs beyond that (or above `maxSlabBytes`) are left to the garbage collector.
  */
+import { Buffer } from 'node:buffer';
 
 export interface ReadBufferPoolOptions {
   /** Reads smaller than this get a plain allocation (from Node's shared pool below 4 KiB). Default 4 KiB. */

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { BrokerConnection } from '../connection/broker-connection.js';
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';

@@ -20,6 +20,7 @@
  * records): fresh Fetch buffers without this took 30k-125k minor page faults per run, with it
  * 1k-4k once warm.
  */
+import { Buffer } from 'node:buffer';
 
 const RETAINED_BYTES = 24 * 1024 * 1024;
 

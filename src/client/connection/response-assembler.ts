@@ -6,6 +6,7 @@
  * into the rest of it directly (`remainingFrame`, `pushedInto`), without the copy. Frames are
  * handed out whole, in order.
  */
+import { Buffer } from 'node:buffer';
 
 export type FrameSink = (frame: Buffer) => boolean;
 

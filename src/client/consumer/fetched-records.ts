@@ -4,6 +4,7 @@
  * response (or of a decompressed payload), offset and timestamp strings built without a BigInt per
  * record.
  */
+import { Buffer } from 'node:buffer';
 import type { FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
 import { decompress } from '../../protocol/records/compression.js';
 import { ControlRecordType, decodeEndTxnMarker } from '../../protocol/records/control-record.js';

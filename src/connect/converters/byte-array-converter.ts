@@ -2,6 +2,7 @@
  * Kafka's ByteArrayConverter (org.apache.kafka.connect.converters.ByteArrayConverter): bytes pass
  * through untouched; the schema, if any, must be BYTES; reading gives an optional-bytes schema.
  */
+import { Buffer } from 'node:buffer';
 import type { Converter, ConverterConfigs, HeaderConverter } from '../api/converter.js';
 import { DataException } from '../api/errors.js';
 import type { ConnectHeaders } from '../api/data/headers.js';

@@ -6,6 +6,7 @@
  * decimals, ISO dates/times/timestamps, arrays `[...]` and maps `{...}`, else a string. Both live
  * in api/data/value-strings.ts.
  */
+import { Buffer } from 'node:buffer';
 import type { ConverterConfigs, HeaderConverter } from '../api/converter.js';
 import { NULL_SCHEMA_AND_VALUE, Schema } from '../api/data/schema.js';
 import type { Schema as SchemaT, SchemaAndValue } from '../api/data/schema.js';

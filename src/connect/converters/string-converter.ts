@@ -4,6 +4,7 @@
  * optional string. Encodings are Java names mapped to Node's: UTF-8/UTF8, UTF-16LE, UTF-16 (read
  * as big-endian with BOM detection is not supported: use UTF-16BE/UTF-16LE), ISO-8859-1, US-ASCII.
  */
+import { Buffer } from 'node:buffer';
 import type { Converter, ConverterConfigs, HeaderConverter } from '../api/converter.js';
 import { ConfigException } from '../api/errors.js';
 import type { ConnectHeaders } from '../api/data/headers.js';

@@ -17,6 +17,7 @@
  * is lowered to that number with a warning (Kafka would fail to create the topic); Kafka's default
  * for the Connect topics is 3, which a single Samsa broker could not otherwise satisfy.
  */
+import { Buffer } from 'node:buffer';
 import type { Admin } from '../../client/admin/admin.js';
 import type { Consumer } from '../../client/consumer/consumer.js';
 import type { Kafka } from '../../client/kafka.js';

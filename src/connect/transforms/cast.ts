@@ -11,6 +11,7 @@
  * string output is Java's toString (doubles as `1.0`, logical dates in ISO format, bytes base64).
  * With a schema, the updated schema keeps optionality and casts field defaults.
  */
+import { Buffer } from 'node:buffer';
 import { DataException } from '../api/errors.js';
 import type { AnyConnectRecord, Transformation } from '../api/transformation.js';
 import type { Schema, SchemaType } from '../api/data/schema.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { ProtocolDecodeError } from './protocol-error.js';
 
 /** A tagged field the decoder did not recognise, kept so it can be written out again. */

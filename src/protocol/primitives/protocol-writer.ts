@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { RawTaggedField } from './protocol-reader.js';
 
 const INITIAL_CAPACITY = 256;

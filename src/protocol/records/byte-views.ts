@@ -1,4 +1,5 @@
 /** Zero-copy conversions between Uint8Array and Buffer for the native codec bindings. */
+import { Buffer } from 'node:buffer';
 
 /** A Buffer over the same memory (the napi bindings take Buffers). */
 export function toBuffer(data: Uint8Array): Buffer {

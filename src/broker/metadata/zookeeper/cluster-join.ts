@@ -7,6 +7,7 @@
  * (configured, else the one recorded in meta.properties, else a new one generated from
  * /brokers/seqid above reserved.broker.max.id).
  */
+import { Buffer } from 'node:buffer';
 import type { Logger } from '../../../logging/logger.js';
 import { randomKafkaUuid } from '../../storage/log-manager.js';
 import { getOrCreateClusterId } from './cluster-id.js';

@@ -15,6 +15,7 @@
  * not what they expect rather than throwing: a znode written by something else is reported, not
  * trusted.
  */
+import { Buffer } from 'node:buffer';
 import type { BrokerEndpoint, BrokerRegistration } from '../metadata-store.js';
 
 export const ZNODES = {

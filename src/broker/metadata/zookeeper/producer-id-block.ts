@@ -3,6 +3,7 @@
  * (ZooKeeper-mode Kafka's znode and JSON: {"version":1,"broker":<id>,"block_start":"<first>",
  * "block_end":"<last>"}), with a version-checked update so two brokers never get the same block.
  */
+import { Buffer } from 'node:buffer';
 import { ZooKeeperError } from './zookeeper-client.js';
 import type { ZooKeeperClient } from './zookeeper-client.js';
 

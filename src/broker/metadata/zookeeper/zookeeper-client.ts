@@ -10,6 +10,7 @@
  * `onSessionExpired`; the client is then unusable until `renewSession` opens a new session in
  * its place (the broker then re-registers and runs for controller again, as Kafka's does).
  */
+import { Buffer } from 'node:buffer';
 import * as zookeeper from 'node-zookeeper-client';
 import type { Client, Event as ZkEvent, Stat } from 'node-zookeeper-client';
 

@@ -17,6 +17,7 @@
  * kept: only the first token of a top-level number is read (`12:30` is INT8 12), escapes are not
  * removed from quoted strings, and an array or map that cannot be parsed is a STRING.
  */
+import { Buffer } from 'node:buffer';
 import { DataException } from '../errors.js';
 import { BigDecimal } from './big-decimal.js';
 import { javaDoubleToString, javaFloatToString } from './java-number-format.js';

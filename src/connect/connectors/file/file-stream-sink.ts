@@ -9,6 +9,7 @@
  *
  * Settings: `file` (optional), `topics` or `topics.regex` (read by the worker).
  */
+import { Buffer } from 'node:buffer';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { ConfigDef } from '../../api/config-def.js';
 import { SinkConnector, SinkTask, type ConnectorProps, type SinkOffsets, type Task } from '../../api/connector.js';

@@ -10,6 +10,7 @@
  * Settings: `file` (optional), `topic` (required, non-empty), `batch.size` (max records per
  * poll, default 2000).
  */
+import { Buffer } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { ConfigDef, NonEmptyString, NonNullValidator, Range, CompositeValidator } from '../../api/config-def.js';
 import { SourceConnector, SourceTask, type ConnectorProps, type Task } from '../../api/connector.js';

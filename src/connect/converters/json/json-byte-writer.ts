@@ -12,6 +12,7 @@
  * escaping, see json-node.ts's quote(); a lone surrogate becomes EF BF BD as Buffer.from(string)
  * writes it).
  */
+import { Buffer } from 'node:buffer';
 import { quote } from './json-node.js';
 
 /** The size of the buffers records are written into. */

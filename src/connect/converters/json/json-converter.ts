@@ -30,6 +30,7 @@
  * Kafka differences: with a schema, a JSON node of the wrong kind (e.g. a string for int32) is a
  * DataException here, where Jackson would silently read 0/false/null.
  */
+import { Buffer } from 'node:buffer';
 import type { Converter, ConverterConfigs, HeaderConverter } from '../../api/converter.js';
 import { DataException } from '../../api/errors.js';
 import { BigDecimal } from '../../api/data/big-decimal.js';

@@ -6,6 +6,7 @@
  * hex (\u001F), "/" and non-ASCII left as is, binary as standard padded base64, and
  * NaN/Infinity as quoted strings (Jackson's QUOTE_NON_NUMERIC_NUMBERS default).
  */
+import { Buffer } from 'node:buffer';
 import { DataException } from '../../api/errors.js';
 
 export type JsonNode =

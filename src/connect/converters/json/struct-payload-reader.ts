@@ -15,6 +15,7 @@
  * the caller then runs the general path, which gives the same result or the same error (with
  * several bad fields, the general path's first).
  */
+import { Buffer } from 'node:buffer';
 import { BigDecimal, fromTwosComplementBytes } from '../../api/data/big-decimal.js';
 import { ConnectDate, Decimal, Time, Timestamp } from '../../api/data/logical.js';
 import { Field } from '../../api/data/schema.js';

@@ -9,6 +9,7 @@
  * type) is written from the general path's text for that value, so the bytes are the same and a
  * bad value fails with the general path's error, at the same field.
  */
+import { Buffer } from 'node:buffer';
 import { BigDecimal } from '../../api/data/big-decimal.js';
 import { ConnectDate, Decimal, Time, Timestamp } from '../../api/data/logical.js';
 import type { Field, Schema } from '../../api/data/schema.js';

@@ -21,6 +21,7 @@
  * seen (assigned connectors, then the connectors of the tasks). As Kafka, decoders accept any
  * version >= 0 and read the fields they know; v1 fields missing at the end read as defaults.
  */
+import { Buffer } from 'node:buffer';
 
 /** The sentinel task id for the connector instance itself. */
 export const CONNECTOR_TASK = -1;

@@ -17,6 +17,7 @@
  * as given (so its default 3 fails on a one-broker cluster); Samsa caps it so that the default works
  * on a development cluster.
  */
+import { Buffer } from 'node:buffer';
 import type { Kafka } from '../../../client/kafka.js';
 import type { Producer } from '../../../client/producer/producer.js';
 import type { Logger } from '../../../logging/logger.js';

@@ -15,6 +15,7 @@
  * (outside any transaction: MySQL commits DDL implicitly); `execute` writes, inside the
  * caller's transaction.
  */
+import { Buffer } from 'node:buffer';
 import type { SinkRecord } from '../../../api/data/connect-record.js';
 import { schemasEqual, type Schema } from '../../../api/data/schema.js';
 import { ConnectException } from '../../../api/errors.js';

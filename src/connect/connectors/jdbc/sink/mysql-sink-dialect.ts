@@ -4,6 +4,7 @@
  * TINYINT / SMALLINT / INT / BIGINT / FLOAT / DOUBLE / TINYINT (boolean) / TEXT (VARCHAR(256) as
  * a key) / BLOB (VARBINARY(1024) as a key) / DECIMAL(65,scale) / DATE / TIME(3) / DATETIME(3).
  */
+import { Buffer } from 'node:buffer';
 import { ConnectDate, Decimal, Time, Timestamp } from '../../../api/data/logical.js';
 import type { TableId } from '../table-metadata.js';
 import type { SinkRecordField } from './fields-metadata.js';

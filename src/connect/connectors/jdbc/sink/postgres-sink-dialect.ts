@@ -6,6 +6,7 @@
  * TIMESTAMP. Timestamps bind as wall-clock text in `db.timezone` with its offset, which a
  * `timestamp` column ignores and a `timestamptz` column uses, so both hold the right value.
  */
+import { Buffer } from 'node:buffer';
 import { ConnectDate, Decimal, Time, Timestamp } from '../../../api/data/logical.js';
 import { zoneOffsetMillis } from '../db-time.js';
 import type { TableId } from '../table-metadata.js';

@@ -7,6 +7,7 @@
  * statement, so the caller can write a batch in few round trips (a statement holds at most
  * 65,535 parameters). The subclasses are mysql-sink-dialect.ts and postgres-sink-dialect.ts.
  */
+import { Buffer } from 'node:buffer';
 import { BigDecimal } from '../../../api/data/big-decimal.js';
 import { ConnectDate, Decimal, Time, Timestamp } from '../../../api/data/logical.js';
 import type { Schema } from '../../../api/data/schema.js';

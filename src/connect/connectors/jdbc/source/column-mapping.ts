@@ -26,6 +26,7 @@
  * of the record with a warning, as Confluent does. An unconstrained PostgreSQL numeric has no
  * fixed scale: it maps to Decimal with scale 127 (Confluent's NUMERIC_TYPE_SCALE_HIGH), losslessly.
  */
+import { Buffer } from 'node:buffer';
 import type { Schema } from '../../../api/data/schema.js';
 import { SchemaBuilder } from '../../../api/data/schema-builder.js';
 import { ConnectDate, Decimal, Time, Timestamp } from '../../../api/data/logical.js';
