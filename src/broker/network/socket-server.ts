@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Buffer } from 'node:buffer';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';

@@ -8,6 +8,7 @@
  * head). The timer is armed for the earliest deadline, re-armed only when a wait with an earlier
  * one joins or when it fires, and does not keep the process alive while no wait is queued.
  */
+import { performance } from 'node:perf_hooks';
 
 /** A wait as the deadlines see it: its links, and what ends it when its max wait is over. */
 export interface DeadlineWait {
