@@ -194,6 +194,28 @@ function readVarint(buf: Buffer, end: number): number {
   return (raw >>> 1) ^ -(raw & 1);
 }
 
+/**
+ * readVarint with its one- and two-byte forms (every length below 8 KiB, most deltas) read here:
+ * small enough for the compiler to inline at each of decodeRun's call sites, which readVarint is not.
+ */
+function varint(buf: Buffer, end: number): number {
+  const pos = cursor;
+  if (pos + 1 < end) {
+    const b0 = buf[pos]!;
+    if (b0 < 0x80) {
+      cursor = pos + 1;
+      return (b0 >>> 1) ^ -(b0 & 1);
+    }
+    const b1 = buf[pos + 1]!;
+    if (b1 < 0x80) {
+      cursor = pos + 2;
+      const raw = (b0 & 0x7f) | (b1 << 7);
+      return (raw >>> 1) ^ -(raw & 1);
+    }
+  }
+  return readVarint(buf, end);
+}
+
 /** A zig-zag varlong at `cursor`: a number when it takes at most 4 bytes, else a bigint. */
 function readVarlong(buf: Buffer, end: number): number | bigint {
   const start = cursor;
@@ -277,16 +299,17 @@ function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: 
   for (let i = 0; i < count; i++) {
     const recordAt = cursor;
     if (recordAt >= end) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `data ends after ${i} of ${count} records`, { position: recordAt });
-    const length = readVarint(buf, end);
+    const length = varint(buf, end);
     if (length < 0 || length > end - cursor) throw badLength('record', length, end - cursor, recordAt);
     const recordEnd = cursor + length;
     if (cursor >= end) throw new RecordBatchError('TRUNCATED', 'data ends inside a record', { position: cursor });
     cursor++; // attributes: no bits are defined
-    const timestampDelta = readVarlong(buf, end);
-    const offsetDelta = readVarint(buf, end);
+    // A varlong of one or two bytes is read as a varint (the same value).
+    const timestampDelta = cursor + 1 < end && (buf[cursor]! < 0x80 || buf[cursor + 1]! < 0x80) ? varint(buf, end) : readVarlong(buf, end);
+    const offsetDelta = varint(buf, end);
 
     let key: Buffer | null = null;
-    const keyLength = readVarint(buf, end);
+    const keyLength = varint(buf, end);
     if (keyLength >= 0) {
       if (keyLength > end - cursor) throw badLength('key', keyLength, end - cursor, cursor);
       key = Buffer.from(memory, base + cursor, keyLength);
@@ -296,7 +319,7 @@ function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: 
     }
 
     let value: Buffer | null = null;
-    const valueLength = readVarint(buf, end);
+    const valueLength = varint(buf, end);
     if (valueLength >= 0) {
       if (valueLength > end - cursor) throw badLength('value', valueLength, end - cursor, cursor);
       value = Buffer.from(memory, base + cursor, valueLength);
@@ -305,7 +328,7 @@ function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: 
       throw badLength('value', valueLength, end - cursor, cursor);
     }
 
-    const headerCount = readVarint(buf, end);
+    const headerCount = varint(buf, end);
     if (headerCount < 0 || headerCount > (end - cursor) / 2) throw badLength('header count', headerCount, end - cursor, cursor);
     const headers: Record<string, Buffer | Buffer[] | undefined> = {};
     for (let n = 0; n < headerCount; n++) {
