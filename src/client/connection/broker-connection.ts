@@ -54,12 +54,6 @@ export interface RequestOptions {
   minVersion?: number;
   /** False for requests without a response (Produce with acks=0): resolves once written. */
   expectResponse?: boolean;
-  /**
-   * Supplies the buffer (exactly `size` bytes) a response frame split across socket reads is
-   * assembled in, e.g. from a pool the caller reuses once it is done with the response. Not called
-   * for a frame that arrived in one read (a view of that read's chunk).
-   */
-  allocateFrame?: (size: number) => Buffer;
 }
 
 interface Pending {
@@ -73,7 +67,6 @@ interface Pending {
   abandoned: boolean;
   /** Resolve with the raw frame instead of a decoded body. */
   raw: boolean;
-  allocateFrame?: (size: number) => Buffer;
 }
 
 /** Versions the client's code is written for, per API (lower versions lack what the client relies on). */
@@ -257,7 +250,7 @@ export class BrokerConnection {
     }
     return new Promise<ApiResponseTypes[K]>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
-      const pending: Pending = { correlationId, apiKey, apiVersion, resolve: resolve as (b: unknown) => void, reject, timer: undefined, abandoned: false, raw: false, allocateFrame: options.allocateFrame };
+      const pending: Pending = { correlationId, apiKey, apiVersion, resolve: resolve as (b: unknown) => void, reject, timer: undefined, abandoned: false, raw: false };
       pending.timer = setTimeout(() => {
         pending.abandoned = true;
         pending.timer = undefined;
@@ -281,7 +274,8 @@ export class BrokerConnection {
     this.onClose?.(this, err);
   }
 
-  private readonly allocateFrame = (size: number): Buffer => this.inFlight[0]?.allocateFrame?.(size) ?? Buffer.allocUnsafe(size);
+  /** Each response frame gets memory of its own: decoded responses (a Fetch's records) are views of it. */
+  private readonly allocateFrame = (size: number): Buffer => Buffer.allocUnsafe(size);
   private readonly frameSink = (frame: Buffer): boolean => this.onFrame(frame);
 
   /**
@@ -311,7 +305,7 @@ export class BrokerConnection {
       return;
     }
     for (;;) {
-      const r = this.reader.next(this.inFlight[0]?.allocateFrame);
+      const r = this.reader.next();
       if (r.kind === 'incomplete') return;
       if (r.kind === 'invalid') {
         this.close(new KafkaConnectionError(`bad response frame: ${r.error.message}`, this.address));

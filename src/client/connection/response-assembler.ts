@@ -1,8 +1,8 @@
 /**
  * Assembles response frames (int32 size, then that many bytes) from reads into one reused
  * buffer (`net.connect`'s `onread`): each read's bytes are copied at once into the frame they
- * belong to, so no buffer is allocated per socket read, and a large frame goes straight into the
- * buffer its request supplies (or a fresh one): once its size is known, the socket reads
+ * belong to, so no buffer is allocated per socket read, and a large frame goes straight into a
+ * buffer of its own: once its size is known, the socket reads
  * into the rest of it directly (`remainingFrame`, `pushedInto`), without the copy. Frames are
  * handed out whole, in order.
  */

@@ -44,23 +44,12 @@ describe('BrokerConnection against the in-process broker', () => {
     assert.equal(conn.inFlightCount, 0);
   });
 
-  it('assembles large responses read straight into their frames, back to back, into request-supplied buffers too', async () => {
+  it('assembles large responses read straight into their frames, back to back', async () => {
     // ~600 KB responses (2400 topic names of ~250 bytes), larger than the 256 KiB read buffer: the rest of each frame is read into directly.
     const names = (r: number) => Array.from({ length: 2400 }, (_, i) => `${r}-${i}-`.padEnd(249, String.fromCharCode(97 + ((r + i) % 26))));
-    const frames: Buffer[] = [];
-    const pending = Array.from({ length: 6 }, (_, r) =>
-      conn.request(ApiKey.Metadata, { topics: names(r).map((name) => ({ name })), allowAutoTopicCreation: false }, r % 2 === 0 ? {} : {
-        allocateFrame: (size: number) => {
-          const b = Buffer.alloc(size + 100, 0xee).subarray(50, 50 + size);
-          frames.push(b);
-          return b;
-        },
-      }),
-    );
+    const pending = Array.from({ length: 6 }, (_, r) => conn.request(ApiKey.Metadata, { topics: names(r).map((name) => ({ name })), allowAutoTopicCreation: false }));
     const responses = await Promise.all(pending);
     for (const [r, response] of responses.entries()) assert.deepStrictEqual(response.topics.map((t) => t.name), names(r), `response ${r}`);
-    assert.equal(frames.length, 3);
-    assert.ok(frames.every((f) => f.length > 500_000));
     const small = await conn.request(ApiKey.Metadata, { topics: [{ name: 'after' }], allowAutoTopicCreation: false });
     assert.equal(small.topics[0]!.name, 'after');
   });
