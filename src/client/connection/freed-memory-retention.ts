@@ -18,7 +18,7 @@
  * macOS, Windows) this is one allocation of untouched memory, freed by the next GC, and nothing
  * else. Measured on the 2-core development VM (2026-11-26, `--only clients`, 512 MiB of 1 KiB
  * records): fresh Fetch buffers without this took 30k-125k minor page faults per run, with it
- * 1k-4k once warm.
+ * 1k-8k once warm.
  */
 import { Buffer } from 'node:buffer';
 
@@ -26,7 +26,11 @@ const RETAINED_BYTES = 24 * 1024 * 1024;
 
 let done = false;
 
-/** Once per process: allocates and drops a `RETAINED_BYTES` buffer, untouched (see above). */
+/**
+ * Allocates and drops a `RETAINED_BYTES` buffer, untouched (see above): once per module instance,
+ * i.e. once per thread that loads it (the thresholds are the process's; a second thread's call
+ * changes nothing and costs one more untouched allocation).
+ */
 export function retainFreedMemory(): void {
   if (done) return;
   done = true;
