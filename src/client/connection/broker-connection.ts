@@ -135,6 +135,7 @@ export class BrokerConnection {
       ((args: Parameters<SocketFactory>[0]) =>
         connectPlain(args, {
           target: () => connection?.readTarget(),
+          headOnly: () => connection?.lastFrameWasLarge === true,
           onRead: (n, into, reused) => {
             if (connection === undefined) early.push(Buffer.from(into.subarray(0, n)));
             else if (reused) connection.onRead(into.subarray(0, n));
@@ -236,14 +237,46 @@ export class BrokerConnection {
   /** Sends a request at an explicit version. */
   requestAtVersion<K extends ApiKeyNumber>(apiKey: K, apiVersion: number, body: ApiRequestTypes[K], options: RequestOptions = {}): Promise<ApiResponseTypes[K]> {
     if (this.closedError !== undefined) return Promise.reject(this.closedError);
-    const correlationId = this.nextCorrelationId;
-    this.nextCorrelationId = (this.nextCorrelationId + 1) & 0x7fffffff;
+    const correlationId = this.takeCorrelationId();
     let chunks: Uint8Array[];
     try {
       chunks = encodeRequestChunks({ apiKey, apiVersion, correlationId, clientId: this.clientId, body });
     } catch (err) {
       return Promise.reject(err);
     }
+    return this.send(apiKey, apiVersion, correlationId, chunks, options);
+  }
+
+  /**
+   * A whole request frame (size prefix, header, body) for `requestPrepared`, which sends it again
+   * and again: for a request that changes little from one send to the next (a consumer's Fetch),
+   * the caller patches the few changed fields into a copy rather than encoding anew. Throws what
+   * the encoder throws.
+   */
+  prepareRequest<K extends ApiKeyNumber>(apiKey: K, apiVersion: number, body: ApiRequestTypes[K]): Buffer {
+    return Buffer.concat(encodeRequestChunks({ apiKey, apiVersion, correlationId: 0, clientId: this.clientId, body }));
+  }
+
+  /**
+   * Sends a frame made from `prepareRequest(apiKey, apiVersion, ...)` on this connection (or one
+   * with the same client id), its correlation id written in here. The frame is the connection's
+   * from now on: the caller must not change it.
+   */
+  requestPrepared<K extends ApiKeyNumber>(apiKey: K, apiVersion: number, frame: Buffer, options: RequestOptions = {}): Promise<ApiResponseTypes[K]> {
+    if (this.closedError !== undefined) return Promise.reject(this.closedError);
+    const correlationId = this.takeCorrelationId();
+    // Every request header starts with int16 api key, int16 version, int32 correlation id (after the size).
+    frame.writeInt32BE(correlationId, 8);
+    return this.send(apiKey, apiVersion, correlationId, [frame], options);
+  }
+
+  private takeCorrelationId(): number {
+    const correlationId = this.nextCorrelationId;
+    this.nextCorrelationId = (this.nextCorrelationId + 1) & 0x7fffffff;
+    return correlationId;
+  }
+
+  private send<K extends ApiKeyNumber>(apiKey: K, apiVersion: number, correlationId: number, chunks: Uint8Array[], options: RequestOptions): Promise<ApiResponseTypes[K]> {
     if (options.expectResponse === false) {
       this.writer.write(chunks);
       return this.writer.drained().then(() => undefined as unknown as ApiResponseTypes[K]);
@@ -276,7 +309,12 @@ export class BrokerConnection {
 
   /** Each response frame gets memory of its own: decoded responses (a Fetch's records) are views of it. */
   private readonly allocateFrame = (size: number): Buffer => Buffer.allocUnsafe(size);
-  private readonly frameSink = (frame: Buffer): boolean => this.onFrame(frame);
+  private readonly frameSink = (frame: Buffer): boolean => {
+    this.lastFrameWasLarge = frame.length >= DIRECT_READ_MIN_BYTES;
+    return this.onFrame(frame);
+  };
+  /** The last response was large enough to be read mostly straight into its buffer (default socket). */
+  private lastFrameWasLarge = false;
 
   /**
    * Where the next socket read goes (default socket): the rest of a large frame being assembled,

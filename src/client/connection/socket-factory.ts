@@ -27,6 +27,13 @@ export const defaultSocketFactory: SocketFactory = ({ host, port, onConnect }) =
 /** Size of the reused read buffer of `connectPlain`. */
 const READ_BUFFER_BYTES = 256 * 1024;
 
+/**
+ * What a read takes when `headOnly()` says the next frame is probably large: enough for its size
+ * prefix and header, little enough that copying it into the frame's own buffer costs nothing much.
+ * The rest of the frame is then read straight into that buffer.
+ */
+const HEAD_READ_BYTES = 16 * 1024;
+
 /** Where `connectPlain` reads go. */
 export interface PlainReads {
   /**
@@ -35,6 +42,13 @@ export interface PlainReads {
    * kernel copies the bytes straight into it.
    */
   target?(): Buffer | undefined;
+  /**
+   * Asked when `target` gives nothing: true when the next frame is probably large (the last one
+   * was). The read then takes only the first HEAD_READ_BYTES of the reused buffer. A whole 256 KiB
+   * read would have to be copied into the frame's own buffer; most of a large frame is instead read
+   * straight into it once its size is known.
+   */
+  headOnly?(): boolean;
   /** `n` bytes were read into the start of `into` (the reused buffer: valid only during the call). */
   onRead(n: number, into: Buffer, reused: boolean): void;
 }
@@ -45,14 +59,15 @@ export interface PlainReads {
  */
 export function connectPlain({ host, port, onConnect }: SocketFactoryArgs, reads: PlainReads): Socket {
   const buffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+  const head = buffer.subarray(0, HEAD_READ_BYTES);
   const socket = connect(
     {
       host,
       port,
       onread: {
-        buffer: () => reads.target?.() ?? buffer,
+        buffer: () => reads.target?.() ?? (reads.headOnly?.() === true ? head : buffer),
         callback: (n: number, into: Uint8Array) => {
-          reads.onRead(n, into as Buffer, into === buffer);
+          reads.onRead(n, into as Buffer, into === buffer || into === head);
           return true;
         },
       },

@@ -14,6 +14,7 @@ import type { RetryOptions } from '../retry.js';
 import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
 import { decodeFetchedRecords, nextFetchOffset } from './fetched-records.js';
 import type { FetchedRecords } from './fetched-records.js';
+import { PreparedFetch } from './prepared-fetch.js';
 import type { Batch, ConsumedMessage, ConsumerRunConfig, ConsumerSubscribeTopics, EachMessagePayload, KafkaMessage, TopicPartitionOffset, TopicPartitions } from './consumer-types.js';
 import type { AssignorMember, PartitionAssignor } from './partition-assignor.js';
 import { rangeAssignor } from './range-assignor.js';
@@ -128,6 +129,8 @@ export class Consumer {
   private coordinatorId: number | undefined;
   /** Leaders with a Fetch of ours in flight (how many), so that stop() need not wait out a long poll. */
   private readonly fetchingFrom = new Map<number, number>();
+  /** Per leader, the last Fetch request encoded for it (see PreparedFetch). */
+  private readonly preparedFetches = new Map<number, PreparedFetch>();
   /** A JoinGroup or SyncGroup is in flight. */
   private joining = false;
   /** The coordinator no longer knows this member or generation: its partitions count as lost. */
@@ -846,29 +849,56 @@ export class Consumer {
         const byTopic = new Map<string, typeof asked>();
         for (const a of asked) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a]);
         const maxWaitMs = o.maxWaitTimeInMs ?? 5000;
-        const request: FetchRequest = {
+        const minBytes = o.minBytes ?? 1;
+        const maxBytes = o.maxBytes ?? 10 * 1024 * 1024;
+        const partitionMaxBytes = o.maxBytesPerPartition ?? 1024 * 1024;
+        const topicIdOf = (topic: string): string => this.cluster.metadata.topics.get(topic)?.topicId ?? 'AAAAAAAAAAAAAAAAAAAAAA';
+        // KIP-320: the leader epoch we believe in; a broker with a newer one answers FENCED_LEADER_EPOCH (refresh).
+        const epochOf = (topic: string, partition: number): number => this.cluster.metadata.topics.get(topic)?.partitions[partition]?.leaderEpoch ?? -1;
+        const request = (): FetchRequest => ({
           replicaId: -1,
           maxWaitMs,
-          minBytes: o.minBytes ?? 1,
-          maxBytes: o.maxBytes ?? 10 * 1024 * 1024,
+          minBytes,
+          maxBytes,
           isolationLevel: this.isolationLevel,
           sessionId: 0,
           sessionEpoch: -1,
           topics: [...byTopic].map(([topic, ps]) => ({
             topic,
-            topicId: this.cluster.metadata.topics.get(topic)?.topicId ?? 'AAAAAAAAAAAAAAAAAAAAAA',
-            // KIP-320: the leader epoch we believe in; a broker with a newer one answers FENCED_LEADER_EPOCH (refresh).
-            partitions: ps.map((p) => ({ partition: p.partition, currentLeaderEpoch: this.cluster.metadata.topics.get(topic)?.partitions[p.partition]?.leaderEpoch ?? -1, fetchOffset: p.offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: o.maxBytesPerPartition ?? 1024 * 1024 })),
+            topicId: topicIdOf(topic),
+            partitions: ps.map((p) => ({ partition: p.partition, currentLeaderEpoch: epochOf(topic, p.partition), fetchOffset: p.offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes })),
           })),
           forgottenTopicsData: [],
           rackId: '',
-        };
+        });
         const options = { timeoutMs: maxWaitMs + 30_000 };
         const open = this.cluster.openConnectionTo(leader);
         this.fetchingFrom.set(leader, (this.fetchingFrom.get(leader) ?? 0) + 1);
         let response;
         try {
-          response = await (open !== undefined ? open.request(ApiKey.Fetch, request, options) : this.cluster.request(leader, ApiKey.Fetch, request, options));
+          if (open === undefined) {
+            response = await this.cluster.request(leader, ApiKey.Fetch, request(), options);
+          } else {
+            // The same partitions as last time (same version, epochs and limits): the encoded
+            // request again, with the new offsets written in.
+            const version = open.versionFor(ApiKey.Fetch);
+            let signature = `${version} ${open.clientId} ${maxWaitMs} ${minBytes} ${maxBytes} ${partitionMaxBytes} ${this.isolationLevel}`;
+            const offsets: bigint[] = [];
+            for (const [topic, ps] of byTopic) {
+              signature += `|${topic} ${topicIdOf(topic)}`;
+              for (const p of ps) {
+                signature += ` ${p.partition}:${epochOf(topic, p.partition)}`;
+                offsets.push(p.offset);
+              }
+            }
+            let prepared = this.preparedFetches.get(leader);
+            if (prepared?.signature !== signature) {
+              prepared = PreparedFetch.prepare(signature, version, request(), (r) => open.prepareRequest(ApiKey.Fetch, version, r));
+              if (prepared === undefined) this.preparedFetches.delete(leader);
+              else this.preparedFetches.set(leader, prepared);
+            }
+            response = await (prepared !== undefined ? open.requestPrepared(ApiKey.Fetch, version, prepared.frameFor(offsets), options) : open.requestAtVersion(ApiKey.Fetch, version, request(), options));
+          }
         } finally {
           const left = this.fetchingFrom.get(leader)! - 1;
           if (left === 0) this.fetchingFrom.delete(leader);

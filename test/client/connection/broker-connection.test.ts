@@ -53,6 +53,19 @@ describe('BrokerConnection against the in-process broker', () => {
     const small = await conn.request(ApiKey.Metadata, { topics: [{ name: 'after' }], allowAutoTopicCreation: false });
     assert.equal(small.topics[0]!.name, 'after');
   });
+
+  it('reads only the head of the frame after a large one, and still assembles bursts of small frames after it', async () => {
+    // After a large response the next read takes 16 KiB (most of a large frame then goes straight
+    // into its buffer). Here a large response is followed by 300 small pipelined ones (~40 KB in
+    // all, so they span head-only and full reads), then by a large one again.
+    const big = Array.from({ length: 1200 }, (_, i) => `big-${i}-`.padEnd(200, 'q'));
+    const first = conn.request(ApiKey.Metadata, { topics: big.map((name) => ({ name })), allowAutoTopicCreation: false });
+    const smalls = Array.from({ length: 300 }, (_, i) => conn.request(ApiKey.Metadata, { topics: [{ name: `small-${i}` }], allowAutoTopicCreation: false }));
+    const last = conn.request(ApiKey.Metadata, { topics: big.map((name) => ({ name: `${name}z` })), allowAutoTopicCreation: false });
+    assert.deepStrictEqual((await first).topics.map((t) => t.name), big);
+    assert.deepStrictEqual((await Promise.all(smalls)).map((r) => r.topics[0]!.name), Array.from({ length: 300 }, (_, i) => `small-${i}`));
+    assert.deepStrictEqual((await last).topics.map((t) => t.name), big.map((name) => `${name}z`));
+  });
 });
 
 describe('BrokerConnection against scripted brokers', () => {
