@@ -135,7 +135,7 @@ export class BrokerConnection {
       ((args: Parameters<SocketFactory>[0]) =>
         connectPlain(args, {
           target: () => connection?.readTarget(),
-          headOnly: () => connection?.lastFrameWasLarge === true,
+          headOnly: () => connection?.wantsHeadRead() === true,
           onRead: (n, into, reused) => {
             if (connection === undefined) early.push(Buffer.from(into.subarray(0, n)));
             else if (reused) connection.onRead(into.subarray(0, n));
@@ -315,6 +315,15 @@ export class BrokerConnection {
   };
   /** The last response was large enough to be read mostly straight into its buffer (default socket). */
   private lastFrameWasLarge = false;
+
+  /**
+   * Between frames after a large one: the next read should take only the head of the next frame
+   * (the rest of a large frame is then read straight into it). In the middle of a frame, the
+   * rest is read whole.
+   */
+  private wantsHeadRead(): boolean {
+    return this.lastFrameWasLarge && !this.assembler.assembling;
+  }
 
   /**
    * Where the next socket read goes (default socket): the rest of a large frame being assembled,

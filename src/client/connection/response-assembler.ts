@@ -21,11 +21,11 @@ export class ResponseAssembler {
 
   constructor(private readonly maxFrameBytes: number) {}
 
-  /**
-   * Consumes `bytes` (valid only during the call). `allocate(size)` gives the buffer for the next
-   * frame (exactly `size` bytes); `sink` receives each complete frame and returns false to stop
-   * (connection closed). Returns an error message when a size prefix is refused.
-   */
+  /** A frame (or its size prefix) has been partly read. */
+  get assembling(): boolean {
+    return this.frame !== undefined || this.prefixFill > 0;
+  }
+
   /**
    * The rest of the frame being assembled when at least `minBytes` of it are missing (a socket
    * read can go straight into it, then `pushedInto`), else undefined.
@@ -46,6 +46,11 @@ export class ResponseAssembler {
     }
   }
 
+  /**
+   * Consumes `bytes` (valid only during the call). `allocate(size)` gives the buffer for the next
+   * frame (exactly `size` bytes); `sink` receives each complete frame and returns false to stop
+   * (connection closed). Returns an error message when a size prefix is refused.
+   */
   push(bytes: Buffer, allocate: (size: number) => Buffer, sink: FrameSink): string | undefined {
     if (this.failed) return 'the connection failed earlier';
     let at = 0;

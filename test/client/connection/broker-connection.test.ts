@@ -192,4 +192,17 @@ describe('ResponseAssembler', () => {
     a.push(Buffer.concat([frame('second'), frame('third')]), allocate, sink);
     assert.deepStrictEqual(out, [first, 'second', 'third']);
   });
+
+  it('says whether a frame is partly read: after part of a size prefix, inside a frame, not between frames', () => {
+    const a = new ResponseAssembler(1 << 20);
+    const sink = () => true;
+    const allocate = (size: number) => Buffer.alloc(size);
+    assert.equal(a.assembling, false);
+    a.push(Buffer.from([0, 0]), allocate, sink);
+    assert.equal(a.assembling, true, 'half a size prefix');
+    a.push(Buffer.from([0, 3, 0x61]), allocate, sink);
+    assert.equal(a.assembling, true, 'one byte of three');
+    a.push(Buffer.from([0x62, 0x63]), allocate, sink);
+    assert.equal(a.assembling, false, 'frame done');
+  });
 });
