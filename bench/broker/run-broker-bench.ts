@@ -37,7 +37,7 @@ import { createTopic, deleteTopic } from './wire.js';
 import { measureCommits, measureRebalance } from './group-bench.js';
 import type { CommitResult } from './group-bench.js';
 import { compactionScenarios, runCompactionScenario } from '../compaction.js';
-import { clientRound, roundOrder } from './client-bench.js';
+import { clientRound, clientWarmUp, roundOrder } from './client-bench.js';
 import { connectRows, runConnectBench } from '../connect/connect-bench.js';
 import type { ConnectBenchResult } from '../connect/connect-bench.js';
 import { jdbcRows, runJdbcBench } from '../jdbc/jdbc-bench.js';
@@ -919,21 +919,23 @@ async function main(): Promise<void> {
     if (rdkafkaPerformance === null) {
       results.notes.push('clients phase skipped: rdkafka_performance not built (bench/broker/build-rdkafka-performance.sh)');
     } else {
-      log(`\n[clients] ${o.rounds} x (produce ${fmt(s.clientRecords / 1024)}Ki x 1 KiB records with librdkafka, Samsa and KafkaJS into fresh topics, then consume librdkafka's from the start with each), order rotating per round`);
+      log(`\n[clients] ${o.rounds} x (produce ${fmt(s.clientRecords / 1024)}Ki x 1 KiB records with librdkafka, Samsa and KafkaJS into fresh topics, then consume librdkafka's from the start with each), order rotating per round, after an unmeasured warm-up of the broker`);
+      const options = {
+        host: HOST,
+        port,
+        brokerPid: broker.pid,
+        rdkafkaPerformance,
+        records: s.clientRecords,
+        valueBytes: VALUE_BYTES,
+        recordsPerSend: RECORDS_PER_BATCH,
+        sendsInFlight: 5,
+        round: 0,
+        cpuMs,
+        log,
+      };
+      await clientWarmUp(options);
       for (let i = 0; i < o.rounds; i++) {
-        const r = await clientRound({
-          host: HOST,
-          port,
-          brokerPid: broker.pid,
-          rdkafkaPerformance,
-          records: s.clientRecords,
-          valueBytes: VALUE_BYTES,
-          recordsPerSend: RECORDS_PER_BATCH,
-          sendsInFlight: 5,
-          round: i,
-          cpuMs,
-          log,
-        });
+        const r = await clientRound({ ...options, round: i });
         results.clients.rounds.push({ produce: r.produce, consume: r.consume });
         results.errors.push(...r.errors);
         const part = (runs: Partial<Record<ClientName, ClientRun>>): string =>
