@@ -1,6 +1,6 @@
 import { ApiKey } from '../../protocol/generated/api-table.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import type { FetchRequest, FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
+import type { FetchRequest, FetchResponse, FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
 import { silentLogger } from '../../logging/logger.js';
 import type { Logger } from '../../logging/logger.js';
 import { KafkaClientError, KafkaClientStateError, KafkaProtocolError } from '../client-errors.js';
@@ -8,6 +8,7 @@ import type { Cluster } from '../cluster/cluster.js';
 import { isMetadataError } from '../cluster/cluster.js';
 import { EARLIEST_TIMESTAMP, fetchCommittedOffsets, LATEST_TIMESTAMP, listPartitionOffsets } from '../cluster/partition-offsets.js';
 import { backoff } from '../connection/backoff.js';
+import type { BrokerConnection, RequestOptions } from '../connection/broker-connection.js';
 import { retainFreedMemory } from '../connection/freed-memory-retention.js';
 import { sleep, withRetry } from '../retry.js';
 import type { RetryOptions } from '../retry.js';
@@ -833,90 +834,131 @@ export class Consumer {
     return this.sendFetches(partitions);
   }
 
-  private async sendFetches(partitions: Array<Assigned & { offset: bigint }>): Promise<FetchedPartition[]> {
-    const byLeader = new Map<number, Array<Assigned & { offset: bigint; seekEpoch: number }>>();
+  /**
+   * One Fetch per leader. The per-fetch path is split into small functions without `async`: it
+   * runs a few hundred times a second, and V8 compiles it (on a helper thread, while the consumer
+   * reads) in a fraction of the time a large async closure took (~90 ms).
+   */
+  private sendFetches(partitions: Array<Assigned & { offset: bigint }>): Promise<FetchedPartition[]> {
+    const byLeader = new Map<number, FetchAsked[]>();
     for (const a of partitions) {
       const leader = this.cluster.leaderFor(a.topic, a.partition);
       if (leader === undefined) {
         this.cluster.markStale();
         continue;
       }
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), { ...a, seekEpoch: this.seekEpochs.get(key(a.topic, a.partition)) ?? 0 }]);
+      let asked = byLeader.get(leader);
+      if (asked === undefined) byLeader.set(leader, (asked = []));
+      asked.push({ ...a, seekEpoch: this.seekEpochs.get(key(a.topic, a.partition)) ?? 0 });
     }
-    const o = this.options;
-    const results = await Promise.all(
-      [...byLeader].map(async ([leader, asked]) => {
-        const byTopic = new Map<string, typeof asked>();
-        for (const a of asked) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a]);
-        const maxWaitMs = o.maxWaitTimeInMs ?? 5000;
-        const minBytes = o.minBytes ?? 1;
-        const maxBytes = o.maxBytes ?? 10 * 1024 * 1024;
-        const partitionMaxBytes = o.maxBytesPerPartition ?? 1024 * 1024;
-        const topicIdOf = (topic: string): string => this.cluster.metadata.topics.get(topic)?.topicId ?? 'AAAAAAAAAAAAAAAAAAAAAA';
-        // KIP-320: the leader epoch we believe in; a broker with a newer one answers FENCED_LEADER_EPOCH (refresh).
-        const epochOf = (topic: string, partition: number): number => this.cluster.metadata.topics.get(topic)?.partitions[partition]?.leaderEpoch ?? -1;
-        const request = (): FetchRequest => ({
-          replicaId: -1,
-          maxWaitMs,
-          minBytes,
-          maxBytes,
-          isolationLevel: this.isolationLevel,
-          sessionId: 0,
-          sessionEpoch: -1,
-          topics: [...byTopic].map(([topic, ps]) => ({
-            topic,
-            topicId: topicIdOf(topic),
-            partitions: ps.map((p) => ({ partition: p.partition, currentLeaderEpoch: epochOf(topic, p.partition), fetchOffset: p.offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes })),
-          })),
-          forgottenTopicsData: [],
-          rackId: '',
-        });
-        const options = { timeoutMs: maxWaitMs + 30_000 };
-        const open = this.cluster.openConnectionTo(leader);
-        this.fetchingFrom.set(leader, (this.fetchingFrom.get(leader) ?? 0) + 1);
-        let response;
-        try {
-          if (open === undefined) {
-            response = await this.cluster.request(leader, ApiKey.Fetch, request(), options);
-          } else {
-            // The same partitions as last time (same version, epochs and limits): the encoded
-            // request again, with the new offsets written in.
-            const version = open.versionFor(ApiKey.Fetch);
-            let signature = `${version} ${open.clientId} ${maxWaitMs} ${minBytes} ${maxBytes} ${partitionMaxBytes} ${this.isolationLevel}`;
-            const offsets: bigint[] = [];
-            for (const [topic, ps] of byTopic) {
-              signature += `|${topic} ${topicIdOf(topic)}`;
-              for (const p of ps) {
-                signature += ` ${p.partition}:${epochOf(topic, p.partition)}`;
-                offsets.push(p.offset);
-              }
-            }
-            let prepared = this.preparedFetches.get(leader);
-            if (prepared?.signature !== signature) {
-              prepared = PreparedFetch.prepare(signature, version, request(), (r) => open.prepareRequest(ApiKey.Fetch, version, r));
-              if (prepared === undefined) this.preparedFetches.delete(leader);
-              else this.preparedFetches.set(leader, prepared);
-            }
-            response = await (prepared !== undefined ? open.requestPrepared(ApiKey.Fetch, version, prepared.frameFor(offsets), options) : open.requestAtVersion(ApiKey.Fetch, version, request(), options));
-          }
-        } finally {
-          const left = this.fetchingFrom.get(leader)! - 1;
-          if (left === 0) this.fetchingFrom.delete(leader);
-          else this.fetchingFrom.set(leader, left);
-        }
-        if (response.errorCode !== undefined && response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, 'Fetch');
-        const out: FetchedPartition[] = [];
-        for (const t of response.responses) {
-          const topicName = t.topic !== undefined && t.topic !== '' ? t.topic : [...this.cluster.metadata.topics.values()].find((m) => m.topicId === t.topicId)?.name;
-          for (const p of t.partitions) {
-            const a = asked.find((x) => x.topic === topicName && x.partition === p.partitionIndex);
-            if (a !== undefined) out.push({ asked: a, data: p });
-          }
-        }
-        return out;
-      }),
+    if (byLeader.size === 1) {
+      for (const [leader, asked] of byLeader) return this.fetchFromLeader(leader, asked);
+    }
+    return Promise.all(Array.from(byLeader, ([leader, asked]) => this.fetchFromLeader(leader, asked))).then((results) => results.flat());
+  }
+
+  private fetchFromLeader(leader: number, asked: FetchAsked[]): Promise<FetchedPartition[]> {
+    const byTopic = new Map<string, FetchAsked[]>();
+    for (const a of asked) {
+      const ps = byTopic.get(a.topic);
+      if (ps === undefined) byTopic.set(a.topic, [a]);
+      else ps.push(a);
+    }
+    const maxWaitMs = this.options.maxWaitTimeInMs ?? 5000;
+    const options = { timeoutMs: maxWaitMs + 30_000 };
+    const open = this.cluster.openConnectionTo(leader);
+    this.fetchingFrom.set(leader, (this.fetchingFrom.get(leader) ?? 0) + 1);
+    let sent: Promise<FetchResponse>;
+    try {
+      sent = open === undefined ? this.cluster.request(leader, ApiKey.Fetch, this.fetchRequest(byTopic), options) : this.sendFetchOn(open, leader, byTopic, options);
+    } catch (err) {
+      sent = Promise.reject(err);
+    }
+    return sent.then(
+      (response) => {
+        this.fetchDone(leader);
+        return this.fetchedPartitions(response, asked);
+      },
+      (err: unknown) => {
+        this.fetchDone(leader);
+        throw err;
+      },
     );
-    return results.flat();
+  }
+
+  /**
+   * Sends a leader's Fetch on an open connection. The same partitions as last time (same version,
+   * epochs and limits) are asked with the request encoded then, the new offsets written in.
+   */
+  private sendFetchOn(open: BrokerConnection, leader: number, byTopic: Map<string, FetchAsked[]>, options: RequestOptions): Promise<FetchResponse> {
+    const o = this.options;
+    const version = open.versionFor(ApiKey.Fetch);
+    let signature = `${version} ${open.clientId} ${o.maxWaitTimeInMs} ${o.minBytes} ${o.maxBytes} ${o.maxBytesPerPartition} ${this.isolationLevel}`;
+    const offsets: bigint[] = [];
+    for (const [topic, ps] of byTopic) {
+      signature += `|${topic} ${this.topicIdOf(topic)}`;
+      for (const p of ps) {
+        signature += ` ${p.partition}:${this.leaderEpochOf(topic, p.partition)}`;
+        offsets.push(p.offset);
+      }
+    }
+    let prepared = this.preparedFetches.get(leader);
+    if (prepared?.signature !== signature) {
+      prepared = PreparedFetch.prepare(signature, version, this.fetchRequest(byTopic), (r) => open.prepareRequest(ApiKey.Fetch, version, r));
+      if (prepared === undefined) this.preparedFetches.delete(leader);
+      else this.preparedFetches.set(leader, prepared);
+    }
+    if (prepared === undefined) return open.requestAtVersion(ApiKey.Fetch, version, this.fetchRequest(byTopic), options);
+    return open.requestPrepared(ApiKey.Fetch, version, prepared.frameFor(offsets), options);
+  }
+
+  private fetchRequest(byTopic: Map<string, FetchAsked[]>): FetchRequest {
+    const o = this.options;
+    const partitionMaxBytes = o.maxBytesPerPartition ?? 1024 * 1024;
+    return {
+      replicaId: -1,
+      maxWaitMs: o.maxWaitTimeInMs ?? 5000,
+      minBytes: o.minBytes ?? 1,
+      maxBytes: o.maxBytes ?? 10 * 1024 * 1024,
+      isolationLevel: this.isolationLevel,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: Array.from(byTopic, ([topic, ps]) => ({
+        topic,
+        topicId: this.topicIdOf(topic),
+        partitions: ps.map((p) => ({ partition: p.partition, currentLeaderEpoch: this.leaderEpochOf(topic, p.partition), fetchOffset: p.offset, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes })),
+      })),
+      forgottenTopicsData: [],
+      rackId: '',
+    };
+  }
+
+  private topicIdOf(topic: string): string {
+    return this.cluster.metadata.topics.get(topic)?.topicId ?? 'AAAAAAAAAAAAAAAAAAAAAA';
+  }
+
+  /** KIP-320: the leader epoch we believe in; a broker with a newer one answers FENCED_LEADER_EPOCH (refresh). */
+  private leaderEpochOf(topic: string, partition: number): number {
+    return this.cluster.metadata.topics.get(topic)?.partitions[partition]?.leaderEpoch ?? -1;
+  }
+
+  private fetchDone(leader: number): void {
+    const left = this.fetchingFrom.get(leader)! - 1;
+    if (left === 0) this.fetchingFrom.delete(leader);
+    else this.fetchingFrom.set(leader, left);
+  }
+
+  private fetchedPartitions(response: FetchResponse, asked: FetchAsked[]): FetchedPartition[] {
+    if (response.errorCode !== undefined && response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, 'Fetch');
+    const out: FetchedPartition[] = [];
+    for (const t of response.responses) {
+      const topicName = t.topic !== undefined && t.topic !== '' ? t.topic : [...this.cluster.metadata.topics.values()].find((m) => m.topicId === t.topicId)?.name;
+      for (const p of t.partitions) {
+        const a = asked.find((x) => x.topic === topicName && x.partition === p.partitionIndex);
+        if (a !== undefined) out.push({ asked: a, data: p });
+      }
+    }
+    return out;
   }
 
   /** Decodes a partition's records (control batches and records before the position skipped) and runs the handler. */
@@ -986,7 +1028,10 @@ function groupByTopic(partitions: readonly Assigned[]): TopicPartitions[] {
   return [...byTopic].sort(([a], [b]) => (a < b ? -1 : 1)).map(([topic, ps]) => ({ topic, partitions: ps.sort((x, y) => x - y) }));
 }
 
+/** A partition a Fetch asks for: where from, and the seek it was asked under. */
+type FetchAsked = Assigned & { offset: bigint; seekEpoch: number };
+
 interface FetchedPartition {
-  asked: Assigned & { offset: bigint; seekEpoch: number };
+  asked: FetchAsked;
   data: FetchResponsePartitionData;
 }

@@ -304,8 +304,11 @@ function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: 
     const recordEnd = cursor + length;
     if (cursor >= end) throw new RecordBatchError('TRUNCATED', 'data ends inside a record', { position: cursor });
     cursor++; // attributes: no bits are defined
-    // A varlong of one or two bytes is read as a varint (the same value).
-    const timestampDelta = cursor + 1 < end && (buf[cursor]! < 0x80 || buf[cursor + 1]! < 0x80) ? varint(buf, end) : readVarlong(buf, end);
+    // A varlong of one or two bytes is read as a varint (the same value). One of the two bytes
+    // lacks the continuation bit: tested with one `&` rather than `||`, so that V8 has seen the
+    // second byte's test from the first record on (timestamp deltas of two bytes often appear only
+    // batches later, and a test without type feedback then deoptimizes the decoder).
+    const timestampDelta = cursor + 1 < end && (buf[cursor]! & buf[cursor + 1]! & 0x80) === 0 ? varint(buf, end) : readVarlong(buf, end);
     const offsetDelta = varint(buf, end);
 
     let key: Buffer | null = null;
