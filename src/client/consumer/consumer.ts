@@ -751,6 +751,11 @@ export class Consumer {
     }
   }
 
+  /**
+   * One turn of the fetch loop: the pending (pipelined) fetch's answer, the next fetch sent, the
+   * records decoded and handed to the handler. Kept small, its steps in methods of their own (see
+   * `sendFetches`).
+   */
   private async fetchOnce(): Promise<void> {
     this.checkPartitionCounts();
     if (this.needsRejoin) {
@@ -760,33 +765,61 @@ export class Consumer {
     let pending = this.prefetched;
     this.prefetched = undefined;
     if (pending === undefined) {
-      const active = this.assignment.filter((a) => !this.isPaused(a.topic, a.partition) && this.positions.has(key(a.topic, a.partition)));
-      if (active.length === 0) {
+      pending = this.fetchFromPositions();
+      if (pending === undefined) {
         await sleep(50);
         await this.commitIfNecessary();
         return;
       }
-      pending = this.fetchPartitions(active.map((a) => ({ ...a, offset: this.positions.get(key(a.topic, a.partition))! })));
     }
     const fetched = await pending;
-    // Pipelining: the next fetch (from where these records end, read from the batch headers) is on
-    // its way while these are decoded and handled. Its answer is used only if the positions are
-    // still where it asked from.
-    const nextOffsets = fetched.map((r) => (r.data.errorCode === 0 ? nextFetchOffset(r.data.records, r.asked.offset) : r.asked.offset));
-    if (this.running && !this.needsRejoin && fetched.some((r, i) => nextOffsets[i]! > r.asked.offset)) {
-      const next = new Map(fetched.map((r, i) => [key(r.asked.topic, r.asked.partition), nextOffsets[i]!]));
-      const ask = this.assignment
-        .filter((a) => !this.isPaused(a.topic, a.partition) && this.positions.has(key(a.topic, a.partition)))
-        .map((a) => ({ ...a, offset: next.get(key(a.topic, a.partition)) ?? this.positions.get(key(a.topic, a.partition))! }));
-      if (ask.length > 0) {
-        this.prefetched = this.fetchPartitions(ask);
-        this.prefetched.catch(() => undefined); // observed by the next fetchOnce
-      }
+    this.prefetchAfter(fetched);
+    const results = this.decodeFetched(fetched);
+    if (results.length === 1 && (this.runConfig.partitionsConsumedConcurrently ?? 1) <= 1) {
+      const r = results[0]!;
+      if (!this.running || this.needsRejoin) return;
+      await this.handleFetched(r.asked, r.data, r.decoded);
+      await this.commitIfNecessary();
+      return;
     }
-    // Each response is a buffer of its own, and the messages are views of it (no copy).
-    const results = fetched.map((r) => ({ asked: r.asked, data: r.data, decoded: r.data.errorCode === 0 ? decodeFetchedRecords(r.data, r.asked.offset, { readCommitted: this.isolationLevel === 1, checkCrcs: this.options.checkCrcs ?? false }) : undefined }));
-    // Partitions are handed to the handler one at a time, or up to `partitionsConsumedConcurrently`
-    // at once (each partition's records stay in order).
+    await this.handleAll(results);
+  }
+
+  /** A fetch of every assigned partition that is not paused and has a position; undefined when there is none. */
+  private fetchFromPositions(): Promise<FetchedPartition[]> | undefined {
+    const active = this.assignment.filter((a) => !this.isPaused(a.topic, a.partition) && this.positions.has(key(a.topic, a.partition)));
+    if (active.length === 0) return undefined;
+    return this.fetchPartitions(active.map((a) => ({ ...a, offset: this.positions.get(key(a.topic, a.partition))! })));
+  }
+
+  /**
+   * Pipelining: the next fetch (from where these records end, read from the batch headers) is on
+   * its way while these are decoded and handled. Its answer is used only if the positions are
+   * still where it asked from.
+   */
+  private prefetchAfter(fetched: FetchedPartition[]): void {
+    const nextOffsets = fetched.map((r) => (r.data.errorCode === 0 ? nextFetchOffset(r.data.records, r.asked.offset) : r.asked.offset));
+    if (!this.running || this.needsRejoin || !fetched.some((r, i) => nextOffsets[i]! > r.asked.offset)) return;
+    const next = new Map(fetched.map((r, i) => [key(r.asked.topic, r.asked.partition), nextOffsets[i]!]));
+    const ask = this.assignment
+      .filter((a) => !this.isPaused(a.topic, a.partition) && this.positions.has(key(a.topic, a.partition)))
+      .map((a) => ({ ...a, offset: next.get(key(a.topic, a.partition)) ?? this.positions.get(key(a.topic, a.partition))! }));
+    if (ask.length === 0) return;
+    this.prefetched = this.fetchPartitions(ask);
+    this.prefetched.catch(() => undefined); // observed by the next fetchOnce
+  }
+
+  /** Each response is a buffer of its own, and the messages are views of it (no copy). */
+  private decodeFetched(fetched: FetchedPartition[]): DecodedPartition[] {
+    const options = { readCommitted: this.isolationLevel === 1, checkCrcs: this.options.checkCrcs ?? false };
+    return fetched.map((r) => ({ asked: r.asked, data: r.data, decoded: r.data.errorCode === 0 ? decodeFetchedRecords(r.data, r.asked.offset, options) : undefined }));
+  }
+
+  /**
+   * Partitions are handed to the handler one at a time, or up to `partitionsConsumedConcurrently`
+   * at once (each partition's records stay in order).
+   */
+  private async handleAll(results: DecodedPartition[]): Promise<void> {
     const queue = [...results];
     const worker = async (): Promise<void> => {
       for (let r = queue.shift(); r !== undefined; r = queue.shift()) {
@@ -1026,6 +1059,13 @@ function groupByTopic(partitions: readonly Assigned[]): TopicPartitions[] {
   const byTopic = new Map<string, number[]>();
   for (const a of partitions) byTopic.set(a.topic, [...(byTopic.get(a.topic) ?? []), a.partition]);
   return [...byTopic].sort(([a], [b]) => (a < b ? -1 : 1)).map(([topic, ps]) => ({ topic, partitions: ps.sort((x, y) => x - y) }));
+}
+
+/** A fetched partition with its records decoded (undefined when the partition's answer is an error). */
+interface DecodedPartition {
+  asked: FetchAsked;
+  data: FetchResponsePartitionData;
+  decoded: FetchedRecords | undefined;
 }
 
 /** A partition a Fetch asks for: where from, and the seek it was asked under. */
