@@ -281,6 +281,30 @@ function timestampString(ctx: BatchContext, delta: number | bigint): string {
   return s;
 }
 
+type BufferViewConstructor = new (memory: ArrayBufferLike, byteOffset: number, length: number) => Buffer;
+
+/**
+ * What makes the views: Buffer's species, the class Node itself uses for a Buffer's `subarray`
+ * (its FastBuffer). `new BufferView(memory, offset, length)` is a Buffer like
+ * `Buffer.from(memory, offset, length)`, ~10 ns cheaper (no argument checks: the decoder has
+ * checked the range), once or twice per record. Where the species does not make Buffers (not
+ * Node), `Buffer.from`.
+ */
+const BufferView: BufferViewConstructor = ((): BufferViewConstructor => {
+  const species = (Buffer as unknown as Record<symbol, unknown>)[Symbol.species];
+  if (typeof species === 'function') {
+    try {
+      const probe = new (species as BufferViewConstructor)(new ArrayBuffer(2), 1, 1);
+      if (Buffer.isBuffer(probe) && probe.byteOffset === 1 && probe.length === 1) return species as BufferViewConstructor;
+    } catch {
+      // fall through to Buffer.from
+    }
+  }
+  return function BufferFrom(memory: ArrayBufferLike, byteOffset: number, length: number): Buffer {
+    return Buffer.from(memory, byteOffset, length);
+  } as unknown as BufferViewConstructor;
+})();
+
 /**
  * Decodes exactly `count` records from buf[start, end) into messages (those before the position
  * are checked, not delivered), with the checks of Kafka's DefaultRecord.readFrom: every length is
@@ -291,7 +315,7 @@ function timestampString(ctx: BatchContext, delta: number | bigint): string {
  */
 function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: BatchContext, messages: KafkaMessage[]): void {
   if (count > end - start) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `${count} records cannot fit in ${end - start} bytes`, { position: start });
-  // A view of buf[p, p + n) is Buffer.from(memory, base + p, n).
+  // A view of buf[p, p + n) is new BufferView(memory, base + p, n).
   const memory = buf.buffer;
   const base = buf.byteOffset;
   const { attributes, baseOffsetNumber, minDelta, logAppendTime } = ctx;
@@ -315,7 +339,7 @@ function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: 
     const keyLength = varint(buf, end);
     if (keyLength >= 0) {
       if (keyLength > end - cursor) throw badLength('key', keyLength, end - cursor, cursor);
-      key = Buffer.from(memory, base + cursor, keyLength);
+      key = new BufferView(memory, base + cursor, keyLength);
       cursor += keyLength;
     } else if (keyLength !== -1) {
       throw badLength('key', keyLength, end - cursor, cursor);
@@ -325,7 +349,7 @@ function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: 
     const valueLength = varint(buf, end);
     if (valueLength >= 0) {
       if (valueLength > end - cursor) throw badLength('value', valueLength, end - cursor, cursor);
-      value = Buffer.from(memory, base + cursor, valueLength);
+      value = new BufferView(memory, base + cursor, valueLength);
       cursor += valueLength;
     } else if (valueLength !== -1) {
       throw badLength('value', valueLength, end - cursor, cursor);
@@ -343,7 +367,7 @@ function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: 
       let headerValue: Buffer | undefined;
       if (valueLen >= 0) {
         if (valueLen > end - cursor) throw badLength('header value', valueLen, end - cursor, cursor);
-        headerValue = Buffer.from(memory, base + cursor, valueLen);
+        headerValue = new BufferView(memory, base + cursor, valueLen);
         cursor += valueLen;
       } else if (valueLen !== -1) {
         throw badLength('header value', valueLen, end - cursor, cursor);

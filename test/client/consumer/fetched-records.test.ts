@@ -108,6 +108,10 @@ it('keys, values and header values of uncompressed batches are views of the resp
   assert.deepStrictEqual((r.messages[0]!.headers.h as Buffer[]).map(String), [values[0], 'again']);
   const plainOnes = r.messages.filter((_, i) => i !== 150);
   assert.ok(plainOnes.every((m) => m.value!.buffer === records.buffer && m.key!.buffer === records.buffer), 'views of the response');
+  // The views are Buffers, with Buffer's methods (made by Buffer's species, see BufferView).
+  assert.ok(plainOnes.every((m) => Buffer.isBuffer(m.value) && Buffer.isBuffer(m.key) && m.value instanceof Buffer), 'Buffers');
+  assert.equal(plainOnes[0]!.value!.readUInt8(0), values[0]!.charCodeAt(0));
+  assert.ok(Buffer.isBuffer(r.messages[150]!.headers.h), 'a header value is a Buffer');
   assert.ok(r.messages[150]!.value!.buffer !== records.buffer, 'the compressed batch: views of its decompressed payload');
   // Overwriting the response shows through the views (so the consumer never reuses it).
   records.fill(0);
