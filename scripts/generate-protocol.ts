@@ -698,6 +698,9 @@ export function generateProtocol(opts: GenerateOptions): string[] {
   }
 
   const index: string[] = [];
+  const codecImports: string[] = [];
+  const codecProvides: string[] = [];
+  const typeImports: string[] = [];
   const schemaTable: MessageSchema[] = [];
   const apiRows: string[] = [];
   const reqMap: string[] = [];
@@ -710,8 +713,9 @@ export function generateProtocol(opts: GenerateOptions): string[] {
     const file = kebab(api);
     write(`${file}.ts`, emitModule([request, response], '../primitives'));
     const ns = `${api[0]!.toLowerCase()}${api.slice(1)}Codecs`;
-    index.push(`import * as ${ns} from './${file}.js';`);
-    index.push(`import type { ${request.name}, ${response.name} } from './${file}.js';`);
+    codecImports.push(`import * as ${ns} from './${file}.js';`);
+    codecProvides.push(`  provideCodecModule(${key}, () => ${ns});`);
+    typeImports.push(`import type { ${request.name}, ${response.name} } from './${file}.js';`);
     index.push(`export * from './${file}.js';`);
     schemaTable.push(request, response);
     const dep = parseVersions(raw.deprecatedVersions, request.validVersions.max);
@@ -720,7 +724,7 @@ export function generateProtocol(opts: GenerateOptions): string[] {
         `firstFlexibleVersion: ${request.flexibleVersions === null ? -1 : request.flexibleVersions.min}, ` +
         `deprecatedVersions: ${dep === null ? 'null' : JSON.stringify(dep)}, latestVersionUnstable: ${raw.latestVersionUnstable === true}, ` +
         `listeners: ${JSON.stringify(raw.listeners ?? [])}, ` +
-        `request: lazyCodec(${JSON.stringify(request.name)}, () => ${ns}), response: lazyCodec(${JSON.stringify(response.name)}, () => ${ns}) },`,
+        `request: lazyCodec(${key}, ${JSON.stringify(request.name)}), response: lazyCodec(${key}, ${JSON.stringify(response.name)}) },`,
     );
     reqMap.push(`  ${key}: ${request.name};`);
     respMap.push(`  ${key}: ${response.name};`);
@@ -740,7 +744,29 @@ export function generateProtocol(opts: GenerateOptions): string[] {
   }
 
   write('api-table.ts', `${BANNER}
-${index.filter((l) => l.startsWith('import')).join('\n')}
+/**
+ * Every API's codecs: importing this module loads all the per-API modules and provides them to
+ * API_DEFINITIONS (see api-definitions.ts). The broker, the test kit and the tools use it; the
+ * client provides only the APIs it sends (src/client/connection/client-codecs.ts), so that a
+ * client process does not load the codecs of ~60 broker-to-broker and newer APIs.
+ */
+${codecImports.join('\n')}
+import { provideCodecModule } from './api-definitions.js';
+
+let provided = false;
+/** Provides every API's module (each is read on first use in the server bundle). Idempotent. */
+export function provideAllCodecs(): void {
+  if (provided) return;
+  provided = true;
+${codecProvides.join('\n')}
+}
+provideAllCodecs();
+
+export * from './api-definitions.js';
+`);
+
+  write('api-definitions.ts', `${BANNER}
+${typeImports.join('\n')}
 import type { ProtocolReader } from '../primitives/protocol-reader.js';
 import type { ProtocolWriter } from '../primitives/protocol-writer.js';
 
@@ -772,18 +798,43 @@ export interface ApiDefinition {
 }
 
 /**
+ * The per-API modules, by API key, as functions that return them: provided by whoever loads them
+ * (api-table.ts provides all of them; the client only those it sends). This table imports none,
+ * so that a process loads only the codecs it uses.
+ */
+const codecModules: (() => object)[] = [];
+
+/** Makes API \`apiKey\`'s codecs usable through API_DEFINITIONS: \`module\` returns its generated module. */
+export function provideCodecModule(apiKey: number, module: () => object): void {
+  codecModules[apiKey] = module;
+}
+
+/** Whether API \`apiKey\`'s module has been provided (see provideCodecModule). */
+export function isCodecModuleProvided(apiKey: number): boolean {
+  return codecModules[apiKey] !== undefined;
+}
+
+function codecFunction<F>(apiKey: number, fn: string): F {
+  const module = codecModules[apiKey];
+  if (module === undefined) {
+    throw new Error(\`the codecs of API key \${apiKey} are not loaded: import protocol/generated/api-table.js (every API) or provide its module (provideCodecModule)\`);
+  }
+  return (module() as Record<string, F>)[fn]!;
+}
+
+/**
  * A message's codec, taken from its module (\`encode<Name>\`, \`decode<Name>\`) on first use: building
  * the table below touches none of the per-API modules, so the server bundle
  * (scripts/bundle-server.ts), which runs a module only when one of its exports is first used, does
  * not load the codec of an API before a request of that API.
  */
-function lazyCodec(name: string, module: () => object): MessageCodec {
+function lazyCodec(apiKey: number, name: string): MessageCodec {
   let encode: MessageEncoder | undefined;
   let decode: MessageDecoder | undefined;
   return {
     name,
-    encode: (w, value, version) => (encode ??= (module() as Record<string, MessageEncoder>)[\`encode\${name}\`]!)(w, value, version),
-    decode: (r, version) => (decode ??= (module() as Record<string, MessageDecoder>)[\`decode\${name}\`]!)(r, version),
+    encode: (w, value, version) => (encode ??= codecFunction<MessageEncoder>(apiKey, \`encode\${name}\`))(w, value, version),
+    decode: (r, version) => (decode ??= codecFunction<MessageDecoder>(apiKey, \`decode\${name}\`))(r, version),
   };
 }
 

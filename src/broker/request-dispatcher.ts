@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { Logger } from '../logging/logger.js';
-import { ApiKey } from '../protocol/generated/api-table.js';
+import { ApiKey, provideAllCodecs } from '../protocol/generated/api-table.js';
 import { encodeApiVersionsResponse } from '../protocol/generated/api-versions.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { ProtocolDecodeError } from '../protocol/primitives/protocol-error.js';
@@ -33,6 +33,9 @@ export class RequestDispatcher implements RequestChannel {
     private readonly services: () => BrokerServices,
     private readonly logger: Logger,
   ) {
+    // Every API's codecs (api-table.ts provides them when it runs; in the server bundle a module
+    // runs on first use, so this call makes sure it has before the first request is decoded).
+    provideAllCodecs();
     for (const h of handlers) {
       if (this.handlers.has(h.apiKey)) throw new Error(`two handlers for API key ${h.apiKey}`);
       this.handlers.set(h.apiKey, h);

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { API_DEFINITIONS, ApiKey } from './generated/api-table.js';
-import type { ApiDefinition, ApiRequestTypes, ApiResponseTypes } from './generated/api-table.js';
+import { API_DEFINITIONS, ApiKey } from './generated/api-definitions.js';
+import type { ApiDefinition, ApiRequestTypes, ApiResponseTypes } from './generated/api-definitions.js';
 import { decodeRequestHeader, encodeRequestHeader } from './generated/request-header.js';
 import type { RequestHeader } from './generated/request-header.js';
 import { decodeResponseHeader, encodeResponseHeader } from './generated/response-header.js';

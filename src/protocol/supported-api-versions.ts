@@ -1,4 +1,4 @@
-import { API_DEFINITIONS } from './generated/api-table.js';
+import { API_DEFINITIONS } from './generated/api-definitions.js';
 
 /** A version range of one API key, as ApiVersions advertises it. */
 export interface ApiVersionRange {

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { BrokerConnection } from '../connection/broker-connection.js';
-import { ApiKey } from '../../protocol/generated/api-table.js';
+import { ApiKey } from '../../protocol/generated/api-definitions.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { KafkaClientError, KafkaClientStateError, KafkaProtocolError } from '../client-errors.js';
 import type { Cluster } from '../cluster/cluster.js';

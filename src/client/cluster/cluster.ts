@@ -1,5 +1,5 @@
-import { ApiKey } from '../../protocol/generated/api-table.js';
-import type { ApiRequestTypes, ApiResponseTypes } from '../../protocol/generated/api-table.js';
+import { ApiKey } from '../../protocol/generated/api-definitions.js';
+import type { ApiRequestTypes, ApiResponseTypes } from '../../protocol/generated/api-definitions.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { ApiKeyNumber } from '../../protocol/request-frame.js';
 import { silentLogger } from '../../logging/logger.js';

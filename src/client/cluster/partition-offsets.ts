@@ -1,4 +1,4 @@
-import { ApiKey } from '../../protocol/generated/api-table.js';
+import { ApiKey } from '../../protocol/generated/api-definitions.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { KafkaProtocolError } from '../client-errors.js';
 import type { Cluster } from './cluster.js';

@@ -2,8 +2,8 @@ import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { FrameReader } from '../../net/frame-reader.js';
 import { FrameWriter } from '../../net/frame-writer.js';
-import { API_DEFINITIONS, ApiKey } from '../../protocol/generated/api-table.js';
-import type { ApiRequestTypes, ApiResponseTypes } from '../../protocol/generated/api-table.js';
+import { API_DEFINITIONS, ApiKey } from '../../protocol/generated/api-definitions.js';
+import type { ApiRequestTypes, ApiResponseTypes } from '../../protocol/generated/api-definitions.js';
 import { decodeApiVersionsResponse } from '../../protocol/generated/api-versions.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { ProtocolReader } from '../../protocol/primitives/protocol-reader.js';
@@ -11,6 +11,7 @@ import { decodeResponse, encodeRequestChunks } from '../../protocol/request-fram
 import type { ApiKeyNumber } from '../../protocol/request-frame.js';
 import { codecApiVersions } from '../../protocol/supported-api-versions.js';
 import { KafkaClientError, KafkaConnectionError, KafkaProtocolError, KafkaRequestTimeoutError } from '../client-errors.js';
+import { provideClientCodecs } from './client-codecs.js';
 import { ResponseAssembler } from './response-assembler.js';
 import { connectPlain } from './socket-factory.js';
 import type { SocketFactory } from './socket-factory.js';
@@ -109,6 +110,7 @@ export class BrokerConnection {
   private brokerVersions = new Map<number, VersionRange>();
 
   private constructor(socket: Socket, options: BrokerConnectionOptions, ownReads: boolean) {
+    provideClientCodecs();
     this.socket = socket;
     this.host = options.host;
     this.port = options.port;

@@ -1,4 +1,4 @@
-import { ApiKey } from '../../protocol/generated/api-table.js';
+import { ApiKey } from '../../protocol/generated/api-definitions.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { FetchRequest, FetchResponse, FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
 import { silentLogger } from '../../logging/logger.js';

@@ -4,7 +4,7 @@
  * with the protocol-specific parts — the metadata offered, the leader's assignment, what happens
  * before and after a rebalance — supplied as callbacks.
  */
-import { ApiKey } from '../../protocol/generated/api-table.js';
+import { ApiKey } from '../../protocol/generated/api-definitions.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { silentLogger } from '../../logging/logger.js';
 import type { Logger } from '../../logging/logger.js';
