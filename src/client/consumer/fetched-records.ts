@@ -11,7 +11,7 @@ import { ControlRecordType, decodeEndTxnMarker } from '../../protocol/records/co
 import { checkBatchAt } from '../../protocol/records/iterate-batches.js';
 import { decodeRecordBatch, DEFAULT_MAX_DECOMPRESSED_BYTES } from '../../protocol/records/record-batch.js';
 import { RecordBatchError } from '../../protocol/records/record-batch-error.js';
-import { readBatchHeader, RECORDS_OFFSET } from '../../protocol/records/record-batch-header.js';
+import { readBatchHeader, RECORDS_COUNT_OFFSET, RECORDS_OFFSET } from '../../protocol/records/record-batch-header.js';
 import type { KafkaMessage } from './consumer-types.js';
 
 export interface FetchedRecords {
@@ -68,11 +68,14 @@ export function nextFetchOffset(records: Uint8Array | null, position: bigint): b
 export function decodeFetchedRecords(data: FetchResponsePartitionData, position: bigint, readCommittedOrOptions: boolean | DecodeFetchedOptions): FetchedRecords {
   const o: DecodeFetchedOptions = typeof readCommittedOrOptions === 'boolean' ? { readCommitted: readCommittedOrOptions } : readCommittedOrOptions;
   const readCommitted = o.readCommitted ?? false;
-  const messages: KafkaMessage[] = [];
   let next = position;
   const records = data.records;
-  if (records === null || records.length === 0) return { messages, next };
+  if (records === null || records.length === 0) return { messages: [], next };
   const whole = asBuffer(records);
+  // Sized once for the batches' records (an array grown by push is copied at every growth); the
+  // records before the position, of control batches and of aborted transactions leave it shorter.
+  const messages: KafkaMessage[] = new Array<KafkaMessage>(recordCountHint(whole));
+  let filled = 0;
   const aborted = readCommitted ? [...(data.abortedTransactions ?? [])].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0)) : [];
   const abortedProducers = new Set<bigint>();
   const check = { trailingPartial: 'ignore', verifyCrc: o.checkCrcs ?? false } as const;
@@ -104,12 +107,39 @@ export function decodeFetchedRecords(data: FetchResponsePartitionData, position:
     const end = batchAt + size;
     if (codec !== 0 && !(count === 0 && start === end)) {
       const payload = asBuffer(decompress(codec, whole.subarray(start, end), o.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES));
-      decodeRun(payload, 0, payload.length, count, ctx, messages);
+      filled = decodeRun(payload, 0, payload.length, count, ctx, messages, filled);
     } else {
-      decodeRun(whole, start, end, count, ctx, messages);
+      filled = decodeRun(whole, start, end, count, ctx, messages, filled);
     }
   }
+  if (filled < messages.length) messages.length = filled;
   return { messages, next };
+}
+
+/** A record needs at least 7 bytes (length, attributes, deltas, key and value lengths, header count: a byte each). */
+const MIN_RECORD_BYTES = 7;
+/**
+ * The most slots an array is made with up front (512 KiB of them): what batch headers claim costs
+ * at most that before the batches are checked; past it the array grows as with push.
+ */
+const MAX_PRESIZED_MESSAGES = 65_536;
+
+/**
+ * The records of `whole`'s complete batches as their headers count them: what the messages array
+ * is sized to. At most one per 7 bytes (a header that claims more is refused when its batch is
+ * decoded; a compressed batch that holds more grows the array) and MAX_PRESIZED_MESSAGES.
+ */
+function recordCountHint(whole: Buffer): number {
+  let hint = 0;
+  let at = 0;
+  while (at + RECORDS_OFFSET <= whole.length) {
+    const size = LOG_OVERHEAD + whole.readInt32BE(at + BATCH_LENGTH_AT);
+    if (size < RECORDS_OFFSET || at + size > whole.length) break;
+    const count = whole.readInt32BE(at + RECORDS_COUNT_OFFSET);
+    if (count > 0) hint += count;
+    at += size;
+  }
+  return Math.min(hint, Math.floor(whole.length / MIN_RECORD_BYTES), MAX_PRESIZED_MESSAGES);
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
@@ -311,9 +341,10 @@ const BufferView: BufferViewConstructor = ((): BufferViewConstructor => {
  * checked against what remains before it is used, each record must take exactly its declared
  * length, and the range must hold exactly `count` records.
  *
- * Keys, values and header values are views of `buf`.
+ * Keys, values and header values are views of `buf`. The messages go to `messages` from index
+ * `filled` on; returns the index after the last.
  */
-function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: BatchContext, messages: KafkaMessage[]): void {
+function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: BatchContext, messages: KafkaMessage[], filled: number): number {
   if (count > end - start) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `${count} records cannot fit in ${end - start} bytes`, { position: start });
   // A view of buf[p, p + n) is new BufferView(memory, base + p, n).
   const memory = buf.buffer;
@@ -383,14 +414,15 @@ function decodeRun(buf: Buffer, start: number, end: number, count: number, ctx: 
     }
     if (offsetDelta < minDelta) continue;
     const offsetNumber = baseOffsetNumber + offsetDelta;
-    messages.push({
+    messages[filled++] = {
       key,
       value,
       timestamp: logAppendTime ?? timestampString(ctx, timestampDelta),
       attributes,
       offset: baseOffsetNumber >= 0 && offsetDelta >= 0 && Number.isSafeInteger(offsetNumber) ? offsetString(offsetNumber) : (ctx.baseOffset + BigInt(offsetDelta)).toString(),
       headers,
-    });
+    };
   }
   if (cursor !== end) throw new RecordBatchError('RECORD_COUNT_MISMATCH', `${end - cursor} bytes remain after the declared ${count} records`, { position: cursor });
+  return filled;
 }

@@ -212,3 +212,29 @@ it('agrees with the reference record decoder on random batches (every codec, ran
     assert.equal(got.next, offset);
   }
 });
+
+it('the messages array is sized from the batch headers, then holds exactly the delivered records: no holes, shorter when records are skipped, longer when a compressed batch holds more than its bytes suggest', () => {
+  const same = (n: number, baseOffset: bigint, codec?: number) =>
+    buildRecordBatch(Array.from({ length: n }, () => ({ key: null, value: enc('zzzzzzzzzzzzzzzzzzzzzzzz'), headers: [] })), { baseOffset, timestamp: 5n, compression: codec });
+  const dense = (r: ReturnType<typeof decodeFetchedRecords>) => r.messages.every((m, i) => i in r.messages && m !== undefined);
+  // Records before the position and an aborted transaction's are skipped: the array is cut to what was delivered.
+  const skipped = decodeFetchedRecords(
+    partition([same(40, 0n), batch(40n, ['t1', 't2'], { producerId: 9n, transactional: true }), same(5, 42n)], [{ producerId: 9n, firstOffset: 40n }]),
+    30n,
+    { readCommitted: true },
+  );
+  assert.equal(skipped.messages.length, 15);
+  assert.ok(dense(skipped));
+  assert.deepStrictEqual(skipped.messages.map((m) => m.offset), [...Array.from({ length: 10 }, (_, i) => String(30 + i)), '42', '43', '44', '45', '46']);
+  // 3,000 records compressed into far fewer bytes than 7 per record: the array grows past its size.
+  const packed = same(3000, 100n, CompressionCodec.ZSTD);
+  assert.ok(packed.length < 3000 * 7, `the batch is ${packed.length} bytes`);
+  const grown = decodeFetchedRecords(partition([packed]), 100n, false);
+  assert.equal(grown.messages.length, 3000);
+  assert.ok(dense(grown));
+  assert.equal(grown.messages[2999]!.offset, '3099');
+  // A header that claims more records than its batch holds is refused, whatever the array was sized to.
+  const lying = Buffer.from(same(3, 0n));
+  lying.writeInt32BE(2_000_000_000, 57);
+  assert.throws(() => decodeFetchedRecords(partition([lying]), 0n, false), RecordBatchError);
+});
