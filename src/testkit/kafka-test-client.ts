@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { FrameReader } from '../net/frame-reader.js';
+import { provideAllCodecs } from '../protocol/generated/api-table.js';
 import type { ApiRequestTypes, ApiResponseTypes } from '../protocol/generated/api-table.js';
 import { decodeResponse, encodeRequest } from '../protocol/request-frame.js';
 import type { ApiKeyNumber } from '../protocol/request-frame.js';
@@ -26,6 +27,8 @@ export class KafkaTestClient {
   private readonly closeWaiters: (() => void)[] = [];
 
   private constructor(private readonly socket: Socket, private readonly clientId: string) {
+    // Any API (this client speaks them all, unlike the library's, which provides only its own).
+    provideAllCodecs();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => this.fail(err));
     socket.on('close', () => {

@@ -12,6 +12,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { FrameReader } from '../../../src/net/frame-reader.js';
+import { provideAllCodecs } from '../../../src/protocol/generated/api-table.js';
 import { decodeRequest, encodeResponse } from '../../../src/protocol/request-frame.js';
 import { codecApiVersions } from '../../../src/protocol/supported-api-versions.js';
 import type { ApiVersionsResponse, MetadataRequest, MetadataResponse, ProduceRequest, ProduceResponse } from '../../../src/protocol/generated/index.js';
@@ -96,6 +97,8 @@ function serve(socket: Socket, port: number): void {
   });
 }
 
+// A broker: it decodes whatever a client sends (the API table provides every codec).
+provideAllCodecs();
 const params = workerParams<{ port: number }>();
 let listeningPort = 0;
 const server = createServer((socket) => serve(socket, listeningPort));
