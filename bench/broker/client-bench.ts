@@ -32,6 +32,8 @@ export interface ClientBenchOptions {
   port: number;
   brokerPid: number;
   rdkafkaPerformance: string;
+  /** librdkafka properties for rdkafka_performance -P (`key=value`, each passed as -X); empty: librdkafka's defaults. */
+  rdkafkaProducerConfig: readonly string[];
   records: number;
   valueBytes: number;
   /** Messages per send() call of the Node producers. */
@@ -63,7 +65,7 @@ export function roundOrder(i: number): ClientName[] {
 
 async function produceWith(client: ClientName, o: ClientBenchOptions, topic: string): Promise<{ records: number; ms: number }> {
   if (client === 'librdkafka') {
-    const r = await rdkafkaPerformanceProduce(o.rdkafkaPerformance, `${o.host}:${o.port}`, topic, o.records, o.valueBytes, TIMEOUT_MS);
+    const r = await rdkafkaPerformanceProduce(o.rdkafkaPerformance, `${o.host}:${o.port}`, topic, o.records, o.valueBytes, TIMEOUT_MS, 1, o.rdkafkaProducerConfig);
     return { records: r.records, ms: r.ms };
   }
   const params: ClientProducerParams = { port: o.port, topic, records: o.records, valueBytes: o.valueBytes, recordsPerSend: o.recordsPerSend, sendsInFlight: o.sendsInFlight, acks: 1 };

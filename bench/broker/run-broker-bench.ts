@@ -170,7 +170,8 @@ interface Results {
   /** MB/s of log cleaned per scenario, one figure per round. */
   compaction: { name: string; cleanedMBps: number[] }[];
   /** The clients phase: per round, each client's produce and consume run (missing when it failed). */
-  clients: { records: number; rounds: { produce: Partial<Record<ClientName, ClientRun>>; consume: Partial<Record<ClientName, ClientRun>> }[] };
+  /** `rdkafkaProducerConfig`: the -X properties rdkafka_performance -P ran with (--rdkafka-producer-config; empty: librdkafka's defaults). */
+  clients: { records: number; rdkafkaProducerConfig: string[]; rounds: { produce: Partial<Record<ClientName, ClientRun>>; consume: Partial<Record<ClientName, ClientRun>> }[] };
   /** The connect phase (bench/connect/connect-bench.ts). */
   connect: ConnectBenchResult | null;
   /** The jdbc phase (bench/jdbc/jdbc-bench.ts). */
@@ -190,7 +191,7 @@ const results: Results = {
   restart: { startMs: Number.NaN, rssMB: Number.NaN },
   groups: { rebalanceMs: [], commit1: [], commit10: [] },
   compaction: [],
-  clients: { records: 0, rounds: [] },
+  clients: { records: 0, rdkafkaProducerConfig: [], rounds: [] },
   connect: null,
   jdbc: null,
   errors: [],
@@ -596,6 +597,7 @@ function buildRows(o: Options, s: Sizes): Row[] {
 function clientRows(): Row[] {
   const rows: Row[] = [];
   const c = results.clients;
+  const producerConfigLabel = (): string => (c.rdkafkaProducerConfig.length === 0 ? 'defaults' : c.rdkafkaProducerConfig.map((kv) => `-X ${kv}`).join(' '));
   const ki = `${fmt(c.records / 1024)}Ki x 1 KiB records, 1 partition`;
   for (const kind of ['produce', 'consume'] as const) {
     const series = (name: ClientName): number[] => c.rounds.map((r) => r[kind][name]?.mbps ?? Number.NaN);
@@ -605,7 +607,7 @@ function clientRows(): Row[] {
         ? `Clients, produce ${ki}, acks=1, first send to last ack`
         : `Clients, consume the same ${ki} from the start, first record to last`;
     const label: Record<ClientName, string> = {
-      librdkafka: kind === 'produce' ? 'rdkafka_performance -P (librdkafka 2.0.2, C, defaults)' : 'rdkafka_performance -C (librdkafka 2.0.2, C, defaults)',
+      librdkafka: kind === 'produce' ? `rdkafka_performance -P (librdkafka 2.0.2, C, ${producerConfigLabel()})` : 'rdkafka_performance -C (librdkafka 2.0.2, C, defaults)',
       samsa: kind === 'produce' ? 'Samsa producer (idempotent: false, send() of 960 records, 5 outstanding)' : 'Samsa consumer (fresh group, eachBatch)',
       kafkajs: kind === 'produce' ? 'KafkaJS 2.2.4 producer (same calls)' : 'KafkaJS 2.2.4 consumer (fresh group, eachBatch)',
     };
@@ -920,11 +922,13 @@ async function main(): Promise<void> {
       results.notes.push('clients phase skipped: rdkafka_performance not built (bench/broker/build-rdkafka-performance.sh)');
     } else {
       log(`\n[clients] ${o.rounds} x (produce ${fmt(s.clientRecords / 1024)}Ki x 1 KiB records with librdkafka, Samsa and KafkaJS into fresh topics, then consume librdkafka's from the start with each), order rotating per round, after an unmeasured warm-up of the broker`);
+      results.clients.rdkafkaProducerConfig = o.rdkafkaProducerConfig;
       const options = {
         host: HOST,
         port,
         brokerPid: broker.pid,
         rdkafkaPerformance,
+        rdkafkaProducerConfig: o.rdkafkaProducerConfig,
         records: s.clientRecords,
         valueBytes: VALUE_BYTES,
         recordsPerSend: RECORDS_PER_BATCH,
