@@ -16,8 +16,8 @@
  *   --broker-node-args "ARGS"
  *                    extra Node/V8 flags for the main broker (space-separated), for experiments
  *   --rdkafka-producer-config "k=v ..."
- *                    librdkafka properties for the produce phase's rdkafka_performance (each
- *                    passed as -X k=v), for experiments
+ *                    librdkafka properties for rdkafka_performance -P in the produce and clients
+ *                    phases (each passed as -X k=v; default: librdkafka's), for experiments
  *
  * Everything runs on 127.0.0.1. Temp dirs are removed and child processes killed at the end,
  * on error and on SIGINT/SIGTERM. See bench/README.md for what each figure measures.
@@ -61,7 +61,7 @@ interface Options {
   diagnose: boolean;
   /** Extra Node/V8 flags for the main broker (--broker-node-args). */
   brokerNodeArgs: string[];
-  /** librdkafka properties for the produce phase's C producer (--rdkafka-producer-config). */
+  /** librdkafka properties for the produce and clients phases' C producer (--rdkafka-producer-config). */
   rdkafkaProducerConfig: string[];
 }
 
