@@ -176,17 +176,28 @@ export class Producer {
     await ready;
 
     const now = Date.now();
+    // One BigInt for every record of this call that has no timestamp of its own.
+    const nowTimestamp = BigInt(now);
     /** Per topic-partition: the batch and index of this call's first record there, and every batch used. */
     const firsts = new Map<string, { topic: string; partition: number; batch: ProducerBatch; index: number }>();
     const used = new Set<ProducerBatch>();
     // First every record is converted and checked, so that a refused send appends nothing.
     const maxRequestSize = this.options.maxRequestSize ?? 1_048_576;
-    const prepared: Array<{ topic: string; partitionMetadata: PartitionerArgs['partitionMetadata']; message: Message; record: RecordInput; bytes: number; partition: number }> = [];
-    for (const tm of topicMessages) {
+    // Per record, in parallel arrays (no object per record): its topic's index in topicMessages,
+    // its message, converted record, estimated size and chosen partition.
+    const preparedTopic: number[] = [];
+    const preparedMessage: Message[] = [];
+    const preparedRecord: RecordInput[] = [];
+    const preparedBytes: number[] = [];
+    const preparedPartition: number[] = [];
+    const topicPartitions: PartitionerArgs['partitionMetadata'][] = [];
+    for (let t = 0; t < topicMessages.length; t++) {
+      const tm = topicMessages[t]!;
       const topicMetadata = this.cluster.metadata.topics.get(tm.topic)!;
       const partitionMetadata = topicMetadata.partitions.map((p) => ({ partitionId: p.partitionId, leader: p.leader }));
+      topicPartitions.push(partitionMetadata);
       for (const message of tm.messages) {
-        const record = toRecordInput(message, now);
+        const record = toRecordInput(message, nowTimestamp);
         const bytes = estimateRecordBytes(record);
         if (bytes > maxRequestSize) {
           throw new KafkaProtocolError(ErrorCode.MESSAGE_TOO_LARGE, `a record of about ${bytes} bytes for ${tm.topic} is larger than maxRequestSize (${maxRequestSize})`);
@@ -195,12 +206,25 @@ export class Producer {
         if (!Number.isInteger(partition) || partition < 0 || partition >= partitionMetadata.length) {
           throw new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `partition ${partition} of ${tm.topic} (${partitionMetadata.length} partitions)`);
         }
-        prepared.push({ topic: tm.topic, partitionMetadata, message, record, bytes, partition });
+        preparedTopic.push(t);
+        preparedMessage.push(message);
+        preparedRecord.push(record);
+        preparedBytes.push(bytes);
+        preparedPartition.push(partition);
       }
     }
-    for (const { topic, partitionMetadata, message, record, bytes, partition: chosen } of prepared) {
-      let partition = chosen;
-      let queue = this.queueFor(topic, partition);
+    // The queue of the previous record's topic-partition: consecutive records usually share one.
+    let lastTopic: string | undefined;
+    let lastPartition = -1;
+    let lastQueue: PartitionQueue | undefined;
+    let lastTarget: ProducerBatch | undefined;
+    for (let i = 0; i < preparedRecord.length; i++) {
+      const topic = topicMessages[preparedTopic[i]!]!.topic;
+      const partitionMetadata = topicPartitions[preparedTopic[i]!]!;
+      const message = preparedMessage[i]!;
+      const bytes = preparedBytes[i]!;
+      let partition = preparedPartition[i]!;
+      let queue = topic === lastTopic && partition === lastPartition ? lastQueue! : this.queueFor(topic, partition);
       if (this.defaultPartitioner !== undefined && this.defaultPartitioner.isSticky(message) && queue.openBatch?.accepts(settings, bytes, this.batchSize) !== true) {
         // KIP-480: a keyless record that would start a new batch moves the topic's sticky partition.
         partition = this.defaultPartitioner.onNewBatch(topic, partitionMetadata, partition);
@@ -212,11 +236,17 @@ export class Producer {
         target = new ProducerBatch(topic, partition, settings, now);
         queue.queue.push(target);
       }
-      const index = target.append(record, bytes);
+      const index = target.append(preparedRecord[i]!, bytes);
       if (target.sizeBytes >= this.batchSize) target.closed = true;
-      used.add(target);
-      const key = `${topic}\0${partition}`;
-      if (!firsts.has(key)) firsts.set(key, { topic, partition, batch: target, index });
+      if (target !== lastTarget) used.add(target);
+      lastTarget = target;
+      if (!(topic === lastTopic && partition === lastPartition)) {
+        const key = `${topic}\0${partition}`;
+        if (!firsts.has(key)) firsts.set(key, { topic, partition, batch: target, index });
+      }
+      lastTopic = topic;
+      lastPartition = partition;
+      lastQueue = queue;
     }
     this.wakeup();
     const usedList = [...used];
@@ -545,16 +575,23 @@ function toBytes(v: Buffer | Uint8Array | string): Uint8Array {
   return typeof v === 'string' ? utf8.encode(v) : v;
 }
 
-function toRecordInput(message: Message, now: number): RecordInput {
-  const headers: RecordHeader[] = [];
+/** The headers of records that have none (never modified: the batch builder only reads them). */
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
+function toRecordInput(message: Message, now: bigint): RecordInput {
+  let headers: RecordHeader[] | readonly RecordHeader[] = NO_HEADERS;
   if (message.headers !== undefined) {
-    for (const [key, value] of Object.entries(message.headers)) {
+    for (const key in message.headers) {
+      if (!Object.hasOwn(message.headers, key)) continue;
+      const value = message.headers[key];
       if (value === undefined) continue;
-      if (Array.isArray(value)) for (const v of value) headers.push({ key, value: toBytes(v) });
-      else headers.push({ key, value: toBytes(value) });
+      const list: RecordHeader[] = headers === NO_HEADERS ? [] : (headers as RecordHeader[]);
+      if (Array.isArray(value)) for (const v of value) list.push({ key, value: toBytes(v) });
+      else list.push({ key, value: toBytes(value) });
+      headers = list;
     }
   }
-  const ts = message.timestamp === undefined ? BigInt(now) : BigInt(message.timestamp);
+  const ts = message.timestamp === undefined ? now : BigInt(message.timestamp);
   return {
     key: keyBytes(message.key),
     value: message.value === null || message.value === undefined ? null : toBytes(message.value),

@@ -113,8 +113,10 @@ export class RecordBatchBuilder {
     const key = record.key ?? null;
     const value = record.value ?? null;
     const offsetDelta = record.offsetDelta ?? this.records.length;
-    // int64 arithmetic, wrapping like Kafka's (a delta between the int64 extremes wraps round).
-    const timestampDelta = BigInt.asIntN(64, timestamp - this.baseTimestamp);
+    // int64 arithmetic, wrapping like Kafka's (a delta between the int64 extremes wraps round). A
+    // record stamped like the first (a producer's send() call stamps all of its records alike)
+    // needs no BigInt arithmetic.
+    const timestampDelta = timestamp === this.baseTimestamp ? 0n : BigInt.asIntN(64, timestamp - this.baseTimestamp);
     const headers = record.headers ?? [];
     let bodySize = 1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta) + sizeOfBytes(key) + sizeOfBytes(value);
     bodySize += sizeOfVarint(headers.length);
