@@ -16,8 +16,10 @@
  *   --broker-node-args "ARGS"
  *                    extra Node/V8 flags for the main broker (space-separated), for experiments
  *   --rdkafka-producer-config "k=v ..."
- *                    librdkafka properties for rdkafka_performance -P in the produce and clients
- *                    phases (each passed as -X k=v; default: librdkafka's), for experiments
+ *                    librdkafka properties for rdkafka_performance -P (each passed as -X k=v): in
+ *                    the clients phase (default: librdkafka's own), and in the produce phase for
+ *                    the run the target row is read from (default: linger.ms=0; that phase also
+ *                    runs librdkafka's defaults every round, for information)
  *
  * Everything runs on 127.0.0.1. Temp dirs are removed and child processes killed at the end,
  * on error and on SIGINT/SIGTERM. See bench/README.md for what each figure measures.
@@ -49,6 +51,12 @@ const MiB = 1024 * KiB;
 const VALUE_BYTES = KiB;
 /** ~1 MB batches, as librdkafka builds under load (batch.size=1000000), below message.max.bytes. */
 const RECORDS_PER_BATCH = 960;
+/**
+ * The produce phase's C producer for the target row: librdkafka without its 5 ms linger. At its
+ * defaults the tool tops out near 0.4x the null broker even against a broker that stores nothing
+ * (the ceiling row shows it every run), which would make the target measure the tool.
+ */
+const UNCAPPED_RDKAFKA_PRODUCER_CONFIG: readonly string[] = ['linger.ms=0'];
 const PHASES = ['start', 'latency', 'produce', 'consume', 'clients', 'groups', 'compaction', 'connect', 'jdbc'] as const;
 type Phase = (typeof PHASES)[number];
 
@@ -157,10 +165,19 @@ interface Results {
   notes: string[];
   start: StartSeries & { bareIdleRssMB: number[]; brokerIdleRssMB: number[]; withoutExtraCaCerts: StartSeries | null };
   /** `e2e`: producing and consuming loops in one client process; `e2eTwoProcesses`: each in its own. */
-  latency: { pingPong: { p50: number; p99: number }[]; e2e: E2eResult[]; e2eTwoProcesses: E2eResult[] };
-  produce: { client: string; nullC: Throughput[]; c: Throughput[]; nullNode: Throughput[]; node: Throughput[]; peakRssMB: number;
-    /** The same C producer against the null Kafka broker (workers/null-kafka-broker.ts): the producer's own ceiling. */
-    cCeiling: Throughput[] };
+  /**
+   * `pingPong`: round trips back to back (the baseline the target names); `pingPongPaced`: one
+   * round trip per ~1 ms timer tick, the pace of the end-to-end runs (information).
+   */
+  latency: { pingPong: { p50: number; p99: number }[]; pingPongPaced: { p50: number; p99: number }[]; e2e: E2eResult[]; e2eTwoProcesses: E2eResult[] };
+  /**
+   * `c`: the C producer the target row is read from (rdkafka_performance with `cConfig`, else
+   * kcat); `cDefaults`: rdkafka_performance at librdkafka's defaults (information; empty with kcat).
+   * The `*Ceiling` series: the same producer against the null Kafka broker
+   * (workers/null-kafka-broker.ts), the producer's own ceiling.
+   */
+  produce: { client: string; cConfig: string[]; nullC: Throughput[]; c: Throughput[]; nullNode: Throughput[]; node: Throughput[]; peakRssMB: number;
+    cCeiling: Throughput[]; cDefaults: Throughput[]; cDefaultsCeiling: Throughput[] };
   fill: { bytes: number; records: number; rssBeforeMB: number; rssAfterQuarterMB: number[]; mbps: number };
   /** `c`: the C consumer (rdkafka_performance -C, else kcat), next to `nullC`; `kcat`: kcat -C as well when the C consumer is rdkafka_performance (same baseline). */
   consume: { storedBytes: number; client: string; nullC: Throughput[]; c: Throughput[]; kcat: Throughput[]; nullNode: Throughput[]; node: Throughput[] };
@@ -184,8 +201,8 @@ const results: Results = {
   machine: {},
   notes: [],
   start: { bareMs: [], brokerMs: [], bareCpuMs: [], brokerCpuMs: [], bareIdleRssMB: [], brokerIdleRssMB: [], withoutExtraCaCerts: null },
-  latency: { pingPong: [], e2e: [], e2eTwoProcesses: [] },
-  produce: { client: '', nullC: [], c: [], nullNode: [], node: [], peakRssMB: Number.NaN, cCeiling: [] },
+  latency: { pingPong: [], pingPongPaced: [], e2e: [], e2eTwoProcesses: [] },
+  produce: { client: '', cConfig: [], nullC: [], c: [], nullNode: [], node: [], peakRssMB: Number.NaN, cCeiling: [], cDefaults: [], cDefaultsCeiling: [] },
   fill: { bytes: 0, records: 0, rssBeforeMB: Number.NaN, rssAfterQuarterMB: [], mbps: Number.NaN },
   consume: { storedBytes: 0, client: '', nullC: [], c: [], kcat: [], nullNode: [], node: [] },
   restart: { startMs: Number.NaN, rssMB: Number.NaN },
@@ -265,11 +282,13 @@ async function nullConsume(files: string[]): Promise<Throughput> {
   }
 }
 
-async function pingPong(count: number): Promise<{ p50: number; p99: number }> {
+/** Back to back (`intervalMs` 0), or one round trip per `intervalMs` timer (warm-up 500 then). */
+async function pingPong(count: number, intervalMs = 0): Promise<{ p50: number; p99: number }> {
   const server = startWorker<Record<string, never>>('ping-pong', { role: 'server' }, 120_000);
   try {
     const { port } = (await server.ready) as { port: number };
-    const client = startWorker<{ p50: number; p99: number }>('ping-pong', { role: 'client', port, size: 64, warmup: 2000, count }, 120_000);
+    const warmup = intervalMs > 0 ? 500 : 2000;
+    const client = startWorker<{ p50: number; p99: number }>('ping-pong', { role: 'client', port, size: 64, warmup, count, intervalMs }, 120_000);
     const r = await client.result;
     return { p50: r.p50, p99: r.p99 };
   } finally {
@@ -426,17 +445,31 @@ function buildRows(o: Options, s: Sizes): Row[] {
       target: '>= 0.5',
       result: verdict(Number.isFinite(ratioC) ? ratioC >= 0.5 : null),
     });
-    if (r.produce.cCeiling.length > 0) {
-      const ratioK = medianRatio(r.produce.c.map((x) => x.mbps), r.produce.cCeiling.map((x) => x.mbps));
-      const ceilingToNull = medianRatio(r.produce.cCeiling.map((x) => x.mbps), r.produce.nullC.map((x) => x.mbps));
+    const ceilingRow = (c: Throughput[], ceiling: Throughput[], which: string): void => {
+      if (ceiling.length === 0) return;
+      const ratioK = medianRatio(c.map((x) => x.mbps), ceiling.map((x) => x.mbps));
+      const ceilingToNull = medianRatio(ceiling.map((x) => x.mbps), r.produce.nullC.map((x) => x.mbps));
       rows.push({
-        figure: `The same C producer against a null Kafka broker (frames and acknowledges, stores nothing): the producer's own ceiling, ${fmt(ceilingToNull, 2)}x the null broker`,
-        samsa: tp(r.produce.c),
-        baseline: `null Kafka broker ${fmt(median(r.produce.cCeiling.map((x) => x.mbps)))} MB/s`,
+        figure: `${which} against a null Kafka broker (frames and acknowledges, stores nothing): the producer's own ceiling, ${fmt(ceilingToNull, 2)}x the null broker`,
+        samsa: tp(c),
+        baseline: `null Kafka broker ${fmt(median(ceiling.map((x) => x.mbps)))} MB/s`,
         ratio: fmt(ratioK, 2),
         target: '(information)',
         result: '',
       });
+    };
+    ceilingRow(r.produce.c, r.produce.cCeiling, 'The same C producer');
+    if (r.produce.cDefaults.length > 0) {
+      const ratioD = medianRatio(r.produce.cDefaults.map((x) => x.mbps), r.produce.nullC.map((x) => x.mbps));
+      rows.push({
+        figure: `Produce, same, rdkafka_performance at librdkafka's defaults (linger.ms=5), in the same rounds`,
+        samsa: tp(r.produce.cDefaults),
+        baseline: `null broker ${fmt(median(r.produce.nullC.map((x) => x.mbps)))} MB/s`,
+        ratio: fmt(ratioD, 2),
+        target: '(information)',
+        result: '',
+      });
+      ceilingRow(r.produce.cDefaults, r.produce.cDefaultsCeiling, 'The same at its defaults');
     }
     const ratioN = medianRatio(r.produce.node.map((x) => x.mbps), r.produce.nullNode.map((x) => x.mbps));
     rows.push({
@@ -505,6 +538,18 @@ function buildRows(o: Options, s: Sizes): Row[] {
     };
     latencyRow(r.latency.e2e, 'producer and consumer in one client process (as Kafka\'s end-to-end latency tool)', true);
     if (r.latency.e2eTwoProcesses.length > 0) latencyRow(r.latency.e2eTwoProcesses, 'producer and consumer in two processes (three busy processes on two cores)', false);
+    const paced = r.latency.pingPongPaced;
+    if (paced.length > 0) {
+      const e2e = r.latency.e2e;
+      rows.push({
+        figure: 'The one-process end-to-end latency above against a ping-pong at its pace: one round trip per ~1 ms timer tick, so that both processes sleep between round trips as the broker and its client do (p50 / p99)',
+        samsa: `${fmt(median(e2e.map((x) => x.p50)), 3)} / ${fmt(median(e2e.map((x) => x.p99)), 3)} ms`,
+        baseline: `paced ping-pong ${fmt(median(paced.map((x) => x.p50)), 3)} / ${fmt(median(paced.map((x) => x.p99)), 3)} ms`,
+        ratio: `${fmt(medianRatio(e2e.map((x) => x.p50), paced.map((x) => x.p50)), 1)} / ${fmt(medianRatio(e2e.map((x) => x.p99), paced.map((x) => x.p99)), 1)}`,
+        target: '(information)',
+        result: '',
+      });
+    }
   }
   if (o.only.has('start')) {
     const startRow = (series: StartSeries, how: string): void => {
@@ -765,7 +810,8 @@ async function main(): Promise<void> {
     const port = broker.port;
     markPhase('latency');
     brokerPidForSched = broker.pid;
-    log(`\n[latency] ${o.rounds} x (ping-pong ${s.pingPongCount} round trips, then end-to-end ${s.latencyMs / 1000} s at ${s.latencyRate} rec/s with one client process, then with two)`);
+    const pacedCount = s.latencyMs;
+    log(`\n[latency] ${o.rounds} x (ping-pong ${s.pingPongCount} round trips back to back and ${pacedCount} paced at one per 1 ms tick, then end-to-end ${s.latencyMs / 1000} s at ${s.latencyRate} rec/s with one client process, then with two)`);
     const noE2e: E2eResult = { p50: Number.NaN, p99: Number.NaN, p999: Number.NaN, max: Number.NaN, measured: 0 };
     const logE2e = (label: string, e: E2eResult): void => {
       log(`  ${label}: end-to-end p50 ${fmt(e.p50, 3)} p99 ${fmt(e.p99, 3)} p99.9 ${fmt(e.p999, 3)} max ${fmt(e.max, 1)} ms (${e.measured} records)`);
@@ -782,7 +828,9 @@ async function main(): Promise<void> {
       markPhase(`latency round ${i + 1}`);
       const pp = await attempt(`ping-pong ${i}`, { p50: Number.NaN, p99: Number.NaN }, () => pingPong(s.pingPongCount));
       results.latency.pingPong.push(pp);
-      log(`  round ${i + 1}: ping-pong p50 ${fmt(pp.p50, 3)} p99 ${fmt(pp.p99, 3)} ms`);
+      const paced = await attempt(`paced ping-pong ${i}`, { p50: Number.NaN, p99: Number.NaN }, () => pingPong(pacedCount, 1));
+      results.latency.pingPongPaced.push(paced);
+      log(`  round ${i + 1}: ping-pong p50 ${fmt(pp.p50, 3)} p99 ${fmt(pp.p99, 3)} ms; paced (1 ms tick) p50 ${fmt(paced.p50, 3)} p99 ${fmt(paced.p99, 3)} ms`);
       const one = await attempt(`e2e latency ${i}`, noE2e, () => e2eLatency(port, `lat-${i}`, s, 'one-process'));
       results.latency.e2e.push(one);
       logE2e('one client process', one);
@@ -801,10 +849,12 @@ async function main(): Promise<void> {
       writeKcatInput(kcatInput, s.produceRecords, VALUE_BYTES);
       results.notes.push('rdkafka_performance not built (bench/broker/build-rdkafka-performance.sh): the C producer is kcat -P -l FILE');
     }
+    const cConfig = rdkafkaPerformance === null ? [] : o.rdkafkaProducerConfig.length > 0 ? o.rdkafkaProducerConfig : [...UNCAPPED_RDKAFKA_PRODUCER_CONFIG];
+    results.produce.cConfig = cConfig;
     results.produce.client = rdkafkaPerformance !== null ? 'rdkafka_performance (librdkafka 2.0.2, C)' : 'kcat -P (librdkafka, C)';
-    if (rdkafkaPerformance !== null && o.rdkafkaProducerConfig.length > 0) results.produce.client += ` with ${o.rdkafkaProducerConfig.map((kv) => `-X ${kv}`).join(' ')}`;
+    if (cConfig.length > 0) results.produce.client += ` with ${cConfig.map((kv) => `-X ${kv}`).join(' ')}`;
     markPhase('produce');
-    log(`\n[produce] ${o.rounds} x (null broker, ${results.produce.client}, null broker, protocol-level Node producer), ${fmt(bytes / MiB)} MiB each`);
+    log(`\n[produce] ${o.rounds} x (null broker, ${results.produce.client}${rdkafkaPerformance !== null ? ', the same at librdkafka\'s defaults' : ''}, null broker, protocol-level Node producer), ${fmt(bytes / MiB)} MiB each`);
     let peak = Number.NaN;
     const track = (v: number): void => {
       if (!(v <= peak)) peak = v;
@@ -817,16 +867,18 @@ async function main(): Promise<void> {
     }
     for (let i = 0; i < o.rounds; i++) {
       const n1 = await attempt(`null produce ${i}a`, NAN_THROUGHPUT, () => nullProduce(root, bytes, `${i}a`));
-      const c = await attempt(`C produce ${i}`, NAN_THROUGHPUT, async () => {
-        await createTopic(HOST, port, `pc-${i}`);
+      const cRun = (topic: string, config: readonly string[]) => async (): Promise<Throughput> => {
+        await createTopic(HOST, port, topic);
         const rss = sampleRss(broker!.pid);
         try {
-          return await withBrokerCpu(broker!.pid, () => cProduce(port, `pc-${i}`, s.produceRecords, rdkafkaPerformance, kcatInput, o.rdkafkaProducerConfig));
+          return await withBrokerCpu(broker!.pid, () => cProduce(port, topic, s.produceRecords, rdkafkaPerformance, kcatInput, config));
         } finally {
           track(rss.stop());
-          await deleteTopic(HOST, port, `pc-${i}`);
+          await deleteTopic(HOST, port, topic);
         }
-      });
+      };
+      const c = await attempt(`C produce ${i}`, NAN_THROUGHPUT, cRun(`pc-${i}`, cConfig));
+      const cd = rdkafkaPerformance === null ? null : await attempt(`C produce ${i} at librdkafka's defaults`, NAN_THROUGHPUT, cRun(`pd-${i}`, []));
       const n2 = await attempt(`null produce ${i}b`, NAN_THROUGHPUT, () => nullProduce(root, bytes, `${i}b`));
       const nd = await attempt(`Node produce ${i}`, NAN_THROUGHPUT, async () => {
         await createTopic(HOST, port, `pn-${i}`);
@@ -841,15 +893,19 @@ async function main(): Promise<void> {
       let ceilingPart = '';
       if (nullKafka !== null) {
         const nk = nullKafka;
-        const cc = await attempt(`C produce ${i} against the null Kafka broker`, NAN_THROUGHPUT, () => cProduce(nk.port, `pk-${i}`, s.produceRecords, rdkafkaPerformance, null, o.rdkafkaProducerConfig));
+        const cc = await attempt(`C produce ${i} against the null Kafka broker`, NAN_THROUGHPUT, () => cProduce(nk.port, `pk-${i}`, s.produceRecords, rdkafkaPerformance, null, cConfig));
+        const cdc = await attempt(`C produce ${i} at librdkafka's defaults against the null Kafka broker`, NAN_THROUGHPUT, () => cProduce(nk.port, `pkd-${i}`, s.produceRecords, rdkafkaPerformance, null, []));
         results.produce.cCeiling.push(cc);
-        ceilingPart = `; C client against the null Kafka broker ${fmt(cc.mbps)} MB/s`;
+        results.produce.cDefaultsCeiling.push(cdc);
+        ceilingPart = `; against the null Kafka broker: C client ${fmt(cc.mbps)} MB/s, at defaults ${fmt(cdc.mbps)} MB/s`;
       }
       results.produce.nullC.push(n1);
       results.produce.c.push(c);
+      if (cd !== null) results.produce.cDefaults.push(cd);
       results.produce.nullNode.push(n2);
       results.produce.node.push(nd);
-      log(`  round ${i + 1}: null ${fmt(n1.mbps)} MB/s, C client ${fmt(c.mbps)} MB/s (broker CPU ${fmt(c.brokerCpu ?? Number.NaN, 2)}); null ${fmt(n2.mbps)} MB/s, Node producer ${fmt(nd.mbps)} MB/s (broker CPU ${fmt(nd.brokerCpu ?? Number.NaN, 2)})${ceilingPart}`);
+      const defaultsPart = cd === null ? '' : `, at defaults ${fmt(cd.mbps)} MB/s (broker CPU ${fmt(cd.brokerCpu ?? Number.NaN, 2)})`;
+      log(`  round ${i + 1}: null ${fmt(n1.mbps)} MB/s, C client ${fmt(c.mbps)} MB/s (broker CPU ${fmt(c.brokerCpu ?? Number.NaN, 2)})${defaultsPart}; null ${fmt(n2.mbps)} MB/s, Node producer ${fmt(nd.mbps)} MB/s (broker CPU ${fmt(nd.brokerCpu ?? Number.NaN, 2)})${ceilingPart}`);
     }
     nullKafka?.worker.kill();
     results.produce.peakRssMB = peak;

@@ -3,6 +3,11 @@
  * role "server": echoes every chunk back. role "client": sends `size`-byte messages one at a
  * time (the next only after the echo is complete) for `warmup` + `count` round trips and
  * reports percentiles of the last `count`, in milliseconds.
+ *
+ * With `intervalMs`, the client waits that long (a timer) after each echo before sending the
+ * next: both processes then sleep between round trips, as the broker and its clients do in the
+ * end-to-end latency run (one batch per ~1 ms tick), and every round trip pays for waking them.
+ * Without it the round trips go back to back and neither process ever sleeps for long.
  */
 import { connect, createServer } from 'node:net';
 import { percentile } from '../stats.js';
@@ -14,6 +19,7 @@ interface Params {
   size?: number;
   warmup?: number;
   count?: number;
+  intervalMs?: number;
 }
 
 runWorker(async () => {
@@ -41,6 +47,7 @@ runWorker(async () => {
   const size = p.size ?? 64;
   const warmup = p.warmup ?? 2000;
   const count = p.count ?? 20_000;
+  const intervalMs = p.intervalMs ?? 0;
   const message = Buffer.alloc(size, 7);
   const samples = new Float64Array(count);
   await new Promise<void>((resolve, reject) => {
@@ -60,7 +67,10 @@ runWorker(async () => {
       const rtt = Number(process.hrtime.bigint() - sentAt) / 1e6;
       if (i >= warmup) samples[i - warmup] = rtt;
       i++;
-      if (i < warmup + count) sendOne();
+      if (i < warmup + count) {
+        if (intervalMs > 0) setTimeout(sendOne, intervalMs);
+        else sendOne();
+      }
       else {
         socket.end();
         resolve();
