@@ -124,7 +124,15 @@ export class FileRecords {
   read(position: number, length: number, allocate: ReadAllocator = Buffer.allocUnsafe): Buffer {
     const len = Math.max(0, Math.min(length, this.bytes - position));
     const out = allocate(len);
-    this.readInto(out, 0, len, position);
+    const inWindow = position - this.windowStart;
+    if (inWindow >= 0 && inWindow + len <= this.windowLength) {
+      // The batch search just read these bytes (a fetch at the log end, say): copy them rather
+      // than read them again. The window only ever holds bytes below the end of the file, which
+      // appends do not change, and a truncation empties it.
+      this.window.copy(out, 0, inWindow, inWindow + len);
+    } else {
+      this.readInto(out, 0, len, position);
+    }
     return out;
   }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { FileRecords } from '../../../src/broker/storage/file-records.js';
@@ -32,6 +33,44 @@ describe('FileRecords', () => {
         if (want !== undefined) assert.equal(file.found.baseOffset, want.baseOffset);
       }
     }
+    file.close();
+  });
+
+  test('read returns the bytes in the file, whether the batch search has them in its window or not, after appends and truncations too', () => {
+    const path = join(tempDir(), '00000000000000000000.log');
+    const file = FileRecords.open(path);
+    const fill = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+    const sizes = [900, 14_635, 3_000, 70_000, 5];
+    for (const [i, n] of sizes.entries()) file.append(fill(n, i));
+    const check = (position: number, length: number): void => {
+      const disk = readFileSync(path);
+      const want = disk.subarray(position, Math.min(disk.length, position + length));
+      assert.deepEqual(file.read(position, length), want, `read(${position}, ${length})`);
+    };
+    const ranges: [number, number][] = [
+      [0, 900],
+      [900, 14_635],
+      [850, 20_000],
+      [18_000, 70_000],
+      [88_000, 1_000],
+      [88_535, 100],
+      [0, 200_000],
+    ];
+    for (const [position, length] of ranges) {
+      check(position, length);
+      // Fill the window from just before the range (what findBatch does) and read it again.
+      file.findBatch(Math.max(0, position - 10), Number.MAX_SAFE_INTEGER);
+      file.hasBatchAt(Math.max(0, position - 10));
+      check(position, length);
+    }
+    // A window filled before a truncation must not serve the bytes appended after it.
+    file.hasBatchAt(900);
+    file.truncateTo(1_000);
+    file.append(fill(20_000, 99));
+    check(900, 14_635);
+    file.hasBatchAt(950);
+    file.append(fill(10, 7));
+    check(950, 25_000);
     file.close();
   });
 });
