@@ -1,4 +1,4 @@
-import type { Logger } from '../logging/logger.js';
+import type { ClientLogger } from '../logging/client-logger.js';
 import { KafkaClientStateError } from './client-errors.js';
 import { Cluster } from './cluster/cluster.js';
 import type { ConnectionAuthenticator } from './connection/broker-connection.js';
@@ -30,7 +30,7 @@ export interface KafkaConfig {
   /** reconnect.backoff.ms / reconnect.backoff.max.ms, default 50 / 1000. */
   reconnectBackoffMs?: number;
   reconnectBackoffMaxMs?: number;
-  logger?: Logger;
+  logger?: ClientLogger;
   /** KafkaJS options not supported yet (they throw rather than being ignored). */
   ssl?: unknown;
   sasl?: unknown;

@@ -2,8 +2,8 @@ import { ApiKey } from '../../protocol/generated/api-definitions.js';
 import type { ApiRequestTypes, ApiResponseTypes } from '../../protocol/generated/api-definitions.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { ApiKeyNumber } from '../../protocol/request-frame.js';
-import { silentLogger } from '../../logging/logger.js';
-import type { Logger } from '../../logging/logger.js';
+import { silentClientLogger } from '../../logging/client-logger.js';
+import type { ClientLogger } from '../../logging/client-logger.js';
 import { KafkaClientStateError, KafkaConnectionError, KafkaProtocolError } from '../client-errors.js';
 import { backoff } from '../connection/backoff.js';
 import { BrokerConnection } from '../connection/broker-connection.js';
@@ -28,7 +28,7 @@ export interface ClusterOptions {
   reconnectBackoffMaxMs?: number;
   /** Let Metadata requests create topics (auto.create.topics.enable on the broker decides). */
   allowAutoTopicCreation?: boolean;
-  logger?: Logger;
+  logger?: ClientLogger;
 }
 
 /** Errors after which the client's metadata is presumed wrong. */
@@ -64,7 +64,7 @@ interface NodeState {
 export class Cluster {
   readonly metadata = new MetadataCache();
   private readonly options: ClusterOptions;
-  private readonly logger: Logger;
+  private readonly logger: ClientLogger;
   private readonly nodes = new Map<string, NodeState>();
   /** Topics the users of this cluster care about; each refresh asks for all of them. */
   private readonly targetTopics = new Set<string>();
@@ -75,7 +75,7 @@ export class Cluster {
 
   constructor(options: ClusterOptions) {
     this.options = options;
-    this.logger = options.logger ?? silentLogger();
+    this.logger = options.logger ?? silentClientLogger();
     this.metadataMaxAge = options.metadataMaxAge ?? 300_000;
   }
 

@@ -1,8 +1,8 @@
 import { ApiKey } from '../../protocol/generated/api-definitions.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { FetchRequest, FetchResponse, FetchResponsePartitionData } from '../../protocol/generated/fetch.js';
-import { silentLogger } from '../../logging/logger.js';
-import type { Logger } from '../../logging/logger.js';
+import { silentClientLogger } from '../../logging/client-logger.js';
+import type { ClientLogger } from '../../logging/client-logger.js';
 import { KafkaClientError, KafkaClientStateError, KafkaProtocolError } from '../client-errors.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { isMetadataError } from '../cluster/cluster.js';
@@ -68,7 +68,7 @@ export interface ConsumerOptions {
   };
   /** Called when the consumer stops on a non-retriable error (KafkaJS's crash event). */
   onCrash?: (error: Error) => void;
-  logger?: Logger;
+  logger?: ClientLogger;
 }
 
 interface Assigned {
@@ -106,7 +106,7 @@ export class Consumer {
   private readonly cluster: Cluster;
   private readonly options: ConsumerOptions;
   private readonly assignors: PartitionAssignor[];
-  private readonly logger: Logger;
+  private readonly logger: ClientLogger;
   private readonly subscription = new Set<string>();
   /** subscribe() (group management) or assign() (manual partitions); they exclude each other, as in Java. */
   private mode: 'none' | 'subscribe' | 'assign' = 'none';
@@ -159,7 +159,7 @@ export class Consumer {
     this.options = options;
     this.assignors = options.partitionAssigners ?? [rangeAssignor, roundRobinAssignor];
     if (this.assignors.length === 0) throw new KafkaClientStateError('at least one partition assignor is needed');
-    this.logger = options.logger ?? silentLogger();
+    this.logger = options.logger ?? silentClientLogger();
     // Java's rule: the cooperative protocol only when every configured assignor supports it.
     this.cooperative = this.assignors.every((a) => a.rebalanceProtocol === 'cooperative');
   }

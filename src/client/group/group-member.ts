@@ -6,8 +6,8 @@
  */
 import { ApiKey } from '../../protocol/generated/api-definitions.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import { silentLogger } from '../../logging/logger.js';
-import type { Logger } from '../../logging/logger.js';
+import { silentClientLogger } from '../../logging/client-logger.js';
+import type { ClientLogger } from '../../logging/client-logger.js';
 import { KafkaClientError, KafkaClientStateError, KafkaConnectionError, KafkaProtocolError } from '../client-errors.js';
 import type { Cluster } from '../cluster/cluster.js';
 import { backoff } from '../connection/backoff.js';
@@ -58,7 +58,7 @@ export interface GroupMemberOptions {
   /** retry.backoff.ms after a failed join, default 100 (grows exponentially up to 10 s while failures repeat). */
   retryBackoffMs?: number;
   callbacks: GroupMemberCallbacks;
-  logger?: Logger;
+  logger?: ClientLogger;
 }
 
 /** Errors after which the coordinator must be found again. */
@@ -86,7 +86,7 @@ export class GroupMember {
   private readonly cluster: Cluster;
   private readonly options: GroupMemberOptions;
   private readonly callbacks: GroupMemberCallbacks;
-  private readonly logger: Logger;
+  private readonly logger: ClientLogger;
   private running = false;
   /** Between start() and stop(): the connections are open (also after a fatal error stopped the loop). */
   private started = false;
@@ -116,7 +116,7 @@ export class GroupMember {
     this.cluster = cluster;
     this.options = options;
     this.callbacks = options.callbacks;
-    this.logger = (options.logger ?? silentLogger()).child({ groupId: options.groupId, protocolType: options.protocolType });
+    this.logger = (options.logger ?? silentClientLogger()).child({ groupId: options.groupId, protocolType: options.protocolType });
   }
 
   /** The generation of the last completed join, -1 before the first. */

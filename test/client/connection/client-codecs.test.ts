@@ -74,6 +74,15 @@ describe('the client\'s codecs', () => {
     assert.ok(clientModules.size >= 20 && [...clientModules].every((f) => reached.has(f)), 'every provided module is imported');
   });
 
+  it('leave pino out of a process that only uses the client: its entry point reaches no module that imports it', () => {
+    const reached = staticImportClosure(join(distDir, 'src', 'client', 'kafka.js'));
+    assert.ok(reached.has(join(distDir, 'src', 'logging', 'client-logger.js')), 'the client uses its own logger interface');
+    const importers = [...reached].filter((f) => /^(?:import|export)\s[^;]*?from\s+'pino'|^import\s+'pino'/m.test(readFileSync(f, 'utf8')));
+    assert.deepEqual(importers, [], 'client modules that load pino');
+    // The scan would see one: the broker's logging module imports it.
+    assert.ok(/from\s+'pino'/.test(readFileSync(join(distDir, 'src', 'logging', 'logger.js'), 'utf8')));
+  });
+
   it('make a client process able to send its APIs and refuse, with a clear error, to encode another API', () => {
     // A process of its own: this test file's imports must not provide anything.
     const script = `
