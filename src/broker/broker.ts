@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createLogger, silentLogger } from '../logging/logger.js';
 import type { Logger } from '../logging/logger.js';
+import { RepeatedFailureLog } from '../logging/repeated-failure-log.js';
 import { codecApiVersions } from '../protocol/supported-api-versions.js';
 import { systemClock, timerScheduler } from './clock.js';
 import type { Clock, Scheduler } from './clock.js';
@@ -217,11 +218,13 @@ async function startServices(
   replicaManager.start();
   // Retention never deletes data consumers cannot have read yet (above the high watermark).
   logManager.highWatermarkProvider = (topic, partition) => replicaManager.getPartition(topic, partition)?.highWatermark;
+  const hwCheckpointFailures = new RepeatedFailureLog(logger, 'checkpoint high watermarks');
   const cancelHwCheckpoint = scheduler.schedule('high-watermark-checkpoint', 5000, () => {
     try {
       logManager.checkpointHighWatermarks(replicaManager.highWatermarkSnapshot());
+      hwCheckpointFailures.succeeded();
     } catch (err) {
-      logger.error({ err }, 'failed to checkpoint high watermarks');
+      hwCheckpointFailures.failed(err);
     }
   });
 
@@ -325,7 +328,13 @@ async function startServices(
         await server.shutdown(10_000);
         cancelHwCheckpoint();
         replicaManager.close();
-        logManager.checkpointHighWatermarks(replicaManager.highWatermarkSnapshot());
+        try {
+          logManager.checkpointHighWatermarks(replicaManager.highWatermarkSnapshot());
+        } catch (err) {
+          // A full disk, say: the logs are still flushed and closed below. The next start takes an
+          // older checkpoint, and a leader's high watermark catches up with its log end.
+          logger.error({ err }, 'could not checkpoint high watermarks at shutdown');
+        }
         logManager.close();
         await metadata.close();
         // Ends the session: ZooKeeper removes this broker's registration, and the controller

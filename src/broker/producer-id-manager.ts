@@ -12,11 +12,17 @@ export class ProducerIdManager {
 
   async nextProducerId(): Promise<bigint> {
     while (this.next >= this.end) {
-      this.pending ??= this.metadata.allocateProducerIds(BLOCK_SIZE).then((block) => {
-        this.next = block.firstProducerId;
-        this.end = block.firstProducerId + BigInt(block.count);
-        this.pending = null;
-      });
+      // Cleared however it ends: a block that could not be stored (a full disk) is asked for again
+      // by the next InitProducerId rather than failing every later one.
+      this.pending ??= this.metadata
+        .allocateProducerIds(BLOCK_SIZE)
+        .then((block) => {
+          this.next = block.firstProducerId;
+          this.end = block.firstProducerId + BigInt(block.count);
+        })
+        .finally(() => {
+          this.pending = null;
+        });
       await this.pending;
     }
     return this.next++;

@@ -11,6 +11,7 @@ import type { ApiKeyNumber } from '../protocol/request-frame.js';
 import type { ApiHandler, BrokerServices, RequestContext } from './handlers/api-handler.js';
 import type { RequestHeader } from '../protocol/generated/request-header.js';
 import type { ConnectionContext, RequestChannel, RequestOutcome } from './network/socket-server.js';
+import { StorageError } from './storage/storage-error.js';
 
 /**
  * Turns request frames into handler calls and responses: decodes the header, checks the API and
@@ -114,23 +115,25 @@ export class RequestDispatcher implements RequestChannel {
 
   private failed(err: unknown, ctx: HandlerRequestContext, apiKey: number, version: number): RequestOutcome {
     // A bug, not bad input: log it and answer UNKNOWN_SERVER_ERROR where the response has a
-    // top-level error code; otherwise the connection is closed (the client reconnects).
-    ctx.logger.error({ err }, 'request failed with an unexpected error');
+    // top-level error code; otherwise the connection is closed (the client reconnects). A write
+    // the disk refused (StorageError: a full disk, say) is no bug: KAFKA_STORAGE_ERROR.
+    const storage = err instanceof StorageError;
+    ctx.logger.error({ err }, storage ? 'request failed: the disk refused a write' : 'request failed with an unexpected error');
     ctx.responseDone();
-    const chunks = this.unknownServerError(apiKey, version, ctx.header.correlationId);
-    return chunks === null ? { kind: 'close', reason: `unexpected error in ${ctx.apiName}: ${String(err)}` } : { kind: 'response', chunks };
+    const chunks = this.topLevelError(apiKey, version, ctx.header.correlationId, storage ? ErrorCode.KAFKA_STORAGE_ERROR : ErrorCode.UNKNOWN_SERVER_ERROR);
+    return chunks === null ? { kind: 'close', reason: `${storage ? 'storage' : 'unexpected'} error in ${ctx.apiName}: ${String(err)}` } : { kind: 'response', chunks };
   }
 
-  private unknownServerError(apiKey: number, version: number, correlationId: number): Uint8Array[] | null {
+  private topLevelError(apiKey: number, version: number, correlationId: number, errorCode: number): Uint8Array[] | null {
     // Encoders fill missing fields with their defaults, so this is the default response with the
     // error set. Decoding it back tells whether this version has a top-level error code at all.
     const def = apiDefinition(apiKey)!;
     try {
       const w = new ProtocolWriter(64);
-      def.response.encode(w, { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR }, version);
+      def.response.encode(w, { errorCode }, version);
       const check = def.response.decode(new ProtocolReader(w.toBytes()), version) as { errorCode?: number };
-      if (check.errorCode !== ErrorCode.UNKNOWN_SERVER_ERROR) return null;
-      return encodeResponseChunks(apiKey as ApiKeyNumber, version, correlationId, { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR } as never);
+      if (check.errorCode !== errorCode) return null;
+      return encodeResponseChunks(apiKey as ApiKeyNumber, version, correlationId, { errorCode } as never);
     } catch {
       return null;
     }

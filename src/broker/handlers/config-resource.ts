@@ -3,6 +3,7 @@ import { parseConfigValue } from '../config/config-definition.js';
 import { ConfigError } from '../config/config-error.js';
 import type { DynamicBrokerConfigs } from '../config/dynamic-broker-configs.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
+import { StorageError } from '../storage/storage-error.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { validateTopicConfigs } from '../config/topic-config.js';
 import type { RequestContext } from './api-handler.js';
@@ -86,7 +87,7 @@ export function validateDynamicBrokerConfigs(configs: Readonly<Record<string, st
 }
 
 /** Why altering one resource's configs failed. */
-export type AlterFailure = { error: 'INVALID_REQUEST' | 'INVALID_CONFIG' | 'UNKNOWN_TOPIC_OR_PARTITION'; message: string };
+export type AlterFailure = { error: 'INVALID_REQUEST' | 'INVALID_CONFIG' | 'UNKNOWN_TOPIC_OR_PARTITION' | 'KAFKA_STORAGE_ERROR'; message: string };
 
 /** Computes a resource's new configs from its current ones (replace for AlterConfigs, operations for the incremental form). */
 export type ConfigChange = (current: Readonly<Record<string, string>>, resource: 'topic' | 'broker') => { ok: true; configs: Record<string, string> } | ({ ok: false } & AlterFailure);
@@ -115,7 +116,7 @@ export async function alterResourceConfigs(
       if (!valid.ok) return { error: 'INVALID_CONFIG', message: valid.message };
       if (validateOnly) return null;
       const r = await metadata.setTopicConfigs(name, next.configs);
-      if (!r.ok) return { error: 'UNKNOWN_TOPIC_OR_PARTITION', message: r.message };
+      if (!r.ok) return { error: r.error === 'KAFKA_STORAGE_ERROR' ? r.error : 'UNKNOWN_TOPIC_OR_PARTITION', message: r.message };
       ctx.logger.info({ topic: name, configs: next.configs }, 'changed topic configs');
       return null;
     }
@@ -127,7 +128,12 @@ export async function alterResourceConfigs(
       const invalid = validateDynamicBrokerConfigs(next.configs, id.brokerId !== null);
       if (invalid !== null) return invalid;
       if (validateOnly) return null;
-      await metadata.setBrokerConfigs(id.brokerId, next.configs);
+      try {
+        await metadata.setBrokerConfigs(id.brokerId, next.configs);
+      } catch (err) {
+        if (err instanceof StorageError) return { error: 'KAFKA_STORAGE_ERROR', message: err.message };
+        throw err;
+      }
       ctx.logger.info({ broker: id.brokerId ?? '<default>', keys: Object.keys(next.configs) }, 'changed dynamic broker configs');
       return null;
     }

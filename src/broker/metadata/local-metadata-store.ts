@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../logging/logger.js';
 import type {
@@ -14,6 +14,7 @@ import type {
   PartitionState,
   TopicMetadata,
 } from './metadata-store.js';
+import { StorageError } from '../storage/storage-error.js';
 import { INTERNAL_TOPICS } from './topic-name.js';
 import { assignmentProblem, newTopicProblem, partitionCountProblem, partitionIncreaseProblem, UNKNOWN_TOPIC } from './topic-validation.js';
 
@@ -48,6 +49,10 @@ function fail<T>(error: MetadataResult<T> & { ok: false }): MetadataResult<T> {
   return error;
 }
 
+function storageFailure<T>(failure: StorageError): MetadataResult<T> {
+  return { ok: false, error: 'KAFKA_STORAGE_ERROR', message: failure.message };
+}
+
 export interface LocalMetadataStoreOptions {
   /** Folder for the metadata file (the broker's first log dir). */
   dir: string;
@@ -62,10 +67,11 @@ export interface LocalMetadataStoreOptions {
 /**
  * Metadata of a single broker that runs without ZooKeeper: every partition is led by this broker,
  * with itself as the only replica and the whole ISR. State is written atomically (temporary file,
- * fsync, rename) on every change.
+ * fsync, rename) on every change, before the change is made in memory: a change that cannot be
+ * stored (a full disk) is refused with KAFKA_STORAGE_ERROR and leaves no trace.
  */
 export class LocalMetadataStore implements MetadataStore {
-  private readonly state: PersistedState;
+  private state: PersistedState;
   private readonly byName = new Map<string, TopicMetadata>();
   private readonly listeners = new Set<(event: MetadataEvent) => void>();
   private readonly path: string;
@@ -118,16 +124,39 @@ export class LocalMetadataStore implements MetadataStore {
     return this.state.topics.find((t) => t.topicId === topicId);
   }
 
-  private persist(): void {
+  /**
+   * Writes `next`, the whole state after a change; null once it is stored, else the reason. The
+   * caller makes the change in memory only after that, so a failed write changes nothing.
+   */
+  private store(next: PersistedState, change: string): StorageError | null {
     const tmp = `${this.path}.tmp`;
-    const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, JSON.stringify(this.state, null, 1));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      const bytes = Buffer.from(JSON.stringify(next, null, 1), 'utf8');
+      const fd = openSync(tmp, 'w');
+      try {
+        let written = 0;
+        while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, this.path);
+      return null;
+    } catch (err) {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // The next write replaces it.
+      }
+      const failure = new StorageError(`could not store the cluster metadata (${change}) in ${this.path}`, err);
+      this.opts.logger.error({ err, file: this.path, change }, 'could not store the cluster metadata: the change is refused');
+      return failure;
     }
-    renameSync(tmp, this.path);
+  }
+
+  /** The state with `topic` replaced by `replacement` (for writing before the in-place change). */
+  private withTopic(topic: TopicMetadata, replacement: TopicMetadata): PersistedState {
+    return { ...this.state, topics: this.state.topics.map((t) => (t === topic ? replacement : t)) };
   }
 
   private emit(event: MetadataEvent): void {
@@ -166,9 +195,10 @@ export class LocalMetadataStore implements MetadataStore {
       configs: { ...spec.configs },
     };
     if (options.validateOnly === true) return { ok: true, value: topic };
+    const failure = this.store({ ...this.state, topics: [...this.state.topics, topic] }, `create topic ${topic.name}`);
+    if (failure !== null) return storageFailure(failure);
     this.state.topics.push(topic);
     this.byName.set(topic.name, topic);
-    this.persist();
     this.opts.logger.info({ topic: topic.name, partitions: topic.partitions.length, topicId: topic.topicId }, 'created topic');
     this.emit({ kind: 'topicCreated', topic });
     return { ok: true, value: topic };
@@ -177,9 +207,11 @@ export class LocalMetadataStore implements MetadataStore {
   async deleteTopic(name: string): Promise<MetadataResult<TopicMetadata>> {
     const topic = this.byName.get(name);
     if (topic === undefined) return UNKNOWN_TOPIC;
-    this.state.topics = this.state.topics.filter((t) => t !== topic);
+    const next = { ...this.state, topics: this.state.topics.filter((t) => t !== topic) };
+    const failure = this.store(next, `delete topic ${name}`);
+    if (failure !== null) return storageFailure(failure);
+    this.state = next;
     this.byName.delete(name);
-    this.persist();
     this.opts.logger.info({ topic: name }, 'deleted topic');
     this.emit({ kind: 'topicDeleted', topic });
     return { ok: true, value: topic };
@@ -194,8 +226,9 @@ export class LocalMetadataStore implements MetadataStore {
     const added = assignments !== undefined ? this.explicit(assignments, from) : this.assign(totalCount - from, topic.partitions[0]?.replicas.length ?? 1, from);
     if (!added.ok) return added;
     if (options.validateOnly === true) return { ok: true, value: { ...topic, partitions: [...topic.partitions, ...added.value] } };
+    const failure = this.store(this.withTopic(topic, { ...topic, partitions: [...topic.partitions, ...added.value] }), `add partitions to ${name}`);
+    if (failure !== null) return storageFailure(failure);
     topic.partitions.push(...added.value);
-    this.persist();
     this.emit({ kind: 'partitionsCreated', topic, from });
     return { ok: true, value: topic };
   }
@@ -203,8 +236,9 @@ export class LocalMetadataStore implements MetadataStore {
   async setTopicConfigs(name: string, configs: Record<string, string>): Promise<MetadataResult<TopicMetadata>> {
     const topic = this.byName.get(name);
     if (topic === undefined) return UNKNOWN_TOPIC;
+    const failure = this.store(this.withTopic(topic, { ...topic, configs: { ...configs } }), `configs of ${name}`);
+    if (failure !== null) return storageFailure(failure);
     topic.configs = { ...configs };
-    this.persist();
     this.emit({ kind: 'topicConfigChanged', topic });
     return { ok: true, value: topic };
   }
@@ -218,15 +252,18 @@ export class LocalMetadataStore implements MetadataStore {
     const all = { ...(this.state.brokerConfigs ?? {}) };
     if (Object.keys(configs).length === 0) delete all[entity];
     else all[entity] = { ...configs };
+    const failure = this.store({ ...this.state, brokerConfigs: all }, `configs of broker ${entity}`);
+    if (failure !== null) throw failure;
     this.state.brokerConfigs = all;
-    this.persist();
     this.emit({ kind: 'brokerConfigChanged', brokerId });
   }
 
   async allocateProducerIds(count: number): Promise<{ firstProducerId: bigint; count: number }> {
     const first = BigInt(this.state.nextProducerId);
-    this.state.nextProducerId = String(first + BigInt(count));
-    this.persist();
+    const nextProducerId = String(first + BigInt(count));
+    const failure = this.store({ ...this.state, nextProducerId }, 'a block of producer ids');
+    if (failure !== null) throw failure;
+    this.state.nextProducerId = nextProducerId;
     return { firstProducerId: first, count };
   }
 
@@ -240,9 +277,11 @@ export class LocalMetadataStore implements MetadataStore {
     if (t === undefined || state === undefined) return { ok: false, error: 'UNKNOWN_TOPIC_OR_PARTITION', message: `${topic}-${partition} does not exist` };
     if (state.leaderEpoch !== request.leaderEpoch) return { ok: false, error: 'FENCED_LEADER_EPOCH', message: `leader epoch ${request.leaderEpoch} is not the current ${state.leaderEpoch}` };
     if (state.partitionEpoch !== request.partitionEpoch) return { ok: false, error: 'INVALID_UPDATE_VERSION', message: `partition epoch ${request.partitionEpoch} is not the current ${state.partitionEpoch}` };
-    state.isr = [...request.isr];
-    state.partitionEpoch++;
-    this.persist();
+    const changed: PartitionState = { ...state, isr: [...request.isr], partitionEpoch: state.partitionEpoch + 1 };
+    const failure = this.store(this.withTopic(t, { ...t, partitions: t.partitions.map((p) => (p === state ? changed : p)) }), `ISR of ${topic}-${partition}`);
+    if (failure !== null) return { ok: false, error: 'KAFKA_STORAGE_ERROR', message: failure.message };
+    state.isr = changed.isr;
+    state.partitionEpoch = changed.partitionEpoch;
     this.emit({ kind: 'partitionStatesChanged', topic: t });
     return { ok: true, partitionEpoch: state.partitionEpoch };
   }

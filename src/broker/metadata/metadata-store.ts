@@ -58,7 +58,9 @@ export type MetadataError =
   | 'INVALID_PARTITIONS'
   | 'INVALID_REPLICATION_FACTOR'
   | 'INVALID_REPLICA_ASSIGNMENT'
-  | 'TOPIC_DELETION_DISABLED';
+  | 'TOPIC_DELETION_DISABLED'
+  /** The change could not be stored (a full disk, say): nothing changed. */
+  | 'KAFKA_STORAGE_ERROR';
 
 export type MetadataResult<T> = { ok: true; value: T } | { ok: false; error: MetadataError; message: string };
 
@@ -83,7 +85,7 @@ export interface AlterPartitionIsrRequest {
 
 export type AlterPartitionIsrResult =
   | { ok: true; partitionEpoch: number }
-  | { ok: false; error: 'UNKNOWN_TOPIC_OR_PARTITION' | 'FENCED_LEADER_EPOCH' | 'INVALID_UPDATE_VERSION' | 'NOT_LEADER_OR_FOLLOWER'; message: string };
+  | { ok: false; error: 'UNKNOWN_TOPIC_OR_PARTITION' | 'FENCED_LEADER_EPOCH' | 'INVALID_UPDATE_VERSION' | 'NOT_LEADER_OR_FOLLOWER' | 'KAFKA_STORAGE_ERROR'; message: string };
 
 /** `validateOnly`: run every check and return what would be created, changing nothing. */
 export interface MetadataWriteOptions {
@@ -106,9 +108,15 @@ export interface MetadataStore {
    * broker `brokerId`, or with null the cluster-wide default. Empty when none were set.
    */
   brokerConfigs(brokerId: number | null): Record<string, string>;
-  /** Replaces the dynamic configs of broker `brokerId` (null: the cluster-wide default). */
+  /**
+   * Replaces the dynamic configs of broker `brokerId` (null: the cluster-wide default). Rejects
+   * with a StorageError (storage/storage-error.ts), changing nothing, when the change cannot be stored.
+   */
   setBrokerConfigs(brokerId: number | null, configs: Record<string, string>): Promise<void>;
-  /** Allocates a block of producer ids (Kafka's ZK-era /latest_producer_id_block). */
+  /**
+   * Allocates a block of producer ids (Kafka's ZK-era /latest_producer_id_block). Rejects with a
+   * StorageError, allocating nothing, when the new block cannot be stored.
+   */
   allocateProducerIds(count: number): Promise<{ firstProducerId: bigint; count: number }>;
   /**
    * The leader's ISR change for one partition, made only when `leaderEpoch` and `partitionEpoch`

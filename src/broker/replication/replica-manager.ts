@@ -6,7 +6,7 @@ import { resolveTopicConfig } from '../config/topic-config.js';
 import type { MetadataEvent, MetadataStore, PartitionState, TopicMetadata } from '../metadata/metadata-store.js';
 import type { LogConfig } from '../storage/log-config.js';
 import type { LogManager } from '../storage/log-manager.js';
-import type { AppendResult } from '../storage/log.js';
+import type { AppendResult, Log } from '../storage/log.js';
 import { OneShotResult } from '../one-shot-result.js';
 import { FetchWaitDeadlines } from './fetch-wait-deadlines.js';
 import type { DeadlineQueue, DeadlineWait } from './fetch-wait-deadlines.js';
@@ -106,6 +106,12 @@ export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   /** The same partitions by topic, then index: the lookup of the produce and fetch paths (no key string built per request). */
   private readonly byTopic = new Map<string, Map<number, Partition>>();
+  /**
+   * Partitions this broker should host whose log could not be created (a full disk, say), keyed
+   * like `partitions`, with the reason: answered KAFKA_STORAGE_ERROR until the broker restarts (as
+   * Kafka's offline log dirs are), and tried again when their topic changes.
+   */
+  private readonly offline = new Map<string, string>();
   /**
    * Long-polling fetches waiting with a shutdown signal: a list linked through the waits
    * themselves, so that a wait joins and leaves it without allocating (a Set's hash table is
@@ -242,7 +248,15 @@ export class ReplicaManager {
         this.applyState(existing, state);
         continue;
       }
-      const log = this.logs.createLog(topic.name, state.partition, config, topic.topicId);
+      let log: Log;
+      try {
+        log = this.logs.createLog(topic.name, state.partition, config, topic.topicId);
+      } catch (err) {
+        this.offline.set(k, (err as Error).message);
+        this.logger.error({ err, topic: topic.name, partition: state.partition }, 'could not create the log of a partition: it is offline (KAFKA_STORAGE_ERROR)');
+        continue;
+      }
+      this.offline.delete(k);
       const hw = this.highWatermarks.get(`${topic.name}-${state.partition}`) ?? 0;
       const p = new Partition(topic.name, state.partition, topic.topicId, log, state, this.nodeId, hw, this.logger, partitionOptions);
       p.minInsyncReplicas = minIsr;
@@ -256,6 +270,7 @@ export class ReplicaManager {
 
   private removePartition(topic: string, partition: number): void {
     const k = key(topic, partition);
+    this.offline.delete(k);
     const p = this.partitions.get(k);
     if (p === undefined) return;
     this.partitions.delete(k);
@@ -288,10 +303,13 @@ export class ReplicaManager {
   }
 
   /**
-   * A partition this broker does not host: NOT_LEADER_OR_FOLLOWER when the topic has it (another
-   * broker does: the client's metadata is stale), else UNKNOWN_TOPIC_OR_PARTITION.
+   * A partition this broker does not host: KAFKA_STORAGE_ERROR when it should but its log could
+   * not be created; NOT_LEADER_OR_FOLLOWER when the topic has it (another broker does: the
+   * client's metadata is stale), else UNKNOWN_TOPIC_OR_PARTITION.
    */
-  notHosted(topic: string, partition: number): { error: 'NOT_LEADER_OR_FOLLOWER' | 'UNKNOWN_TOPIC_OR_PARTITION'; message: string } {
+  notHosted(topic: string, partition: number): { error: 'NOT_LEADER_OR_FOLLOWER' | 'UNKNOWN_TOPIC_OR_PARTITION' | 'KAFKA_STORAGE_ERROR'; message: string } {
+    const offline = this.offline.get(key(topic, partition));
+    if (offline !== undefined) return { error: 'KAFKA_STORAGE_ERROR', message: `the log of ${topic}-${partition} could not be created: ${offline}` };
     const known = this.metadata.topic(topic)?.partitions.some((s) => s.partition === partition) === true;
     return known
       ? { error: 'NOT_LEADER_OR_FOLLOWER', message: `broker ${this.nodeId} is not a replica of ${topic}-${partition}` }

@@ -8,7 +8,7 @@
  * directory is fsync'ed so the rename itself is durable.
  */
 import { Buffer } from 'node:buffer';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Turns one entry into a line (without the newline) and back; `parse` returns null for a bad line. */
@@ -108,16 +108,27 @@ export function offsetCheckpointFile(path: string): CheckpointFile<TopicPartitio
 /** Writes `data` to `path` atomically: `<path>.tmp`, fsync, rename, fsync of the directory. */
 export function writeFileAtomically(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
   try {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w');
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    // A full disk, say: the old file stays as it was, and a half-written temporary file would only
+    // take space.
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The next write replaces it.
+    }
+    throw err;
   }
-  renameSync(tmp, path);
   fsyncDirectory(dirname(path));
 }
 

@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock, Scheduler } from '../clock.js';
 import type { Logger } from '../../logging/logger.js';
+import { RepeatedFailureLog } from '../../logging/repeated-failure-log.js';
 import { fsyncDirectory, offsetCheckpointFile, writeFileAtomically, type TopicPartitionOffset } from './checkpoint-file.js';
 import type { LogConfig } from './log-config.js';
 import { LogCleaner } from './log-cleaner.js';
@@ -276,13 +277,17 @@ export class LogManager {
 
   private startTasks(): void {
     const { scheduler } = this.opts;
-    const guard = (name: string, task: () => void) => () => {
-      if (this.closed) return;
-      try {
-        task();
-      } catch (err) {
-        this.logger.error({ err, task: name }, 'periodic log task failed');
-      }
+    const guard = (name: string, task: () => void): (() => void) => {
+      const failures = new RepeatedFailureLog(this.logger, `periodic log task ${name}`);
+      return () => {
+        if (this.closed) return;
+        try {
+          task();
+          failures.succeeded();
+        } catch (err) {
+          failures.failed(err);
+        }
+      };
     };
     this.cancels.push(scheduler.schedule('log-retention', this.opts.retentionCheckIntervalMs ?? 300_000, guard('log-retention', () => this.cleanupLogs())));
     this.cancels.push(scheduler.schedule('log-flusher', this.opts.flushSchedulerIntervalMs ?? 1000, guard('log-flusher', () => this.flushDirtyLogs())));
@@ -358,17 +363,32 @@ export class LogManager {
     for (const d of this.dirOf.values()) counts.set(d, (counts.get(d) ?? 0) + 1);
     let dir = this.logDirs[0]!;
     for (const d of this.logDirs) if (counts.get(d)! < counts.get(dir)!) dir = d;
-    const log = Log.open({
-      dir: join(dir, k),
-      topic,
-      partition,
-      topicId,
-      config,
-      recoveryPoint: 0,
-      hadCleanShutdown: true,
-      clock: this.opts.clock,
-      logger: this.logger.child({ topic, partition }),
-    });
+    const logDir = join(dir, k);
+    const fresh = !existsSync(logDir);
+    let log: Log;
+    try {
+      log = Log.open({
+        dir: logDir,
+        topic,
+        partition,
+        topicId,
+        config,
+        recoveryPoint: 0,
+        hadCleanShutdown: true,
+        clock: this.opts.clock,
+        logger: this.logger.child({ topic, partition }),
+      });
+    } catch (err) {
+      // A full disk, say: leave no half-made directory for the next start to load.
+      if (fresh) {
+        try {
+          rmSync(logDir, { recursive: true, force: true });
+        } catch (cleanup) {
+          this.logger.warn({ err: cleanup, topic, partition, dir: logDir }, 'could not remove a log directory left by a failed creation');
+        }
+      }
+      throw err;
+    }
     fsyncDirectory(dir);
     this.logs.set(k, log);
     this.dirOf.set(k, dir);
