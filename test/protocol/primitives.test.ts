@@ -76,6 +76,21 @@ describe('ProtocolReader fixed-width integers', () => {
     assert.equal(r.int16('x'), 0x0304);
     assert.throws(() => r.int8('x'), ProtocolDecodeError);
   });
+
+  it('reads unsigned varints of every length back, and refuses ones beyond 32 bits or 5 bytes', () => {
+    const values = [0, 1, 127, 128, 300, 16_383, 16_384, 2 ** 21 - 1, 2 ** 21, 2 ** 28 - 1, 2 ** 28, 0xdeadbeef, 2 ** 32 - 1];
+    const w = new ProtocolWriter();
+    for (const v of values) w.unsignedVarint(v);
+    const bytes = w.toBytes();
+    assert.equal(bytes.length, [1, 1, 1, 2, 2, 2, 3, 3, 4, 4, 5, 5, 5].reduce((a, b) => a + b, 0));
+    const r = new ProtocolReader(bytes);
+    assert.deepEqual(values.map(() => r.unsignedVarint('v')), values);
+    // Little-endian groups of 7 bits: 300 is ac 02.
+    assert.equal(new ProtocolReader(Buffer.from('ac02', 'hex')).unsignedVarint('v'), 300);
+    assert.throws(() => new ProtocolReader(Buffer.from('ffffffff1f', 'hex')).unsignedVarint('v'), /does not fit in 32 bits/);
+    assert.throws(() => new ProtocolReader(Buffer.from('8080808080', 'hex')).unsignedVarint('v'), /does not fit in 32 bits/);
+    assert.throws(() => new ProtocolReader(Buffer.from('8080', 'hex')).unsignedVarint('v'), /past the end/);
+  });
 });
 
 describe('ProtocolReader strings', () => {
