@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../logging/logger.js';
 import type {
@@ -14,6 +14,7 @@ import type {
   PartitionState,
   TopicMetadata,
 } from './metadata-store.js';
+import { writeFileAtomically } from '../storage/checkpoint-file.js';
 import { StorageError } from '../storage/storage-error.js';
 import { INTERNAL_TOPICS } from './topic-name.js';
 import { assignmentProblem, newTopicProblem, partitionCountProblem, partitionIncreaseProblem, UNKNOWN_TOPIC } from './topic-validation.js';
@@ -67,8 +68,8 @@ export interface LocalMetadataStoreOptions {
 /**
  * Metadata of a single broker that runs without ZooKeeper: every partition is led by this broker,
  * with itself as the only replica and the whole ISR. State is written atomically (temporary file,
- * fsync, rename) on every change, before the change is made in memory: a change that cannot be
- * stored (a full disk) is refused with KAFKA_STORAGE_ERROR and leaves no trace.
+ * fsync, rename, directory fsync) on every change, before the change is made in memory: a change
+ * that cannot be stored (a full disk) is refused with KAFKA_STORAGE_ERROR and leaves no trace.
  */
 export class LocalMetadataStore implements MetadataStore {
   private state: PersistedState;
@@ -129,25 +130,11 @@ export class LocalMetadataStore implements MetadataStore {
    * caller makes the change in memory only after that, so a failed write changes nothing.
    */
   private store(next: PersistedState, change: string): StorageError | null {
-    const tmp = `${this.path}.tmp`;
     try {
-      const bytes = Buffer.from(JSON.stringify(next, null, 1), 'utf8');
-      const fd = openSync(tmp, 'w');
-      try {
-        let written = 0;
-        while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, this.path);
+      // A failed write leaves the old file as it was and removes its temporary file.
+      writeFileAtomically(this.path, JSON.stringify(next, null, 1));
       return null;
     } catch (err) {
-      try {
-        rmSync(tmp, { force: true });
-      } catch {
-        // The next write replaces it.
-      }
       const failure = new StorageError(`could not store the cluster metadata (${change}) in ${this.path}`, err);
       this.opts.logger.error({ err, file: this.path, change }, 'could not store the cluster metadata: the change is refused');
       return failure;

@@ -108,8 +108,8 @@ export class ReplicaManager {
   private readonly byTopic = new Map<string, Map<number, Partition>>();
   /**
    * Partitions this broker should host whose log could not be created (a full disk, say), keyed
-   * like `partitions`, with the reason: answered KAFKA_STORAGE_ERROR until the broker restarts (as
-   * Kafka's offline log dirs are), and tried again when their topic changes.
+   * like `partitions`, with the reason: answered KAFKA_STORAGE_ERROR (as Kafka's offline log dirs
+   * are), created again at the next start or when the partition's state changes (cluster mode).
    */
   private readonly offline = new Map<string, string>();
   /**
