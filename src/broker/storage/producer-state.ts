@@ -19,11 +19,11 @@
  * entry for an id wins) still reads the latest batch.
  */
 import { Buffer } from 'node:buffer';
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../logging/logger.js';
 import { crc32c } from '../../protocol/records/index.js';
-import { fsyncDirectory } from './checkpoint-file.js';
+import { writeFileAtomically } from './checkpoint-file.js';
 import { filenamePrefixFromOffset } from './log-segment.js';
 
 export const SNAPSHOT_FILE_SUFFIX = '.snapshot';
@@ -239,18 +239,7 @@ export class ProducerStateManager {
       pos += SNAPSHOT_ENTRY_SIZE;
     }
     buf.writeUInt32BE(crc32c(buf.subarray(6)), 2);
-    const path = this.snapshotPath(this.lastMapOffset);
-    const tmp = `${path}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      let written = 0;
-      while (written < buf.length) written += writeSync(fd, buf, written, buf.length - written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-    fsyncDirectory(this.dir);
+    writeFileAtomically(this.snapshotPath(this.lastMapOffset), buf);
   }
 
   /** Offsets of the snapshot files in the directory, ascending. */
